@@ -1,0 +1,652 @@
+package org.joblib4j;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.stream.Stream;
+import org.joblib4j.spi.ParallelBackend;
+import org.joblib4j.spi.ParallelExecution;
+import org.joblib4j.spi.ParallelSettings;
+
+/**
+ * Runs many independent tasks in parallel: joblib's {@code Parallel}.
+ *
+ * <pre>{@code
+ * import static org.joblib4j.Parallel.delayed;
+ *
+ * // joblib: Parallel(n_jobs=2)(delayed(sqrt)(i ** 2) for i in range(10))
+ * List<Double> r = Parallel.builder().nJobs(2).build()
+ *     .run(IntStream.range(0, 10).mapToObj(i -> delayed(Math::sqrt, (double) i * i)));
+ *
+ * List<Integer> sq = Parallel.builder().nJobs(-1).build().map(x -> x * x, List.of(1, 2, 3));
+ *
+ * // reuse one pool for several calls (joblib's `with Parallel(...) as p`)
+ * try (Parallel p = Parallel.builder().nJobs(2).build()) {
+ *   p.run(a);
+ *   p.run(b);
+ * }
+ * }</pre>
+ *
+ * <p>Building resolves the settings as joblib's constructor does (builder, then the current {@link
+ * ParallelConfig} scope, then configuration, then defaults), so {@link #backendName()}, {@link
+ * #nJobs()} and {@link #nestingLevel()} tell a library what it was given. The input is read lazily
+ * ({@code preDispatch} tasks ahead). Results come back in input order (or completion order with
+ * {@link ReturnAs#GENERATOR_UNORDERED}). The first failing task stops the call: queued work is
+ * dropped, running work aborted, and the task's exception is rethrown as itself (a checked one
+ * wrapped in {@link TaskFailedException}), with the task's index recorded in a suppressed
+ * exception.
+ *
+ * <p>An instance runs one call at a time; it keeps its backend's workers between calls until
+ * {@link #close()}.
+ */
+public final class Parallel implements AutoCloseable {
+  private final ParallelExecution execution;
+
+  private Parallel(ParallelExecution execution) {
+    this.execution = execution;
+  }
+
+  /**
+   * Starts a builder.
+   *
+   * @return a builder with nothing set
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  // ---------------------------------------------------------------- delayed
+
+  /**
+   * joblib's {@code delayed(f)()}: a task that calls {@code f}.
+   *
+   * @param f the function
+   * @param <R> the result type
+   * @return the task
+   */
+  public static <R> DelayedCall<R> delayed(Task<R> f) {
+    return new DelayedCall<>(f);
+  }
+
+  /**
+   * joblib's {@code delayed(f)(a)}: a task that calls {@code f(a)}.
+   *
+   * @param f the function
+   * @param a the argument
+   * @param <A> the argument type
+   * @param <R> the result type
+   * @return the task
+   */
+  public static <A, R> DelayedCall<R> delayed(TaskFunction<A, R> f, A a) {
+    return new DelayedCall<>(f, a);
+  }
+
+  /**
+   * joblib's {@code delayed(f)(a, b)}.
+   *
+   * @param f the function
+   * @param a the first argument
+   * @param b the second argument
+   * @param <A> the first argument type
+   * @param <B> the second argument type
+   * @param <R> the result type
+   * @return the task
+   */
+  public static <A, B, R> DelayedCall<R> delayed(TaskBiFunction<A, B, R> f, A a, B b) {
+    return new DelayedCall<>(f, a, b);
+  }
+
+  /**
+   * joblib's {@code delayed(f)(a, b, c)}.
+   *
+   * @param f the function
+   * @param a the first argument
+   * @param b the second argument
+   * @param c the third argument
+   * @param <A> the first argument type
+   * @param <B> the second argument type
+   * @param <C> the third argument type
+   * @param <R> the result type
+   * @return the task
+   */
+  public static <A, B, C, R> DelayedCall<R> delayed(
+      TaskTriFunction<A, B, C, R> f, A a, B b, C c) {
+    return new DelayedCall<>(f, a, b, c);
+  }
+
+  // ---------------------------------------------------------------- calls
+
+  /**
+   * Runs the tasks and returns their results in input order.
+   *
+   * @param tasks the tasks, read lazily
+   * @param <T> the result type
+   * @return the results
+   * @throws IllegalStateException if this instance is already running a call
+   */
+  @SuppressWarnings("unchecked")
+  public <T> List<T> run(Iterable<? extends Task<? extends T>> tasks) {
+    Objects.requireNonNull(tasks, "tasks");
+    return (List<T>) execution.run(tasks.iterator(), sizeOf(tasks));
+  }
+
+  /**
+   * Runs the tasks of a stream (read lazily) and returns their results in input order.
+   *
+   * @param tasks the tasks
+   * @param <T> the result type
+   * @return the results
+   */
+  @SuppressWarnings("unchecked")
+  public <T> List<T> run(Stream<? extends Task<? extends T>> tasks) {
+    Objects.requireNonNull(tasks, "tasks");
+    Spliterator<? extends Task<? extends T>> s = tasks.spliterator();
+    return (List<T>) execution.run(Spliterators.iterator(s), s.getExactSizeIfKnown());
+  }
+
+  /**
+   * Applies a function to every item in parallel: the shorthand for {@code run(delayed(f, x) for x
+   * in items)}.
+   *
+   * @param f the function
+   * @param items the items, read lazily
+   * @param <A> the item type
+   * @param <R> the result type
+   * @return the results in input order
+   */
+  @SuppressWarnings("unchecked")
+  public <A, R> List<R> map(TaskFunction<A, R> f, Iterable<? extends A> items) {
+    Objects.requireNonNull(f, "f");
+    Objects.requireNonNull(items, "items");
+    return (List<R>) execution.run(mapped(f, items.iterator()), sizeOf(items));
+  }
+
+  /**
+   * Starts the tasks and returns a lazy iterator over their results, in input order or, with
+   * {@link ReturnAs#GENERATOR_UNORDERED}, in completion order. The first {@code preDispatch} tasks
+   * are dispatched before this method returns. Close the iterator to cancel what is left.
+   *
+   * @param tasks the tasks, read lazily
+   * @param <T> the result type
+   * @return the results
+   */
+  @SuppressWarnings("unchecked")
+  public <T> ResultIterator<T> iterate(Iterable<? extends Task<? extends T>> tasks) {
+    Objects.requireNonNull(tasks, "tasks");
+    return (ResultIterator<T>) (ResultIterator<?>) execution.iterate(tasks.iterator(), sizeOf(tasks));
+  }
+
+  /**
+   * Like {@link #iterate(Iterable)} for a stream.
+   *
+   * @param tasks the tasks
+   * @param <T> the result type
+   * @return the results
+   */
+  @SuppressWarnings("unchecked")
+  public <T> ResultIterator<T> iterate(Stream<? extends Task<? extends T>> tasks) {
+    Objects.requireNonNull(tasks, "tasks");
+    Spliterator<? extends Task<? extends T>> s = tasks.spliterator();
+    return (ResultIterator<T>)
+        (ResultIterator<?>) execution.iterate(Spliterators.iterator(s), s.getExactSizeIfKnown());
+  }
+
+  private static <A, R> Iterator<Task<R>> mapped(TaskFunction<A, R> f, Iterator<? extends A> it) {
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return it.hasNext();
+      }
+
+      @Override
+      public Task<R> next() {
+        return new DelayedCall<>(f, it.next());
+      }
+    };
+  }
+
+  private static long sizeOf(Iterable<?> tasks) {
+    return tasks instanceof Collection ? ((Collection<?>) tasks).size() : -1;
+  }
+
+  /** Releases the backend's workers kept for this instance. Idempotent. */
+  @Override
+  public void close() {
+    execution.close();
+  }
+
+  // ---------------------------------------------------------------- what was resolved
+
+  /**
+   * Returns the name of the backend this instance uses.
+   *
+   * @return the name, such as {@code "threading"}
+   */
+  public String backendName() {
+    return execution.backendName();
+  }
+
+  /**
+   * Returns the requested n_jobs after configuration resolution (joblib's {@code
+   * Parallel().n_jobs}): the builder's value, else the scope's or configuration's, else the
+   * backend's default.
+   *
+   * @return the requested n_jobs, possibly negative
+   */
+  public int nJobs() {
+    Integer n = execution.nJobs();
+    return n == null ? 1 : n;
+  }
+
+  /**
+   * Returns the number of workers a call would use (joblib's {@code _effective_n_jobs()}).
+   *
+   * @return at least 1
+   */
+  public int effectiveNJobs() {
+    return execution.effectiveNJobs();
+  }
+
+  /**
+   * Returns the nesting level: 0 at top level, 1 inside a task of another call, and so on.
+   *
+   * @return the level
+   */
+  public int nestingLevel() {
+    return execution.nestingLevel();
+  }
+
+  /**
+   * Returns the verbosity after configuration resolution.
+   *
+   * @return the verbosity
+   */
+  public int verbose() {
+    return execution.verbose();
+  }
+
+  @Override
+  public String toString() {
+    return "Parallel(n_jobs=" + nJobs() + ")";
+  }
+
+  // ---------------------------------------------------------------- static helpers
+
+  /**
+   * joblib's {@code effective_n_jobs(n_jobs)}: how many workers a call with this n_jobs would use
+   * on the backend in force.
+   *
+   * @param nJobs the requested value, or {@code null} for the configured one
+   * @return the effective number of workers
+   */
+  public static int effectiveNJobs(Integer nJobs) {
+    return Engines.get().effectiveNJobs(nJobs);
+  }
+
+  /**
+   * joblib's {@code cpu_count()}: the CPUs this JVM may use, honouring container limits, CPU
+   * affinity and {@code JOBLIB4J_MAX_CPU_COUNT}.
+   *
+   * @return at least 1
+   */
+  public static int cpuCount() {
+    return Engines.get().cpuCount();
+  }
+
+  /** Builds a {@link Parallel}. Everything not set comes from the scope, configuration or defaults. */
+  public static final class Builder {
+    private boolean nJobsSet;
+    private Integer nJobs;
+    private String backendName;
+    private final Map<String, Object> backendParams = new LinkedHashMap<>();
+    private ParallelBackend backend;
+    private ReturnAs returnAs;
+    private Integer verbose;
+    private Duration timeout;
+    private String preDispatch;
+    private Integer batchSize;
+    private Path tempFolder;
+    private String maxNbytes;
+    private Prefer prefer;
+    private Require require;
+    private ProgressListener progress;
+
+    private Builder() {}
+
+    /**
+     * Sets n_jobs: a positive count, or negative to count back from the CPU count ({@code -1} =
+     * all CPUs, {@code -2} = all but one); {@code null} means unset. 0 fails when the call starts
+     * ({@code n_jobs == 0 in Parallel has no meaning}).
+     *
+     * @param nJobs the value
+     * @return this
+     */
+    public Builder nJobs(Integer nJobs) {
+      this.nJobsSet = nJobs != null;
+      this.nJobs = nJobs;
+      return this;
+    }
+
+    /**
+     * Sets n_jobs from a number; fractions truncate as Python's {@code int()} does.
+     *
+     * @param nJobs the value
+     * @return this
+     */
+    public Builder nJobs(Number nJobs) {
+      return nJobs(nJobs == null ? null : (Integer) nJobs.intValue());
+    }
+
+    /**
+     * Sets n_jobs from text such as {@code "2"} or {@code "-1"}.
+     *
+     * @param nJobs the text
+     * @return this
+     * @throws IllegalArgumentException {@code n_jobs could not be converted to int}
+     */
+    public Builder nJobs(String nJobs) {
+      if (nJobs == null) {
+        return nJobs((Integer) null);
+      }
+      try {
+        return nJobs((Integer) Integer.parseInt(nJobs.trim()));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("n_jobs could not be converted to int", e);
+      }
+    }
+
+    /**
+     * Selects a backend by name ({@code threading}, {@code sequential}, {@code loky}, ...).
+     *
+     * @param name the name
+     * @return this
+     */
+    public Builder backend(String name) {
+      this.backendName = Objects.requireNonNull(name, "backend name");
+      this.backend = null;
+      this.backendParams.clear();
+      return this;
+    }
+
+    /**
+     * Selects a backend by name, with its parameters (joblib's {@code **backend_kwargs}).
+     *
+     * @param name the name
+     * @param params the parameters
+     * @return this
+     */
+    public Builder backend(String name, Map<String, ?> params) {
+      backend(name);
+      this.backendParams.putAll(params);
+      return this;
+    }
+
+    /**
+     * Uses a backend instance as it is.
+     *
+     * @param instance the backend
+     * @return this
+     */
+    public Builder backend(ParallelBackend instance) {
+      this.backend = Objects.requireNonNull(instance, "backend");
+      this.backendName = null;
+      this.backendParams.clear();
+      return this;
+    }
+
+    /**
+     * Sets how results come back (default {@link ReturnAs#LIST}).
+     *
+     * @param returnAs the mode
+     * @return this
+     */
+    public Builder returnAs(ReturnAs returnAs) {
+      this.returnAs = Objects.requireNonNull(returnAs, "returnAs");
+      return this;
+    }
+
+    /**
+     * Sets the return mode from joblib's spelling.
+     *
+     * @param returnAs {@code "list"}, {@code "generator"} or {@code "generator_unordered"}
+     * @return this
+     */
+    public Builder returnAs(String returnAs) {
+      return returnAs(ReturnAs.parse(returnAs));
+    }
+
+    /**
+     * Sets joblib's verbosity: 0 is silent; progress lines go to stderr below 50, to stdout from
+     * 50; higher values print more often.
+     *
+     * @param verbose the verbosity, &gt;= 0
+     * @return this
+     */
+    public Builder verbose(int verbose) {
+      if (verbose < 0) {
+        throw new IllegalArgumentException("verbose must be >= 0, got: " + verbose);
+      }
+      this.verbose = verbose;
+      return this;
+    }
+
+    /**
+     * Sets joblib's timeout: how long the caller waits for any one result before the call is
+     * aborted with {@link ParallelTimeoutException}.
+     *
+     * @param timeout a positive duration, or {@code null} for none
+     * @return this
+     */
+    public Builder timeout(Duration timeout) {
+      if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+        throw new IllegalArgumentException("timeout must be positive, got: " + timeout);
+      }
+      this.timeout = timeout;
+      return this;
+    }
+
+    /**
+     * Sets how many tasks are read ahead: {@code "all"}, a number, or an arithmetic expression of
+     * {@code n_jobs} such as {@code "2*n_jobs"} (the default).
+     *
+     * @param preDispatch the expression
+     * @return this
+     */
+    public Builder preDispatch(String preDispatch) {
+      this.preDispatch = Objects.requireNonNull(preDispatch, "preDispatch");
+      return this;
+    }
+
+    /**
+     * Sets how many tasks are read ahead.
+     *
+     * @param preDispatch a positive count
+     * @return this
+     */
+    public Builder preDispatch(int preDispatch) {
+      if (preDispatch < 1) {
+        throw new IllegalArgumentException(
+            "pre_dispatch must be 'all', a positive integer or an expression, got: "
+                + preDispatch);
+      }
+      this.preDispatch = Integer.toString(preDispatch);
+      return this;
+    }
+
+    /**
+     * Sets a fixed batch size.
+     *
+     * @param batchSize a positive integer
+     * @return this
+     * @throws IllegalArgumentException {@code batch_size must be 'auto' or a positive integer,
+     *     got: 0}
+     */
+    public Builder batchSize(int batchSize) {
+      if (batchSize < 1) {
+        throw new IllegalArgumentException(
+            "batch_size must be 'auto' or a positive integer, got: " + batchSize);
+      }
+      this.batchSize = batchSize;
+      return this;
+    }
+
+    /**
+     * Sets the batch size from text: {@code "auto"} or a positive integer.
+     *
+     * @param batchSize the text
+     * @return this
+     */
+    public Builder batchSize(String batchSize) {
+      if (batchSize != null && batchSize.trim().equalsIgnoreCase("auto")) {
+        return batchSizeAuto();
+      }
+      int value;
+      try {
+        value = Integer.parseInt(batchSize == null ? "" : batchSize.trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            "batch_size must be 'auto' or a positive integer, got: " + batchSize, e);
+      }
+      return batchSize(value);
+    }
+
+    /**
+     * Lets the backend adapt the batch size (the default).
+     *
+     * @return this
+     */
+    public Builder batchSizeAuto() {
+      this.batchSize = null;
+      return this;
+    }
+
+    /**
+     * Sets the folder where process backends memory-map large arrays.
+     *
+     * @param folder the folder
+     * @return this
+     */
+    public Builder tempFolder(Path folder) {
+      this.tempFolder = folder;
+      return this;
+    }
+
+    /**
+     * Sets the size above which arrays are memory-mapped: {@code "1M"} (default), {@code "500K"},
+     * {@code "2G"}, bytes, or {@code "none"} to disable.
+     *
+     * @param maxNbytes the threshold
+     * @return this
+     */
+    public Builder maxNbytes(String maxNbytes) {
+      this.maxNbytes = Objects.requireNonNull(maxNbytes, "maxNbytes");
+      return this;
+    }
+
+    /**
+     * Sets the memmapping threshold in bytes.
+     *
+     * @param maxNbytes the threshold, &gt;= 0
+     * @return this
+     */
+    public Builder maxNbytes(long maxNbytes) {
+      if (maxNbytes < 0) {
+        throw new IllegalArgumentException("max_nbytes must be >= 0, got: " + maxNbytes);
+      }
+      this.maxNbytes = Long.toString(maxNbytes);
+      return this;
+    }
+
+    /**
+     * Sets the soft hint; it acts only when no backend was chosen explicitly.
+     *
+     * @param prefer the hint
+     * @return this
+     */
+    public Builder prefer(Prefer prefer) {
+      this.prefer = prefer;
+      return this;
+    }
+
+    /**
+     * Sets the soft hint from joblib's spelling.
+     *
+     * @param prefer {@code "threads"} or {@code "processes"}
+     * @return this
+     */
+    public Builder prefer(String prefer) {
+      return prefer(Prefer.parse(prefer));
+    }
+
+    /**
+     * Sets the hard constraint.
+     *
+     * @param require the constraint
+     * @return this
+     */
+    public Builder require(Require require) {
+      this.require = require;
+      return this;
+    }
+
+    /**
+     * Sets the hard constraint from joblib's spelling.
+     *
+     * @param require {@code "sharedmem"}
+     * @return this
+     */
+    public Builder require(String require) {
+      return require(Require.parse(require));
+    }
+
+    /**
+     * Receives start, batch-done and finish events.
+     *
+     * @param listener the listener
+     * @return this
+     */
+    public Builder progress(ProgressListener listener) {
+      this.progress = listener;
+      return this;
+    }
+
+    /**
+     * Resolves the settings and builds the instance.
+     *
+     * @return the instance
+     * @throws IllegalArgumentException for inconsistent settings, an unknown backend or a bad
+     *     configuration value
+     */
+    public Parallel build() {
+      if (prefer == Prefer.PROCESSES && require == Require.SHAREDMEM) {
+        throw new IllegalArgumentException(
+            "prefer == 'processes' and require == 'sharedmem' are inconsistent settings");
+      }
+      ParallelSettings settings =
+          new ParallelSettings(
+              nJobsSet,
+              nJobs,
+              backendName,
+              Map.copyOf(backendParams),
+              backend,
+              returnAs,
+              verbose,
+              timeout,
+              preDispatch,
+              batchSize,
+              tempFolder,
+              maxNbytes,
+              prefer,
+              require,
+              progress);
+      return new Parallel(Engines.get().create(settings));
+    }
+  }
+}

@@ -1,0 +1,607 @@
+package org.joblib4j;
+
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.joblib4j.spi.NestedBackend;
+import org.joblib4j.spi.ParallelBackend;
+
+/**
+ * joblib's {@code parallel_config} / {@code parallel_backend}: settings that every {@link Parallel}
+ * created on this thread uses while the scope is open, unless the builder says otherwise. This is
+ * how an application chooses the backend for a library that calls {@code Parallel} internally.
+ *
+ * <pre>{@code
+ * try (ParallelConfig.Scope s = ParallelConfig.builder().backend("loky").nJobs(4).open()) {
+ *   library.fit(data);          // every Parallel inside uses loky with 4 jobs
+ * }
+ * try (var s = ParallelConfig.parallelBackend("threading", 2)) { ... }
+ * }</pre>
+ *
+ * <p>Scopes nest: an inner scope keeps what it does not set. They belong to the thread that opens
+ * them and are not inherited by threads it starts (as in joblib); tasks see the backend's nested
+ * configuration instead. Closing a scope restores what was in force before it.
+ *
+ * <p>An instance of this class is also the value of the settings in force, as {@link #current()}
+ * returns them.
+ */
+public final class ParallelConfig {
+  private static final ParallelConfig EMPTY = new Builder().snapshot();
+  private static final ThreadLocal<ArrayDeque<ParallelConfig>> STACK =
+      ThreadLocal.withInitial(ArrayDeque::new);
+
+  private final boolean backendSet;
+  private final String backendName;
+  private final Map<String, Object> backendParams;
+  private final ParallelBackend backend;
+  private final boolean nJobsSet;
+  private final Integer nJobs;
+  private final Integer verbose;
+  private final boolean tempFolderSet;
+  private final Path tempFolder;
+  private final boolean maxNbytesSet;
+  private final String maxNbytes;
+  private final Prefer prefer;
+  private final Require require;
+  private final Integer innerMaxNumThreads;
+  private final Integer nestingLevel;
+
+  private ParallelConfig(Builder b) {
+    this.backendSet = b.backendSet;
+    this.backendName = b.backendName;
+    this.backendParams = Collections.unmodifiableMap(new LinkedHashMap<>(b.backendParams));
+    this.backend = b.backend;
+    this.nJobsSet = b.nJobsSet;
+    this.nJobs = b.nJobs;
+    this.verbose = b.verbose;
+    this.tempFolderSet = b.tempFolderSet;
+    this.tempFolder = b.tempFolder;
+    this.maxNbytesSet = b.maxNbytesSet;
+    this.maxNbytes = b.maxNbytes;
+    this.prefer = b.prefer;
+    this.require = b.require;
+    this.innerMaxNumThreads = b.innerMaxNumThreads;
+    this.nestingLevel = b.nestingLevel;
+  }
+
+  /**
+   * Starts a scope's settings.
+   *
+   * @return a builder; finish with {@link Builder#open()}
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * joblib's legacy {@code parallel_backend(name)}: the backend with {@code n_jobs=-1} (all CPUs).
+   *
+   * @param backendName the backend's name
+   * @return the open scope
+   */
+  public static Scope parallelBackend(String backendName) {
+    return parallelBackend(backendName, -1);
+  }
+
+  /**
+   * joblib's legacy {@code parallel_backend(name, n_jobs)}.
+   *
+   * @param backendName the backend's name
+   * @param nJobs the n_jobs
+   * @return the open scope
+   */
+  public static Scope parallelBackend(String backendName, int nJobs) {
+    return builder().backend(backendName).nJobs(nJobs).open();
+  }
+
+  /**
+   * Returns the settings in force on this thread: every open scope merged, innermost winning.
+   * Configuration files, system properties and the environment are not included.
+   *
+   * @return the settings
+   */
+  public static ParallelConfig current() {
+    ParallelConfig top = STACK.get().peek();
+    return top == null ? EMPTY : top;
+  }
+
+  /**
+   * Enters a task's nested configuration; used by {@link org.joblib4j.spi.Batch} around its tasks.
+   *
+   * @param nested the nested backend
+   * @return the scope to close after the tasks
+   */
+  public static Scope nested(NestedBackend nested) {
+    Builder b = new Builder();
+    if (nested.backend() != null) {
+      b.backend(nested.backend());
+    } else {
+      b.backend(nested.backendName());
+    }
+    b.nJobs(nested.nJobs());
+    b.nestingLevel = nested.nestingLevel();
+    return push(b.snapshot());
+  }
+
+  private static Scope push(ParallelConfig own) {
+    ArrayDeque<ParallelConfig> stack = STACK.get();
+    ParallelConfig merged = current().overlay(own);
+    stack.push(merged);
+    return new Scope(merged, stack, Thread.currentThread());
+  }
+
+  private ParallelConfig overlay(ParallelConfig child) {
+    Builder b = new Builder();
+    b.backendSet = backendSet || child.backendSet;
+    if (child.backendSet) {
+      b.backendName = child.backendName;
+      b.backendParams.putAll(child.backendParams);
+      b.backend = child.backend;
+      // a new backend without a level inherits the enclosing one (joblib)
+      b.nestingLevel = child.nestingLevel != null ? child.nestingLevel : nestingLevel;
+    } else {
+      b.backendName = backendName;
+      b.backendParams.putAll(backendParams);
+      b.backend = backend;
+      b.nestingLevel = child.nestingLevel != null ? child.nestingLevel : nestingLevel;
+    }
+    b.nJobsSet = nJobsSet || child.nJobsSet;
+    b.nJobs = child.nJobsSet ? child.nJobs : nJobs;
+    b.verbose = child.verbose != null ? child.verbose : verbose;
+    b.tempFolderSet = tempFolderSet || child.tempFolderSet;
+    b.tempFolder = child.tempFolderSet ? child.tempFolder : tempFolder;
+    b.maxNbytesSet = maxNbytesSet || child.maxNbytesSet;
+    b.maxNbytes = child.maxNbytesSet ? child.maxNbytes : maxNbytes;
+    b.prefer = child.prefer != null ? child.prefer : prefer;
+    b.require = child.require != null ? child.require : require;
+    b.innerMaxNumThreads =
+        child.backendSet || child.innerMaxNumThreads != null
+            ? child.innerMaxNumThreads
+            : innerMaxNumThreads;
+    return b.snapshot();
+  }
+
+  /**
+   * Whether a backend is set (by name or instance).
+   *
+   * @return true if set
+   */
+  public boolean backendSet() {
+    return backendSet;
+  }
+
+  /**
+   * Returns the backend's name when set by name.
+   *
+   * @return the name, or {@code null}
+   */
+  public String backendName() {
+    return backendName;
+  }
+
+  /**
+   * Returns the parameters given with the backend's name.
+   *
+   * @return the parameters (empty if none)
+   */
+  public Map<String, Object> backendParams() {
+    return backendParams;
+  }
+
+  /**
+   * Returns the backend when set as an instance.
+   *
+   * @return the instance, or {@code null}
+   */
+  public ParallelBackend backend() {
+    return backend;
+  }
+
+  /**
+   * Whether n_jobs is set (possibly to {@code null}, which means "the backend's default").
+   *
+   * @return true if set
+   */
+  public boolean nJobsSet() {
+    return nJobsSet;
+  }
+
+  /**
+   * Returns n_jobs.
+   *
+   * @return the value, or {@code null}
+   */
+  public Integer nJobs() {
+    return nJobs;
+  }
+
+  /**
+   * Returns the verbosity.
+   *
+   * @return the value, or {@code null} if not set
+   */
+  public Integer verbose() {
+    return verbose;
+  }
+
+  /**
+   * Whether the temp folder is set.
+   *
+   * @return true if set
+   */
+  public boolean tempFolderSet() {
+    return tempFolderSet;
+  }
+
+  /**
+   * Returns the temp folder.
+   *
+   * @return the folder, or {@code null}
+   */
+  public Path tempFolder() {
+    return tempFolder;
+  }
+
+  /**
+   * Whether the memmapping threshold is set.
+   *
+   * @return true if set
+   */
+  public boolean maxNbytesSet() {
+    return maxNbytesSet;
+  }
+
+  /**
+   * Returns the memmapping threshold as given.
+   *
+   * @return the value, or {@code null}
+   */
+  public String maxNbytes() {
+    return maxNbytes;
+  }
+
+  /**
+   * Returns the soft hint.
+   *
+   * @return the hint, or {@code null}
+   */
+  public Prefer prefer() {
+    return prefer;
+  }
+
+  /**
+   * Returns the hard constraint.
+   *
+   * @return the constraint, or {@code null}
+   */
+  public Require require() {
+    return require;
+  }
+
+  /**
+   * Returns the thread cap for worker processes.
+   *
+   * @return the cap, or {@code null}
+   */
+  public Integer innerMaxNumThreads() {
+    return innerMaxNumThreads;
+  }
+
+  /**
+   * Returns the nesting level of the configured backend.
+   *
+   * @return the level, or {@code null} when not set (top level)
+   */
+  public Integer nestingLevel() {
+    return nestingLevel;
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder s = new StringBuilder("ParallelConfig[");
+    if (backendSet) {
+      s.append("backend=")
+          .append(backendName != null ? backendName : backend.getClass().getSimpleName())
+          .append(backendParams.isEmpty() ? "" : backendParams.toString())
+          .append(", ");
+    }
+    if (nJobsSet) {
+      s.append("nJobs=").append(nJobs).append(", ");
+    }
+    if (verbose != null) {
+      s.append("verbose=").append(verbose).append(", ");
+    }
+    if (prefer != null) {
+      s.append("prefer=").append(prefer).append(", ");
+    }
+    if (require != null) {
+      s.append("require=").append(require).append(", ");
+    }
+    if (innerMaxNumThreads != null) {
+      s.append("innerMaxNumThreads=").append(innerMaxNumThreads).append(", ");
+    }
+    if (nestingLevel != null) {
+      s.append("nestingLevel=").append(nestingLevel).append(", ");
+    }
+    if (s.charAt(s.length() - 1) == ' ') {
+      s.setLength(s.length() - 2);
+    }
+    return s.append(']').toString();
+  }
+
+  /** An open scope; closing it restores the settings that were in force before it. */
+  public static final class Scope implements AutoCloseable {
+    private final ParallelConfig config;
+    private final ArrayDeque<ParallelConfig> stack;
+    private final Thread owner;
+    private boolean closed;
+
+    private Scope(ParallelConfig config, ArrayDeque<ParallelConfig> stack, Thread owner) {
+      this.config = config;
+      this.stack = stack;
+      this.owner = owner;
+    }
+
+    /**
+     * Returns the settings in force inside this scope.
+     *
+     * @return the merged settings
+     */
+    public ParallelConfig config() {
+      return config;
+    }
+
+    /** joblib's {@code unregister()}: the same as {@link #close()}. */
+    public void unregister() {
+      close();
+    }
+
+    /**
+     * Restores the settings in force before this scope (and closes scopes opened inside it that
+     * are still open). Idempotent.
+     *
+     * @throws IllegalStateException when called on another thread than the one that opened it
+     */
+    @Override
+    public void close() {
+      if (closed) {
+        return;
+      }
+      if (Thread.currentThread() != owner) {
+        throw new IllegalStateException(
+            "A ParallelConfig scope must be closed on the thread that opened it ("
+                + owner.getName()
+                + "), not on "
+                + Thread.currentThread().getName()
+                + ".");
+      }
+      closed = true;
+      boolean present = false;
+      for (ParallelConfig c : stack) {
+        if (c == config) {
+          present = true;
+          break;
+        }
+      }
+      if (present) {
+        while (stack.pop() != config) {
+          // drop scopes left open inside this one
+        }
+      }
+    }
+  }
+
+  /** Builds a scope's settings. Unset fields keep the enclosing scope's values. */
+  public static final class Builder {
+    private boolean backendSet;
+    private String backendName;
+    private final Map<String, Object> backendParams = new LinkedHashMap<>();
+    private ParallelBackend backend;
+    private boolean nJobsSet;
+    private Integer nJobs;
+    private Integer verbose;
+    private boolean tempFolderSet;
+    private Path tempFolder;
+    private boolean maxNbytesSet;
+    private String maxNbytes;
+    private Prefer prefer;
+    private Require require;
+    private Integer innerMaxNumThreads;
+    private Integer nestingLevel;
+
+    private Builder() {}
+
+    /**
+     * Selects a backend by name.
+     *
+     * @param name the name
+     * @return this
+     */
+    public Builder backend(String name) {
+      this.backendSet = true;
+      this.backendName = Objects.requireNonNull(name, "backend name");
+      this.backend = null;
+      return this;
+    }
+
+    /**
+     * Selects a backend by name, with constructor parameters (joblib's {@code **backend_params}).
+     *
+     * @param name the name
+     * @param params the parameters
+     * @return this
+     */
+    public Builder backend(String name, Map<String, ?> params) {
+      backend(name);
+      this.backendParams.putAll(params);
+      return this;
+    }
+
+    /**
+     * Uses a backend instance as it is.
+     *
+     * @param instance the backend
+     * @return this
+     */
+    public Builder backend(ParallelBackend instance) {
+      this.backendSet = true;
+      this.backend = Objects.requireNonNull(instance, "backend");
+      this.backendName = null;
+      return this;
+    }
+
+    /**
+     * Adds one backend parameter.
+     *
+     * @param key the parameter's key
+     * @param value its value
+     * @return this
+     */
+    public Builder backendParam(String key, Object value) {
+      this.backendParams.put(key, value);
+      return this;
+    }
+
+    /**
+     * Sets n_jobs; {@code null} resets it to the backend's default (joblib #1473).
+     *
+     * @param nJobs the value
+     * @return this
+     */
+    public Builder nJobs(Integer nJobs) {
+      this.nJobsSet = true;
+      this.nJobs = nJobs;
+      return this;
+    }
+
+    /**
+     * Sets the verbosity.
+     *
+     * @param verbose the value, &gt;= 0
+     * @return this
+     */
+    public Builder verbose(int verbose) {
+      if (verbose < 0) {
+        throw new IllegalArgumentException("verbose must be >= 0, got: " + verbose);
+      }
+      this.verbose = verbose;
+      return this;
+    }
+
+    /**
+     * Sets the folder for memory-mapped arrays.
+     *
+     * @param folder the folder, or {@code null} for the default
+     * @return this
+     */
+    public Builder tempFolder(Path folder) {
+      this.tempFolderSet = true;
+      this.tempFolder = folder;
+      return this;
+    }
+
+    /**
+     * Sets the memmapping threshold ({@code "1M"}, {@code "500K"}, a number of bytes, or {@code
+     * null} to disable).
+     *
+     * @param maxNbytes the threshold
+     * @return this
+     */
+    public Builder maxNbytes(String maxNbytes) {
+      this.maxNbytesSet = true;
+      this.maxNbytes = maxNbytes;
+      return this;
+    }
+
+    /**
+     * Sets the soft hint.
+     *
+     * @param prefer the hint
+     * @return this
+     */
+    public Builder prefer(Prefer prefer) {
+      this.prefer = prefer;
+      return this;
+    }
+
+    /**
+     * Sets the soft hint from joblib's spelling.
+     *
+     * @param prefer {@code "threads"} or {@code "processes"}
+     * @return this
+     */
+    public Builder prefer(String prefer) {
+      return prefer(Prefer.parse(prefer));
+    }
+
+    /**
+     * Sets the hard constraint.
+     *
+     * @param require the constraint
+     * @return this
+     */
+    public Builder require(Require require) {
+      this.require = require;
+      return this;
+    }
+
+    /**
+     * Sets the hard constraint from joblib's spelling.
+     *
+     * @param require {@code "sharedmem"}
+     * @return this
+     */
+    public Builder require(String require) {
+      return require(Require.parse(require));
+    }
+
+    /**
+     * Caps the threads each worker process may use (process backends only).
+     *
+     * @param threads the cap, &gt;= 1
+     * @return this
+     */
+    public Builder innerMaxNumThreads(int threads) {
+      if (threads < 1) {
+        throw new IllegalArgumentException(
+            "inner_max_num_threads must be a positive integer, got: " + threads);
+      }
+      this.innerMaxNumThreads = threads;
+      return this;
+    }
+
+    private ParallelConfig snapshot() {
+      return new ParallelConfig(this);
+    }
+
+    /**
+     * Validates the settings and opens the scope on the current thread.
+     *
+     * @return the scope; close it to restore the previous settings
+     * @throws IllegalArgumentException for an unknown backend, parameters without a backend name,
+     *     or an option the backend does not accept
+     */
+    public Scope open() {
+      if (!backendSet && (innerMaxNumThreads != null || !backendParams.isEmpty())) {
+        throw new IllegalArgumentException(
+            "inner_max_num_threads and other constructor parameters backend_params are only"
+                + " supported when backend is not None.");
+      }
+      if (backend != null && !backendParams.isEmpty()) {
+        throw new IllegalArgumentException(
+            "Constructor parameters backend_params are only supported when backend is a"
+                + " string.");
+      }
+      if (prefer == Prefer.PROCESSES && require == Require.SHAREDMEM) {
+        throw new IllegalArgumentException(
+            "prefer == 'processes' and require == 'sharedmem' are inconsistent settings");
+      }
+      ParallelConfig own = snapshot();
+      Engines.get().checkScope(own, current());
+      return push(own);
+    }
+  }
+}

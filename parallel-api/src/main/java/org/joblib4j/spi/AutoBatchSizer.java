@@ -1,0 +1,89 @@
+package org.joblib4j.spi;
+
+/**
+ * joblib's {@code AutoBatchingMixin}: grows the batch size while batches finish faster than the
+ * ideal duration and shrinks it when they take too long, so per-batch overhead stays small next to
+ * the work. Backends delegate {@link ParallelBackend#computeBatchSize()} and {@link
+ * ParallelBackend#batchCompleted} to one instance. Thread-safe.
+ */
+public final class AutoBatchSizer {
+  /** joblib's {@code MIN_IDEAL_BATCH_DURATION}: 0.2 s. */
+  public static final long DEFAULT_MIN_NANOS = 200_000_000L;
+  /** joblib's {@code MAX_IDEAL_BATCH_DURATION}: 2 s. */
+  public static final long DEFAULT_MAX_NANOS = 2_000_000_000L;
+
+  private final long minNanos;
+  private final long maxNanos;
+  private final int maxBatchSize;
+  private int effectiveBatchSize = 1;
+  private double smoothedNanos;
+
+  /** Creates a sizer with joblib's bounds (0.2 s to 2 s per batch). */
+  public AutoBatchSizer() {
+    this(DEFAULT_MIN_NANOS, DEFAULT_MAX_NANOS, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Creates a sizer with other bounds.
+   *
+   * @param minNanos batches faster than this grow
+   * @param maxNanos batches slower than this shrink
+   * @param maxBatchSize the cap on the batch size
+   */
+  public AutoBatchSizer(long minNanos, long maxNanos, int maxBatchSize) {
+    if (minNanos <= 0 || maxNanos < minNanos || maxBatchSize < 1) {
+      throw new IllegalArgumentException(
+          "need 0 < minNanos <= maxNanos and maxBatchSize >= 1, got "
+              + minNanos + ", " + maxNanos + ", " + maxBatchSize);
+    }
+    this.minNanos = minNanos;
+    this.maxNanos = maxNanos;
+    this.maxBatchSize = maxBatchSize;
+  }
+
+  /**
+   * Returns the batch size to use next.
+   *
+   * @return the batch size
+   */
+  public synchronized int computeBatchSize() {
+    int old = effectiveBatchSize;
+    double d = smoothedNanos;
+    int size;
+    if (d > 0 && d < minNanos) {
+      // grow at most x2 per step, towards the size whose batch would take minNanos
+      long ideal = (long) (old * (double) minNanos / d) * 2;
+      size = (int) Math.max(Math.min(2L * old, ideal), 1);
+    } else if (d > maxNanos && old >= 2) {
+      long ideal = (long) (old * (double) minNanos / d);
+      size = (int) Math.max(2 * ideal, 1);
+    } else {
+      size = old;
+    }
+    size = Math.min(size, maxBatchSize);
+    if (size != old) {
+      effectiveBatchSize = size;
+      smoothedNanos = 0;
+    }
+    return size;
+  }
+
+  /**
+   * Records a finished batch; ignored unless its size is the current batch size.
+   *
+   * @param batchSize the batch's size
+   * @param durationNanos the time from dispatch to completion
+   */
+  public synchronized void batchCompleted(int batchSize, long durationNanos) {
+    if (batchSize != effectiveBatchSize) {
+      return;
+    }
+    smoothedNanos = smoothedNanos == 0 ? durationNanos : 0.8 * smoothedNanos + 0.2 * durationNanos;
+  }
+
+  /** Forgets what was learnt (joblib resets at the end of each call). */
+  public synchronized void reset() {
+    effectiveBatchSize = 1;
+    smoothedNanos = 0;
+  }
+}

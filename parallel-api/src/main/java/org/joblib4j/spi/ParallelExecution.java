@@ -1,0 +1,66 @@
+package org.joblib4j.spi;
+
+import java.util.Iterator;
+import java.util.List;
+import org.joblib4j.ResultIterator;
+import org.joblib4j.Task;
+
+/** The engine side of one {@code Parallel} instance. Implemented by parallel-core only. */
+public interface ParallelExecution extends AutoCloseable {
+
+  /**
+   * Returns the name of the backend the calls use.
+   *
+   * @return the name
+   */
+  String backendName();
+
+  /**
+   * Returns the requested n_jobs after configuration resolution.
+   *
+   * @return the value, or {@code null} when the backend's default applies
+   */
+  Integer nJobs();
+
+  /**
+   * Returns the nesting level.
+   *
+   * @return 0 at top level
+   */
+  int nestingLevel();
+
+  /**
+   * Returns the verbosity after configuration resolution.
+   *
+   * @return the verbosity
+   */
+  int verbose();
+
+  /**
+   * Returns joblib's {@code _effective_n_jobs()}: the number of workers a call would use.
+   *
+   * @return the effective n_jobs
+   */
+  int effectiveNJobs();
+
+  /**
+   * Runs the tasks and returns their results in input order.
+   *
+   * @param tasks the tasks, consumed lazily
+   * @param size the number of tasks if known, else -1
+   * @return the results
+   */
+  List<Object> run(Iterator<? extends Task<?>> tasks, long size);
+
+  /**
+   * Starts the tasks and returns a lazy iterator over the results.
+   *
+   * @param tasks the tasks, consumed lazily
+   * @param size the number of tasks if known, else -1
+   * @return the results, in input or completion order as configured
+   */
+  ResultIterator<Object> iterate(Iterator<? extends Task<?>> tasks, long size);
+
+  @Override
+  void close();
+}
