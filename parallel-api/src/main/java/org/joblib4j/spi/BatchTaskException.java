@@ -9,9 +9,10 @@ public final class BatchTaskException extends Exception {
   private static final long serialVersionUID = 1L;
 
   private final long taskIndex;
+  private final String where;
 
   /**
-   * Creates the exception.
+   * Creates the exception in the thread that ran the task, recording that thread and process.
    *
    * @param taskIndex the failed task's index in the input
    * @param cause what the task threw
@@ -19,6 +20,17 @@ public final class BatchTaskException extends Exception {
   public BatchTaskException(long taskIndex, Throwable cause) {
     super("task " + taskIndex + " failed", cause, false, false);
     this.taskIndex = taskIndex;
+    this.where =
+        "thread " + Thread.currentThread().getName() + ", pid " + ProcessHandle.current().pid();
+  }
+
+  /**
+   * Returns where the task ran.
+   *
+   * @return for example {@code thread joblib4j-threading-1-worker-2, pid 4242}
+   */
+  public String where() {
+    return where;
   }
 
   /**

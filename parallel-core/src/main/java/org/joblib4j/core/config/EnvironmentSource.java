@@ -1,0 +1,41 @@
+package org.joblib4j.core.config;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.joblib4j.ConfigKeys;
+
+/**
+ * Environment variables: {@code JOBLIB4J_N_JOBS} stands for {@code joblib4j.n-jobs}, {@code
+ * JOBLIB4J_BACKEND_DASK_SCHEDULER} for {@code joblib4j.backend.dask.scheduler}.
+ */
+final class EnvironmentSource implements ConfigSource {
+  private final Map<String, String> env;
+
+  EnvironmentSource(Map<String, String> env) {
+    this.env = env;
+  }
+
+  @Override
+  public String get(String key) {
+    return env.get(ConfigKeys.envName(key));
+  }
+
+  @Override
+  public String origin(String key) {
+    return "environment variable " + ConfigKeys.envName(key);
+  }
+
+  @Override
+  public Map<String, String> backendParameters(String backendName) {
+    String prefix = ConfigKeys.envName(ConfigKeys.BACKEND_PARAM_PREFIX + backendName + ".");
+    Map<String, String> params = new TreeMap<>();
+    env.forEach(
+        (k, v) -> {
+          if (k.startsWith(prefix) && k.length() > prefix.length()) {
+            params.put(k.substring(prefix.length()).toLowerCase(Locale.ROOT).replace('_', '-'), v);
+          }
+        });
+    return params;
+  }
+}

@@ -1,0 +1,31 @@
+package org.joblib4j.core.config;
+
+import java.util.Map;
+import java.util.TreeMap;
+import org.joblib4j.ConfigKeys;
+
+/** JVM system properties, read live so {@code System.setProperty} takes effect at once. */
+final class SystemPropertiesSource implements ConfigSource {
+
+  @Override
+  public String get(String key) {
+    return System.getProperty(key);
+  }
+
+  @Override
+  public String origin(String key) {
+    return "system property " + key;
+  }
+
+  @Override
+  public Map<String, String> backendParameters(String backendName) {
+    String prefix = ConfigKeys.BACKEND_PARAM_PREFIX + backendName + ".";
+    Map<String, String> params = new TreeMap<>();
+    for (String name : System.getProperties().stringPropertyNames()) {
+      if (name.startsWith(prefix) && name.length() > prefix.length()) {
+        params.put(name.substring(prefix.length()), System.getProperty(name));
+      }
+    }
+    return params;
+  }
+}

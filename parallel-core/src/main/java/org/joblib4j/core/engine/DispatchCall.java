@@ -1,0 +1,470 @@
+package org.joblib4j.core.engine;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.joblib4j.ParallelTimeoutException;
+import org.joblib4j.Task;
+import org.joblib4j.spi.Batch;
+import org.joblib4j.spi.Durations;
+import org.joblib4j.spi.NestedBackend;
+import org.joblib4j.spi.ParallelBackend;
+
+/**
+ * One call on a backend with more than one worker: joblib's dispatch algorithm without its
+ * polling. Batches are cut from the lazily read input; each completion dispatches the next batch;
+ * the consumer blocks on a condition until the result it needs (in input order, or any result in
+ * completion order) is ready. The first failure stops dispatch and aborts the backend's work at
+ * once, from whichever thread sees it.
+ *
+ * <p>Dispatching (reading the input, cutting batches, submitting) is done by one thread at a time,
+ * the holder of the {@code draining} token, and never under the state lock, so a backend whose
+ * {@code submit} blocks cannot deadlock against completions.
+ */
+final class DispatchCall implements ResultSource {
+  private final ParallelBackend backend;
+  private final String backendName;
+  private final String parallel;
+  private final int nJobs;
+  private final Integer fixedBatchSize;
+  private final long preDispatch;
+  private final boolean ordered;
+  private final long timeoutNanos;
+  private final NestedBackend nested;
+  private final ProgressReporter progress;
+  private final Runnable abortBackend;
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+
+  // owned by the holder of the draining token
+  private Iterator<? extends Task<?>> input;
+  private final ArrayDeque<Batch> ready = new ArrayDeque<>();
+  private long nextIndex;
+  private long preDispatchBudget;
+  private boolean inputExhausted;
+
+  // guarded by lock
+  private boolean draining;
+  private int pendingDispatch;
+  private boolean iterating;
+  private final ArrayDeque<Job> jobs = new ArrayDeque<>();
+  private int running;
+  private long dispatchedTasks;
+  private long completedTasks;
+  private long dispatchedBatches;
+  private long totalTasks;
+  private Throwable failure;
+  private boolean aborting;
+  private boolean abortIssued;
+  private long waitStartNanos;
+
+  DispatchCall(
+      ParallelBackend backend,
+      String backendName,
+      String parallel,
+      int nJobs,
+      Integer fixedBatchSize,
+      long preDispatch,
+      boolean ordered,
+      java.time.Duration timeout,
+      NestedBackend nested,
+      ProgressReporter progress,
+      Runnable abortBackend) {
+    this.backend = backend;
+    this.backendName = backendName;
+    this.parallel = parallel;
+    this.nJobs = nJobs;
+    this.fixedBatchSize = fixedBatchSize;
+    this.preDispatch = preDispatch;
+    this.ordered = ordered;
+    this.timeoutNanos = timeout == null ? 0 : timeout.toNanos();
+    this.nested = nested;
+    this.progress = progress;
+    this.abortBackend = abortBackend;
+  }
+
+  private static final class Job {
+    final Batch batch;
+    final long dispatchNanos;
+    boolean done;
+    List<Object> results;
+    long waitStartNanos;
+
+    Job(Batch batch, long dispatchNanos) {
+      this.batch = batch;
+      this.dispatchNanos = dispatchNanos;
+    }
+  }
+
+  // ------------------------------------------------------------------ dispatch
+
+  /** Pre-dispatches in the caller's thread: {@code preDispatch} tasks, or all of them. */
+  void start(Iterator<? extends Task<?>> tasks, long size) {
+    this.input = tasks;
+    this.preDispatchBudget = preDispatch;
+    lock.lock();
+    try {
+      totalTasks = size;
+      draining = true;
+      iterating = true;
+    } finally {
+      lock.unlock();
+    }
+    while (true) {
+      Batch b = nextBatch(false);
+      if (b == null || !submit(b)) {
+        break;
+      }
+    }
+    lock.lock();
+    try {
+      if (inputExhausted) {
+        iterating = false;
+        totalTasks = dispatchedTasks;
+      }
+      preDispatchBudget = -1;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    drain();
+  }
+
+  /** Dispatches one batch per pending request until none is left; releases the token after. */
+  private void drain() {
+    while (true) {
+      lock.lock();
+      try {
+        if (aborting || pendingDispatch == 0) {
+          draining = false;
+          changed.signalAll();
+          return;
+        }
+        pendingDispatch--;
+      } finally {
+        lock.unlock();
+      }
+      Batch b = nextBatch(true);
+      if (b == null) {
+        lock.lock();
+        try {
+          iterating = false;
+          pendingDispatch = 0;
+          totalTasks = dispatchedTasks;
+          changed.signalAll();
+        } finally {
+          lock.unlock();
+        }
+      } else {
+        submit(b);
+      }
+    }
+  }
+
+  /** The next batch to dispatch, cutting a new slice of the input when none is ready. */
+  private Batch nextBatch(boolean callbackPhase) {
+    Batch b = ready.poll();
+    if (b != null || inputExhausted) {
+      return b;
+    }
+    int batchSize = fixedBatchSize != null ? fixedBatchSize : Math.max(1, backend.computeBatchSize());
+    long want = Math.min((long) batchSize * nJobs, 1L << 24);
+    boolean limited = !callbackPhase && preDispatchBudget >= 0;
+    if (limited) {
+      want = Math.min(want, preDispatchBudget);
+      if (want <= 0) {
+        return null;
+      }
+    }
+    List<Task<?>> slice = new ArrayList<>((int) Math.min(want, 4096));
+    try {
+      while (slice.size() < want && input.hasNext()) {
+        Task<?> task = input.next();
+        if (task == null) {
+          throw new IllegalArgumentException(
+              "Task " + (nextIndex + slice.size()) + " is null: every element of the input must be a Task.");
+        }
+        slice.add(task);
+      }
+    } catch (Throwable t) {
+      inputExhausted = true;
+      fail(t);
+      return null;
+    }
+    if (slice.size() < want) {
+      inputExhausted = true;
+    }
+    if (limited) {
+      preDispatchBudget -= slice.size();
+    }
+    if (slice.isEmpty()) {
+      return null;
+    }
+    int finalSize =
+        callbackPhase && slice.size() < want
+            // the tail of the input: smaller batches even out the stragglers
+            ? Math.max(1, slice.size() / (10 * nJobs))
+            : Math.max(1, slice.size() / nJobs);
+    for (int i = 0; i < slice.size(); i += finalSize) {
+      ready.add(new Batch(nextIndex + i, slice.subList(i, Math.min(i + finalSize, slice.size())), nested));
+    }
+    nextIndex += slice.size();
+    return ready.poll();
+  }
+
+  private boolean submit(Batch b) {
+    Job job = new Job(b, System.nanoTime());
+    lock.lock();
+    try {
+      if (aborting) {
+        return false;
+      }
+      dispatchedTasks += b.size();
+      dispatchedBatches++;
+      running++;
+      if (ordered) {
+        jobs.add(job);
+      }
+    } finally {
+      lock.unlock();
+    }
+    CompletableFuture<List<Object>> future;
+    try {
+      future = backend.submit(b);
+      if (future == null) {
+        future =
+            CompletableFuture.failedFuture(
+                new IllegalStateException(
+                    backend.getClass().getSimpleName() + ".submit returned null instead of a future"));
+      }
+    } catch (Throwable t) {
+      future = CompletableFuture.failedFuture(t);
+    }
+    future.whenComplete((results, error) -> completed(job, results, error));
+    return true;
+  }
+
+  // ------------------------------------------------------------------ completion
+
+  private void completed(Job job, List<Object> results, Throwable error) {
+    Throwable err = error == null ? null : Failures.unwrap(error);
+    if (err == null && (results == null || results.size() != job.batch.size())) {
+      err =
+          new IllegalStateException(
+              backend.getClass().getSimpleName()
+                  + " returned "
+                  + (results == null ? "null" : results.size() + " results")
+                  + " for a batch of "
+                  + job.batch.size()
+                  + " tasks");
+    }
+    boolean becomeDispatcher = false;
+    lock.lock();
+    try {
+      if (job.done) {
+        return;
+      }
+      job.done = true;
+      running--;
+      if (err != null) {
+        if (!aborting) {
+          failure = err;
+          aborting = true;
+        }
+      } else if (!aborting) {
+        job.results = results;
+        completedTasks += job.batch.size();
+        if (!ordered) {
+          jobs.add(job);
+        }
+        backend.batchCompleted(job.batch.size(), System.nanoTime() - job.dispatchNanos);
+        progress.batchCompleted(stateLocked(), job.batch.size());
+        if (iterating) {
+          pendingDispatch++;
+          if (!draining) {
+            draining = true;
+            becomeDispatcher = true;
+          }
+        }
+      }
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    if (err != null) {
+      abort();
+    } else if (becomeDispatcher) {
+      drain();
+    }
+  }
+
+  private void fail(Throwable t) {
+    lock.lock();
+    try {
+      if (!aborting) {
+        failure = t;
+        aborting = true;
+      }
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    abort();
+  }
+
+  /** Stops dispatch and aborts the backend's work, once. */
+  @Override
+  public void abort() {
+    lock.lock();
+    try {
+      aborting = true;
+      if (abortIssued) {
+        return;
+      }
+      abortIssued = true;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    abortBackend.run();
+  }
+
+  // ------------------------------------------------------------------ retrieval
+
+  /**
+   * Waits for the next batch of results: the next in input order, or any in completion order.
+   *
+   * @return the results, or {@code null} when every result has been handed out
+   */
+  @Override
+  public List<Object> next() {
+    lock.lock();
+    try {
+      while (true) {
+        if (aborting) {
+          throw failureToThrow();
+        }
+        Job head = jobs.peek();
+        if (head != null && head.done) {
+          jobs.poll();
+          waitStartNanos = 0;
+          return head.results;
+        }
+        if (head == null && !iterating && !draining && pendingDispatch == 0 && running == 0) {
+          return null;
+        }
+        await(head);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void await(Job head) {
+    try {
+      if (timeoutNanos == 0) {
+        changed.await();
+        return;
+      }
+      long now = System.nanoTime();
+      long start;
+      if (ordered && head != null) {
+        if (head.waitStartNanos == 0) {
+          head.waitStartNanos = now;
+        }
+        start = head.waitStartNanos;
+      } else {
+        if (waitStartNanos == 0) {
+          waitStartNanos = now;
+        }
+        start = waitStartNanos;
+      }
+      long left = start + timeoutNanos - now;
+      if (left <= 0) {
+        timedOut();
+      }
+      changed.awaitNanos(left);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      aborting = true;
+      lock.unlock();
+      try {
+        abort();
+      } finally {
+        lock.lock();
+      }
+      throw new CancellationException(
+          "The thread waiting for " + parallel + " was interrupted; the call's remaining tasks were cancelled.");
+    }
+  }
+
+  private void timedOut() {
+    aborting = true;
+    lock.unlock();
+    try {
+      abort();
+    } finally {
+      lock.lock();
+    }
+    String seconds = Durations.seconds(java.time.Duration.ofNanos(timeoutNanos));
+    throw new ParallelTimeoutException(
+        parallel
+            + " timed out: no result arrived within timeout="
+            + seconds
+            + " s on backend '"
+            + backendName
+            + "'. The call's remaining tasks were cancelled.");
+  }
+
+  private RuntimeException failureToThrow() {
+    Throwable f = failure;
+    if (f == null) {
+      return new CancellationException(parallel + " was cancelled.");
+    }
+    lock.unlock();
+    try {
+      abort();
+    } finally {
+      lock.lock();
+    }
+    return Failures.toThrow(f, backendName, parallel);
+  }
+
+  // ------------------------------------------------------------------ state
+
+  /** joblib's counters; call with the lock held. */
+  private CallState stateLocked() {
+    return new CallState(
+        dispatchedBatches,
+        dispatchedTasks,
+        completedTasks,
+        iterating ? totalTasks : dispatchedTasks,
+        iterating,
+        completedTasks == dispatchedTasks && !(iterating || aborting));
+  }
+
+  @Override
+  public CallState state() {
+    lock.lock();
+    try {
+      return stateLocked();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  static long resolvePreDispatch(String expression, int nJobs) {
+    long n = org.joblib4j.core.config.PreDispatch.evaluate(expression, nJobs);
+    if (n == 0 || n < -1) {
+      throw new IllegalArgumentException(
+          "pre_dispatch must be 'all' or a positive number of tasks, got: '" + expression + "' = " + n);
+    }
+    return n;
+  }
+}

@@ -1,0 +1,281 @@
+package org.joblib4j.core.engine;
+
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.joblib4j.ResultIterator;
+import org.joblib4j.ReturnAs;
+import org.joblib4j.Task;
+import org.joblib4j.spi.CallSettings;
+import org.joblib4j.spi.Durations;
+import org.joblib4j.spi.ParallelBackend;
+import org.joblib4j.spi.ParallelExecution;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine side of one {@code Parallel}: runs one call at a time, keeps its backend configured
+ * between calls until {@link #close()} (joblib's {@code with Parallel(...)}), and after close
+ * configures and terminates the backend around every call.
+ */
+public final class Execution implements ParallelExecution {
+  private static final Logger LOG = LoggerFactory.getLogger(Execution.class);
+
+  private final ResolvedParallel settings;
+  private final String parallel;
+  private final AtomicBoolean running = new AtomicBoolean();
+  private final Object lifecycle = new Object();
+  private boolean configured;
+  private int workers;
+  private boolean closed;
+  private ResultSource live;
+
+  /**
+   * Creates the execution of resolved settings.
+   *
+   * @param settings the settings
+   */
+  public Execution(ResolvedParallel settings) {
+    this.settings = settings;
+    this.parallel = "Parallel(n_jobs=" + settings.nJobs() + ")";
+  }
+
+  @Override
+  public String backendName() {
+    return settings.backendName();
+  }
+
+  @Override
+  public Integer nJobs() {
+    return settings.nJobs();
+  }
+
+  @Override
+  public int nestingLevel() {
+    return settings.nestingLevel();
+  }
+
+  @Override
+  public int verbose() {
+    return settings.verbose();
+  }
+
+  @Override
+  public int effectiveNJobs() {
+    return settings.backend().effectiveNJobs(settings.nJobs());
+  }
+
+  /**
+   * Returns the resolved settings.
+   *
+   * @return the settings
+   */
+  public ResolvedParallel settings() {
+    return settings;
+  }
+
+  @Override
+  public List<Object> run(Iterator<? extends Task<?>> tasks, long size) {
+    return begin(tasks, size, false).collectAll(size);
+  }
+
+  @Override
+  public ResultIterator<Object> iterate(Iterator<? extends Task<?>> tasks, long size) {
+    return begin(tasks, size, settings.returnAs() != ReturnAs.LIST);
+  }
+
+  private CallIterator begin(Iterator<? extends Task<?>> tasks, long size, boolean generator) {
+    if (!running.compareAndSet(false, true)) {
+      throw new IllegalStateException(
+          "This Parallel instance is already running !"
+              + (settings.returnAs() != ReturnAs.LIST
+                  ? " Before submitting new tasks, you must wait for the completion of all the"
+                      + " previous tasks, or clean all references to the output generator."
+                  : ""));
+    }
+    ParallelBackend backend = settings.backend();
+    boolean reuse;
+    int n;
+    try {
+      synchronized (lifecycle) {
+        reuse = !closed;
+        if (!configured) {
+          workers = backend.configure(callSettings(reuse));
+          configured = true;
+        }
+        n = workers;
+      }
+      if (n <= 0) {
+        throw new IllegalStateException(backend.getClass().getSimpleName() + " has no active worker.");
+      }
+    } catch (RuntimeException | Error e) {
+      endCall(false, reuse());
+      throw e;
+    }
+    if (n == 1) {
+      return sequential(tasks, size, generator, reuse);
+    }
+    return dispatched(tasks, size, generator, reuse, n);
+  }
+
+  private boolean reuse() {
+    synchronized (lifecycle) {
+      return !closed;
+    }
+  }
+
+  private CallIterator sequential(
+      Iterator<? extends Task<?>> tasks, long size, boolean generator, boolean reuse) {
+    if (settings.timeout() != null) {
+      Warnings.warn(timeoutIgnored("SequentialBackend"));
+    }
+    ProgressReporter progress =
+        new ProgressReporter(settings.verbose(), parallel, settings.progress(), settings.backendName(), 0);
+    progress.started("SequentialBackend", 1, size, false);
+    int batchSize = settings.batchSize() == null ? 1 : settings.batchSize();
+    SequentialSource source =
+        new SequentialSource(tasks, batchSize, progress, settings.backendName(), parallel);
+    CallIterator.CallEnd end =
+        new CallIterator.CallEnd(
+            failure -> {
+              progress.finished(source.state(), failure);
+              endCall(false, reuse);
+            });
+    return new CallIterator(source, end, generator, null);
+  }
+
+  private CallIterator dispatched(
+      Iterator<? extends Task<?>> tasks, long size, boolean generator, boolean reuse, int n) {
+    ParallelBackend backend = settings.backend();
+    String backendClass = backend.getClass().getSimpleName();
+    java.time.Duration timeout = settings.timeout();
+    if (timeout != null && !backend.supportsTimeout()) {
+      Warnings.warn(timeoutIgnored(backendClass));
+      timeout = null;
+    }
+    DispatchCall call;
+    ProgressReporter progress;
+    try {
+      long preDispatch = DispatchCall.resolvePreDispatch(settings.preDispatch(), n);
+      progress =
+          new ProgressReporter(
+              settings.verbose(), parallel, settings.progress(), settings.backendName(), Math.max(preDispatch, 0));
+      progress.started(backendClass, n, size, true);
+      backend.startCall();
+      call =
+          new DispatchCall(
+              backend,
+              settings.backendName(),
+              parallel,
+              n,
+              settings.batchSize(),
+              preDispatch,
+              settings.returnAs() != ReturnAs.GENERATOR_UNORDERED,
+              timeout,
+              backend.nestedBackend(settings.nestingLevel()),
+              progress,
+              () -> abortBackend(backend, reuse));
+    } catch (RuntimeException | Error e) {
+      endCall(true, reuse);
+      throw e;
+    }
+    synchronized (lifecycle) {
+      live = call;
+    }
+    DispatchCall started = call;
+    ProgressReporter reporter = progress;
+    CallIterator.CallEnd end =
+        new CallIterator.CallEnd(
+            failure -> {
+              reporter.finished(started.state(), failure);
+              endCall(true, reuse);
+            });
+    try {
+      call.start(tasks, size);
+    } catch (RuntimeException | Error e) {
+      call.abort();
+      end.end(e);
+      throw e;
+    }
+    return new CallIterator(call, end, generator, backend::retrievalContext);
+  }
+
+  private static void abortBackend(ParallelBackend backend, boolean ensureReady) {
+    try {
+      backend.abortEverything(ensureReady);
+    } catch (RuntimeException e) {
+      LOG.warn("{}.abortEverything failed", backend.getClass().getSimpleName(), e);
+    }
+  }
+
+  private String timeoutIgnored(String backendClass) {
+    return "The backend class '"
+        + backendClass
+        + "' does not support timeout. You have set 'timeout="
+        + Durations.seconds(settings.timeout())
+        + "' in Parallel but the 'timeout' parameter will not be used.";
+  }
+
+  private CallSettings callSettings(boolean reuse) {
+    return new CallSettings(
+        settings.nJobs(),
+        settings.nestingLevel(),
+        settings.verbose(),
+        settings.prefer(),
+        settings.require(),
+        settings.timeout(),
+        settings.tempFolder(),
+        settings.maxNbytes(),
+        settings.innerMaxNumThreads(),
+        reuse);
+  }
+
+  /** Ends a call: stop it on the backend, release the backend unless this instance keeps it. */
+  private void endCall(boolean started, boolean reuse) {
+    ParallelBackend backend = settings.backend();
+    try {
+      if (started) {
+        backend.stopCall();
+      }
+    } finally {
+      try {
+        synchronized (lifecycle) {
+          live = null;
+          if (!reuse && configured) {
+            configured = false;
+            backend.terminate();
+          }
+        }
+      } finally {
+        running.set(false);
+      }
+    }
+  }
+
+  /** Aborts a live call and releases the backend; later calls configure and terminate per call. */
+  @Override
+  public void close() {
+    ResultSource call;
+    synchronized (lifecycle) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      call = live;
+    }
+    if (call != null) {
+      call.abort();
+    }
+    synchronized (lifecycle) {
+      if (configured) {
+        configured = false;
+        settings.backend().terminate();
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return parallel;
+  }
+}

@@ -1,0 +1,164 @@
+package org.joblib4j.core.engine;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Locale;
+import org.joblib4j.ProgressEvent;
+import org.joblib4j.ProgressListener;
+
+/**
+ * joblib's progress output ({@code print_progress}, {@code _print}) and the {@link
+ * ProgressListener} events of one call. Lines go to stderr below verbose 50 and to stdout from 50,
+ * prefixed {@code [Parallel(n_jobs=N)]: } with the requested n_jobs.
+ */
+final class ProgressReporter {
+  private final int verbose;
+  private final String prefix;
+  private final ProgressListener listener;
+  private final String backendName;
+  private final long startNanos = System.nanoTime();
+  private final long preDispatchAmount;
+  private int workers;
+  private boolean finishedPrinted;
+
+  ProgressReporter(
+      int verbose, String parallel, ProgressListener listener, String backendName, long preDispatchAmount) {
+    this.verbose = verbose;
+    this.prefix = "[" + parallel + "]: ";
+    this.listener = listener;
+    this.backendName = backendName;
+    this.preDispatchAmount = preDispatchAmount;
+  }
+
+  /** joblib's "Using backend X with N concurrent workers." and the listener's start event. */
+  void started(String backendClass, int workers, long totalTasks, boolean announce) {
+    this.workers = workers;
+    if (announce) {
+      print("Using backend " + backendClass + " with " + workers + " concurrent workers.");
+    }
+    if (listener != null) {
+      notify(() -> listener.onStart(event(new CallState(0, 0, 0, totalTasks, true, false), 0, null)));
+    }
+  }
+
+  /** After a batch completed: joblib's progress line when due, and the listener's event. */
+  void batchCompleted(CallState state, int batchSize) {
+    printProgress(state);
+    if (listener != null) {
+      notify(() -> listener.onBatchCompleted(event(state, batchSize, null)));
+    }
+  }
+
+  /** At the end of the call: the "finished" line when not yet printed, and the listener's event. */
+  void finished(CallState state, Throwable failure) {
+    if (failure == null && state.completed() && !finishedPrinted) {
+      printProgress(state);
+    }
+    if (listener != null) {
+      notify(() -> listener.onFinish(event(state, 0, failure)));
+    }
+  }
+
+  /** joblib's {@code print_progress}, line for line. */
+  void printProgress(CallState s) {
+    if (verbose == 0) {
+      return;
+    }
+    double elapsed = (System.nanoTime() - startNanos) / 1e9;
+    if (s.completed()) {
+      finishedPrinted = true;
+      print(
+          String.format(
+              Locale.ROOT,
+              "Done %3d out of %3d | elapsed: %s finished",
+              s.completedTasks(),
+              s.completedTasks(),
+              shortFormatTime(elapsed)));
+    } else if (s.iterating()) {
+      if (verbosityFilter(s.dispatchedBatches(), verbose)) {
+        return;
+      }
+      print(
+          String.format(
+              Locale.ROOT,
+              "Done %3d tasks      | elapsed: %s",
+              s.completedTasks(),
+              shortFormatTime(elapsed)));
+    } else {
+      long index = s.completedTasks();
+      long total = s.dispatchedTasks();
+      if (index == 0) {
+        return;
+      }
+      long cursor = total - index + 1 - preDispatchAmount;
+      long frequency = total / verbose + 1;
+      boolean isLastItem = index + 1 == total;
+      if (isLastItem || Math.floorMod(cursor, frequency) != 0) {
+        return;
+      }
+      double remaining = elapsed / index * (total - index);
+      print(
+          String.format(
+              Locale.ROOT,
+              "Done %3d out of %3d | elapsed: %s remaining: %s",
+              index,
+              total,
+              shortFormatTime(elapsed),
+              shortFormatTime(remaining)));
+    }
+  }
+
+  /** joblib's {@code _verbosity_filter}: true means "do not print". */
+  static boolean verbosityFilter(long index, int verbose) {
+    if (verbose == 0) {
+      return true;
+    }
+    if (verbose > 10) {
+      return false;
+    }
+    if (index == 0) {
+      return false;
+    }
+    double v = .5 * (11 - verbose) * (11 - verbose);
+    double scale = Math.sqrt(index / v);
+    double nextScale = Math.sqrt((index + 1) / v);
+    return (int) nextScale == (int) scale;
+  }
+
+  /** joblib's {@code short_format_time}. */
+  static String shortFormatTime(double t) {
+    if (t > 60) {
+      return String.format(Locale.ROOT, "%4.1fmin", t / 60.0);
+    }
+    return String.format(Locale.ROOT, " %5.1fs", t);
+  }
+
+  void print(String message) {
+    if (verbose == 0) {
+      return;
+    }
+    PrintStream out = verbose < 50 ? System.err : System.out;
+    out.print(prefix + message + System.lineSeparator());
+    out.flush();
+  }
+
+  private ProgressEvent event(CallState s, int batchSize, Throwable failure) {
+    return new ProgressEvent(
+        backendName,
+        workers,
+        s.dispatchedTasks(),
+        s.completedTasks(),
+        s.totalTasks(),
+        batchSize,
+        Duration.ofNanos(System.nanoTime() - startNanos),
+        failure);
+  }
+
+  private static void notify(Runnable r) {
+    try {
+      r.run();
+    } catch (RuntimeException e) {
+      Warnings.LOG.warn("A ProgressListener threw; its exception is ignored", e);
+    }
+  }
+}

@@ -1,0 +1,24 @@
+package org.joblib4j.core.engine;
+
+import java.util.List;
+
+/** Where a call's results come from: the dispatch engine, or the sequential loop. */
+interface ResultSource {
+
+  /**
+   * Blocks until the next results are ready.
+   *
+   * @return the next results, or {@code null} when there are no more
+   */
+  List<Object> next();
+
+  /** Cancels what is left. */
+  void abort();
+
+  /**
+   * Returns the call's counters.
+   *
+   * @return the counters
+   */
+  CallState state();
+}

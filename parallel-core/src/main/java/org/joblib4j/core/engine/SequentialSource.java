@@ -1,0 +1,86 @@
+package org.joblib4j.core.engine;
+
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import org.joblib4j.Task;
+
+/**
+ * joblib's {@code _get_sequential_output}: with one worker, tasks run lazily in the caller's
+ * thread, reading the input one batch ahead at most, and a failure propagates at once.
+ */
+final class SequentialSource implements ResultSource {
+  private final Iterator<? extends Task<?>> input;
+  private final int batchSize;
+  private final ProgressReporter progress;
+  private final String backendName;
+  private final String parallel;
+  private final ArrayDeque<Task<?>> buffer = new ArrayDeque<>();
+  private long index;
+  private boolean exhausted;
+  private boolean aborted;
+
+  SequentialSource(
+      Iterator<? extends Task<?>> input,
+      int batchSize,
+      ProgressReporter progress,
+      String backendName,
+      String parallel) {
+    this.input = input;
+    this.batchSize = batchSize;
+    this.progress = progress;
+    this.backendName = backendName;
+    this.parallel = parallel;
+  }
+
+  @Override
+  public List<Object> next() {
+    if (aborted) {
+      return null;
+    }
+    if (buffer.isEmpty() && !exhausted) {
+      while (buffer.size() < batchSize && input.hasNext()) {
+        Task<?> task = input.next();
+        if (task == null) {
+          throw new IllegalArgumentException(
+              "Task " + (index + buffer.size()) + " is null: every element of the input must be a Task.");
+        }
+        buffer.add(task);
+      }
+      exhausted = buffer.size() < batchSize;
+    }
+    Task<?> task = buffer.poll();
+    if (task == null) {
+      exhausted = true;
+      // joblib prints once more from its finally block, while still "iterating"
+      progress.printProgress(new CallState(index, index, index, index, true, false));
+      return null;
+    }
+    Object result;
+    try {
+      result = task.call();
+    } catch (Throwable t) {
+      aborted = true;
+      throw Failures.taskFailure(
+          t,
+          index,
+          "thread " + Thread.currentThread().getName() + ", pid " + ProcessHandle.current().pid(),
+          backendName,
+          parallel);
+    }
+    index++;
+    progress.batchCompleted(new CallState(index, index, index, -1, true, false), 1);
+    return Collections.singletonList(result);
+  }
+
+  @Override
+  public void abort() {
+    aborted = true;
+  }
+
+  @Override
+  public CallState state() {
+    return new CallState(index, index, index, exhausted ? index : -1, !exhausted, exhausted && !aborted);
+  }
+}

@@ -1,0 +1,191 @@
+package org.joblib4j.core.engine;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.joblib4j.ParallelConfig;
+import org.joblib4j.Prefer;
+import org.joblib4j.Require;
+import org.joblib4j.ReturnAs;
+import org.joblib4j.core.config.ByteSizes;
+import org.joblib4j.core.config.ConfigSource;
+import org.joblib4j.core.config.GlobalSettings;
+import org.joblib4j.core.registry.BackendRegistry;
+import org.joblib4j.core.sequential.SequentialBackend;
+import org.joblib4j.spi.BackendContext;
+import org.joblib4j.spi.ParallelBackend;
+import org.joblib4j.spi.ParallelSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * joblib's backend and parameter resolution ({@code _get_active_backend} and {@code
+ * Parallel.__init__}): {@code require} &gt; explicit backend &gt; scope or configured backend &gt;
+ * {@code prefer} &gt; the default backend; every other setting: builder, scope, configuration,
+ * default.
+ */
+public final class SettingsResolver {
+  private static final Logger LOG = LoggerFactory.getLogger(SettingsResolver.class);
+  private static final String PROCESS_BACKEND = "loky";
+  private static final String DEFAULT_PRE_DISPATCH = "2*n_jobs";
+  private static final String DEFAULT_MAX_NBYTES = "1M";
+
+  private final BackendRegistry registry;
+  private final ConfigSource config;
+  private final AtomicBoolean warnedNoProcessBackend = new AtomicBoolean();
+
+  /**
+   * Creates a resolver.
+   *
+   * @param registry the backends
+   * @param config the configuration below the scopes
+   */
+  public SettingsResolver(BackendRegistry registry, ConfigSource config) {
+    this.registry = registry;
+    this.config = config;
+  }
+
+  /**
+   * Resolves a builder's settings against the current scope and the configuration.
+   *
+   * @param explicit the builder's settings
+   * @param scope the settings of the thread's open scopes
+   * @return the resolved settings
+   */
+  public ResolvedParallel resolve(ParallelSettings explicit, ParallelConfig scope) {
+    GlobalSettings global = GlobalSettings.read(config);
+    Prefer prefer = first(explicit.prefer(), scope.prefer(), global.prefer());
+    Require require = first(explicit.require(), scope.require(), global.require());
+    if (prefer == Prefer.PROCESSES && require == Require.SHAREDMEM) {
+      throw new IllegalArgumentException(
+          "prefer == 'processes' and require == 'sharedmem' are inconsistent settings");
+    }
+    int verbose = first(explicit.verbose(), scope.verbose(), global.verbose(), 0);
+    int level = scope.nestingLevel() == null ? 0 : scope.nestingLevel();
+
+    // the backend of the context: a scope, else configuration, else the default
+    ParallelBackend backend;
+    String name;
+    boolean explicitContextBackend = true;
+    if (scope.backendSet() && scope.backend() != null) {
+      backend = scope.backend();
+      name = nameOf(backend);
+    } else if (scope.backendSet()) {
+      name = scope.backendName();
+      backend = create(name, scope.backendParams());
+    } else if (global.backend() != null) {
+      name = global.backend();
+      backend = create(name, Map.of());
+    } else {
+      explicitContextBackend = false;
+      name = registry.defaultName();
+      backend = create(name, Map.of());
+    }
+    Integer contextNJobs = scope.nJobsSet() ? scope.nJobs() : global.nJobs();
+
+    boolean forceThreads =
+        (require == Require.SHAREDMEM && !backend.supportsSharedMem())
+            || (!explicitContextBackend && prefer == Prefer.THREADS && !backend.usesThreads());
+    if (forceThreads) {
+      if (verbose >= 10 && explicitContextBackend) {
+        System.out.println(
+            "Using ThreadingBackend as joblib backend instead of "
+                + backend.getClass().getSimpleName()
+                + " as the latter does not provide shared memory semantics.");
+      }
+      name = registry.has(BackendRegistry.THREADING) ? BackendRegistry.THREADING : BackendRegistry.SEQUENTIAL;
+      backend = create(name, Map.of());
+      // a hard constraint drops the context's n_jobs: the caller must ask for workers explicitly
+      contextNJobs = 1;
+    } else if (!explicitContextBackend && prefer == Prefer.PROCESSES && backend.usesThreads()) {
+      if (registry.has(PROCESS_BACKEND)) {
+        name = PROCESS_BACKEND;
+        backend = create(name, Map.of());
+      } else if (warnedNoProcessBackend.compareAndSet(false, true)) {
+        LOG.info(
+            "prefer=processes: no process backend is installed (add org.joblib4j:backend-loky),"
+                + " so Parallel keeps the '{}' backend.",
+            name);
+      }
+    }
+
+    if (explicit.backend() != null || explicit.backendName() != null) {
+      if (explicit.backend() != null) {
+        backend = explicit.backend();
+        name = nameOf(backend);
+      } else {
+        name = explicit.backendName();
+        backend = create(name, explicit.backendParams());
+      }
+      if (require == Require.SHAREDMEM && !backend.supportsSharedMem()) {
+        throw new IllegalArgumentException(
+            "Backend " + backend.getClass().getSimpleName() + " does not support shared memory");
+      }
+    }
+
+    Integer requested = explicit.nJobsSet() ? explicit.nJobs() : contextNJobs;
+    int nJobs = requested != null ? requested : backend.defaultNJobs();
+    ReturnAs returnAs = first(explicit.returnAs(), global.returnAs(), ReturnAs.LIST);
+    if (returnAs != ReturnAs.LIST
+        && !backend.supportsReturnGenerator()
+        && !(backend instanceof SequentialBackend)) {
+      throw new IllegalArgumentException(
+          "Backend "
+              + backend.getClass().getSimpleName()
+              + " does not support return_as="
+              + returnAs.joblibName());
+    }
+    String maxNbytes =
+        explicit.maxNbytes() != null
+            ? explicit.maxNbytes()
+            : scope.maxNbytesSet() ? scope.maxNbytes() : first(global.maxNbytes(), DEFAULT_MAX_NBYTES);
+    return new ResolvedParallel(
+        backend,
+        name,
+        nJobs,
+        level,
+        verbose,
+        returnAs,
+        first(explicit.timeout(), global.timeout()),
+        first(explicit.preDispatch(), global.preDispatch(), DEFAULT_PRE_DISPATCH),
+        explicit.batchSize() != null ? explicit.batchSize() : global.batchSize(),
+        explicit.tempFolder() != null
+            ? explicit.tempFolder()
+            : scope.tempFolderSet() ? scope.tempFolder() : global.tempFolder(),
+        maxNbytes == null ? null : ByteSizes.parse(maxNbytes),
+        prefer,
+        require,
+        first(scope.innerMaxNumThreads(), global.innerMaxNumThreads()),
+        explicit.progress());
+  }
+
+  /**
+   * Creates a named backend with its configured parameters under the given ones.
+   *
+   * @param name the name
+   * @param params the parameters given in code
+   * @return the backend
+   */
+  public ParallelBackend create(String name, Map<String, Object> params) {
+    if (!registry.has(name)) {
+      throw registry.unknown(name);
+    }
+    Map<String, Object> merged = new TreeMap<>(config.backendParameters(name));
+    merged.putAll(params);
+    return registry.create(name, new BackendContext(name, merged));
+  }
+
+  private String nameOf(ParallelBackend backend) {
+    return backend instanceof SequentialBackend ? BackendRegistry.SEQUENTIAL : backend.getClass().getSimpleName();
+  }
+
+  @SafeVarargs
+  private static <T> T first(T... values) {
+    for (T v : values) {
+      if (v != null) {
+        return v;
+      }
+    }
+    return null;
+  }
+}
