@@ -1,0 +1,49 @@
+package org.joblib4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class ParsingTest {
+
+  @Test
+  void returnAsAcceptsJoblibSpellings() {
+    assertThat(ReturnAs.parse("list")).isEqualTo(ReturnAs.LIST);
+    assertThat(ReturnAs.parse("generator")).isEqualTo(ReturnAs.GENERATOR);
+    assertThat(ReturnAs.parse("generator_unordered")).isEqualTo(ReturnAs.GENERATOR_UNORDERED);
+    assertThat(ReturnAs.parse("Generator-Unordered")).isEqualTo(ReturnAs.GENERATOR_UNORDERED);
+    assertThat(ReturnAs.GENERATOR_UNORDERED.joblibName()).isEqualTo("generator_unordered");
+  }
+
+  @Test
+  void returnAsRejectsOthersWithJoblibsMessage() {
+    assertThatThrownBy(() -> ReturnAs.parse("foo"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "Expected `return_as` parameter to be a string equal to \"list\",\"generator\" or"
+                + " \"generator_unordered\", but got foo instead.");
+  }
+
+  @Test
+  void preferAndRequireRejectOthersWithJoblibsMessages() {
+    assertThat(Prefer.parse("threads")).isEqualTo(Prefer.THREADS);
+    assertThat(Prefer.parse("processes")).isEqualTo(Prefer.PROCESSES);
+    assertThat(Require.parse("sharedmem")).isEqualTo(Require.SHAREDMEM);
+    assertThatThrownBy(() -> Prefer.parse("wrong"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "prefer=wrong is not a valid backend hint, expected one of ('processes', 'threads', None)");
+    assertThatThrownBy(() -> Require.parse("wrong"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "require=wrong is not a valid backend constraint, expected one of ('sharedmem', None)");
+  }
+
+  @Test
+  void envNamesFollowTheKeys() {
+    assertThat(ConfigKeys.envName(ConfigKeys.N_JOBS)).isEqualTo("JOBLIB4J_N_JOBS");
+    assertThat(ConfigKeys.envName("joblib4j.backend.dask.scheduler"))
+        .isEqualTo("JOBLIB4J_BACKEND_DASK_SCHEDULER");
+  }
+}

@@ -1,0 +1,63 @@
+package org.joblib4j.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+/** joblib's AutoBatchingMixin arithmetic (reference §4.2). */
+class AutoBatchSizerTest {
+  private static final long MS = 1_000_000L;
+
+  @Test
+  void startsAtOneAndGrowsAtMostTwofoldWhileBatchesAreFast() {
+    AutoBatchSizer s = new AutoBatchSizer();
+    assertThat(s.computeBatchSize()).isEqualTo(1);
+    s.batchCompleted(1, MS); // far below 0.2 s
+    assertThat(s.computeBatchSize()).isEqualTo(2);
+    s.batchCompleted(2, MS);
+    assertThat(s.computeBatchSize()).isEqualTo(4);
+  }
+
+  @Test
+  void growthStopsAtTheIdealSize() {
+    AutoBatchSizer s = new AutoBatchSizer();
+    s.batchCompleted(1, 150 * MS); // ideal = int(1 * 0.2 / 0.15) * 2 = 2
+    assertThat(s.computeBatchSize()).isEqualTo(2);
+  }
+
+  @Test
+  void shrinksFastWhenBatchesAreSlow() {
+    AutoBatchSizer s = new AutoBatchSizer();
+    for (int size = 1; size < 64; size *= 2) {
+      s.batchCompleted(size, MS);
+      s.computeBatchSize();
+    }
+    assertThat(s.computeBatchSize()).isEqualTo(64);
+    s.batchCompleted(64, 6400 * MS); // 100 ms per task: ideal = int(64 * 0.2 / 6.4) = 2
+    assertThat(s.computeBatchSize()).isEqualTo(4);
+  }
+
+  @Test
+  void ignoresBatchesOfAnotherSizeAndSmoothsDurations() {
+    AutoBatchSizer s = new AutoBatchSizer();
+    s.batchCompleted(7, MS);
+    assertThat(s.computeBatchSize()).isEqualTo(1);
+    s.batchCompleted(1, 300 * MS);
+    s.batchCompleted(1, 100 * MS); // smoothed 0.8*300 + 0.2*100 = 260 ms: within bounds
+    assertThat(s.computeBatchSize()).isEqualTo(1);
+  }
+
+  @Test
+  void respectsTheCapAndResets() {
+    AutoBatchSizer s = new AutoBatchSizer(AutoBatchSizer.DEFAULT_MIN_NANOS, AutoBatchSizer.DEFAULT_MAX_NANOS, 3);
+    s.batchCompleted(1, MS);
+    assertThat(s.computeBatchSize()).isEqualTo(2);
+    s.batchCompleted(2, MS);
+    assertThat(s.computeBatchSize()).isEqualTo(3);
+    s.reset();
+    assertThat(s.computeBatchSize()).isEqualTo(1);
+    assertThatThrownBy(() -> new AutoBatchSizer(0, 1, 1))
+        .hasMessage("need 0 < minNanos <= maxNanos and maxBatchSize >= 1, got 0, 1, 1");
+  }
+}
