@@ -47,10 +47,14 @@ import org.joblib4j.spi.ParallelSettings;
  * {@link #close()}.
  */
 public final class Parallel implements AutoCloseable {
+  /** Releases the workers of a Parallel that was never closed once it is unreachable. */
+  private static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create();
+
   private final ParallelExecution execution;
 
   private Parallel(ParallelExecution execution) {
     this.execution = execution;
+    CLEANER.register(this, execution::close);
   }
 
   /**
