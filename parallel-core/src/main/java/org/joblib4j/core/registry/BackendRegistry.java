@@ -67,14 +67,14 @@ public final class BackendRegistry {
                   + p.spiVersion()
                   + " but this parallel-core supports SPI "
                   + BackendProvider.SPI_VERSION;
-          LOG.warn("Backend provider {} is ignored", failure);
+          LOG.warn("Backend provider is ignored: {}", failure);
           failures.add(failure);
           continue;
         }
         found.computeIfAbsent(p.name(), n -> new ArrayList<>()).add(DiscoveredProvider.of(p));
       } catch (ServiceConfigurationError e) {
         String failure = describeFailure(e);
-        LOG.warn("Backend provider {} failed to load and is ignored", failure, e);
+        LOG.warn("Backend provider failed to load and is ignored: {}", failure, e);
         failures.add(failure);
       }
     }

@@ -1,0 +1,36 @@
+package org.joblib4j.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.joblib4j.it.scenario.ThreadingDefault;
+import org.joblib4j.it.support.Artifact;
+import org.joblib4j.it.support.ChildJvm;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** parallel-api, parallel-core and backend-threading: threading is the default. */
+class ThreadingJarTest {
+  @TempDir Path dir;
+
+  @Test
+  void threadingIsTheDefaultAndRunsTasksConcurrently() throws Exception {
+    ChildJvm.Result r =
+        ChildJvm.in(dir)
+            .with(Artifact.API, Artifact.CORE, Artifact.THREADING)
+            .run(ThreadingDefault.class);
+
+    assertThat(r.exitCode()).as(r.describe()).isZero();
+    assertThat(r.lines())
+        .as(r.describe())
+        .containsExactly(
+            "available=[sequential, threading]",
+            "default=threading",
+            "backend=threading",
+            "nJobs=2",
+            "results=[1, 4, 9, 16]",
+            "offCallerThread=[true, true, true, true]",
+            "concurrent=[1, 2]");
+    assertThat(r.stderr()).as(r.describe()).isEmpty();
+  }
+}
