@@ -1,0 +1,69 @@
+package org.joblib4j.backend.loky;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import org.joblib4j.core.process.WorkerLauncher;
+import org.joblib4j.core.process.WorkerOptions;
+import org.joblib4j.core.process.WorkerPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * loky's reusable executor: one worker pool per JVM, shared by every call on every thread. A call
+ * with the same worker options reuses it (resized to its n_jobs); different options replace it.
+ * One shutdown hook kills the workers when the JVM exits.
+ */
+final class SharedPool {
+  private static final Logger LOG = LoggerFactory.getLogger(SharedPool.class);
+  private static WorkerPool pool;
+  private static boolean hookInstalled;
+
+  private SharedPool() {}
+
+  static synchronized WorkerPool get(WorkerOptions options, int size) {
+    if (pool != null && !pool.isClosed() && sameOptions(pool.options(), options)) {
+      if (pool.size() != size) {
+        pool.resize(size);
+      }
+      return pool;
+    }
+    if (pool != null) {
+      LOG.debug("Worker options changed: replacing the loky worker pool");
+      pool.close();
+    }
+    try {
+      pool = new WorkerPool(size, options, new WorkerLauncher());
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not create the loky worker pool: " + e.getMessage(), e);
+    }
+    if (!hookInstalled) {
+      hookInstalled = true;
+      Runtime.getRuntime().addShutdownHook(new Thread(SharedPool::shutdown, "joblib4j-loky-shutdown"));
+    }
+    return pool;
+  }
+
+  private static boolean sameOptions(WorkerOptions a, WorkerOptions b) {
+    return a.jvmArgs().equals(b.jvmArgs())
+        && java.util.Objects.equals(a.heap(), b.heap())
+        && java.util.Objects.equals(a.threadLimit(), b.threadLimit())
+        && a.environment().equals(b.environment())
+        && a.idleTimeout().equals(b.idleTimeout())
+        && a.maxTasksPerWorker() == b.maxTasksPerWorker()
+        && a.leakBytes() == b.leakBytes()
+        && a.maxInFlight() == b.maxInFlight()
+        && java.util.Arrays.equals(a.initializer(), b.initializer());
+  }
+
+  static synchronized void shutdown() {
+    if (pool != null) {
+      pool.close();
+      pool = null;
+    }
+  }
+
+  static synchronized List<Long> pids() {
+    return pool == null || pool.isClosed() ? List.of() : pool.pids();
+  }
+}

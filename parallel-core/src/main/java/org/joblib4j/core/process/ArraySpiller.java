@@ -1,0 +1,196 @@
+package org.joblib4j.core.process;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * joblib's auto-memmapping for one call (or one reused {@code Parallel}): a primitive array larger
+ * than {@code maxNbytes} is written once to a file in a private folder (mode 0700, files 0600) and
+ * sent as a small reference; workers map the file. {@link #close()} deletes the folder.
+ */
+public final class ArraySpiller implements AutoCloseable {
+  private final Path baseFolder;
+  private final long maxNbytes;
+  private final Map<Object, SpilledArray> written = new IdentityHashMap<>();
+  private Path folder;
+
+  /**
+   * Creates a spiller; nothing is written until an array qualifies.
+   *
+   * @param baseFolder where the call's folder is created
+   * @param maxNbytes arrays larger than this are spilled
+   */
+  public ArraySpiller(Path baseFolder, long maxNbytes) {
+    this.baseFolder = baseFolder;
+    this.maxNbytes = maxNbytes;
+  }
+
+  /**
+   * Returns the call's folder, if any array was spilled.
+   *
+   * @return the folder, or {@code null}
+   */
+  public synchronized Path folder() {
+    return folder;
+  }
+
+  /** The replacement for an object, or {@code null} to keep it. */
+  synchronized Object replace(Object obj) {
+    if (obj == null || !obj.getClass().isArray() || !obj.getClass().getComponentType().isPrimitive()) {
+      return null;
+    }
+    SpilledArray done = written.get(obj);
+    if (done != null) {
+      return done;
+    }
+    char kind = kindOf(obj.getClass().getComponentType());
+    int length = java.lang.reflect.Array.getLength(obj);
+    long bytes = (long) length * width(kind);
+    if (bytes <= maxNbytes || kind == 'Z') {
+      return null;
+    }
+    try {
+      Path file = folderCreated().resolve(UUID.randomUUID() + ".bin");
+      write(obj, kind, file, bytes);
+      SpilledArray ref = new SpilledArray(file, kind, length);
+      written.put(obj, ref);
+      return ref;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not write a large array to " + baseFolder + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Path folderCreated() throws IOException {
+    if (folder == null) {
+      Path f =
+          baseFolder.resolve(
+              "joblib4j_memmapping_folder_" + ProcessHandle.current().pid() + "_" + UUID.randomUUID());
+      try {
+        Files.createDirectories(
+            f, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      } catch (UnsupportedOperationException e) {
+        Files.createDirectories(f);
+      } catch (FileAlreadyExistsException e) {
+        // a UUID collision cannot happen in practice; use it anyway
+      }
+      folder = f;
+    }
+    return folder;
+  }
+
+  private static void write(Object array, char kind, Path file, long bytes) throws IOException {
+    try (FileChannel ch =
+        FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      try {
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException e) {
+        // not a POSIX file system: the folder's own permissions are all there is
+      }
+      ByteBuffer b = ch.map(FileChannel.MapMode.READ_WRITE, 0, bytes).order(ByteOrder.nativeOrder());
+      switch (kind) {
+        case 'D':
+          b.asDoubleBuffer().put((double[]) array);
+          break;
+        case 'J':
+          b.asLongBuffer().put((long[]) array);
+          break;
+        case 'I':
+          b.asIntBuffer().put((int[]) array);
+          break;
+        case 'F':
+          b.asFloatBuffer().put((float[]) array);
+          break;
+        case 'S':
+          b.asShortBuffer().put((short[]) array);
+          break;
+        case 'C':
+          b.asCharBuffer().put((char[]) array);
+          break;
+        default:
+          b.put((byte[]) array);
+      }
+    }
+  }
+
+  private static char kindOf(Class<?> c) {
+    if (c == double.class) return 'D';
+    if (c == long.class) return 'J';
+    if (c == int.class) return 'I';
+    if (c == float.class) return 'F';
+    if (c == short.class) return 'S';
+    if (c == char.class) return 'C';
+    if (c == byte.class) return 'B';
+    return 'Z';
+  }
+
+  private static int width(char kind) {
+    switch (kind) {
+      case 'D':
+      case 'J':
+        return 8;
+      case 'I':
+      case 'F':
+        return 4;
+      case 'S':
+      case 'C':
+        return 2;
+      default:
+        return 1;
+    }
+  }
+
+  /** Deletes the call's folder and everything in it. Idempotent. */
+  @Override
+  public synchronized void close() {
+    written.clear();
+    if (folder == null) {
+      return;
+    }
+    SpilledArray.forget(folder.toString());
+    try (Stream<Path> files = Files.walk(folder)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // already gone
+    }
+    folder = null;
+  }
+
+  /**
+   * joblib's temp folder resolution: the given folder, else {@code JOBLIB4J_TEMP_FOLDER}, else
+   * {@code /dev/shm} when it is writable and has more than 2 GB free, else {@code java.io.tmpdir}.
+   *
+   * @param explicit the configured folder, or {@code null}
+   * @return the base folder
+   */
+  public static Path resolveBaseFolder(Path explicit) {
+    if (explicit != null) {
+      return explicit;
+    }
+    String env = System.getenv("JOBLIB4J_TEMP_FOLDER");
+    if (env != null && !env.isBlank()) {
+      return Path.of(env);
+    }
+    Path shm = Path.of("/dev/shm");
+    try {
+      if (Files.isDirectory(shm) && Files.isWritable(shm) && Files.getFileStore(shm).getUsableSpace() > 2e9) {
+        return shm;
+      }
+    } catch (IOException e) {
+      // fall through to the temp dir
+    }
+    return Path.of(System.getProperty("java.io.tmpdir"));
+  }
+}

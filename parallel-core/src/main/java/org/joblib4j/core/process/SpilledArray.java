@@ -1,0 +1,105 @@
+package org.joblib4j.core.process;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.lang.ref.SoftReference;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What travels instead of a large primitive array: the file it was written to. A worker maps the
+ * file and rebuilds the array once, then shares it between the tasks it runs (treat it as
+ * read-only, as joblib's memmaps are).
+ */
+final class SpilledArray implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private static final Map<String, SoftReference<Object>> LOADED = new ConcurrentHashMap<>();
+
+  private final String path;
+  private final char kind;
+  private final int length;
+
+  SpilledArray(Path path, char kind, int length) {
+    this.path = path.toString();
+    this.kind = kind;
+    this.length = length;
+  }
+
+  /** Rebuilds the array, once per worker and file. */
+  Object load() throws IOException {
+    SoftReference<Object> ref = LOADED.get(path);
+    Object cached = ref == null ? null : ref.get();
+    if (cached != null) {
+      return cached;
+    }
+    synchronized (LOADED) {
+      ref = LOADED.get(path);
+      cached = ref == null ? null : ref.get();
+      if (cached != null) {
+        return cached;
+      }
+      Object array = read();
+      LOADED.put(path, new SoftReference<>(array));
+      return array;
+    }
+  }
+
+  private Object read() throws IOException {
+    try (FileChannel ch = FileChannel.open(Path.of(path), StandardOpenOption.READ)) {
+      MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
+      ByteBuffer b = map.order(ByteOrder.nativeOrder());
+      switch (kind) {
+        case 'D': {
+          double[] a = new double[length];
+          b.asDoubleBuffer().get(a);
+          return a;
+        }
+        case 'J': {
+          long[] a = new long[length];
+          b.asLongBuffer().get(a);
+          return a;
+        }
+        case 'I': {
+          int[] a = new int[length];
+          b.asIntBuffer().get(a);
+          return a;
+        }
+        case 'F': {
+          float[] a = new float[length];
+          b.asFloatBuffer().get(a);
+          return a;
+        }
+        case 'S': {
+          short[] a = new short[length];
+          b.asShortBuffer().get(a);
+          return a;
+        }
+        case 'C': {
+          char[] a = new char[length];
+          b.asCharBuffer().get(a);
+          return a;
+        }
+        default: {
+          byte[] a = new byte[length];
+          b.get(a);
+          return a;
+        }
+      }
+    } catch (NoSuchFileException e) {
+      throw new IOException(
+          "The memory-mapped array file " + path + " is gone: its call already ended.", e);
+    }
+  }
+
+  /** Forgets arrays of files that were removed (called when a call's folder is deleted). */
+  static void forget(String folderPrefix) {
+    LOADED.keySet().removeIf(p -> p.startsWith(folderPrefix));
+  }
+}

@@ -1,0 +1,144 @@
+package org.joblib4j.core.process;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Starts worker JVMs from the caller's own {@code java} with the caller's classpath (and module
+ * path), so any class the caller can load a worker can load — under Maven Surefire and from a
+ * shaded jar too.
+ */
+public class WorkerLauncher {
+  /** The environment variables loky caps in its workers (reference §2.4). */
+  public static final List<String> THREAD_VARIABLES =
+      List.of(
+          "OMP_NUM_THREADS",
+          "OPENBLAS_NUM_THREADS",
+          "MKL_NUM_THREADS",
+          "BLIS_NUM_THREADS",
+          "VECLIB_MAXIMUM_THREADS",
+          "NUMBA_NUM_THREADS",
+          "NUMEXPR_NUM_THREADS");
+
+  /** Carries the depth of nested process pools to workers. */
+  public static final String DEPTH_VARIABLE = "JOBLIB4J_PROCESS_DEPTH";
+
+  /** loky's {@code LOKY_MAX_DEPTH}. */
+  public static final int MAX_DEPTH = 10;
+
+  /**
+   * Starts one worker.
+   *
+   * @param options the pool's options
+   * @param socket the parent's socket path
+   * @param token the handshake token
+   * @param errorDir where the worker's {@code hs_err} file goes if it crashes
+   * @return the process, with stdout and stderr piped
+   * @throws IOException if the JVM cannot be started
+   */
+  public Process launch(WorkerOptions options, Path socket, String token, Path errorDir) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(command(options, socket, token, errorDir));
+    Map<String, String> env = pb.environment();
+    env.putAll(options.environment());
+    if (options.threadLimit() != null) {
+      String limit = Integer.toString(options.threadLimit());
+      for (String v : THREAD_VARIABLES) {
+        env.putIfAbsent(v, limit);
+      }
+      env.putIfAbsent("ENABLE_IPC", "1");
+    }
+    env.put(DEPTH_VARIABLE, Integer.toString(currentDepth() + 1));
+    pb.redirectInput(ProcessBuilder.Redirect.PIPE);
+    return pb.start();
+  }
+
+  /**
+   * Builds the command line of a worker.
+   *
+   * @param options the pool's options
+   * @param socket the parent's socket path
+   * @param token the handshake token
+   * @param errorDir where crash files go
+   * @return the command
+   */
+  public List<String> command(WorkerOptions options, Path socket, String token, Path errorDir) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(javaExecutable());
+    cmd.addAll(options.jvmArgs());
+    if (options.heap() != null) {
+      cmd.add("-Xmx" + options.heap());
+    }
+    if (options.threadLimit() != null) {
+      cmd.add("-XX:ActiveProcessorCount=" + options.threadLimit());
+      cmd.add("-Djava.util.concurrent.ForkJoinPool.common.parallelism=" + options.threadLimit());
+    }
+    cmd.add("-XX:ErrorFile=" + errorDir.resolve("hs_err_pid%p.log"));
+    cmd.add("-Xshare:auto");
+    if (options.jvmArgs().stream().noneMatch(a -> a.startsWith("-XX:+Use") && a.endsWith("GC"))) {
+      // workers get a CPU or two each: the serial collector starts fastest and suits that
+      cmd.add("-XX:+UseSerialGC");
+    }
+    cmd.add("-D" + WorkerMain.IDLE_TIMEOUT_MS + "=" + options.idleTimeout().toMillis());
+    cmd.add("-D" + WorkerMain.MAX_TASKS + "=" + options.maxTasksPerWorker());
+    cmd.add("-D" + WorkerMain.LEAK_BYTES + "=" + options.leakBytes());
+    String leakCheck = System.getProperty(WorkerMain.LEAK_CHECK_MS);
+    if (leakCheck != null) {
+      cmd.add("-D" + WorkerMain.LEAK_CHECK_MS + "=" + leakCheck);
+    }
+    cmd.add("-cp");
+    cmd.add(classPath());
+    cmd.add(WorkerMain.class.getName());
+    cmd.add(socket.toString());
+    cmd.add(token);
+    cmd.add(Long.toString(ProcessHandle.current().pid()));
+    return cmd;
+  }
+
+  /**
+   * The {@code java} of this JVM.
+   *
+   * @return its path
+   */
+  public static String javaExecutable() {
+    Optional<String> self = ProcessHandle.current().info().command();
+    if (self.isPresent() && Path.of(self.get()).getFileName().toString().startsWith("java")
+        && Files.isExecutable(Path.of(self.get()))) {
+      return self.get();
+    }
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /**
+   * This JVM's classpath plus its module path, as one classpath.
+   *
+   * @return the classpath
+   */
+  public static String classPath() {
+    String cp = System.getProperty("java.class.path", "");
+    String mp = System.getProperty("jdk.module.path");
+    if (mp != null && !mp.isEmpty()) {
+      cp = cp.isEmpty() ? mp : cp + File.pathSeparator + mp;
+    }
+    return cp;
+  }
+
+  /**
+   * How deep this JVM is in a chain of worker JVMs (0 in an ordinary JVM).
+   *
+   * @return the depth
+   */
+  public static int currentDepth() {
+    String d = System.getenv(DEPTH_VARIABLE);
+    try {
+      return d == null ? 0 : Integer.parseInt(d.trim());
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+}

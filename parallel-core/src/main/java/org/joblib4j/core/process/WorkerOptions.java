@@ -1,0 +1,43 @@
+package org.joblib4j.core.process;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How worker JVMs are started and when they retire. Two pools with equal options are
+ * interchangeable (the reusable pool is keyed by them).
+ *
+ * @param jvmArgs extra JVM options, as given (for example {@code -XX:+UseSerialGC})
+ * @param heap the {@code -Xmx} value of each worker (for example {@code 512m}), or {@code null}
+ * @param threadLimit the worker's own parallelism cap ({@code -XX:ActiveProcessorCount}, the common
+ *     pool, {@code OMP_NUM_THREADS}...), or {@code null}
+ * @param environment variables added to each worker's environment
+ * @param idleTimeout how long an idle worker waits before asking to exit
+ * @param maxTasksPerWorker tasks after which a worker is replaced, 0 for never
+ * @param leakBytes retained-heap growth after which a worker is replaced, 0 for never
+ * @param maxInFlight batches sent ahead to one worker (pipelining)
+ * @param initializer a serialized task each worker runs once before any batch, or {@code null}
+ */
+public record WorkerOptions(
+    List<String> jvmArgs,
+    String heap,
+    Integer threadLimit,
+    Map<String, String> environment,
+    Duration idleTimeout,
+    long maxTasksPerWorker,
+    long leakBytes,
+    int maxInFlight,
+    byte[] initializer) {
+
+  /** Defaults: no extra options, 300 s idle timeout, 300 MB leak threshold, 2 batches in flight. */
+  public static final WorkerOptions DEFAULTS =
+      new WorkerOptions(List.of(), null, null, Map.of(), Duration.ofSeconds(300), 0, 300L << 20, 2, null);
+
+  /** The key that decides whether an existing pool can serve these options. */
+  String key() {
+    return jvmArgs + "|" + heap + "|" + threadLimit + "|" + new java.util.TreeMap<>(environment) + "|"
+        + idleTimeout + "|" + maxTasksPerWorker + "|" + leakBytes + "|" + maxInFlight + "|"
+        + (initializer == null ? "-" : java.util.Arrays.hashCode(initializer) + ":" + initializer.length);
+  }
+}

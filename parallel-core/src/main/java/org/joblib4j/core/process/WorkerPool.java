@@ -1,0 +1,702 @@
+package org.joblib4j.core.process;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.joblib4j.TaskSerializationException;
+import org.joblib4j.WorkerTerminatedException;
+import org.joblib4j.spi.BatchTaskException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A pool of worker JVMs: started lazily and all at once when work arrives, fed through private
+ * Unix-socket channels with several batches in flight each, resized in place, and healed: a worker
+ * that exits, is killed or crashes fails only the batch it was running (with its exit code or
+ * signal), its queued batches go to other workers, and a replacement starts when work is waiting.
+ *
+ * <p>Used by the {@code loky} backend (one pool per JVM, shared by every call) and the {@code
+ * multiprocessing} backend (one pool per call); public so that third-party process backends can
+ * build on it.
+ */
+public final class WorkerPool implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(WorkerPool.class);
+
+  private final WorkerOptions options;
+  private final WorkerLauncher launcher;
+  private final Path dir;
+  private final Path socketPath;
+  private final ServerSocketChannel server;
+  private final Object lock = new Object();
+  private final List<Worker> workers = new ArrayList<>();
+  private final Map<String, Worker> starting = new HashMap<>();
+  private final ArrayDeque<Submission> pending = new ArrayDeque<>();
+  private int size;
+  private long nextId;
+  private int failedStarts;
+  private boolean closed;
+
+  /** A batch on its way: queued, then in flight on one worker. */
+  private static final class Submission {
+    final long id;
+    final Object call;
+    final byte[] bytes;
+    final long firstIndex;
+    final ClassLoader loader;
+    final CompletableFuture<List<Object>> future = new CompletableFuture<>();
+
+    Submission(long id, Object call, byte[] bytes, long firstIndex, ClassLoader loader) {
+      this.id = id;
+      this.call = call;
+      this.bytes = bytes;
+      this.firstIndex = firstIndex;
+      this.loader = loader;
+    }
+  }
+
+  private enum State { STARTING, READY, RETIRING, EXITING, DEAD }
+
+  private final class Worker {
+    final String token = UUID.randomUUID().toString();
+    final LinkedHashMap<Long, Submission> inFlight = new LinkedHashMap<>();
+    final ArrayDeque<Frame> outbox = new ArrayDeque<>();
+    final Object sendLock = new Object();
+    Process process;
+    FrameChannel channel;
+    OutputPump stderr;
+    State state = State.STARTING;
+    boolean killed;
+
+    long pid() {
+      return process == null ? -1 : process.pid();
+    }
+  }
+
+  /**
+   * Creates an empty pool; workers start when work arrives.
+   *
+   * @param size the number of workers
+   * @param options how workers are started
+   * @param launcher what starts them
+   * @throws IOException if the private socket cannot be created
+   */
+  public WorkerPool(int size, WorkerOptions options, WorkerLauncher launcher) throws IOException {
+    if (size < 1) {
+      throw new IllegalArgumentException("a worker pool needs at least one worker, got " + size);
+    }
+    if (WorkerLauncher.currentDepth() >= WorkerLauncher.MAX_DEPTH) {
+      throw new IllegalStateException(
+          "Could not spawn extra nested processes at depth superior to MAX_DEPTH="
+              + WorkerLauncher.MAX_DEPTH
+              + ". Nested process pools are allowed, but this JVM is already worker number "
+              + WorkerLauncher.currentDepth()
+              + " in a chain of worker JVMs.");
+    }
+    this.size = size;
+    this.options = options;
+    this.launcher = launcher;
+    this.dir = privateDirectory();
+    this.socketPath = dir.resolve("s");
+    this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+    server.bind(UnixDomainSocketAddress.of(socketPath));
+    Thread acceptor = new Thread(this::accept, "joblib4j-pool-acceptor");
+    acceptor.setDaemon(true);
+    acceptor.start();
+  }
+
+  private static Path privateDirectory() throws IOException {
+    Path base = Path.of(System.getProperty("java.io.tmpdir"));
+    try {
+      return Files.createTempDirectory(
+          base, "joblib4j-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    } catch (UnsupportedOperationException e) {
+      return Files.createTempDirectory(base, "joblib4j-");
+    }
+  }
+
+  /**
+   * Returns the options the workers are started with.
+   *
+   * @return the options
+   */
+  public WorkerOptions options() {
+    return options;
+  }
+
+  /**
+   * Returns the target number of workers.
+   *
+   * @return the size
+   */
+  public int size() {
+    synchronized (lock) {
+      return size;
+    }
+  }
+
+  /**
+   * Returns the pids of the live workers (started or starting).
+   *
+   * @return the pids
+   */
+  public List<Long> pids() {
+    synchronized (lock) {
+      List<Long> pids = new ArrayList<>();
+      for (Worker w : workers) {
+        if (w.state != State.DEAD && w.process != null) {
+          pids.add(w.pid());
+        }
+      }
+      return pids;
+    }
+  }
+
+  /**
+   * Whether the pool was closed.
+   *
+   * @return true after {@link #close()}
+   */
+  public boolean isClosed() {
+    synchronized (lock) {
+      return closed;
+    }
+  }
+
+  // ------------------------------------------------------------------ submitting
+
+  /**
+   * Queues a serialized batch.
+   *
+   * @param call the call it belongs to (for {@link #abort})
+   * @param batch the serialized batch
+   * @param firstIndex the index of its first task, for error messages
+   * @return its results, deserialized with the submitting thread's context class loader
+   */
+  public CompletableFuture<List<Object>> submit(Object call, byte[] batch, long firstIndex) {
+    Submission s;
+    synchronized (lock) {
+      if (closed) {
+        throw new IllegalStateException("cannot schedule new futures after shutdown");
+      }
+      s = new Submission(nextId++, call, batch, firstIndex, Thread.currentThread().getContextClassLoader());
+      pending.add(s);
+      ensureWorkers();
+    }
+    dispatch();
+    return s.future;
+  }
+
+  /** Starts workers up to the pool size while work is waiting. Called with the lock held. */
+  private void ensureWorkers() {
+    if (closed || pending.isEmpty()) {
+      return;
+    }
+    long live = workers.stream().filter(w -> w.state == State.STARTING || w.state == State.READY).count();
+    for (long i = live; i < size; i++) {
+      spawn();
+    }
+  }
+
+  private void spawn() {
+    Worker w = new Worker();
+    try {
+      w.process = launcher.launch(options, socketPath, w.token, dir);
+    } catch (IOException e) {
+      failPending(new WorkerTerminatedException("Could not start a worker JVM: " + e.getMessage(), e));
+      return;
+    }
+    workers.add(w);
+    starting.put(w.token, w);
+    long pid = w.process.pid();
+    OutputPump.start(w.process.getInputStream(), () -> System.out, "joblib4j-worker-" + pid + "-stdout");
+    w.stderr = OutputPump.start(w.process.getErrorStream(), () -> System.err, "joblib4j-worker-" + pid + "-stderr");
+    w.process.onExit().thenRun(() -> died(w));
+  }
+
+  /** Hands queued batches to ready workers, fewest in flight first, in order per worker. */
+  private void dispatch() {
+    List<Worker> toFlush = new ArrayList<>();
+    synchronized (lock) {
+      List<Worker> ready = new ArrayList<>();
+      for (Worker w : workers) {
+        if (w.state == State.READY) {
+          ready.add(w);
+        }
+      }
+      ready.sort(Comparator.comparingInt(w -> w.inFlight.size()));
+      boolean assigned = true;
+      while (!pending.isEmpty() && assigned) {
+        assigned = false;
+        for (Worker w : ready) {
+          if (pending.isEmpty()) {
+            break;
+          }
+          if (w.inFlight.size() < options.maxInFlight()) {
+            Submission s = pending.poll();
+            if (s.future.isDone()) {
+              assigned = true;
+              continue;
+            }
+            w.inFlight.put(s.id, s);
+            w.outbox.add(new Frame(Frame.BATCH, s.id, s.bytes));
+            if (!toFlush.contains(w)) {
+              toFlush.add(w);
+            }
+            assigned = true;
+          }
+        }
+      }
+    }
+    for (Worker w : toFlush) {
+      flush(w);
+    }
+  }
+
+  /** Sends a worker's queued frames in order; a broken channel kills the worker. */
+  private void flush(Worker w) {
+    synchronized (w.sendLock) {
+      while (true) {
+        Frame f;
+        synchronized (lock) {
+          f = w.outbox.poll();
+        }
+        if (f == null) {
+          return;
+        }
+        try {
+          w.channel.send(f);
+        } catch (IOException | RuntimeException e) {
+          kill(w, false);
+          return;
+        }
+      }
+    }
+  }
+
+  private void send(Worker w, Frame f) {
+    synchronized (lock) {
+      w.outbox.add(f);
+    }
+    flush(w);
+  }
+
+  // ------------------------------------------------------------------ worker events
+
+  private void accept() {
+    while (true) {
+      SocketChannel socket;
+      try {
+        socket = server.accept();
+      } catch (IOException e) {
+        return; // closed
+      }
+      try {
+        FrameChannel channel = new FrameChannel(socket);
+        Frame hello = channel.receive();
+        if (hello == null || hello.type() != Frame.HELLO) {
+          channel.close();
+          continue;
+        }
+        String token = new String(hello.payload(), StandardCharsets.UTF_8);
+        Worker w;
+        synchronized (lock) {
+          w = starting.remove(token);
+          if (w == null || w.state != State.STARTING) {
+            channel.close();
+            continue;
+          }
+          w.channel = channel;
+          w.state = State.READY;
+          failedStarts = 0;
+          if (options.initializer() != null) {
+            w.outbox.add(new Frame(Frame.INIT, 0, options.initializer()));
+          }
+        }
+        Worker reading = w;
+        Thread reader = new Thread(() -> read(reading), "joblib4j-worker-" + w.pid() + "-reader");
+        reader.setDaemon(true);
+        reader.start();
+        flush(w);
+        dispatch();
+      } catch (IOException e) {
+        LOG.debug("A worker's handshake failed", e);
+      }
+    }
+  }
+
+  private void read(Worker w) {
+    try {
+      while (true) {
+        Frame f = w.channel.receive();
+        if (f == null) {
+          return;
+        }
+        switch (f.type()) {
+          case Frame.RESULT:
+            complete(w, f, false);
+            break;
+          case Frame.FAILURE:
+            complete(w, f, true);
+            break;
+          case Frame.CANCELLED:
+            Submission s = take(w, f.id());
+            if (s != null) {
+              s.future.completeExceptionally(new CancellationException("cancelled before it started"));
+            }
+            dispatch();
+            break;
+          case Frame.IDLE:
+            idle(w);
+            break;
+          case Frame.RETIRE:
+            retire(w, new String(f.payload(), StandardCharsets.UTF_8));
+            break;
+          case Frame.INIT_FAILED:
+            initFailed(w, f);
+            break;
+          default:
+            break;
+        }
+      }
+    } catch (IOException e) {
+      // the worker is gone; died() reports it
+    }
+  }
+
+  private Submission take(Worker w, long id) {
+    synchronized (lock) {
+      Submission s = w.inFlight.remove(id);
+      if (w.state == State.RETIRING && w.inFlight.isEmpty()) {
+        exitWorker(w);
+      }
+      return s;
+    }
+  }
+
+  private void complete(Worker w, Frame f, boolean failure) {
+    Submission s = take(w, f.id());
+    dispatch();
+    if (s == null || s.future.isDone()) {
+      return;
+    }
+    Object value;
+    try {
+      value = deserialize(f.payload(), s.loader);
+    } catch (Exception | LinkageError e) {
+      s.future.completeExceptionally(
+          new TaskSerializationException(
+              s.firstIndex,
+              failure
+                  ? "A task's exception has failed to un-serialize in the caller: " + e
+                  : "A result has failed to un-serialize. Please ensure that the objects returned by"
+                      + " the function are always serializable (failed with " + e + ").",
+              e));
+      return;
+    }
+    if (!failure) {
+      @SuppressWarnings("unchecked")
+      List<Object> results = (List<Object>) value;
+      s.future.complete(results);
+    } else if (value instanceof BatchTaskException) {
+      s.future.completeExceptionally((BatchTaskException) value);
+    } else {
+      Throwable cause = (Throwable) value;
+      s.future.completeExceptionally(
+          new TaskSerializationException(
+              s.firstIndex,
+              "A task has failed to un-serialize in worker JVM " + w.pid()
+                  + ". Please ensure that the arguments of the function are all serializable and"
+                  + " that their classes are on the worker's classpath (failed with " + cause + ").",
+              cause));
+    }
+  }
+
+  private static Object deserialize(byte[] bytes, ClassLoader loader) throws IOException, ClassNotFoundException {
+    return new JavaTaskSerializer(null, loader).deserialize(bytes);
+  }
+
+  private void idle(Worker w) {
+    synchronized (lock) {
+      if (w.state == State.READY && w.inFlight.isEmpty() && pending.isEmpty()) {
+        exitWorker(w);
+      }
+    }
+  }
+
+  private void retire(Worker w, String reason) {
+    if (reason.startsWith("Memory leak detected")) {
+      LOG.warn("{}: shutting down worker {} and starting a new one.", reason, w.pid());
+    } else {
+      LOG.info("Replacing worker JVM {}: {}.", w.pid(), reason);
+    }
+    synchronized (lock) {
+      if (w.state == State.READY) {
+        w.state = State.RETIRING;
+        if (w.inFlight.isEmpty()) {
+          exitWorker(w);
+        }
+      }
+      ensureWorkers();
+    }
+    dispatch();
+  }
+
+  private void initFailed(Worker w, Frame f) {
+    Throwable cause;
+    try {
+      cause = (Throwable) deserialize(f.payload(), getClass().getClassLoader());
+    } catch (Exception | LinkageError e) {
+      cause = e;
+    }
+    IllegalStateException error =
+        new IllegalStateException("The worker initializer failed in worker JVM " + w.pid() + ": " + cause, cause);
+    synchronized (lock) {
+      w.state = State.EXITING;
+      failPending(error);
+      for (Submission s : w.inFlight.values()) {
+        s.future.completeExceptionally(error);
+      }
+      w.inFlight.clear();
+    }
+  }
+
+  /** Asks a worker to exit; called with the lock held. */
+  private void exitWorker(Worker w) {
+    w.state = State.EXITING;
+    w.outbox.add(Frame.of(Frame.EXIT, 0));
+    Worker target = w;
+    CompletableFuture.runAsync(() -> flush(target));
+  }
+
+  private void died(Worker w) {
+    int status = w.process.exitValue();
+    List<Submission> requeue = new ArrayList<>();
+    Submission failed = null;
+    WorkerTerminatedException error = null;
+    synchronized (lock) {
+      State was = w.state;
+      w.state = State.DEAD;
+      workers.remove(w);
+      starting.remove(w.token);
+      Iterator<Submission> it = w.inFlight.values().iterator();
+      if (was == State.STARTING && !w.killed && !closed) {
+        failedStarts++;
+        if (failedStarts >= 2 || pending.isEmpty()) {
+          failPending(
+              new WorkerTerminatedException(
+                  "A worker JVM exited with " + ExitCodes.format(status) + " before it could start"
+                      + " (command: " + String.join(" ", launcher.command(options, socketPath, "<token>", dir))
+                      + "). Its last output:\n" + w.stderr.tail()));
+        }
+      } else if (it.hasNext() && !w.killed && was != State.EXITING && !closed) {
+        failed = it.next();
+        it.remove();
+        error = terminated(w, status);
+      }
+      while (it.hasNext()) {
+        Submission s = it.next();
+        if (!s.future.isDone()) {
+          requeue.add(s);
+        }
+      }
+      w.inFlight.clear();
+      for (int i = requeue.size() - 1; i >= 0; i--) {
+        pending.addFirst(requeue.get(i));
+      }
+      if (!closed && failedStarts < 2) {
+        ensureWorkers();
+      }
+    }
+    if (failed != null) {
+      failed.future.completeExceptionally(error);
+    }
+    if (w.channel != null) {
+      w.channel.close();
+    }
+    dispatch();
+  }
+
+  private WorkerTerminatedException terminated(Worker w, int status) {
+    Path hsErr = dir.resolve("hs_err_pid" + w.pid() + ".log");
+    String crash =
+        Files.exists(hsErr)
+            ? "\nThe worker JVM wrote a crash report: " + hsErr + " (kept until the pool shuts down).\n"
+            : "\n";
+    return new WorkerTerminatedException(
+        "A worker process managed by the executor was unexpectedly terminated. This could be caused"
+            + " by a segmentation fault while calling the function or by an excessive memory usage"
+            + " causing the Operating System to kill the worker.\n\nThe exit codes of the workers"
+            + " are {" + ExitCodes.format(status) + "}\n"
+            + "The worker was JVM pid " + w.pid() + "; its output was forwarded to this process's"
+            + " stderr." + crash
+            + "Likely causes: the task called System.exit or Runtime.halt, native code crashed, or"
+            + " the OS killed the worker (out of memory, or a kill signal).");
+  }
+
+  // ------------------------------------------------------------------ control
+
+  /**
+   * Cancels a call's work: its queued batches are dropped, batches queued on a worker behind
+   * another call's are cancelled there, and workers running one of its batches are killed (their
+   * other calls' queued batches go to other workers). Other calls are not disturbed.
+   *
+   * @param call the call
+   */
+  public void abort(Object call) {
+    List<Submission> dropped = new ArrayList<>();
+    List<Worker> toKill = new ArrayList<>();
+    List<Worker> toFlush = new ArrayList<>();
+    synchronized (lock) {
+      pending.removeIf(s -> {
+        if (s.call == call) {
+          dropped.add(s);
+          return true;
+        }
+        return false;
+      });
+      for (Worker w : workers) {
+        boolean head = true;
+        for (Submission s : w.inFlight.values()) {
+          if (s.call == call) {
+            if (head) {
+              toKill.add(w);
+              break;
+            }
+            w.outbox.add(Frame.of(Frame.CANCEL, s.id));
+            if (!toFlush.contains(w)) {
+              toFlush.add(w);
+            }
+          }
+          head = false;
+        }
+        if (toKill.contains(w)) {
+          for (Submission s : w.inFlight.values()) {
+            if (s.call == call) {
+              dropped.add(s);
+            }
+          }
+        }
+      }
+    }
+    CancellationException cancelled = new CancellationException("the call was aborted");
+    for (Submission s : dropped) {
+      s.future.completeExceptionally(cancelled);
+    }
+    for (Worker w : toKill) {
+      kill(w, true);
+    }
+    for (Worker w : toFlush) {
+      flush(w);
+    }
+  }
+
+  private void kill(Worker w, boolean deliberate) {
+    synchronized (lock) {
+      w.killed = w.killed || deliberate;
+    }
+    Process p = w.process;
+    if (p != null) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+    }
+  }
+
+  /**
+   * Changes the number of workers: more start when work waits; surplus ones finish what they
+   * hold, then exit.
+   *
+   * @param newSize the new size
+   */
+  public void resize(int newSize) {
+    if (newSize < 1) {
+      throw new IllegalArgumentException("a worker pool needs at least one worker, got " + newSize);
+    }
+    synchronized (lock) {
+      size = newSize;
+      List<Worker> live = new ArrayList<>();
+      for (Worker w : workers) {
+        if (w.state == State.READY || w.state == State.STARTING) {
+          live.add(w);
+        }
+      }
+      live.sort(Comparator.comparingInt(w -> w.inFlight.size()));
+      for (int i = 0; i < live.size() - newSize; i++) {
+        Worker w = live.get(i);
+        if (w.state == State.STARTING) {
+          kill(w, true);
+        } else {
+          w.state = State.RETIRING;
+          if (w.inFlight.isEmpty()) {
+            exitWorker(w);
+          }
+        }
+      }
+      ensureWorkers();
+    }
+    dispatch();
+  }
+
+  private void failPending(Throwable error) {
+    List<Submission> failed = new ArrayList<>(pending);
+    pending.clear();
+    // complete on another thread: completions re-enter the engine, which may call back in here
+    CompletableFuture.runAsync(() -> failed.forEach(s -> s.future.completeExceptionally(error)));
+  }
+
+  /** Kills every worker, fails what is queued, and deletes the pool's private folder. Idempotent. */
+  @Override
+  public void close() {
+    List<Worker> all;
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      failPending(new CancellationException("The executor was shut down before this job could complete."));
+      all = new ArrayList<>(workers);
+    }
+    for (Worker w : all) {
+      kill(w, true);
+    }
+    for (Worker w : all) {
+      for (Submission s : w.inFlight.values()) {
+        s.future.completeExceptionally(new CancellationException("The executor was shut down before this job could complete."));
+      }
+    }
+    try {
+      server.close();
+    } catch (IOException e) {
+      // already closed
+    }
+    for (Worker w : all) {
+      try {
+        w.process.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (Exception e) {
+        // killed; the OS reaps it
+      }
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // already gone
+    }
+  }
+}
