@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletionException;
+import org.joblib4j.DelayedCall;
 import org.joblib4j.ParallelConfig;
 import org.joblib4j.Task;
 
@@ -107,5 +108,99 @@ public final class Batch implements Serializable {
   @Override
   public String toString() {
     return "Batch[tasks " + firstIndex + ".." + (firstIndex + tasks.size() - 1) + "]";
+  }
+
+  /** Serializes through {@link CompactForm}: a function shared by every task goes once. */
+  private Object writeReplace() {
+    return new CompactForm(this);
+  }
+
+  private void readObject(java.io.ObjectInputStream in) throws java.io.InvalidObjectException {
+    throw new java.io.InvalidObjectException("a Batch is serialized through its compact form");
+  }
+
+  /**
+   * The serialized form of a batch. When every task is a {@link DelayedCall} of the same function
+   * with the same number of arguments (the usual {@code delayed(f, x)} stream), the function is
+   * written once and then only the arguments; otherwise the tasks are written as they are.
+   */
+  private static final class CompactForm implements java.io.Externalizable {
+    private static final long serialVersionUID = 1L;
+    private Batch batch;
+
+    public CompactForm() {}
+
+    CompactForm(Batch batch) {
+      this.batch = batch;
+    }
+
+    @Override
+    public void writeExternal(java.io.ObjectOutput out) throws java.io.IOException {
+      out.writeLong(batch.firstIndex);
+      out.writeObject(batch.nested);
+      List<Task<?>> tasks = batch.tasks;
+      out.writeInt(tasks.size());
+      Object function = sharedFunction(tasks);
+      if (function == null) {
+        out.writeByte(0);
+        for (Task<?> t : tasks) {
+          out.writeObject(t);
+        }
+        return;
+      }
+      int arity = ((DelayedCall<?>) tasks.get(0)).arity();
+      out.writeByte(1);
+      out.writeObject(function);
+      out.writeByte(arity);
+      for (Task<?> t : tasks) {
+        DelayedCall<?> call = (DelayedCall<?>) t;
+        for (int i = 0; i < arity; i++) {
+          out.writeObject(call.arg(i));
+        }
+      }
+    }
+
+    private static Object sharedFunction(List<Task<?>> tasks) {
+      if (tasks.isEmpty() || !(tasks.get(0) instanceof DelayedCall)) {
+        return null;
+      }
+      DelayedCall<?> first = (DelayedCall<?>) tasks.get(0);
+      for (Task<?> t : tasks) {
+        if (!(t instanceof DelayedCall)
+            || ((DelayedCall<?>) t).function() != first.function()
+            || ((DelayedCall<?>) t).arity() != first.arity()) {
+          return null;
+        }
+      }
+      return first.function();
+    }
+
+    @Override
+    public void readExternal(java.io.ObjectInput in) throws java.io.IOException, ClassNotFoundException {
+      long firstIndex = in.readLong();
+      NestedBackend nested = (NestedBackend) in.readObject();
+      int n = in.readInt();
+      List<Task<?>> tasks = new ArrayList<>(n);
+      if (in.readByte() == 0) {
+        for (int i = 0; i < n; i++) {
+          tasks.add((Task<?>) in.readObject());
+        }
+      } else {
+        Object function = in.readObject();
+        int arity = in.readByte();
+        Object[] args = new Object[arity];
+        for (int i = 0; i < n; i++) {
+          for (int a = 0; a < arity; a++) {
+            args[a] = in.readObject();
+          }
+          tasks.add(DelayedCall.of(function, args));
+        }
+      }
+      batch = new Batch(firstIndex, tasks, nested);
+    }
+
+    private Object readResolve() {
+      return batch;
+    }
   }
 }

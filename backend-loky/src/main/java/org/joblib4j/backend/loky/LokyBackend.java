@@ -139,7 +139,7 @@ public final class LokyBackend implements ParallelBackend {
   public synchronized void startCall() {
     call = new Object();
     if (settings != null && settings.maxNbytes() != null) {
-      spiller = new ArraySpiller(ArraySpiller.resolveBaseFolder(settings.tempFolder()), settings.maxNbytes());
+      spiller = new ArraySpiller(settings.tempFolder(), settings.maxNbytes());
       serializer = new JavaTaskSerializer(spiller, null);
     }
   }

@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * sent as a small reference; workers map the file. {@link #close()} deletes the folder.
  */
 public final class ArraySpiller implements AutoCloseable {
-  private final Path baseFolder;
+  private final java.util.function.Supplier<Path> baseFolder;
   private final long maxNbytes;
   private final Map<Object, SpilledArray> written = new IdentityHashMap<>();
   private Path folder;
@@ -30,11 +30,12 @@ public final class ArraySpiller implements AutoCloseable {
   /**
    * Creates a spiller; nothing is written until an array qualifies.
    *
-   * @param baseFolder where the call's folder is created
+   * @param tempFolder the configured temp folder, or {@code null} to resolve joblib's default
+   *     (only when a first array qualifies)
    * @param maxNbytes arrays larger than this are spilled
    */
-  public ArraySpiller(Path baseFolder, long maxNbytes) {
-    this.baseFolder = baseFolder;
+  public ArraySpiller(Path tempFolder, long maxNbytes) {
+    this.baseFolder = () -> resolveBaseFolder(tempFolder);
     this.maxNbytes = maxNbytes;
   }
 
@@ -69,14 +70,14 @@ public final class ArraySpiller implements AutoCloseable {
       written.put(obj, ref);
       return ref;
     } catch (IOException e) {
-      throw new UncheckedIOException("Could not write a large array to " + baseFolder + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("Could not write a large array to a memory-mapped file: " + e.getMessage(), e);
     }
   }
 
   private Path folderCreated() throws IOException {
     if (folder == null) {
       Path f =
-          baseFolder.resolve(
+          baseFolder.get().resolve(
               "joblib4j_memmapping_folder_" + ProcessHandle.current().pid() + "_" + UUID.randomUUID());
       try {
         Files.createDirectories(
