@@ -54,7 +54,7 @@ public final class Parallel implements AutoCloseable {
 
   private Parallel(ParallelExecution execution) {
     this.execution = execution;
-    CLEANER.register(this, execution::close);
+    CLEANER.register(this, execution::release);
   }
 
   /**
@@ -138,7 +138,12 @@ public final class Parallel implements AutoCloseable {
   @SuppressWarnings("unchecked")
   public <T> List<T> run(Iterable<? extends Task<? extends T>> tasks) {
     Objects.requireNonNull(tasks, "tasks");
-    return (List<T>) execution.run(tasks.iterator(), sizeOf(tasks));
+    try {
+      return (List<T>) execution.run(tasks.iterator(), sizeOf(tasks));
+    } finally {
+      // the cleaner must not release the backend while this call runs
+      java.lang.ref.Reference.reachabilityFence(this);
+    }
   }
 
   /**
@@ -152,7 +157,11 @@ public final class Parallel implements AutoCloseable {
   public <T> List<T> run(Stream<? extends Task<? extends T>> tasks) {
     Objects.requireNonNull(tasks, "tasks");
     Spliterator<? extends Task<? extends T>> s = tasks.spliterator();
-    return (List<T>) execution.run(Spliterators.iterator(s), s.getExactSizeIfKnown());
+    try {
+      return (List<T>) execution.run(Spliterators.iterator(s), s.getExactSizeIfKnown());
+    } finally {
+      java.lang.ref.Reference.reachabilityFence(this);
+    }
   }
 
   /**
@@ -169,7 +178,11 @@ public final class Parallel implements AutoCloseable {
   public <A, R> List<R> map(TaskFunction<A, R> f, Iterable<? extends A> items) {
     Objects.requireNonNull(f, "f");
     Objects.requireNonNull(items, "items");
-    return (List<R>) execution.run(mapped(f, items.iterator()), sizeOf(items));
+    try {
+      return (List<R>) execution.run(mapped(f, items.iterator()), sizeOf(items));
+    } finally {
+      java.lang.ref.Reference.reachabilityFence(this);
+    }
   }
 
   /**

@@ -78,9 +78,26 @@ public final class Batch implements Serializable {
    * @throws BatchTaskException when a task fails (the rest of the batch is not run)
    */
   public List<Object> call() throws BatchTaskException {
+    return call(() -> false);
+  }
+
+  /**
+   * Runs the tasks in order in the current thread, stopping before the next task once the batch is
+   * cancelled or the thread interrupted (an aborted call must not run a big batch to its end).
+   *
+   * @param cancelled says whether the batch was cancelled
+   * @return one result per task
+   * @throws BatchTaskException when a task fails, or with a {@link
+   *     java.util.concurrent.CancellationException} cause when the batch was stopped
+   */
+  public List<Object> call(java.util.function.BooleanSupplier cancelled) throws BatchTaskException {
     List<Object> results = new ArrayList<>(tasks.size());
     try (ParallelConfig.Scope ignored = nested == null ? null : ParallelConfig.nested(nested)) {
       for (int i = 0; i < tasks.size(); i++) {
+        if (i > 0 && (cancelled.getAsBoolean() || Thread.currentThread().isInterrupted())) {
+          throw new BatchTaskException(
+              firstIndex + i, new java.util.concurrent.CancellationException("the batch was cancelled"));
+        }
         try {
           results.add(tasks.get(i).call());
         } catch (Throwable t) {

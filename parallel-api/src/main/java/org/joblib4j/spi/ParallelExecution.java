@@ -61,6 +61,13 @@ public interface ParallelExecution extends AutoCloseable {
    */
   ResultIterator<Object> iterate(Iterator<? extends Task<?>> tasks, long size);
 
+  /** Aborts a live call and releases the backend's resources. */
   @Override
   void close();
+
+  /**
+   * Releases the backend's resources once no call is running, without aborting one that is (used
+   * when the {@code Parallel} is garbage collected while its result iterator is still read).
+   */
+  void release();
 }

@@ -98,7 +98,7 @@ public final class ThreadingBackend implements ParallelBackend {
         thread = Thread.currentThread();
       }
       try {
-        future.complete(batch.call());
+        future.complete(batch.call(this::isCancelled));
       } catch (BatchTaskException e) {
         future.completeExceptionally(e);
       } catch (Throwable t) {
@@ -111,6 +111,10 @@ public final class ThreadingBackend implements ParallelBackend {
         }
         inFlight.remove(this);
       }
+    }
+
+    synchronized boolean isCancelled() {
+      return cancelled;
     }
 
     void cancel() {

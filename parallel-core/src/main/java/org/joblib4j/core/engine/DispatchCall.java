@@ -62,6 +62,7 @@ final class DispatchCall implements ResultSource {
   private Throwable failure;
   private boolean aborting;
   private boolean abortIssued;
+  private final CompletableFuture<Void> abortDone = new CompletableFuture<>();
   private long waitStartNanos;
 
   DispatchCall(
@@ -265,6 +266,7 @@ final class DispatchCall implements ResultSource {
                   + " tasks");
     }
     boolean becomeDispatcher = false;
+    boolean firstFailure = false;
     lock.lock();
     try {
       if (job.done) {
@@ -276,6 +278,7 @@ final class DispatchCall implements ResultSource {
         if (!aborting) {
           failure = err;
           aborting = true;
+          firstFailure = true;
         }
       } else if (!aborting) {
         job.results = results;
@@ -297,7 +300,7 @@ final class DispatchCall implements ResultSource {
     } finally {
       lock.unlock();
     }
-    if (err != null) {
+    if (firstFailure) {
       abort();
     } else if (becomeDispatcher) {
       drain();
@@ -305,34 +308,46 @@ final class DispatchCall implements ResultSource {
   }
 
   private void fail(Throwable t) {
+    boolean first = false;
     lock.lock();
     try {
       if (!aborting) {
         failure = t;
         aborting = true;
+        first = true;
       }
       changed.signalAll();
     } finally {
       lock.unlock();
     }
-    abort();
+    if (first) {
+      abort();
+    }
   }
 
-  /** Stops dispatch and aborts the backend's work, once. */
+  /** Stops dispatch and aborts the backend's work, once; returns when that abort has finished. */
   @Override
   public void abort() {
+    boolean first;
     lock.lock();
     try {
       aborting = true;
-      if (abortIssued) {
-        return;
-      }
+      first = !abortIssued;
       abortIssued = true;
       changed.signalAll();
     } finally {
       lock.unlock();
     }
-    abortBackend.run();
+    if (first) {
+      try {
+        abortBackend.run();
+      } finally {
+        abortDone.complete(null);
+      }
+    } else {
+      // the consumer must not go on (and start the next call) while another thread still aborts
+      abortDone.join();
+    }
   }
 
   // ------------------------------------------------------------------ retrieval

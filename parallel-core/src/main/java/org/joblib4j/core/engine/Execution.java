@@ -130,7 +130,7 @@ public final class Execution implements ParallelExecution {
       Warnings.warn(timeoutIgnored("SequentialBackend"));
     }
     ProgressReporter progress =
-        new ProgressReporter(settings.verbose(), parallel, settings.progress(), settings.backendName(), 0);
+        new ProgressReporter(settings.verbose(), parallel, settings.progress(), settings.backendName(), 0, size);
     progress.started("SequentialBackend", 1, size, false);
     int batchSize = settings.batchSize() == null ? 1 : settings.batchSize();
     SequentialSource source =
@@ -159,7 +159,12 @@ public final class Execution implements ParallelExecution {
       long preDispatch = DispatchCall.resolvePreDispatch(settings.preDispatch(), n);
       progress =
           new ProgressReporter(
-              settings.verbose(), parallel, settings.progress(), settings.backendName(), Math.max(preDispatch, 0));
+              settings.verbose(),
+              parallel,
+              settings.progress(),
+              settings.backendName(),
+              Math.max(preDispatch, 0),
+              size);
       progress.started(backendClass, n, size, true);
       backend.startCall();
       call =
@@ -238,16 +243,28 @@ public final class Execution implements ParallelExecution {
         backend.stopCall();
       }
     } finally {
-      try {
-        synchronized (lifecycle) {
-          live = null;
-          if (!reuse && configured) {
-            configured = false;
-            backend.terminate();
-          }
-        }
-      } finally {
+      synchronized (lifecycle) {
+        live = null;
         running.set(false);
+        if ((!reuse || closed) && configured) {
+          configured = false;
+          backend.terminate();
+        }
+      }
+    }
+  }
+
+  /**
+   * Releases the backend once no call is running (a live call keeps it until it ends). Used when
+   * the {@code Parallel} is garbage collected: a call whose iterator is still being read goes on.
+   */
+  @Override
+  public void release() {
+    synchronized (lifecycle) {
+      closed = true;
+      if (!running.get() && configured) {
+        configured = false;
+        settings.backend().terminate();
       }
     }
   }

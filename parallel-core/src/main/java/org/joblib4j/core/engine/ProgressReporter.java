@@ -18,12 +18,22 @@ final class ProgressReporter {
   private final String backendName;
   private final long startNanos = System.nanoTime();
   private final long preDispatchAmount;
+  private final long knownTasks;
+  private final int width;
   private int workers;
   private boolean finishedPrinted;
 
   ProgressReporter(
-      int verbose, String parallel, ProgressListener listener, String backendName, long preDispatchAmount) {
+      int verbose,
+      String parallel,
+      ProgressListener listener,
+      String backendName,
+      long preDispatchAmount,
+      long knownTasks) {
     this.verbose = verbose;
+    this.knownTasks = knownTasks;
+    // joblib right-aligns counters to the number of digits of the task count, 3 when unknown
+    this.width = knownTasks > 0 ? (int) Math.floor(Math.log10(knownTasks)) + 1 : 3;
     this.prefix = "[" + parallel + "]: ";
     this.listener = listener;
     this.backendName = backendName;
@@ -70,7 +80,7 @@ final class ProgressReporter {
       print(
           String.format(
               Locale.ROOT,
-              "Done %3d out of %3d | elapsed: %s finished",
+              "Done %" + width + "d out of %" + width + "d | elapsed: %s finished",
               s.completedTasks(),
               s.completedTasks(),
               shortFormatTime(elapsed)));
@@ -78,12 +88,23 @@ final class ProgressReporter {
       if (verbosityFilter(s.dispatchedBatches(), verbose)) {
         return;
       }
-      print(
-          String.format(
-              Locale.ROOT,
-              "Done %3d tasks      | elapsed: %s",
-              s.completedTasks(),
-              shortFormatTime(elapsed)));
+      if (knownTasks > 0) {
+        print(
+            String.format(
+                Locale.ROOT,
+                "Done %" + width + "d out of %" + width + "d | elapsed: %s",
+                s.completedTasks(),
+                knownTasks,
+                shortFormatTime(elapsed)));
+      } else {
+        print(
+            String.format(
+                Locale.ROOT,
+                "Done %3d tasks %s| elapsed: %s",
+                s.completedTasks(),
+                " ".repeat(7 + width - 5),
+                shortFormatTime(elapsed)));
+      }
     } else {
       long index = s.completedTasks();
       long total = s.dispatchedTasks();
@@ -100,7 +121,7 @@ final class ProgressReporter {
       print(
           String.format(
               Locale.ROOT,
-              "Done %3d out of %3d | elapsed: %s remaining: %s",
+              "Done %" + width + "d out of %" + width + "d | elapsed: %s remaining: %s",
               index,
               total,
               shortFormatTime(elapsed),

@@ -80,6 +80,7 @@ public class WorkerLauncher {
     }
     cmd.add("-XX:ErrorFile=" + errorDir.resolve("hs_err_pid%p.log"));
     cmd.add("-Xshare:auto");
+    cmd.addAll(ClassDataSharing.jvmArgs(classPath()));
     if (options.jvmArgs().stream().noneMatch(a -> a.startsWith("-XX:+Use") && a.endsWith("GC"))) {
       // workers get a CPU or two each: the serial collector starts fastest and suits that
       cmd.add("-XX:+UseSerialGC");

@@ -84,6 +84,7 @@ public final class WorkerPool implements AutoCloseable {
     OutputPump stderr;
     State state = State.STARTING;
     boolean killed;
+    long spawnNanos;
 
     long pid() {
       return process == null ? -1 : process.pid();
@@ -223,6 +224,7 @@ public final class WorkerPool implements AutoCloseable {
       failPending(new WorkerTerminatedException("Could not start a worker JVM: " + e.getMessage(), e));
       return;
     }
+    w.spawnNanos = System.nanoTime();
     workers.add(w);
     starting.put(w.token, w);
     long pid = w.process.pid();
@@ -325,6 +327,7 @@ public final class WorkerPool implements AutoCloseable {
           }
           w.channel = channel;
           w.state = State.READY;
+          LOG.debug("Worker JVM {} ready {} ms after it was started", w.pid(), (System.nanoTime() - w.spawnNanos) / 1_000_000);
           failedStarts = 0;
           if (options.initializer() != null) {
             w.outbox.add(new Frame(Frame.INIT, 0, options.initializer()));

@@ -1,0 +1,14 @@
+package org.joblib4j.backend.threading;
+
+/** joblib's {@code MyCustomThreadingBackend}: threads, shared memory. */
+final class MyCustomThreadingBackend extends PoolTestBackend {
+  @Override
+  public boolean usesThreads() {
+    return true;
+  }
+
+  @Override
+  public boolean supportsSharedMem() {
+    return true;
+  }
+}
