@@ -29,6 +29,9 @@ public class WorkerLauncher {
   /** Carries the depth of nested process pools to workers. */
   public static final String DEPTH_VARIABLE = "JOBLIB4J_PROCESS_DEPTH";
 
+  /** Tells a worker JVM which backend started it ({@code loky}, {@code multiprocessing}). */
+  public static final String KIND_VARIABLE = "JOBLIB4J_WORKER_KIND";
+
   /** loky's {@code LOKY_MAX_DEPTH}. */
   public static final int MAX_DEPTH = 10;
 
@@ -127,6 +130,15 @@ public class WorkerLauncher {
       cp = cp.isEmpty() ? mp : cp + File.pathSeparator + mp;
     }
     return cp;
+  }
+
+  /**
+   * Which backend started this JVM as a worker.
+   *
+   * @return {@code loky}, {@code multiprocessing}, ... or {@code null} in an ordinary JVM
+   */
+  public static String currentKind() {
+    return currentDepth() > 0 ? System.getenv(KIND_VARIABLE) : null;
   }
 
   /**

@@ -1,0 +1,67 @@
+package org.joblib4j.core.process;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.joblib4j.spi.Batch;
+
+/**
+ * Turns a call's batches into bytes for worker JVMs, in the caller's thread: large primitive
+ * arrays go to the call's memory-mapped files (deleted by {@link #endCall()}), and a batch that
+ * cannot be serialized fails with a {@link org.joblib4j.TaskSerializationException} that names
+ * the task and the offending value before anything is sent.
+ */
+public final class BatchShipper {
+  private JavaTaskSerializer serializer = new JavaTaskSerializer();
+  private ArraySpiller spiller;
+
+  /**
+   * Starts a call.
+   *
+   * @param tempFolder the configured temp folder, or {@code null}
+   * @param maxNbytes arrays larger than this are memory-mapped; {@code null} disables it
+   */
+  public synchronized void startCall(Path tempFolder, Long maxNbytes) {
+    endCall();
+    if (maxNbytes != null) {
+      spiller = new ArraySpiller(tempFolder, maxNbytes);
+      serializer = new JavaTaskSerializer(spiller, null);
+    }
+  }
+
+  /**
+   * Serializes a batch.
+   *
+   * @param batch the batch
+   * @return its bytes
+   * @throws org.joblib4j.TaskSerializationException if part of it cannot be serialized
+   */
+  public byte[] serialize(Batch batch) {
+    JavaTaskSerializer s;
+    synchronized (this) {
+      s = serializer;
+    }
+    try {
+      return s.serialize(batch);
+    } catch (IOException | RuntimeException e) {
+      throw SerializationDiagnostics.diagnose(batch, e, new JavaTaskSerializer());
+    }
+  }
+
+  /**
+   * Returns the call's folder of memory-mapped arrays.
+   *
+   * @return the folder, or {@code null} when nothing was spilled
+   */
+  public synchronized Path spillFolder() {
+    return spiller == null ? null : spiller.folder();
+  }
+
+  /** Ends the call: its memory-mapped files are deleted. Idempotent. */
+  public synchronized void endCall() {
+    if (spiller != null) {
+      spiller.close();
+      spiller = null;
+      serializer = new JavaTaskSerializer();
+    }
+  }
+}
