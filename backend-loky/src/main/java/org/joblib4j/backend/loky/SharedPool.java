@@ -12,12 +12,11 @@ import org.slf4j.LoggerFactory;
 /**
  * loky's reusable executor: one worker pool per JVM, shared by every call on every thread. A call
  * with the same worker options reuses it (resized to its n_jobs); different options replace it.
- * One shutdown hook kills the workers when the JVM exits.
+ * {@link WorkerPool}'s shutdown hook kills the workers when the JVM exits.
  */
 final class SharedPool {
   private static final Logger LOG = LoggerFactory.getLogger(SharedPool.class);
   private static WorkerPool pool;
-  private static boolean hookInstalled;
 
   private SharedPool() {}
 
@@ -36,10 +35,6 @@ final class SharedPool {
       pool = new WorkerPool(size, options, new WorkerLauncher());
     } catch (IOException e) {
       throw new UncheckedIOException("Could not create the loky worker pool: " + e.getMessage(), e);
-    }
-    if (!hookInstalled) {
-      hookInstalled = true;
-      Runtime.getRuntime().addShutdownHook(new Thread(SharedPool::shutdown, "joblib4j-loky-shutdown"));
     }
     return pool;
   }

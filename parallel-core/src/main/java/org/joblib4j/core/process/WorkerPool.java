@@ -39,6 +39,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class WorkerPool implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerPool.class);
+  /** Pools still open: one JVM shutdown hook closes them, so no worker or socket folder outlives the JVM. */
+  private static final java.util.Set<WorkerPool> OPEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> new ArrayList<>(OPEN).forEach(WorkerPool::close), "joblib4j-worker-pools-shutdown"));
+  }
 
   private final WorkerOptions options;
   private final WorkerLauncher launcher;
@@ -121,6 +129,7 @@ public final class WorkerPool implements AutoCloseable {
     Thread acceptor = new Thread(this::accept, "joblib4j-pool-acceptor");
     acceptor.setDaemon(true);
     acceptor.start();
+    OPEN.add(this);
   }
 
   private static Path privateDirectory() throws IOException {
@@ -673,6 +682,7 @@ public final class WorkerPool implements AutoCloseable {
         return;
       }
       closed = true;
+      OPEN.remove(this);
       failPending(new CancellationException("The executor was shut down before this job could complete."));
       all = new ArrayList<>(workers);
     }

@@ -1,0 +1,20 @@
+package org.joblib4j.backend.multiprocessing;
+
+import com.google.auto.service.AutoService;
+import org.joblib4j.spi.BackendContext;
+import org.joblib4j.spi.BackendProvider;
+import org.joblib4j.spi.ParallelBackend;
+
+/** Registers {@code multiprocessing}. */
+@AutoService(BackendProvider.class)
+public final class MultiprocessingBackendProvider implements BackendProvider {
+  @Override
+  public String name() {
+    return "multiprocessing";
+  }
+
+  @Override
+  public ParallelBackend create(BackendContext context) {
+    return new MultiprocessingBackend(context);
+  }
+}
