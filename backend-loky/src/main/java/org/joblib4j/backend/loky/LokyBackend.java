@@ -73,7 +73,9 @@ public final class LokyBackend implements ParallelBackend {
         settings.innerMaxNumThreads() != null
             ? settings.innerMaxNumThreads()
             : Math.max(Parallel.cpuCount() / n, 1);
-    pool = SharedPool.get(WorkerOptionsParser.withThreadLimit(baseOptions, threads), n);
+    pool =
+        SharedPool.get(
+            WorkerOptionsParser.withThreadLimit(baseOptions, threads), n, settings.innerMaxNumThreads() != null);
     return n;
   }
 

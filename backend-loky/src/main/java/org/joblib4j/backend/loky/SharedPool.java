@@ -20,8 +20,19 @@ final class SharedPool {
 
   private SharedPool() {}
 
-  static synchronized WorkerPool get(WorkerOptions options, int size) {
-    if (pool != null && !pool.isClosed() && sameOptions(pool.options(), options)) {
+  /**
+   * Returns the shared pool for these options, creating or replacing it as needed.
+   *
+   * @param options the worker options
+   * @param size the number of workers
+   * @param explicitThreadLimit whether the options' thread limit was asked for ({@code
+   *     innerMaxNumThreads}); a derived one ({@code cpuCount / nJobs}) does not restart workers
+   * @return the pool
+   */
+  static synchronized WorkerPool get(WorkerOptions options, int size, boolean explicitThreadLimit) {
+    if (pool != null
+        && !pool.isClosed()
+        && sameOptions(pool.options(), options, explicitThreadLimit)) {
       if (pool.size() != size) {
         pool.resize(size);
       }
@@ -39,10 +50,10 @@ final class SharedPool {
     return pool;
   }
 
-  private static boolean sameOptions(WorkerOptions a, WorkerOptions b) {
+  private static boolean sameOptions(WorkerOptions a, WorkerOptions b, boolean compareThreadLimit) {
     return a.jvmArgs().equals(b.jvmArgs())
         && java.util.Objects.equals(a.heap(), b.heap())
-        && java.util.Objects.equals(a.threadLimit(), b.threadLimit())
+        && (!compareThreadLimit || java.util.Objects.equals(a.threadLimit(), b.threadLimit()))
         && a.environment().equals(b.environment())
         && a.idleTimeout().equals(b.idleTimeout())
         && a.maxTasksPerWorker() == b.maxTasksPerWorker()
