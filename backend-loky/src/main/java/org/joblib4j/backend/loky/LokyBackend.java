@@ -76,6 +76,7 @@ public final class LokyBackend implements ParallelBackend {
     pool =
         SharedPool.get(
             WorkerOptionsParser.withThreadLimit(baseOptions, threads), n, settings.innerMaxNumThreads() != null);
+    pool.prestart();
     return n;
   }
 

@@ -97,6 +97,7 @@ public final class MultiprocessingBackend implements ParallelBackend {
     } else if (pool.size() != n) {
       pool.resize(n);
     }
+    pool.prestart();
     return n;
   }
 

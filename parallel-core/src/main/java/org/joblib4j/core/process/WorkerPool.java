@@ -214,6 +214,22 @@ public final class WorkerPool implements AutoCloseable {
     return s.future;
   }
 
+  /**
+   * Starts the missing workers now, before any work is queued, so their JVM start-up overlaps the
+   * caller's first serialization (a call about to submit does this at configure time).
+   */
+  public void prestart() {
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      long live = workers.stream().filter(w -> w.state == State.STARTING || w.state == State.READY).count();
+      for (long i = live; i < size; i++) {
+        spawn();
+      }
+    }
+  }
+
   /** Starts workers up to the pool size while work is waiting. Called with the lock held. */
   private void ensureWorkers() {
     if (closed || pending.isEmpty()) {
