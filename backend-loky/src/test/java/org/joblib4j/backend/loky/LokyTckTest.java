@@ -1,0 +1,11 @@
+package org.joblib4j.backend.loky;
+
+import org.joblib4j.tck.BackendCompatibilityKit;
+
+/** The compatibility kit on {@code loky}. */
+class LokyTckTest extends BackendCompatibilityKit {
+  @Override
+  protected String backendName() {
+    return "loky";
+  }
+}

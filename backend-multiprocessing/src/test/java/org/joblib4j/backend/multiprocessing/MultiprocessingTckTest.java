@@ -1,0 +1,11 @@
+package org.joblib4j.backend.multiprocessing;
+
+import org.joblib4j.tck.BackendCompatibilityKit;
+
+/** The compatibility kit on {@code multiprocessing}. */
+class MultiprocessingTckTest extends BackendCompatibilityKit {
+  @Override
+  protected String backendName() {
+    return "multiprocessing";
+  }
+}

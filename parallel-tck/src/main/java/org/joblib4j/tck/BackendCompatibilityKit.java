@@ -1,0 +1,373 @@
+package org.joblib4j.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.joblib4j.Parallel.delayed;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.joblib4j.Parallel;
+import org.joblib4j.ParallelTimeoutException;
+import org.joblib4j.ResultIterator;
+import org.joblib4j.ReturnAs;
+import org.joblib4j.Task;
+import org.joblib4j.TaskFailedException;
+import org.joblib4j.TaskOrigin;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The behaviour every backend shares, as one abstract JUnit class (in the style of Micrometer's
+ * {@code MeterRegistryCompatibilityKit}): a backend's test extends it and names its backend.
+ *
+ * <pre>{@code
+ * class MyBackendTckTest extends BackendCompatibilityKit {
+ *   protected String backendName() { return "mine"; }
+ * }
+ * }</pre>
+ *
+ * <p>Tasks are serializable lambdas without captured test state, so process and cluster backends
+ * run the same checks. Override {@link #supportsTimeout()}, {@link #supportsReturnGenerator()} and
+ * {@link #isParallel()} where the backend's capability flags say so.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+public abstract class BackendCompatibilityKit {
+
+  /**
+   * The backend under test.
+   *
+   * @return its registered name
+   */
+  protected abstract String backendName();
+
+  /**
+   * Parameters for the backend.
+   *
+   * @return the parameters (none by default)
+   */
+  protected Map<String, Object> backendParameters() {
+    return Map.of();
+  }
+
+  /**
+   * The n_jobs the checks use.
+   *
+   * @return 2 by default
+   */
+  protected int nJobs() {
+    return 2;
+  }
+
+  /**
+   * Whether the backend honours {@code timeout}.
+   *
+   * @return true by default
+   */
+  protected boolean supportsTimeout() {
+    return true;
+  }
+
+  /**
+   * Whether generator return modes are allowed.
+   *
+   * @return true by default
+   */
+  protected boolean supportsReturnGenerator() {
+    return true;
+  }
+
+  /**
+   * Whether tasks run concurrently (false for {@code sequential}).
+   *
+   * @return true by default
+   */
+  protected boolean isParallel() {
+    return true;
+  }
+
+  /**
+   * A builder for the backend under test.
+   *
+   * @return the builder
+   */
+  protected Parallel.Builder parallel() {
+    return Parallel.builder().backend(backendName(), backendParameters()).nJobs(nJobs());
+  }
+
+  private static List<Integer> squares(int n) {
+    return IntStream.range(0, n).map(i -> i * i).boxed().collect(Collectors.toList());
+  }
+
+  private static List<Task<Integer>> squareTasks(int n) {
+    return IntStream.range(0, n).mapToObj(i -> delayed(TckTasks::square, i)).collect(Collectors.toList());
+  }
+
+  /** Results come back in input order, whatever the completion order. */
+  @Nested
+  class Ordering {
+    @Test
+    void listsKeepInputOrder() {
+      assertThat(parallel().build().run(squareTasks(200))).isEqualTo(squares(200));
+    }
+
+    @Test
+    void mapAndStreamsWork() {
+      assertThat(parallel().build().map(TckTasks::square, List.of(1, 2, 3))).containsExactly(1, 4, 9);
+      assertThat(parallel().build().<Integer>run(IntStream.range(0, 50).mapToObj(i -> delayed(TckTasks::jitteredSquare, i))))
+          .isEqualTo(squares(50));
+    }
+
+    @Test
+    void aReusedParallelRunsSeveralCalls() {
+      try (Parallel p = parallel().build()) {
+        assertThat(p.run(squareTasks(20))).isEqualTo(squares(20));
+        assertThat(p.run(squareTasks(30))).isEqualTo(squares(30));
+      }
+    }
+
+    @Test
+    void nullResultsAreKept() {
+      assertThat(parallel().build().map(TckTasks::nothing, List.of(1, 2, 3))).containsExactly(null, null, null);
+    }
+  }
+
+  /** Empty input returns an empty result, with no hang. */
+  @Nested
+  class EmptyInput {
+    @Test
+    void emptyListAndIterator() {
+      assertThat(parallel().build().run(List.<Task<Integer>>of())).isEmpty();
+      if (supportsReturnGenerator()) {
+        try (ResultIterator<Integer> it = parallel().returnAs(ReturnAs.GENERATOR).build().iterate(List.<Task<Integer>>of())) {
+          assertThat(it.hasNext()).isFalse();
+        }
+      }
+    }
+  }
+
+  /** Failures are rethrown as DESIGN.md says, and the first one stops the call. */
+  @Nested
+  class Errors {
+    @Test
+    void aRuntimeExceptionKeepsItsTypeAndNamesTheTask() {
+      assertThatThrownBy(() -> parallel().build().map(TckTasks::failAtSeven, IntStream.range(0, 30).boxed().collect(Collectors.toList())))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("task 7 failed")
+          .satisfies(e -> assertThat(e.getSuppressed())
+              .anySatisfy(s -> assertThat(s).isInstanceOf(TaskOrigin.class)
+                  .hasMessageContaining("Task 7 ")
+                  .hasMessageContaining("'" + backendName() + "'")));
+    }
+
+    @Test
+    void aCheckedExceptionIsWrapped() {
+      assertThatThrownBy(() -> parallel().build().map(TckTasks::ioFailure, List.of(1, 2, 3)))
+          .isInstanceOf(TaskFailedException.class)
+          .hasCauseInstanceOf(IOException.class)
+          .hasRootCauseMessage("io 2");
+    }
+
+    @Test
+    void anErrorKeepsItsType() {
+      assertThatThrownBy(() -> parallel().build().map(TckTasks::assertionError, List.of(1, 2)))
+          .isInstanceOf(AssertionError.class);
+    }
+
+    @Test
+    void theFirstErrorStopsReadingTheInput() {
+      AtomicInteger read = new AtomicInteger();
+      Iterator<Task<Integer>> input =
+          new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+              return read.get() < 100_000;
+            }
+
+            @Override
+            public Task<Integer> next() {
+              int i = read.getAndIncrement();
+              return delayed(TckTasks::failAtSeven, i);
+            }
+          };
+      Iterable<Task<Integer>> tasks = () -> input;
+      assertThatThrownBy(() -> parallel().batchSize(1).preDispatch(4).build().run(tasks))
+          .isInstanceOf(IllegalStateException.class);
+      assertThat(read.get()).isLessThan(1000);
+    }
+
+    @Test
+    void theBackendStaysUsableAfterAFailure() {
+      try (Parallel p = parallel().build()) {
+        assertThatThrownBy(() -> p.map(TckTasks::failAtSeven, IntStream.range(0, 10).boxed().collect(Collectors.toList())))
+            .isInstanceOf(IllegalStateException.class);
+        assertThat(p.run(squareTasks(10))).isEqualTo(squares(10));
+      }
+      assertThat(parallel().build().run(squareTasks(10))).isEqualTo(squares(10));
+    }
+  }
+
+  /** joblib's timeout. */
+  @Nested
+  class Timeouts {
+    @Test
+    void aGenerousTimeoutDoesNotFire() {
+      assertThat(parallel().timeout(Duration.ofSeconds(60)).build().run(squareTasks(10))).isEqualTo(squares(10));
+    }
+
+    @Test
+    void aStuckTaskTimesOutAndTheBackendRecovers() {
+      if (!supportsTimeout() || !isParallel()) {
+        return;
+      }
+      assertThatThrownBy(() -> parallel().timeout(Duration.ofMillis(500)).build().map(TckTasks::stuckAtOne, List.of(0, 1)))
+          .isInstanceOf(ParallelTimeoutException.class);
+      assertThat(parallel().build().run(squareTasks(10))).isEqualTo(squares(10));
+    }
+  }
+
+  /** Generator return modes. */
+  @Nested
+  class Generators {
+    @Test
+    void orderedGeneratorsFollowTheInput() {
+      if (!supportsReturnGenerator()) {
+        assertThatThrownBy(() -> parallel().returnAs(ReturnAs.GENERATOR).build()).isInstanceOf(IllegalArgumentException.class);
+        return;
+      }
+      List<Integer> got = new ArrayList<>();
+      try (ResultIterator<Integer> it = parallel().returnAs(ReturnAs.GENERATOR).build().iterate(squareTasks(50))) {
+        it.forEachRemaining(got::add);
+      }
+      assertThat(got).isEqualTo(squares(50));
+    }
+
+    @Test
+    void unorderedGeneratorsYieldEveryResultOnce() {
+      if (!supportsReturnGenerator()) {
+        return;
+      }
+      List<Integer> got = new ArrayList<>();
+      try (ResultIterator<Integer> it = parallel().returnAs(ReturnAs.GENERATOR_UNORDERED).build().iterate(squareTasks(50))) {
+        it.forEachRemaining(got::add);
+      }
+      assertThat(got).containsExactlyInAnyOrderElementsOf(squares(50));
+    }
+
+    @Test
+    void closingEarlyCancelsTheRestAndFreesTheInstance() {
+      if (!supportsReturnGenerator()) {
+        return;
+      }
+      try (Parallel p = parallel().returnAs(ReturnAs.GENERATOR).build()) {
+        try (ResultIterator<Integer> it = p.iterate(IntStream.range(0, 1000).mapToObj(i -> delayed(TckTasks::slowSquare, i)))) {
+          assertThat(it.next()).isZero();
+        }
+        assertThat(p.run(squareTasks(5))).isEqualTo(squares(5));
+      }
+    }
+
+    @Test
+    void aSecondCallWhileAGeneratorIsLiveIsRefused() {
+      if (!supportsReturnGenerator()) {
+        return;
+      }
+      try (Parallel p = parallel().returnAs(ReturnAs.GENERATOR).build();
+          ResultIterator<Integer> it = p.iterate(squareTasks(10))) {
+        assertThatThrownBy(() -> p.run(squareTasks(2)))
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageStartingWith("This Parallel instance is already running !");
+        it.forEachRemaining(x -> {});
+      }
+    }
+  }
+
+  /** Calls made inside tasks. */
+  @Nested
+  class Nesting {
+    @Test
+    void aParallelInsideATaskRunsAndIsOneLevelDown() {
+      List<List<Integer>> levels = parallel().build().map(TckTasks::nestedLevels, List.of(1, 2));
+      // a parallel backend's tasks nest one level down; sequential leaves the level alone (joblib)
+      int level = isParallel() ? 1 : 0;
+      assertThat(levels).allSatisfy(l -> assertThat(l).containsExactly(level, 1, 4, 9));
+    }
+  }
+
+  /** The input is read lazily. */
+  @Nested
+  class LazyInput {
+    @Test
+    void onlyPreDispatchTasksAreReadBeforeTheFirstResult() {
+      if (!isParallel() || !supportsReturnGenerator()) {
+        return;
+      }
+      AtomicInteger read = new AtomicInteger();
+      Iterator<Task<Integer>> input = IntStream.range(0, 10_000).<Task<Integer>>mapToObj(i -> {
+        read.incrementAndGet();
+        return delayed(TckTasks::sleepySquare, i);
+      }).iterator();
+      Iterable<Task<Integer>> tasks = () -> input;
+      try (ResultIterator<Integer> it = parallel().batchSize(1).preDispatch(3).returnAs(ReturnAs.GENERATOR).build().iterate(tasks)) {
+        assertThat(read.get()).isLessThanOrEqualTo(3);
+        assertThat(it.next()).isZero();
+      }
+      assertThat(read.get()).isLessThan(10_000);
+    }
+  }
+
+  /** Several threads may use the backend at once. */
+  @Nested
+  class ConcurrentCallers {
+    @Test
+    void twoThreadsGetTheirOwnResults() throws Exception {
+      ExecutorService callers = Executors.newFixedThreadPool(2);
+      try {
+        CompletableFuture<List<Integer>> a = CompletableFuture.supplyAsync(() -> parallel().build().run(squareTasks(300)), callers);
+        CompletableFuture<List<Integer>> b = CompletableFuture.supplyAsync(() -> parallel().build().map(TckTasks::negate, IntStream.range(0, 300).boxed().collect(Collectors.toList())), callers);
+        assertThat(a.get(60, TimeUnit.SECONDS)).isEqualTo(squares(300));
+        assertThat(b.get(60, TimeUnit.SECONDS)).isEqualTo(IntStream.range(0, 300).map(i -> -i).boxed().collect(Collectors.toList()));
+      } finally {
+        callers.shutdownNow();
+      }
+    }
+
+    @Test
+    void oneCallsFailureDoesNotFailAnother() throws Exception {
+      ExecutorService callers = Executors.newFixedThreadPool(2);
+      try {
+        CompletableFuture<List<Integer>> failing = CompletableFuture.supplyAsync(() -> parallel().build().map(TckTasks::failAtSeven, IntStream.range(0, 20).boxed().collect(Collectors.toList())), callers);
+        CompletableFuture<List<Integer>> fine = CompletableFuture.supplyAsync(() -> parallel().build().run(squareTasks(200)), callers);
+        assertThat(fine.get(60, TimeUnit.SECONDS)).isEqualTo(squares(200));
+        assertThatThrownBy(() -> failing.get(60, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalStateException.class);
+      } finally {
+        callers.shutdownNow();
+      }
+    }
+  }
+
+  /** What a built Parallel reports. */
+  @Nested
+  class Introspection {
+    @Test
+    void aParallelSaysWhatItUses() {
+      Parallel p = parallel().build();
+      assertThat(p.backendName()).isEqualTo(backendName());
+      assertThat(p.nJobs()).isEqualTo(nJobs());
+      assertThat(p.nestingLevel()).isZero();
+      assertThat(p.effectiveNJobs()).isGreaterThanOrEqualTo(1);
+      assertThat(p).hasToString("Parallel(n_jobs=" + nJobs() + ")");
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package org.joblib4j.tck;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import org.joblib4j.Parallel;
+
+/** The kit's task bodies: static, so their lambdas capture nothing and travel to any worker. */
+final class TckTasks {
+  private TckTasks() {}
+
+  static Integer square(Integer x) {
+    return x * x;
+  }
+
+  static Integer negate(Integer x) {
+    return -x;
+  }
+
+  static Integer nothing(Integer x) {
+    return null;
+  }
+
+  static Integer jitteredSquare(Integer x) {
+    LockSupport.parkNanos((x * 7919L % 5) * 100_000L);
+    return x * x;
+  }
+
+  static Integer slowSquare(Integer x) {
+    LockSupport.parkNanos(2_000_000L);
+    return x * x;
+  }
+
+  /** Half a second of "work": long enough that no completion can race the caller's next line. */
+  static Integer sleepySquare(Integer x) {
+    LockSupport.parkNanos(500_000_000L);
+    return x * x;
+  }
+
+  static Integer failAtSeven(Integer x) {
+    if (x == 7) {
+      throw new IllegalStateException("task 7 failed");
+    }
+    return x;
+  }
+
+  static Integer ioFailure(Integer x) throws IOException {
+    if (x == 2) {
+      throw new IOException("io 2");
+    }
+    return x;
+  }
+
+  static Integer assertionError(Integer x) {
+    throw new AssertionError("assertion " + x);
+  }
+
+  /** Sleeps "forever" for 1 (ignoring interrupts, as stuck code does), returns at once otherwise. */
+  static Integer stuckAtOne(Integer x) {
+    if (x == 1) {
+      long end = System.nanoTime() + 60_000_000_000L;
+      while (System.nanoTime() < end && !Thread.currentThread().isInterrupted()) {
+        LockSupport.parkNanos(10_000_000L);
+      }
+    }
+    return x;
+  }
+
+  /** Runs a Parallel inside a task: its nesting level, then its results. */
+  static List<Integer> nestedLevels(Integer x) {
+    Parallel inner = Parallel.builder().nJobs(2).build();
+    List<Integer> out = new java.util.ArrayList<>();
+    out.add(inner.nestingLevel());
+    out.addAll(inner.map(TckTasks::square, List.of(1, 2, 3)));
+    return out;
+  }
+}
