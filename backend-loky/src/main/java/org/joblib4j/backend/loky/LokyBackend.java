@@ -75,7 +75,7 @@ public final class LokyBackend implements ParallelBackend {
             : Math.max(Parallel.cpuCount() / n, 1);
     pool =
         SharedPool.get(
-            WorkerOptionsParser.withThreadLimit(baseOptions, threads), n, settings.innerMaxNumThreads() != null);
+            WorkerOptionsParser.withThreadLimit(baseOptions, threads, settings.innerMaxNumThreads() != null), n);
     pool.prestart();
     return n;
   }
@@ -83,6 +83,9 @@ public final class LokyBackend implements ParallelBackend {
   @Override
   public synchronized void startCall() {
     call = new Object();
+    if (pool != null) {
+      pool.callStarted(call);
+    }
     if (settings != null) {
       shipper.startCall(settings.tempFolder(), settings.maxNbytes());
     }
@@ -94,7 +97,7 @@ public final class LokyBackend implements ParallelBackend {
     synchronized (this) {
       p = pool;
     }
-    return p.submit(call, shipper.serialize(batch), batch.firstIndex());
+    return p.submit(call, shipper.serialize(batch), batch.firstIndex(), batch.size());
   }
 
   @Override
@@ -112,6 +115,15 @@ public final class LokyBackend implements ParallelBackend {
   public void stopCall() {
     // the call's memory-mapped arrays go with the call, also after errors and kills
     shipper.endCall();
+    WorkerPool p;
+    Object c;
+    synchronized (this) {
+      p = pool;
+      c = call;
+    }
+    if (p != null) {
+      p.callEnded(c);
+    }
   }
 
   @Override

@@ -25,22 +25,19 @@ final class SharedPool {
    *
    * @param options the worker options
    * @param size the number of workers
-   * @param explicitThreadLimit whether the options' thread limit was asked for ({@code
-   *     innerMaxNumThreads}); a derived one ({@code cpuCount / nJobs}) does not restart workers
    * @return the pool
    */
-  static synchronized WorkerPool get(WorkerOptions options, int size, boolean explicitThreadLimit) {
-    if (pool != null
-        && !pool.isClosed()
-        && sameOptions(pool.options(), options, explicitThreadLimit)) {
+  static synchronized WorkerPool get(WorkerOptions options, int size) {
+    if (pool != null && !pool.isClosed() && sameOptions(pool.options(), options)) {
       if (pool.size() != size) {
         pool.resize(size);
       }
       return pool;
     }
     if (pool != null) {
-      LOG.debug("Worker options changed: replacing the loky worker pool");
-      pool.close();
+      // as loky: the old workers finish what they run (other threads' calls), then go
+      LOG.debug("Worker options changed: replacing the loky worker pool once its work is done");
+      pool.closeWhenIdle();
     }
     try {
       pool = new WorkerPool(size, options, new WorkerLauncher());
@@ -50,10 +47,17 @@ final class SharedPool {
     return pool;
   }
 
-  private static boolean sameOptions(WorkerOptions a, WorkerOptions b, boolean compareThreadLimit) {
+  /**
+   * Whether a pool can serve new options. A derived thread limit ({@code cpuCount / nJobs}) does
+   * not restart workers that also run on a derived one; an explicit limit on either side does.
+   */
+  private static boolean sameOptions(WorkerOptions a, WorkerOptions b) {
+    boolean limitsMatter = a.threadLimitExplicit() || b.threadLimitExplicit();
     return a.jvmArgs().equals(b.jvmArgs())
         && java.util.Objects.equals(a.heap(), b.heap())
-        && (!compareThreadLimit || java.util.Objects.equals(a.threadLimit(), b.threadLimit()))
+        && (!limitsMatter
+            || (a.threadLimitExplicit() == b.threadLimitExplicit()
+                && java.util.Objects.equals(a.threadLimit(), b.threadLimit())))
         && a.environment().equals(b.environment())
         && a.idleTimeout().equals(b.idleTimeout())
         && a.maxTasksPerWorker() == b.maxTasksPerWorker()

@@ -88,7 +88,7 @@ public final class MultiprocessingBackend implements ParallelBackend {
       return 1;
     }
     if (pool == null || pool.isClosed()) {
-      WorkerOptions options = WorkerOptionsParser.withThreadLimit(baseOptions, Math.max(Parallel.cpuCount() / n, 1));
+      WorkerOptions options = WorkerOptionsParser.withThreadLimit(baseOptions, Math.max(Parallel.cpuCount() / n, 1), false);
       try {
         pool = new WorkerPool(n, options, new WorkerLauncher());
       } catch (IOException e) {
@@ -115,7 +115,7 @@ public final class MultiprocessingBackend implements ParallelBackend {
     synchronized (this) {
       p = pool;
     }
-    return p.submit(call, shipper.serialize(batch), batch.firstIndex());
+    return p.submit(call, shipper.serialize(batch), batch.firstIndex(), batch.size());
   }
 
   @Override

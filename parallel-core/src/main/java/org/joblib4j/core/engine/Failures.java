@@ -68,6 +68,14 @@ final class Failures {
     if (t instanceof RuntimeException || t instanceof Error) {
       if (origin != null && !hasOrigin(t)) {
         t.addSuppressed(origin);
+        if (!hasOrigin(t) && t instanceof OutOfMemoryError) {
+          // the JVM's own OutOfMemoryErrors refuse suppressed exceptions: say where in a fresh one
+          OutOfMemoryError described = new OutOfMemoryError(t.getMessage() + " [" + origin.getMessage() + "]");
+          described.setStackTrace(t.getStackTrace());
+          described.initCause(t.getCause());
+          described.addSuppressed(origin);
+          t = described;
+        }
       }
       if (t instanceof Error) {
         throw (Error) t;

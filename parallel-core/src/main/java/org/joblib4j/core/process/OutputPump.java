@@ -14,18 +14,32 @@ import java.util.function.Supplier;
 final class OutputPump implements Runnable {
   private static final int TAIL_LINES = 20;
 
+  /** The banner of a JVM crash, which HotSpot prints to stdout whatever its flags say. */
+  private static final byte[] CRASH_BANNER =
+      "A fatal error has been detected by the Java Runtime Environment".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
   private final InputStream in;
-  private final Supplier<PrintStream> out;
+  private Supplier<PrintStream> out;
+  private final Supplier<PrintStream> crashOut;
   private final ArrayDeque<String> tail = new ArrayDeque<>();
   private final StringBuilder line = new StringBuilder();
 
-  OutputPump(InputStream in, Supplier<PrintStream> out) {
+  OutputPump(InputStream in, Supplier<PrintStream> out, Supplier<PrintStream> crashOut) {
     this.in = in;
     this.out = out;
+    this.crashOut = crashOut;
   }
 
   static OutputPump start(InputStream in, Supplier<PrintStream> out, String threadName) {
-    OutputPump pump = new OutputPump(in, out);
+    return start(in, out, out, threadName);
+  }
+
+  /**
+   * Starts a pump whose output switches to {@code crashOut} from a JVM crash banner on (a crash
+   * report belongs with the worker's stderr).
+   */
+  static OutputPump start(InputStream in, Supplier<PrintStream> out, Supplier<PrintStream> crashOut, String threadName) {
+    OutputPump pump = new OutputPump(in, out, crashOut);
     Thread t = new Thread(pump, threadName);
     t.setDaemon(true);
     t.start();
@@ -37,6 +51,9 @@ final class OutputPump implements Runnable {
     byte[] buf = new byte[8192];
     try {
       for (int n; (n = in.read(buf)) > 0; ) {
+        if (out != crashOut && contains(buf, n, CRASH_BANNER)) {
+          out = crashOut;
+        }
         PrintStream target = out.get();
         target.write(buf, 0, n);
         target.flush();
@@ -45,6 +62,19 @@ final class OutputPump implements Runnable {
     } catch (IOException e) {
       // the worker is gone
     }
+  }
+
+  private static boolean contains(byte[] buf, int n, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= n; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (buf[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
   }
 
   private synchronized void remember(byte[] buf, int n) {

@@ -41,7 +41,8 @@ public final class SerializationDiagnostics {
         String path = e instanceof NotSerializableException ? pathTo(task, e.getMessage()) : null;
         return new TaskSerializationException(
             index,
-            "Task " + index + " cannot be serialized to be sent to a worker JVM: " + e
+            "Could not serialize the task to send it to the workers. Task " + index
+                + " cannot be serialized: " + e
                 + (path != null ? " (reached through " + path + ")" : "")
                 + ". Make that class Serializable, mark the field transient, or run this call on"
                 + " the threading backend.",
@@ -50,8 +51,9 @@ public final class SerializationDiagnostics {
     }
     return new TaskSerializationException(
         batch.firstIndex(),
-        "The batch of tasks " + batch.firstIndex() + ".." + (batch.firstIndex() + batch.size() - 1)
-            + " cannot be serialized to be sent to a worker JVM: " + failure,
+        "Could not serialize the task to send it to the workers. The batch of tasks "
+            + batch.firstIndex() + ".." + (batch.firstIndex() + batch.size() - 1)
+            + " cannot be serialized: " + failure,
         failure);
   }
 

@@ -52,7 +52,12 @@ public class WorkerLauncher {
     if (options.threadLimit() != null) {
       String limit = Integer.toString(options.threadLimit());
       for (String v : THREAD_VARIABLES) {
-        env.putIfAbsent(v, limit);
+        // an explicit innerMaxNumThreads wins; a derived limit keeps what the parent already set
+        if (options.threadLimitExplicit()) {
+          env.put(v, limit);
+        } else {
+          env.putIfAbsent(v, limit);
+        }
       }
       env.putIfAbsent("ENABLE_IPC", "1");
     }
@@ -82,6 +87,8 @@ public class WorkerLauncher {
       cmd.add("-Djava.util.concurrent.ForkJoinPool.common.parallelism=" + options.threadLimit());
     }
     cmd.add("-XX:ErrorFile=" + errorDir.resolve("hs_err_pid%p.log"));
+    // the fatal-error banner goes to stdout by default; it belongs with the worker's stderr
+    cmd.add("-XX:+DisplayVMOutputToStderr");
     cmd.add("-Xshare:auto");
     cmd.addAll(ClassDataSharing.jvmArgs(classPath()));
     if (options.jvmArgs().stream().noneMatch(a -> a.startsWith("-XX:+Use") && a.endsWith("GC"))) {

@@ -12,6 +12,8 @@ import java.util.Map;
  * @param heap the {@code -Xmx} value of each worker (for example {@code 512m}), or {@code null}
  * @param threadLimit the worker's own parallelism cap ({@code -XX:ActiveProcessorCount}, the common
  *     pool, {@code OMP_NUM_THREADS}...), or {@code null}
+ * @param threadLimitExplicit whether the cap was asked for ({@code innerMaxNumThreads}) rather than
+ *     derived ({@code cpuCount / nJobs}): an explicit cap overrides the parent's own variables
  * @param environment variables added to each worker's environment
  * @param idleTimeout how long an idle worker waits before asking to exit
  * @param maxTasksPerWorker tasks after which a worker is replaced, 0 for never
@@ -23,6 +25,7 @@ public record WorkerOptions(
     List<String> jvmArgs,
     String heap,
     Integer threadLimit,
+    boolean threadLimitExplicit,
     Map<String, String> environment,
     Duration idleTimeout,
     long maxTasksPerWorker,
@@ -32,11 +35,11 @@ public record WorkerOptions(
 
   /** Defaults: no extra options, 300 s idle timeout, 300 MB leak threshold, 2 batches in flight. */
   public static final WorkerOptions DEFAULTS =
-      new WorkerOptions(List.of(), null, null, Map.of(), Duration.ofSeconds(300), 0, 300L << 20, 2, null);
+      new WorkerOptions(List.of(), null, null, false, Map.of(), Duration.ofSeconds(300), 0, 300L << 20, 2, null);
 
   /** The key that decides whether an existing pool can serve these options. */
   String key() {
-    return jvmArgs + "|" + heap + "|" + threadLimit + "|" + new java.util.TreeMap<>(environment) + "|"
+    return jvmArgs + "|" + heap + "|" + threadLimit + "|" + threadLimitExplicit + "|" + new java.util.TreeMap<>(environment) + "|"
         + idleTimeout + "|" + maxTasksPerWorker + "|" + leakBytes + "|" + maxInFlight + "|"
         + (initializer == null ? "-" : java.util.Arrays.hashCode(initializer) + ":" + initializer.length);
   }

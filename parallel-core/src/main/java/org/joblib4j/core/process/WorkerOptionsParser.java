@@ -80,6 +80,7 @@ public final class WorkerOptionsParser {
         args,
         context.string("worker-heap", null),
         null,
+        false,
         environment,
         context.duration("idle-worker-timeout", defaultIdle),
         maxTasks,
@@ -93,13 +94,15 @@ public final class WorkerOptionsParser {
    *
    * @param base the parsed options
    * @param threadLimit the limit
+   * @param explicit whether it was asked for ({@code innerMaxNumThreads}) rather than derived
    * @return the options
    */
-  public static WorkerOptions withThreadLimit(WorkerOptions base, int threadLimit) {
+  public static WorkerOptions withThreadLimit(WorkerOptions base, int threadLimit, boolean explicit) {
     return new WorkerOptions(
         base.jvmArgs(),
         base.heap(),
         threadLimit,
+        explicit,
         base.environment(),
         base.idleTimeout(),
         base.maxTasksPerWorker(),

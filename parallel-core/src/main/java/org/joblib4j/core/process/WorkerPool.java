@@ -61,6 +61,8 @@ public final class WorkerPool implements AutoCloseable {
   private long nextId;
   private int failedStarts;
   private boolean closed;
+  private boolean closing;
+  private final java.util.Set<Object> activeCalls = new java.util.HashSet<>();
 
   /** A batch on its way: queued, then in flight on one worker. */
   private static final class Submission {
@@ -68,14 +70,16 @@ public final class WorkerPool implements AutoCloseable {
     final Object call;
     final byte[] bytes;
     final long firstIndex;
+    final int tasks;
     final ClassLoader loader;
     final CompletableFuture<List<Object>> future = new CompletableFuture<>();
 
-    Submission(long id, Object call, byte[] bytes, long firstIndex, ClassLoader loader) {
+    Submission(long id, Object call, byte[] bytes, long firstIndex, int tasks, ClassLoader loader) {
       this.id = id;
       this.call = call;
       this.bytes = bytes;
       this.firstIndex = firstIndex;
+      this.tasks = tasks;
       this.loader = loader;
     }
   }
@@ -93,6 +97,7 @@ public final class WorkerPool implements AutoCloseable {
     State state = State.STARTING;
     boolean killed;
     long spawnNanos;
+    long tasksAssigned;
 
     long pid() {
       return process == null ? -1 : process.pid();
@@ -201,12 +206,26 @@ public final class WorkerPool implements AutoCloseable {
    * @return its results, deserialized with the submitting thread's context class loader
    */
   public CompletableFuture<List<Object>> submit(Object call, byte[] batch, long firstIndex) {
+    return submit(call, batch, firstIndex, 1);
+  }
+
+  /**
+   * Queues a serialized batch of a known number of tasks (so {@code max-tasks-per-worker} is
+   * honoured exactly: a worker gets no batch past its limit).
+   *
+   * @param call the call it belongs to (for {@link #abort})
+   * @param batch the serialized batch
+   * @param firstIndex the index of its first task, for error messages
+   * @param tasks the number of tasks in it
+   * @return its results, deserialized with the submitting thread's context class loader
+   */
+  public CompletableFuture<List<Object>> submit(Object call, byte[] batch, long firstIndex, int tasks) {
     Submission s;
     synchronized (lock) {
-      if (closed) {
+      if (closed || (closing && !activeCalls.contains(call))) {
         throw new IllegalStateException("cannot schedule new futures after shutdown");
       }
-      s = new Submission(nextId++, call, batch, firstIndex, Thread.currentThread().getContextClassLoader());
+      s = new Submission(nextId++, call, batch, firstIndex, tasks, Thread.currentThread().getContextClassLoader());
       pending.add(s);
       ensureWorkers();
     }
@@ -253,7 +272,7 @@ public final class WorkerPool implements AutoCloseable {
     workers.add(w);
     starting.put(w.token, w);
     long pid = w.process.pid();
-    OutputPump.start(w.process.getInputStream(), () -> System.out, "joblib4j-worker-" + pid + "-stdout");
+    OutputPump.start(w.process.getInputStream(), () -> System.out, () -> System.err, "joblib4j-worker-" + pid + "-stdout");
     w.stderr = OutputPump.start(w.process.getErrorStream(), () -> System.err, "joblib4j-worker-" + pid + "-stderr");
     w.process.onExit().thenRun(() -> died(w));
   }
@@ -276,13 +295,20 @@ public final class WorkerPool implements AutoCloseable {
           if (pending.isEmpty()) {
             break;
           }
-          if (w.inFlight.size() < options.maxInFlight()) {
+          if (w.state == State.READY && w.inFlight.size() < options.maxInFlight()) {
             Submission s = pending.poll();
             if (s.future.isDone()) {
               assigned = true;
               continue;
             }
             w.inFlight.put(s.id, s);
+            w.tasksAssigned += s.tasks;
+            if (options.maxTasksPerWorker() > 0 && w.tasksAssigned >= options.maxTasksPerWorker()) {
+              // its limit is reached with this batch: no more work; it exits once done, and its
+              // replacement starts now
+              w.state = State.RETIRING;
+              ensureWorkers();
+            }
             w.outbox.add(new Frame(Frame.BATCH, s.id, s.bytes));
             if (!toFlush.contains(w)) {
               toFlush.add(w);
@@ -410,12 +436,59 @@ public final class WorkerPool implements AutoCloseable {
   }
 
   private Submission take(Worker w, long id) {
+    Submission s;
     synchronized (lock) {
-      Submission s = w.inFlight.remove(id);
+      s = w.inFlight.remove(id);
       if (w.state == State.RETIRING && w.inFlight.isEmpty()) {
         exitWorker(w);
       }
-      return s;
+      if (w.state == State.RETIRING) {
+        ensureWorkers();
+      }
+    }
+    return s;
+  }
+
+  /**
+   * Says a call is about to submit batches (its own batches are accepted even while the pool is
+   * being replaced).
+   *
+   * @param call the call
+   */
+  public void callStarted(Object call) {
+    synchronized (lock) {
+      activeCalls.add(call);
+    }
+  }
+
+  /**
+   * Says a call is over; a pool being replaced closes when its last call ends.
+   *
+   * @param call the call
+   */
+  public void callEnded(Object call) {
+    boolean closeNow;
+    synchronized (lock) {
+      activeCalls.remove(call);
+      closeNow = closing && activeCalls.isEmpty();
+    }
+    if (closeNow) {
+      close();
+    }
+  }
+
+  /**
+   * Refuses new calls and closes the pool once the calls it serves have ended (loky replaces its
+   * executor this way when worker options change while other calls run).
+   */
+  public void closeWhenIdle() {
+    boolean closeNow;
+    synchronized (lock) {
+      closing = true;
+      closeNow = activeCalls.isEmpty();
+    }
+    if (closeNow) {
+      close();
     }
   }
 
