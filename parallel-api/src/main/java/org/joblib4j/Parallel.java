@@ -215,6 +215,56 @@ public final class Parallel implements AutoCloseable {
         (ResultIterator<?>) execution.iterate(Spliterators.iterator(s), s.getExactSizeIfKnown());
   }
 
+  /**
+   * Runs every task, whatever fails, and returns one {@link Outcome} per task in input order (the
+   * {@link ErrorPolicy#COLLECT} view of a call).
+   *
+   * @param tasks the tasks, read lazily
+   * @param <T> the result type
+   * @return the outcomes
+   */
+  @SuppressWarnings("unchecked")
+  public <T> List<Outcome<T>> runOutcomes(Iterable<? extends Task<? extends T>> tasks) {
+    Objects.requireNonNull(tasks, "tasks");
+    try {
+      return (List<Outcome<T>>) (List<?>) execution.run(tasks.iterator(), sizeOf(tasks), true);
+    } finally {
+      java.lang.ref.Reference.reachabilityFence(this);
+    }
+  }
+
+  /**
+   * Like {@link #runOutcomes(Iterable)} for a stream.
+   *
+   * @param tasks the tasks
+   * @param <T> the result type
+   * @return the outcomes
+   */
+  @SuppressWarnings("unchecked")
+  public <T> List<Outcome<T>> runOutcomes(Stream<? extends Task<? extends T>> tasks) {
+    Objects.requireNonNull(tasks, "tasks");
+    Spliterator<? extends Task<? extends T>> s = tasks.spliterator();
+    try {
+      return (List<Outcome<T>>) (List<?>) execution.run(Spliterators.iterator(s), s.getExactSizeIfKnown(), true);
+    } finally {
+      java.lang.ref.Reference.reachabilityFence(this);
+    }
+  }
+
+  /**
+   * Starts every task and returns a lazy iterator of one {@link Outcome} per task (input or
+   * completion order, as {@code returnAs} says). A failure never ends the iteration.
+   *
+   * @param tasks the tasks, read lazily
+   * @param <T> the result type
+   * @return the outcomes
+   */
+  @SuppressWarnings("unchecked")
+  public <T> ResultIterator<Outcome<T>> iterateOutcomes(Iterable<? extends Task<? extends T>> tasks) {
+    Objects.requireNonNull(tasks, "tasks");
+    return (ResultIterator<Outcome<T>>) (ResultIterator<?>) execution.iterate(tasks.iterator(), sizeOf(tasks), true);
+  }
+
   private static <A, R> Iterator<Task<R>> mapped(TaskFunction<A, R> f, Iterator<? extends A> it) {
     return new Iterator<>() {
       @Override
@@ -334,8 +384,70 @@ public final class Parallel implements AutoCloseable {
     private Prefer prefer;
     private Require require;
     private ProgressListener progress;
+    private ErrorPolicy errorPolicy;
+    private Duration taskTimeout;
+    private Integer maxPendingResults;
+    private Integer maxBatchSize;
 
     private Builder() {}
+
+    /**
+     * Sets what a failing task does: {@link ErrorPolicy#FAIL_FAST} (joblib's, the default) or
+     * {@link ErrorPolicy#COLLECT}.
+     *
+     * @param policy the policy
+     * @return this
+     */
+    public Builder errorPolicy(ErrorPolicy policy) {
+      this.errorPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Limits each task's run time, measured from the moment it starts (unlike joblib's {@code
+     * timeout}, which measures the caller's wait). A task over its limit is interrupted (threads)
+     * or its worker JVM is killed and replaced; its outcome is a {@link TaskTimeoutException}.
+     * Tasks are then sent one per batch.
+     *
+     * @param limit a positive duration, or {@code null} for none
+     * @return this
+     */
+    public Builder taskTimeout(Duration limit) {
+      if (limit != null && (limit.isNegative() || limit.isZero())) {
+        throw new IllegalArgumentException("taskTimeout must be positive, got: " + limit);
+      }
+      this.taskTimeout = limit;
+      return this;
+    }
+
+    /**
+     * Backpressure for {@link #iterate}: at most this many finished results wait for the consumer;
+     * dispatch pauses while it lags, so a slow consumer never fills the heap.
+     *
+     * @param max a positive count
+     * @return this
+     */
+    public Builder maxPendingResults(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxPendingResults must be a positive integer, got: " + max);
+      }
+      this.maxPendingResults = max;
+      return this;
+    }
+
+    /**
+     * Caps auto batching, for workloads that start fast and turn slow (joblib #1220).
+     *
+     * @param max a positive count
+     * @return this
+     */
+    public Builder maxBatchSize(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxBatchSize must be a positive integer, got: " + max);
+      }
+      this.maxBatchSize = max;
+      return this;
+    }
 
     /**
      * Sets n_jobs: a positive count, or negative to count back from the CPU count ({@code -1} =
@@ -662,7 +774,11 @@ public final class Parallel implements AutoCloseable {
               maxNbytes,
               prefer,
               require,
-              progress);
+              progress,
+              errorPolicy,
+              taskTimeout,
+              maxPendingResults,
+              maxBatchSize);
       return new Parallel(Engines.get().create(settings));
     }
   }

@@ -20,6 +20,20 @@ public final class Batch implements Serializable {
   private final long firstIndex;
   private final List<Task<?>> tasks;
   private final NestedBackend nested;
+  private final Options options;
+
+  /**
+   * How a batch runs its tasks, beyond the nested backend.
+   *
+   * @param context the caller's context to restore around the tasks, or {@code null}
+   * @param collect whether a failing task becomes a {@link TaskFailure} result instead of stopping
+   *     the batch ({@code ErrorPolicy.COLLECT})
+   * @param taskTimeoutNanos each task's time limit from its start, 0 for none
+   */
+  public record Options(TaskContext context, boolean collect, long taskTimeoutNanos) implements Serializable {
+    /** Nothing beyond joblib's defaults. */
+    public static final Options DEFAULT = new Options(null, false, 0);
+  }
 
   /**
    * Creates a batch.
@@ -30,9 +44,31 @@ public final class Batch implements Serializable {
    *     running thread's configuration unchanged
    */
   public Batch(long firstIndex, List<? extends Task<?>> tasks, NestedBackend nested) {
+    this(firstIndex, tasks, nested, Options.DEFAULT);
+  }
+
+  /**
+   * Creates a batch with options.
+   *
+   * @param firstIndex the index of the first task in the whole input
+   * @param tasks the tasks, in input order
+   * @param nested the backend that calls made inside the tasks use, or {@code null}
+   * @param options context, error collection and task timeout
+   */
+  public Batch(long firstIndex, List<? extends Task<?>> tasks, NestedBackend nested, Options options) {
     this.firstIndex = firstIndex;
     this.tasks = Collections.unmodifiableList(new ArrayList<>(tasks));
     this.nested = nested;
+    this.options = options == null ? Options.DEFAULT : options;
+  }
+
+  /**
+   * Returns how the batch runs its tasks.
+   *
+   * @return the options
+   */
+  public Options options() {
+    return options;
   }
 
   /**
@@ -91,18 +127,54 @@ public final class Batch implements Serializable {
    *     java.util.concurrent.CancellationException} cause when the batch was stopped
    */
   public List<Object> call(java.util.function.BooleanSupplier cancelled) throws BatchTaskException {
+    return call(cancelled, StuckTaskHandler.WAIT);
+  }
+
+  /**
+   * Runs the tasks in order in the current thread (see {@link #call(java.util.function.BooleanSupplier)}),
+   * enforcing the task timeout: a task past its limit is interrupted, and one that ignores the
+   * interrupt is handed to {@code stuck} after a grace period.
+   *
+   * @param cancelled says whether the batch was cancelled
+   * @param stuck what to do with a task that ignores its timeout
+   * @return one result per task ({@link TaskFailure} for a failed one when collecting)
+   * @throws BatchTaskException when a task fails and failures are not collected
+   */
+  public List<Object> call(java.util.function.BooleanSupplier cancelled, StuckTaskHandler stuck)
+      throws BatchTaskException {
     List<Object> results = new ArrayList<>(tasks.size());
+    ContextPropagator.Restored restored = options.context() == null ? null : options.context().restore();
     try (ParallelConfig.Scope ignored = nested == null ? null : ParallelConfig.nested(nested)) {
       for (int i = 0; i < tasks.size(); i++) {
+        long index = firstIndex + i;
         if (i > 0 && (cancelled.getAsBoolean() || Thread.currentThread().isInterrupted())) {
           throw new BatchTaskException(
-              firstIndex + i, new java.util.concurrent.CancellationException("the batch was cancelled"));
+              index, new java.util.concurrent.CancellationException("the batch was cancelled"));
         }
+        Object result = null;
+        Throwable failure = null;
+        TaskWatchdog watchdog =
+            options.taskTimeoutNanos() > 0 ? TaskWatchdog.start(index, options.taskTimeoutNanos(), stuck) : null;
         try {
-          results.add(tasks.get(i).call());
+          result = tasks.get(i).call();
         } catch (Throwable t) {
-          throw new BatchTaskException(firstIndex + i, t);
+          failure = t;
+        } finally {
+          if (watchdog != null && watchdog.stop()) {
+            failure = watchdog.timeout();
+          }
         }
+        if (failure == null) {
+          results.add(result);
+        } else if (options.collect()) {
+          results.add(TaskFailure.of(index, failure));
+        } else {
+          throw new BatchTaskException(index, failure);
+        }
+      }
+    } finally {
+      if (restored != null) {
+        restored.close();
       }
     }
     return results;
@@ -155,6 +227,7 @@ public final class Batch implements Serializable {
     public void writeExternal(java.io.ObjectOutput out) throws java.io.IOException {
       out.writeLong(batch.firstIndex);
       out.writeObject(batch.nested);
+      out.writeObject(batch.options == Options.DEFAULT ? null : batch.options);
       List<Task<?>> tasks = batch.tasks;
       out.writeInt(tasks.size());
       Object function = sharedFunction(tasks);
@@ -196,6 +269,7 @@ public final class Batch implements Serializable {
     public void readExternal(java.io.ObjectInput in) throws java.io.IOException, ClassNotFoundException {
       long firstIndex = in.readLong();
       NestedBackend nested = (NestedBackend) in.readObject();
+      Options options = (Options) in.readObject();
       int n = in.readInt();
       List<Task<?>> tasks = new ArrayList<>(n);
       if (in.readByte() == 0) {
@@ -213,7 +287,7 @@ public final class Batch implements Serializable {
           tasks.add(DelayedCall.of(function, args));
         }
       }
-      batch = new Batch(firstIndex, tasks, nested);
+      batch = new Batch(firstIndex, tasks, nested, options);
     }
 
     private Object readResolve() {

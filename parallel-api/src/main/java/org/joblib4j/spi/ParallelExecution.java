@@ -50,7 +50,20 @@ public interface ParallelExecution extends AutoCloseable {
    * @param size the number of tasks if known, else -1
    * @return the results
    */
-  List<Object> run(Iterator<? extends Task<?>> tasks, long size);
+  default List<Object> run(Iterator<? extends Task<?>> tasks, long size) {
+    return run(tasks, size, false);
+  }
+
+  /**
+   * Runs the tasks; with {@code outcomes}, every task runs and each element is an {@code
+   * Outcome}.
+   *
+   * @param tasks the tasks, consumed lazily
+   * @param size the number of tasks if known, else -1
+   * @param outcomes whether to collect one outcome per task
+   * @return the results or outcomes, in input order
+   */
+  List<Object> run(Iterator<? extends Task<?>> tasks, long size, boolean outcomes);
 
   /**
    * Starts the tasks and returns a lazy iterator over the results.
@@ -59,7 +72,20 @@ public interface ParallelExecution extends AutoCloseable {
    * @param size the number of tasks if known, else -1
    * @return the results, in input or completion order as configured
    */
-  ResultIterator<Object> iterate(Iterator<? extends Task<?>> tasks, long size);
+  default ResultIterator<Object> iterate(Iterator<? extends Task<?>> tasks, long size) {
+    return iterate(tasks, size, false);
+  }
+
+  /**
+   * Starts the tasks; with {@code outcomes}, every task runs and each element is an {@code
+   * Outcome}.
+   *
+   * @param tasks the tasks, consumed lazily
+   * @param size the number of tasks if known, else -1
+   * @param outcomes whether to collect one outcome per task
+   * @return the results or outcomes
+   */
+  ResultIterator<Object> iterate(Iterator<? extends Task<?>> tasks, long size, boolean outcomes);
 
   /** Aborts a live call and releases the backend's resources. */
   @Override

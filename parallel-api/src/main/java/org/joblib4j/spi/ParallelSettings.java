@@ -3,6 +3,7 @@ package org.joblib4j.spi;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.joblib4j.ErrorPolicy;
 import org.joblib4j.Prefer;
 import org.joblib4j.ProgressListener;
 import org.joblib4j.Require;
@@ -28,6 +29,11 @@ import org.joblib4j.ReturnAs;
  * @param prefer the hint, or {@code null}
  * @param require the constraint, or {@code null}
  * @param progress a progress listener, or {@code null}
+ * @param errorPolicy what a failing task does, or {@code null} (fail fast)
+ * @param taskTimeout each task's limit from its start, or {@code null}
+ * @param maxPendingResults the most finished-but-unconsumed results before dispatch pauses, or
+ *     {@code null} for no limit
+ * @param maxBatchSize a cap on auto batching, or {@code null}
  */
 public record ParallelSettings(
     boolean nJobsSet,
@@ -44,4 +50,8 @@ public record ParallelSettings(
     String maxNbytes,
     Prefer prefer,
     Require require,
-    ProgressListener progress) {}
+    ProgressListener progress,
+    ErrorPolicy errorPolicy,
+    Duration taskTimeout,
+    Integer maxPendingResults,
+    Integer maxBatchSize) {}

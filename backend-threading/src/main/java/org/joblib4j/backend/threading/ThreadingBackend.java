@@ -38,16 +38,36 @@ public final class ThreadingBackend implements ParallelBackend {
   private final AutoBatchSizer batching =
       new AutoBatchSizer(MIN_BATCH_NANOS, MAX_BATCH_NANOS, Integer.MAX_VALUE);
   private final Set<Running> inFlight = ConcurrentHashMap.newKeySet();
+  private final ThreadFactory virtualThreads;
   private ThreadPoolExecutor pool;
+  private java.util.concurrent.Semaphore running;
 
   /** Creates a backend; its pool is made by the first call that needs one. */
-  public ThreadingBackend() {}
+  public ThreadingBackend() {
+    this(false);
+  }
+
+  /**
+   * Creates a backend that runs each batch on a new virtual thread (JDK 21+), at most n_jobs at a
+   * time: for I/O-bound tasks that wait far more than they compute.
+   *
+   * @param virtual whether to use virtual threads
+   * @throws org.joblib4j.ParallelConfigurationException when virtual threads are asked for on a JVM
+   *     older than 21
+   */
+  public ThreadingBackend(boolean virtual) {
+    this.virtualThreads = virtual ? VirtualThreads.factory() : null;
+  }
 
   @Override
   public synchronized int configure(CallSettings settings) {
     int n = effectiveNJobs(settings.nJobs());
     if (n == 1) {
       return 1;
+    }
+    if (virtualThreads != null) {
+      running = new java.util.concurrent.Semaphore(n);
+      return n;
     }
     if (pool == null || pool.isShutdown()) {
       pool = newPool(n);
@@ -84,6 +104,7 @@ public final class ThreadingBackend implements ParallelBackend {
     final CompletableFuture<List<Object>> future = new CompletableFuture<>();
     private Thread thread;
     private boolean cancelled;
+    private volatile boolean stuck;
 
     Running(Batch batch) {
       this.batch = batch;
@@ -98,7 +119,7 @@ public final class ThreadingBackend implements ParallelBackend {
         thread = Thread.currentThread();
       }
       try {
-        future.complete(batch.call(this::isCancelled));
+        future.complete(batch.call(this::isCancelled, this::giveUp));
       } catch (BatchTaskException e) {
         future.completeExceptionally(e);
       } catch (Throwable t) {
@@ -110,11 +131,26 @@ public final class ThreadingBackend implements ParallelBackend {
           Thread.interrupted();
         }
         inFlight.remove(this);
+        if (stuck) {
+          returnThread();
+        }
       }
     }
 
     synchronized boolean isCancelled() {
       return cancelled;
+    }
+
+    /**
+     * A task ignored the interrupt of its task timeout: report the timeout now and lend the pool
+     * a thread until this one comes back, so the call and the pool go on without it.
+     */
+    void giveUp(long taskIndex, RuntimeException timeout) {
+      if (future.completeExceptionally(new BatchTaskException(taskIndex, timeout))) {
+        inFlight.remove(this);
+        borrowThread();
+        stuck = true;
+      }
     }
 
     void cancel() {
@@ -132,16 +168,46 @@ public final class ThreadingBackend implements ParallelBackend {
   @Override
   public CompletableFuture<List<Object>> submit(Batch batch) {
     ThreadPoolExecutor executor;
+    java.util.concurrent.Semaphore permits;
     synchronized (this) {
       executor = pool;
+      permits = running;
+    }
+    Running task = new Running(batch);
+    inFlight.add(task);
+    if (virtualThreads != null && permits != null) {
+      virtualThreads
+          .newThread(
+              () -> {
+                permits.acquireUninterruptibly();
+                try {
+                  task.run();
+                } finally {
+                  permits.release();
+                }
+              })
+          .start();
+      return task.future;
     }
     if (executor == null) {
       throw new IllegalStateException("ThreadingBackend.submit before configure");
     }
-    Running running = new Running(batch);
-    inFlight.add(running);
-    executor.execute(running);
-    return running.future;
+    executor.execute(task);
+    return task.future;
+  }
+
+  private synchronized void borrowThread() {
+    if (pool != null) {
+      pool.setMaximumPoolSize(pool.getMaximumPoolSize() + 1);
+      pool.setCorePoolSize(pool.getCorePoolSize() + 1);
+    }
+  }
+
+  private synchronized void returnThread() {
+    if (pool != null && pool.getCorePoolSize() > 1) {
+      pool.setCorePoolSize(pool.getCorePoolSize() - 1);
+      pool.setMaximumPoolSize(pool.getMaximumPoolSize() - 1);
+    }
   }
 
   @Override

@@ -16,7 +16,7 @@ public final class ThreadingBackendProvider implements BackendProvider {
 
   @Override
   public ParallelBackend create(BackendContext context) {
-    context.rejectUnknown(List.of());
-    return new ThreadingBackend();
+    context.rejectUnknown(List.of("virtual"));
+    return new ThreadingBackend(context.bool("virtual", false));
   }
 }

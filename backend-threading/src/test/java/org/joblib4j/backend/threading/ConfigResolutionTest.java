@@ -397,7 +397,9 @@ class ConfigResolutionTest {
   }
 
   private static final ParallelSettings NOTHING =
-      new ParallelSettings(false, null, null, Map.of(), null, null, null, null, null, null, null, null, null, null, null);
+      new ParallelSettings(
+          false, null, null, Map.of(), null, null, null, null, null, null, null, null, null, null, null, null, null,
+          null, null);
 
   @Test
   void precedenceSystemPropertyThenEnvironmentThenPropertiesFile() {
@@ -429,6 +431,6 @@ class ConfigResolutionTest {
         .isInstanceOf(ParallelConfigurationException.class)
         .hasMessage(
             "Invalid option 'pool-size' for backend 'threading' (joblib4j.backend.threading.pool-size)."
-                + " Known options: []");
+                + " Known options: [virtual]");
   }
 }

@@ -22,9 +22,12 @@ final class CallIterator implements ResultIterator<Object> {
   private final CallEnd end;
   private final boolean generator;
   private final RetrievalContextFactory contexts;
+  private final Results results;
   private final Cleaner.Cleanable cleanable;
+  private final java.util.concurrent.atomic.AtomicInteger consumers = new java.util.concurrent.atomic.AtomicInteger();
   private RetrievalContext context;
   private List<Object> buffer = List.of();
+  private long bufferIndex;
   private int position;
   private long yielded;
 
@@ -33,11 +36,13 @@ final class CallIterator implements ResultIterator<Object> {
     RetrievalContext open();
   }
 
-  CallIterator(ResultSource source, CallEnd end, boolean generator, RetrievalContextFactory contexts) {
+  CallIterator(
+      ResultSource source, CallEnd end, boolean generator, RetrievalContextFactory contexts, Results results) {
     this.source = source;
     this.end = end;
     this.generator = generator;
     this.contexts = contexts;
+    this.results = results;
     this.cleanable = generator ? CLEANER.register(this, new Abandoned(source, end)) : null;
   }
 
@@ -84,9 +89,10 @@ final class CallIterator implements ResultIterator<Object> {
     List<Object> all = new ArrayList<>(sizeHint > 0 ? (int) Math.min(sizeHint, 1 << 24) : 16);
     try {
       openContext();
-      for (List<Object> chunk; (chunk = source.next()) != null; ) {
-        all.addAll(chunk);
+      for (ResultSource.Chunk chunk; (chunk = source.next()) != null; ) {
+        all.addAll(chunk.values());
       }
+      all = results.all(all, 0);
     } catch (RuntimeException | Error e) {
       finish(e);
       throw e;
@@ -103,15 +109,17 @@ final class CallIterator implements ResultIterator<Object> {
     if (end.isEnded()) {
       return false;
     }
+    consumers.incrementAndGet();
     try {
       openContext();
       while (position >= buffer.size()) {
-        List<Object> chunk = source.next();
+        ResultSource.Chunk chunk = source.next();
         if (chunk == null) {
           finish(null);
           return false;
         }
-        buffer = chunk;
+        buffer = chunk.values();
+        bufferIndex = chunk.firstIndex();
         position = 0;
       }
       return true;
@@ -120,6 +128,8 @@ final class CallIterator implements ResultIterator<Object> {
       position = 0;
       finish(e);
       throw e;
+    } finally {
+      consumers.decrementAndGet();
     }
   }
 
@@ -129,9 +139,15 @@ final class CallIterator implements ResultIterator<Object> {
       throw new NoSuchElementException("no more results");
     }
     yielded++;
-    return buffer.get(position++);
+    int at = position++;
+    // a collected failure is thrown for its own element; the iteration goes on after it
+    return results.element(bufferIndex + at, buffer.get(at));
   }
 
+  /**
+   * Cancels what is left. From another thread than the consumer's, the consumer's pending {@code
+   * hasNext()} ends promptly with a {@link CancellationException}.
+   */
   @Override
   public void close() {
     if (end.isEnded()) {
@@ -141,7 +157,9 @@ final class CallIterator implements ResultIterator<Object> {
       warnUnused();
     }
     source.abort();
-    finish(new CancellationException("the result iterator was closed"));
+    if (consumers.get() == 0) {
+      finish(new CancellationException("the result iterator was closed"));
+    }
   }
 
   /** joblib's {@code _warn_exit_early}. */

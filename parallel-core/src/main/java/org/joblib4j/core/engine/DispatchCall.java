@@ -38,6 +38,9 @@ final class DispatchCall implements ResultSource {
   private final NestedBackend nested;
   private final ProgressReporter progress;
   private final Runnable abortBackend;
+  private final Batch.Options batchOptions;
+  private final int maxPending;
+  private final int maxBatchSize;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
@@ -64,6 +67,8 @@ final class DispatchCall implements ResultSource {
   private boolean abortIssued;
   private final CompletableFuture<Void> abortDone = new CompletableFuture<>();
   private long waitStartNanos;
+  private long consumedTasks;
+  private int deferredDispatch;
 
   DispatchCall(
       ParallelBackend backend,
@@ -76,7 +81,10 @@ final class DispatchCall implements ResultSource {
       java.time.Duration timeout,
       NestedBackend nested,
       ProgressReporter progress,
-      Runnable abortBackend) {
+      Runnable abortBackend,
+      Batch.Options batchOptions,
+      Integer maxPending,
+      Integer maxBatchSize) {
     this.backend = backend;
     this.backendName = backendName;
     this.parallel = parallel;
@@ -88,6 +96,9 @@ final class DispatchCall implements ResultSource {
     this.nested = nested;
     this.progress = progress;
     this.abortBackend = abortBackend;
+    this.batchOptions = batchOptions;
+    this.maxPending = maxPending == null ? 0 : maxPending;
+    this.maxBatchSize = maxBatchSize == null ? Integer.MAX_VALUE : maxBatchSize;
   }
 
   private static final class Job {
@@ -174,7 +185,10 @@ final class DispatchCall implements ResultSource {
     if (b != null || inputExhausted) {
       return b;
     }
-    int batchSize = fixedBatchSize != null ? fixedBatchSize : Math.max(1, backend.computeBatchSize());
+    int batchSize =
+        fixedBatchSize != null
+            ? fixedBatchSize
+            : Math.min(maxBatchSize, Math.max(1, backend.computeBatchSize()));
     long want = Math.min((long) batchSize * nJobs, 1L << 24);
     boolean limited = !callbackPhase && preDispatchBudget >= 0;
     if (limited) {
@@ -213,7 +227,8 @@ final class DispatchCall implements ResultSource {
             ? Math.max(1, slice.size() / (10 * nJobs))
             : Math.max(1, slice.size() / nJobs);
     for (int i = 0; i < slice.size(); i += finalSize) {
-      ready.add(new Batch(nextIndex + i, slice.subList(i, Math.min(i + finalSize, slice.size())), nested));
+      ready.add(
+          new Batch(nextIndex + i, slice.subList(i, Math.min(i + finalSize, slice.size())), nested, batchOptions));
     }
     nextIndex += slice.size();
     return ready.poll();
@@ -255,6 +270,16 @@ final class DispatchCall implements ResultSource {
 
   private void completed(Job job, List<Object> results, Throwable error) {
     Throwable err = error == null ? null : Failures.unwrap(error);
+    if (err != null && batchOptions.collect() && !isAborting()) {
+      // collecting: a lost batch (a dead worker, an unreadable result) is its tasks' outcome
+      Throwable cause = err instanceof org.joblib4j.spi.BatchTaskException ? err.getCause() : err;
+      List<Object> failures = new ArrayList<>(job.batch.size());
+      for (int i = 0; i < job.batch.size(); i++) {
+        failures.add(new org.joblib4j.spi.TaskFailure(job.batch.firstIndex() + i, cause, "a lost batch"));
+      }
+      results = failures;
+      err = null;
+    }
     if (err == null && (results == null || results.size() != job.batch.size())) {
       err =
           new IllegalStateException(
@@ -289,10 +314,15 @@ final class DispatchCall implements ResultSource {
         backend.batchCompleted(job.batch.size(), System.nanoTime() - job.dispatchNanos);
         progress.batchCompleted(stateLocked(), job.batch.size());
         if (iterating) {
-          pendingDispatch++;
-          if (!draining) {
-            draining = true;
-            becomeDispatcher = true;
+          if (maxPending > 0 && completedTasks - consumedTasks >= maxPending) {
+            // backpressure: the consumer lags; dispatch resumes as it catches up
+            deferredDispatch++;
+          } else {
+            pendingDispatch++;
+            if (!draining) {
+              draining = true;
+              becomeDispatcher = true;
+            }
           }
         }
       }
@@ -358,7 +388,9 @@ final class DispatchCall implements ResultSource {
    * @return the results, or {@code null} when every result has been handed out
    */
   @Override
-  public List<Object> next() {
+  public Chunk next() {
+    boolean becomeDispatcher = false;
+    Chunk chunk = null;
     lock.lock();
     try {
       while (true) {
@@ -369,13 +401,36 @@ final class DispatchCall implements ResultSource {
         if (head != null && head.done) {
           jobs.poll();
           waitStartNanos = 0;
-          return head.results;
+          consumedTasks += head.batch.size();
+          if (deferredDispatch > 0 && completedTasks - consumedTasks < maxPending) {
+            pendingDispatch += deferredDispatch;
+            deferredDispatch = 0;
+            if (!draining) {
+              draining = true;
+              becomeDispatcher = true;
+            }
+          }
+          chunk = new Chunk(head.batch.firstIndex(), head.results);
+          break;
         }
         if (head == null && !iterating && !draining && pendingDispatch == 0 && running == 0) {
           return null;
         }
         await(head);
       }
+    } finally {
+      lock.unlock();
+    }
+    if (becomeDispatcher) {
+      drain();
+    }
+    return chunk;
+  }
+
+  private boolean isAborting() {
+    lock.lock();
+    try {
+      return aborting;
     } finally {
       lock.unlock();
     }

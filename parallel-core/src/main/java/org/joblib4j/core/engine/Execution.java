@@ -3,13 +3,16 @@ package org.joblib4j.core.engine;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.joblib4j.ErrorPolicy;
 import org.joblib4j.ResultIterator;
 import org.joblib4j.ReturnAs;
 import org.joblib4j.Task;
+import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.CallSettings;
 import org.joblib4j.spi.Durations;
 import org.joblib4j.spi.ParallelBackend;
 import org.joblib4j.spi.ParallelExecution;
+import org.joblib4j.spi.TaskContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,16 +78,23 @@ public final class Execution implements ParallelExecution {
   }
 
   @Override
-  public List<Object> run(Iterator<? extends Task<?>> tasks, long size) {
-    return begin(tasks, size, false).collectAll(size);
+  public List<Object> run(Iterator<? extends Task<?>> tasks, long size, boolean outcomes) {
+    return begin(tasks, size, false, outcomes).collectAll(size);
   }
 
   @Override
-  public ResultIterator<Object> iterate(Iterator<? extends Task<?>> tasks, long size) {
-    return begin(tasks, size, settings.returnAs() != ReturnAs.LIST);
+  public ResultIterator<Object> iterate(Iterator<? extends Task<?>> tasks, long size, boolean outcomes) {
+    return begin(tasks, size, settings.returnAs() != ReturnAs.LIST, outcomes);
   }
 
-  private CallIterator begin(Iterator<? extends Task<?>> tasks, long size, boolean generator) {
+  private CallIterator begin(
+      Iterator<? extends Task<?>> tasks, long size, boolean generator, boolean outcomes) {
+    Results results =
+        new Results(
+            outcomes ? Results.Mode.OUTCOMES
+                : settings.errorPolicy() == ErrorPolicy.COLLECT ? Results.Mode.COLLECTED_VALUES : Results.Mode.VALUES,
+            settings.backendName(),
+            parallel);
     if (!running.compareAndSet(false, true)) {
       throw new IllegalStateException(
           "This Parallel instance is already running !"
@@ -112,10 +122,14 @@ public final class Execution implements ParallelExecution {
       endCall(false, reuse());
       throw e;
     }
+    boolean collect = results.mode() != Results.Mode.VALUES;
+    long timeoutNanos = settings.taskTimeout() == null ? 0 : settings.taskTimeout().toNanos();
     if (n == 1) {
-      return sequential(tasks, size, generator, reuse);
+      return sequential(tasks, size, generator, reuse, new Batch.Options(null, collect, timeoutNanos), results);
     }
-    return dispatched(tasks, size, generator, reuse, n);
+    // the caller's context travels with every batch to the threads or JVMs that run it
+    Batch.Options options = new Batch.Options(TaskContext.capture(), collect, timeoutNanos);
+    return dispatched(tasks, size, generator, reuse, n, options, results);
   }
 
   private boolean reuse() {
@@ -125,7 +139,12 @@ public final class Execution implements ParallelExecution {
   }
 
   private CallIterator sequential(
-      Iterator<? extends Task<?>> tasks, long size, boolean generator, boolean reuse) {
+      Iterator<? extends Task<?>> tasks,
+      long size,
+      boolean generator,
+      boolean reuse,
+      Batch.Options options,
+      Results results) {
     if (settings.timeout() != null) {
       Warnings.warn(timeoutIgnored("SequentialBackend"));
     }
@@ -134,18 +153,24 @@ public final class Execution implements ParallelExecution {
     progress.started("SequentialBackend", 1, size, false);
     int batchSize = settings.batchSize() == null ? 1 : settings.batchSize();
     SequentialSource source =
-        new SequentialSource(tasks, batchSize, progress, settings.backendName(), parallel);
+        new SequentialSource(tasks, batchSize, progress, settings.backendName(), parallel, options);
     CallIterator.CallEnd end =
         new CallIterator.CallEnd(
             failure -> {
               progress.finished(source.state(), failure);
               endCall(false, reuse);
             });
-    return new CallIterator(source, end, generator, null);
+    return new CallIterator(source, end, generator, null, results);
   }
 
   private CallIterator dispatched(
-      Iterator<? extends Task<?>> tasks, long size, boolean generator, boolean reuse, int n) {
+      Iterator<? extends Task<?>> tasks,
+      long size,
+      boolean generator,
+      boolean reuse,
+      int n,
+      Batch.Options options,
+      Results results) {
     ParallelBackend backend = settings.backend();
     String backendClass = backend.getClass().getSimpleName();
     java.time.Duration timeout = settings.timeout();
@@ -173,13 +198,17 @@ public final class Execution implements ParallelExecution {
               settings.backendName(),
               parallel,
               n,
-              settings.batchSize(),
+              // a task timeout is enforced task by task: one task per batch
+              options.taskTimeoutNanos() > 0 ? Integer.valueOf(1) : settings.batchSize(),
               preDispatch,
               settings.returnAs() != ReturnAs.GENERATOR_UNORDERED,
               timeout,
               backend.nestedBackend(settings.nestingLevel()),
               progress,
-              () -> abortBackend(backend, reuse));
+              () -> abortBackend(backend, reuse),
+              options,
+              settings.maxPendingResults(),
+              settings.maxBatchSize());
     } catch (RuntimeException | Error e) {
       endCall(true, reuse);
       throw e;
@@ -202,7 +231,7 @@ public final class Execution implements ParallelExecution {
       end.end(e);
       throw e;
     }
-    return new CallIterator(call, end, generator, backend::retrievalContext);
+    return new CallIterator(call, end, generator, backend::retrievalContext, results);
   }
 
   private static void abortBackend(ParallelBackend backend, boolean ensureReady) {

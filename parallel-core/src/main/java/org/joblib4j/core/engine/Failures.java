@@ -48,7 +48,19 @@ final class Failures {
    */
   static RuntimeException taskFailure(
       Throwable cause, long taskIndex, String where, String backendName, String parallel) {
-    TaskOrigin origin =
+    return propagate(cause, origin(taskIndex, where, backendName, parallel));
+  }
+
+  /**
+   * A collected failure as the caller sees it in an {@code Outcome}: the task's own exception,
+   * with a {@link TaskOrigin} suppressed.
+   */
+  static Throwable described(Throwable cause, long taskIndex, String where, String backendName, String parallel) {
+    return withOrigin(cause, origin(taskIndex, where, backendName, parallel));
+  }
+
+  private static TaskOrigin origin(long taskIndex, String where, String backendName, String parallel) {
+    return
         new TaskOrigin(
             taskIndex,
             backendName,
@@ -61,22 +73,26 @@ final class Failures {
                 + "' ("
                 + where
                 + ")");
-    return propagate(cause, origin);
+  }
+
+  private static Throwable withOrigin(Throwable t, TaskOrigin origin) {
+    if (origin != null && !hasOrigin(t)) {
+      t.addSuppressed(origin);
+      if (!hasOrigin(t) && t instanceof OutOfMemoryError) {
+        // the JVM's own OutOfMemoryErrors refuse suppressed exceptions: say where in a fresh one
+        OutOfMemoryError described = new OutOfMemoryError(t.getMessage() + " [" + origin.getMessage() + "]");
+        described.setStackTrace(t.getStackTrace());
+        described.initCause(t.getCause());
+        described.addSuppressed(origin);
+        return described;
+      }
+    }
+    return t;
   }
 
   private static RuntimeException propagate(Throwable t, TaskOrigin origin) {
     if (t instanceof RuntimeException || t instanceof Error) {
-      if (origin != null && !hasOrigin(t)) {
-        t.addSuppressed(origin);
-        if (!hasOrigin(t) && t instanceof OutOfMemoryError) {
-          // the JVM's own OutOfMemoryErrors refuse suppressed exceptions: say where in a fresh one
-          OutOfMemoryError described = new OutOfMemoryError(t.getMessage() + " [" + origin.getMessage() + "]");
-          described.setStackTrace(t.getStackTrace());
-          described.initCause(t.getCause());
-          described.addSuppressed(origin);
-          t = described;
-        }
-      }
+      t = withOrigin(t, origin);
       if (t instanceof Error) {
         throw (Error) t;
       }

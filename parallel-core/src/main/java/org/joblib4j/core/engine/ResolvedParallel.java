@@ -2,6 +2,7 @@ package org.joblib4j.core.engine;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import org.joblib4j.ErrorPolicy;
 import org.joblib4j.Prefer;
 import org.joblib4j.ProgressListener;
 import org.joblib4j.Require;
@@ -27,6 +28,10 @@ import org.joblib4j.spi.ParallelBackend;
  * @param require the constraint, or {@code null}
  * @param innerMaxNumThreads the worker thread cap, or {@code null}
  * @param progress the listener, or {@code null}
+ * @param errorPolicy what a failing task does
+ * @param taskTimeout each task's limit, or {@code null}
+ * @param maxPendingResults the backpressure limit, or {@code null}
+ * @param maxBatchSize the auto-batching cap, or {@code null}
  */
 public record ResolvedParallel(
     ParallelBackend backend,
@@ -43,4 +48,8 @@ public record ResolvedParallel(
     Prefer prefer,
     Require require,
     Integer innerMaxNumThreads,
-    ProgressListener progress) {}
+    ProgressListener progress,
+    ErrorPolicy errorPolicy,
+    Duration taskTimeout,
+    Integer maxPendingResults,
+    Integer maxBatchSize) {}

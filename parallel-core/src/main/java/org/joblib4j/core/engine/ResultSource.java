@@ -10,7 +10,16 @@ interface ResultSource {
    *
    * @return the next results, or {@code null} when there are no more
    */
-  List<Object> next();
+  Chunk next();
+
+  /**
+   * Consecutive results.
+   *
+   * @param firstIndex the input index of the first one
+   * @param values the results ({@link org.joblib4j.spi.TaskFailure} for a failed task when
+   *     collecting)
+   */
+  record Chunk(long firstIndex, List<Object> values) {}
 
   /** Cancels what is left. */
   void abort();

@@ -1,14 +1,16 @@
 package org.joblib4j.core.engine;
 
 import java.util.ArrayDeque;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import org.joblib4j.Task;
+import org.joblib4j.spi.Batch;
+import org.joblib4j.spi.BatchTaskException;
 
 /**
  * joblib's {@code _get_sequential_output}: with one worker, tasks run lazily in the caller's
- * thread, reading the input one batch ahead at most, and a failure propagates at once.
+ * thread, reading the input one batch ahead at most, and a failure propagates at once (unless
+ * failures are collected).
  */
 final class SequentialSource implements ResultSource {
   private final Iterator<? extends Task<?>> input;
@@ -16,6 +18,7 @@ final class SequentialSource implements ResultSource {
   private final ProgressReporter progress;
   private final String backendName;
   private final String parallel;
+  private final Batch.Options options;
   private final ArrayDeque<Task<?>> buffer = new ArrayDeque<>();
   private long index;
   private boolean exhausted;
@@ -26,16 +29,18 @@ final class SequentialSource implements ResultSource {
       int batchSize,
       ProgressReporter progress,
       String backendName,
-      String parallel) {
+      String parallel,
+      Batch.Options options) {
     this.input = input;
     this.batchSize = batchSize;
     this.progress = progress;
     this.backendName = backendName;
     this.parallel = parallel;
+    this.options = options;
   }
 
   @Override
-  public List<Object> next() {
+  public Chunk next() {
     if (aborted) {
       return null;
     }
@@ -57,21 +62,20 @@ final class SequentialSource implements ResultSource {
       progress.printProgress(new CallState(index, index, index, index, true, false));
       return null;
     }
-    Object result;
+    List<Object> result;
     try {
-      result = task.call();
-    } catch (Throwable t) {
+      // no nested scope: a sequential call leaves its tasks' configuration alone (joblib)
+      result = new Batch(index, List.of(task), null, options).call();
+    } catch (BatchTaskException e) {
       aborted = true;
       throw Failures.taskFailure(
-          t,
-          index,
-          "thread " + Thread.currentThread().getName() + ", pid " + ProcessHandle.current().pid(),
-          backendName,
-          parallel);
+          e.getCause(), index, "thread " + Thread.currentThread().getName() + ", pid " + ProcessHandle.current().pid(),
+          backendName, parallel);
     }
+    Chunk chunk = new Chunk(index, result);
     index++;
     progress.batchCompleted(new CallState(index, index, index, -1, true, false), 1);
-    return Collections.singletonList(result);
+    return chunk;
   }
 
   @Override

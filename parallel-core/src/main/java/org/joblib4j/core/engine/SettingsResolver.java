@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.joblib4j.ParallelConfig;
+import org.joblib4j.ErrorPolicy;
 import org.joblib4j.Prefer;
 import org.joblib4j.Require;
 import org.joblib4j.ReturnAs;
@@ -156,7 +157,11 @@ public final class SettingsResolver {
         prefer,
         require,
         first(scope.innerMaxNumThreads(), global.innerMaxNumThreads()),
-        explicit.progress());
+        explicit.progress(),
+        first(explicit.errorPolicy(), ErrorPolicy.FAIL_FAST),
+        explicit.taskTimeout(),
+        explicit.maxPendingResults(),
+        explicit.maxBatchSize());
   }
 
   /**

@@ -31,6 +31,11 @@ public record Frame(byte type, long id, byte[] payload) {
   public static final byte RETIRE = 14;
   /** Worker to parent: the initializer failed; the payload is the serialized exception. */
   public static final byte INIT_FAILED = 15;
+  /**
+   * Worker to parent: it exits now on purpose (a task ignored its timeout); the batches it holds
+   * were not started and go to other workers.
+   */
+  public static final byte HALTING = 16;
 
   /** Header bytes counted in the length: type and id. */
   static final int HEADER = 1 + 8;

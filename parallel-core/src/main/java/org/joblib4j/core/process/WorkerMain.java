@@ -171,7 +171,7 @@ public final class WorkerMain {
     }
     List<Object> results;
     try {
-      results = batch.call();
+      results = batch.call(() -> false, (index, timeout) -> abandon(id, batch, index, timeout));
     } catch (BatchTaskException e) {
       sendFailure(Frame.FAILURE, id, e);
       afterBatch(batch, e.getCause());
@@ -225,6 +225,28 @@ public final class WorkerMain {
     if (grown >= leakBytes) {
       retire("Memory leak detected: its retained heap grew by " + (grown >> 20) + " MB since its first task (limit " + (leakBytes >> 20) + " MB)");
     }
+  }
+
+  /**
+   * A task ignored the interrupt of its timeout: report the timeout as its outcome, then exit so
+   * the parent starts a fresh worker (a thread cannot be stopped, a JVM can).
+   */
+  private void abandon(long id, Batch batch, long index, RuntimeException timeout) {
+    if (batch.options().collect()) {
+      List<Object> outcome = new java.util.ArrayList<>();
+      for (int i = 0; i < batch.size(); i++) {
+        outcome.add(batch.firstIndex() + i == index ? org.joblib4j.spi.TaskFailure.of(index, timeout) : null);
+      }
+      try {
+        send(new Frame(Frame.RESULT, id, serializer.serialize(outcome)));
+      } catch (IOException e) {
+        sendFailure(Frame.FAILURE, id, new BatchTaskException(index, timeout));
+      }
+    } else {
+      sendFailure(Frame.FAILURE, id, new BatchTaskException(index, timeout));
+    }
+    send(Frame.of(Frame.HALTING, 0));
+    exit(0);
   }
 
   private void retire(String reason) {

@@ -98,6 +98,7 @@ public final class WorkerPool implements AutoCloseable {
     boolean killed;
     long spawnNanos;
     long tasksAssigned;
+    Thread reader;
 
     long pid() {
       return process == null ? -1 : process.pid();
@@ -387,6 +388,7 @@ public final class WorkerPool implements AutoCloseable {
         Worker reading = w;
         Thread reader = new Thread(() -> read(reading), "joblib4j-worker-" + w.pid() + "-reader");
         reader.setDaemon(true);
+        w.reader = reader;
         reader.start();
         flush(w);
         dispatch();
@@ -425,6 +427,11 @@ public final class WorkerPool implements AutoCloseable {
             break;
           case Frame.INIT_FAILED:
             initFailed(w, f);
+            break;
+          case Frame.HALTING:
+            synchronized (lock) {
+              w.state = State.EXITING;
+            }
             break;
           default:
             break;
@@ -589,6 +596,18 @@ public final class WorkerPool implements AutoCloseable {
 
   private void died(Worker w) {
     int status = w.process.exitValue();
+    Thread reader;
+    synchronized (lock) {
+      reader = w.reader;
+    }
+    if (reader != null && reader != Thread.currentThread()) {
+      // read what the worker said before it went (a result, or that it exits on purpose)
+      try {
+        reader.join(2000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     List<Submission> requeue = new ArrayList<>();
     Submission failed = null;
     WorkerTerminatedException error = null;
