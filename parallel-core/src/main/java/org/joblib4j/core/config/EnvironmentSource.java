@@ -11,6 +11,8 @@ import org.joblib4j.ConfigKeys;
  */
 final class EnvironmentSource implements ConfigSource {
   private final Map<String, String> env;
+  /** The environment does not change: its backend parameters are found once per backend. */
+  private final Map<String, Map<String, String>> parametersByBackend = new java.util.concurrent.ConcurrentHashMap<>();
 
   EnvironmentSource(Map<String, String> env) {
     this.env = env;
@@ -28,6 +30,10 @@ final class EnvironmentSource implements ConfigSource {
 
   @Override
   public Map<String, String> backendParameters(String backendName) {
+    return parametersByBackend.computeIfAbsent(backendName, this::scan);
+  }
+
+  private Map<String, String> scan(String backendName) {
     String prefix = ConfigKeys.envName(ConfigKeys.BACKEND_PARAM_PREFIX + backendName + ".");
     Map<String, String> params = new TreeMap<>();
     env.forEach(
