@@ -73,6 +73,10 @@ public final class SettingsResolver {
       name = nameOf(backend);
     } else if (scope.backendSet()) {
       name = scope.backendName();
+      if (scope.nestingLevel() != null && BackendRegistry.THREADING.equals(name) && !registry.has(name)) {
+        // a task's default nested backend, without the threading jar: nested calls run in place
+        name = BackendRegistry.SEQUENTIAL;
+      }
       backend = create(name, scope.backendParams());
     } else if (global.backend() != null) {
       name = global.backend();

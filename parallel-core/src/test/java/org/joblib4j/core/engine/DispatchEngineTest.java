@@ -213,6 +213,18 @@ class DispatchEngineTest {
   }
 
   @Test
+  void withoutTheThreadingJarNestedCallsRunSequentially() {
+    // core's tests have no threading jar: a task's default nested backend falls back in place
+    List<String> inner =
+        org.joblib4j.Parallel.builder().backend(new PoolBackend(true, true)).nJobs(2).build()
+            .map(x -> {
+              org.joblib4j.Parallel p = org.joblib4j.Parallel.builder().nJobs(2).build();
+              return p.backendName() + "@" + p.nestingLevel() + "=" + p.map(y -> y * 2, List.of(1, 2));
+            }, List.of(1, 2));
+    assertThat(inner).containsOnly("sequential@1=[2, 4]");
+  }
+
+  @Test
   void aSecondCallWhileOneRunsIsRefused() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     Execution e = execution(new PoolBackend(true, true), 2, ReturnAs.GENERATOR, null, null);
