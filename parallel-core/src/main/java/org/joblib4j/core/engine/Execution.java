@@ -201,7 +201,8 @@ public final class Execution implements ParallelExecution {
               // a task timeout is enforced task by task: one task per batch
               options.taskTimeoutNanos() > 0 ? Integer.valueOf(1) : settings.batchSize(),
               preDispatch,
-              settings.returnAs() != ReturnAs.GENERATOR_UNORDERED,
+              // only a generator hands results over in completion order; a list is in input order
+              !generator || settings.returnAs() != ReturnAs.GENERATOR_UNORDERED,
               timeout,
               backend.nestedBackend(settings.nestingLevel()),
               progress,

@@ -576,15 +576,19 @@ public final class WorkerPool implements AutoCloseable {
     }
     IllegalStateException error =
         new IllegalStateException("The worker initializer failed in worker JVM " + w.pid() + ": " + cause, cause);
+    List<Submission> held;
     synchronized (lock) {
       w.state = State.EXITING;
       failPending(error);
-      for (Submission s : w.inFlight.values()) {
-        s.future.completeExceptionally(error);
-      }
+      held = new ArrayList<>(w.inFlight.values());
       w.inFlight.clear();
     }
+    // completions re-enter the engine, which may call back in here: never under the lock
+    for (Submission s : held) {
+      s.future.completeExceptionally(error);
+    }
   }
+
 
   /** Asks a worker to exit; called with the lock held. */
   private void exitWorker(Worker w) {
