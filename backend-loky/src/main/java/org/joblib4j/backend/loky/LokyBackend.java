@@ -4,19 +4,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.joblib4j.Parallel;
-import org.joblib4j.core.process.BatchShipper;
+import org.joblib4j.core.process.ProcessBackend;
 import org.joblib4j.core.process.WorkerLauncher;
 import org.joblib4j.core.process.WorkerMain;
 import org.joblib4j.core.process.WorkerOptions;
 import org.joblib4j.core.process.WorkerOptionsParser;
 import org.joblib4j.core.process.WorkerPool;
-import org.joblib4j.spi.AutoBatchSizer;
 import org.joblib4j.spi.BackendContext;
-import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.CallSettings;
-import org.joblib4j.spi.ParallelBackend;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,18 +25,13 @@ import org.slf4j.LoggerFactory;
  * <p>Options ({@code joblib4j.backend.loky.<key>}, or {@code backend("loky", Map.of(...))}): those
  * of {@link WorkerOptionsParser#KEYS}.
  */
-public final class LokyBackend implements ParallelBackend {
+public final class LokyBackend extends ProcessBackend {
   /** Tells a worker JVM which backend started it (for joblib's nesting warnings). */
   static final Map<String, String> WORKER_ENVIRONMENT = Map.of(WorkerLauncher.KIND_VARIABLE, "loky");
 
   private static final Logger WARNINGS = LoggerFactory.getLogger("org.joblib4j.Parallel");
 
   private final WorkerOptions baseOptions;
-  private final AutoBatchSizer batching = new AutoBatchSizer();
-  private final BatchShipper shipper = new BatchShipper();
-  private WorkerPool pool;
-  private CallSettings settings;
-  private volatile Object call = new Object();
 
   /**
    * Creates a backend from its options.
@@ -60,7 +51,7 @@ public final class LokyBackend implements ParallelBackend {
 
   @Override
   public synchronized int configure(CallSettings settings) {
-    this.settings = settings;
+    configuring(settings);
     int n = effectiveNJobs(settings.nJobs());
     if (n > 1 && settings.nestingLevel() > 0 && !WorkerMain.isTaskThread()) {
       WARNINGS.warn("Loky-backed parallel loops cannot be nested below threads, setting n_jobs=1");
@@ -73,73 +64,18 @@ public final class LokyBackend implements ParallelBackend {
         settings.innerMaxNumThreads() != null
             ? settings.innerMaxNumThreads()
             : Math.max(Parallel.cpuCount() / n, 1);
-    pool =
+    WorkerPool pool =
         SharedPool.get(
             WorkerOptionsParser.withThreadLimit(baseOptions, threads, settings.innerMaxNumThreads() != null), n);
+    usePool(pool);
     pool.prestart();
     return n;
   }
 
   @Override
-  public synchronized void startCall() {
-    call = new Object();
-    if (pool != null) {
-      pool.callStarted(call);
-    }
-    if (settings != null) {
-      shipper.startCall(settings.tempFolder(), settings.maxNbytes());
-    }
-  }
-
-  @Override
-  public CompletableFuture<List<Object>> submit(Batch batch) {
-    WorkerPool p;
-    synchronized (this) {
-      p = pool;
-    }
-    return p.submit(call, shipper.serialize(batch), batch.firstIndex(), batch.size());
-  }
-
-  @Override
-  public void abortEverything(boolean ensureReady) {
-    WorkerPool p;
-    synchronized (this) {
-      p = pool;
-    }
-    if (p != null) {
-      p.abort(call);
-    }
-  }
-
-  @Override
-  public void stopCall() {
-    // the call's memory-mapped arrays go with the call, also after errors and kills
-    shipper.endCall();
-    WorkerPool p;
-    Object c;
-    synchronized (this) {
-      p = pool;
-      c = call;
-    }
-    if (p != null) {
-      p.callEnded(c);
-    }
-  }
-
-  @Override
-  public int computeBatchSize() {
-    return batching.computeBatchSize();
-  }
-
-  @Override
-  public void batchCompleted(int batchSize, long durationNanos) {
-    batching.batchCompleted(batchSize, durationNanos);
-  }
-
-  @Override
   public void terminate() {
     // the workers stay for the next call (loky's reusable executor); only the call's state goes
-    batching.reset();
+    resetBatching();
   }
 
   @Override

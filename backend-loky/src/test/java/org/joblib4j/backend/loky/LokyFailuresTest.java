@@ -606,7 +606,7 @@ class LokyFailuresTest {
     Throwable e =
         assertTimeoutPreemptively(
             AT_ONCE,
-            () -> catchThrowable(() -> loky(2).batchSize(1).timeout(Duration.ofSeconds(1)).build().run(
+            () -> catchThrowable(() -> loky(2).batchSize(1).timeout(Duration.ofSeconds(3)).build().run(
                 IntStream.range(0, 2).mapToObj(i -> delayed(LokyTestSupport::writePidThenSpin, dir.toString())))));
     assertThat(e)
         .isInstanceOf(ParallelTimeoutException.class)

@@ -158,7 +158,7 @@ class LokyMemmapTest {
     Throwable e =
         assertTimeoutPreemptively(
             Duration.ofSeconds(20),
-            () -> catchThrowable(() -> loky(2).batchSize(1).maxNbytes("1M").tempFolder(base).timeout(Duration.ofSeconds(1)).build()
+            () -> catchThrowable(() -> loky(2).batchSize(1).maxNbytes("1M").tempFolder(base).timeout(Duration.ofSeconds(5)).build()
                 .run(IntStream.range(0, 2).mapToObj(i -> (Task<Seen>) () -> inspectThenSpin(dir, marks, big, i)))));
     assertThat(e).isInstanceOf(ParallelTimeoutException.class);
     assertThat(Files.readString(markers.resolve("seen-0"))).startsWith(PREFIX);

@@ -6,19 +6,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.joblib4j.Parallel;
-import org.joblib4j.core.process.BatchShipper;
+import org.joblib4j.core.process.ProcessBackend;
 import org.joblib4j.core.process.WorkerLauncher;
 import org.joblib4j.core.process.WorkerMain;
 import org.joblib4j.core.process.WorkerOptions;
 import org.joblib4j.core.process.WorkerOptionsParser;
 import org.joblib4j.core.process.WorkerPool;
-import org.joblib4j.spi.AutoBatchSizer;
 import org.joblib4j.spi.BackendContext;
-import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.CallSettings;
-import org.joblib4j.spi.ParallelBackend;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * idle-worker-timeout} (default 1 s: the workers of a {@code Parallel} that is never closed do not
  * linger), {@code memory-leak-threshold}, {@code max-in-flight}.
  */
-public final class MultiprocessingBackend implements ParallelBackend {
+public final class MultiprocessingBackend extends ProcessBackend {
   static final List<String> KEYS;
 
   static {
@@ -47,11 +43,6 @@ public final class MultiprocessingBackend implements ParallelBackend {
   private static final Logger WARNINGS = LoggerFactory.getLogger("org.joblib4j.Parallel");
 
   private final WorkerOptions baseOptions;
-  private final AutoBatchSizer batching = new AutoBatchSizer();
-  private final BatchShipper shipper = new BatchShipper();
-  private WorkerPool pool;
-  private CallSettings settings;
-  private volatile Object call = new Object();
 
   /**
    * Creates a backend from its options.
@@ -70,7 +61,7 @@ public final class MultiprocessingBackend implements ParallelBackend {
 
   @Override
   public synchronized int configure(CallSettings settings) {
-    this.settings = settings;
+    configuring(settings);
     int n = effectiveNJobs(settings.nJobs());
     String nestedIn = WorkerLauncher.currentKind();
     if (n != 1 && nestedIn != null) {
@@ -87,6 +78,7 @@ public final class MultiprocessingBackend implements ParallelBackend {
     if (n == 1) {
       return 1;
     }
+    WorkerPool pool = pool();
     if (pool == null || pool.isClosed()) {
       WorkerOptions options = WorkerOptionsParser.withThreadLimit(baseOptions, Math.max(Parallel.cpuCount() / n, 1), false);
       try {
@@ -94,6 +86,7 @@ public final class MultiprocessingBackend implements ParallelBackend {
       } catch (IOException e) {
         throw new UncheckedIOException("Could not create the multiprocessing worker pool: " + e.getMessage(), e);
       }
+      usePool(pool);
     } else if (pool.size() != n) {
       pool.resize(n);
     }
@@ -101,57 +94,15 @@ public final class MultiprocessingBackend implements ParallelBackend {
     return n;
   }
 
-  @Override
-  public synchronized void startCall() {
-    call = new Object();
-    if (settings != null) {
-      shipper.startCall(settings.tempFolder(), settings.maxNbytes());
-    }
-  }
-
-  @Override
-  public CompletableFuture<List<Object>> submit(Batch batch) {
-    WorkerPool p;
-    synchronized (this) {
-      p = pool;
-    }
-    return p.submit(call, shipper.serialize(batch), batch.firstIndex(), batch.size());
-  }
-
-  @Override
-  public void abortEverything(boolean ensureReady) {
-    WorkerPool p;
-    synchronized (this) {
-      p = pool;
-    }
-    if (p != null) {
-      p.abort(call);
-    }
-  }
-
-  @Override
-  public void stopCall() {
-    shipper.endCall();
-  }
-
-  @Override
-  public int computeBatchSize() {
-    return batching.computeBatchSize();
-  }
-
-  @Override
-  public void batchCompleted(int batchSize, long durationNanos) {
-    batching.batchCompleted(batchSize, durationNanos);
-  }
-
   /** Destroys the pool: no worker JVM outlives its {@code Parallel}'s call or block. */
   @Override
   public synchronized void terminate() {
+    WorkerPool pool = pool();
     if (pool != null) {
       pool.close();
-      pool = null;
+      usePool(null);
     }
-    batching.reset();
+    resetBatching();
   }
 
   /**
@@ -160,6 +111,7 @@ public final class MultiprocessingBackend implements ParallelBackend {
    * @return the pids, empty when no pool exists
    */
   public synchronized List<Long> workerPids() {
+    WorkerPool pool = pool();
     return pool == null || pool.isClosed() ? List.of() : pool.pids();
   }
 }

@@ -1,0 +1,115 @@
+package org.joblib4j.core.process;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.joblib4j.spi.AutoBatchSizer;
+import org.joblib4j.spi.Batch;
+import org.joblib4j.spi.CallSettings;
+import org.joblib4j.spi.ParallelBackend;
+
+/**
+ * What every backend on a {@link WorkerPool} shares: joblib's auto batching (0.2–2 s batches),
+ * shipping each batch from the caller's thread (with memory-mapped large arrays and serialization
+ * diagnostics), one token per call so an abort kills only that call's work, and the call's
+ * bookkeeping on the pool. A subclass decides in {@link #configure} which pool serves the call
+ * ({@link #usePool}) and what {@link #terminate} releases.
+ */
+public abstract class ProcessBackend implements ParallelBackend {
+  private final AutoBatchSizer batching = new AutoBatchSizer();
+  private final BatchShipper shipper = new BatchShipper();
+  private WorkerPool pool;
+  private CallSettings settings;
+  private Object call = new Object();
+
+  /**
+   * Records the settings of the call being configured; call from {@link #configure}.
+   *
+   * @param settings the call's settings
+   */
+  protected final synchronized void configuring(CallSettings settings) {
+    this.settings = settings;
+  }
+
+  /**
+   * Sets the pool that runs the call's batches.
+   *
+   * @param pool the pool
+   */
+  protected final synchronized void usePool(WorkerPool pool) {
+    this.pool = pool;
+  }
+
+  /**
+   * Returns the pool in use.
+   *
+   * @return the pool, or {@code null}
+   */
+  protected final synchronized WorkerPool pool() {
+    return pool;
+  }
+
+  @Override
+  public synchronized void startCall() {
+    call = new Object();
+    if (pool != null) {
+      pool.callStarted(call);
+    }
+    if (settings != null) {
+      shipper.startCall(settings.tempFolder(), settings.maxNbytes());
+    }
+  }
+
+  @Override
+  public CompletableFuture<List<Object>> submit(Batch batch) {
+    WorkerPool p;
+    Object c;
+    synchronized (this) {
+      p = pool;
+      c = call;
+    }
+    return p.submit(c, shipper.serialize(batch), batch.firstIndex(), batch.size());
+  }
+
+  @Override
+  public void abortEverything(boolean ensureReady) {
+    WorkerPool p;
+    Object c;
+    synchronized (this) {
+      p = pool;
+      c = call;
+    }
+    if (p != null) {
+      p.abort(c);
+    }
+  }
+
+  @Override
+  public void stopCall() {
+    // the call's memory-mapped arrays go with the call, also after errors and kills
+    shipper.endCall();
+    WorkerPool p;
+    Object c;
+    synchronized (this) {
+      p = pool;
+      c = call;
+    }
+    if (p != null) {
+      p.callEnded(c);
+    }
+  }
+
+  @Override
+  public int computeBatchSize() {
+    return batching.computeBatchSize();
+  }
+
+  @Override
+  public void batchCompleted(int batchSize, long durationNanos) {
+    batching.batchCompleted(batchSize, durationNanos);
+  }
+
+  /** Forgets what auto batching learnt (at the end of each call, as joblib does). */
+  protected final void resetBatching() {
+    batching.reset();
+  }
+}
