@@ -1,0 +1,196 @@
+package org.joblib4j.backend.dask;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Turns a classpath into content-addressed jars for Dask workers: jars go as they are, directories
+ * (such as {@code target/classes}) are packed into deterministic jars (sorted entries, fixed
+ * times), so the same content always has the same SHA-256 and workers reuse their cached copy.
+ */
+final class ClasspathShipper {
+  /** Packed directories and their hashes live here (mode 0700). */
+  private final Path cacheDir;
+  private final Map<String, Entry> memo = new ConcurrentHashMap<>();
+
+  /** A jar to ship. */
+  record Jar(Path path, String sha256) {}
+
+  private record Entry(String signature, Jar jar) {}
+
+  ClasspathShipper(Path cacheDir) {
+    this.cacheDir = cacheDir;
+  }
+
+  /** The default cache: {@code <java.io.tmpdir>/joblib4j-dask-<user>/jars}. */
+  static ClasspathShipper standard() {
+    return new ClasspathShipper(PrivateDirs.base().resolve("jars"));
+  }
+
+  /**
+   * Returns the jars of a classpath, in classpath order; entries that do not exist are skipped.
+   *
+   * @param classpath a classpath
+   * @return the jars with their hashes
+   */
+  List<Jar> jars(String classpath) {
+    List<Jar> out = new ArrayList<>();
+    for (String e : classpath.split(File.pathSeparator)) {
+      if (e.isBlank()) {
+        continue;
+      }
+      Path p = Path.of(e).toAbsolutePath().normalize();
+      try {
+        if (Files.isDirectory(p)) {
+          out.add(directory(p));
+        } else if (Files.isRegularFile(p)) {
+          out.add(file(p));
+        }
+      } catch (IOException ex) {
+        throw new UncheckedIOException("Could not prepare the classpath entry " + p + " for Dask workers: " + ex.getMessage(), ex);
+      }
+    }
+    return out;
+  }
+
+  private Jar file(Path p) throws IOException {
+    BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+    String signature = a.size() + "/" + a.lastModifiedTime().toMillis();
+    Entry cached = memo.get(p.toString());
+    if (cached != null && cached.signature.equals(signature)) {
+      return cached.jar;
+    }
+    MessageDigest md = sha256();
+    try (InputStream in = Files.newInputStream(p)) {
+      byte[] buf = new byte[1 << 16];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        md.update(buf, 0, n);
+      }
+    }
+    Jar jar = new Jar(p, HexFormat.of().formatHex(md.digest()));
+    memo.put(p.toString(), new Entry(signature, jar));
+    return jar;
+  }
+
+  private Jar directory(Path dir) throws IOException {
+    List<Path> files;
+    try (Stream<Path> s = Files.walk(dir)) {
+      files = s.filter(f -> !f.equals(dir)).sorted().collect(Collectors.toList());
+    }
+    StringBuilder sig = new StringBuilder();
+    for (Path f : files) {
+      BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
+      sig.append(dir.relativize(f)).append('/').append(a.size()).append('/').append(a.lastModifiedTime().toMillis()).append('\n');
+    }
+    String signature = sig.toString();
+    Entry cached = memo.get(dir.toString());
+    if (cached != null && cached.signature.equals(signature) && Files.isRegularFile(cached.jar.path())) {
+      return cached.jar;
+    }
+    byte[] bytes = pack(dir, files);
+    String sha = HexFormat.of().formatHex(sha256().digest(bytes));
+    Path target = PrivateDirs.create(cacheDir).resolve(sha + ".jar");
+    if (!Files.isRegularFile(target) || Files.size(target) != bytes.length) {
+      Path tmp = Files.createTempFile(cacheDir, sha, ".tmp");
+      Files.write(tmp, bytes);
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+    Jar jar = new Jar(target, sha);
+    memo.put(dir.toString(), new Entry(signature, jar));
+    return jar;
+  }
+
+  /**
+   * Packs a directory into a jar whose bytes depend only on the files' names and contents.
+   *
+   * @param dir the directory
+   * @param files its files and folders, sorted
+   * @return the jar's bytes
+   * @throws IOException if a file cannot be read
+   */
+  static byte[] pack(Path dir, List<Path> files) throws IOException {
+    LocalDateTime fixed = LocalDateTime.of(2000, 1, 1, 0, 0);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
+    try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+      for (Path f : files) {
+        String name = dir.relativize(f).toString().replace(File.separatorChar, '/');
+        boolean folder = Files.isDirectory(f);
+        ZipEntry e = new ZipEntry(folder ? name + "/" : name);
+        e.setTimeLocal(fixed);
+        zip.putNextEntry(e);
+        if (!folder) {
+          Files.copy(f, zip);
+        }
+        zip.closeEntry();
+      }
+    }
+    return bytes.toByteArray();
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Private folders: created with mode 0700. */
+  static final class PrivateDirs {
+    private PrivateDirs() {}
+
+    static Path base() {
+      String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
+      return Path.of(System.getProperty("java.io.tmpdir"), "joblib4j-dask-" + user);
+    }
+
+    static Path create(Path dir) throws IOException {
+      if (!Files.isDirectory(dir)) {
+        Path parent = dir.getParent();
+        if (parent != null && !parent.equals(dir) && !Files.isDirectory(parent)) {
+          create(parent);
+        }
+        try {
+          Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+          // created meanwhile
+        } catch (UnsupportedOperationException e) {
+          Files.createDirectories(dir);
+        }
+      }
+      if (Files.isSymbolicLink(dir)) {
+        throw new IOException(dir + " is a symbolic link, not a private folder");
+      }
+      try {
+        String owner = Files.getOwner(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS).getName();
+        if (!owner.equals(System.getProperty("user.name"))) {
+          throw new IOException(dir + " belongs to " + owner + ", not to this user: refusing to use it");
+        }
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+      } catch (UnsupportedOperationException e) {
+        // not a POSIX file system
+      }
+      return dir;
+    }
+  }
+}

@@ -1,0 +1,511 @@
+package org.joblib4j.backend.dask;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import org.joblib4j.ParallelTimeoutException;
+import org.joblib4j.WorkerTerminatedException;
+import org.joblib4j.spi.BackendContext;
+import org.joblib4j.spi.Batch;
+import org.joblib4j.spi.BatchTaskException;
+import org.joblib4j.spi.CallSettings;
+import org.joblib4j.spi.Durations;
+import org.joblib4j.spi.NestedBackend;
+import org.joblib4j.spi.ParallelBackend;
+import org.joblib4j.spi.RetrievalContext;
+
+/**
+ * joblib's {@code DaskDistributedBackend}: every batch runs as a Dask task on a real Dask cluster,
+ * in an executor JVM on the worker that Dask picks. See {@link DaskOptions} for where it connects
+ * (a private local cluster on loopback by default).
+ *
+ * <p>As in joblib: n_jobs defaults to every worker thread of the cluster; a call waits up to {@code
+ * wait-for-workers-timeout} for a first worker; batches are auto-sized for 0.2 to 1 s; every batch
+ * has its own key (functions are never assumed pure); {@code scatter} objects are broadcast once
+ * and large arguments are scattered automatically; extra submit options ({@code workers}, {@code
+ * resources}, {@code retries}, ...) go to Dask; nested {@code Parallel} calls inside a task go back
+ * to the cluster, the waiting task stepping out of its worker slot. Beyond joblib: an explicit
+ * n_jobs caps the number of batches in flight (joblib ignores it), and an abort, a timeout or an
+ * early close cancels the queued batches and interrupts the running Java tasks.
+ */
+public final class DaskDistributedBackend implements ParallelBackend {
+  /** joblib's dask bounds for auto batching: batches of 0.2 s to 1 s. */
+  static final long MIN_BATCH_NANOS = 200_000_000L;
+
+  static final long MAX_BATCH_NANOS = 1_000_000_000L;
+
+  /** How much a batch may grow per step (joblib: 2); see {@link DaskBatchSizer}. */
+  static final int GROWTH = 4;
+
+  private final DaskOptions options;
+  private final ResultFilter filter;
+  private final DaskBatchSizer batching = new DaskBatchSizer(MIN_BATCH_NANOS, MAX_BATCH_NANOS, GROWTH);
+  private final byte[] submitOptions;
+  private volatile int lastBatchSize = 1;
+
+  private DaskSession session;
+  private Map<Object, ScatterRef> explicit = new IdentityHashMap<>();
+  private final Set<String> explicitBlobs = new HashSet<>();
+  private BatchEncoder encoder;
+
+  // the current call; guarded by this
+  private int inFlightCap = Integer.MAX_VALUE;
+  private final Map<Long, Submission> inFlight = new LinkedHashMap<>();
+  private final ArrayDeque<Submission> waiting = new ArrayDeque<>();
+  private int running;
+  private boolean aborted;
+
+  /** One batch on its way. */
+  private final class Submission {
+    final Batch batch;
+    final String key;
+    final BatchEncoder.Encoded encoded;
+    final ClassLoader loader;
+    final CompletableFuture<List<Object>> future = new CompletableFuture<>();
+    long id = -1;
+    boolean counted;
+    boolean released;
+
+    Submission(Batch batch, String key, BatchEncoder.Encoded encoded, ClassLoader loader) {
+      this.batch = batch;
+      this.key = key;
+      this.encoded = encoded;
+      this.loader = loader;
+    }
+
+    String tasks() {
+      return batch.size() == 1
+          ? "task " + batch.firstIndex()
+          : "tasks " + batch.firstIndex() + ".." + (batch.firstIndex() + batch.size() - 1);
+    }
+  }
+
+  /**
+   * Creates a backend from its options; it connects at its first call.
+   *
+   * @param context the options ({@code joblib4j.backend.dask.*})
+   */
+  public DaskDistributedBackend(BackendContext context) {
+    this.options = DaskOptions.of(context);
+    this.filter = new ResultFilter(options.resultFilter);
+    this.submitOptions = Json.write(options.submitOptions).getBytes(StandardCharsets.UTF_8);
+  }
+
+  // ------------------------------------------------------------------ configuration
+
+  @Override
+  public int defaultNJobs() {
+    return -1;
+  }
+
+  /**
+   * joblib: the number of worker threads of the cluster ({@code sum(client.ncores())}); a positive
+   * n_jobs is the number of batches in flight, a negative one counts back from the cluster's
+   * threads.
+   */
+  @Override
+  public int effectiveNJobs(int nJobs) {
+    if (nJobs == 0) {
+      throw new IllegalArgumentException("n_jobs == 0 in Parallel has no meaning");
+    }
+    if (nJobs > 0) {
+      return nJobs;
+    }
+    int total = threads(connect());
+    return nJobs == -1 ? total : Math.max(total + 1 + nJobs, 1);
+  }
+
+  @Override
+  public synchronized int configure(CallSettings settings) {
+    int nJobs = settings.nJobs();
+    if (nJobs == 0) {
+      throw new IllegalArgumentException("n_jobs == 0 in Parallel has no meaning");
+    }
+    DaskSession s = connect();
+    int total = threads(s);
+    if (total == 0) {
+      Duration t = options.waitForWorkersTimeout;
+      if (t.isZero() || t.isNegative()) {
+        // joblib goes on with no worker: Parallel then reports "has no active worker"
+        return 0;
+      }
+      total = waitForWorkers(s, t);
+    }
+    int slots = nJobs == -1 ? total : nJobs > 0 ? nJobs : Math.max(total + 1 + nJobs, 1);
+    inFlightCap = nJobs == -1 ? Integer.MAX_VALUE : slots;
+    if (!options.scatter.isEmpty() && explicit.isEmpty()) {
+      explicit = BatchEncoder.scatterAll(s, options.scatter, explicitBlobs);
+    }
+    encoder = new BatchEncoder(s, explicit, options.autoScatter, options.autoScatterThreshold);
+    // a call always runs on the cluster: 1 would make the engine run it in the caller's thread
+    return Math.max(2, slots);
+  }
+
+  private DaskSession connect() {
+    DaskSession s;
+    synchronized (this) {
+      s = session;
+    }
+    if (s == null || s.isDead()) {
+      s = DaskSessions.get(options);
+      synchronized (this) {
+        if (session != s) {
+          // blobs scattered through a dead session are gone with it
+          explicit = new IdentityHashMap<>();
+          explicitBlobs.clear();
+        }
+        session = s;
+      }
+    }
+    return s;
+  }
+
+  private int threads(DaskSession s) {
+    Map<String, Object> info = s.call(Protocol.INFO, null, options.connectTimeout.plusSeconds(30));
+    return ((Number) info.get("nthreads")).intValue();
+  }
+
+  private int waitForWorkers(DaskSession s, Duration t) {
+    double seconds = t.toNanos() / 1e9;
+    try {
+      Map<String, Object> info = s.call(Protocol.PROBE, Map.of("timeout", seconds), t.plusSeconds(30));
+      return ((Number) info.get("nthreads")).intValue();
+    } catch (DaskException e) {
+      if (!e.type().contains("Timeout")) {
+        throw e;
+      }
+      throw new ParallelTimeoutException(
+          "DaskDistributedBackend has no worker after "
+              + Durations.seconds(t)
+              + " seconds. Make sure that workers are started and can properly connect to the scheduler and"
+              + " increase the joblib/dask connection timeout with:\n\nparallel_config(backend='dask',"
+              + " wait_for_workers_timeout="
+              + Durations.seconds(t.multipliedBy(2).compareTo(Duration.ofSeconds(10)) > 0 ? t.multipliedBy(2) : Duration.ofSeconds(10))
+              + ")");
+    }
+  }
+
+  // ------------------------------------------------------------------ calls
+
+  @Override
+  public synchronized void startCall() {
+    aborted = false;
+    inFlight.clear();
+    waiting.clear();
+    running = 0;
+  }
+
+  @Override
+  public CompletableFuture<List<Object>> submit(Batch batch) {
+    BatchEncoder enc;
+    synchronized (this) {
+      enc = encoder;
+    }
+    BatchEncoder.Encoded encoded;
+    try {
+      encoded = enc.encode(batch);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    Submission sub = new Submission(batch, BatchNames.key(batch), encoded, Thread.currentThread().getContextClassLoader());
+    boolean send;
+    synchronized (this) {
+      if (aborted) {
+        sub.future.completeExceptionally(new CancellationException("the call was aborted"));
+        return sub.future;
+      }
+      send = running < inFlightCap;
+      if (send) {
+        running++;
+        sub.counted = true;
+      } else {
+        waiting.add(sub);
+      }
+    }
+    if (send) {
+      send(sub);
+    }
+    return sub.future;
+  }
+
+  private void send(Submission sub) {
+    DaskSession s;
+    synchronized (this) {
+      s = session;
+    }
+    long id =
+        s.submit(
+            sub.key,
+            submitOptions,
+            sub.encoded.refs(),
+            sub.encoded.bytes(),
+            new DaskSession.Outcome() {
+              @Override
+              public void accept(int op, byte[] payload) {
+                outcome(sub, op, payload);
+              }
+
+              @Override
+              public void failed(RuntimeException e) {
+                finish(sub, null, e);
+              }
+            });
+    boolean cancelNow;
+    synchronized (this) {
+      sub.id = id;
+      cancelNow = aborted;
+      if (!cancelNow && !sub.future.isDone()) {
+        inFlight.put(id, sub);
+      }
+    }
+    if (cancelNow) {
+      s.cancel(List.of(id));
+      sub.future.completeExceptionally(new CancellationException("the call was aborted"));
+    }
+  }
+
+  private void outcome(Submission sub, int op, byte[] payload) {
+    switch (op) {
+      case Protocol.RESULT:
+        {
+          Object results;
+          try {
+            results = filter.read(payload, sub.loader);
+          } catch (IOException | ClassNotFoundException | RuntimeException e) {
+            finish(sub, null, new DaskException("ResultError", "Could not read the results of " + sub.tasks() + " from Dask: " + e, e));
+            return;
+          }
+          if (!(results instanceof List)) {
+            finish(sub, null, new DaskException("ResultError", "Dask returned " + results + " for " + sub.tasks()));
+            return;
+          }
+          @SuppressWarnings("unchecked")
+          List<Object> list = (List<Object>) results;
+          finish(sub, list, null);
+          return;
+        }
+      case Protocol.TASK_ERROR:
+        {
+          Throwable t;
+          try {
+            t = (Throwable) filter.read(payload, sub.loader);
+          } catch (IOException | ClassNotFoundException | RuntimeException e) {
+            t = new DaskException("ResultError", "Could not read the failure of " + sub.tasks() + " from Dask: " + e, e);
+          }
+          if (t instanceof BatchTaskException && ((BatchTaskException) t).taskIndex() < 0) {
+            t = new BatchTaskException(sub.batch.firstIndex(), t.getCause());
+          }
+          finish(sub, null, t);
+          return;
+        }
+      case Protocol.INFRA_ERROR:
+        {
+          Map<String, Object> m = Json.object(new String(payload, StandardCharsets.UTF_8));
+          finish(sub, null, infrastructure(sub, String.valueOf(m.get("type")), String.valueOf(m.get("message"))));
+          return;
+        }
+      default:
+        finish(sub, null, new CancellationException("Dask cancelled " + sub.tasks() + " (" + sub.key + ")"));
+    }
+  }
+
+  private RuntimeException infrastructure(Submission sub, String type, String message) {
+    switch (type) {
+      case "KilledWorker":
+        return new DaskKilledWorkerException(
+            "Dask gave up on "
+                + sub.tasks()
+                + " ("
+                + sub.key
+                + "): KilledWorker: "
+                + message
+                + " A worker that dies once costs nothing (Dask reruns its tasks elsewhere); this batch killed"
+                + " every worker that ran it, so it likely exits the JVM (System.exit, Runtime.halt), crashes it,"
+                + " or makes the worker exceed its memory (distributed.scheduler.allowed-failures sets how many"
+                + " deaths Dask tolerates).");
+      case "JvmDiedError":
+        return new WorkerTerminatedException(
+            "The executor JVM running "
+                + sub.tasks()
+                + " on a Dask worker died: "
+                + message
+                + ". Likely causes: System.exit or Runtime.halt in a task, a native crash, or an OutOfMemoryError"
+                + " (set joblib4j.backend.dask.worker-heap). The next task starts a new executor JVM.");
+      case "JvmStartError":
+        return new DaskException(
+            type,
+            "The executor JVM for "
+                + sub.tasks()
+                + " could not start on a Dask worker: "
+                + message
+                + ". Check joblib4j.backend.dask.worker-java, worker-jvm-options and classpath-mode (shared mode"
+                + " needs the classpath's paths on every worker host).");
+      default:
+        return new DaskException(type, "Dask failed " + sub.tasks() + " (" + sub.key + "): " + type + ": " + message);
+    }
+  }
+
+  private void finish(Submission sub, List<Object> results, Throwable error) {
+    Submission next = null;
+    synchronized (this) {
+      if (sub.id >= 0) {
+        inFlight.remove(sub.id);
+      }
+      if (sub.counted && !sub.released) {
+        sub.released = true;
+        running--;
+        if (!aborted) {
+          next = waiting.poll();
+          if (next != null) {
+            next.counted = true;
+            running++;
+          }
+        }
+      }
+    }
+    if (error != null) {
+      sub.future.completeExceptionally(error);
+    } else {
+      sub.future.complete(results);
+    }
+    if (next != null) {
+      send(next);
+    }
+  }
+
+  @Override
+  public void abortEverything(boolean ensureReady) {
+    List<Submission> cancel;
+    DaskSession s;
+    synchronized (this) {
+      aborted = true;
+      cancel = new ArrayList<>(waiting);
+      waiting.clear();
+      cancel.addAll(inFlight.values());
+      inFlight.clear();
+      for (Submission sub : cancel) {
+        sub.released = true;
+      }
+      running = 0;
+      s = session;
+    }
+    List<Long> ids = new ArrayList<>();
+    for (Submission sub : cancel) {
+      if (sub.id >= 0) {
+        ids.add(sub.id);
+      }
+    }
+    if (s != null && !ids.isEmpty()) {
+      // queued batches leave the scheduler; running ones are interrupted in their executor JVM
+      s.cancel(ids);
+    }
+    for (Submission sub : cancel) {
+      sub.future.completeExceptionally(new CancellationException("the call was aborted"));
+    }
+  }
+
+  @Override
+  public void stopCall() {
+    BatchEncoder enc;
+    synchronized (this) {
+      enc = encoder;
+    }
+    if (enc != null) {
+      enc.endCall();
+    }
+  }
+
+  @Override
+  public synchronized void terminate() {
+    if (session != null) {
+      for (String sha : explicitBlobs) {
+        session.releaseBlob(sha);
+      }
+    }
+    explicitBlobs.clear();
+    explicit = new IdentityHashMap<>();
+    batching.reset();
+    lastBatchSize = 1;
+  }
+
+  // ------------------------------------------------------------------ joblib hooks
+
+  @Override
+  public int computeBatchSize() {
+    int n = batching.computeBatchSize();
+    lastBatchSize = n;
+    return n;
+  }
+
+  @Override
+  public void batchCompleted(int batchSize, long durationNanos) {
+    batching.batchCompleted(batchSize, durationNanos);
+  }
+
+  /**
+   * The batch size auto batching arrived at (joblib's {@code _effective_batch_size}).
+   *
+   * @return the last computed batch size
+   */
+  public int effectiveBatchSize() {
+    return lastBatchSize;
+  }
+
+  /** Nested calls inside a task go back to the cluster (joblib: {@code (DaskDistributedBackend(client), -1)}). */
+  @Override
+  public NestedBackend nestedBackend(int nestingLevel) {
+    return NestedBackend.named("dask", -1, nestingLevel + 1);
+  }
+
+  /**
+   * Inside a Dask task, the waiting task steps out of its worker's thread pool ({@code secede})
+   * and back in afterwards ({@code rejoin}), so nested calls cannot deadlock a saturated cluster.
+   */
+  @Override
+  public RetrievalContext retrievalContext() {
+    long rid = ExecutorMain.currentTask();
+    DaskSession s;
+    synchronized (this) {
+      s = session;
+    }
+    if (rid < 0 || s == null) {
+      return RetrievalContext.NONE;
+    }
+    try {
+      s.secede(rid);
+    } catch (IOException e) {
+      return RetrievalContext.NONE;
+    }
+    return () -> s.rejoin(rid).join();
+  }
+
+  @Override
+  public boolean supportsTimeout() {
+    return true;
+  }
+
+  @Override
+  public boolean supportsReturnGenerator() {
+    return true;
+  }
+
+  // ------------------------------------------------------------------ management
+
+  /**
+   * Ends every connection of this JVM to Dask: the sidecars exit, and private local clusters with
+   * them. The next call connects again.
+   */
+  public static void shutdown() {
+    DaskSessions.closeAll();
+  }
+}

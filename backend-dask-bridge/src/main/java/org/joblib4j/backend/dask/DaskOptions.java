@@ -1,0 +1,479 @@
+package org.joblib4j.backend.dask;
+
+import java.lang.reflect.Array;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.joblib4j.Parallel;
+import org.joblib4j.ParallelConfigurationException;
+import org.joblib4j.core.config.ByteSizes;
+import org.joblib4j.core.process.WorkerLauncher;
+import org.joblib4j.spi.BackendContext;
+
+/**
+ * The {@code dask} backend's options: {@code joblib4j.backend.dask.<key>} in configuration, or
+ * {@code backend("dask", Map.of(...))} / {@code ParallelConfig.builder().backend("dask", ...)} in
+ * code. Keys may be written with {@code -} or {@code _} ({@code wait_for_workers_timeout} as in
+ * joblib).
+ *
+ * <table>
+ *   <caption>Keys</caption>
+ *   <tr><th>key</th><th>meaning</th><th>default</th></tr>
+ *   <tr><td>{@code scheduler}</td><td>{@code tcp://host:port}, {@code tls://host:port}, a scheduler
+ *       file, or {@code local[:N]}: a private cluster of N workers on loopback that lives and dies
+ *       with the client</td><td>{@code local} (one worker per CPU)</td></tr>
+ *   <tr><td>{@code scheduler-file}</td><td>a scheduler file ({@code dask scheduler --scheduler-file})</td><td></td></tr>
+ *   <tr><td>{@code python}</td><td>the interpreter that runs the bridge's sidecar</td><td>{@code /usr/bin/python3}</td></tr>
+ *   <tr><td>{@code tls-ca-file}, {@code tls-cert}, {@code tls-key}</td><td>mutual TLS: the CA, and
+ *       the client's certificate and key (PEM)</td><td></td></tr>
+ *   <tr><td>{@code require-encryption}</td><td>refuse unencrypted connections when TLS is set</td><td>{@code true}</td></tr>
+ *   <tr><td>{@code connect-timeout}</td><td>how long to try to reach the scheduler</td><td>{@code 10s}</td></tr>
+ *   <tr><td>{@code wait-for-workers-timeout}</td><td>joblib's: how long a call waits for a first
+ *       worker when the cluster has none ({@code 0}: do not wait)</td><td>{@code 10s}</td></tr>
+ *   <tr><td>{@code scatter}</td><td>objects broadcast once to every worker; tasks that use them
+ *       carry a small handle (code only: a list)</td><td></td></tr>
+ *   <tr><td>{@code auto-scatter}, {@code auto-scatter-threshold}</td><td>scatter task arguments and
+ *       captured values larger than the threshold, once per call</td><td>{@code true}, {@code 64K}</td></tr>
+ *   <tr><td>{@code workers}, {@code resources}, {@code retries}, {@code priority},
+ *       {@code allow-other-workers}</td><td>passed to Dask's submit ({@code resources}: a map or
+ *       {@code GPU=1,MEM=2e9})</td><td></td></tr>
+ *   <tr><td>{@code dask-config}</td><td>Dask configuration set in the sidecar before it connects
+ *       (a map, or {@code key=value;key=value}); with {@code local} it configures the private
+ *       cluster too</td><td></td></tr>
+ *   <tr><td>{@code local-threads}</td><td>threads per worker of a {@code local} cluster</td><td>1</td></tr>
+ *   <tr><td>{@code worker-java}</td><td>the {@code java} executors run with on workers (falls back to
+ *       {@code java} on the worker's PATH)</td><td>this JVM's</td></tr>
+ *   <tr><td>{@code worker-jvm-options}</td><td>options of the executor JVMs</td><td>{@code -XX:+UseSerialGC -Xshare:auto}</td></tr>
+ *   <tr><td>{@code worker-heap}</td><td>the executor JVMs' {@code -Xmx} (Dask's memory limit does not
+ *       count child processes)</td><td>the JVM's default</td></tr>
+ *   <tr><td>{@code worker-idle-timeout}</td><td>an idle executor JVM exits after this; the next task
+ *       starts a new one</td><td>{@code 600s}</td></tr>
+ *   <tr><td>{@code classpath-mode}</td><td>{@code ship}: the classpath travels to workers once,
+ *       content-addressed; {@code shared}: workers use the same paths</td><td>{@code shared} for
+ *       {@code local}, else {@code ship}</td></tr>
+ *   <tr><td>{@code classpath}</td><td>the classpath executors get</td><td>this JVM's</td></tr>
+ *   <tr><td>{@code eager}</td><td>start executor JVMs as soon as the plugin reaches a worker</td><td>{@code true}</td></tr>
+ *   <tr><td>{@code result-filter}</td><td>the {@link java.io.ObjectInputFilter} pattern results are
+ *       read through ({@code jdk.serialFilter} syntax)</td><td>{@link ResultFilter#DEFAULT_PATTERN}</td></tr>
+ *   <tr><td>{@code send-interval}</td><td>how long the sidecar's client batches messages to the
+ *       scheduler (Dask's default is 10 ms; bursts of submissions are grouped anyway)</td><td>{@code 1ms}</td></tr>
+ *   <tr><td>{@code startup-timeout}</td><td>how long the sidecar may take to connect (and to start a
+ *       local cluster)</td><td>{@code 120s}</td></tr>
+ * </table>
+ */
+public final class DaskOptions {
+  /** The default interpreter: Debian's, which {@code apt-get install python3-distributed} serves. */
+  public static final String DEFAULT_PYTHON = "/usr/bin/python3";
+
+  static final Set<String> SESSION_KEYS =
+      Set.of(
+          "scheduler",
+          "scheduler-file",
+          "python",
+          "tls-ca-file",
+          "tls-cert",
+          "tls-key",
+          "require-encryption",
+          "connect-timeout",
+          "startup-timeout",
+          "dask-config",
+          "local-threads",
+          "worker-java",
+          "worker-jvm-options",
+          "worker-heap",
+          "worker-idle-timeout",
+          "classpath-mode",
+          "classpath",
+          "eager",
+          "send-interval");
+  static final Set<String> CALL_KEYS =
+      Set.of(
+          "scatter",
+          "wait-for-workers-timeout",
+          "auto-scatter",
+          "auto-scatter-threshold",
+          "workers",
+          "resources",
+          "retries",
+          "priority",
+          "allow-other-workers",
+          "result-filter",
+          "pure");
+
+  /** Where the sidecar connects. */
+  enum SchedulerKind { LOCAL, ADDRESS, FILE }
+
+  final SchedulerKind kind;
+  final String address;
+  final int localWorkers;
+  final int localThreads;
+  final String python;
+  final String tlsCa;
+  final String tlsCert;
+  final String tlsKey;
+  final boolean requireEncryption;
+  final Duration connectTimeout;
+  final Duration startupTimeout;
+  final Map<String, Object> daskConfig;
+  final String workerJava;
+  final List<String> workerJvmOptions;
+  final Duration workerIdleTimeout;
+  final boolean ship;
+  final String classpath;
+  final boolean eager;
+  final Duration sendInterval;
+
+  final List<Object> scatter;
+  final Duration waitForWorkersTimeout;
+  final boolean autoScatter;
+  final long autoScatterThreshold;
+  final Map<String, Object> submitOptions;
+  final String resultFilter;
+
+  private DaskOptions(BackendContext c) {
+    String scheduler = c.string("scheduler", null);
+    String file = c.string("scheduler-file", null);
+    if (scheduler != null && file != null) {
+      throw new ParallelConfigurationException(
+          "Set either joblib4j.backend.dask.scheduler or joblib4j.backend.dask.scheduler-file, not both.");
+    }
+    int workers = 0;
+    if (file != null) {
+      kind = SchedulerKind.FILE;
+      address = file;
+    } else if (scheduler == null || scheduler.trim().toLowerCase(Locale.ROOT).startsWith("local")) {
+      kind = SchedulerKind.LOCAL;
+      address = "local";
+      workers = localWorkers(scheduler);
+    } else if (scheduler.contains("://")) {
+      kind = SchedulerKind.ADDRESS;
+      address = scheduler.trim();
+    } else {
+      kind = SchedulerKind.FILE;
+      address = scheduler.trim();
+    }
+    if (kind == SchedulerKind.FILE && !Files.isRegularFile(Path.of(address))) {
+      throw new ParallelConfigurationException(
+          "Invalid value '"
+              + address
+              + "' for joblib4j.backend.dask.scheduler: must be tcp://host:port, tls://host:port,"
+              + " local[:N], or an existing scheduler file (no such file).");
+    }
+    this.localWorkers = workers;
+    this.localThreads = positive(c, "local-threads", 1);
+    this.python = c.string("python", DEFAULT_PYTHON);
+    this.tlsCa = c.string("tls-ca-file", null);
+    this.tlsCert = c.string("tls-cert", null);
+    this.tlsKey = c.string("tls-key", null);
+    if ((tlsCert != null || tlsKey != null) && tlsCa == null) {
+      throw new ParallelConfigurationException(
+          "joblib4j.backend.dask.tls-cert and tls-key need joblib4j.backend.dask.tls-ca-file (the CA"
+              + " that signed the scheduler's and workers' certificates).");
+    }
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new ParallelConfigurationException(
+          "Set both joblib4j.backend.dask.tls-cert and joblib4j.backend.dask.tls-key, or neither.");
+    }
+    for (String f : new String[] {tlsCa, tlsCert, tlsKey}) {
+      if (f != null && !Files.isReadable(Path.of(f))) {
+        throw new ParallelConfigurationException("The TLS file '" + f + "' of the dask backend cannot be read.");
+      }
+    }
+    if (kind == SchedulerKind.LOCAL && tlsCa != null && tlsCert == null) {
+      throw new ParallelConfigurationException(
+          "A local dask cluster with TLS needs joblib4j.backend.dask.tls-cert and tls-key: they serve as the"
+              + " scheduler's, the workers' and the client's certificate.");
+    }
+    this.requireEncryption = c.bool("require-encryption", true);
+    this.connectTimeout = c.duration("connect-timeout", Duration.ofSeconds(10));
+    this.startupTimeout = c.duration("startup-timeout", Duration.ofSeconds(120));
+    this.daskConfig = daskConfig(c.get("dask-config"));
+    this.workerJava = c.string("worker-java", WorkerLauncher.javaExecutable());
+    List<String> jvm = new ArrayList<>(words(c.get("worker-jvm-options"), List.of("-XX:+UseSerialGC", "-Xshare:auto")));
+    String heap = c.string("worker-heap", null);
+    if (heap != null) {
+      jvm.add("-Xmx" + heap.trim());
+    }
+    this.workerJvmOptions = List.copyOf(jvm);
+    this.workerIdleTimeout = c.duration("worker-idle-timeout", Duration.ofSeconds(600));
+    String mode = c.string("classpath-mode", kind == SchedulerKind.LOCAL ? "shared" : "ship").trim();
+    if (!mode.equals("ship") && !mode.equals("shared")) {
+      throw new ParallelConfigurationException(
+          "Invalid value '" + mode + "' for joblib4j.backend.dask.classpath-mode: must be ship or shared.");
+    }
+    this.ship = mode.equals("ship");
+    this.classpath = absolute(c.string("classpath", WorkerLauncher.classPath()));
+    this.eager = c.bool("eager", true);
+    this.sendInterval = c.duration("send-interval", Duration.ofMillis(1));
+
+    this.scatter = scatterList(c.get("scatter"));
+    this.waitForWorkersTimeout = c.duration("wait-for-workers-timeout", Duration.ofSeconds(10));
+    this.autoScatter = c.bool("auto-scatter", true);
+    Object threshold = c.get("auto-scatter-threshold");
+    this.autoScatterThreshold =
+        threshold == null ? 64 * 1024 : threshold instanceof Number ? ((Number) threshold).longValue() : size(threshold);
+    this.resultFilter = c.string("result-filter", null);
+    Map<String, Object> submit = new LinkedHashMap<>();
+    Object w = c.get("workers");
+    if (w != null) {
+      submit.put("workers", w instanceof String ? List.of(((String) w).split("\\s*,\\s*")) : list(w));
+    }
+    Object r = c.get("resources");
+    if (r != null) {
+      submit.put("resources", resources(r));
+    }
+    if (c.get("retries") != null) {
+      submit.put("retries", c.integer("retries", 0));
+    }
+    if (c.get("priority") != null) {
+      submit.put("priority", c.integer("priority", 0));
+    }
+    if (c.get("allow-other-workers") != null) {
+      submit.put("allow_other_workers", c.bool("allow-other-workers", false));
+    }
+    this.submitOptions = java.util.Collections.unmodifiableMap(submit);
+  }
+
+  /**
+   * Reads the options of a backend context, rejecting unknown keys.
+   *
+   * @param context the context
+   * @return the options
+   * @throws ParallelConfigurationException naming a bad key or value
+   * @throws IllegalArgumentException with joblib's text for a {@code scatter} that is not a list
+   */
+  static DaskOptions of(BackendContext context) {
+    Map<String, Object> normalized = new TreeMap<>();
+    for (Map.Entry<String, Object> e : context.parameters().entrySet()) {
+      normalized.put(e.getKey().replace('_', '-').toLowerCase(Locale.ROOT), e.getValue());
+    }
+    BackendContext c = new BackendContext(context.backendName(), normalized);
+    List<String> known = new ArrayList<>(SESSION_KEYS);
+    known.addAll(CALL_KEYS);
+    c.rejectUnknown(known);
+    return new DaskOptions(c);
+  }
+
+  /**
+   * The identity of the sidecar these options need: calls with the same key share one sidecar
+   * (and one client).
+   *
+   * @return the key
+   */
+  String sessionKey() {
+    return String.join(
+        "\u0000",
+        kind.name(),
+        address,
+        Integer.toString(localWorkers),
+        Integer.toString(localThreads),
+        python,
+        String.valueOf(tlsCa),
+        String.valueOf(tlsCert),
+        String.valueOf(tlsKey),
+        Boolean.toString(requireEncryption),
+        connectTimeout.toString(),
+        Json.write(daskConfig),
+        workerJava,
+        workerJvmOptions.toString(),
+        workerIdleTimeout.toString(),
+        Boolean.toString(ship),
+        classpath,
+        Boolean.toString(eager),
+        sendInterval.toString());
+  }
+
+  /**
+   * How the scheduler was given, for messages.
+   *
+   * @return for example {@code tcp://10.0.0.5:8786} or {@code local:2}
+   */
+  String describeScheduler() {
+    switch (kind) {
+      case LOCAL:
+        return "local:" + localWorkers;
+      case FILE:
+        return "scheduler file " + address;
+      default:
+        return address;
+    }
+  }
+
+  /** Executors run in their worker's folder: relative classpath entries are made absolute here. */
+  private static String absolute(String classpath) {
+    List<String> out = new ArrayList<>();
+    for (String e : classpath.split(java.io.File.pathSeparator)) {
+      if (!e.isBlank()) {
+        out.add(e.endsWith("*") ? e : Path.of(e).toAbsolutePath().normalize().toString());
+      }
+    }
+    return String.join(java.io.File.pathSeparator, out);
+  }
+
+  private static int localWorkers(String scheduler) {
+    if (scheduler == null || scheduler.trim().equalsIgnoreCase("local")) {
+      return Math.max(1, Parallel.cpuCount());
+    }
+    String t = scheduler.trim();
+    String n = t.substring("local".length()).replaceAll("^[:\\[]|]$", "");
+    try {
+      int v = Integer.parseInt(n.trim());
+      if (v >= 0) {
+        return v;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new ParallelConfigurationException(
+        "Invalid value '"
+            + scheduler
+            + "' for joblib4j.backend.dask.scheduler: must be tcp://host:port, tls://host:port,"
+            + " a scheduler file, local or local:N (N workers, N >= 0).");
+  }
+
+  private static int positive(BackendContext c, String key, int def) {
+    int v = c.integer(key, def);
+    if (v < 1) {
+      throw new ParallelConfigurationException(
+          "Invalid value '" + v + "' for joblib4j.backend.dask." + key + ": must be a positive integer.");
+    }
+    return v;
+  }
+
+  private static long size(Object v) {
+    try {
+      Long bytes = ByteSizes.parse(v.toString());
+      return bytes == null ? Long.MAX_VALUE : bytes;
+    } catch (IllegalArgumentException e) {
+      throw new ParallelConfigurationException(
+          "Invalid value '" + v + "' for joblib4j.backend.dask.auto-scatter-threshold: must be a size such as 64K, 1M or a number of bytes.");
+    }
+  }
+
+  private static List<String> words(Object v, List<String> def) {
+    if (v == null) {
+      return def;
+    }
+    if (v instanceof String) {
+      String s = ((String) v).trim();
+      return s.isEmpty() ? List.of() : Arrays.asList(s.split("\\s+"));
+    }
+    List<String> out = new ArrayList<>();
+    for (Object o : list(v)) {
+      out.add(String.valueOf(o));
+    }
+    return out;
+  }
+
+  private static List<Object> list(Object v) {
+    if (v instanceof Collection) {
+      return new ArrayList<>((Collection<?>) v);
+    }
+    if (v.getClass().isArray()) {
+      List<Object> out = new ArrayList<>();
+      for (int i = 0; i < Array.getLength(v); i++) {
+        out.add(Array.get(v, i));
+      }
+      return out;
+    }
+    return List.of(v);
+  }
+
+  /** joblib: {@code TypeError("scatter must be a list/tuple, got `int`")}. */
+  private static List<Object> scatterList(Object v) {
+    if (v == null) {
+      return List.of();
+    }
+    if (v instanceof List || v instanceof Object[]) {
+      return java.util.Collections.unmodifiableList(list(v));
+    }
+    throw new IllegalArgumentException("scatter must be a list/tuple, got `" + v.getClass().getSimpleName() + "`");
+  }
+
+  private static Map<String, Object> resources(Object v) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (v instanceof Map) {
+      for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+        out.put(String.valueOf(e.getKey()), number(e.getValue(), "resources"));
+      }
+      return out;
+    }
+    for (String part : v.toString().split("\\s*[,;]\\s*")) {
+      if (part.isBlank()) {
+        continue;
+      }
+      String[] kv = part.split("\\s*=\\s*", 2);
+      if (kv.length != 2) {
+        throw new ParallelConfigurationException(
+            "Invalid value '" + v + "' for joblib4j.backend.dask.resources: must be a map or NAME=amount,NAME=amount.");
+      }
+      out.put(kv[0].trim(), number(kv[1], "resources"));
+    }
+    return out;
+  }
+
+  private static Map<String, Object> daskConfig(Object v) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (v == null) {
+      return out;
+    }
+    if (v instanceof Map) {
+      for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+        out.put(String.valueOf(e.getKey()), scalar(e.getValue()));
+      }
+      return out;
+    }
+    for (String part : v.toString().split("\\s*;\\s*")) {
+      if (part.isBlank()) {
+        continue;
+      }
+      String[] kv = part.split("\\s*=\\s*", 2);
+      if (kv.length != 2) {
+        throw new ParallelConfigurationException(
+            "Invalid value '" + v + "' for joblib4j.backend.dask.dask-config: must be a map or key=value;key=value.");
+      }
+      out.put(kv[0].trim(), scalar(kv[1].trim()));
+    }
+    return out;
+  }
+
+  private static Object scalar(Object v) {
+    if (!(v instanceof String)) {
+      return v;
+    }
+    String s = (String) v;
+    if (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false")) {
+      return Boolean.parseBoolean(s);
+    }
+    try {
+      return Long.parseLong(s);
+    } catch (NumberFormatException e) {
+      try {
+        return Double.parseDouble(s);
+      } catch (NumberFormatException e2) {
+        return s;
+      }
+    }
+  }
+
+  private static Number number(Object v, String key) {
+    if (v instanceof Number) {
+      return (Number) v;
+    }
+    try {
+      return Double.parseDouble(v.toString().trim());
+    } catch (NumberFormatException e) {
+      throw new ParallelConfigurationException(
+          "Invalid value '" + v + "' for joblib4j.backend.dask." + key + ": amounts must be numbers.");
+    }
+  }
+}

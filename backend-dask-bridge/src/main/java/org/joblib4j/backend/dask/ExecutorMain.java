@@ -1,0 +1,364 @@
+package org.joblib4j.backend.dask;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.joblib4j.core.process.RemoteTaskException;
+import org.joblib4j.spi.Batch;
+import org.joblib4j.spi.BatchTaskException;
+
+/**
+ * The executor JVM on a Dask worker: started by the bridge's worker plugin (one per classpath per
+ * worker), it reads serialized batches on stdin and answers on stdout, running each batch on its
+ * own thread. {@code System.out} is redirected to stderr first, so a task's prints land in the
+ * worker's log and cannot corrupt the protocol. It exits when stdin closes: it never outlives its
+ * Dask worker. It is reachable only through those pipes.
+ *
+ * <p>Argument: the idle timeout in milliseconds (after it, it asks the plugin to be stopped).
+ */
+public final class ExecutorMain {
+  /** Stands for a scattered {@code null}. */
+  static final Object NULL = new Object();
+
+  private static volatile ExecutorMain current;
+  private static final ThreadLocal<Long> RID = new ThreadLocal<>();
+
+  private final DataOutputStream out;
+  private final long idleMs;
+  private final Map<String, byte[]> blobs = new ConcurrentHashMap<>();
+  private final Map<String, Object> values = new ConcurrentHashMap<>();
+  private final Map<Long, Thread> running = new ConcurrentHashMap<>();
+  private final Set<Long> cancelled = ConcurrentHashMap.newKeySet();
+  private final Set<Long> abandoned = ConcurrentHashMap.newKeySet();
+  private final ExecutorService tasks;
+  private volatile long lastActivity = System.nanoTime();
+  private volatile boolean idleSent;
+  private volatile DaskSession session;
+
+  private ExecutorMain(DataOutputStream out, long idleMs) {
+    this.out = out;
+    this.idleMs = idleMs;
+    AtomicInteger n = new AtomicInteger();
+    this.tasks =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "joblib4j-dask-task-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /**
+   * Runs the executor.
+   *
+   * @param args the idle timeout in milliseconds
+   */
+  public static void main(String[] args) {
+    PrintStream protocol = new PrintStream(new FileOutputStream(FileDescriptor.out), false);
+    // the pipes are the protocol's: a task's prints go to the worker's log, and it reads nothing
+    System.setOut(System.err);
+    System.setIn(new ByteArrayInputStream(new byte[0]));
+    long idle = args.length > 0 ? Long.parseLong(args[0]) : 600_000L;
+    DataOutputStream out = new DataOutputStream(new BufferedOutputStream(protocol, 1 << 16));
+    ExecutorMain m = new ExecutorMain(out, idle);
+    current = m;
+    m.run(new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16)));
+  }
+
+  /** The session nested calls use: the Dask worker this JVM runs for. */
+  static DaskSession session() {
+    ExecutorMain m = current;
+    if (m == null) {
+      return null;
+    }
+    synchronized (m) {
+      if (m.session == null) {
+        Map<String, Object> welcome = new LinkedHashMap<>();
+        welcome.put("worker", System.getProperty("joblib4j.dask.worker"));
+        m.session =
+            new DaskSession(
+                new DaskSession.Transport() {
+                  @Override
+                  public void send(int op, long id, byte[]... parts) throws IOException {
+                    m.send(op, id, parts);
+                  }
+
+                  @Override
+                  public void close() {}
+                },
+                "the Dask worker " + System.getProperty("joblib4j.dask.worker") + " (nested calls)",
+                welcome);
+      }
+      return m.session;
+    }
+  }
+
+  /**
+   * The id of the task the current thread runs, for secede/rejoin.
+   *
+   * @return the id, or -1 on a thread that runs no task
+   */
+  static long currentTask() {
+    Long rid = RID.get();
+    return rid == null ? -1 : rid;
+  }
+
+  /**
+   * A scattered object, deserialized once per JVM.
+   *
+   * @param sha its SHA-256
+   * @return the object ({@link #NULL} for null), or {@code null} if this JVM does not have it
+   */
+  static Object resolveBlob(String sha) {
+    ExecutorMain m = current;
+    if (m == null) {
+      return null;
+    }
+    byte[] raw = m.blobs.get(sha);
+    if (raw == null) {
+      return m.values.get(sha);
+    }
+    return m.values.computeIfAbsent(
+        sha,
+        s -> {
+          try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(raw))) {
+            Object v = in.readObject();
+            return v == null ? NULL : v;
+          } catch (IOException | ClassNotFoundException e) {
+            throw new IllegalStateException("could not deserialize the scattered object " + sha.substring(0, 16) + ": " + e, e);
+          }
+        });
+  }
+
+  private void run(DataInputStream in) {
+    Map<String, Object> ready = new LinkedHashMap<>();
+    ready.put("pid", ProcessHandle.current().pid());
+    ready.put("java", System.getProperty("java.version"));
+    ready.put("uptime_ms", ManagementFactory.getRuntimeMXBean().getUptime());
+    send(Protocol.READY, 0, Json.write(ready).getBytes(StandardCharsets.UTF_8));
+    Thread idle = new Thread(this::watchIdle, "joblib4j-dask-idle");
+    idle.setDaemon(true);
+    idle.start();
+    try {
+      for (Protocol.Frame f; (f = Protocol.read(in)) != null; ) {
+        handle(f);
+      }
+    } catch (IOException | RuntimeException e) {
+      System.err.println("joblib4j executor: reading from the Dask worker failed: " + e);
+    }
+    // stdin closed: the Dask worker is gone or stopped this JVM
+    exit(0);
+  }
+
+  private void handle(Protocol.Frame f) {
+    switch (f.op()) {
+      case Protocol.EXEC:
+        lastActivity = System.nanoTime();
+        idleSent = false;
+        tasks.execute(() -> runTask(f.id(), f.payload()));
+        break;
+      case Protocol.PUT_BLOB:
+        blobs.put(HexFormat.of().formatHex(f.payload(), 0, 32), Arrays.copyOfRange(f.payload(), 32, f.payload().length));
+        break;
+      case Protocol.DROP_BLOB:
+        {
+          String sha = HexFormat.of().formatHex(f.payload(), 0, 32);
+          blobs.remove(sha);
+          values.remove(sha);
+          break;
+        }
+      case Protocol.CANCEL_EXEC:
+        cancelled.add(f.id());
+        synchronized (running) {
+          Thread t = running.get(f.id());
+          if (t != null) {
+            t.interrupt();
+          }
+        }
+        break;
+      case Protocol.EXIT:
+        exit(0);
+        break;
+      default:
+        DaskSession s = session;
+        if (s != null) {
+          s.onFrame(new Protocol.Frame(f.op(), f.id(), f.payload()));
+        }
+    }
+  }
+
+  private void runTask(long rid, byte[] payload) {
+    synchronized (running) {
+      running.put(rid, Thread.currentThread());
+    }
+    RID.set(rid);
+    try {
+      if (cancelled.remove(rid)) {
+        send(Protocol.CANCELLED_EXEC, rid);
+        return;
+      }
+      Batch batch;
+      try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(payload))) {
+        batch = (Batch) in.readObject();
+      } catch (Throwable t) {
+        sendFailure(rid, new BatchTaskException(-1, t));
+        return;
+      }
+      List<Object> results;
+      Batch b = batch;
+      try {
+        results = batch.call(() -> cancelled.contains(rid), (index, timeout) -> abandon(rid, b, index, timeout));
+      } catch (BatchTaskException e) {
+        if (abandoned.remove(rid)) {
+          return;
+        }
+        if (cancelled.remove(rid)) {
+          send(Protocol.CANCELLED_EXEC, rid);
+        } else {
+          sendFailure(rid, e);
+        }
+        return;
+      }
+      if (abandoned.remove(rid)) {
+        return;
+      }
+      byte[] bytes;
+      try {
+        bytes = serialize(results);
+      } catch (Throwable t) {
+        // a result that cannot travel is that task's failure, not the executor's
+        sendFailure(rid, new BatchTaskException(batch.firstIndex() + unserializable(results), t));
+        return;
+      }
+      if (cancelled.remove(rid)) {
+        send(Protocol.CANCELLED_EXEC, rid);
+      } else {
+        send(Protocol.OK, rid, bytes);
+      }
+    } finally {
+      synchronized (running) {
+        running.remove(rid);
+        Thread.interrupted();
+      }
+      cancelled.remove(rid);
+      RID.remove();
+      lastActivity = System.nanoTime();
+    }
+  }
+
+  /**
+   * A task ignored the interrupt of its {@code taskTimeout}: its batch is answered now (the timeout
+   * as that task's outcome), so its Dask task ends and frees the worker slot. The thread cannot be
+   * stopped without killing the tasks that share this JVM, so it is left to finish; its late
+   * answer is dropped.
+   */
+  private void abandon(long rid, Batch batch, long index, RuntimeException timeout) {
+    abandoned.add(rid);
+    if (batch.options().collect()) {
+      List<Object> outcome = new java.util.ArrayList<>();
+      for (int i = 0; i < batch.size(); i++) {
+        outcome.add(batch.firstIndex() + i == index ? org.joblib4j.spi.TaskFailure.of(index, timeout) : null);
+      }
+      try {
+        send(Protocol.OK, rid, serialize(outcome));
+        return;
+      } catch (IOException e) {
+        // answered as a failure below
+      }
+    }
+    sendFailure(rid, new BatchTaskException(index, timeout));
+  }
+
+  private static int unserializable(List<Object> results) {
+    for (int i = 0; i < results.size(); i++) {
+      try {
+        serialize(results.get(i));
+      } catch (Throwable t) {
+        return i;
+      }
+    }
+    return 0;
+  }
+
+  private static byte[] serialize(Object o) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(o);
+    }
+    return bytes.toByteArray();
+  }
+
+  private void sendFailure(long rid, Throwable t) {
+    byte[] bytes;
+    try {
+      bytes = serialize(t);
+    } catch (Throwable notSerializable) {
+      Throwable stand =
+          t instanceof BatchTaskException
+              ? new BatchTaskException(((BatchTaskException) t).taskIndex(), new RemoteTaskException(t.getCause()))
+              : new RemoteTaskException(t);
+      try {
+        bytes = serialize(stand);
+      } catch (Throwable impossible) {
+        bytes = new byte[0];
+      }
+    }
+    send(Protocol.ERR, rid, bytes);
+  }
+
+  private void watchIdle() {
+    while (true) {
+      try {
+        Thread.sleep(Math.min(1000, Math.max(50, idleMs / 4)));
+      } catch (InterruptedException e) {
+        return;
+      }
+      DaskSession s = session;
+      boolean nestedBusy = s != null && s.pendingCount() > 0;
+      if (!idleSent && running.isEmpty() && !nestedBusy && System.nanoTime() - lastActivity > idleMs * 1_000_000L) {
+        idleSent = true;
+        send(Protocol.IDLE, 0);
+      }
+    }
+  }
+
+  void send(int op, long id, byte[]... parts) {
+    try {
+      synchronized (out) {
+        Protocol.write(out, op, id, parts);
+      }
+    } catch (IOException e) {
+      exit(0);
+    } catch (OutOfMemoryError e) {
+      exit(3);
+    }
+  }
+
+  private static void exit(int code) {
+    System.out.flush();
+    System.err.flush();
+    Runtime.getRuntime().halt(code);
+  }
+}

@@ -1,0 +1,106 @@
+package org.joblib4j.backend.dask;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+
+/**
+ * The bridge's framing and message codes, shared with {@code jbridge_core.py}: {@code uint32 length
+ * | uint8 op | int64 id | payload}, big endian, where length counts op, id and payload.
+ */
+final class Protocol {
+  // client protocol: Java -> Python
+  static final int HELLO = 1;
+  static final int SUBMIT = 2;
+  static final int SCATTER = 3;
+  static final int RELEASE = 4;
+  static final int CANCEL = 5;
+  static final int INFO = 6;
+  static final int STATS = 7;
+  static final int STATE = 8;
+  static final int SECEDE = 9;
+  static final int REJOIN = 10;
+  static final int SHUTDOWN = 11;
+  static final int PROBE = 12;
+  // client protocol: Python -> Java
+  static final int WELCOME = 32;
+  static final int RESULT = 33;
+  static final int TASK_ERROR = 34;
+  static final int INFRA_ERROR = 35;
+  static final int CANCELLED = 36;
+  static final int REPLY = 38;
+  static final int REPLY_ERROR = 39;
+  static final int CLOSED = 40;
+  static final int REJOINED = 41;
+  // executor hop: Dask worker -> executor JVM
+  static final int EXEC = 64;
+  static final int PUT_BLOB = 65;
+  static final int DROP_BLOB = 66;
+  static final int CANCEL_EXEC = 67;
+  static final int EXIT = 68;
+  // executor hop: executor JVM -> Dask worker
+  static final int READY = 80;
+  static final int OK = 81;
+  static final int ERR = 82;
+  static final int CANCELLED_EXEC = 83;
+  static final int IDLE = 84;
+
+  private static final int HEADER = 1 + 8;
+
+  private Protocol() {}
+
+  /** One message. */
+  record Frame(int op, long id, byte[] payload) {}
+
+  /**
+   * Writes a frame; the caller holds the stream's lock.
+   *
+   * @param out the stream
+   * @param op the code
+   * @param id the id
+   * @param parts the payload, in pieces
+   * @throws IOException if the peer is gone
+   */
+  static void write(DataOutputStream out, int op, long id, byte[]... parts) throws IOException {
+    long size = HEADER;
+    for (byte[] p : parts) {
+      size += p.length;
+    }
+    if (size > 0xFFFF_FFF0L) {
+      throw new IOException("a message of " + size + " bytes is too large for the Dask bridge");
+    }
+    out.writeInt((int) size);
+    out.writeByte(op);
+    out.writeLong(id);
+    for (byte[] p : parts) {
+      out.write(p);
+    }
+    out.flush();
+  }
+
+  /**
+   * Reads a frame.
+   *
+   * @param in the stream
+   * @return the frame, or {@code null} at end of stream
+   * @throws IOException on a broken stream
+   */
+  static Frame read(DataInputStream in) throws IOException {
+    int length;
+    try {
+      length = in.readInt();
+    } catch (EOFException e) {
+      return null;
+    }
+    long size = Integer.toUnsignedLong(length);
+    if (size < HEADER || size - HEADER > Integer.MAX_VALUE - 16) {
+      throw new IOException("corrupt frame on the Dask bridge: length " + size);
+    }
+    int op = in.readUnsignedByte();
+    long id = in.readLong();
+    byte[] payload = new byte[(int) (size - HEADER)];
+    in.readFully(payload);
+    return new Frame(op, id, payload);
+  }
+}

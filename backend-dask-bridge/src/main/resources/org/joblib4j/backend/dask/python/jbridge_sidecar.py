@@ -1,0 +1,215 @@
+"""joblib4j's Dask sidecar: one per Java client process.
+
+Started by the JVM as ``python3 jbridge_sidecar.py``; speaks framed messages on stdin/stdout
+(see jbridge_core.py) and drives the official ``dask.distributed.Client``. It exits when its stdin
+closes (the JVM is gone), on SHUTDOWN, or when the connection to the scheduler is lost (after
+failing every pending task). A private local cluster (scheduler ``local[:N]``) lives and dies
+with it.
+
+Everything runs under ``main()``: LocalCluster starts its workers with the "spawn" method, which
+imports this file again in each child.
+"""
+
+import hashlib
+import json
+import os
+import sys
+import threading
+import time
+
+
+def main():
+    out_fd = os.dup(1)
+    os.dup2(2, 1)  # stray prints of any library go to stderr, never into the protocol
+    sys.stdout = sys.stderr
+    here = os.path.dirname(os.path.abspath(__file__))
+    if here not in sys.path:
+        sys.path.insert(0, here)
+    import jbridge_core as core
+
+    writer = core.FrameWriter(os.fdopen(out_fd, "wb"))
+    frames = core.read_frames(0)
+    try:
+        first = next(frames)
+    except StopIteration:
+        return 0
+    op, _, payload = first[0]
+    if op != core.HELLO:
+        writer.send_json(core.REPLY_ERROR, 0, {"type": "ProtocolError", "message": "expected HELLO, got %d" % op})
+        return 2
+    hello = json.loads(payload)
+    try:
+        import cloudpickle  # noqa: F401
+        import dask  # noqa: F401
+        import distributed  # noqa: F401
+    except ImportError as e:
+        writer.send_json(core.REPLY_ERROR, 0, {
+            "type": "MissingDask", "message": str(e), "python": sys.executable,
+            "version": sys.version.split()[0]})
+        return 3
+    try:
+        client, cluster, welcome, plugin = connect(core, hello, here)
+    except Exception as e:
+        writer.send_json(core.REPLY_ERROR, 0, {"type": type(e).__name__, "message": str(e) or repr(e)})
+        return 4
+
+    import jbridge_shim as shim
+
+    shims = {"run_java": shim.run_java, "drop_blob": shim.drop_blob, "stats": shim.stats,
+             "probe": shim.probe, "state": shim.state}
+    session = core.Session(client, writer, plugin, hello.get("session") or os.urandom(4).hex(), shims,
+                           watch_scheduler=cluster is None)
+
+    def on_closed():
+        # the scheduler is gone: Java has been told (CLOSED); nothing else can be done here
+        time.sleep(0.05)
+        os._exit(5)
+
+    def watch():
+        while not session.closed:
+            time.sleep(0.1)
+        if session.close_reason:
+            on_closed()
+
+    threading.Thread(target=watch, name="jbridge-watch", daemon=True).start()
+    writer.send_json(core.WELCOME, 0, welcome)
+    for batch in frames:
+        rest = [f for f in batch if f[0] != core.SHUTDOWN]
+        if rest:
+            session.feed(rest)
+        if len(rest) != len(batch):
+            break
+    # stdin closed or SHUTDOWN: the client goes, and a private cluster with it
+    session.close()
+    try:
+        client.close(timeout=5)
+    except Exception:
+        pass
+    if cluster is not None:
+        try:
+            cluster.close(timeout=10)
+        except Exception:
+            pass
+    return 0
+
+
+def security(hello):
+    tls = hello.get("tls")
+    if not tls:
+        return None
+    from distributed.security import Security
+
+    kwargs = {"tls_ca_file": tls["ca"], "require_encryption": bool(tls.get("require", True))}
+    if tls.get("cert"):
+        kwargs["tls_client_cert"] = tls["cert"]
+        kwargs["tls_client_key"] = tls.get("key")
+    if hello["scheduler"]["kind"] == "local":
+        for role in ("scheduler", "worker"):
+            kwargs["tls_%s_cert" % role] = tls["cert"]
+            kwargs["tls_%s_key" % role] = tls.get("key")
+    return Security(**kwargs)
+
+
+def fast_streams(scheduler):
+    """A private local cluster only: the scheduler batches its messages to each worker every 5 ms;
+    with tasks of a few milliseconds that interval is most of a round trip. 1 ms here, for current
+    workers and for workers that restart."""
+    try:
+        from distributed.diagnostics.plugin import SchedulerPlugin
+
+        class FastStreams(SchedulerPlugin):
+            name = "jbridge-fast-streams"
+
+            def add_worker(self, scheduler=None, worker=None):
+                stream = scheduler.stream_comms.get(worker)
+                if stream is not None and hasattr(stream, "interval"):
+                    stream.interval = 0.001
+
+        scheduler.add_plugin(FastStreams())
+        for stream in scheduler.stream_comms.values():
+            if hasattr(stream, "interval"):
+                stream.interval = 0.001
+    except Exception:  # an internal detail of Dask: without it, only slower
+        pass
+
+
+def connect(core, hello, here):
+    import cloudpickle
+    import dask
+    import distributed
+    from distributed import Client
+
+    import jbridge_shim as shim
+
+    cloudpickle.register_pickle_by_value(shim)
+    if hello.get("dask_config"):
+        dask.config.set(hello["dask_config"])
+    sec = security(hello)
+    sched = hello["scheduler"]
+    timeout = hello.get("connect_timeout", 10)
+    cluster = None
+    if sched["kind"] == "local":
+        import logging
+
+        from distributed import LocalCluster
+
+        kwargs = dict(n_workers=sched["workers"], threads_per_worker=sched.get("threads", 1), processes=True,
+                      host="127.0.0.1", dashboard_address="127.0.0.1:0",
+                      worker_dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR)
+        if sec is not None:
+            kwargs.update(security=sec, protocol="tls://")
+        cluster = LocalCluster(**kwargs)
+        fast_streams(cluster.scheduler)
+        # the workers are on loopback: results come straight from them, not through the scheduler
+        client = Client(cluster, set_as_default=False, security=sec, timeout=timeout, direct_to_workers=True)
+    elif sched["kind"] == "file":
+        client = Client(scheduler_file=sched["path"], set_as_default=False, security=sec, timeout=timeout)
+    else:
+        client = Client(sched["address"], set_as_default=False, security=sec, timeout=timeout)
+
+    interval = hello.get("send_interval")
+    comm = getattr(client, "scheduler_comm", None)
+    if interval is not None and comm is not None and hasattr(comm, "interval"):
+        # the client batches its messages to the scheduler every 10 ms by default: each task would
+        # wait for that; the sidecar already groups bursts of submissions into one message
+        comm.interval = float(interval)
+    with open(os.path.join(here, "jbridge_core.py"), encoding="utf-8") as f:
+        core_source = f.read()
+    with open(os.path.join(here, "jbridge_shim.py"), "rb") as f:
+        shim_source = f.read()
+    spec = dict(hello["plugin"])
+    identity = {
+        "spec": {k: v for k, v in spec.items() if k != "jars"},
+        "jars": [sha for _, sha in spec.get("jars", [])],
+        "core": hashlib.sha256(core_source.encode("utf-8")).hexdigest(),
+        "shim": hashlib.sha256(shim_source).hexdigest(),
+    }
+    name = "jbridge-" + hashlib.sha256(json.dumps(identity, sort_keys=True).encode("utf-8")).hexdigest()[:16]
+    registered = False
+    # registering an existing name would restart every executor JVM: check first
+    if not client.run_on_scheduler(shim.has_plugin, name):
+        jars = []
+        if spec["mode"] == "ship":
+            for path, sha in spec["jars"]:
+                with open(path, "rb") as f:
+                    jars.append((sha, f.read()))
+        client.register_worker_plugin(shim.JBridgePlugin(name, spec, jars, core_source), name=name)
+        registered = True
+    ncores = client.ncores()
+    welcome = {
+        "plugin": name,
+        "registered": registered,
+        "workers": {str(k): v for k, v in ncores.items()},
+        "nthreads": sum(ncores.values()),
+        "scheduler": client.scheduler.address,
+        "dask": distributed.__version__,
+        "python": sys.version.split()[0],
+        "pid": os.getpid(),
+    }
+    return client, cluster, welcome, name
+
+
+if __name__ == "__main__":
+    code = main()
+    sys.stderr.flush()
+    os._exit(code or 0)

@@ -1,0 +1,88 @@
+package org.joblib4j.backend.ray;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import org.joblib4j.core.process.JavaTaskSerializer;
+import org.joblib4j.core.process.RemoteTaskException;
+import org.joblib4j.spi.Batch;
+import org.joblib4j.spi.BatchTaskException;
+
+/**
+ * The one function Ray's Java workers run: a serialized {@link Batch} in, a serialized envelope
+ * out. A task's exception never reaches Ray (on JDK 17+ Ray's FST serializer aborts the worker on
+ * it); it travels back as a value and is rethrown with its own type in the caller.
+ *
+ * <p>The envelope is {@code Object[] {Boolean ok, Object value}}: {@code ok} with the batch's
+ * results, or not ok with a {@link BatchTaskException} (a task failed) or another throwable (the
+ * batch could not be run: a class missing from the code search path, for example).
+ */
+public final class RayBridge {
+  private RayBridge() {}
+
+  /**
+   * Runs a batch in a Ray worker.
+   *
+   * @param payload the Java-serialized batch
+   * @param pidFile a file to hold this worker's PID while the batch runs (so the embedded head's
+   *     owner can kill it on abort), or empty
+   * @return the serialized envelope
+   */
+  public static byte[] runBatch(byte[] payload, String pidFile) {
+    Path pid = pidFile == null || pidFile.isEmpty() ? null : Path.of(pidFile);
+    if (pid != null) {
+      try {
+        Files.writeString(pid, Long.toString(ProcessHandle.current().pid()), StandardCharsets.US_ASCII);
+      } catch (IOException e) {
+        pid = null;
+      }
+    }
+    try {
+      // Ray's per-job class loader over the code search path is the context loader here
+      JavaTaskSerializer serializer = new JavaTaskSerializer(null, Thread.currentThread().getContextClassLoader());
+      Object[] envelope;
+      Batch batch = null;
+      try {
+        batch = (Batch) serializer.deserialize(payload);
+        envelope = new Object[] {Boolean.TRUE, new ArrayList<>(batch.call())};
+      } catch (Throwable t) {
+        envelope = new Object[] {Boolean.FALSE, t};
+      }
+      return encode(serializer, envelope, batch);
+    } finally {
+      if (pid != null) {
+        try {
+          Files.deleteIfExists(pid);
+        } catch (IOException e) {
+          // the owner ignores stale files
+        }
+      }
+    }
+  }
+
+  private static byte[] encode(JavaTaskSerializer serializer, Object[] envelope, Batch batch) {
+    try {
+      return serializer.serialize(envelope);
+    } catch (Throwable first) {
+      Object[] stand;
+      if (Boolean.TRUE.equals(envelope[0])) {
+        long index = batch == null ? -1 : batch.firstIndex();
+        stand = new Object[] {Boolean.FALSE, new BatchTaskException(index, new IllegalStateException(
+            "A result of tasks " + index + ".." + (index + batch.size() - 1)
+                + " could not be serialized back from the Ray worker: " + first, null))};
+      } else if (envelope[1] instanceof BatchTaskException) {
+        BatchTaskException e = (BatchTaskException) envelope[1];
+        stand = new Object[] {Boolean.FALSE, new BatchTaskException(e.taskIndex(), new RemoteTaskException(e.getCause()))};
+      } else {
+        stand = new Object[] {Boolean.FALSE, new RemoteTaskException((Throwable) envelope[1])};
+      }
+      try {
+        return serializer.serialize(stand);
+      } catch (IOException impossible) {
+        throw new IllegalStateException(impossible.toString());
+      }
+    }
+  }
+}

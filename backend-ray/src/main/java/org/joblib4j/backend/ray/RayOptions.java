@@ -1,0 +1,135 @@
+package org.joblib4j.backend.ray;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import org.joblib4j.ParallelConfigurationException;
+import org.joblib4j.core.config.ByteSizes;
+import org.joblib4j.spi.BackendContext;
+
+/**
+ * The {@code ray} backend's parameters ({@code joblib4j.backend.ray.<key>}, or {@code
+ * Parallel.builder().backend("ray", Map.of(key, value))}).
+ *
+ * <table>
+ *   <caption>Keys</caption>
+ *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>address</td><td>unset</td><td>an existing cluster's GCS address {@code host:port}; unset starts the
+ *       embedded head (a private single-node cluster on 127.0.0.1)</td></tr>
+ *   <tr><td>local-mode</td><td>false</td><td>Ray's in-process local mode (unit tests; no Python needed)</td></tr>
+ *   <tr><td>node-ip</td><td>127.0.0.1 for the embedded head or a loopback address</td><td>{@code ray.node-ip}</td></tr>
+ *   <tr><td>code-search-path</td><td>this JVM's classpath without ray_dist.jar</td><td>where the Java workers load
+ *       the caller's classes ({@code ray.job.code-search-path}); paths must exist on every node</td></tr>
+ *   <tr><td>worker-jvm-options</td><td>none</td><td>extra worker JVM flags, space separated (the ten
+ *       {@code --add-opens} flags Ray needs on JDK 17+ are always added)</td></tr>
+ *   <tr><td>cpus-per-task</td><td>1</td><td>the {@code CPU} each batch asks for; never 0</td></tr>
+ *   <tr><td>max-retries</td><td>0</td><td>how many times a batch whose worker died is rerun on a new worker</td></tr>
+ *   <tr><td>ray-executable</td><td>the wheel's {@code bin/ray} next to ray_dist.jar, else {@code ray} on the
+ *       PATH</td><td>embedded head</td></tr>
+ *   <tr><td>head-cpus</td><td>the machine's CPUs</td><td>{@code --num-cpus} of the embedded head</td></tr>
+ *   <tr><td>object-store-memory</td><td>256m</td><td>{@code --object-store-memory} of the embedded head</td></tr>
+ *   <tr><td>temp-dir</td><td>/tmp</td><td>parent of the embedded head's short session directory</td></tr>
+ *   <tr><td>head-start-timeout</td><td>60s</td><td>how long the embedded head may take to start</td></tr>
+ * </table>
+ */
+record RayOptions(
+    String address,
+    boolean localMode,
+    String nodeIp,
+    String codeSearchPath,
+    List<String> workerJvmOptions,
+    double cpusPerTask,
+    int maxRetries,
+    String rayExecutable,
+    int headCpus,
+    long objectStoreMemory,
+    Path tempDir,
+    Duration headStartTimeout) {
+
+  static final Set<String> KEYS =
+      Set.of(
+          "address",
+          "local-mode",
+          "node-ip",
+          "code-search-path",
+          "worker-jvm-options",
+          "cpus-per-task",
+          "max-retries",
+          "ray-executable",
+          "head-cpus",
+          "object-store-memory",
+          "temp-dir",
+          "head-start-timeout");
+
+  static RayOptions from(BackendContext c) {
+    c.rejectUnknown(KEYS);
+    String address = blankToNull(c.string("address", null));
+    boolean local = c.bool("local-mode", false);
+    if (local && address != null) {
+      throw new ParallelConfigurationException(
+          "joblib4j.backend.ray.local-mode=true and joblib4j.backend.ray.address=" + address
+              + " exclude each other: local mode runs everything in this JVM.");
+    }
+    double cpus;
+    String cpt = c.string("cpus-per-task", "1");
+    try {
+      cpus = Double.parseDouble(cpt.trim());
+    } catch (NumberFormatException e) {
+      cpus = -1;
+    }
+    if (!(cpus > 0)) {
+      throw new ParallelConfigurationException(
+          "Invalid value '" + cpt + "' for joblib4j.backend.ray.cpus-per-task: must be a number > 0"
+              + " (Ray's Java default of 0 CPU gives unbounded concurrency).");
+    }
+    int retries = c.integer("max-retries", 0);
+    if (retries < 0) {
+      throw new ParallelConfigurationException(
+          "Invalid value '" + retries + "' for joblib4j.backend.ray.max-retries: must be >= 0.");
+    }
+    int headCpus = c.integer("head-cpus", Runtime.getRuntime().availableProcessors());
+    if (headCpus < 1) {
+      throw new ParallelConfigurationException(
+          "Invalid value '" + headCpus + "' for joblib4j.backend.ray.head-cpus: must be >= 1.");
+    }
+    String osm = c.string("object-store-memory", "256m");
+    Long store;
+    try {
+      store = ByteSizes.parse(osm);
+    } catch (IllegalArgumentException e) {
+      store = null;
+    }
+    if (store == null || store < 78L * 1024 * 1024) {
+      throw new ParallelConfigurationException(
+          "Invalid value '" + osm + "' for joblib4j.backend.ray.object-store-memory: must be a size of at least 78m"
+              + " (Ray's minimum), such as 256m or 1g.");
+    }
+    String opts = blankToNull(c.string("worker-jvm-options", null));
+    List<String> jvm = opts == null ? List.of() : new ArrayList<>(Arrays.asList(opts.trim().split("\\s+")));
+    return new RayOptions(
+        address,
+        local,
+        blankToNull(c.string("node-ip", null)),
+        blankToNull(c.string("code-search-path", null)),
+        List.copyOf(jvm),
+        cpus,
+        retries,
+        blankToNull(c.string("ray-executable", null)),
+        headCpus,
+        store,
+        Path.of(c.string("temp-dir", "/tmp")),
+        c.duration("head-start-timeout", Duration.ofSeconds(60)));
+  }
+
+  /** Which cluster: the runtime of one JVM serves one of them. */
+  String target() {
+    return localMode ? "local-mode" : address != null ? address : "embedded";
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s.trim();
+  }
+}

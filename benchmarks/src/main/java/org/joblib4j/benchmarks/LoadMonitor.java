@@ -1,0 +1,67 @@
+package org.joblib4j.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Measures how busy the machine was with other processes while a phase ran: the CPU time /proc/stat
+ * counts for the whole machine minus the time of this JVM and its finished children (the Python
+ * script), divided by the wall time. A benchmark shared with other work gives meaningless
+ * numbers, so the report says how much other work there was.
+ */
+final class LoadMonitor {
+  private static final double TICKS_PER_SECOND = 100.0; // USER_HZ on Linux
+
+  /** A reading. */
+  record Snapshot(long machineBusyTicks, long ownTicks, long nanos) {}
+
+  private LoadMonitor() {}
+
+  static Snapshot now() {
+    return new Snapshot(machineBusy(), own(), System.nanoTime());
+  }
+
+  /**
+   * Returns the average number of CPUs other processes kept busy between two readings.
+   *
+   * @param a the earlier reading
+   * @param b the later reading
+   * @return CPUs, or NaN when /proc is not readable
+   */
+  static double otherCpus(Snapshot a, Snapshot b) {
+    if (a.machineBusyTicks() < 0 || a.ownTicks() < 0 || b.machineBusyTicks() < 0) {
+      return Double.NaN;
+    }
+    double seconds = (b.nanos() - a.nanos()) / 1e9;
+    double other =
+        ((b.machineBusyTicks() - a.machineBusyTicks()) - (b.ownTicks() - a.ownTicks()))
+            / TICKS_PER_SECOND;
+    return Math.max(0, other / seconds);
+  }
+
+  private static long machineBusy() {
+    try {
+      String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      // cpu user nice system idle iowait irq softirq steal ...
+      long busy = 0;
+      for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
+        busy += Long.parseLong(f[i]);
+      }
+      return busy;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  private static long own() {
+    try {
+      String s = Files.readString(Path.of("/proc/self/stat"));
+      String[] f = s.substring(s.lastIndexOf(')') + 2).trim().split("\\s+");
+      // fields after "pid (comm) ": state=0 ... utime=11 stime=12 cutime=13 cstime=14
+      return Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+}
