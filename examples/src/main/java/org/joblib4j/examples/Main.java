@@ -21,19 +21,41 @@ public final class Main {
   /**
    * Runs the demo.
    *
-   * @param args {@code --small} for a tiny grid search
+   * @param args {@code --small}, {@code --backend NAME}, {@code --n-jobs N}, {@code --verbose V},
+   *     {@code --help}
    */
   public static void main(String[] args) {
     GridSearchSize size = GridSearchSize.DEMO;
-    for (String arg : args) {
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
       if (arg.equals("--small")) {
         size = GridSearchSize.SMALL;
+      } else if (arg.equals("--help") || arg.equals("-h")) {
+        System.out.println(usage());
+        return;
+      } else if ((arg.equals("--backend") || arg.equals("--n-jobs") || arg.equals("--verbose")) && i + 1 < args.length) {
+        // the same keys an application would set: the demo names no backend in code
+        System.setProperty("joblib4j." + arg.substring(2), args[++i]);
       } else {
-        System.err.println("usage: java -jar joblib4j-examples.jar [--small]");
+        System.err.println("unknown argument: " + arg + System.lineSeparator() + usage());
         System.exit(2);
       }
     }
     run(System.out, size);
+  }
+
+  private static String usage() {
+    return "usage: java -jar joblib4j-examples.jar [--backend NAME] [--n-jobs N] [--verbose V] [--small] [--help]"
+        + System.lineSeparator()
+        + "  --backend NAME  joblib4j.backend for every Parallel that names none; installed: "
+        + org.joblib4j.Backends.available()
+        + " (default " + org.joblib4j.Backends.defaultBackend() + ")"
+        + System.lineSeparator()
+        + "  --n-jobs N      joblib4j.n-jobs where the code sets none"
+        + System.lineSeparator()
+        + "  --verbose V     joblib's progress lines (stderr below 50)"
+        + System.lineSeparator()
+        + "  --small         a tiny grid search (a second or so)";
   }
 
   /**

@@ -53,4 +53,18 @@ class ShadedJarIT {
     List<String> lines = out.lines().collect(Collectors.toList());
     assertThat(lines).anyMatch(l -> l.contains("same scores in every run: true"));
   }
+
+  @Test
+  void helpListsTheInstalledBackends() throws Exception {
+    Process p =
+        new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(), "--help")
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isZero();
+    assertThat(out)
+        .startsWith("usage: java -jar joblib4j-examples.jar [--backend NAME] [--n-jobs N] [--verbose V] [--small] [--help]")
+        .contains("installed: [loky, multiprocessing, sequential, threading] (default threading)");
+  }
 }
