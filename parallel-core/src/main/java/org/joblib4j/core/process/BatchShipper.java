@@ -47,15 +47,6 @@ public final class BatchShipper {
     }
   }
 
-  /**
-   * Returns the call's folder of memory-mapped arrays.
-   *
-   * @return the folder, or {@code null} when nothing was spilled
-   */
-  public synchronized Path spillFolder() {
-    return spiller == null ? null : spiller.folder();
-  }
-
   /** Ends the call: its memory-mapped files are deleted. Idempotent. */
   public synchronized void endCall() {
     if (spiller != null) {

@@ -36,11 +36,4 @@ public record WorkerOptions(
   /** Defaults: no extra options, 300 s idle timeout, 300 MB leak threshold, 2 batches in flight. */
   public static final WorkerOptions DEFAULTS =
       new WorkerOptions(List.of(), null, null, false, Map.of(), Duration.ofSeconds(300), 0, 300L << 20, 2, null);
-
-  /** The key that decides whether an existing pool can serve these options. */
-  String key() {
-    return jvmArgs + "|" + heap + "|" + threadLimit + "|" + threadLimitExplicit + "|" + new java.util.TreeMap<>(environment) + "|"
-        + idleTimeout + "|" + maxTasksPerWorker + "|" + leakBytes + "|" + maxInFlight + "|"
-        + (initializer == null ? "-" : java.util.Arrays.hashCode(initializer) + ":" + initializer.length);
-  }
 }
