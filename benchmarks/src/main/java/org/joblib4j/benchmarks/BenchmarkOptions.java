@@ -32,7 +32,7 @@ record BenchmarkOptions(
     Path output) {
 
   static final String USAGE =
-      "usage: java -jar joblib4j-benchmarks.jar [--quick] [--runs=N] [--python-runs=N]"
+      "usage: java -cp joblib4j-benchmarks.jar org.joblib4j.benchmarks.ThreadingBenchmark [--quick] [--runs=N] [--python-runs=N]"
           + " [--budget=SECONDS] [--no-python] [--python=PATH] [--output=FILE]";
 
   static BenchmarkOptions parse(String[] args) {

@@ -43,10 +43,7 @@ public final class BeyondBenchmark {
   }
 
   private static List<Task<Integer>> waits(int n) {
-    return IntStream.range(0, n).mapToObj(i -> delayed((Integer x) -> {
-      Thread.sleep(10);
-      return x;
-    }, i)).collect(Collectors.toList());
+    return IoTasks.tasks(n, 10);
   }
 
   public static void main(String[] args) throws Exception {

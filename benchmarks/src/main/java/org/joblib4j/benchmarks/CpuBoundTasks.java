@@ -44,10 +44,14 @@ final class CpuBoundTasks {
 
   /** joblib4j threading with a fresh {@code Parallel}. */
   long joblib4jFresh() {
+    return joblib4jFresh(Parallel.builder().backend("threading").nJobs(NoOpTasks.THREADS));
+  }
+
+  /** joblib4j on any backend with a fresh {@code Parallel}. */
+  long joblib4jFresh(Parallel.Builder builder) {
     long t0 = System.nanoTime();
     List<Long> r;
-    try (Parallel p =
-        Parallel.builder().backend("threading").nJobs(NoOpTasks.THREADS).build()) {
+    try (Parallel p = builder.build()) {
       r = p.run(stream());
     }
     long t = System.nanoTime() - t0;
@@ -80,6 +84,16 @@ final class CpuBoundTasks {
     } finally {
       ex.shutdown();
     }
+    long t = System.nanoTime() - t0;
+    check(r, tasks);
+    return t;
+  }
+
+  /** A parallel stream on the common fork-join pool. */
+  long parallelStream() {
+    long t0 = System.nanoTime();
+    long it = iterations;
+    List<Long> r = IntStream.range(0, tasks).parallel().mapToObj(i -> CpuWork.spin(it)).toList();
     long t = System.nanoTime() - t0;
     check(r, tasks);
     return t;

@@ -3,6 +3,11 @@ package org.joblib4j.benchmarks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Measures how busy the machine was with other processes while a phase ran: the CPU time /proc/stat
@@ -38,6 +43,36 @@ final class LoadMonitor {
         ((b.machineBusyTicks() - a.machineBusyTicks()) - (b.ownTicks() - a.ownTicks()))
             / TICKS_PER_SECOND;
     return Math.max(0, other / seconds);
+  }
+
+  /**
+   * Describes other processes' CPU use per phase as Markdown: one list item, then a warning block
+   * when they kept more than a quarter of a CPU busy.
+   *
+   * @param load CPUs busy with other work, per phase
+   * @param cpus the CPUs available to this JVM
+   * @return the lines
+   */
+  static List<String> markdownLines(Map<String, Double> load, int cpus) {
+    List<String> out = new ArrayList<>();
+    out.add(
+        "- Other processes' CPU use while each phase ran (machine busy time in /proc/stat minus"
+            + " this JVM's and its children's): "
+            + load.entrySet().stream()
+                .map(e -> String.format(Locale.ROOT, "%s %.2f CPUs", e.getKey(), e.getValue()))
+                .collect(Collectors.joining(", ")));
+    double worst = load.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+    if (worst > 0.25) {
+      out.add("");
+      out.add(
+          String.format(
+              Locale.ROOT,
+              "> **Warning:** other processes kept up to %.2f of the %d CPUs busy during this run,"
+                  + " so these numbers are disturbed. Rerun on a quiet machine.",
+              worst,
+              cpus));
+    }
+    return out;
   }
 
   private static long machineBusy() {

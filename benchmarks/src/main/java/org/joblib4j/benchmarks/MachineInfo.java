@@ -90,6 +90,25 @@ record MachineInfo(
         ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT)));
   }
 
+  /**
+   * Returns the Markdown list items that describe the machine: date, CPU, RAM, JDK, OS.
+   *
+   * @return one item a line, each starting with {@code "- "}
+   */
+  List<String> markdownLines() {
+    return List.of(
+        "- Date: " + date,
+        String.format(
+            Locale.ROOT,
+            "- CPU: %s; %d logical CPUs in /proc/cpuinfo, %d available to the JVM",
+            cpuModel,
+            logicalCpus,
+            availableProcessors),
+        String.format(Locale.ROOT, "- RAM: %.1f GiB", ramGiB),
+        "- JDK: " + jdk + "; GC: " + gc + "; JVM arguments: " + jvmArgs,
+        "- OS: " + os);
+  }
+
   private static List<String> lines(String path) {
     try {
       return Files.readAllLines(Path.of(path));

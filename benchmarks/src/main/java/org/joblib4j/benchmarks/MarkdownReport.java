@@ -35,36 +35,10 @@ final class MarkdownReport {
       MachineInfo m, String pythonLine, String method, Map<String, Double> load) {
     line("# joblib4j `threading` vs a raw ExecutorService vs joblib");
     line("");
-    line("- Date: " + m.date());
-    line(
-        String.format(
-            Locale.ROOT,
-            "- CPU: %s; %d logical CPUs in /proc/cpuinfo, %d available to the JVM",
-            m.cpuModel(),
-            m.logicalCpus(),
-            m.availableProcessors()));
-    line(String.format(Locale.ROOT, "- RAM: %.1f GiB", m.ramGiB()));
-    line("- JDK: " + m.jdk() + "; GC: " + m.gc() + "; JVM arguments: " + m.jvmArgs());
-    line("- OS: " + m.os());
+    m.markdownLines().forEach(this::line);
     line("- Python: " + pythonLine);
     line("- Method: " + method);
-    line(
-        "- Other processes' CPU use while each phase ran (machine busy time in /proc/stat minus"
-            + " this JVM's and its children's): "
-            + load.entrySet().stream()
-                .map(e -> String.format(Locale.ROOT, "%s %.2f CPUs", e.getKey(), e.getValue()))
-                .collect(Collectors.joining(", ")));
-    double worst = load.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
-    if (worst > 0.25) {
-      line("");
-      line(
-          String.format(
-              Locale.ROOT,
-              "> **Warning:** other processes kept up to %.2f of the %d CPUs busy during this run,"
-                  + " so these numbers are disturbed. Rerun on a quiet machine.",
-              worst,
-              m.availableProcessors()));
-    }
+    LoadMonitor.markdownLines(load, m.availableProcessors()).forEach(this::line);
     line("");
   }
 

@@ -17,9 +17,14 @@ final class NoOpTasks {
 
   /** joblib4j threading, a fresh {@code Parallel} (built, run once, closed). */
   static long joblib4jFresh(int n) {
+    return joblib4jFresh(Parallel.builder().backend("threading").nJobs(THREADS), n);
+  }
+
+  /** joblib4j on any backend, a fresh {@code Parallel} (built, run once, closed). */
+  static long joblib4jFresh(Parallel.Builder builder, int n) {
     long t0 = System.nanoTime();
     List<Integer> r;
-    try (Parallel p = Parallel.builder().backend("threading").nJobs(THREADS).build()) {
+    try (Parallel p = builder.build()) {
       r = p.run(tasks(n));
     }
     long t = System.nanoTime() - t0;
@@ -73,11 +78,20 @@ final class NoOpTasks {
     return r;
   }
 
+  /** A parallel stream on the common fork-join pool, collected to a list. */
+  static long parallelStream(int n) {
+    long t0 = System.nanoTime();
+    List<Integer> r = IntStream.range(0, n).parallel().boxed().toList();
+    long t = System.nanoTime() - t0;
+    check(r, n);
+    return t;
+  }
+
   private static java.util.stream.Stream<Task<Integer>> tasks(int n) {
     return IntStream.range(0, n).mapToObj(i -> (Task<Integer>) () -> i);
   }
 
-  private static void check(List<Integer> r, int n) {
+  static void check(List<Integer> r, int n) {
     if (r.size() != n || (n > 0 && (r.get(0) != 0 || r.get(n - 1) != n - 1))) {
       throw new AssertionError("wrong results: size " + r.size() + ", expected " + n);
     }

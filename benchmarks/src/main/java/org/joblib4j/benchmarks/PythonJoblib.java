@@ -17,9 +17,9 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
-/** Runs the same workloads with Python joblib's threading backend, through a bundled script. */
+/** Runs the same workloads with Python joblib's backends, through a bundled script. */
 final class PythonJoblib {
-  private static final String SCRIPT = "joblib_threading_bench.py";
+  private static final String SCRIPT = "joblib_bench.py";
 
   private PythonJoblib() {}
 
@@ -78,6 +78,35 @@ final class PythonJoblib {
       double cpuMillis,
       long timeoutSeconds)
       throws IOException, InterruptedException {
+    return run(
+        python,
+        List.of(
+            "--sizes",
+            Arrays.stream(sizes).mapToObj(Long::toString).collect(Collectors.joining(",")),
+            "--runs",
+            Integer.toString(runs),
+            "--budget",
+            Double.toString(budgetSeconds),
+            "--cpu-tasks",
+            Integer.toString(cpuTasks),
+            "--cpu-ms",
+            Double.toString(cpuMillis)),
+        timeoutSeconds);
+  }
+
+  /**
+   * Runs the script with the given arguments and parses what it prints (its progress goes to this
+   * process's stderr).
+   *
+   * @param python the interpreter
+   * @param scriptArgs the script's arguments (see its docstring)
+   * @param timeoutSeconds kill the script after this long
+   * @return the results
+   * @throws IOException if the script cannot be run or fails
+   * @throws InterruptedException if interrupted while waiting
+   */
+  static PythonResults run(String python, List<String> scriptArgs, long timeoutSeconds)
+      throws IOException, InterruptedException {
     Path script = Files.createTempFile("joblib4j-bench-", ".py");
     try {
       try (InputStream in = PythonJoblib.class.getResourceAsStream(SCRIPT)) {
@@ -86,20 +115,8 @@ final class PythonJoblib {
         }
         Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
       }
-      List<String> cmd =
-          List.of(
-              python,
-              script.toString(),
-              "--sizes",
-              Arrays.stream(sizes).mapToObj(Long::toString).collect(Collectors.joining(",")),
-              "--runs",
-              Integer.toString(runs),
-              "--budget",
-              Double.toString(budgetSeconds),
-              "--cpu-tasks",
-              Integer.toString(cpuTasks),
-              "--cpu-ms",
-              Double.toString(cpuMillis));
+      List<String> cmd = new ArrayList<>(List.of(python, script.toString()));
+      cmd.addAll(scriptArgs);
       Process p =
           new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
       Map<String, String> meta = new LinkedHashMap<>();

@@ -28,9 +28,11 @@ import org.joblib4j.Parallel;
  * and writes it to {@code threading-benchmark.md} next to the jar.
  *
  * <pre>
- * mvn -q -B -DskipTests package &amp;&amp; java -jar benchmarks/target/joblib4j-benchmarks.jar
- * java -jar benchmarks/target/joblib4j-benchmarks.jar --quick --no-python   # a smoke test
- * </pre>
+ * mvn -q -B -DskipTests package &amp;&amp; java -cp benchmarks/target/joblib4j-benchmarks.jar org.joblib4j.benchmarks.ThreadingBenchmark
+ * java -cp benchmarks/target/joblib4j-benchmarks.jar org.joblib4j.benchmarks.ThreadingBenchmark --quick --no-python</pre>
+ *
+ * <p>{@link Comparison} (the jar's main) puts these workloads side by side with every other backend
+ * and joblib's; this harness goes into more detail for threading (reused pools, 10<sup>6</sup> tasks).
  */
 public final class ThreadingBenchmark {
   /** No-op measurements of at most this many tasks get three times the runs. */
@@ -85,13 +87,7 @@ public final class ThreadingBenchmark {
                 600);
         load.put("Python", LoadMonitor.otherCpus(before, LoadMonitor.now()));
         all.addAll(py.measurements());
-        pythonLine =
-            String.format(
-                Locale.ROOT,
-                "`%s` %s, joblib %s",
-                py.interpreter(),
-                py.meta().getOrDefault("python", "?"),
-                py.meta().getOrDefault("joblib", "?"));
+        pythonLine = py.describe();
       }
     }
 

@@ -1,4 +1,4 @@
-"""joblib's threading backend on the same workloads as ThreadingBenchmark.java.
+"""joblib's backends on the same workloads as ThreadingBenchmark.java and Comparison.java.
 
 Invoked by the Java harness (org.joblib4j.benchmarks.PythonJoblib); prints one line per
 measurement, which the harness parses:
@@ -6,8 +6,11 @@ measurement, which the harness parses:
     META <key> <value>
     RESULT <section> <implementation> <tasks> <nanos> <nanos> ...
 
-Sections: "noop" (tasks that return their argument) and "cpu" (CPU-bound tasks calibrated to
---cpu-ms milliseconds each in pure Python). Each measurement is repeated --runs times, or fewer
+Sections: "noop" (tasks that return their argument), "cpu" (CPU-bound tasks calibrated to
+--cpu-ms milliseconds each in pure Python), and, when asked for, "latency" (one call of
+--latency-tasks no-op tasks, repeated --latency-runs times) and "io" (--io-tasks tasks that each
+sleep --io-ms milliseconds, threading only, n_jobs=--io-jobs). --backends lists the joblib
+backends to run (n_jobs=2 everywhere else). Each measurement is repeated --runs times, or fewer
 when its runs have already taken --budget seconds (at least one run). The ThreadPoolExecutor rows are context only and skipped
 above --executor-max-size tasks, to keep the whole run short.
 """
@@ -34,8 +37,13 @@ def spin(iterations):
     return acc
 
 
-def joblib_threading(tasks):
-    return Parallel(n_jobs=2, backend="threading")(tasks)
+def joblib_on(backend, tasks, n_jobs=2):
+    return Parallel(n_jobs=n_jobs, backend=backend)(tasks)
+
+
+def wait(i, ms):
+    time.sleep(ms / 1000.0)
+    return i
 
 
 def thread_pool_executor(func, args):
@@ -93,21 +101,30 @@ def main():
     ap.add_argument("--cpu-ms", type=float, default=100.0)
     ap.add_argument("--executor-max-size", type=int, default=100_000,
                     help="run the ThreadPoolExecutor context rows only up to this many tasks")
+    ap.add_argument("--backends", default="threading")
+    ap.add_argument("--latency-tasks", type=int, default=0, help="0: no latency section")
+    ap.add_argument("--latency-runs", type=int, default=30)
+    ap.add_argument("--io-tasks", type=int, default=0, help="0: no io section")
+    ap.add_argument("--io-ms", type=float, default=10.0)
+    ap.add_argument("--io-jobs", type=int, default=64)
     a = ap.parse_args()
+    backends = a.backends.split(",")
 
     print("META python %s" % platform.python_version(), flush=True)
     print("META joblib %s" % joblib.__version__, flush=True)
 
-    # warm-up
-    joblib_threading(delayed(noop)(i) for i in range(10_000))
+    # warm-up (loky starts its reusable workers here)
+    for b in backends:
+        joblib_on(b, (delayed(noop)(i) for i in range(10_000)))
     thread_pool_executor(noop, range(10_000))
 
     for n in [int(s) for s in a.sizes.split(",")]:
         def check(r, n=n):
             assert len(r) == n and r[-1] == n - 1
-        emit("noop", "joblib-threading", n,
-             sample("noop %d joblib threading" % n, a.runs, a.budget,
-                    lambda n=n: joblib_threading(delayed(noop)(i) for i in range(n)), check))
+        for b in backends:
+            emit("noop", "joblib-" + b, n,
+                 sample("noop %d joblib %s" % (n, b), a.runs, a.budget,
+                        lambda n=n, b=b: joblib_on(b, (delayed(noop)(i) for i in range(n))), check))
         if n > a.executor_max_size:
             continue
         emit("noop", "ThreadPoolExecutor", n,
@@ -127,9 +144,31 @@ def main():
     emit("cpu", "sequential", t,
          sample("cpu sequential", a.runs, 3 * a.budget,
                 lambda: [spin(iterations) for _ in range(t)], check_cpu))
-    emit("cpu", "joblib-threading", t,
-         sample("cpu joblib threading", a.runs, 3 * a.budget,
-                lambda: joblib_threading(delayed(spin)(iterations) for _ in range(t)), check_cpu))
+    for b in backends:
+        emit("cpu", "joblib-" + b, t,
+             sample("cpu joblib %s" % b, a.runs, 3 * a.budget,
+                    lambda b=b: joblib_on(b, (delayed(spin)(iterations) for _ in range(t))),
+                    check_cpu))
+
+    n = a.latency_tasks
+    if n > 0:
+        def check_latency(r):
+            assert len(r) == n and r[-1] == n - 1
+        for b in backends:
+            emit("latency", "joblib-" + b, n,
+                 sample("latency %d joblib %s" % (n, b), a.latency_runs, a.budget,
+                        lambda b=b: joblib_on(b, (delayed(noop)(i) for i in range(n))),
+                        check_latency))
+
+    n = a.io_tasks
+    if n > 0 and "threading" in backends:
+        def check_io(r):
+            assert len(r) == n and r[-1] == n - 1
+        emit("io", "joblib-threading", n,
+             sample("io %d joblib threading" % n, a.runs, a.budget,
+                    lambda: joblib_on("threading", (delayed(wait)(i, a.io_ms) for i in range(n)),
+                                      a.io_jobs),
+                    check_io))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,177 @@
+package org.joblib4j.benchmarks;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Locale;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
+import org.joblib4j.Backends;
+import org.joblib4j.Parallel;
+
+/**
+ * The Java side of the comparison: raw {@code ExecutorService}, parallel streams, a plain loop and
+ * every joblib4j backend installed here, each with {@code NoOpTasks.THREADS} workers. Holds the
+ * one {@code Parallel} that a "reused" row keeps open; close it at the end.
+ */
+final class JavaContenders implements AutoCloseable {
+  static final String EXECUTOR = "java-executor";
+  static final String STREAM = "java-parallel-stream";
+  static final String LOOP = "java-loop";
+  static final String PY_LOOP = "python-sequential";
+
+  private final List<JavaContender> contenders = new ArrayList<>();
+  private final Map<String, String> notRun = new LinkedHashMap<>();
+  private final List<AutoCloseable> open = new ArrayList<>();
+
+  private JavaContenders() {}
+
+  /**
+   * Lists the implementations.
+   *
+   * @param o the settings (I/O-bound sizes)
+   * @return them, the baseline first
+   */
+  static JavaContenders open(ComparisonOptions o) {
+    JavaContenders c = new JavaContenders();
+    int threads = NoOpTasks.THREADS;
+    c.contenders.add(
+        new JavaContender(
+            EXECUTOR,
+            "Java `Executors.newFixedThreadPool(" + threads + ")`, fresh pool per call ("
+                + o.ioJobs()
+                + " threads for I/O)",
+            n -> () -> NoOpTasks.executorFresh(n),
+            cpu -> cpu::executorFresh,
+            n -> () -> IoTasks.executorFresh(o.ioJobs(), n, o.ioMillis()),
+            null));
+    c.contenders.add(
+        new JavaContender(
+            STREAM,
+            "Java parallel stream (common fork-join pool, parallelism "
+                + ForkJoinPool.getCommonPoolParallelism()
+                + " + the caller)",
+            n -> () -> NoOpTasks.parallelStream(n),
+            cpu -> cpu::parallelStream,
+            null,
+            "the common pool is sized for CPU work, not for blocking waits"));
+    c.contenders.add(
+        new JavaContender(
+            LOOP,
+            "Java plain loop in the caller thread (the Java speed-up's reference)",
+            null,
+            cpu -> cpu::sequential,
+            null,
+            "the reference for the CPU-bound speed-up only"));
+    List<String> installed = Backends.available();
+    c.joblib4j(installed, "sequential", "", 1, o, "runs the waits one after another");
+    c.joblib4j(installed, "threading", "", threads, o, null);
+    String processes =
+        String.format(Locale.ROOT, "%d workers would be %d worker JVMs", o.ioJobs(), o.ioJobs());
+    c.joblib4j(installed, "loky", "", threads, o, processes);
+    c.joblib4j(installed, "multiprocessing", ", fresh `Parallel` per call", threads, o, processes);
+    c.multiprocessingReused(installed, processes);
+    String dask = daskMissing(installed);
+    if (dask == null) {
+      c.joblib4j(
+          installed, "dask", " (private local cluster)", threads, o, "a local cluster's workers"
+              + " are single-thread processes");
+    } else {
+      c.notRun.put("dask", dask);
+    }
+    return c;
+  }
+
+  private void joblib4j(
+      List<String> installed,
+      String backend,
+      String how,
+      int nJobs,
+      ComparisonOptions o,
+      String ioSkipped) {
+    if (!installed.contains(backend)) {
+      notRun.put(backend, "not installed (not on the class path)");
+      return;
+    }
+    Parallel.Builder b = Parallel.builder().backend(backend).nJobs(nJobs);
+    Parallel.Builder io = Parallel.builder().backend(backend).nJobs(o.ioJobs());
+    contenders.add(
+        new JavaContender(
+            id(backend),
+            label(backend) + ", nJobs " + nJobs + how,
+            n -> () -> NoOpTasks.joblib4jFresh(b, n),
+            cpu -> () -> cpu.joblib4jFresh(b),
+            ioSkipped == null ? n -> () -> IoTasks.joblib4jFresh(io, n, o.ioMillis()) : null,
+            ioSkipped));
+  }
+
+  private void multiprocessingReused(List<String> installed, String ioSkipped) {
+    if (!installed.contains("multiprocessing")) {
+      return;
+    }
+    Parallel p = Parallel.builder().backend("multiprocessing").nJobs(NoOpTasks.THREADS).build();
+    open.add(p);
+    contenders.add(
+        new JavaContender(
+            id("multiprocessing") + "-reused",
+            label("multiprocessing") + ", nJobs " + NoOpTasks.THREADS + ", one `Parallel` reused",
+            n -> () -> NoOpTasks.joblib4jReused(p, n),
+            cpu -> () -> cpu.joblib4jReused(p),
+            null,
+            ioSkipped));
+  }
+
+  /** Why the dask backend cannot run here, or {@code null} if it can. */
+  private static String daskMissing(List<String> installed) {
+    if (!installed.contains("dask")) {
+      return "backend-dask-bridge is not on the class path";
+    }
+    try {
+      Process p =
+          new ProcessBuilder("/usr/bin/python3", "-c", "import distributed")
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) {
+        return null;
+      }
+      p.destroyForcibly();
+      return "`/usr/bin/python3 -c 'import distributed'` fails (apt-get install python3-distributed)";
+    } catch (IOException e) {
+      return "no /usr/bin/python3";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "interrupted";
+    }
+  }
+
+  static String id(String backend) {
+    return "joblib4j-" + backend;
+  }
+
+  static String label(String backend) {
+    return "joblib4j `" + backend + "`";
+  }
+
+  List<JavaContender> all() {
+    return contenders;
+  }
+
+  /**
+   * Returns the backends that are not installed here or cannot run, and why.
+   *
+   * @return reasons by backend name
+   */
+  Map<String, String> notRun() {
+    return notRun;
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (AutoCloseable c : open) {
+      c.close();
+    }
+  }
+}
