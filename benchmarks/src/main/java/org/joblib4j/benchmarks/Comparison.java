@@ -12,8 +12,8 @@ import java.util.Map;
 /**
  * The side-by-side comparison on the machine at hand, in one run: every local joblib4j backend
  * against a raw {@code ExecutorService}, parallel streams and joblib's threading, loky and
- * multiprocessing backends, on no-op throughput, CPU-bound speed-up, call latency and I/O-bound
- * waits. Writes {@code comparison.md} and {@code comparison.png}; with {@code --publish}, also the
+ * multiprocessing backends ({@code ray} too, in a child JVM, when {@code RAY_DIST_JAR} is set), on
+ * no-op throughput, CPU-bound speed-up, call latency and I/O-bound waits. Writes {@code comparison.md} and {@code comparison.png}; with {@code --publish}, also the
  * README's comparison block and {@code docs/comparison.png}.
  *
  * <pre>
@@ -61,6 +61,26 @@ public final class Comparison {
                       new ComparisonEntry(
                           JavaContenders.id(backend), JavaContenders.label(backend), null, why)));
     }
+    String ray = RayComparison.missing();
+    if (ray == null) {
+      ResultProcess.Output r = RayComparison.measure(args);
+      measurements.addAll(r.measurements());
+      r.meta().entrySet().stream()
+          .filter(e -> e.getKey().startsWith("skipped:"))
+          .forEach(
+              e ->
+                  skipped.add(
+                      new NotRun(
+                          JavaContenders.id("ray"),
+                          e.getKey().substring("skipped:".length()),
+                          e.getValue())));
+    }
+    entries.add(
+        new ComparisonEntry(
+            JavaContenders.id("ray"),
+            JavaContenders.ray(o).label(),
+            RayComparison.LOOP,
+            ray));
     load.put("Java", LoadMonitor.otherCpus(phase, LoadMonitor.now()));
 
     phase = LoadMonitor.now();

@@ -57,14 +57,7 @@ final class JavaContenders implements AutoCloseable {
             cpu -> cpu::parallelStream,
             null,
             "the common pool is sized for CPU work, not for blocking waits"));
-    c.contenders.add(
-        new JavaContender(
-            LOOP,
-            "Java plain loop in the caller thread (the Java speed-up's reference)",
-            null,
-            cpu -> cpu::sequential,
-            null,
-            "the reference for the CPU-bound speed-up only"));
+    c.contenders.add(loop(LOOP));
     List<String> installed = Backends.available();
     c.joblib4j(installed, "sequential", "", 1, o, "runs the waits one after another");
     c.joblib4j(installed, "threading", "", threads, o, null);
@@ -95,16 +88,51 @@ final class JavaContenders implements AutoCloseable {
       notRun.put(backend, "not installed (not on the class path)");
       return;
     }
+    contenders.add(fresh(backend, how, nJobs, o, ioSkipped));
+  }
+
+  private static JavaContender fresh(
+      String backend, String how, int nJobs, ComparisonOptions o, String ioSkipped) {
     Parallel.Builder b = Parallel.builder().backend(backend).nJobs(nJobs);
     Parallel.Builder io = Parallel.builder().backend(backend).nJobs(o.ioJobs());
-    contenders.add(
-        new JavaContender(
-            id(backend),
-            label(backend) + ", nJobs " + nJobs + how,
-            n -> () -> NoOpTasks.joblib4jFresh(b, n),
-            cpu -> () -> cpu.joblib4jFresh(b),
-            ioSkipped == null ? n -> () -> IoTasks.joblib4jFresh(io, n, o.ioMillis()) : null,
-            ioSkipped));
+    return new JavaContender(
+        id(backend),
+        label(backend) + ", nJobs " + nJobs + how,
+        n -> () -> NoOpTasks.joblib4jFresh(b, n),
+        cpu -> () -> cpu.joblib4jFresh(b),
+        ioSkipped == null ? n -> () -> IoTasks.joblib4jFresh(io, n, o.ioMillis()) : null,
+        ioSkipped);
+  }
+
+  /**
+   * The plain loop that a speed-up divides by.
+   *
+   * @param id its {@link Measurement#implementation()}
+   * @return the contender, CPU-bound only
+   */
+  static JavaContender loop(String id) {
+    return new JavaContender(
+        id,
+        "Java plain loop in the caller thread (the Java speed-up's reference)",
+        null,
+        cpu -> cpu::sequential,
+        null,
+        "the reference for the CPU-bound speed-up only");
+  }
+
+  /**
+   * The {@code ray} row, for {@link RayComparison}'s child JVM.
+   *
+   * @param o the settings
+   * @return the contender
+   */
+  static JavaContender ray(ComparisonOptions o) {
+    return fresh(
+        "ray",
+        " (embedded head on 127.0.0.1, a child JVM)",
+        NoOpTasks.THREADS,
+        o,
+        "Ray's Java workers are processes");
   }
 
   private void multiprocessingReused(List<String> installed, String ioSkipped) {

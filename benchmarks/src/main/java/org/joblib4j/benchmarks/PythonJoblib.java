@@ -1,18 +1,13 @@
 package org.joblib4j.benchmarks;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -117,56 +112,10 @@ final class PythonJoblib {
       }
       List<String> cmd = new ArrayList<>(List.of(python, script.toString()));
       cmd.addAll(scriptArgs);
-      Process p =
-          new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-      Map<String, String> meta = new LinkedHashMap<>();
-      List<Measurement> measurements = new ArrayList<>();
-      Thread reader =
-          new Thread(
-              () -> {
-                try (BufferedReader r =
-                    new BufferedReader(
-                        new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                  String line;
-                  while ((line = r.readLine()) != null) {
-                    parse(line, meta, measurements);
-                  }
-                } catch (IOException e) {
-                  // the process died: reported by the exit code below
-                }
-              },
-              "python-bench-reader");
-      reader.start();
-      if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new IOException("the Python benchmark took more than " + timeoutSeconds + " s");
-      }
-      reader.join();
-      if (p.exitValue() != 0) {
-        throw new IOException("the Python benchmark exited with code " + p.exitValue());
-      }
-      synchronized (measurements) {
-        return new PythonResults(python, Map.copyOf(meta), List.copyOf(measurements));
-      }
+      ResultProcess.Output out = ResultProcess.run(cmd, "python-", timeoutSeconds);
+      return new PythonResults(python, out.meta(), out.measurements());
     } finally {
       Files.deleteIfExists(script);
-    }
-  }
-
-  private static void parse(String line, Map<String, String> meta, List<Measurement> out) {
-    String[] f = line.trim().split("\\s+");
-    if (f.length >= 3 && f[0].equals("META")) {
-      synchronized (out) {
-        meta.put(f[1], String.join(" ", Arrays.copyOfRange(f, 2, f.length)));
-      }
-    } else if (f.length >= 5 && f[0].equals("RESULT")) {
-      List<Long> nanos = new ArrayList<>();
-      for (int i = 4; i < f.length; i++) {
-        nanos.add(Long.parseLong(f[i]));
-      }
-      synchronized (out) {
-        out.add(new Measurement(f[1], "python-" + f[2], Long.parseLong(f[3]), List.copyOf(nanos)));
-      }
     }
   }
 }
