@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
@@ -35,19 +36,7 @@ class ShadedJarIT {
 
   @Test
   void theFatJarDiscoversEveryBackendAndRunsOnLoky() throws Exception {
-    assertThat(Files.exists(JAR)).isTrue();
-    Process p =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djoblib4j.backend=loky",
-                "-jar",
-                JAR.toString(),
-                "--small")
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(out).isZero();
+    String out = runJar("-Djoblib4j.backend=loky", "-jar", JAR.toString(), "--small");
     assertThat(out).contains("Backends.available() = [loky, multiprocessing, sequential, threading]");
     List<String> lines = out.lines().collect(Collectors.toList());
     String allCpus = " \\(backend=loky, n_jobs=-1, [0-9]+ workers?\\); n_jobs=1 agrees: true";
@@ -60,18 +49,7 @@ class ShadedJarIT {
   @Test
   void offATerminalProgressIsPlainLinesAndTheRunEndsWithTheSummary() throws Exception {
     // stdout is a pipe here, so --progress auto (the default) prints whole lines
-    Process p =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                JAR.toString(),
-                "--small")
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(out).isZero();
-
+    String out = runJar("-jar", JAR.toString(), "--small");
     assertThat(out).doesNotContain("\r");
     List<String> lines = out.lines().collect(Collectors.toList());
     String done = " \\| [0-9.]+ tasks/s \\| 0:[0-9]{2}\\.[0-9] \\| done";
@@ -95,13 +73,7 @@ class ShadedJarIT {
 
   @Test
   void helpListsTheInstalledBackends() throws Exception {
-    Process p =
-        new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(), "--help")
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).isZero();
+    String out = runJar("-jar", JAR.toString(), "--help");
     assertThat(out)
         .startsWith(
             "usage: java -jar joblib4j-examples.jar [--backend NAME] [--n-jobs N] [--verbose V]"
@@ -109,5 +81,18 @@ class ShadedJarIT {
         .contains("  --progress MODE  auto (default): a live bar on a terminal, plain lines otherwise;")
         .contains("  --no-baseline    skip the n_jobs=1 runs")
         .contains("installed: [loky, multiprocessing, sequential, threading] (default threading)");
+  }
+
+  /** Runs the JVM with these arguments; fails unless it exits with 0 within two minutes. */
+  private static String runJar(String... args) throws Exception {
+    assertThat(Files.exists(JAR)).isTrue();
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    return out;
   }
 }
