@@ -1,18 +1,25 @@
 package org.joblib4j.examples;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
-import org.joblib4j.examples.gridsearch.GridSearchSize;
+import org.joblib4j.examples.cli.CliOptions;
+import org.joblib4j.examples.workload.DemoWorkloads;
+import org.joblib4j.examples.workload.SummaryTable;
+import org.joblib4j.examples.workload.Workload;
+import org.joblib4j.examples.workload.WorkloadRunner;
+import org.joblib4j.examples.workload.WorkloadTiming;
 
 /**
- * The demo: scikit-learn's {@code parallel_backend} examples, then a CPU-bound grid search timed
- * sequentially and in parallel.
+ * The demo: scikit-learn's {@code parallel_backend} examples, then a CPU-bound, an I/O-bound and a
+ * grid search workload, each with a progress display and timed against n_jobs=1, and a summary.
  *
  * <pre>
  * java -jar examples/target/joblib4j-examples.jar            # default backend (threading)
- * java -Djoblib4j.backend=sequential -jar examples/target/joblib4j-examples.jar
+ * java -jar examples/target/joblib4j-examples.jar --backend loky --progress plain
  * JOBLIB4J_BACKEND=sequential java -jar examples/target/joblib4j-examples.jar
- * java -jar examples/target/joblib4j-examples.jar --small    # a tiny grid (a second or so)
+ * java -jar examples/target/joblib4j-examples.jar --help     # every option, installed backends
  * </pre>
  */
 public final class Main {
@@ -21,51 +28,42 @@ public final class Main {
   /**
    * Runs the demo.
    *
-   * @param args {@code --small}, {@code --backend NAME}, {@code --n-jobs N}, {@code --verbose V},
-   *     {@code --help}
+   * @param args see {@link CliOptions#usage()}
    */
   public static void main(String[] args) {
-    GridSearchSize size = GridSearchSize.DEMO;
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (arg.equals("--small")) {
-        size = GridSearchSize.SMALL;
-      } else if (arg.equals("--help") || arg.equals("-h")) {
-        System.out.println(usage());
-        return;
-      } else if ((arg.equals("--backend") || arg.equals("--n-jobs") || arg.equals("--verbose")) && i + 1 < args.length) {
-        // the same keys an application would set: the demo names no backend in code
-        System.setProperty("joblib4j." + arg.substring(2), args[++i]);
-      } else {
-        System.err.println("unknown argument: " + arg + System.lineSeparator() + usage());
-        System.exit(2);
-      }
+    CliOptions options;
+    try {
+      options = CliOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage() + System.lineSeparator() + CliOptions.usage());
+      System.exit(2);
+      return;
     }
-    run(System.out, size);
+    if (options.help()) {
+      System.out.println(CliOptions.usage());
+      return;
+    }
+    // the same keys an application would set: the demo names no backend in code
+    setProperty("joblib4j.backend", options.backend());
+    setProperty("joblib4j.n-jobs", options.nJobs());
+    setProperty("joblib4j.verbose", options.verbose());
+    run(System.out, options);
   }
 
-  private static String usage() {
-    return "usage: java -jar joblib4j-examples.jar [--backend NAME] [--n-jobs N] [--verbose V] [--small] [--help]"
-        + System.lineSeparator()
-        + "  --backend NAME  joblib4j.backend for every Parallel that names none; installed: "
-        + org.joblib4j.Backends.available()
-        + " (default " + org.joblib4j.Backends.defaultBackend() + ")"
-        + System.lineSeparator()
-        + "  --n-jobs N      joblib4j.n-jobs where the code sets none"
-        + System.lineSeparator()
-        + "  --verbose V     joblib's progress lines (stderr below 50)"
-        + System.lineSeparator()
-        + "  --small         a tiny grid search (a second or so)";
+  private static void setProperty(String key, Object value) {
+    if (value != null) {
+      System.setProperty(key, value.toString());
+    }
   }
 
   /**
-   * Runs every example and the grid search.
+   * Runs every example and workload and prints the summary.
    *
    * @param out where to print
-   * @param size the grid search's size
-   * @return the grid search's outcome
+   * @param options the command line
+   * @return the workloads' timings
    */
-  public static GridSearchOutcome run(PrintStream out, GridSearchSize size) {
+  public static List<WorkloadTiming> run(PrintStream out, CliOptions options) {
     long start = System.nanoTime();
     MissionExamples examples = new MissionExamples(out);
     out.println("== Parallel(n_jobs=2)(delayed(sqrt)(i ** 2) for i in range(10))");
@@ -80,10 +78,16 @@ public final class Main {
     out.println("== installed backends");
     examples.backends();
     out.println();
-    out.println("== CPU-bound workload: grid search (backend not named in code)");
-    GridSearchOutcome outcome = new GridSearchDemo(out).run(size);
-    out.println();
+
+    WorkloadRunner runner =
+        new WorkloadRunner(out, options.progress(), options.nJobs(), options.baseline());
+    List<WorkloadTiming> timings = new ArrayList<>();
+    for (Workload<?> workload : DemoWorkloads.create(options.small())) {
+      timings.add(runner.run(workload));
+    }
+    out.println("== summary");
+    SummaryTable.lines(timings).forEach(out::println);
     out.printf(Locale.ROOT, "done in %.1f s%n", (System.nanoTime() - start) / 1e9);
-    return outcome;
+    return timings;
   }
 }

@@ -6,58 +6,41 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.joblib4j.Parallel;
-import org.joblib4j.examples.gridsearch.GridSearch;
-import org.joblib4j.examples.gridsearch.GridSearchSize;
-import org.joblib4j.examples.gridsearch.KFold;
-import org.joblib4j.examples.gridsearch.Split;
-import org.joblib4j.examples.gridsearch.SyntheticData;
+import java.util.stream.Collectors;
+import org.joblib4j.examples.cli.CliOptions;
+import org.joblib4j.examples.workload.WorkloadTiming;
 import org.junit.jupiter.api.Test;
 
 class MainTest {
 
   @Test
-  void runsEveryExampleAndAGridSearchThatAgreesWithAPlainLoop() {
+  void runsEveryExampleAndWorkloadAndClosesWithTheSummary() {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    GridSearchSize size = GridSearchSize.SMALL;
 
-    GridSearchOutcome outcome =
-        Main.run(new PrintStream(buffer, true, StandardCharsets.UTF_8), size);
+    List<WorkloadTiming> timings =
+        Main.run(
+            new PrintStream(buffer, true, StandardCharsets.UTF_8),
+            CliOptions.parse("--small", "--progress", "plain"));
 
-    // the same best penalty as a plain loop over every fit
-    SyntheticData data =
-        SyntheticData.generate(size.nSamples(), size.nFeatures(), size.noise(), size.seed());
-    List<Split> splits = KFold.split(size.nSamples(), size.nFolds(), size.seed());
-    double bestAlpha = Double.NaN;
-    double bestMse = Double.POSITIVE_INFINITY;
-    for (double alpha : size.alphas()) {
-      double mse = 0;
-      for (Split split : splits) {
-        mse += GridSearch.fitAndScore(data, split, alpha).mse() / splits.size();
-      }
-      if (mse < bestMse) {
-        bestMse = mse;
-        bestAlpha = alpha;
-      }
-    }
-    assertThat(outcome.sequential().bestAlpha()).isEqualTo(bestAlpha);
-    assertThat(outcome.sequential().bestMse()).isEqualTo(bestMse);
-    assertThat(outcome.sequential().scores()).hasSize(size.fits());
-    assertThat(outcome.parallel().sameScoresAs(outcome.sequential())).isTrue();
-
-    assertThat(outcome.sequential().nJobs()).isEqualTo(1);
-    assertThat(outcome.parallel().nJobs()).isEqualTo(-1);
-    // no backend named in code: whatever configuration resolves (threading unless overridden)
-    try (Parallel plain = Parallel.builder().build()) {
-      assertThat(outcome.parallel().backend()).isEqualTo(plain.backendName());
-    }
-    assertThat(outcome.sequentialNanos()).isPositive();
-    assertThat(outcome.parallelNanos()).isPositive();
-
-    assertThat(buffer.toString(StandardCharsets.UTF_8))
-        .contains("[-1, -2, -3, -4, -5]")
-        .contains("speed-up")
-        .contains("same scores in every run: true")
-        .contains("best alpha=");
+    assertThat(timings).extracting(WorkloadTiming::name).containsExactly("primes", "requests", "grid search");
+    assertThat(timings).extracting(WorkloadTiming::tasks).containsExactly(16, 16, 12);
+    assertThat(timings).extracting(WorkloadTiming::nJobs).containsExactly(-1, 8, -1);
+    assertThat(timings).allMatch(WorkloadTiming::hasBaseline);
+    String out = buffer.toString(StandardCharsets.UTF_8);
+    List<String> lines = out.lines().collect(Collectors.toList());
+    assertThat(lines)
+        .contains(
+            "[-1, -2, -3, -4, -5]",
+            "== CPU-bound: count the primes below 200000 in 16 chunks",
+            "17984 primes (backend=threading, n_jobs=-1, 2 workers); n_jobs=1 agrees: true",
+            "== I/O-bound: 16 simulated requests of 5-15 ms latency (prefer threads)",
+            "16 responses, 12632 bytes (backend=threading, n_jobs=8, 8 workers); n_jobs=1 agrees: true",
+            "best alpha=100, mean CV MSE=70.3513 (backend=threading, n_jobs=-1, 2 workers);"
+                + " n_jobs=1 agrees: true",
+            "== summary",
+            "workload     tasks  n_jobs  wall time  sequential  speed-up")
+        .anyMatch(l -> l.matches("n_jobs=-1 16/16 100% \\| .* \\| done"))
+        .anyMatch(l -> l.matches("total           44 +[0-9.]+ s +[0-9.]+ s +[0-9.]+x"));
+    assertThat(out).doesNotContain("\r");
   }
 }

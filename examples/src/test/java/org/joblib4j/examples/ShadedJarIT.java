@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
@@ -35,36 +36,63 @@ class ShadedJarIT {
 
   @Test
   void theFatJarDiscoversEveryBackendAndRunsOnLoky() throws Exception {
-    assertThat(Files.exists(JAR)).isTrue();
-    Process p =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djoblib4j.backend=loky",
-                "-jar",
-                JAR.toString(),
-                "--small")
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(out).isZero();
+    String out = runJar("-Djoblib4j.backend=loky", "-jar", JAR.toString(), "--small");
     assertThat(out).contains("Backends.available() = [loky, multiprocessing, sequential, threading]");
-    assertThat(out).contains("resolved backend=loky");
     List<String> lines = out.lines().collect(Collectors.toList());
-    assertThat(lines).anyMatch(l -> l.contains("same scores in every run: true"));
+    String allCpus = " \\(backend=loky, n_jobs=-1, [0-9]+ workers?\\); n_jobs=1 agrees: true";
+    assertThat(lines)
+        .contains("16 responses, 12632 bytes (backend=loky, n_jobs=8, 8 workers); n_jobs=1 agrees: true")
+        .anyMatch(l -> l.matches("17984 primes" + allCpus))
+        .anyMatch(l -> l.matches("best alpha=100, mean CV MSE=70\\.3513" + allCpus));
+  }
+
+  @Test
+  void offATerminalProgressIsPlainLinesAndTheRunEndsWithTheSummary() throws Exception {
+    // stdout is a pipe here, so --progress auto (the default) prints whole lines
+    String out = runJar("-jar", JAR.toString(), "--small");
+    assertThat(out).doesNotContain("\r");
+    List<String> lines = out.lines().collect(Collectors.toList());
+    String done = " \\| [0-9.]+ tasks/s \\| 0:[0-9]{2}\\.[0-9] \\| done";
+    assertThat(lines)
+        .anyMatch(l -> l.matches("n_jobs=-1 16/16 100%" + done))
+        .anyMatch(l -> l.matches("n_jobs=1  16/16 100%" + done))
+        .anyMatch(l -> l.matches("n_jobs=8 16/16 100%" + done))
+        .anyMatch(l -> l.matches("n_jobs=-1 12/12 100%" + done))
+        // n_jobs=1 completes the tasks one by one: a line at each quarter
+        .anyMatch(l -> l.matches("n_jobs=1   3/12  25% \\| [0-9.]+ tasks/s \\| 0:[0-9.]+ \\| ETA 0:[0-9.]+"));
+    List<String> summary = lines.subList(lines.indexOf("== summary"), lines.size());
+    String times = " +[0-9]+\\.[0-9]{2} s +[0-9]+\\.[0-9]{2} s +[0-9]+\\.[0-9]{2}x";
+    assertThat(summary).hasSize(7);
+    assertThat(summary.get(1)).isEqualTo("workload     tasks  n_jobs  wall time  sequential  speed-up");
+    assertThat(summary.get(2)).matches("primes          16      -1" + times);
+    assertThat(summary.get(3)).matches("requests        16       8" + times);
+    assertThat(summary.get(4)).matches("grid search     12      -1" + times);
+    assertThat(summary.get(5)).matches("total           44        " + times);
+    assertThat(summary.get(6)).matches("done in [0-9]+\\.[0-9] s");
   }
 
   @Test
   void helpListsTheInstalledBackends() throws Exception {
-    Process p =
-        new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(), "--help")
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).isZero();
+    String out = runJar("-jar", JAR.toString(), "--help");
     assertThat(out)
-        .startsWith("usage: java -jar joblib4j-examples.jar [--backend NAME] [--n-jobs N] [--verbose V] [--small] [--help]")
+        .startsWith(
+            "usage: java -jar joblib4j-examples.jar [--backend NAME] [--n-jobs N] [--verbose V]"
+                + " [--small] [--progress MODE] [--no-progress] [--no-baseline] [--help]")
+        .contains("  --progress MODE  auto (default): a live bar on a terminal, plain lines otherwise;")
+        .contains("  --no-baseline    skip the n_jobs=1 runs")
         .contains("installed: [loky, multiprocessing, sequential, threading] (default threading)");
+  }
+
+  /** Runs the JVM with these arguments; fails unless it exits with 0 within two minutes. */
+  private static String runJar(String... args) throws Exception {
+    assertThat(Files.exists(JAR)).isTrue();
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    return out;
   }
 }

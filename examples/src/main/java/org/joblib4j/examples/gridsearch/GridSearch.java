@@ -27,24 +27,38 @@ public final class GridSearch {
   public static GridSearchResult run(
       SyntheticData data, List<Split> splits, double[] alphas, int nJobs) {
     try (Parallel parallel = Parallel.builder().nJobs(nJobs).build()) {
-      List<FoldScore> scores =
-          parallel.run(
-              IntStream.range(0, alphas.length * splits.size())
-                  .mapToObj(
-                      i ->
-                          delayed(
-                              GridSearch::fitAndScore,
-                              data,
-                              splits.get(i % splits.size()),
-                              alphas[i / splits.size()])));
-      return summarise(
-          scores,
-          alphas,
-          splits.size(),
-          parallel.backendName(),
-          parallel.nJobs(),
-          parallel.effectiveNJobs());
+      return run(data, splits, alphas, parallel);
     }
+  }
+
+  /**
+   * Fits and scores every (penalty, fold) pair with a caller's {@code Parallel}.
+   *
+   * @param data the data set
+   * @param splits the cross-validation splits
+   * @param alphas the penalties to try
+   * @param parallel the {@code Parallel} to run the fits with; left open
+   * @return the scores and the best penalty
+   */
+  public static GridSearchResult run(
+      SyntheticData data, List<Split> splits, double[] alphas, Parallel parallel) {
+    List<FoldScore> scores =
+        parallel.run(
+            IntStream.range(0, alphas.length * splits.size())
+                .mapToObj(
+                    i ->
+                        delayed(
+                            GridSearch::fitAndScore,
+                            data,
+                            splits.get(i % splits.size()),
+                            alphas[i / splits.size()])));
+    return summarise(
+        scores,
+        alphas,
+        splits.size(),
+        parallel.backendName(),
+        parallel.nJobs(),
+        parallel.effectiveNJobs());
   }
 
   /**

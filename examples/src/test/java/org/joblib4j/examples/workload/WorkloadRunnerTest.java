@@ -1,0 +1,91 @@
+package org.joblib4j.examples.workload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.joblib4j.Parallel.delayed;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.joblib4j.Parallel;
+import org.joblib4j.examples.progress.ProgressMode;
+import org.junit.jupiter.api.Test;
+
+class WorkloadRunnerTest {
+  private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+  private final PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+
+  /** Squares 0..3 and sums them. */
+  private static final class Squares implements Workload<Integer> {
+    @Override
+    public String name() {
+      return "squares";
+    }
+
+    @Override
+    public String title() {
+      return "squares: 4 tasks";
+    }
+
+    @Override
+    public int tasks() {
+      return 4;
+    }
+
+    @Override
+    public int defaultNJobs() {
+      return 2;
+    }
+
+    @Override
+    public Integer run(Parallel parallel) {
+      return parallel
+          .run(IntStream.range(0, 4).mapToObj(i -> delayed(x -> x * x, i)).collect(Collectors.toList()))
+          .stream()
+          .mapToInt(Integer::intValue)
+          .sum();
+    }
+
+    @Override
+    public String describe(Integer result) {
+      return "sum " + result;
+    }
+  }
+
+  private List<String> lines() {
+    return bytes.toString(StandardCharsets.UTF_8).lines().collect(Collectors.toList());
+  }
+
+  @Test
+  void runsInParallelThenWithOneJobAndPrintsProgressAndTheResult() {
+    WorkloadTiming timing = new WorkloadRunner(out, ProgressMode.PLAIN, null, true).run(new Squares());
+
+    assertThat(timing.name()).isEqualTo("squares");
+    assertThat(timing.tasks()).isEqualTo(4);
+    assertThat(timing.nJobs()).isEqualTo(2);
+    assertThat(timing.parallelNanos()).isPositive();
+    assertThat(timing.hasBaseline()).isTrue();
+    List<String> lines = lines();
+    assertThat(lines.get(0)).isEqualTo("== squares: 4 tasks");
+    // times vary: the progress lines' shape, then the exact result line
+    assertThat(lines.subList(1, lines.size() - 2))
+        .anyMatch(l -> l.matches("n_jobs=2 4/4 100% \\| [0-9.]+ tasks/s \\| 0:[0-9.]+ \\| done"))
+        .anyMatch(l -> l.matches("n_jobs=1 4/4 100% \\| [0-9.]+ tasks/s \\| 0:[0-9.]+ \\| done"))
+        .allMatch(l -> l.matches("n_jobs=[12] \\d/4 +\\d+% \\| .*"));
+    assertThat(lines.subList(lines.size() - 2, lines.size()))
+        .containsExactly("sum 14 (backend=threading, n_jobs=2, 2 workers); n_jobs=1 agrees: true", "");
+  }
+
+  @Test
+  void theCommandLinesNJobsWinsAndTheBaselineAndProgressCanBeLeftOut() {
+    WorkloadTiming timing = new WorkloadRunner(out, ProgressMode.OFF, 3, false).run(new Squares());
+
+    assertThat(timing.nJobs()).isEqualTo(3);
+    assertThat(timing.hasBaseline()).isFalse();
+    assertThat(lines())
+        .containsExactly(
+            "== squares: 4 tasks", "sum 14 (backend=threading, n_jobs=3, 3 workers)", "");
+  }
+}
