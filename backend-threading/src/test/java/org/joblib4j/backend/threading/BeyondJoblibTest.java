@@ -262,10 +262,24 @@ class BeyondJoblibTest {
           Thread.sleep(30_000); // a long task: the case is cancelling it
           return x;
         }, i)).collect(Collectors.toList()));
-    CompletableFuture<Boolean> consumer = CompletableFuture.supplyAsync(it::hasNext);
+    CompletableFuture<Boolean> consumer = new CompletableFuture<>();
+    Thread waiting = new Thread(() -> {
+      try {
+        consumer.complete(it.hasNext());
+      } catch (Throwable t) {
+        consumer.completeExceptionally(t);
+      }
+    });
+    waiting.start();
     assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+    // close only once the consumer really waits for a result (closing first would be another case)
+    await().atMost(Duration.ofSeconds(10)).until(() -> waiting.getState() == Thread.State.WAITING
+        || waiting.getState() == Thread.State.TIMED_WAITING);
     it.close();
-    assertThatThrownBy(() -> consumer.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(CancellationException.class);
+    // a future completed with a CancellationException throws it as it is, not wrapped
+    assertThatThrownBy(() -> consumer.get(5, TimeUnit.SECONDS))
+        .isInstanceOf(CancellationException.class)
+        .hasMessage("Parallel(n_jobs=2) was cancelled.");
   }
 
   // ------------------------------------------------------------ virtual threads
