@@ -42,6 +42,8 @@ final class SpareWorkers {
   private static Path errorDir;
   private static ScheduledFuture<?> idleCheck;
   private static long generation;
+  /** Spares a scheduled {@link #fill} has still to start. */
+  private static int owed;
 
   static {
     Runtime.getRuntime().addShutdownHook(new Thread(SpareWorkers::shutdown, "joblib4j-multiprocessing-spares-shutdown"));
@@ -80,6 +82,11 @@ final class SpareWorkers {
         return p;
       }
     }
+    if (owed > 0) {
+      // a call right after the last one: it starts its own JVM, in place of a spare not yet
+      // started (back-to-back calls would otherwise boot twice as many JVMs at once)
+      owed--;
+    }
     return null;
   }
 
@@ -92,6 +99,8 @@ final class SpareWorkers {
    * @param idleTimeout how long they wait for a call before they are killed
    */
   static void replenish(WorkerOptions options, int count, Duration idleTimeout) {
+    WorkerOptions wanted = keyOf(options);
+    List<Process> stale = new ArrayList<>();
     long gen;
     synchronized (SpareWorkers.class) {
       gen = ++generation;
@@ -99,34 +108,33 @@ final class SpareWorkers {
         idleCheck.cancel(false);
       }
       idleCheck = BACKGROUND.schedule(() -> expire(gen), idleTimeout.toMillis(), TimeUnit.MILLISECONDS);
-    }
-    WorkerOptions wanted = keyOf(options);
-    BACKGROUND.execute(
-        () -> {
-          try {
-            fill(wanted, count);
-          } catch (RuntimeException | Error e) {
-            LOG.warn("Could not start spare worker JVMs", e);
-          }
-        });
-  }
-
-  private static void fill(WorkerOptions wanted, int count) {
-    List<Process> stale = new ArrayList<>();
-    synchronized (SpareWorkers.class) {
       if (!wanted.equals(key)) {
         stale.addAll(SPARES);
         SPARES.clear();
         key = wanted;
       }
       SPARES.removeIf(p -> !p.isAlive());
+      owed = Math.max(0, count - SPARES.size());
     }
     stale.forEach(SpareWorkers::kill);
+    BACKGROUND.execute(
+        () -> {
+          try {
+            fill(wanted);
+          } catch (RuntimeException | Error e) {
+            LOG.warn("Could not start spare worker JVMs", e);
+          }
+        });
+  }
+
+  /** Starts the spares still owed, one at a time (a pool that found none cancels one: see {@link #take}). */
+  private static void fill(WorkerOptions wanted) {
     while (true) {
       synchronized (SpareWorkers.class) {
-        if (!wanted.equals(key) || SPARES.size() >= count) {
+        if (!wanted.equals(key) || owed <= 0) {
           return;
         }
+        owed--;
       }
       Process p;
       try {
@@ -185,6 +193,7 @@ final class SpareWorkers {
       all = new ArrayList<>(SPARES);
       SPARES.clear();
       key = null;
+      owed = 0;
     }
     all.forEach(SpareWorkers::kill);
   }
