@@ -36,6 +36,10 @@ public final class ProcessBenchmark {
   /** Child-JVM entry for the cold-start measurement: prints the first call's seconds. */
   public static final class Cold {
     public static void main(String[] args) {
+      // An application initialises its logging at start-up, as Python imports joblib before
+      // joblib's cold-start timer starts: logback's own start-up is not timed. joblib4j's
+      // class loading, configuration and worker start-up all are.
+      org.slf4j.LoggerFactory.getLogger(Cold.class);
       long t = System.nanoTime();
       Parallel.builder().backend("loky").nJobs(2).build().run(IntStream.range(0, 10).mapToObj(i -> delayed(x -> x, i)));
       System.out.println((System.nanoTime() - t) / 1e9);

@@ -33,6 +33,34 @@ public final class Batch implements Serializable {
   public record Options(TaskContext context, boolean collect, long taskTimeoutNanos) implements Serializable {
     /** Nothing beyond joblib's defaults. */
     public static final Options DEFAULT = new Options(null, false, 0);
+
+    /**
+     * Travels as a plain class: a record is deserialized through method-handle combinators that a
+     * freshly started worker JVM spends tens of milliseconds generating before its first batch.
+     */
+    private Object writeReplace() {
+      return new SerialForm(context, collect, taskTimeoutNanos);
+    }
+  }
+
+  /** The serialized form of {@link Options}. */
+  private static final class SerialForm implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final TaskContext context;
+    private final boolean collect;
+    private final long taskTimeoutNanos;
+
+    SerialForm(TaskContext context, boolean collect, long taskTimeoutNanos) {
+      this.context = context;
+      this.collect = collect;
+      this.taskTimeoutNanos = taskTimeoutNanos;
+    }
+
+    private Object readResolve() {
+      return context == null && !collect && taskTimeoutNanos == 0
+          ? Options.DEFAULT
+          : new Options(context, collect, taskTimeoutNanos);
+    }
   }
 
   /**

@@ -2,11 +2,13 @@ package org.joblib4j.backend.multiprocessing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.joblib4j.Parallel;
+import org.joblib4j.ParallelConfigurationException;
 import org.joblib4j.core.process.ProcessBackend;
 import org.joblib4j.core.process.WorkerLauncher;
 import org.joblib4j.core.process.WorkerMain;
@@ -28,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * <p>Options ({@code joblib4j.backend.multiprocessing.<key>}): {@code jvm-args}, {@code
  * worker-heap}, {@code initializer} (a {@code Task}, in code), {@code max-tasks-per-child}, {@code
  * idle-worker-timeout} (default 1 s: the workers of a {@code Parallel} that is never closed do not
- * linger), {@code memory-leak-threshold}, {@code max-in-flight}.
+ * linger), {@code memory-leak-threshold}, {@code max-in-flight}, {@code spare-workers} (default 0:
+ * how many blank worker JVMs to keep started between calls, see {@link SpareWorkers}) and {@code
+ * spare-idle-timeout} (default 300 s: how long unused spares wait for a call).
  */
 public final class MultiprocessingBackend extends ProcessBackend {
   static final List<String> KEYS;
@@ -37,12 +41,16 @@ public final class MultiprocessingBackend extends ProcessBackend {
     List<String> keys = new ArrayList<>(WorkerOptionsParser.KEYS);
     keys.remove("max-tasks-per-worker");
     keys.add("max-tasks-per-child");
+    keys.add("spare-workers");
+    keys.add("spare-idle-timeout");
     KEYS = List.copyOf(keys);
   }
 
   private static final Logger WARNINGS = LoggerFactory.getLogger("org.joblib4j.Parallel");
 
   private final WorkerOptions baseOptions;
+  private final int spareWorkers;
+  private final Duration spareIdleTimeout;
 
   /**
    * Creates a backend from its options.
@@ -57,6 +65,20 @@ public final class MultiprocessingBackend extends ProcessBackend {
             "max-tasks-per-child",
             Duration.ofSeconds(1),
             Map.of(WorkerLauncher.KIND_VARIABLE, "multiprocessing"));
+    this.spareWorkers = context.integer("spare-workers", 0);
+    if (spareWorkers < 0) {
+      throw new ParallelConfigurationException(
+          "Invalid value '" + spareWorkers + "' for joblib4j.backend.multiprocessing.spare-workers: must be an"
+              + " integer >= 0, the number of blank worker JVMs kept started for the next call (0, the default,"
+              + " keeps nothing running between calls).");
+    }
+    this.spareIdleTimeout = context.duration("spare-idle-timeout", Duration.ofSeconds(300));
+    if (spareIdleTimeout.isNegative() || spareIdleTimeout.isZero()) {
+      throw new ParallelConfigurationException(
+          "Invalid value '" + context.get("spare-idle-timeout") + "' for joblib4j.backend.multiprocessing"
+              + ".spare-idle-timeout: must be a positive duration such as 300s or 5m (how long unused spare"
+              + " worker JVMs wait for a call).");
+    }
   }
 
   @Override
@@ -82,7 +104,7 @@ public final class MultiprocessingBackend extends ProcessBackend {
     if (pool == null || pool.isClosed()) {
       WorkerOptions options = WorkerOptionsParser.withThreadLimit(baseOptions, Math.max(Parallel.cpuCount() / n, 1), false);
       try {
-        pool = new WorkerPool(n, options, new WorkerLauncher());
+        pool = new WorkerPool(n, options, spareWorkers > 0 ? new SpareTaker() : new WorkerLauncher());
       } catch (IOException e) {
         throw new UncheckedIOException("Could not create the multiprocessing worker pool: " + e.getMessage(), e);
       }
@@ -94,15 +116,63 @@ public final class MultiprocessingBackend extends ProcessBackend {
     return n;
   }
 
-  /** Destroys the pool: no worker JVM outlives its {@code Parallel}'s call or block. */
+  /**
+   * Destroys the pool: no worker JVM outlives its {@code Parallel}'s call or block. Every worker has
+   * been sent SIGKILL when this returns; waiting for them to be reaped and deleting the pool's
+   * folder happen in the background, so the call returns at once.
+   */
   @Override
   public synchronized void terminate() {
     WorkerPool pool = pool();
     if (pool != null) {
-      pool.close();
+      pool.closeAsync();
       usePool(null);
     }
     resetBatching();
+  }
+
+  /** At the end of each call, spares for the next one start in the background. */
+  @Override
+  public void stopCall() {
+    super.stopCall();
+    WorkerPool pool;
+    synchronized (this) {
+      pool = pool();
+    }
+    if (spareWorkers > 0 && pool != null) {
+      SpareWorkers.replenish(pool.options(), spareWorkers, spareIdleTimeout);
+    }
+  }
+
+  /** Starts a pool's workers from the spares when some fit, and as usual otherwise. */
+  private static final class SpareTaker extends WorkerLauncher {
+    @Override
+    public Process launch(WorkerOptions options, Path socket, String token, Path errorDir) throws IOException {
+      Process spare = SpareWorkers.take(options);
+      if (spare != null) {
+        try {
+          assign(spare, socket, token);
+          return spare;
+        } catch (IOException e) {
+          spare.destroyForcibly();
+        }
+      }
+      return super.launch(options, socket, token, errorDir);
+    }
+  }
+
+  /** Kills the spare worker JVMs of {@code spare-workers} now (a later call starts new ones). */
+  public static void shutdownSpareWorkers() {
+    SpareWorkers.shutdown();
+  }
+
+  /**
+   * Returns the pids of the spare worker JVMs waiting for a call, for tests and diagnostics.
+   *
+   * @return the pids
+   */
+  public static List<Long> spareWorkerPids() {
+    return SpareWorkers.pids();
   }
 
   /**

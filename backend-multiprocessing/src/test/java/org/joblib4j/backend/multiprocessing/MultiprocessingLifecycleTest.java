@@ -34,12 +34,12 @@ import org.junit.jupiter.api.Test;
  */
 class MultiprocessingLifecycleTest {
 
-  private static List<List<Long>> count(Parallel p, int tasks) {
+  static List<List<Long>> count(Parallel p, int tasks) {
     return p.run(IntStream.range(0, tasks).mapToObj(i -> delayed(MpTestSupport::countAndPid)));
   }
 
   /** Per pid, the counter values its tasks saw, sorted. */
-  private static Map<Long, List<Long>> byPid(List<List<Long>> results) {
+  static Map<Long, List<Long>> byPid(List<List<Long>> results) {
     Map<Long, List<Long>> m = new TreeMap<>();
     for (List<Long> r : results) {
       m.computeIfAbsent(r.get(0), k -> new ArrayList<>()).add(r.get(1));
@@ -48,7 +48,7 @@ class MultiprocessingLifecycleTest {
     return m;
   }
 
-  private static void assertCountersStartAtOne(Map<Long, List<Long>> byPid) {
+  static void assertCountersStartAtOne(Map<Long, List<Long>> byPid) {
     byPid.forEach(
         (pid, seen) ->
             assertThat(seen)

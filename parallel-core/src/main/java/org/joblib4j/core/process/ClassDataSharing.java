@@ -5,12 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +21,10 @@ import org.slf4j.LoggerFactory;
 final class ClassDataSharing {
   private static final Logger LOG = LoggerFactory.getLogger(ClassDataSharing.class);
   private static final String ENABLED = "joblib4j.worker.cds";
+  /** Runs the training JVM, then publishes its archive by an atomic rename (or removes a failed one). */
+  private static final String PUBLISH =
+      "\"$@\" && [ -s \"$JOBLIB4J_CDS_TMP\" ] && exec mv -f \"$JOBLIB4J_CDS_TMP\" \"$JOBLIB4J_CDS_ARCHIVE\";"
+          + " rm -f \"$JOBLIB4J_CDS_TMP\"; exit 1";
   private static boolean building;
 
   private ClassDataSharing() {}
@@ -59,16 +61,13 @@ final class ClassDataSharing {
   }
 
   private static Path archive(String classPath) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update(System.getProperty("java.home").getBytes(StandardCharsets.UTF_8));
-      sha.update(System.getProperty("java.vm.version").getBytes(StandardCharsets.UTF_8));
-      sha.update(classPath.getBytes(StandardCharsets.UTF_8));
-      String key = HexFormat.of().formatHex(sha.digest()).substring(0, 24);
-      return Path.of(System.getProperty("java.io.tmpdir"), "joblib4j-cds-" + System.getProperty("user.name", "user"), key + ".jsa");
-    } catch (NoSuchAlgorithmException e) {
-      return null;
-    }
+    // CRC32 and String.hashCode, not SHA-256: no security providers to load before the first
+    // worker starts; a collision only costs a rejected archive (the JVM validates the classpath)
+    String id = System.getProperty("java.home") + '\0' + System.getProperty("java.vm.version") + '\0' + classPath;
+    CRC32 crc = new CRC32();
+    crc.update(id.getBytes(StandardCharsets.UTF_8));
+    String key = Long.toHexString(crc.getValue()) + Integer.toHexString(id.hashCode()) + Integer.toHexString(id.length());
+    return Path.of(System.getProperty("java.io.tmpdir"), "joblib4j-cds-" + System.getProperty("user.name", "user"), key + ".jsa");
   }
 
   private static void build(Path archive, String classPath) {
@@ -76,27 +75,39 @@ final class ClassDataSharing {
       Files.createDirectories(archive.getParent());
       Path tmp = Files.createTempFile(archive.getParent(), "training-", ".jsa");
       Files.delete(tmp);
-      List<String> cmd = new ArrayList<>();
-      cmd.add(WorkerLauncher.javaExecutable());
-      cmd.add("-XX:ArchiveClassesAtExit=" + tmp);
-      cmd.add("-Xlog:cds=off");
-      cmd.add("-Xlog:cds+dynamic=off");
-      cmd.add("-XX:+UseSerialGC");
-      cmd.add("-cp");
-      cmd.add(classPath);
-      cmd.add(CdsTraining.class.getName());
-      Process p =
-          new ProcessBuilder(cmd)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .redirectError(ProcessBuilder.Redirect.DISCARD)
-              .start();
-      if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0 && Files.size(tmp) > 0) {
-        Files.move(tmp, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        LOG.debug("Built the worker CDS archive {}", archive);
+      List<String> java = new ArrayList<>();
+      java.add(WorkerLauncher.javaExecutable());
+      java.add("-XX:ArchiveClassesAtExit=" + tmp);
+      java.add("-Xlog:cds=off");
+      java.add("-Xlog:cds+dynamic=off");
+      java.add("-XX:+UseSerialGC");
+      java.add("-cp");
+      java.add(classPath);
+      java.add(CdsTraining.class.getName());
+      ProcessBuilder pb;
+      Path sh = Path.of("/bin/sh");
+      if (Files.isExecutable(sh)) {
+        // the archive is written when the training JVM exits, often after this (short-lived) JVM
+        // has exited too: a shell outlives us and publishes the finished archive atomically
+        List<String> cmd = new ArrayList<>(List.of(sh.toString(), "-c", PUBLISH, "joblib4j-cds-training"));
+        cmd.addAll(java);
+        pb = new ProcessBuilder(cmd);
+        pb.environment().put("JOBLIB4J_CDS_TMP", tmp.toString());
+        pb.environment().put("JOBLIB4J_CDS_ARCHIVE", archive.toString());
       } else {
+        pb = new ProcessBuilder(java);
+      }
+      Process p =
+          pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0 && Files.isReadable(archive)) {
+        LOG.debug("Built the worker CDS archive {}", archive);
+      } else if (p.isAlive() || p.exitValue() != 0 || !Files.isRegularFile(tmp) || Files.size(tmp) == 0) {
         p.destroyForcibly();
         Files.deleteIfExists(tmp);
         LOG.debug("Could not build a worker CDS archive; workers start without it");
+      } else {
+        Files.move(tmp, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        LOG.debug("Built the worker CDS archive {}", archive);
       }
     } catch (IOException | InterruptedException | RuntimeException e) {
       LOG.debug("Could not build a worker CDS archive: {}", e.toString());

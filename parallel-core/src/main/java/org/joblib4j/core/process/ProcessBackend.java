@@ -15,6 +15,11 @@ import org.joblib4j.spi.ParallelBackend;
  * ({@link #usePool}) and what {@link #terminate} releases.
  */
 public abstract class ProcessBackend implements ParallelBackend {
+  static {
+    // a backend is created before its first call configures it: warm the launch path meanwhile
+    StartupWarmup.start();
+  }
+
   private final AutoBatchSizer batching = new AutoBatchSizer();
   private final BatchShipper shipper = new BatchShipper();
   private WorkerPool pool;

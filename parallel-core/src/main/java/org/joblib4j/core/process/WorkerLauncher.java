@@ -46,7 +46,44 @@ public class WorkerLauncher {
    * @throws IOException if the JVM cannot be started
    */
   public Process launch(WorkerOptions options, Path socket, String token, Path errorDir) throws IOException {
-    ProcessBuilder pb = new ProcessBuilder(command(options, socket, token, errorDir));
+    return start(options, command(options, socket, token, errorDir));
+  }
+
+  /**
+   * Starts a spare worker: a JVM that boots and loads the worker's classes, then waits, without
+   * running anything, until {@link #assign} tells it which pool to join. It exits with its parent,
+   * or when its standard input is closed.
+   *
+   * @param options the options of the pools it may join
+   * @param errorDir where the worker's {@code hs_err} file goes if it crashes
+   * @return the process, with stdin, stdout and stderr piped (nothing reads its output until it
+   *     joins a pool)
+   * @throws IOException if the JVM cannot be started
+   */
+  public Process launchSpare(WorkerOptions options, Path errorDir) throws IOException {
+    List<String> cmd = baseCommand(options, errorDir);
+    cmd.add(WorkerMain.SPARE_ARGUMENT);
+    cmd.add(Long.toString(ProcessHandle.current().pid()));
+    return start(options, cmd);
+  }
+
+  /**
+   * Hands a spare worker to a pool: it connects to that pool's socket as a worker started for it
+   * would.
+   *
+   * @param spare a process from {@link #launchSpare}
+   * @param socket the pool's socket path
+   * @param token the handshake token
+   * @throws IOException if the spare is gone
+   */
+  public static void assign(Process spare, Path socket, String token) throws IOException {
+    java.io.OutputStream in = spare.getOutputStream();
+    in.write((socket + "\n" + token + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    in.flush();
+  }
+
+  private Process start(WorkerOptions options, List<String> command) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(command);
     Map<String, String> env = pb.environment();
     env.putAll(options.environment());
     if (options.threadLimit() != null) {
@@ -76,6 +113,15 @@ public class WorkerLauncher {
    * @return the command
    */
   public List<String> command(WorkerOptions options, Path socket, String token, Path errorDir) {
+    List<String> cmd = baseCommand(options, errorDir);
+    cmd.add(socket.toString());
+    cmd.add(token);
+    cmd.add(Long.toString(ProcessHandle.current().pid()));
+    return cmd;
+  }
+
+  /** The command line up to the worker's main class. */
+  private List<String> baseCommand(WorkerOptions options, Path errorDir) {
     List<String> cmd = new ArrayList<>();
     cmd.add(javaExecutable());
     cmd.addAll(options.jvmArgs());
@@ -105,9 +151,6 @@ public class WorkerLauncher {
     cmd.add("-cp");
     cmd.add(classPath());
     cmd.add(WorkerMain.class.getName());
-    cmd.add(socket.toString());
-    cmd.add(token);
-    cmd.add(Long.toString(ProcessHandle.current().pid()));
     return cmd;
   }
 

@@ -1,8 +1,6 @@
 package org.joblib4j.core.process;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +28,11 @@ public final class WorkerMain {
   static final String LEAK_BYTES = "joblib4j.worker.leak-bytes";
   static final String LEAK_CHECK_MS = "joblib4j.worker.leak-check-ms";
 
+  /** The first argument of a spare worker (see {@link WorkerLauncher#launchSpare}). */
+  static final String SPARE_ARGUMENT = "--spare";
+
   private static volatile Thread taskThread;
+  private static boolean parentWatched;
 
   private final FrameChannel channel;
   private final TaskSerializer serializer = new JavaTaskSerializer(null, WorkerMain.class.getClassLoader());
@@ -40,7 +42,6 @@ public final class WorkerMain {
   private final long maxTasks = Long.getLong(MAX_TASKS, 0L);
   private final long leakBytes = Long.getLong(LEAK_BYTES, 300L * 1024 * 1024);
   private final long leakCheckMs = Long.getLong(LEAK_CHECK_MS, 1000L);
-  private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
   private long tasksDone;
   private long heapBaseline = -1;
   private long lastLeakCheck;
@@ -57,20 +58,51 @@ public final class WorkerMain {
    * @throws IOException if the parent cannot be reached
    */
   public static void main(String[] args) throws IOException {
+    if (args.length == 2 && args[0].equals(SPARE_ARGUMENT)) {
+      watchParent(Long.parseLong(args[1]));
+      args = awaitAssignment(args[1]);
+    }
     if (args.length != 3) {
       System.err.println("joblib4j worker: expected <socket> <token> <parent-pid>; this JVM is started by joblib4j, not by hand.");
       Runtime.getRuntime().halt(2);
     }
     long parentPid = Long.parseLong(args[2]);
-    watchParent(parentPid);
+    if (!parentWatched) {
+      watchParent(parentPid);
+    }
     SocketChannel socket = SocketChannel.open(UnixDomainSocketAddress.of(Path.of(args[0])));
     FrameChannel channel = new FrameChannel(socket);
     channel.send(new Frame(Frame.HELLO, ProcessHandle.current().pid(), args[1].getBytes(StandardCharsets.UTF_8)));
     new WorkerMain(channel).run();
   }
 
+  /**
+   * A spare worker: does the start-up work that needs no pool (opening a Unix socket loads and
+   * seeds what a connection needs), then waits for its pool's socket path and token on standard
+   * input, without running anything. Exits when the input closes.
+   */
+  private static String[] awaitAssignment(String parentPid) throws IOException {
+    SocketChannel.open(java.net.StandardProtocolFamily.UNIX).close();
+    try {
+      // what the first batch needs: an (empty) batch's way through serialization; no task runs
+      JavaTaskSerializer warm = new JavaTaskSerializer(null, WorkerMain.class.getClassLoader());
+      warm.deserialize(warm.serialize(new Batch(0, List.of(), null)));
+    } catch (IOException | ClassNotFoundException | RuntimeException e) {
+      // only a warm-up
+    }
+    java.io.BufferedReader in =
+        new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8));
+    String socket = in.readLine();
+    String token = in.readLine();
+    if (socket == null || token == null) {
+      exit(0);
+    }
+    return new String[] {socket, token, parentPid};
+  }
+
   /** Exits when the parent process is gone, even if the channel somehow stays open. */
   private static void watchParent(long parentPid) {
+    parentWatched = true;
     Thread t =
         new Thread(
             () -> {
@@ -209,7 +241,7 @@ public final class WorkerMain {
     long now = System.nanoTime() / 1_000_000;
     if (heapBaseline < 0) {
       System.gc();
-      heapBaseline = memory.getHeapMemoryUsage().getUsed();
+      heapBaseline = usedHeap();
       lastLeakCheck = now;
       return;
     }
@@ -217,14 +249,20 @@ public final class WorkerMain {
       return;
     }
     lastLeakCheck = now;
-    if (memory.getHeapMemoryUsage().getUsed() - heapBaseline < leakBytes) {
+    if (usedHeap() - heapBaseline < leakBytes) {
       return;
     }
     System.gc();
-    long grown = memory.getHeapMemoryUsage().getUsed() - heapBaseline;
+    long grown = usedHeap() - heapBaseline;
     if (grown >= leakBytes) {
       retire("Memory leak detected: its retained heap grew by " + (grown >> 20) + " MB since its first task (limit " + (leakBytes >> 20) + " MB)");
     }
+  }
+
+  /** The heap in use; from {@link Runtime}, not the memory MXBean, which costs a starting worker tens of ms. */
+  private static long usedHeap() {
+    Runtime rt = Runtime.getRuntime();
+    return rt.totalMemory() - rt.freeMemory();
   }
 
   /**

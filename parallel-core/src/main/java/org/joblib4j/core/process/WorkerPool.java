@@ -138,7 +138,13 @@ public final class WorkerPool implements AutoCloseable {
     OPEN.add(this);
   }
 
-  private static Path privateDirectory() throws IOException {
+  /**
+   * Creates a folder only this user can enter, in {@code java.io.tmpdir}.
+   *
+   * @return the new folder
+   * @throws IOException if it cannot be created
+   */
+  public static Path privateDirectory() throws IOException {
     Path base = Path.of(System.getProperty("java.io.tmpdir"));
     try {
       return Files.createTempDirectory(
@@ -788,10 +794,21 @@ public final class WorkerPool implements AutoCloseable {
   /** Kills every worker, fails what is queued, and deletes the pool's private folder. Idempotent. */
   @Override
   public void close() {
+    closeAsync().join();
+  }
+
+  /**
+   * Closes the pool without waiting for the killed workers to be reaped: every worker has been
+   * sent SIGKILL and the queued work has failed when this returns; the returned future completes
+   * once they have exited and the pool's private folder is deleted. Idempotent.
+   *
+   * @return completes when the workers are gone and the folder is deleted
+   */
+  public CompletableFuture<Void> closeAsync() {
     List<Worker> all;
     synchronized (lock) {
       if (closed) {
-        return;
+        return CompletableFuture.completedFuture(null);
       }
       closed = true;
       OPEN.remove(this);
@@ -811,17 +828,17 @@ public final class WorkerPool implements AutoCloseable {
     } catch (IOException e) {
       // already closed
     }
-    for (Worker w : all) {
-      try {
-        w.process.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
-      } catch (Exception e) {
-        // killed; the OS reaps it
-      }
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // already gone
-    }
+    CompletableFuture<?>[] exits = all.stream().map(w -> w.process.onExit()).toArray(CompletableFuture[]::new);
+    return CompletableFuture.allOf(exits)
+        .completeOnTimeout(null, 5, java.util.concurrent.TimeUnit.SECONDS)
+        .handle((ignored, error) -> {
+          // killed ones the OS reaps; crash reports go with the folder
+          try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+          } catch (IOException e) {
+            // already gone
+          }
+          return null;
+        });
   }
 }
