@@ -179,7 +179,7 @@ public final class WorkerMain {
     }
     byte[] bytes;
     try {
-      bytes = serializer.serialize(results);
+      bytes = ResultsCodec.encode(results, serializer);
     } catch (Throwable t) {
       // a result that cannot travel is that task's failure, not the worker's
       sendFailure(Frame.FAILURE, id, new BatchTaskException(batch.firstIndex(), t));
