@@ -58,7 +58,10 @@ final class DispatchCall implements ResultSource {
   private long nextIndex;
   private long preDispatchBudget;
   private boolean inputExhausted;
-  /** The time per task of the last completed batch (dispatch to completion), -1 before any. */
+  /**
+   * The least time per task a completed batch showed (dispatch to completion, so an upper bound of
+   * the tasks' own time that a stalled thread cannot inflate), -1 before any.
+   */
   private volatile long nanosPerTask = -1;
 
   // guarded by lock
@@ -331,7 +334,10 @@ final class DispatchCall implements ResultSource {
           jobs.add(job);
         }
         long duration = System.nanoTime() - job.dispatchNanos;
-        nanosPerTask = duration / job.batch.size();
+        long perTask = duration / job.batch.size();
+        if (nanosPerTask < 0 || perTask < nanosPerTask) {
+          nanosPerTask = perTask;
+        }
         backend.batchCompleted(job.batch.size(), duration);
         progress.batchCompleted(stateLocked(), job.batch.size());
         if (iterating) {
