@@ -36,6 +36,10 @@ public final class BatchShipper {
    * @throws org.joblib4j.TaskSerializationException if part of it cannot be serialized
    */
   public byte[] serialize(Batch batch) {
+    byte[] compact = BatchCodec.encode(batch);
+    if (compact != null) {
+      return compact;
+    }
     JavaTaskSerializer s;
     synchronized (this) {
       s = serializer;

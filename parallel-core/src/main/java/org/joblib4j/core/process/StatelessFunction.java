@@ -62,6 +62,17 @@ final class StatelessFunction implements Serializable {
    * @return the replacement, or {@code null} to serialize the object as it is
    */
   static StatelessFunction of(Object obj) {
+    byte[] bytes = formOf(obj);
+    return bytes == null ? null : new StatelessFunction(bytes);
+  }
+
+  /**
+   * The serialized form of a function that captures nothing, made once per class.
+   *
+   * @param obj any object
+   * @return the form, or {@code null} when the object is not such a function
+   */
+  static byte[] formOf(Object obj) {
     Form form = FORMS.get(obj.getClass());
     if (!form.stateless) {
       return null;
@@ -79,7 +90,7 @@ final class StatelessFunction implements Serializable {
       }
       form.bytes = bytes;
     }
-    return new StatelessFunction(bytes);
+    return bytes;
   }
 
   /** A serializable lambda class (synthetic) without fields: it captured nothing. */
@@ -103,6 +114,19 @@ final class StatelessFunction implements Serializable {
    * @throws IOException if the form cannot be read
    */
   Object resolve(Deserializer deserializer) throws IOException, ClassNotFoundException {
+    return resolve(form, deserializer);
+  }
+
+  /**
+   * The function a serialized form stands for, rebuilt once per JVM.
+   *
+   * @param form the form
+   * @param deserializer reads the form (with the receiving side's class resolution)
+   * @return the function
+   * @throws IOException if the form cannot be read
+   * @throws ClassNotFoundException if the function's class is missing
+   */
+  static Object resolve(byte[] form, Deserializer deserializer) throws IOException, ClassNotFoundException {
     Key key = new Key(form);
     synchronized (REBUILT) {
       Object known = REBUILT.get(key);

@@ -230,7 +230,7 @@ public final class WorkerMain {
     }
     Batch batch;
     try {
-      batch = (Batch) serializer.deserialize(f.payload());
+      batch = BatchCodec.decode(f.payload(), serializer);
     } catch (Throwable t) {
       sendFailure(Frame.FAILURE, id, t);
       return;
