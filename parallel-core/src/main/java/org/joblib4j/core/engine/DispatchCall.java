@@ -33,6 +33,8 @@ final class DispatchCall implements ResultSource {
    * batches cannot even anything out, they only add round trips.
    */
   static final long TINY_TAIL_NANOS = 10_000_000L;
+  /** The longest a batch of such a tail is expected to take. */
+  static final long TAIL_BATCH_NANOS = 2_000_000L;
 
   private final ParallelBackend backend;
   private final String backendName;
@@ -250,7 +252,9 @@ final class DispatchCall implements ResultSource {
     int even = (tasks + nJobs - 1) / nJobs;
     long perTask = nanosPerTask;
     if (fixedBatchSize == null && perTask >= 0 && perTask * even <= TINY_TAIL_NANOS) {
-      return even;
+      // but batches short enough that sending, running and reading back still overlap
+      long overlap = Math.max(1, TAIL_BATCH_NANOS / Math.max(perTask, 1));
+      return (int) Math.max(Math.max(1, tasks / (10 * nJobs)), Math.min(even, overlap));
     }
     // joblib: smaller batches even out the stragglers
     return Math.max(1, tasks / (10 * nJobs));
