@@ -239,7 +239,8 @@ public final class Batch implements Serializable {
   /**
    * The serialized form of a batch. When every task is a {@link DelayedCall} of the same function
    * with the same number of arguments (the usual {@code delayed(f, x)} stream), the function is
-   * written once and then only the arguments; otherwise the tasks are written as they are.
+   * written once and then only the arguments (boxed primitives and short strings in their {@link
+   * CompactValues} form); otherwise the tasks are written as they are.
    */
   private static final class CompactForm implements java.io.Externalizable {
     private static final long serialVersionUID = 1L;
@@ -273,7 +274,7 @@ public final class Batch implements Serializable {
       for (Task<?> t : tasks) {
         DelayedCall<?> call = (DelayedCall<?>) t;
         for (int i = 0; i < arity; i++) {
-          out.writeObject(call.arg(i));
+          CompactValues.writeValue(out, call.arg(i));
         }
       }
     }
@@ -310,7 +311,7 @@ public final class Batch implements Serializable {
         Object[] args = new Object[arity];
         for (int i = 0; i < n; i++) {
           for (int a = 0; a < arity; a++) {
-            args[a] = in.readObject();
+            args[a] = CompactValues.readValue(in);
           }
           tasks.add(DelayedCall.of(function, args));
         }

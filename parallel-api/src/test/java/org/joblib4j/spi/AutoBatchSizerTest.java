@@ -60,4 +60,28 @@ class AutoBatchSizerTest {
     assertThatThrownBy(() -> new AutoBatchSizer(0, 1, 1))
         .hasMessage("need 0 < minNanos <= maxNanos and maxBatchSize >= 1, got 0, 1, 1");
   }
+
+  @Test
+  void aTinyBatchJumpsToTheSizeExpectedToTakeTheJumpDuration() {
+    AutoBatchSizer s =
+        new AutoBatchSizer(AutoBatchSizer.DEFAULT_MIN_NANOS, AutoBatchSizer.DEFAULT_MAX_NANOS, Integer.MAX_VALUE, 20 * MS);
+    s.batchCompleted(1, MS / 2); // 0.5 ms: 20 ms holds 40 such batches
+    assertThat(s.computeBatchSize()).isEqualTo(40);
+    s.batchCompleted(40, 4 * MS); // 0.1 ms per task: 20 ms holds 200
+    assertThat(s.computeBatchSize()).isEqualTo(200);
+    s.batchCompleted(200, 15 * MS); // above the jump duration: joblib's doubling again
+    assertThat(s.computeBatchSize()).isEqualTo(400);
+  }
+
+  @Test
+  void slowTasksGrowAsInJoblibWithAJumpDurationSet() {
+    AutoBatchSizer s =
+        new AutoBatchSizer(AutoBatchSizer.DEFAULT_MIN_NANOS, AutoBatchSizer.DEFAULT_MAX_NANOS, Integer.MAX_VALUE, 20 * MS);
+    s.batchCompleted(1, 100 * MS);
+    assertThat(s.computeBatchSize()).isEqualTo(2);
+    s.batchCompleted(2, 150 * MS); // ideal = int(2 * 0.2 / 0.15) * 2 = 4
+    assertThat(s.computeBatchSize()).isEqualTo(4);
+    assertThatThrownBy(() -> new AutoBatchSizer(10, 20, 1, 10))
+        .hasMessage("need 0 <= jumpNanos < minNanos, got 10 and 10");
+  }
 }

@@ -27,6 +27,15 @@ import org.joblib4j.spi.ParallelBackend;
  * {@code submit} blocks cannot deadlock against completions.
  */
 final class DispatchCall implements ResultSource {
+  /**
+   * A tail of the input whose tasks would take less than this per worker is split evenly over the
+   * workers instead of into joblib's ten times smaller batches: with tasks that small, finer
+   * batches cannot even anything out, they only add round trips.
+   */
+  static final long TINY_TAIL_NANOS = 10_000_000L;
+  /** The longest a batch of such a tail is expected to take. */
+  static final long TAIL_BATCH_NANOS = 2_000_000L;
+
   private final ParallelBackend backend;
   private final String backendName;
   private final String parallel;
@@ -51,6 +60,11 @@ final class DispatchCall implements ResultSource {
   private long nextIndex;
   private long preDispatchBudget;
   private boolean inputExhausted;
+  /**
+   * The least time per task a completed batch showed (dispatch to completion, so an upper bound of
+   * the tasks' own time that a stalled thread cannot inflate), -1 before any.
+   */
+  private volatile long nanosPerTask = -1;
 
   // guarded by lock
   private boolean draining;
@@ -155,7 +169,7 @@ final class DispatchCall implements ResultSource {
       try {
         if (aborting || pendingDispatch == 0) {
           draining = false;
-          changed.signalAll();
+          signalIfNoJobLeft();
           return;
         }
         pendingDispatch--;
@@ -169,7 +183,7 @@ final class DispatchCall implements ResultSource {
           iterating = false;
           pendingDispatch = 0;
           totalTasks = dispatchedTasks;
-          changed.signalAll();
+          signalIfNoJobLeft();
         } finally {
           lock.unlock();
         }
@@ -223,8 +237,7 @@ final class DispatchCall implements ResultSource {
     }
     int finalSize =
         callbackPhase && slice.size() < want
-            // the tail of the input: smaller batches even out the stragglers
-            ? Math.max(1, slice.size() / (10 * nJobs))
+            ? tailBatchSize(slice.size())
             : Math.max(1, slice.size() / nJobs);
     for (int i = 0; i < slice.size(); i += finalSize) {
       ready.add(
@@ -232,6 +245,19 @@ final class DispatchCall implements ResultSource {
     }
     nextIndex += slice.size();
     return ready.poll();
+  }
+
+  /** The batch size for the tail of the input. */
+  private int tailBatchSize(int tasks) {
+    int even = (tasks + nJobs - 1) / nJobs;
+    long perTask = nanosPerTask;
+    if (fixedBatchSize == null && perTask >= 0 && perTask * even <= TINY_TAIL_NANOS) {
+      // but batches short enough that sending, running and reading back still overlap
+      long overlap = Math.max(1, TAIL_BATCH_NANOS / Math.max(perTask, 1));
+      return (int) Math.max(Math.max(1, tasks / (10 * nJobs)), Math.min(even, overlap));
+    }
+    // joblib: smaller batches even out the stragglers
+    return Math.max(1, tasks / (10 * nJobs));
   }
 
   private boolean submit(Batch b) {
@@ -311,7 +337,12 @@ final class DispatchCall implements ResultSource {
         if (!ordered) {
           jobs.add(job);
         }
-        backend.batchCompleted(job.batch.size(), System.nanoTime() - job.dispatchNanos);
+        long duration = System.nanoTime() - job.dispatchNanos;
+        long perTask = duration / job.batch.size();
+        if (nanosPerTask < 0 || perTask < nanosPerTask) {
+          nanosPerTask = perTask;
+        }
+        backend.batchCompleted(job.batch.size(), duration);
         progress.batchCompleted(stateLocked(), job.batch.size());
         if (iterating) {
           if (maxPending > 0 && completedTasks - consumedTasks >= maxPending) {
@@ -326,7 +357,10 @@ final class DispatchCall implements ResultSource {
           }
         }
       }
-      changed.signalAll();
+      // wake the consumer only for what it waits for: its next result, the end, or a failure
+      if (aborting || !ordered || jobs.peek() == job || running == 0) {
+        changed.signalAll();
+      }
     } finally {
       lock.unlock();
     }
@@ -334,6 +368,16 @@ final class DispatchCall implements ResultSource {
       abort();
     } else if (becomeDispatcher) {
       drain();
+    }
+  }
+
+  /**
+   * Wakes the consumer after a change of the dispatch state, which it only waits on once it has
+   * taken every result (to see the end) or when the call is aborting; call with the lock held.
+   */
+  private void signalIfNoJobLeft() {
+    if (aborting || jobs.isEmpty()) {
+      changed.signalAll();
     }
   }
 

@@ -11,7 +11,7 @@ import org.joblib4j.spi.Batch;
  * the task and the offending value before anything is sent.
  */
 public final class BatchShipper {
-  private JavaTaskSerializer serializer = new JavaTaskSerializer();
+  private JavaTaskSerializer serializer = new JavaTaskSerializer(null, null, true);
   private ArraySpiller spiller;
 
   /**
@@ -24,7 +24,7 @@ public final class BatchShipper {
     endCall();
     if (maxNbytes != null) {
       spiller = new ArraySpiller(tempFolder, maxNbytes);
-      serializer = new JavaTaskSerializer(spiller, null);
+      serializer = new JavaTaskSerializer(spiller, null, true);
     }
   }
 
@@ -36,6 +36,10 @@ public final class BatchShipper {
    * @throws org.joblib4j.TaskSerializationException if part of it cannot be serialized
    */
   public byte[] serialize(Batch batch) {
+    byte[] compact = BatchCodec.encode(batch);
+    if (compact != null) {
+      return compact;
+    }
     JavaTaskSerializer s;
     synchronized (this) {
       s = serializer;
@@ -52,7 +56,7 @@ public final class BatchShipper {
     if (spiller != null) {
       spiller.close();
       spiller = null;
-      serializer = new JavaTaskSerializer();
+      serializer = new JavaTaskSerializer(null, null, true);
     }
   }
 }

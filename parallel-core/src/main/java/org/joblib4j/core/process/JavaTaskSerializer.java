@@ -3,6 +3,7 @@ package org.joblib4j.core.process;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InvalidClassException;
 import java.io.InputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
@@ -17,6 +18,7 @@ import java.io.OutputStream;
 public class JavaTaskSerializer implements TaskSerializer {
   private final ArraySpiller spiller;
   private final ClassLoader loader;
+  private final boolean shareStatelessFunctions;
 
   /** Plain Java serialization, classes resolved by this class's loader chain. */
   public JavaTaskSerializer() {
@@ -30,14 +32,28 @@ public class JavaTaskSerializer implements TaskSerializer {
    * @param loader the loader to resolve classes with, or {@code null} for the default
    */
   public JavaTaskSerializer(ArraySpiller spiller, ClassLoader loader) {
+    this(spiller, loader, false);
+  }
+
+  /**
+   * Java serialization for the channel to worker JVMs, where lambdas that capture nothing travel as
+   * a {@link StatelessFunction}: serialized once per class here, rebuilt once per worker JVM there
+   * (only this class's {@link #deserialize} reads them back).
+   *
+   * @param spiller where large arrays go, or {@code null}
+   * @param loader the loader to resolve classes with, or {@code null} for the default
+   * @param shareStatelessFunctions whether to send capture-free lambdas as {@link StatelessFunction}
+   */
+  JavaTaskSerializer(ArraySpiller spiller, ClassLoader loader, boolean shareStatelessFunctions) {
     this.spiller = spiller;
     this.loader = loader;
+    this.shareStatelessFunctions = shareStatelessFunctions;
   }
 
   @Override
   public byte[] serialize(Object value) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
-    try (ObjectOutputStream out = new SpillingOutputStream(bytes, spiller)) {
+    try (ObjectOutputStream out = new SpillingOutputStream(bytes, spiller, shareStatelessFunctions)) {
       out.writeObject(value);
     }
     return bytes.toByteArray();
@@ -52,19 +68,24 @@ public class JavaTaskSerializer implements TaskSerializer {
 
   private static final class SpillingOutputStream extends ObjectOutputStream {
     private final ArraySpiller spiller;
+    private final boolean shareStatelessFunctions;
 
-    SpillingOutputStream(OutputStream out, ArraySpiller spiller) throws IOException {
+    SpillingOutputStream(OutputStream out, ArraySpiller spiller, boolean shareStatelessFunctions) throws IOException {
       super(out);
       this.spiller = spiller;
-      if (spiller != null) {
+      this.shareStatelessFunctions = shareStatelessFunctions;
+      if (spiller != null || shareStatelessFunctions) {
         enableReplaceObject(true);
       }
     }
 
     @Override
     protected Object replaceObject(Object obj) throws IOException {
-      Object spilled = spiller.replace(obj);
-      return spilled != null ? spilled : obj;
+      Object replaced = spiller == null ? null : spiller.replace(obj);
+      if (replaced == null && shareStatelessFunctions) {
+        replaced = StatelessFunction.of(obj);
+      }
+      return replaced != null ? replaced : obj;
     }
   }
 
@@ -91,6 +112,19 @@ public class JavaTaskSerializer implements TaskSerializer {
 
     @Override
     protected Object resolveObject(Object obj) throws IOException {
+      if (obj instanceof StatelessFunction) {
+        try {
+          return ((StatelessFunction) obj).resolve(bytes -> {
+            try (ObjectInputStream in = new ResolvingInputStream(new ByteArrayInputStream(bytes), loader)) {
+              return in.readObject();
+            }
+          });
+        } catch (ClassNotFoundException e) {
+          InvalidClassException error = new InvalidClassException("a function's class is missing: " + e.getMessage());
+          error.initCause(e);
+          throw error;
+        }
+      }
       return obj instanceof SpilledArray ? ((SpilledArray) obj).load() : obj;
     }
   }

@@ -8,7 +8,8 @@ import org.joblib4j.spi.CallSettings;
 import org.joblib4j.spi.ParallelBackend;
 
 /**
- * What every backend on a {@link WorkerPool} shares: joblib's auto batching (0.2–2 s batches),
+ * What every backend on a {@link WorkerPool} shares: joblib's auto batching (0.2–2 s batches,
+ * with a faster ramp for tiny tasks),
  * shipping each batch from the caller's thread (with memory-mapped large arrays and serialization
  * diagnostics), one token per call so an abort kills only that call's work, and the call's
  * bookkeeping on the pool. A subclass decides in {@link #configure} which pool serves the call
@@ -20,7 +21,16 @@ public abstract class ProcessBackend implements ParallelBackend {
     StartupWarmup.start();
   }
 
-  private final AutoBatchSizer batching = new AutoBatchSizer();
+  /** A tiny batch grows at once to the size expected to take this long (see {@link AutoBatchSizer}). */
+  static final long JUMP_NANOS = AutoBatchSizer.DEFAULT_MIN_NANOS / 10;
+
+  /**
+   * joblib's 0.2–2 s batches, but tiny tasks jump straight to 20 ms batches instead of doubling
+   * from 1 (a round trip to a worker JVM per doubling).
+   */
+  private final AutoBatchSizer batching =
+      new AutoBatchSizer(
+          AutoBatchSizer.DEFAULT_MIN_NANOS, AutoBatchSizer.DEFAULT_MAX_NANOS, Integer.MAX_VALUE, JUMP_NANOS);
   private final BatchShipper shipper = new BatchShipper();
   private WorkerPool pool;
   private CallSettings settings;

@@ -5,10 +5,10 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.joblib4j.Task;
 import org.joblib4j.spi.Batch;
@@ -18,6 +18,12 @@ import org.joblib4j.spi.BatchTaskException;
  * The entry point of a worker JVM: connects to its parent's private socket, runs batches one after
  * the other, and exits when told, when idle for too long (after asking), or at once when its parent
  * is gone (no orphans).
+ *
+ * <p>Two threads take turns (leader/follower): one reads the channel while the other runs batches.
+ * The thread that reads a batch while none runs starts it at once, after handing the reading over
+ * to the other thread; so an idle worker starts a batch without a thread hand-off, and a running
+ * batch never keeps the worker from seeing {@code CANCEL} and {@code EXIT} (or the next batch,
+ * queued behind it).
  *
  * <p>Arguments: the socket path, the handshake token, the parent's pid. Tuning comes as system
  * properties {@code joblib4j.worker.*} set by {@link WorkerLauncher}.
@@ -36,7 +42,13 @@ public final class WorkerMain {
 
   private final FrameChannel channel;
   private final TaskSerializer serializer = new JavaTaskSerializer(null, WorkerMain.class.getClassLoader());
-  private final LinkedBlockingQueue<Frame> inbox = new LinkedBlockingQueue<>();
+  /** Guards the fields below; waited on by the thread that waits for the reading role. */
+  private final Object turn = new Object();
+  private final ArrayDeque<Frame> inbox = new ArrayDeque<>();
+  private boolean reading;
+  private boolean running;
+  private long lastActivityNanos = System.nanoTime();
+  private boolean askedToExit;
   private final Set<Long> cancelled = ConcurrentHashMap.newKeySet();
   private final long idleTimeoutMs = Long.getLong(IDLE_TIMEOUT_MS, 300_000L);
   private final long maxTasks = Long.getLong(MAX_TASKS, 0L);
@@ -129,52 +141,106 @@ public final class WorkerMain {
   }
 
   private void run() {
-    taskThread = Thread.currentThread();
-    Thread reader = new Thread(this::read, "joblib4j-worker-reader");
-    reader.setDaemon(true);
-    reader.start();
-    boolean askedToExit = false;
+    Thread other = new Thread(this::serve, "joblib4j-worker-reader");
+    other.setDaemon(true);
+    other.start();
+    serve();
+  }
+
+  /** One of the two threads: waits for the reading role, reads, runs what it read if nothing runs. */
+  private void serve() {
+    try {
+      while (true) {
+        awaitReadingRole();
+        Frame first = readUntilWorkToRun();
+        runFrom(first);
+      }
+    } catch (Throwable t) {
+      // what an uncaught error in a lone main thread did: report it and end the JVM
+      System.err.print("Exception in thread \"" + Thread.currentThread().getName() + "\" ");
+      t.printStackTrace();
+      exit(1);
+    }
+  }
+
+  /** Waits until no thread reads; asks to exit once the worker has been idle for the idle timeout. */
+  private void awaitReadingRole() {
+    synchronized (turn) {
+      while (reading) {
+        long idleNanos = TimeUnit.MILLISECONDS.toNanos(idleTimeoutMs);
+        long left = lastActivityNanos + idleNanos - System.nanoTime();
+        if (left <= 0 && !running && inbox.isEmpty() && !askedToExit) {
+          askedToExit = true;
+          send(Frame.of(Frame.IDLE, 0));
+          continue;
+        }
+        try {
+          turn.wait(left > 0 && !askedToExit ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)) : idleTimeoutMs);
+        } catch (InterruptedException e) {
+          // a task's stray interrupt: keep serving
+        }
+      }
+      reading = true;
+    }
+  }
+
+  /**
+   * Reads frames while holding the reading role: CANCEL and EXIT act at once, work for a running
+   * thread queues; returns the first frame to run now, having given up the role.
+   */
+  private Frame readUntilWorkToRun() {
     while (true) {
       Frame f;
       try {
-        f = inbox.poll(idleTimeoutMs, TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        // a task's stray interrupt: keep serving
+        // a thread that ran a task may carry the task's interrupt: it must not close the channel
+        Thread.interrupted();
+        f = channel.receive();
+      } catch (IOException e) {
+        // the parent is gone
+        exit(0);
+        return null;
+      }
+      if (f == null || f.type() == Frame.EXIT) {
+        exit(0);
+      }
+      if (f.type() == Frame.CANCEL) {
+        cancelled.add(f.id());
         continue;
       }
-      if (f == null) {
-        if (!askedToExit) {
-          send(Frame.of(Frame.IDLE, 0));
-          askedToExit = true;
+      synchronized (turn) {
+        lastActivityNanos = System.nanoTime();
+        askedToExit = false;
+        if (running) {
+          inbox.add(f);
+          continue;
         }
-        continue;
+        running = true;
+        reading = false;
+        turn.notifyAll();
       }
-      askedToExit = false;
+      return f;
+    }
+  }
+
+  /** Runs a frame, then whatever queued behind it, then lets the next batch be run by its reader. */
+  private void runFrom(Frame first) {
+    taskThread = Thread.currentThread();
+    Frame f = first;
+    while (f != null) {
       if (f.type() == Frame.INIT) {
         initialize(f);
       } else if (f.type() == Frame.BATCH) {
         runBatch(f);
       }
-    }
-  }
-
-  /** Reads frames; CANCEL and EXIT act at once, the rest queue for the main thread. */
-  private void read() {
-    try {
-      while (true) {
-        Frame f = channel.receive();
-        if (f == null || f.type() == Frame.EXIT) {
-          exit(0);
-        }
-        if (f.type() == Frame.CANCEL) {
-          cancelled.add(f.id());
-        } else {
-          inbox.add(f);
+      // a task's stray interrupt must not stop the next batch
+      Thread.interrupted();
+      synchronized (turn) {
+        f = inbox.poll();
+        if (f == null) {
+          running = false;
+          lastActivityNanos = System.nanoTime();
         }
       }
-    } catch (IOException e) {
-      // the parent is gone
-      exit(0);
     }
   }
 
@@ -196,7 +262,7 @@ public final class WorkerMain {
     }
     Batch batch;
     try {
-      batch = (Batch) serializer.deserialize(f.payload());
+      batch = BatchCodec.decode(f.payload(), serializer);
     } catch (Throwable t) {
       sendFailure(Frame.FAILURE, id, t);
       return;
@@ -211,7 +277,7 @@ public final class WorkerMain {
     }
     byte[] bytes;
     try {
-      bytes = serializer.serialize(results);
+      bytes = ResultsCodec.encode(results, serializer);
     } catch (Throwable t) {
       // a result that cannot travel is that task's failure, not the worker's
       sendFailure(Frame.FAILURE, id, new BatchTaskException(batch.firstIndex(), t));
@@ -310,6 +376,8 @@ public final class WorkerMain {
   }
 
   private void send(Frame f) {
+    // a task may leave its thread interrupted: an interrupted write would close the channel
+    Thread.interrupted();
     try {
       channel.send(f);
     } catch (IOException e) {

@@ -544,7 +544,7 @@ public final class WorkerPool implements AutoCloseable {
   }
 
   private static Object deserialize(byte[] bytes, ClassLoader loader) throws IOException, ClassNotFoundException {
-    return new JavaTaskSerializer(null, loader).deserialize(bytes);
+    return ResultsCodec.decode(bytes, new JavaTaskSerializer(null, loader));
   }
 
   private void idle(Worker w) {

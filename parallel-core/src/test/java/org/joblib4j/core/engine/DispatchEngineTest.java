@@ -83,6 +83,53 @@ class DispatchEngineTest {
     }
   }
 
+  /** Completes batches inline, with a batch size of 4, and records the sizes it was given. */
+  static final class SizeRecordingBackend implements ParallelBackend {
+    final List<Integer> sizes = new ArrayList<>();
+
+    @Override
+    public int configure(CallSettings settings) {
+      return 2;
+    }
+
+    @Override
+    public int computeBatchSize() {
+      return 4;
+    }
+
+    @Override
+    public synchronized CompletableFuture<List<Object>> submit(Batch batch) {
+      sizes.add(batch.size());
+      return CompletableFuture.completedFuture(batch.callUnchecked());
+    }
+  }
+
+  @Test
+  void aTailOfTinyTasksIsSplitEvenlyOverTheWorkers() {
+    SizeRecordingBackend backend = new SizeRecordingBackend();
+    List<Object> r =
+        execution(backend, 2, ReturnAs.LIST, null, null)
+            .run(IntStream.range(0, 10).mapToObj(i -> (Task<Integer>) () -> i).iterator(), 10);
+    assertThat(r).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+    // 4 tasks pre-dispatched in 2 batches, then the 6 left in 2 batches, not joblib's 6 of one
+    assertThat(backend.sizes).containsExactly(2, 2, 3, 3);
+  }
+
+  @Test
+  void aTailOfSlowerTasksGoesInJoblibsSmallBatches() {
+    SizeRecordingBackend backend = new SizeRecordingBackend();
+    long perTask = DispatchCall.TINY_TAIL_NANOS / 2; // 3 tasks per worker would take 1.5x the limit
+    execution(backend, 2, ReturnAs.LIST, null, null)
+        .run(IntStream.range(0, 10).mapToObj(i -> (Task<Integer>) () -> {
+          long end = System.nanoTime() + perTask;
+          while (System.nanoTime() < end) {
+            LockSupport.parkNanos(end - System.nanoTime());
+          }
+          return i;
+        }).iterator(), 10);
+    assertThat(backend.sizes).containsExactly(2, 2, 1, 1, 1, 1, 1, 1);
+  }
+
   @Test
   void synchronousCompletionsDoNotRecurse() {
     int n = 200_000;
