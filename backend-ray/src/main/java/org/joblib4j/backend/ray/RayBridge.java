@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import org.joblib4j.core.process.BatchShipper;
 import org.joblib4j.core.process.JavaTaskSerializer;
 import org.joblib4j.core.process.RemoteTaskException;
 import org.joblib4j.spi.Batch;
@@ -25,7 +26,7 @@ public final class RayBridge {
   /**
    * Runs a batch in a Ray worker.
    *
-   * @param payload the Java-serialized batch
+   * @param payload the batch as {@link BatchShipper#serialize} made it (compact or Java-serialized)
    * @param pidFile a file to hold this worker's PID while the batch runs (so the embedded head's
    *     owner can kill it on abort), or empty
    * @return the serialized envelope
@@ -45,7 +46,7 @@ public final class RayBridge {
       Object[] envelope;
       Batch batch = null;
       try {
-        batch = (Batch) serializer.deserialize(payload);
+        batch = BatchShipper.deserialize(payload, Thread.currentThread().getContextClassLoader());
         envelope = new Object[] {Boolean.TRUE, new ArrayList<>(batch.call())};
       } catch (Throwable t) {
         envelope = new Object[] {Boolean.FALSE, t};

@@ -51,6 +51,20 @@ public final class BatchShipper {
     }
   }
 
+  /**
+   * Reads a batch made by {@link #serialize} (its compact form or a Java-serialized one): what a
+   * worker outside this toolkit (a cluster's task runner) calls.
+   *
+   * @param bytes the batch's bytes
+   * @param loader the loader to resolve the tasks' classes with, or {@code null} for the default
+   * @return the batch
+   * @throws IOException if the bytes are corrupt
+   * @throws ClassNotFoundException if a task's class is missing
+   */
+  public static Batch deserialize(byte[] bytes, ClassLoader loader) throws IOException, ClassNotFoundException {
+    return BatchCodec.decode(bytes, new JavaTaskSerializer(null, loader));
+  }
+
   /** Ends the call: its memory-mapped files are deleted. Idempotent. */
   public synchronized void endCall() {
     if (spiller != null) {
