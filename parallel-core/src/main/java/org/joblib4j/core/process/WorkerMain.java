@@ -64,9 +64,9 @@ public final class WorkerMain {
    * @throws IOException if the parent cannot be reached
    */
   public static void main(String[] args) throws IOException {
-    if (args.length == 2 && args[0].equals(SPARE_ARGUMENT)) {
+    if (args.length >= 2 && args[0].equals(SPARE_ARGUMENT)) {
       watchParent(Long.parseLong(args[1]));
-      args = awaitAssignment(args[1]);
+      args = awaitAssignment(args[1], args.length > 2 ? Path.of(args[2]) : null);
     }
     if (args.length != 3) {
       System.err.println("joblib4j worker: expected <socket> <token> <parent-pid>; this JVM is started by joblib4j, not by hand.");
@@ -83,12 +83,11 @@ public final class WorkerMain {
   }
 
   /**
-   * A spare worker: does the start-up work that needs no pool (opening a Unix socket loads and
-   * seeds what a connection needs), then waits for its pool's socket path and token on standard
-   * input, without running anything. Exits when the input closes.
+   * A spare worker: does the start-up work that needs no pool ({@link #warmTaskPath}), then waits
+   * for its pool's socket path and token on standard input. Exits when the input closes.
    */
-  private static String[] awaitAssignment(String parentPid) throws IOException {
-    warmTaskPath();
+  private static String[] awaitAssignment(String parentPid, Path privateDir) throws IOException {
+    warmTaskPath(privateDir);
     java.io.BufferedReader in =
         new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8));
     String socket = in.readLine();
@@ -105,11 +104,18 @@ public final class WorkerMain {
    * serializable lambdas, running it, serializing and sending the results), so the JDK classes,
    * lambda forms and serialization accessors that way needs are ready. Only joblib4j's and the
    * JDK's classes are used: no user class is loaded, so a call still gets fresh static state.
+   *
+   * @param privateDir the parent's private folder for its spares, where the loopback socket goes
+   *     (the parent deletes it, with what a spare killed mid-warm-up leaves), or {@code null} for
+   *     the temporary folder
    */
-  private static void warmTaskPath() {
+  private static void warmTaskPath(Path privateDir) {
     Path socketPath = null;
     try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-      server.bind(null);
+      server.bind(
+          privateDir == null
+              ? null
+              : UnixDomainSocketAddress.of(privateDir.resolve("warm-" + ProcessHandle.current().pid())));
       socketPath = ((UnixDomainSocketAddress) server.getLocalAddress()).getPath();
       try (SocketChannel workerEnd = SocketChannel.open(server.getLocalAddress());
           SocketChannel poolEnd = server.accept()) {
