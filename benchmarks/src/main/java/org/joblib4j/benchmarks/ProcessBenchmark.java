@@ -25,7 +25,8 @@ import org.joblib4j.Task;
 /**
  * loky and multiprocessing side by side with joblib's (Debian's python3-joblib), in one run:
  * cold start, warm call latency, no-op throughput, CPU-bound speed-up, and a large shared array with
- * and without memory-mapping. Medians; writes benchmarks/target/process-benchmark.md.
+ * and without memory-mapping, multiprocessing with and without warm spares. Medians; writes
+ * benchmarks/target/process-benchmark.md.
  *
  * <p>Run: {@code java -cp benchmarks/target/joblib4j-benchmarks.jar
  * org.joblib4j.benchmarks.ProcessBenchmark}
@@ -75,6 +76,26 @@ public final class ProcessBenchmark {
     return Parallel.builder().backend(backend).nJobs(2);
   }
 
+  /**
+   * The median of 12 calls of 10 no-op tasks with {@code spare-workers=2}, each 0.5 s after the
+   * previous one ended (time for its spares to start and warm up; the pause is not timed).
+   */
+  private static double onReadySpares() throws ReflectiveOperationException, InterruptedException {
+    Map<String, Object> spares = Map.of("spare-workers", 2);
+    Parallel.builder().backend("multiprocessing", spares).nJobs(2).build().run(noops(10));
+    List<Double> xs = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      Thread.sleep(500);
+      long t = System.nanoTime();
+      Parallel.builder().backend("multiprocessing", spares).nJobs(2).build().run(noops(10));
+      xs.add((System.nanoTime() - t) / 1e9);
+    }
+    // the backend is a runtime dependency here
+    Class.forName("org.joblib4j.backend.multiprocessing.MultiprocessingBackend").getMethod("shutdownSpareWorkers").invoke(null);
+    Collections.sort(xs);
+    return xs.get(xs.size() / 2);
+  }
+
   public static void main(String[] args) throws Exception {
     Map<String, Double> java = new TreeMap<>();
     String jar = System.getProperty("java.class.path");
@@ -106,6 +127,7 @@ public final class ProcessBenchmark {
     java.put("loky_array_map", median(() -> on("loky").maxNbytes("1M").build().run(arrayTasks), 5) / 20);
     on("multiprocessing").build().run(noops(10));
     java.put("mp_call", median(() -> on("multiprocessing").build().run(noops(10)), 10));
+    java.put("mp_spares_call", onReadySpares());
     try (Parallel p = on("multiprocessing").build()) {
       p.run(noops(10_000));
       java.put("mp_reused_call", median(() -> p.run(noops(10)), 10));
@@ -155,6 +177,8 @@ public final class ProcessBenchmark {
     row(s, "loky: 20 tasks sharing a 10 MiB double[], per task, not memory-mapped", ms(j.get("loky_array_nomap")), ms(p.get("loky_array_nomap")), p.get("loky_array_nomap") / j.get("loky_array_nomap"), "× faster");
     row(s, "loky: the same, memory-mapped (maxNbytes 1M)", ms(j.get("loky_array_map")), ms(p.get("loky_array_map")), p.get("loky_array_map") / j.get("loky_array_map"), "× faster");
     row(s, "multiprocessing: one call of 10 no-op tasks (a fresh pool per call)", ms(j.get("mp_call")), ms(p.get("mp_call")), p.get("mp_call") / j.get("mp_call"), "× faster");
+    row(s, "multiprocessing: one call of 10 no-op tasks on ready spare workers (spare-workers=2, calls 0.5 s apart;"
+        + " the wait is not timed)", ms(j.get("mp_spares_call")), ms(p.get("mp_call")), p.get("mp_call") / j.get("mp_spares_call"), "× faster");
     row(s, "multiprocessing: a call of 10 no-op tasks on a reused Parallel", ms(j.get("mp_reused_call")), "—", Double.NaN, "");
     row(s, "multiprocessing: throughput, 100,000 no-op tasks (tasks/s)", tp(j.get("mp_tp_100000")), tp(p.get("mp_tp_100000")), j.get("mp_tp_100000") / p.get("mp_tp_100000"), "×");
     row(s, "multiprocessing: speed-up of 16 CPU-bound tasks of 100 ms", x(j.get("mp_speedup")), x(p.get("mp_speedup")), j.get("mp_speedup") / p.get("mp_speedup"), "×");

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The opt-in warm spares of the multiprocessing backend ({@code spare-workers}): blank worker JVMs,
- * started after a call for the next one, that have booted but never joined a pool nor run a task.
+ * started after a call for the next one, that have booted and warmed their task path with joblib4j's
+ * own tasks, but never joined a pool nor run a user task.
  * A call's pool takes them instead of starting JVMs (so it still gets fresh static state), and they
  * are replaced in the background at the end of the call. They exit with this JVM (as workers do: they watch
  * their parent, and a shutdown hook kills them), after {@code spare-idle-timeout} without a call,

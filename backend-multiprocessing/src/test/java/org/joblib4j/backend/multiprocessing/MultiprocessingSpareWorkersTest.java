@@ -15,6 +15,7 @@ import static org.joblib4j.backend.multiprocessing.MultiprocessingLifecycleTest.
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,10 +25,12 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.joblib4j.Parallel;
 import org.joblib4j.ParallelConfigurationException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code spare-workers}: blank worker JVMs started after a call serve the next one (which then
@@ -66,6 +69,56 @@ class MultiprocessingSpareWorkersTest {
     awaitAllDead(spares);
     List<Long> replaced = awaitSpares(2);
     assertThat(replaced).doesNotContainAnyElementsOf(spares);
+  }
+
+  /**
+   * A spare warms its task path while it waits (a batch of joblib4j's own lambdas through a
+   * loopback socket): the call's first batch finds lambda deserialization ready, no user class was
+   * loaded before it, and no socket file goes to the temporary folder.
+   */
+  @Test
+  void aSpareWarmsItsTaskPathWithoutUserClassesAndLeavesNoSocketFile(@TempDir Path tmp) throws Exception {
+    Path logs = Files.createDirectories(tmp.resolve("logs"));
+    Path sockets = Files.createDirectories(tmp.resolve("sockets"));
+    Map<String, Object> options =
+        Map.of(
+            "spare-workers", 2,
+            "jvm-args", "-Xlog:class+load=info:file=" + logs.resolve("%p.log") + " -Djdk.net.unixdomain.tmpdir=" + sockets);
+    count(mp(2, options).batchSize(1).build(), 4);
+    List<Long> spares = awaitSpares(2);
+    Map<Long, List<Long>> second = byPid(count(mp(2, options).batchSize(1).build(), 8));
+    assertCountersStartAtOne(second);
+    List<Long> used = second.keySet().stream().filter(spares::contains).collect(Collectors.toList());
+    assertThat(used).as("tasks that ran on the spares %s", spares).isNotEmpty();
+    awaitAllDead(used);
+    for (long pid : used) {
+      List<String> loaded = Files.readAllLines(logs.resolve(pid + ".log"));
+      int firstUserClass = indexOf(loaded, "org.joblib4j.backend.multiprocessing.");
+      assertThat(firstUserClass).as("the call's tasks loaded MpTestSupport in spare %d", pid).isPositive();
+      // loaded when a batch is deserialized (SerializedLambda) and run (ParallelConfig, the nested
+      // scope): before the call's first task, only the warm-up batch did that
+      assertThat(indexOf(loaded, "java.lang.invoke.SerializedLambda "))
+          .as("spare %d deserialized a lambda of its own before the call's first batch", pid)
+          .isBetween(0, firstUserClass);
+      assertThat(indexOf(loaded, "org.joblib4j.ParallelConfig "))
+          .as("spare %d ran a batch of its own before the call's first batch", pid)
+          .isBetween(0, firstUserClass);
+    }
+    // the warm-up's loopback socket is in the spares' private folder (deleted with them, even when
+    // a spare is killed mid-warm-up), never in the temporary folder
+    awaitSpares(2);
+    try (Stream<Path> files = Files.list(sockets)) {
+      assertThat(files).isEmpty();
+    }
+  }
+
+  private static int indexOf(List<String> lines, String part) {
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).contains(part)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   @Test

@@ -50,12 +50,12 @@ public class WorkerLauncher {
   }
 
   /**
-   * Starts a spare worker: a JVM that boots and loads the worker's classes, then waits, without
-   * running anything, until {@link #assign} tells it which pool to join. It exits with its parent,
-   * or when its standard input is closed.
+   * Starts a spare worker: a JVM that boots and warms its task path with a batch of joblib4j's own
+   * tasks (never user code), then waits until {@link #assign} tells it which pool to join. It exits
+   * with its parent, or when its standard input is closed.
    *
    * @param options the options of the pools it may join
-   * @param errorDir where the worker's {@code hs_err} file goes if it crashes
+   * @param errorDir where the worker's {@code hs_err} file and its warm-up's loopback socket go
    * @return the process, with stdin, stdout and stderr piped (nothing reads its output until it
    *     joins a pool)
    * @throws IOException if the JVM cannot be started
@@ -64,6 +64,7 @@ public class WorkerLauncher {
     List<String> cmd = baseCommand(options, errorDir);
     cmd.add(WorkerMain.SPARE_ARGUMENT);
     cmd.add(Long.toString(ProcessHandle.current().pid()));
+    cmd.add(errorDir.toString());
     return start(options, cmd);
   }
 

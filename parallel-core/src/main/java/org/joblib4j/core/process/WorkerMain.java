@@ -1,18 +1,24 @@
 package org.joblib4j.core.process;
 
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.joblib4j.DelayedCall;
 import org.joblib4j.Task;
+import org.joblib4j.TaskFunction;
 import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.BatchTaskException;
+import org.joblib4j.spi.NestedBackend;
 
 /**
  * The entry point of a worker JVM: connects to its parent's private socket, runs batches one after
@@ -70,9 +76,9 @@ public final class WorkerMain {
    * @throws IOException if the parent cannot be reached
    */
   public static void main(String[] args) throws IOException {
-    if (args.length == 2 && args[0].equals(SPARE_ARGUMENT)) {
+    if (args.length >= 2 && args[0].equals(SPARE_ARGUMENT)) {
       watchParent(Long.parseLong(args[1]));
-      args = awaitAssignment(args[1]);
+      args = awaitAssignment(args[1], args.length > 2 ? Path.of(args[2]) : null);
     }
     if (args.length != 3) {
       System.err.println("joblib4j worker: expected <socket> <token> <parent-pid>; this JVM is started by joblib4j, not by hand.");
@@ -89,19 +95,11 @@ public final class WorkerMain {
   }
 
   /**
-   * A spare worker: does the start-up work that needs no pool (opening a Unix socket loads and
-   * seeds what a connection needs), then waits for its pool's socket path and token on standard
-   * input, without running anything. Exits when the input closes.
+   * A spare worker: does the start-up work that needs no pool ({@link #warmTaskPath}), then waits
+   * for its pool's socket path and token on standard input. Exits when the input closes.
    */
-  private static String[] awaitAssignment(String parentPid) throws IOException {
-    SocketChannel.open(java.net.StandardProtocolFamily.UNIX).close();
-    try {
-      // what the first batch needs: an (empty) batch's way through serialization; no task runs
-      JavaTaskSerializer warm = new JavaTaskSerializer(null, WorkerMain.class.getClassLoader());
-      warm.deserialize(warm.serialize(new Batch(0, List.of(), null)));
-    } catch (IOException | ClassNotFoundException | RuntimeException e) {
-      // only a warm-up
-    }
+  private static String[] awaitAssignment(String parentPid, Path privateDir) throws IOException {
+    warmTaskPath(privateDir);
     java.io.BufferedReader in =
         new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8));
     String socket = in.readLine();
@@ -110,6 +108,57 @@ public final class WorkerMain {
       exit(0);
     }
     return new String[] {socket, token, parentPid};
+  }
+
+  /**
+   * A spare's warm-up while it waits: its own batch of joblib4j tasks takes the whole way a pool's
+   * first batch takes (a Unix socket connection, frames both ways, deserializing the batch and its
+   * serializable lambdas, running it, serializing and sending the results), so the JDK classes,
+   * lambda forms and serialization accessors that way needs are ready. Only joblib4j's and the
+   * JDK's classes are used: no user class is loaded, so a call still gets fresh static state.
+   *
+   * @param privateDir the parent's private folder for its spares, where the loopback socket goes
+   *     (the parent deletes it, with what a spare killed mid-warm-up leaves), or {@code null} for
+   *     the temporary folder
+   */
+  private static void warmTaskPath(Path privateDir) {
+    Path socketPath = null;
+    try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      server.bind(
+          privateDir == null
+              ? null
+              : UnixDomainSocketAddress.of(privateDir.resolve("warm-" + ProcessHandle.current().pid())));
+      socketPath = ((UnixDomainSocketAddress) server.getLocalAddress()).getPath();
+      try (SocketChannel workerEnd = SocketChannel.open(server.getLocalAddress());
+          SocketChannel poolEnd = server.accept()) {
+        FrameChannel pool = new FrameChannel(poolEnd);
+        WorkerMain warm = new WorkerMain(new FrameChannel(workerEnd));
+        JavaTaskSerializer serializer = new JavaTaskSerializer();
+        TaskFunction<Integer, Integer> increment = x -> x + 1;
+        Batch batch =
+            new Batch(
+                0,
+                List.of(DelayedCall.of(increment, 1), DelayedCall.of(increment, 2)),
+                NestedBackend.defaultFor(1),
+                // an equal, not the same, Options travels as a pool's batches do
+                new Batch.Options(null, false, 0));
+        pool.send(new Frame(Frame.BATCH, 1, serializer.serialize(batch)));
+        // a worker's main thread waits for its batches on its (here empty) inbox
+        warm.inbox.poll(1, TimeUnit.MILLISECONDS);
+        warm.runBatch(warm.channel.receive());
+        serializer.deserialize(pool.receive().payload());
+      }
+    } catch (IOException | ClassNotFoundException | InterruptedException | RuntimeException e) {
+      // only a warm-up
+    } finally {
+      if (socketPath != null) {
+        try {
+          Files.deleteIfExists(socketPath);
+        } catch (IOException e) {
+          // a leftover socket file in the temporary folder
+        }
+      }
+    }
   }
 
   /** Exits when the parent process is gone, even if the channel somehow stays open. */
