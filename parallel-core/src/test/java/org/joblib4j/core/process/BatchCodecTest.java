@@ -23,7 +23,7 @@ class BatchCodecTest {
   void theUsualBatchTravelsCompactlyAndComesBackWhole() throws Exception {
     org.joblib4j.TaskBiFunction<Integer, String, String> join = BatchCodecTest::join;
     List<Task<?>> tasks = List.of(delayed(join, 1, "a"), delayed(join, null, "b"));
-    Batch batch = new Batch(40, tasks, NestedBackend.named("threading", 3, 1), new Batch.Options(null, true, 5_000));
+    Batch batch = new Batch(40, tasks, NestedBackend.named("threading", 3, 1), new Batch.Options(null, true, 60_000_000_000L)); // 60 s: never reached
     byte[] bytes = BatchCodec.encode(batch);
     assertThat(bytes).isNotNull();
     assertThat(bytes[0]).isEqualTo((byte) 2);
@@ -34,7 +34,7 @@ class BatchCodecTest {
     assertThat(back.nested().nJobs()).isEqualTo(3);
     assertThat(back.nested().nestingLevel()).isEqualTo(1);
     assertThat(back.options().collect()).isTrue();
-    assertThat(back.options().taskTimeoutNanos()).isEqualTo(5_000);
+    assertThat(back.options().taskTimeoutNanos()).isEqualTo(60_000_000_000L);
     assertThat(back.call()).containsExactly("1a", "nullb");
   }
 
