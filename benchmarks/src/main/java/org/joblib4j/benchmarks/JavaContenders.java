@@ -139,12 +139,18 @@ final class JavaContenders implements AutoCloseable {
     if (!installed.contains("multiprocessing")) {
       return;
     }
-    Parallel p = Parallel.builder().backend("multiprocessing").nJobs(NoOpTasks.THREADS).build();
+    // runs are interleaved with the other rows', so the default 1 s idle timeout would let the
+    // workers exit between two runs: the reused row keeps them, as a try block in use would
+    Parallel p =
+        Parallel.builder()
+            .backend("multiprocessing", java.util.Map.of("idle-worker-timeout", "600s"))
+            .nJobs(NoOpTasks.THREADS)
+            .build();
     open.add(p);
     contenders.add(
         new JavaContender(
             id("multiprocessing") + "-reused",
-            label("multiprocessing") + ", nJobs " + NoOpTasks.THREADS + ", one `Parallel` reused",
+            label("multiprocessing") + ", nJobs " + NoOpTasks.THREADS + ", one `Parallel` reused (idle-worker-timeout 600 s)",
             n -> () -> NoOpTasks.joblib4jReused(p, n),
             cpu -> () -> cpu.joblib4jReused(p),
             null,
