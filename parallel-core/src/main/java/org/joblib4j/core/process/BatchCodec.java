@@ -1,6 +1,7 @@
 package org.joblib4j.core.process;
 
 import java.io.IOException;
+import java.lang.invoke.SerializedLambda;
 import java.util.ArrayList;
 import java.util.List;
 import org.joblib4j.DelayedCall;
@@ -22,6 +23,7 @@ import org.joblib4j.spi.NestedBackend;
  */
 final class BatchCodec {
   private static final byte COMPACT = 2;
+  private static final byte CAPTURED = 3;
 
   private BatchCodec() {}
 
@@ -36,10 +38,19 @@ final class BatchCodec {
     List<Task<?>> tasks = batch.tasks();
     if (batch.options().context() != null
         || nested != null && nested.backend() != null
-        || tasks.isEmpty()
-        || !(tasks.get(0) instanceof DelayedCall)) {
+        || tasks.isEmpty()) {
       return null;
     }
+    try {
+      return tasks.get(0) instanceof DelayedCall ? encodeDelayed(batch) : encodeCaptured(batch);
+    } catch (IOException e) {
+      throw new IllegalStateException("writing to memory cannot fail", e);
+    }
+  }
+
+  /** {@code delayed(f, x...)} tasks of one function that captures nothing. */
+  private static byte[] encodeDelayed(Batch batch) throws IOException {
+    List<Task<?>> tasks = batch.tasks();
     DelayedCall<?> first = (DelayedCall<?>) tasks.get(0);
     byte[] form = StatelessFunction.formOf(first.function());
     if (form == null) {
@@ -47,43 +58,77 @@ final class BatchCodec {
     }
     int arity = first.arity();
     ByteSink out = new ByteSink(64 + form.length + tasks.size() * (1 + 9 * arity));
-    out.writeByte(COMPACT);
-    out.writeLong(batch.firstIndex());
-    try {
-      if (nested == null) {
-        out.writeByte(0);
-      } else {
-        out.writeByte(1);
-        out.writeShort(nested.backendName().length());
-        out.writeChars(nested.backendName());
-        CompactValues.write(out, nested.nJobs());
-        out.writeInt(nested.nestingLevel());
+    writeHeader(out, COMPACT, batch);
+    out.writeInt(form.length);
+    out.write(form);
+    out.writeByte(arity);
+    out.writeInt(tasks.size());
+    for (Task<?> t : tasks) {
+      if (!(t instanceof DelayedCall)
+          || ((DelayedCall<?>) t).function() != first.function()
+          || ((DelayedCall<?>) t).arity() != arity) {
+        return null;
       }
-      out.writeBoolean(batch.options().collect());
-      out.writeLong(batch.options().taskTimeoutNanos());
-      out.writeInt(form.length);
-      out.write(form);
-      out.writeByte(arity);
-      out.writeInt(tasks.size());
-      for (Task<?> t : tasks) {
-        if (!(t instanceof DelayedCall)
-            || ((DelayedCall<?>) t).function() != first.function()
-            || ((DelayedCall<?>) t).arity() != arity) {
+      DelayedCall<?> call = (DelayedCall<?>) t;
+      for (int i = 0; i < arity; i++) {
+        Object arg = call.arg(i);
+        if (!CompactValues.isCompact(arg)) {
           return null;
         }
-        DelayedCall<?> call = (DelayedCall<?>) t;
-        for (int i = 0; i < arity; i++) {
-          Object arg = call.arg(i);
-          if (!CompactValues.isCompact(arg)) {
-            return null;
-          }
-          CompactValues.write(out, arg);
-        }
+        CompactValues.write(out, arg);
       }
-    } catch (IOException e) {
-      throw new IllegalStateException("writing to memory cannot fail", e);
     }
     return out.toByteArray();
+  }
+
+  /** Lambdas of one class ({@code () -> f(i)}) whose captured values are all compact. */
+  private static byte[] encodeCaptured(Batch batch) throws IOException {
+    List<Task<?>> tasks = batch.tasks();
+    Class<?> type = tasks.get(0).getClass();
+    CapturedLambda.Shape shape = CapturedLambda.shapeOf(type);
+    if (shape == null) {
+      return null;
+    }
+    SerializedLambda first = shape.serializedForm(tasks.get(0));
+    if (first == null || !CapturedLambda.rebuildable(first, type.getClassLoader())) {
+      return null;
+    }
+    ByteSink out = new ByteSink(256 + tasks.size() * (1 + 9 * first.getCapturedArgCount()));
+    writeHeader(out, CAPTURED, batch);
+    CapturedLambda.writeShape(out, first);
+    out.writeInt(tasks.size());
+    for (Task<?> t : tasks) {
+      SerializedLambda form = t == tasks.get(0) ? first : t.getClass() == type ? shape.serializedForm(t) : null;
+      if (form == null || form != first && !CapturedLambda.sameShape(first, form)) {
+        return null;
+      }
+      for (int i = 0; i < form.getCapturedArgCount(); i++) {
+        Object arg = form.getCapturedArg(i);
+        if (!CompactValues.isCompact(arg)) {
+          return null;
+        }
+        CompactValues.write(out, arg);
+      }
+    }
+    return out.toByteArray();
+  }
+
+  /** What both compact forms start with: the tag, the first index, the nested backend, the options. */
+  private static void writeHeader(ByteSink out, byte tag, Batch batch) throws IOException {
+    NestedBackend nested = batch.nested();
+    out.writeByte(tag);
+    out.writeLong(batch.firstIndex());
+    if (nested == null) {
+      out.writeByte(0);
+    } else {
+      out.writeByte(1);
+      out.writeShort(nested.backendName().length());
+      out.writeChars(nested.backendName());
+      CompactValues.write(out, nested.nJobs());
+      out.writeInt(nested.nestingLevel());
+    }
+    out.writeBoolean(batch.options().collect());
+    out.writeLong(batch.options().taskTimeoutNanos());
   }
 
   /**
@@ -96,7 +141,7 @@ final class BatchCodec {
    * @throws ClassNotFoundException if a class is missing
    */
   static Batch decode(byte[] payload, TaskSerializer serializer) throws IOException, ClassNotFoundException {
-    if (payload.length == 0 || payload[0] != COMPACT) {
+    if (payload.length == 0 || payload[0] != COMPACT && payload[0] != CAPTURED) {
       return (Batch) serializer.deserialize(payload);
     }
     ByteSource in = new ByteSource(payload, 1);
@@ -113,6 +158,9 @@ final class BatchCodec {
     boolean collect = in.readBoolean();
     long timeout = in.readLong();
     Batch.Options options = collect || timeout != 0 ? new Batch.Options(null, collect, timeout) : Batch.Options.DEFAULT;
+    if (payload[0] == CAPTURED) {
+      return new Batch(firstIndex, readCaptured(in, serializer), nested, options);
+    }
     byte[] form = new byte[in.readInt()];
     in.readFully(form);
     Object function = StatelessFunction.resolve(form, serializer::deserialize);
@@ -127,5 +175,22 @@ final class BatchCodec {
       tasks.add(DelayedCall.of(function, args));
     }
     return new Batch(firstIndex, tasks, nested, options);
+  }
+
+  private static List<Task<?>> readCaptured(ByteSource in, TaskSerializer serializer)
+      throws IOException, ClassNotFoundException {
+    ClassLoader loader =
+        serializer instanceof JavaTaskSerializer ? ((JavaTaskSerializer) serializer).loader() : null;
+    CapturedLambda.Reader shape = new CapturedLambda.Reader(in, loader);
+    int n = in.readInt();
+    List<Task<?>> tasks = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      Object[] captured = new Object[shape.capturedCount()];
+      for (int a = 0; a < captured.length; a++) {
+        captured[a] = CompactValues.read(in);
+      }
+      tasks.add((Task<?>) shape.rebuild(captured));
+    }
+    return tasks;
   }
 }

@@ -50,6 +50,11 @@ public class JavaTaskSerializer implements TaskSerializer {
     this.shareStatelessFunctions = shareStatelessFunctions;
   }
 
+  /** The loader classes are resolved with, or {@code null} for the default. */
+  ClassLoader loader() {
+    return loader;
+  }
+
   @Override
   public byte[] serialize(Object value) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);

@@ -56,7 +56,6 @@ class BatchCodecTest {
             new Batch(0, List.of(delayed((Integer x) -> x + captured, 1)), named),
             new Batch(0, List.of(delayed((Integer x) -> x, 1), delayed((Integer x) -> x, 2)), named),
             new Batch(0, List.of(delayed((Object x) -> x, new int[] {1})), named),
-            new Batch(0, List.of((Task<Integer>) () -> 1), named),
             new Batch(0, List.of(), named));
     for (Batch b : others) {
       assertThat(BatchCodec.encode(b)).as("%s", b).isNull();
@@ -80,5 +79,76 @@ class BatchCodecTest {
     assertThat(results.get(0)).isInstanceOf(TaskFailure.class);
     assertThat(((TaskFailure) results.get(0)).taskIndex()).isEqualTo(3);
     assertThat(results.get(1)).isEqualTo(2);
+  }
+
+  static String describe(int i, String s) {
+    return s + i;
+  }
+
+  @Test
+  void lambdasThatCaptureCompactValuesTravelCompactly() throws Exception {
+    String prefix = "task-";
+    List<Task<?>> tasks = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      int x = i;
+      tasks.add((Task<String>) () -> describe(x, prefix));
+    }
+    Batch batch = new Batch(7, tasks, NestedBackend.named("threading", null, 1), new Batch.Options(null, true, 0));
+    byte[] bytes = BatchCodec.encode(batch);
+    assertThat(bytes).isNotNull();
+    assertThat(bytes[0]).isEqualTo((byte) 3);
+    Batch back = BatchCodec.decode(bytes, worker);
+    assertThat(back.firstIndex()).isEqualTo(7);
+    assertThat(back.nested().backendName()).isEqualTo("threading");
+    assertThat(back.options().collect()).isTrue();
+    assertThat(back.call()).containsExactly("task-0", "task-1", "task-2");
+  }
+
+  @Test
+  void aBoundMethodReferenceOnAStringTravelsCompactly() throws Exception {
+    List<Task<?>> tasks = new java.util.ArrayList<>();
+    for (String word : List.of("hello", "hi")) {
+      tasks.add((Task<Integer>) word::length); // one call site: one lambda class
+    }
+    Batch batch = new Batch(0, tasks, null);
+    byte[] bytes = BatchCodec.encode(batch);
+    assertThat(bytes).isNotNull();
+    assertThat(BatchCodec.decode(bytes, worker).call()).containsExactly(5, 2);
+  }
+
+  @Test
+  void aTaskLambdaThatCapturesNothingTravelsCompactly() throws Exception {
+    Batch batch = new Batch(0, List.of((Task<Integer>) () -> 1), null);
+    byte[] bytes = BatchCodec.encode(batch);
+    assertThat(bytes).isNotNull();
+    assertThat(bytes[0]).isEqualTo((byte) 3);
+    assertThat(BatchCodec.decode(bytes, worker).call()).containsExactly(1);
+  }
+
+  @Test
+  void lambdasCapturingOtherValuesOrOfSeveralClassesAreJavaSerialized() throws Exception {
+    int[] array = {1, 2};
+    List<Integer> list = List.of(1);
+    int x = 1;
+    List<Batch> others =
+        List.of(
+            new Batch(0, List.of((Task<Integer>) () -> array[0]), null),
+            new Batch(0, List.of((Task<Integer>) () -> list.get(0)), null),
+            new Batch(0, List.of((Task<Integer>) () -> x, (Task<Integer>) () -> x + 1), null),
+            new Batch(0, List.of(new NamedTask()), null));
+    for (Batch b : others) {
+      assertThat(BatchCodec.encode(b)).as("%s", b).isNull();
+      assertThat(BatchCodec.decode(new JavaTaskSerializer().serialize(b), worker).call()).hasSize(b.size());
+    }
+  }
+
+  /** A task that is a class of its own, not a lambda. */
+  static final class NamedTask implements Task<Integer> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Integer call() {
+      return 1;
+    }
   }
 }
