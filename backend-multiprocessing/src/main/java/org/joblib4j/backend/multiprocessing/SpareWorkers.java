@@ -204,6 +204,15 @@ final class SpareWorkers {
   }
 
   /**
+   * How many spares are still to be started, for tests: with none owed and none alive, none comes.
+   *
+   * @return the count
+   */
+  static synchronized int owed() {
+    return owed;
+  }
+
+  /**
    * Returns the pids of the live spares, for tests and diagnostics.
    *
    * @return the pids
