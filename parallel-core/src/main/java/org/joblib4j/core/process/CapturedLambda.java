@@ -8,7 +8,6 @@ import java.io.Serializable;
 import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -37,12 +36,7 @@ final class CapturedLambda {
   private static final int CACHE_SIZE = 256;
 
   private static final Map<String, Known> DESERIALIZERS =
-      new LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Known> eldest) {
-          return size() > CACHE_SIZE;
-        }
-      };
+      new LruMap<>(CACHE_SIZE);
 
   /** A capturing class's {@code $deserializeLambda$}, found through one loader. */
   private static final class Known {

@@ -7,7 +7,6 @@ import java.io.Serializable;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -42,12 +41,7 @@ final class StatelessFunction implements Serializable {
   private static final int CACHE_SIZE = 256;
 
   private static final Map<Key, Object> REBUILT =
-      new LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Key, Object> eldest) {
-          return size() > CACHE_SIZE;
-        }
-      };
+      new LruMap<>(CACHE_SIZE);
 
   private final byte[] form;
 
