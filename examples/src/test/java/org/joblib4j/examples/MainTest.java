@@ -59,7 +59,7 @@ class MainTest {
       assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
       assertThat(err.toString(StandardCharsets.UTF_8))
           .isEqualTo(
-              "joblib4j-examples: Invalid backend: nosuch, expected one of ['loky', 'multiprocessing',"
+              "joblib4j-examples: Invalid backend: nosuch, expected one of ['dask', 'loky', 'multiprocessing',"
                   + " 'sequential', 'threading']"
                   + System.lineSeparator());
     } finally {
