@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -79,15 +78,7 @@ public final class ArraySpiller implements AutoCloseable {
       Path f =
           baseFolder.get().resolve(
               "joblib4j_memmapping_folder_" + ProcessHandle.current().pid() + "_" + UUID.randomUUID());
-      try {
-        Files.createDirectories(
-            f, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      } catch (UnsupportedOperationException e) {
-        Files.createDirectories(f);
-      } catch (FileAlreadyExistsException e) {
-        // a UUID collision cannot happen in practice; use it anyway
-      }
-      folder = f;
+      folder = PrivateFolders.create(f);
     }
     return folder;
   }

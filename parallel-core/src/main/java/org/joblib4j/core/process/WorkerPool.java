@@ -147,8 +147,8 @@ public final class WorkerPool implements AutoCloseable {
   public static Path privateDirectory() throws IOException {
     Path base = Path.of(System.getProperty("java.io.tmpdir"));
     try {
-      return Files.createTempDirectory(
-          base, "joblib4j-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      return PrivateFolders.create(Files.createTempDirectory(
+          base, "joblib4j-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))));
     } catch (UnsupportedOperationException e) {
       return Files.createTempDirectory(base, "joblib4j-");
     }
