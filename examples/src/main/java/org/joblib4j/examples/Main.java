@@ -4,6 +4,9 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.joblib4j.Parallel;
+import org.joblib4j.ParallelConfigurationException;
+import org.joblib4j.UnknownBackendException;
 import org.joblib4j.examples.cli.CliOptions;
 import org.joblib4j.examples.workload.DemoWorkloads;
 import org.joblib4j.examples.workload.SummaryTable;
@@ -31,23 +34,44 @@ public final class Main {
    * @param args see {@link CliOptions#usage()}
    */
   public static void main(String[] args) {
+    int status = execute(args, System.out, System.err);
+    if (status != 0) {
+      System.exit(status);
+    }
+  }
+
+  /**
+   * Runs the demo and says how it ended.
+   *
+   * @param args see {@link CliOptions#usage()}
+   * @param out where the demo prints
+   * @param err where errors go: one line each, never a stack trace
+   * @return the exit status: 0, or 2 for a bad command line, configuration or backend
+   */
+  static int execute(String[] args, PrintStream out, PrintStream err) {
     CliOptions options;
     try {
       options = CliOptions.parse(args);
     } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage() + System.lineSeparator() + CliOptions.usage());
-      System.exit(2);
-      return;
+      err.println(e.getMessage() + System.lineSeparator() + CliOptions.usage());
+      return 2;
     }
     if (options.help()) {
-      System.out.println(CliOptions.usage());
-      return;
+      out.println(CliOptions.usage());
+      return 0;
     }
     // the same keys an application would set: the demo names no backend in code
     setProperty("joblib4j.backend", options.backend());
     setProperty("joblib4j.n-jobs", options.nJobs());
     setProperty("joblib4j.verbose", options.verbose());
-    run(System.out, options);
+    try (Parallel check = Parallel.builder().build()) {
+      // resolves the configured backend before anything runs, so a missing jar is one line
+    } catch (UnknownBackendException | ParallelConfigurationException e) {
+      err.println("joblib4j-examples: " + e.getMessage());
+      return 2;
+    }
+    run(out, options);
+    return 0;
   }
 
   private static void setProperty(String key, Object value) {

@@ -43,4 +43,27 @@ class MainTest {
         .anyMatch(l -> l.matches("total           44 +[0-9.]+ s +[0-9.]+ s +[0-9.]+x"));
     assertThat(out).doesNotContain("\r");
   }
+
+  @Test
+  void aBackendThatIsNotInstalledIsOneLineAndExitStatusTwo() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try {
+      int status =
+          Main.execute(
+              new String[] {"--backend", "nosuch", "--small"},
+              new PrintStream(out, true, StandardCharsets.UTF_8),
+              new PrintStream(err, true, StandardCharsets.UTF_8));
+
+      assertThat(status).isEqualTo(2);
+      assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+      assertThat(err.toString(StandardCharsets.UTF_8))
+          .isEqualTo(
+              "joblib4j-examples: Invalid backend: nosuch, expected one of ['dask', 'loky', 'multiprocessing',"
+                  + " 'sequential', 'threading']"
+                  + System.lineSeparator());
+    } finally {
+      System.clearProperty("joblib4j.backend");
+    }
+  }
 }

@@ -30,7 +30,25 @@ public final class BackendContext {
    */
   public BackendContext(String backendName, Map<String, ?> parameters) {
     this.backendName = Objects.requireNonNull(backendName, "backendName");
-    this.parameters = java.util.Collections.unmodifiableMap(new TreeMap<>(parameters));
+    this.parameters = java.util.Collections.unmodifiableMap(normalized(backendName, parameters));
+  }
+
+  /**
+   * Spells every key the Java way: joblib's {@code idle_worker_timeout} is {@code
+   * idle-worker-timeout} here, so a user who knows joblib's name is understood.
+   */
+  private static TreeMap<String, Object> normalized(String backendName, Map<String, ?> parameters) {
+    TreeMap<String, Object> keys = new TreeMap<>();
+    for (Map.Entry<String, ?> e : new TreeMap<>(parameters).entrySet()) {
+      String key = e.getKey().replace('_', '-');
+      if (keys.containsKey(key)) {
+        throw new ParallelConfigurationException(
+            "The option '" + key + "' of backend '" + backendName + "' is given twice (as '"
+                + e.getKey() + "' and as '" + key + "'): give it once.");
+      }
+      keys.put(key, e.getValue());
+    }
+    return keys;
   }
 
   /**

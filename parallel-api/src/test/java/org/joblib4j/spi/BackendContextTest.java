@@ -52,6 +52,19 @@ class BackendContextTest {
   }
 
   @Test
+  void joblibsSnakeCaseKeysAreReadAsTheJavaKeys() {
+    BackendContext c = new BackendContext("loky", Map.of("idle_worker_timeout", "3s"));
+    assertThat(c.parameters()).containsOnlyKeys("idle-worker-timeout");
+    assertThat(c.duration("idle-worker-timeout", null)).isEqualTo(Duration.ofSeconds(3));
+    assertThatThrownBy(
+            () -> new BackendContext("loky", Map.of("idle_worker_timeout", "3s", "idle-worker-timeout", "4s")))
+        .isInstanceOf(ParallelConfigurationException.class)
+        .hasMessage(
+            "The option 'idle-worker-timeout' of backend 'loky' is given twice (as 'idle_worker_timeout' and as"
+                + " 'idle-worker-timeout'): give it once.");
+  }
+
+  @Test
   void durationsParseEveryDocumentedForm() {
     assertThat(Durations.parse("500ms")).isEqualTo(Duration.ofMillis(500));
     assertThat(Durations.parse("2m")).isEqualTo(Duration.ofMinutes(2));

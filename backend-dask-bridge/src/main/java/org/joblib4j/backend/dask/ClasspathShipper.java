@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import org.joblib4j.core.process.PrivateFolders;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -155,42 +156,16 @@ final class ClasspathShipper {
     }
   }
 
-  /** Private folders: created with mode 0700. */
+  /** joblib4j's private folders for Dask, checked by {@link PrivateFolders}. */
   static final class PrivateDirs {
     private PrivateDirs() {}
 
     static Path base() {
-      String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
-      return Path.of(System.getProperty("java.io.tmpdir"), "joblib4j-dask-" + user);
+      return PrivateFolders.underTmp("joblib4j-dask");
     }
 
     static Path create(Path dir) throws IOException {
-      if (!Files.isDirectory(dir)) {
-        Path parent = dir.getParent();
-        if (parent != null && !parent.equals(dir) && !Files.isDirectory(parent)) {
-          create(parent);
-        }
-        try {
-          Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } catch (java.nio.file.FileAlreadyExistsException e) {
-          // created meanwhile
-        } catch (UnsupportedOperationException e) {
-          Files.createDirectories(dir);
-        }
-      }
-      if (Files.isSymbolicLink(dir)) {
-        throw new IOException(dir + " is a symbolic link, not a private folder");
-      }
-      try {
-        String owner = Files.getOwner(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS).getName();
-        if (!owner.equals(System.getProperty("user.name"))) {
-          throw new IOException(dir + " belongs to " + owner + ", not to this user: refusing to use it");
-        }
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-      } catch (UnsupportedOperationException e) {
-        // not a POSIX file system
-      }
-      return dir;
+      return PrivateFolders.create(dir);
     }
   }
 }

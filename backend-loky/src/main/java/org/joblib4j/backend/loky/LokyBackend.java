@@ -42,7 +42,7 @@ public final class LokyBackend extends ProcessBackend {
     if (context.get("timeout") != null) {
       throw new IllegalArgumentException(
           "The 'timeout' parameter is not supported by the LokyBackend. Please use the"
-              + " `idle_worker_timeout` parameter instead.");
+              + " `idle-worker-timeout` parameter instead.");
     }
     context.rejectUnknown(WorkerOptionsParser.KEYS);
     this.baseOptions =

@@ -111,7 +111,7 @@ class LokyLifecycleTest {
 
   static final String TIMEOUT_REJECTED =
       "The 'timeout' parameter is not supported by the LokyBackend. Please use the"
-          + " `idle_worker_timeout` parameter instead.";
+          + " `idle-worker-timeout` parameter instead.";
 
   @Test
   void d15TheTimeoutBackendOptionIsRejected() {

@@ -190,4 +190,73 @@ class LokyMemmapTest {
     assertThat(seen).allSatisfy(s -> assertThat(s.folders()).isEmpty());
     assertThat(leftovers(base)).isEmpty();
   }
+
+  /** A data set with nested arrays, as a model-fitting task would get it. */
+  record Data(double[][] x, List<int[][]> ragged) implements Serializable {}
+
+  static double[][] matrix() {
+    double[][] x = new double[1600][480];
+    for (int r = 0; r < x.length; r++) {
+      for (int c = 0; c < x[r].length; c++) {
+        x[r][c] = r * 0.25 + c;
+      }
+    }
+    return x;
+  }
+
+  static int[][] ragged() {
+    int[][] a = new int[700][];
+    for (int r = 0; r < a.length; r++) {
+      a[r] = new int[r + 1];
+      a[r][r] = r;
+    }
+    return a;
+  }
+
+  record SeenNested(List<Long> fileSizes, double x, int ragged, int rows) implements Serializable {}
+
+  static SeenNested inspectNested(String base, Data data, int i) {
+    Seen seen = inspect(base, new double[1], 0);
+    int[][] r = data.ragged().get(0);
+    return new SeenNested(seen.fileSizes(), data.x()[i][i] + data.x()[1599][479], r[i][i] + r[699].length, data.x().length);
+  }
+
+  @Test
+  void nestedArraysInsideRecordsAndListsAreWrittenOnceAndReadBackAsJavaArrays(@TempDir Path base) throws IOException {
+    Data data = new Data(matrix(), java.util.Collections.singletonList(ragged()));
+    String dir = base.toString();
+    List<SeenNested> seen =
+        loky(2).maxNbytes("1M").tempFolder(base).build()
+            .run(IntStream.range(0, 16).mapToObj(i -> (Task<SeenNested>) () -> inspectNested(dir, data, i)));
+    long raggedBytes = 700L * 701 / 2 * Integer.BYTES;
+    for (int i = 0; i < 16; i++) {
+      SeenNested s = seen.get(i);
+      assertThat(s.x()).isEqualTo(i * 0.25 + i + 1599 * 0.25 + 479);
+      assertThat(s.ragged()).isEqualTo(i + 700);
+      assertThat(s.rows()).isEqualTo(1600);
+      // the 2-D matrix (6 MB) once; the ragged int[][] (0.98 MB) is under the threshold
+      assertThat(s.fileSizes()).containsExactly(1600L * 480 * Double.BYTES);
+    }
+    assertThat(raggedBytes).isLessThan(1024 * 1024);
+    assertThat(leftovers(base)).isEmpty();
+  }
+
+  @Test
+  void aRaggedNestedArrayOverTheThresholdIsWrittenWithItsShape(@TempDir Path base) throws IOException {
+    int[][] big = new int[1200][];
+    for (int r = 0; r < big.length; r++) {
+      big[r] = new int[r + 1];
+      big[r][r] = r;
+    }
+    String dir = base.toString();
+    List<Seen> seen =
+        loky(2).maxNbytes("1M").tempFolder(base).build()
+            .run(IntStream.range(0, 6).mapToObj(i -> (Task<Seen>) () ->
+                inspect(dir, new double[] {big[i][i], big[1199].length}, 0)));
+    for (int i = 0; i < 6; i++) {
+      assertThat(seen.get(i).value()).isEqualTo(i + 1200);
+      assertThat(seen.get(i).fileSizes()).containsExactly(1200L * 1201 / 2 * Integer.BYTES);
+    }
+    assertThat(leftovers(base)).isEmpty();
+  }
 }

@@ -51,7 +51,7 @@ class CliOptionsTest {
                 "Runs the mission page's examples, then three workloads (CPU-bound, I/O-bound, a grid search),",
                 "each in parallel and then with n_jobs=1, and closes with a summary of the speed-ups.",
                 "  --backend NAME   joblib4j.backend for every Parallel that names none; installed:"
-                    + " [loky, multiprocessing, sequential, threading] (default threading)",
+                    + " [dask, loky, multiprocessing, sequential, threading] (default threading)",
                 "  --n-jobs N       n_jobs of the workloads' parallel runs (default -1, 8 for the I/O-bound one)",
                 "                   and joblib4j.n-jobs where the code sets none",
                 "  --verbose V      joblib's progress lines (stderr below 50)",

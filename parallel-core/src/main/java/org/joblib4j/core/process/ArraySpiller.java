@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -48,25 +47,42 @@ public final class ArraySpiller implements AutoCloseable {
     return folder;
   }
 
-  /** The replacement for an object, or {@code null} to keep it. */
+  /**
+   * The replacement for an object, or {@code null} to keep it. Flat primitive arrays and nested
+   * ones ({@code double[][]}, {@code int[][][]}, ragged too) qualify on their total bytes; a
+   * nested array with a {@code null} row travels as usual.
+   */
   synchronized Object replace(Object obj) {
-    if (obj == null || !obj.getClass().isArray() || !obj.getClass().getComponentType().isPrimitive()) {
+    if (obj == null || !obj.getClass().isArray()) {
       return null;
     }
     SpilledArray done = written.get(obj);
     if (done != null) {
       return done;
     }
-    char kind = kindOf(obj.getClass().getComponentType());
-    int length = java.lang.reflect.Array.getLength(obj);
-    long bytes = (long) length * width(kind);
-    if (bytes <= maxNbytes || kind == 'Z') {
+    Class<?> leaf = obj.getClass();
+    int depth = 0;
+    while (leaf.getComponentType().isArray()) {
+      leaf = leaf.getComponentType();
+      depth++;
+    }
+    char kind = kindOf(leaf.getComponentType());
+    if (kind == 'Z') {
+      return null;
+    }
+    NestedShape shape = depth == 0 ? null : NestedShape.of(obj, depth);
+    if (depth > 0 && shape == null) {
+      return null;
+    }
+    long elements = depth == 0 ? java.lang.reflect.Array.getLength(obj) : shape.elements();
+    long bytes = elements * width(kind);
+    if (bytes <= maxNbytes || elements > Integer.MAX_VALUE) {
       return null;
     }
     try {
       Path file = folderCreated().resolve(UUID.randomUUID() + ".bin");
-      write(obj, kind, file, bytes);
-      SpilledArray ref = new SpilledArray(file, kind, length);
+      write(obj, kind, file, bytes, depth);
+      SpilledArray ref = new SpilledArray(file, kind, (int) elements, shape == null ? null : shape.lengths());
       written.put(obj, ref);
       return ref;
     } catch (IOException e) {
@@ -79,20 +95,12 @@ public final class ArraySpiller implements AutoCloseable {
       Path f =
           baseFolder.get().resolve(
               "joblib4j_memmapping_folder_" + ProcessHandle.current().pid() + "_" + UUID.randomUUID());
-      try {
-        Files.createDirectories(
-            f, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      } catch (UnsupportedOperationException e) {
-        Files.createDirectories(f);
-      } catch (FileAlreadyExistsException e) {
-        // a UUID collision cannot happen in practice; use it anyway
-      }
-      folder = f;
+      folder = PrivateFolders.create(f);
     }
     return folder;
   }
 
-  private static void write(Object array, char kind, Path file, long bytes) throws IOException {
+  private static void write(Object array, char kind, Path file, long bytes, int depth) throws IOException {
     try (FileChannel ch =
         FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       try {
@@ -101,29 +109,43 @@ public final class ArraySpiller implements AutoCloseable {
         // not a POSIX file system: the folder's own permissions are all there is
       }
       ByteBuffer b = ch.map(FileChannel.MapMode.READ_WRITE, 0, bytes).order(ByteOrder.nativeOrder());
-      switch (kind) {
-        case 'D':
-          b.asDoubleBuffer().put((double[]) array);
-          break;
-        case 'J':
-          b.asLongBuffer().put((long[]) array);
-          break;
-        case 'I':
-          b.asIntBuffer().put((int[]) array);
-          break;
-        case 'F':
-          b.asFloatBuffer().put((float[]) array);
-          break;
-        case 'S':
-          b.asShortBuffer().put((short[]) array);
-          break;
-        case 'C':
-          b.asCharBuffer().put((char[]) array);
-          break;
-        default:
-          b.put((byte[]) array);
-      }
+      putLeaves(b, array, kind, depth);
     }
+  }
+
+  /** Writes the leaf rows of a (nested) array in order, advancing the buffer. */
+  private static void putLeaves(ByteBuffer b, Object array, char kind, int depth) {
+    if (depth > 0) {
+      for (Object row : (Object[]) array) {
+        putLeaves(b, row, kind, depth - 1);
+      }
+      return;
+    }
+    int length = java.lang.reflect.Array.getLength(array);
+    switch (kind) {
+      case 'D':
+        b.asDoubleBuffer().put((double[]) array);
+        break;
+      case 'J':
+        b.asLongBuffer().put((long[]) array);
+        break;
+      case 'I':
+        b.asIntBuffer().put((int[]) array);
+        break;
+      case 'F':
+        b.asFloatBuffer().put((float[]) array);
+        break;
+      case 'S':
+        b.asShortBuffer().put((short[]) array);
+        break;
+      case 'C':
+        b.asCharBuffer().put((char[]) array);
+        break;
+      default:
+        b.put((byte[]) array);
+        return;
+    }
+    b.position(b.position() + length * width(kind));
   }
 
   private static char kindOf(Class<?> c) {

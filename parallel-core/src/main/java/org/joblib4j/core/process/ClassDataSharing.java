@@ -26,6 +26,7 @@ final class ClassDataSharing {
       "\"$@\" && [ -s \"$JOBLIB4J_CDS_TMP\" ] && exec mv -f \"$JOBLIB4J_CDS_TMP\" \"$JOBLIB4J_CDS_ARCHIVE\";"
           + " rm -f \"$JOBLIB4J_CDS_TMP\"; exit 1";
   private static boolean building;
+  private static boolean distrustReported;
 
   private ClassDataSharing() {}
 
@@ -38,6 +39,9 @@ final class ClassDataSharing {
     if (archive == null || !onlyJars(classPath)) {
       return List.of();
     }
+    if (!trusted(archive.getParent())) {
+      return List.of();
+    }
     if (Files.isReadable(archive)) {
       return List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
     }
@@ -48,6 +52,20 @@ final class ClassDataSharing {
       t.start();
     }
     return List.of();
+  }
+
+  /** An archive in a folder another user could write would choose every worker's classes: not used. */
+  private static boolean trusted(Path folder) {
+    try {
+      PrivateFolders.create(folder);
+      return true;
+    } catch (IOException e) {
+      if (!distrustReported) {
+        distrustReported = true;
+        LOG.warn("Worker class data sharing is off: {}", e.getMessage());
+      }
+      return false;
+    }
   }
 
   /** CDS maps classes from jars only: a classpath with class directories (an IDE, a test run) cannot use it. */
@@ -67,12 +85,12 @@ final class ClassDataSharing {
     CRC32 crc = new CRC32();
     crc.update(id.getBytes(StandardCharsets.UTF_8));
     String key = Long.toHexString(crc.getValue()) + Integer.toHexString(id.hashCode()) + Integer.toHexString(id.length());
-    return Path.of(System.getProperty("java.io.tmpdir"), "joblib4j-cds-" + System.getProperty("user.name", "user"), key + ".jsa");
+    return PrivateFolders.underTmp("joblib4j-cds").resolve(key + ".jsa");
   }
 
   private static void build(Path archive, String classPath) {
     try {
-      Files.createDirectories(archive.getParent());
+      PrivateFolders.create(archive.getParent());
       Path tmp = Files.createTempFile(archive.getParent(), "training-", ".jsa");
       Files.delete(tmp);
       List<String> java = new ArrayList<>();

@@ -25,11 +25,14 @@ final class SpilledArray implements Serializable {
   private final String path;
   private final char kind;
   private final int length;
+  /** The nested rows' lengths depth first ({@link NestedShape}), or {@code null} for a flat array. */
+  private final int[] shape;
 
-  SpilledArray(Path path, char kind, int length) {
+  SpilledArray(Path path, char kind, int length, int[] shape) {
     this.path = path.toString();
     this.kind = kind;
     this.length = length;
+    this.shape = shape;
   }
 
   /** Rebuilds the array, once per worker and file. */
@@ -45,7 +48,8 @@ final class SpilledArray implements Serializable {
       if (cached != null) {
         return cached;
       }
-      Object array = read();
+      Object flat = read();
+      Object array = shape == null ? flat : NestedShape.rebuild(flat, shape);
       LOADED.put(path, new SoftReference<>(array));
       return array;
     }

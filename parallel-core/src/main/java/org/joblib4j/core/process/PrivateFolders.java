@@ -1,0 +1,105 @@
+package org.joblib4j.core.process;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+/**
+ * Creates or validates a folder only this user can change. Another local user who creates one of
+ * joblib4j's folders first could swap the files inside (code execution as the caller), so every
+ * folder of the path is checked: owned by this user (or by root, when it is sticky or not
+ * writable by others, such as {@code /tmp}), not a symbolic link, not group- or world-writable
+ * unless root-owned and sticky. The private folder itself ends with mode 0700.
+ */
+public final class PrivateFolders {
+  private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rwx------");
+
+  private PrivateFolders() {}
+
+  /** A per-user folder under {@code java.io.tmpdir}: {@code <tmpdir>/<prefix>-<user>}. */
+  public static Path underTmp(String prefix) {
+    String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
+    return Path.of(System.getProperty("java.io.tmpdir"), prefix + "-" + user);
+  }
+
+  /**
+   * Creates {@code dir} (and missing parents) with mode 0700, then checks its whole path.
+   *
+   * @throws IOException naming the folder that failed the check and what to do
+   */
+  public static Path create(Path dir) throws IOException {
+    Path abs = dir.toAbsolutePath().normalize();
+    Path parent = abs.getParent();
+    if (parent != null && !Files.exists(parent, LinkOption.NOFOLLOW_LINKS)) {
+      create(parent);
+    }
+    if (!Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
+      try {
+        Files.createDirectory(abs, PosixFilePermissions.asFileAttribute(PRIVATE));
+      } catch (FileAlreadyExistsException e) {
+        // created meanwhile: checked below like any existing folder
+      } catch (UnsupportedOperationException e) {
+        Files.createDirectory(abs);
+      }
+    }
+    checkPath(abs);
+    return abs;
+  }
+
+  /** Checks every folder from the root down to {@code dir}; {@code dir} itself must be this user's. */
+  static void checkPath(Path dir) throws IOException {
+    String me = System.getProperty("user.name");
+    Path current = dir.getRoot();
+    for (Path name : dir) {
+      current = current.resolve(name);
+      PosixFileAttributes a;
+      try {
+        a = Files.readAttributes(current, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      } catch (UnsupportedOperationException e) {
+        return; // not a POSIX file system: nothing to check
+      }
+      boolean last = current.equals(dir);
+      if (a.isSymbolicLink()) {
+        throw refused(current, "is a symbolic link");
+      }
+      if (!a.isDirectory()) {
+        throw refused(current, "is not a folder");
+      }
+      String owner = a.owner().getName();
+      boolean mine = owner.equals(me);
+      boolean root = owner.equals("root");
+      if (!mine && !(root && !last)) {
+        throw refused(current, "belongs to " + owner + ", not to " + me);
+      }
+      Set<PosixFilePermission> p = a.permissions();
+      boolean othersWrite = p.contains(PosixFilePermission.GROUP_WRITE) || p.contains(PosixFilePermission.OTHERS_WRITE);
+      if (othersWrite && !(root && !last && sticky(current))) {
+        if (last && mine) {
+          Files.setPosixFilePermissions(current, PRIVATE); // our own folder: tighten it
+        } else {
+          throw refused(current, "is writable by other users (" + PosixFilePermissions.toString(p) + ")");
+        }
+      }
+    }
+    if (!Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS).equals(PRIVATE)) {
+      Files.setPosixFilePermissions(dir, PRIVATE);
+    }
+  }
+
+  private static boolean sticky(Path p) throws IOException {
+    Object mode = Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+    return mode instanceof Integer m && (m & 01000) != 0;
+  }
+
+  private static IOException refused(Path p, String why) {
+    return new IOException("Refusing to use the private folder " + p + ": it " + why
+        + ". Another local user could replace the files in it. Remove it (or fix its owner and mode), "
+        + "or point java.io.tmpdir at a folder only you can write.");
+  }
+}
