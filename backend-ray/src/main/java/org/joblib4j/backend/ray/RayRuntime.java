@@ -103,12 +103,14 @@ public final class RayRuntime {
       Ray.init();
       LOG.debug("Ray.init took {} ms", (System.nanoTime() - t0) / 1_000_000);
       Set<Path> leftovers = new LinkedHashSet<>();
+      Set<Path> loadedFrom = foldersOfLoadedLibraries();
       for (String name : listRayTmp()) {
         if (before.contains(name)) {
           continue;
         }
         Path p = RAY_TMP.resolve(name);
-        if (name.chars().allMatch(Character::isDigit)) {
+        if (name.chars().allMatch(Character::isDigit) && loadedFrom.contains(p)) {
+          // only the folder this JVM loaded its library from: another driver's may appear meanwhile
           // the driver's private copy of libcore_worker_library_java.so (~41 MB, never deleted by Ray);
           // it is loaded already, so it can go now
           EmbeddedHead.deleteTree(p);
@@ -278,5 +280,25 @@ public final class RayRuntime {
       }
     }
     return names;
+  }
+
+  /** The folders under /tmp/ray holding a shared library mapped into this process. */
+  static Set<Path> foldersOfLoadedLibraries() {
+    Set<Path> dirs = new HashSet<>();
+    try (Stream<String> lines = Files.lines(Path.of("/proc/self/maps"))) {
+      lines.forEach(
+          line -> {
+            int slash = line.indexOf('/');
+            if (slash >= 0) {
+              Path lib = Path.of(line.substring(slash).trim());
+              if (RAY_TMP.equals(lib.getParent() == null ? null : lib.getParent().getParent())) {
+                dirs.add(lib.getParent());
+              }
+            }
+          });
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("Cannot read /proc/self/maps ({}); keeping every new /tmp/ray folder", e.toString());
+    }
+    return dirs;
   }
 }

@@ -88,6 +88,20 @@ class RayClusterTest extends BackendCompatibilityKit {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void onlyTheFolderThisJvmLoadedRaysLibraryFromIsClaimed() throws IOException {
+      // another driver's numeric folder, as it could appear while this runtime starts
+      Path foreign = Files.createDirectories(Path.of("/tmp/ray", "9" + ProcessHandle.current().pid() + "7"));
+      try {
+        Set<Path> own = RayRuntime.foldersOfLoadedLibraries();
+        assertThat(own).doesNotContain(foreign);
+        assertThat(own).isNotEmpty().allSatisfy(d -> assertThat(d.getParent()).isEqualTo(Path.of("/tmp/ray")));
+      } finally {
+        Files.deleteIfExists(foreign);
+      }
+    }
+
+    @Test
     void tasksRunInOtherProcessesAndKeepTheirOrder() {
       List<Long> pids =
           Parallel.builder().backend("ray").nJobs(2).batchSize(1).build()

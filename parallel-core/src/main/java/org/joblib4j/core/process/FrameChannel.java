@@ -89,6 +89,18 @@ public final class FrameChannel implements Closeable {
    * @throws IOException on a broken stream
    */
   public Frame receive() throws IOException {
+    return receive(MAX_FRAME);
+  }
+
+  /**
+   * Waits for the next frame, refusing one longer than {@code maxLength} before allocating it (a
+   * peer that is not a worker, e.g. a garbage handshake, must not make the reader allocate 2 GiB).
+   *
+   * @param maxLength the longest frame accepted, header included
+   * @return the frame, or {@code null} when the peer closed the channel
+   * @throws IOException on a broken stream or a frame longer than {@code maxLength}
+   */
+  public Frame receive(long maxLength) throws IOException {
     int length;
     try {
       length = in.readInt();
@@ -97,6 +109,9 @@ public final class FrameChannel implements Closeable {
     }
     if (length < Frame.HEADER) {
       throw new IOException("corrupt frame: length " + length);
+    }
+    if (length > maxLength) {
+      throw new IOException("corrupt frame: length " + length + " exceeds the limit of " + maxLength + " bytes");
     }
     byte type = in.readByte();
     long id = in.readLong();

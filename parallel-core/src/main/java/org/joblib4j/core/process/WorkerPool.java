@@ -360,6 +360,9 @@ public final class WorkerPool implements AutoCloseable {
 
   // ------------------------------------------------------------------ worker events
 
+  /** A worker's hello carries only its token: anything longer is not a worker of this pool. */
+  static final long HANDSHAKE_MAX_FRAME = 4096;
+
   private void accept() {
     while (true) {
       SocketChannel socket;
@@ -370,7 +373,13 @@ public final class WorkerPool implements AutoCloseable {
       }
       try {
         FrameChannel channel = new FrameChannel(socket);
-        Frame hello = channel.receive();
+        Frame hello;
+        try {
+          hello = channel.receive(HANDSHAKE_MAX_FRAME);
+        } catch (IOException e) {
+          channel.close(); // not a worker of this pool: drop it, keep accepting
+          throw e;
+        }
         if (hello == null || hello.type() != Frame.HELLO) {
           channel.close();
           continue;
@@ -398,8 +407,8 @@ public final class WorkerPool implements AutoCloseable {
         reader.start();
         flush(w);
         dispatch();
-      } catch (IOException e) {
-        LOG.debug("A worker's handshake failed", e);
+      } catch (IOException | RuntimeException e) {
+        LOG.debug("A worker's handshake failed", e); // the acceptor lives on for the next worker
       }
     }
   }

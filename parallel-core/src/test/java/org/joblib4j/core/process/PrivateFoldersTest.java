@@ -2,7 +2,6 @@ package org.joblib4j.core.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,7 +28,9 @@ class PrivateFoldersTest {
 
   @Test
   void refusesAFolderAnotherUserCreatedFirst() throws IOException {
-    assumeTrue("root".equals(System.getProperty("user.name")), "chown to nobody needs root");
+    assertThat(System.getProperty("user.name"))
+        .as("this test makes a folder owned by another user (chown to nobody), which needs root: run it as root")
+        .isEqualTo("root");
     Path dir = Files.createDirectory(tmp.resolve("taken"));
     UserPrincipal nobody = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
     Files.setOwner(dir, nobody);
