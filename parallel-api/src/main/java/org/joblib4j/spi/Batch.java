@@ -25,7 +25,7 @@ public final class Batch implements Serializable {
   /**
    * How a batch runs its tasks, beyond the nested backend.
    *
-   * @param context the caller's context to restore around the tasks, or {@code null}
+   * @param context the caller's context to restore around each task, or {@code null}
    * @param collect whether a failing task becomes a {@link TaskFailure} result instead of stopping
    *     the batch ({@code ErrorPolicy.COLLECT})
    * @param taskTimeoutNanos each task's time limit from its start, 0 for none
@@ -171,7 +171,6 @@ public final class Batch implements Serializable {
   public List<Object> call(java.util.function.BooleanSupplier cancelled, StuckTaskHandler stuck)
       throws BatchTaskException {
     List<Object> results = new ArrayList<>(tasks.size());
-    ContextPropagator.Restored restored = options.context() == null ? null : options.context().restore();
     try (ParallelConfig.Scope ignored = nested == null ? null : ParallelConfig.nested(nested)) {
       for (int i = 0; i < tasks.size(); i++) {
         long index = firstIndex + i;
@@ -183,7 +182,8 @@ public final class Batch implements Serializable {
         Throwable failure = null;
         TaskWatchdog watchdog =
             options.taskTimeoutNanos() > 0 ? TaskWatchdog.start(index, options.taskTimeoutNanos(), stuck) : null;
-        try {
+        // Per task, not per batch: what one task puts in its MDC must not reach the next one.
+        try (ContextPropagator.Restored context = TaskContext.enter(options.context())) {
           result = tasks.get(i).call();
         } catch (Throwable t) {
           failure = t;
@@ -199,10 +199,6 @@ public final class Batch implements Serializable {
         } else {
           throw new BatchTaskException(index, failure);
         }
-      }
-    } finally {
-      if (restored != null) {
-        restored.close();
       }
     }
     return results;

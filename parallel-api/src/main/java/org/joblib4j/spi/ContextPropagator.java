@@ -29,10 +29,10 @@ public interface ContextPropagator {
   Serializable capture();
 
   /**
-   * Installs captured state in the thread about to run tasks.
+   * Installs captured state in the thread about to run a task; called before every task.
    *
    * @param captured what {@link #capture()} returned (never {@code null})
-   * @return what undoes it once the tasks are done
+   * @return what undoes it once the task is done
    */
   Restored restore(Serializable captured);
 

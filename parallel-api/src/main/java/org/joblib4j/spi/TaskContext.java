@@ -47,6 +47,30 @@ public final class TaskContext implements Serializable {
   }
 
   /**
+   * Prepares the current thread for one task: installs {@code context} when there is one, and in
+   * any case returns what puts the thread's MDC back once the task is done, so nothing a task
+   * leaves in its MDC reaches the next task the same thread runs.
+   *
+   * @param context the caller's context, or {@code null} when the caller had none
+   * @return what puts the thread's previous context back
+   */
+  public static ContextPropagator.Restored enter(TaskContext context) {
+    if (context != null) {
+      return context.restore();
+    }
+    Map<String, String> previousMdc = MDC.getCopyOfContextMap();
+    return () -> putBack(previousMdc);
+  }
+
+  private static void putBack(Map<String, String> previousMdc) {
+    if (previousMdc == null) {
+      MDC.clear();
+    } else {
+      MDC.setContextMap(previousMdc);
+    }
+  }
+
+  /**
    * Installs this context in the current thread.
    *
    * @return what puts the thread's previous context back
@@ -67,11 +91,7 @@ public final class TaskContext implements Serializable {
       for (int i = undo.size() - 1; i >= 0; i--) {
         undo.get(i).close();
       }
-      if (previousMdc == null) {
-        MDC.clear();
-      } else {
-        MDC.setContextMap(previousMdc);
-      }
+      putBack(previousMdc);
     };
   }
 

@@ -15,6 +15,7 @@ import org.joblib4j.Outcome;
 import org.joblib4j.Parallel;
 import org.joblib4j.TaskTimeoutException;
 import org.joblib4j.WorkerTerminatedException;
+import org.joblib4j.tck.MdcLeakProbe;
 import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
 
@@ -96,5 +97,24 @@ class LokyBeyondJoblibTest {
     } finally {
       MDC.clear();
     }
+  }
+
+  @Test
+  void aTasksMdcChangesDoNotReachTheNextTaskOfItsBatchInAWorkerJvm() {
+    MDC.put("request", "r-9");
+    try {
+      List<String> seen = Parallel.builder().backend("loky").nJobs(2).batchSize(5).build()
+          .map(MdcLeakProbe::readsThenPutsItsTaskKey, upTo(20));
+      assertThat(seen).hasSize(20).containsOnly("null/r-9");
+    } finally {
+      MDC.clear();
+    }
+  }
+
+  @Test
+  void withoutACallerMdcATasksMdcChangesDoNotReachTheNextTaskInAWorkerJvm() {
+    List<String> seen = Parallel.builder().backend("loky").nJobs(2).batchSize(5).build()
+        .map(MdcLeakProbe::readsThenPutsItsTaskKey, upTo(20));
+    assertThat(seen).hasSize(20).containsOnly("null/null");
   }
 }

@@ -33,6 +33,7 @@ import org.joblib4j.Task;
 import org.joblib4j.TaskFailuresException;
 import org.joblib4j.TaskOrigin;
 import org.joblib4j.TaskTimeoutException;
+import org.joblib4j.tck.MdcLeakProbe;
 import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
 
@@ -216,6 +217,23 @@ class BeyondJoblibTest {
     }
     List<String> after = Parallel.builder().nJobs(2).build().map(x -> MDC.get("request") + "/" + TenantPropagator.TENANT.get(), upTo(20));
     assertThat(after).containsOnly("null/null");
+  }
+
+  @Test
+  void aTasksMdcChangesDoNotReachTheNextTaskOfItsBatch() {
+    MDC.put("request", "r-9");
+    try {
+      List<String> seen = Parallel.builder().nJobs(2).batchSize(5).build().map(MdcLeakProbe::readsThenPutsItsTaskKey, upTo(20));
+      assertThat(seen).hasSize(20).containsOnly("null/r-9");
+    } finally {
+      MDC.clear();
+    }
+  }
+
+  @Test
+  void withoutACallerMdcATasksMdcChangesDoNotReachTheNextTask() {
+    List<String> seen = Parallel.builder().nJobs(2).batchSize(5).build().map(MdcLeakProbe::readsThenPutsItsTaskKey, upTo(20));
+    assertThat(seen).hasSize(20).containsOnly("null/null");
   }
 
   // ------------------------------------------------------------ cancellation from outside
