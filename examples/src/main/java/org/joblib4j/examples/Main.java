@@ -64,8 +64,9 @@ public final class Main {
     setProperty("joblib4j.backend", options.backend());
     setProperty("joblib4j.n-jobs", options.nJobs());
     setProperty("joblib4j.verbose", options.verbose());
-    try (Parallel check = Parallel.builder().build()) {
+    try {
       // resolves the configured backend before anything runs, so a missing jar is one line
+      Parallel.builder().build().close();
     } catch (UnknownBackendException | ParallelConfigurationException e) {
       err.println("joblib4j-examples: " + e.getMessage());
       return 2;

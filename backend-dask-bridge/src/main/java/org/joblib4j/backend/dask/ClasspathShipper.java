@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.LocalDateTime;
@@ -17,10 +16,10 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import org.joblib4j.core.process.PrivateFolders;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.joblib4j.core.process.PrivateFolders;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -45,7 +44,7 @@ final class ClasspathShipper {
 
   /** The default cache: {@code <java.io.tmpdir>/joblib4j-dask-<user>/jars}. */
   static ClasspathShipper standard() {
-    return new ClasspathShipper(PrivateDirs.base().resolve("jars"));
+    return new ClasspathShipper(privateBase().resolve("jars"));
   }
 
   /**
@@ -110,7 +109,7 @@ final class ClasspathShipper {
     }
     byte[] bytes = pack(dir, files);
     String sha = HexFormat.of().formatHex(sha256().digest(bytes));
-    Path target = PrivateDirs.create(cacheDir).resolve(sha + ".jar");
+    Path target = PrivateFolders.create(cacheDir).resolve(sha + ".jar");
     if (!Files.isRegularFile(target) || Files.size(target) != bytes.length) {
       Path tmp = Files.createTempFile(cacheDir, sha, ".tmp");
       Files.write(tmp, bytes);
@@ -156,16 +155,8 @@ final class ClasspathShipper {
     }
   }
 
-  /** joblib4j's private folders for Dask, checked by {@link PrivateFolders}. */
-  static final class PrivateDirs {
-    private PrivateDirs() {}
-
-    static Path base() {
-      return PrivateFolders.underTmp("joblib4j-dask");
-    }
-
-    static Path create(Path dir) throws IOException {
-      return PrivateFolders.create(dir);
-    }
+  /** joblib4j's private folder for Dask ({@code <tmpdir>/joblib4j-dask-<user>}); checked on use. */
+  static Path privateBase() {
+    return PrivateFolders.underTmp("joblib4j-dask");
   }
 }

@@ -254,7 +254,8 @@ public final class DaskOptions {
   static DaskOptions of(BackendContext context) {
     Map<String, Object> normalized = new TreeMap<>();
     for (Map.Entry<String, Object> e : context.parameters().entrySet()) {
-      normalized.put(e.getKey().replace('_', '-').toLowerCase(Locale.ROOT), e.getValue());
+      // BackendContext already spells '_' as '-'; Dask's keys are also case-insensitive
+      normalized.put(e.getKey().toLowerCase(Locale.ROOT), e.getValue());
     }
     BackendContext c = new BackendContext(context.backendName(), normalized);
     List<String> known = new ArrayList<>(SESSION_KEYS);

@@ -11,6 +11,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.joblib4j.core.process.PrivateFolders;
 
 /**
  * The bridge's Python files, shipped inside this jar and extracted at run time into a private,
@@ -47,7 +48,7 @@ final class PythonResources {
         }
       }
       String hash = HexFormat.of().formatHex(md.digest()).substring(0, 16);
-      Path dir = ClasspathShipper.PrivateDirs.create(ClasspathShipper.PrivateDirs.base().resolve("py-" + hash));
+      Path dir = PrivateFolders.create(ClasspathShipper.privateBase().resolve("py-" + hash));
       for (Map.Entry<String, byte[]> e : files.entrySet()) {
         Path target = dir.resolve(e.getKey());
         if (Files.isRegularFile(target) && java.util.Arrays.equals(Files.readAllBytes(target), e.getValue())) {

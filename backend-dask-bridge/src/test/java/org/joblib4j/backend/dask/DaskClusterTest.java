@@ -104,9 +104,9 @@ class DaskClusterTest {
     List<Long> jvms = executors.stream().map(e -> ((Number) e.get("jvm_pid")).longValue()).collect(Collectors.toList());
     assertThat(DaskTestSupport.listeningAddresses(jvms)).isEmpty();
     // the client's own cache of packed folders too
-    Path client = ClasspathShipper.PrivateDirs.base().resolve("jars");
+    Path client = ClasspathShipper.privateBase().resolve("jars");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(client))).isEqualTo("rwx------");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(ClasspathShipper.PrivateDirs.base()))).isEqualTo("rwx------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(ClasspathShipper.privateBase()))).isEqualTo("rwx------");
   }
 
   @Test

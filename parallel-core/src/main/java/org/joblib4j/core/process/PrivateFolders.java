@@ -79,16 +79,13 @@ public final class PrivateFolders {
       }
       Set<PosixFilePermission> p = a.permissions();
       boolean othersWrite = p.contains(PosixFilePermission.GROUP_WRITE) || p.contains(PosixFilePermission.OTHERS_WRITE);
-      if (othersWrite && !(root && !last && sticky(current))) {
-        if (last && mine) {
+      if (last) {
+        if (!p.equals(PRIVATE)) {
           Files.setPosixFilePermissions(current, PRIVATE); // our own folder: tighten it
-        } else {
-          throw refused(current, "is writable by other users (" + PosixFilePermissions.toString(p) + ")");
         }
+      } else if (othersWrite && !(root && sticky(current))) {
+        throw refused(current, "is writable by other users (" + PosixFilePermissions.toString(p) + ")");
       }
-    }
-    if (!Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS).equals(PRIVATE)) {
-      Files.setPosixFilePermissions(dir, PRIVATE);
     }
   }
 
@@ -100,6 +97,7 @@ public final class PrivateFolders {
   private static IOException refused(Path p, String why) {
     return new IOException("Refusing to use the private folder " + p + ": it " + why
         + ". Another local user could replace the files in it. Remove it (or fix its owner and mode), "
-        + "or point java.io.tmpdir at a folder only you can write.");
+        + "or choose a folder only you can write (java.io.tmpdir; joblib4j.temp-folder for"
+        + " memory-mapped arrays).");
   }
 }

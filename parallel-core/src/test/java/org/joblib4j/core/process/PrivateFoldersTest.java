@@ -16,7 +16,8 @@ class PrivateFoldersTest {
 
   private static String advice() {
     return ". Another local user could replace the files in it. Remove it (or fix its owner and mode), "
-        + "or point java.io.tmpdir at a folder only you can write.";
+        + "or choose a folder only you can write (java.io.tmpdir; joblib4j.temp-folder for"
+        + " memory-mapped arrays).";
   }
 
   @Test
