@@ -171,7 +171,8 @@ public final class Batch implements Serializable {
   public List<Object> call(java.util.function.BooleanSupplier cancelled, StuckTaskHandler stuck)
       throws BatchTaskException {
     List<Object> results = new ArrayList<>(tasks.size());
-    try (ParallelConfig.Scope ignored = nested == null ? null : ParallelConfig.nested(nested)) {
+    try (ParallelConfig.Scope ignored = nested == null ? null : ParallelConfig.nested(nested);
+        TaskContext.BatchScope context = TaskContext.forBatch(options.context())) {
       for (int i = 0; i < tasks.size(); i++) {
         long index = firstIndex + i;
         if (i > 0 && (cancelled.getAsBoolean() || Thread.currentThread().isInterrupted())) {
@@ -182,12 +183,14 @@ public final class Batch implements Serializable {
         Throwable failure = null;
         TaskWatchdog watchdog =
             options.taskTimeoutNanos() > 0 ? TaskWatchdog.start(index, options.taskTimeoutNanos(), stuck) : null;
-        // Per task, not per batch: what one task puts in its MDC must not reach the next one.
-        try (ContextPropagator.Restored context = TaskContext.enter(options.context())) {
+        context.beforeTask();
+        try {
           result = tasks.get(i).call();
         } catch (Throwable t) {
           failure = t;
         } finally {
+          // per task, not per batch: what one task puts in its MDC must not reach the next one
+          context.afterTask();
           if (watchdog != null && watchdog.stop()) {
             failure = watchdog.timeout();
           }

@@ -47,26 +47,66 @@ public final class TaskContext implements Serializable {
   }
 
   /**
-   * Prepares the current thread for one task: installs {@code context} when there is one, and in
-   * any case returns what puts the thread's MDC back once the task is done, so nothing a task
-   * leaves in its MDC reaches the next task the same thread runs.
+   * Opens the context a batch's tasks run in; {@link BatchScope#afterTask()} puts it back after
+   * each task, so nothing a task leaves in its MDC or its propagated state reaches the next task.
    *
    * @param context the caller's context, or {@code null} when the caller had none
-   * @return what puts the thread's previous context back
+   * @return the scope; closing it puts the thread's previous context back
    */
-  public static ContextPropagator.Restored enter(TaskContext context) {
-    if (context != null) {
-      return context.restore();
-    }
-    Map<String, String> previousMdc = MDC.getCopyOfContextMap();
-    return () -> putBack(previousMdc);
+  public static BatchScope forBatch(TaskContext context) {
+    return new BatchScope(context);
   }
 
-  private static void putBack(Map<String, String> previousMdc) {
-    if (previousMdc == null) {
+  /**
+   * The context around one batch's tasks. Per task it costs one MDC reset (none while a task
+   * leaves an empty MDC empty) plus the propagators' own restore, instead of a full install.
+   */
+  public static final class BatchScope implements AutoCloseable {
+    private final TaskContext context;
+    private final Map<String, String> previousMdc;
+    private final Map<String, String> taskMdc;
+    private ContextPropagator.Restored propagated;
+
+    private BatchScope(TaskContext context) {
+      this.context = context;
+      this.previousMdc = MDC.getCopyOfContextMap();
+      this.taskMdc = context != null && context.mdc != null ? context.mdc : previousMdc;
+      if (taskMdc != previousMdc) {
+        MDC.setContextMap(taskMdc);
+      }
+    }
+
+    /** Installs the caller's propagated state for the next task. */
+    public void beforeTask() {
+      if (context != null && !context.captured.isEmpty()) {
+        propagated = context.propagate();
+      }
+    }
+
+    /** Undoes what the task changed: the next task starts as the first one did. */
+    public void afterTask() {
+      if (propagated != null) {
+        propagated.close();
+        propagated = null;
+      }
+      putBack(taskMdc);
+    }
+
+    @Override
+    public void close() {
+      if (propagated != null) {
+        propagated.close();
+        propagated = null;
+      }
+      putBack(previousMdc);
+    }
+  }
+
+  private static void putBack(Map<String, String> mdc) {
+    if (mdc != null) {
+      MDC.setContextMap(mdc);
+    } else if (MDC.getCopyOfContextMap() != null) { // an empty MDC stays untouched: the usual case
       MDC.clear();
-    } else {
-      MDC.setContextMap(previousMdc);
     }
   }
 
@@ -80,6 +120,15 @@ public final class TaskContext implements Serializable {
     if (mdc != null) {
       MDC.setContextMap(mdc);
     }
+    ContextPropagator.Restored undo = propagate();
+    return () -> {
+      undo.close();
+      putBack(previousMdc);
+    };
+  }
+
+  /** Installs what the propagators captured; the result undoes it, last first. */
+  private ContextPropagator.Restored propagate() {
     List<ContextPropagator.Restored> undo = new ArrayList<>();
     for (Captured c : captured) {
       ContextPropagator p = Propagators.byName(c.propagator());
@@ -91,7 +140,6 @@ public final class TaskContext implements Serializable {
       for (int i = undo.size() - 1; i >= 0; i--) {
         undo.get(i).close();
       }
-      putBack(previousMdc);
     };
   }
 
