@@ -341,6 +341,14 @@ public final class DaskDistributedBackend implements ParallelBackend {
                 + message
                 + ". Likely causes: System.exit or Runtime.halt in a task, a native crash, or an OutOfMemoryError"
                 + " (set joblib4j.backend.dask.worker-heap). The next task starts a new executor JVM.");
+      case "JvmProtocolError":
+        return new WorkerTerminatedException(
+            "The executor JVM running "
+                + sub.tasks()
+                + " on a Dask worker broke the bridge's protocol: "
+                + message
+                + ". Something in that JVM wrote to the bridge's private channel; the next task starts a new"
+                + " executor JVM.");
       case "JvmStartError":
         return new DaskException(
             type,

@@ -10,9 +10,10 @@ import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
-import java.io.PrintStream;
+import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -31,14 +32,21 @@ import org.joblib4j.spi.BatchTaskException;
 
 /**
  * The executor JVM on a Dask worker: started by the bridge's worker plugin (one per classpath per
- * worker), it reads serialized batches on stdin and answers on stdout, running each batch on its
- * own thread. {@code System.out} is redirected to stderr first, so a task's prints land in the
- * worker's log and cannot corrupt the protocol. It exits when stdin closes: it never outlives its
- * Dask worker. It is reachable only through those pipes.
+ * worker), it reads serialized batches and answers them, running each batch on its own thread. Its
+ * protocol has two pipes of its own, passed as file descriptors ({@value #CHANNEL_PROPERTY}{@code
+ * =IN,OUT}): its stdout and stderr go to the worker's log, so a task's prints, a child process with
+ * inherited I/O, native output, {@code -Xlog} or a crash banner cannot corrupt the protocol (Java
+ * closes every descriptor above 2 in the processes it starts). Without that property (no
+ * descriptor passing) the protocol is on stdin/stdout and {@code System.out} is redirected to
+ * stderr. Every request gets an answer, also when something outside a task fails. It exits when its
+ * input closes: it never outlives its Dask worker. It is reachable only through those pipes.
  *
  * <p>Argument: the idle timeout in milliseconds (after it, it asks the plugin to be stopped).
  */
 public final class ExecutorMain {
+  /** Names the protocol's input and output file descriptors: {@code IN,OUT}. */
+  static final String CHANNEL_PROPERTY = "joblib4j.dask.channel";
+
   /** Stands for a scattered {@code null}. */
   static final Object NULL = new Object();
 
@@ -76,15 +84,31 @@ public final class ExecutorMain {
    * @param args the idle timeout in milliseconds
    */
   public static void main(String[] args) {
-    PrintStream protocol = new PrintStream(new FileOutputStream(FileDescriptor.out), false);
-    // the pipes are the protocol's: a task's prints go to the worker's log, and it reads nothing
+    InputStream protocolIn;
+    OutputStream protocolOut;
+    String channel = System.getProperty(CHANNEL_PROPERTY);
+    try {
+      if (channel != null) {
+        String[] fds = channel.split(",", 2);
+        protocolIn = new FileInputStream("/dev/fd/" + Integer.parseInt(fds[0]));
+        protocolOut = new FileOutputStream("/dev/fd/" + Integer.parseInt(fds[1]));
+      } else {
+        protocolIn = new FileInputStream(FileDescriptor.in);
+        protocolOut = new FileOutputStream(FileDescriptor.out);
+      }
+    } catch (IOException | RuntimeException e) {
+      System.err.println("joblib4j executor: cannot open the protocol channel " + channel + ": " + e);
+      exit(2);
+      return;
+    }
+    // a task's prints go to the worker's log (and not into stdin/stdout when they carry the protocol)
     System.setOut(System.err);
     System.setIn(new ByteArrayInputStream(new byte[0]));
     long idle = args.length > 0 ? Long.parseLong(args[0]) : 600_000L;
-    DataOutputStream out = new DataOutputStream(new BufferedOutputStream(protocol, 1 << 16));
+    DataOutputStream out = new DataOutputStream(new BufferedOutputStream(protocolOut, 1 << 16));
     ExecutorMain m = new ExecutorMain(out, idle);
     current = m;
-    m.run(new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16)));
+    m.run(new DataInputStream(new BufferedInputStream(protocolIn, 1 << 16)));
   }
 
   /** The session nested calls use: the Dask worker this JVM runs for. */
@@ -167,8 +191,9 @@ public final class ExecutorMain {
       }
     } catch (IOException | RuntimeException e) {
       System.err.println("joblib4j executor: reading from the Dask worker failed: " + e);
+      exit(2);
     }
-    // stdin closed: the Dask worker is gone or stopped this JVM
+    // the input closed: the Dask worker is gone or stopped this JVM
     exit(0);
   }
 
@@ -177,7 +202,11 @@ public final class ExecutorMain {
       case Protocol.EXEC:
         lastActivity = System.nanoTime();
         idleSent = false;
-        tasks.execute(() -> runTask(f.id(), f.payload()));
+        try {
+          tasks.execute(() -> runTask(f.id(), f.payload()));
+        } catch (RuntimeException | Error e) { // no thread for it (rejected, or out of native threads)
+          sendFailure(f.id(), new BatchTaskException(-1, e));
+        }
         break;
       case Protocol.PUT_BLOB:
         blobs.put(HexFormat.of().formatHex(f.payload(), 0, 32), Arrays.copyOfRange(f.payload(), 32, f.payload().length));
@@ -215,47 +244,11 @@ public final class ExecutorMain {
     }
     RID.set(rid);
     try {
-      if (cancelled.remove(rid)) {
-        send(Protocol.CANCELLED_EXEC, rid);
-        return;
-      }
-      Batch batch;
-      try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(payload))) {
-        batch = (Batch) in.readObject();
-      } catch (Throwable t) {
+      answer(rid, payload);
+    } catch (Throwable t) {
+      // whatever failed, the request is answered: an unanswered one waits forever on the worker
+      if (!abandoned.remove(rid)) {
         sendFailure(rid, new BatchTaskException(-1, t));
-        return;
-      }
-      List<Object> results;
-      Batch b = batch;
-      try {
-        results = batch.call(() -> cancelled.contains(rid), (index, timeout) -> abandon(rid, b, index, timeout));
-      } catch (BatchTaskException e) {
-        if (abandoned.remove(rid)) {
-          return;
-        }
-        if (cancelled.remove(rid)) {
-          send(Protocol.CANCELLED_EXEC, rid);
-        } else {
-          sendFailure(rid, e);
-        }
-        return;
-      }
-      if (abandoned.remove(rid)) {
-        return;
-      }
-      byte[] bytes;
-      try {
-        bytes = serialize(results);
-      } catch (Throwable t) {
-        // a result that cannot travel is that task's failure, not the executor's
-        sendFailure(rid, new BatchTaskException(batch.firstIndex() + unserializable(results), t));
-        return;
-      }
-      if (cancelled.remove(rid)) {
-        send(Protocol.CANCELLED_EXEC, rid);
-      } else {
-        send(Protocol.OK, rid, bytes);
       }
     } finally {
       synchronized (running) {
@@ -265,6 +258,52 @@ public final class ExecutorMain {
       cancelled.remove(rid);
       RID.remove();
       lastActivity = System.nanoTime();
+    }
+  }
+
+  /** Runs one batch and answers it; anything it throws is answered by the caller. */
+  private void answer(long rid, byte[] payload) {
+    if (cancelled.remove(rid)) {
+      send(Protocol.CANCELLED_EXEC, rid);
+      return;
+    }
+    Batch batch;
+    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(payload))) {
+      batch = (Batch) in.readObject();
+    } catch (Throwable t) {
+      sendFailure(rid, new BatchTaskException(-1, t));
+      return;
+    }
+    List<Object> results;
+    Batch b = batch;
+    try {
+      results = batch.call(() -> cancelled.contains(rid), (index, timeout) -> abandon(rid, b, index, timeout));
+    } catch (BatchTaskException e) {
+      if (abandoned.remove(rid)) {
+        return;
+      }
+      if (cancelled.remove(rid)) {
+        send(Protocol.CANCELLED_EXEC, rid);
+      } else {
+        sendFailure(rid, e);
+      }
+      return;
+    }
+    if (abandoned.remove(rid)) {
+      return;
+    }
+    byte[] bytes;
+    try {
+      bytes = serialize(results);
+    } catch (Throwable t) {
+      // a result that cannot travel is that task's failure, not the executor's
+      sendFailure(rid, new BatchTaskException(batch.firstIndex() + unserializable(results), t));
+      return;
+    }
+    if (cancelled.remove(rid)) {
+      send(Protocol.CANCELLED_EXEC, rid);
+    } else {
+      send(Protocol.OK, rid, bytes);
     }
   }
 

@@ -6,8 +6,10 @@ import java.io.EOFException;
 import java.io.IOException;
 
 /**
- * The bridge's framing and message codes, shared with {@code jbridge_core.py}: {@code uint32 length
- * | uint8 op | int64 id | payload}, big endian, where length counts op, id and payload.
+ * The bridge's framing and message codes, shared with {@code jbridge_core.py}: {@code uint32 marker
+ * | uint32 length | uint8 op | int64 id | payload}, big endian, where length counts op, id and
+ * payload. The marker and the length cap turn bytes that are not a frame (something else wrote to
+ * the channel) into a clear error instead of a read that waits forever for a garbage length.
  */
 final class Protocol {
   // client protocol: Java -> Python
@@ -46,6 +48,12 @@ final class Protocol {
   static final int CANCELLED_EXEC = 83;
   static final int IDLE = 84;
 
+  /** Starts every frame: {@code "JB4J"}. */
+  static final int MARKER = 0x4A42344A;
+
+  /** The longest frame (op, id and payload): the largest byte array a JVM can allocate. */
+  static final long MAX_LENGTH = Integer.MAX_VALUE - 16;
+
   private static final int HEADER = 1 + 8;
 
   private Protocol() {}
@@ -67,9 +75,10 @@ final class Protocol {
     for (byte[] p : parts) {
       size += p.length;
     }
-    if (size > 0xFFFF_FFF0L) {
+    if (size > MAX_LENGTH) {
       throw new IOException("a message of " + size + " bytes is too large for the Dask bridge");
     }
+    out.writeInt(MARKER);
     out.writeInt((int) size);
     out.writeByte(op);
     out.writeLong(id);
@@ -87,15 +96,20 @@ final class Protocol {
    * @throws IOException on a broken stream
    */
   static Frame read(DataInputStream in) throws IOException {
-    int length;
+    int marker;
     try {
-      length = in.readInt();
+      marker = in.readInt();
     } catch (EOFException e) {
       return null;
     }
-    long size = Integer.toUnsignedLong(length);
-    if (size < HEADER || size - HEADER > Integer.MAX_VALUE - 16) {
-      throw new IOException("corrupt frame on the Dask bridge: length " + size);
+    if (marker != MARKER) {
+      throw new IOException(
+          "corrupt frame on the Dask bridge: expected the marker " + Integer.toHexString(MARKER) + ", got "
+              + String.format("%08x", marker));
+    }
+    long size = Integer.toUnsignedLong(in.readInt());
+    if (size < HEADER || size > MAX_LENGTH) {
+      throw new IOException("corrupt frame on the Dask bridge: length " + size + " (at most " + MAX_LENGTH + ")");
     }
     int op = in.readUnsignedByte();
     long id = in.readLong();

@@ -7,8 +7,9 @@ This file runs in two places:
   up there (the plugin carries the text), so nothing has to be installed on worker hosts beyond
   Debian's ``python3-distributed`` and a Java runtime.
 
-Framing, on every pipe: ``uint32 length | uint8 op | int64 id | payload`` (big endian), where
-``length`` counts op, id and payload.
+Framing, on every pipe: ``uint32 marker | uint32 length | uint8 op | int64 id | payload`` (big
+endian), where ``length`` counts op, id and payload. The marker (``JB4J``) and the length cap make
+bytes that are not a frame a clear ``ProtocolError`` rather than a read that waits forever.
 
 Only builtins cross Dask (bytes, lists, tuples, str): classes from this module are unknown to the
 scheduler and to clients.
@@ -27,9 +28,12 @@ import sys
 import threading
 import time
 
-HEADER = struct.Struct(">IBq")
+HEADER = struct.Struct(">IIBq")
 LENGTH = struct.Struct(">I")
+MARKER_LENGTH = struct.Struct(">II")
 OP_ID = struct.Struct(">Bq")
+MARKER = 0x4A42344A  # b"JB4J"
+MAX_LENGTH = 2 ** 31 - 1 - 16  # op, id and payload: the largest byte array a JVM can allocate
 
 # client protocol: Java (client JVM or executor JVM) -> Python
 HELLO, SUBMIT, SCATTER, RELEASE, CANCEL, INFO, STATS, STATE, SECEDE, REJOIN, SHUTDOWN, PROBE = range(1, 13)
@@ -64,7 +68,9 @@ class FrameWriter:
         size = 0
         for p in parts:
             size += len(p)
-        header = HEADER.pack(9 + size, op, fid)
+        if 9 + size > MAX_LENGTH:
+            raise ValueError("a message of %d bytes is too large for the Dask bridge" % (9 + size))
+        header = HEADER.pack(MARKER, 9 + size, op, fid)
         with self._lock:
             if self.broken:
                 raise BrokenPipeError("the peer is gone")
@@ -89,8 +95,13 @@ class FrameWriter:
                 pass
 
 
+class ProtocolError(Exception):
+    """Bytes on a bridge channel that are not a frame."""
+
+
 def read_frames(fd):
-    """Yields lists of the frames that arrived together (so consecutive submits can be grouped)."""
+    """Yields lists of the frames that arrived together (so consecutive submits can be grouped);
+    raises ProtocolError on bytes that are not a frame."""
     buf = bytearray()
     while True:
         try:
@@ -103,13 +114,16 @@ def read_frames(fd):
         frames = []
         pos = 0
         end = len(buf)
-        while end - pos >= 4:
-            (length,) = LENGTH.unpack_from(buf, pos)
-            if end - pos - 4 < length:
+        while end - pos >= 8:
+            marker, length = MARKER_LENGTH.unpack_from(buf, pos)
+            if marker != MARKER or length < 9 or length > MAX_LENGTH:
+                raise ProtocolError("not a frame of the bridge (expected the marker %08x and a length of 9 to %d"
+                                    " bytes): %r" % (MARKER, MAX_LENGTH, bytes(buf[pos:pos + 48])))
+            if end - pos - 8 < length:
                 break
-            op, fid = OP_ID.unpack_from(buf, pos + 4)
-            frames.append((op, fid, bytes(buf[pos + 13:pos + 4 + length])))
-            pos += 4 + length
+            op, fid = OP_ID.unpack_from(buf, pos + 8)
+            frames.append((op, fid, bytes(buf[pos + 17:pos + 8 + length])))
+            pos += 8 + length
         if pos:
             del buf[:pos]
         if frames:
@@ -121,7 +135,7 @@ def error_name(exc):
     name = type(exc).__name__
     msg = str(exc)
     if isinstance(exc, RuntimeError):
-        for prefix in ("JvmDiedError", "JavaTaskCancelled", "JvmStartError", "BlobMissingError"):
+        for prefix in ("JvmDiedError", "JvmProtocolError", "JavaTaskCancelled", "JvmStartError", "BlobMissingError"):
             if msg.startswith(prefix + ": "):
                 return prefix, msg[len(prefix) + 2:]
     return name, msg
@@ -505,16 +519,50 @@ class Session:
 # ---------------------------------------------------------------------------------- worker side
 
 
+# an executor JVM's death message that is already complete (others get "JvmDiedError: " before them)
+DEATH_PREFIXES = ("JvmStartError: ", "JvmProtocolError: ")
+
+
+def death_error(death):
+    return RuntimeError(death if death.startswith(DEATH_PREFIXES) else "JvmDiedError: " + death)
+
+
 class JvmProcess:
-    """One executor JVM on a Dask worker: a child process on pipes that exits when its stdin closes."""
+    """One executor JVM on a Dask worker. On POSIX it speaks the protocol on two pipes of its own,
+    passed to it as file descriptors (``-Djoblib4j.dask.channel=IN,OUT``): nothing else it or its
+    children write (stdout, native prints, ``-Xlog``, a crash banner) can reach the protocol, since
+    Java closes every descriptor above 2 in the processes it starts. Its stdout and stderr are one
+    pipe, forwarded to the worker's log. It exits when its input pipe closes."""
 
     def __init__(self, owner, cmd, cwd, env):
         self.owner = owner
         self.started = time.time()
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, cwd=cwd, env=env)
+        if os.name == "posix":
+            jvm_in, to_jvm = os.pipe()
+            from_jvm, jvm_out = os.pipe()
+            cmd = cmd[:1] + ["-Djoblib4j.dask.channel=%d,%d" % (jvm_in, jvm_out)] + cmd[1:]
+            try:
+                self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                             stderr=subprocess.STDOUT, cwd=cwd, env=env,
+                                             pass_fds=(jvm_in, jvm_out))
+            except BaseException:
+                os.close(to_jvm)
+                os.close(from_jvm)
+                raise
+            finally:
+                os.close(jvm_in)
+                os.close(jvm_out)
+            self.writer = FrameWriter(os.fdopen(to_jvm, "wb"))
+            self.channel = from_jvm
+            self.output = self.proc.stdout
+        else:  # no descriptor passing: the protocol on stdin/stdout, guarded by the frame marker only
+            self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                         stderr=subprocess.PIPE, cwd=cwd, env=env)
+            self.writer = FrameWriter(self.proc.stdin)
+            self.channel = None
+            self.output = self.proc.stderr
         self.pid = self.proc.pid
-        self.writer = FrameWriter(self.proc.stdin)
+        self.corrupt = None
         self.lock = threading.Lock()
         self.calls = {}
         self.blobs = set()
@@ -531,8 +579,7 @@ class JvmProcess:
     def call(self, payload):
         with self.lock:
             if self.dead:
-                death = self.death or "the executor JVM is gone"
-                raise RuntimeError(death if death.startswith("JvmStartError: ") else "JvmDiedError: " + death)
+                raise death_error(self.death or "the executor JVM is gone")
             rid = self.next_rid
             self.next_rid += 1
             q = queue.SimpleQueue()
@@ -578,7 +625,7 @@ class JvmProcess:
 
     def _read(self):
         try:
-            for frames in read_frames(self.proc.stdout.fileno()):
+            for frames in read_frames(self.proc.stdout.fileno() if self.channel is None else self.channel):
                 for op, fid, payload in frames:
                     if op in (OK, ERR, CANCELLED_EXEC):
                         with self.lock:
@@ -598,12 +645,26 @@ class JvmProcess:
                         self.owner.on_idle(self)
                     elif op <= PROBE:
                         self._nested().feed([(op, fid, payload)])
+        except ProtocolError as e:
+            # its answers can no longer be told apart: every call it holds fails, the next starts a new JVM
+            self.corrupt = str(e)
+            log.error("joblib4j: the executor JVM %d broke the bridge's protocol; killing it: %s", self.pid, e)
+            try:
+                self.proc.kill()
+            except OSError:
+                pass
         finally:
             code = self.proc.wait()
+            if self.channel is not None:
+                os.close(self.channel)
             with self.lock:
                 self.dead = True
                 if self.retired:
                     self.death = "the executor JVM was stopped"
+                elif self.corrupt is not None:
+                    self.death = ("JvmProtocolError: the executor JVM (pid %d) on Dask worker %s sent bytes that are"
+                                  " not a frame of the bridge, so it was killed: %s%s") % (
+                        self.pid, self.owner.address, self.corrupt, self.tail_text())
                 elif self.info is None:
                     self.death = "JvmStartError: the executor JVM (pid %d) on Dask worker %s could not start: it exited with %s%s" % (
                         self.pid, self.owner.address, exit_text(code), self.tail_text())
@@ -626,7 +687,7 @@ class JvmProcess:
 
     def _pump(self):
         prefix = "[joblib4j executor JVM %d] " % self.pid
-        for raw in iter(self.proc.stderr.readline, b""):
+        for raw in iter(self.output.readline, b""):
             line = raw.decode("utf-8", "replace").rstrip("\n")
             self.tail.append(line)
             try:
@@ -746,9 +807,7 @@ class WorkerImpl:
                 if kind == "done":
                     break
                 if kind == "died":
-                    if data.startswith("JvmStartError: "):
-                        raise RuntimeError(data)
-                    raise RuntimeError("JvmDiedError: " + data)
+                    raise death_error(data)
                 if kind == "secede":
                     if not seceded:
                         from distributed import secede

@@ -33,6 +33,9 @@ def main():
         first = next(frames)
     except StopIteration:
         return 0
+    except core.ProtocolError as e:
+        sys.stderr.write("joblib4j dask sidecar: %s\n" % e)
+        return 2
     op, _, payload = first[0]
     if op != core.HELLO:
         writer.send_json(core.REPLY_ERROR, 0, {"type": "ProtocolError", "message": "expected HELLO, got %d" % op})
@@ -73,12 +76,15 @@ def main():
 
     threading.Thread(target=watch, name="jbridge-watch", daemon=True).start()
     writer.send_json(core.WELCOME, 0, welcome)
-    for batch in frames:
-        rest = [f for f in batch if f[0] != core.SHUTDOWN]
-        if rest:
-            session.feed(rest)
-        if len(rest) != len(batch):
-            break
+    try:
+        for batch in frames:
+            rest = [f for f in batch if f[0] != core.SHUTDOWN]
+            if rest:
+                session.feed(rest)
+            if len(rest) != len(batch):
+                break
+    except core.ProtocolError as e:
+        sys.stderr.write("joblib4j dask sidecar: %s\n" % e)
     # stdin closed or SHUTDOWN: the client goes, and a private cluster with it
     session.close()
     try:
