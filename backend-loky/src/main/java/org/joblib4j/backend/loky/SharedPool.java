@@ -63,7 +63,8 @@ final class SharedPool {
         && a.maxTasksPerWorker() == b.maxTasksPerWorker()
         && a.leakBytes() == b.leakBytes()
         && a.maxInFlight() == b.maxInFlight()
-        && java.util.Arrays.equals(a.initializer(), b.initializer());
+        && java.util.Arrays.equals(a.initializer(), b.initializer())
+        && a.startTimeout().equals(b.startTimeout());
   }
 
   static synchronized void shutdown() {

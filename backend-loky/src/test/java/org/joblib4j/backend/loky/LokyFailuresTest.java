@@ -364,6 +364,53 @@ class LokyFailuresTest {
     assertPoolServesWithout(Set.of());
   }
 
+  /** Too large for the caller, as far as its reader can tell: reading it runs out of memory. */
+  static final class TooLargeForTheCaller implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+      in.defaultReadObject();
+      throw new OutOfMemoryError("Java heap space");
+    }
+  }
+
+  static Object tooLargeAt(int i, int at) {
+    return i == at ? new TooLargeForTheCaller() : i;
+  }
+
+  @Test
+  void aResultTheCallerHasNoMemoryForFailsItsBatchAndThePoolLivesOn() {
+    Throwable e =
+        assertTimeoutPreemptively(
+            AT_ONCE,
+            () -> catchThrowable(() -> loky(2).batchSize(1).build().run(
+                IntStream.range(0, 4).mapToObj(i -> delayed(LokyFailuresTest::tooLargeAt, i, 2)))));
+    assertThat(e)
+        .isInstanceOf(TaskSerializationException.class)
+        .hasCauseInstanceOf(OutOfMemoryError.class)
+        .message()
+        .matches(
+            "The answer of task 2 \\(\\d+ bytes\\) could not be read in the caller: java.lang.OutOfMemoryError: Java"
+                + " heap space\\. Return smaller results, or give the caller more heap \\(-Xmx\\)\\.");
+    assertThat(((TaskSerializationException) e).taskIndex()).isEqualTo(2);
+    // the reader threads live: the pool serves the next calls
+    assertPoolServesWithout(Set.of());
+  }
+
+  @Test
+  void aWorkerStartTimeoutNoJvmCanMeetFailsTheCallClearly() {
+    Throwable e =
+        assertTimeoutPreemptively(
+            AT_ONCE,
+            () -> catchThrowable(() -> Parallel.builder().backend("loky", java.util.Map.of("worker-start-timeout", "1ms"))
+                .nJobs(2).build().run(List.of(delayed(LokyTestSupport::square, 3)))));
+    assertThat(e)
+        .isInstanceOf(WorkerTerminatedException.class)
+        .message()
+        .startsWith("A worker JVM (pid ")
+        .contains(") did not connect within 1 ms of its start (worker-start-timeout), so it was killed (command: ");
+  }
+
   static String readArgument(Object arg) {
     return "read " + arg;
   }

@@ -64,7 +64,8 @@ final class SpareWorkers {
         options.maxTasksPerWorker(),
         options.leakBytes(),
         0,
-        null);
+        null,
+        options.startTimeout());
   }
 
   /**

@@ -98,6 +98,7 @@ public final class FrameChannel implements Closeable {
    *
    * @param maxLength the longest frame accepted, header included
    * @return the frame, or {@code null} when the peer closed the channel
+   * @throws UnreadFrameException when this JVM has no memory for the frame (it was skipped)
    * @throws IOException on a broken stream or a frame longer than {@code maxLength}
    */
   public Frame receive(long maxLength) throws IOException {
@@ -115,7 +116,14 @@ public final class FrameChannel implements Closeable {
     }
     byte type = in.readByte();
     long id = in.readLong();
-    byte[] payload = new byte[length - Frame.HEADER];
+    byte[] payload;
+    try {
+      payload = new byte[length - Frame.HEADER];
+    } catch (OutOfMemoryError e) {
+      // a result this heap cannot hold: skip it, so the channel and the reader thread live on
+      in.skipNBytes(length - Frame.HEADER);
+      throw new UnreadFrameException(type, id, length - Frame.HEADER, e);
+    }
     in.readFully(payload);
     return new Frame(type, id, payload);
   }

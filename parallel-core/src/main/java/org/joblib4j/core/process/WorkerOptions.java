@@ -20,6 +20,7 @@ import java.util.Map;
  * @param leakBytes retained-heap growth after which a worker is replaced, 0 for never
  * @param maxInFlight batches sent ahead to one worker (pipelining)
  * @param initializer a serialized task each worker runs once before any batch, or {@code null}
+ * @param startTimeout how long a started worker JVM may take to connect before it is killed
  */
 public record WorkerOptions(
     List<String> jvmArgs,
@@ -31,9 +32,17 @@ public record WorkerOptions(
     long maxTasksPerWorker,
     long leakBytes,
     int maxInFlight,
-    byte[] initializer) {
+    byte[] initializer,
+    Duration startTimeout) {
 
-  /** Defaults: no extra options, 300 s idle timeout, 300 MB leak threshold, 2 batches in flight. */
+  /** The default {@link #startTimeout}. */
+  public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
+
+  /**
+   * Defaults: no extra options, 300 s idle timeout, 300 MB leak threshold, 2 batches in flight, 60 s
+   * to start.
+   */
   public static final WorkerOptions DEFAULTS =
-      new WorkerOptions(List.of(), null, null, false, Map.of(), Duration.ofSeconds(300), 0, 300L << 20, 2, null);
+      new WorkerOptions(
+          List.of(), null, null, false, Map.of(), Duration.ofSeconds(300), 0, 300L << 20, 2, null, DEFAULT_START_TIMEOUT);
 }

@@ -15,7 +15,7 @@ import org.joblib4j.spi.BackendContext;
  * Reads the worker options every process backend shares from its parameters ({@code
  * joblib4j.backend.<name>.<key>} or code): {@code jvm-args}, {@code worker-heap}, {@code
  * idle-worker-timeout}, {@code max-tasks-per-worker}, {@code memory-leak-threshold}, {@code
- * max-in-flight}, {@code initializer}.
+ * max-in-flight}, {@code initializer}, {@code worker-start-timeout}.
  */
 public final class WorkerOptionsParser {
   /** The keys this parser reads. */
@@ -27,7 +27,8 @@ public final class WorkerOptionsParser {
           "max-tasks-per-worker",
           "memory-leak-threshold",
           "max-in-flight",
-          "initializer");
+          "initializer",
+          "worker-start-timeout");
 
   private WorkerOptionsParser() {}
 
@@ -75,6 +76,12 @@ public final class WorkerOptionsParser {
           "Invalid value '" + (maxInFlight < 1 ? maxInFlight : maxTasks) + "' for joblib4j.backend." + name + "."
               + (maxInFlight < 1 ? "max-in-flight: must be a positive integer." : maxTasksKey + ": must be >= 0."));
     }
+    Duration startTimeout = context.duration("worker-start-timeout", WorkerOptions.DEFAULT_START_TIMEOUT);
+    if (startTimeout.isNegative() || startTimeout.isZero()) {
+      throw new ParallelConfigurationException(
+          "Invalid value '" + context.get("worker-start-timeout") + "' for joblib4j.backend." + name
+              + ".worker-start-timeout: must be a positive duration such as 60s.");
+    }
     List<String> args = jvmArgs.isEmpty() ? List.of() : new ArrayList<>(Arrays.asList(jvmArgs.split("\\s+")));
     return new WorkerOptions(
         args,
@@ -86,7 +93,8 @@ public final class WorkerOptionsParser {
         maxTasks,
         leak,
         maxInFlight,
-        initializer);
+        initializer,
+        startTimeout);
   }
 
   /**
@@ -108,6 +116,7 @@ public final class WorkerOptionsParser {
         base.maxTasksPerWorker(),
         base.leakBytes(),
         base.maxInFlight(),
-        base.initializer());
+        base.initializer(),
+        base.startTimeout());
   }
 }

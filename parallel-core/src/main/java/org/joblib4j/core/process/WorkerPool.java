@@ -191,6 +191,11 @@ public final class WorkerPool implements AutoCloseable {
     }
   }
 
+  /** The pool's socket, for tests that connect to it as a stranger would. */
+  Path socketPath() {
+    return socketPath;
+  }
+
   /**
    * Whether the pool was closed.
    *
@@ -282,6 +287,36 @@ public final class WorkerPool implements AutoCloseable {
     OutputPump.start(w.process.getInputStream(), () -> System.out, () -> System.err, "joblib4j-worker-" + pid + "-stdout");
     w.stderr = OutputPump.start(w.process.getErrorStream(), () -> System.err, "joblib4j-worker-" + pid + "-stderr");
     w.process.onExit().thenRun(() -> died(w));
+    CompletableFuture.delayedExecutor(options.startTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .execute(() -> startTimedOut(w));
+  }
+
+  /**
+   * A worker JVM that has not connected within the start timeout is killed; when no other worker is
+   * ready, the queued work fails (nothing else would run it).
+   */
+  private void startTimedOut(Worker w) {
+    long millis = options.startTimeout().toMillis();
+    WorkerTerminatedException error =
+        new WorkerTerminatedException(
+            "A worker JVM (pid " + w.pid() + ") did not connect within "
+                + (millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms")
+                + " of its start (worker-start-timeout), so it was killed (command: "
+                + String.join(" ", launcher.command(options, socketPath, "<token>", dir))
+                + "). Its last output:\n" + w.stderr.tail());
+    synchronized (lock) {
+      if (w.state != State.STARTING || closed) {
+        return;
+      }
+      w.killed = true;
+      starting.remove(w.token);
+      if (workers.stream().anyMatch(o -> o.state == State.READY)) {
+        LOG.warn("{}", error.getMessage());
+      } else {
+        failPending(error);
+      }
+    }
+    kill(w, true);
   }
 
   /** Hands queued batches to ready workers, fewest in flight first, in order per worker. */
@@ -363,6 +398,10 @@ public final class WorkerPool implements AutoCloseable {
   /** A worker's hello carries only its token: anything longer is not a worker of this pool. */
   static final long HANDSHAKE_MAX_FRAME = 4096;
 
+  /**
+   * Accepts connections; each one's handshake and frames are read on a thread of its own, so a
+   * client that connects and sends nothing cannot keep other workers from joining.
+   */
   private void accept() {
     while (true) {
       SocketChannel socket;
@@ -370,91 +409,148 @@ public final class WorkerPool implements AutoCloseable {
         socket = server.accept();
       } catch (IOException e) {
         return; // closed
+      } catch (RuntimeException | OutOfMemoryError e) {
+        LOG.warn("The worker pool could not accept a connection: {}", e.toString());
+        continue;
       }
       try {
-        FrameChannel channel = new FrameChannel(socket);
-        Frame hello;
-        try {
-          hello = channel.receive(HANDSHAKE_MAX_FRAME);
-        } catch (IOException e) {
-          channel.close(); // not a worker of this pool: drop it, keep accepting
-          throw e;
-        }
-        if (hello == null || hello.type() != Frame.HELLO) {
-          channel.close();
-          continue;
-        }
-        String token = new String(hello.payload(), StandardCharsets.UTF_8);
-        Worker w;
-        synchronized (lock) {
-          w = starting.remove(token);
-          if (w == null || w.state != State.STARTING) {
-            channel.close();
-            continue;
-          }
-          w.channel = channel;
-          w.state = State.READY;
-          LOG.debug("Worker JVM {} ready {} ms after it was started", w.pid(), (System.nanoTime() - w.spawnNanos) / 1_000_000);
-          failedStarts = 0;
-          if (options.initializer() != null) {
-            w.outbox.add(new Frame(Frame.INIT, 0, options.initializer()));
-          }
-        }
-        Worker reading = w;
-        Thread reader = new Thread(() -> read(reading), "joblib4j-worker-" + w.pid() + "-reader");
-        reader.setDaemon(true);
-        w.reader = reader;
-        reader.start();
-        flush(w);
-        dispatch();
-      } catch (IOException | RuntimeException e) {
-        LOG.debug("A worker's handshake failed", e); // the acceptor lives on for the next worker
+        Thread t = new Thread(() -> join(socket), "joblib4j-pool-handshake");
+        t.setDaemon(true);
+        t.start();
+      } catch (RuntimeException | OutOfMemoryError e) { // no thread for it: the worker is refused
+        LOG.warn("The worker pool could not read a connection's handshake: {}", e.toString());
+        close(socket);
       }
+    }
+  }
+
+  /** Reads a connection's handshake (closed if none comes within the start timeout), then its frames. */
+  private void join(SocketChannel socket) {
+    FrameChannel channel = new FrameChannel(socket);
+    java.util.concurrent.atomic.AtomicBoolean greeted = new java.util.concurrent.atomic.AtomicBoolean();
+    CompletableFuture.delayedExecutor(options.startTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .execute(() -> {
+          if (greeted.compareAndSet(false, true)) {
+            channel.close(); // silent: not a worker of this pool
+          }
+        });
+    Worker w;
+    try {
+      Frame hello = channel.receive(HANDSHAKE_MAX_FRAME);
+      if (!greeted.compareAndSet(false, true) || hello == null || hello.type() != Frame.HELLO) {
+        channel.close();
+        return;
+      }
+      String token = new String(hello.payload(), StandardCharsets.UTF_8);
+      synchronized (lock) {
+        w = starting.remove(token);
+        if (w == null || w.state != State.STARTING) {
+          channel.close();
+          return;
+        }
+        w.channel = channel;
+        w.state = State.READY;
+        w.reader = Thread.currentThread();
+        LOG.debug("Worker JVM {} ready {} ms after it was started", w.pid(), (System.nanoTime() - w.spawnNanos) / 1_000_000);
+        failedStarts = 0;
+        if (options.initializer() != null) {
+          w.outbox.add(new Frame(Frame.INIT, 0, options.initializer()));
+        }
+      }
+    } catch (IOException | RuntimeException | OutOfMemoryError e) {
+      LOG.debug("A worker's handshake failed", e); // not a worker of this pool: dropped
+      channel.close();
+      return;
+    }
+    Thread.currentThread().setName("joblib4j-worker-" + w.pid() + "-reader");
+    flush(w);
+    dispatch();
+    read(w);
+  }
+
+  private static void close(SocketChannel socket) {
+    try {
+      socket.close();
+    } catch (IOException e) {
+      // refused anyway
     }
   }
 
   private void read(Worker w) {
     try {
       while (true) {
-        Frame f = w.channel.receive();
+        Frame f;
+        try {
+          f = w.channel.receive();
+        } catch (UnreadFrameException e) {
+          unread(w, e.id(), e.size(), e.getCause());
+          continue;
+        }
         if (f == null) {
           return;
         }
-        switch (f.type()) {
-          case Frame.RESULT:
-            complete(w, f, false);
-            break;
-          case Frame.FAILURE:
-            complete(w, f, true);
-            break;
-          case Frame.CANCELLED:
-            Submission s = take(w, f.id());
-            if (s != null) {
-              s.future.completeExceptionally(new CancellationException("cancelled before it started"));
-            }
-            dispatch();
-            break;
-          case Frame.IDLE:
-            idle(w);
-            break;
-          case Frame.RETIRE:
-            retire(w, new String(f.payload(), StandardCharsets.UTF_8));
-            break;
-          case Frame.INIT_FAILED:
-            initFailed(w, f);
-            break;
-          case Frame.HALTING:
-            synchronized (lock) {
-              w.state = State.EXITING;
-            }
-            break;
-          default:
-            break;
+        try {
+          handle(w, f);
+        } catch (OutOfMemoryError e) {
+          // the reader lives on: only the batch this frame answered fails
+          unread(w, f.id(), f.payload().length, e);
         }
       }
     } catch (IOException e) {
       // the worker is gone; died() reports it
     }
+  }
+
+  private void handle(Worker w, Frame f) {
+    switch (f.type()) {
+      case Frame.RESULT:
+        complete(w, f, false);
+        break;
+      case Frame.FAILURE:
+        complete(w, f, true);
+        break;
+      case Frame.CANCELLED:
+        Submission s = take(w, f.id());
+        if (s != null) {
+          s.future.completeExceptionally(new CancellationException("cancelled before it started"));
+        }
+        dispatch();
+        break;
+      case Frame.IDLE:
+        idle(w);
+        break;
+      case Frame.RETIRE:
+        retire(w, new String(f.payload(), StandardCharsets.UTF_8));
+        break;
+      case Frame.INIT_FAILED:
+        initFailed(w, f);
+        break;
+      case Frame.HALTING:
+        synchronized (lock) {
+          w.state = State.EXITING;
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** A worker's answer this JVM had no memory for: its batch fails, naming its tasks and the size. */
+  private void unread(Worker w, long id, long size, Throwable oom) {
+    Submission s = take(w, id);
+    dispatch();
+    if (s != null) {
+      s.future.completeExceptionally(tooLarge(s, size, oom));
+    }
+  }
+
+  private static TaskSerializationException tooLarge(Submission s, long size, Throwable oom) {
+    String tasks = s.tasks == 1 ? "task " + s.firstIndex : "tasks " + s.firstIndex + ".." + (s.firstIndex + s.tasks - 1);
+    return new TaskSerializationException(
+        s.firstIndex,
+        "The answer of " + tasks + " (" + size + " bytes) could not be read in the caller: " + oom
+            + ". Return smaller results, or give the caller more heap (-Xmx).",
+        oom);
   }
 
   private Submission take(Worker w, long id) {
@@ -523,6 +619,9 @@ public final class WorkerPool implements AutoCloseable {
     Object value;
     try {
       value = deserialize(f.payload(), s.loader);
+    } catch (OutOfMemoryError e) {
+      s.future.completeExceptionally(tooLarge(s, f.payload().length, e));
+      return;
     } catch (Exception | LinkageError e) {
       s.future.completeExceptionally(
           new TaskSerializationException(
