@@ -39,6 +39,7 @@ import org.joblib4j.TaskFailedException;
 import org.joblib4j.TaskOrigin;
 import org.joblib4j.TaskSerializationException;
 import org.joblib4j.WorkerTerminatedException;
+import org.joblib4j.tck.TooLargeForTheCaller;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -364,34 +365,18 @@ class LokyFailuresTest {
     assertPoolServesWithout(Set.of());
   }
 
-  /** Too large for the caller, as far as its reader can tell: reading it runs out of memory. */
-  static final class TooLargeForTheCaller implements Serializable {
-    private static final long serialVersionUID = 1L;
-
-    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
-      in.defaultReadObject();
-      throw new OutOfMemoryError("Java heap space");
-    }
-  }
-
-  static Object tooLargeAt(int i, int at) {
-    return i == at ? new TooLargeForTheCaller() : i;
-  }
-
   @Test
   void aResultTheCallerHasNoMemoryForFailsItsBatchAndThePoolLivesOn() {
     Throwable e =
         assertTimeoutPreemptively(
             AT_ONCE,
             () -> catchThrowable(() -> loky(2).batchSize(1).build().run(
-                IntStream.range(0, 4).mapToObj(i -> delayed(LokyFailuresTest::tooLargeAt, i, 2)))));
+                IntStream.range(0, 4).mapToObj(i -> delayed(TooLargeForTheCaller::at, i, 2)))));
     assertThat(e)
         .isInstanceOf(TaskSerializationException.class)
         .hasCauseInstanceOf(OutOfMemoryError.class)
         .message()
-        .matches(
-            "The answer of task 2 \\(\\d+ bytes\\) could not be read in the caller: java.lang.OutOfMemoryError: Java"
-                + " heap space\\. Return smaller results, or give the caller more heap \\(-Xmx\\)\\.");
+        .matches(String.format(TooLargeForTheCaller.MESSAGE_PATTERN, 2));
     assertThat(((TaskSerializationException) e).taskIndex()).isEqualTo(2);
     // the reader threads live: the pool serves the next calls
     assertPoolServesWithout(Set.of());

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.joblib4j.WorkerTerminatedException;
 import org.joblib4j.core.process.BatchShipper;
 import org.joblib4j.core.process.JavaTaskSerializer;
+import org.joblib4j.core.process.TooLargeResults;
 import org.joblib4j.spi.AutoBatchSizer;
 import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.BatchTaskException;
@@ -194,7 +195,15 @@ final class RayBackend implements ParallelBackend {
           f = running.remove(ref);
         }
         if (f != null) {
-          finish(f, ref);
+          try {
+            finish(f, ref);
+          } catch (RuntimeException | Error e) {
+            // the collector serves every call of this backend: it must outlive any one batch
+            f.future.completeExceptionally(
+                e instanceof OutOfMemoryError
+                    ? TooLargeResults.failure(f.firstIndex, f.size, -1, e)
+                    : new IllegalStateException("Cannot read the results of " + f.tasks() + " from Ray: " + e, e));
+          }
         }
         synchronized (lock) {
           while (running.size() < slots && !waiting.isEmpty()) {
@@ -245,6 +254,9 @@ final class RayBackend implements ParallelBackend {
     Object[] envelope;
     try {
       envelope = (Object[]) new JavaTaskSerializer(null, loader).deserialize(bytes);
+    } catch (OutOfMemoryError e) {
+      f.future.completeExceptionally(TooLargeResults.failure(f.firstIndex, f.size, bytes.length, e));
+      return;
     } catch (IOException | ClassNotFoundException | RuntimeException e) {
       f.future.completeExceptionally(
           new IllegalStateException("Cannot read the results of " + f.tasks() + " from the Ray worker: " + e, e));

@@ -2,7 +2,10 @@ package org.joblib4j.backend.ray;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -11,7 +14,9 @@ import org.joblib4j.Parallel;
 import org.joblib4j.ParallelConfig;
 import org.joblib4j.ParallelConfigurationException;
 import org.joblib4j.TaskFailedException;
+import org.joblib4j.TaskSerializationException;
 import org.joblib4j.Task;
+import org.joblib4j.tck.TooLargeForTheCaller;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,6 +62,25 @@ class RayLocalModeTest {
             })))
         .isInstanceOf(TaskFailedException.class)
         .hasCauseInstanceOf(java.io.FileNotFoundException.class);
+  }
+
+  @Test
+  void aResultTheCallerHasNoMemoryForFailsItsBatchAndTheCollectorLivesOn() {
+    Throwable e =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(60),
+            () -> catchThrowable(() -> Parallel.builder().backend("ray", LOCAL).nJobs(2).batchSize(1).build()
+                .map(i -> TooLargeForTheCaller.at(i, 2), IntStream.range(0, 4).boxed().toList())));
+    assertThat(e)
+        .isInstanceOf(TaskSerializationException.class)
+        .hasCauseInstanceOf(OutOfMemoryError.class)
+        .message()
+        .matches(String.format(TooLargeForTheCaller.MESSAGE_PATTERN, 2));
+    List<Integer> next =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(60),
+            () -> Parallel.builder().backend("ray", LOCAL).nJobs(2).build().map(RayTestSupport::square, List.of(1, 2, 3)));
+    assertThat(next).containsExactly(1, 4, 9);
   }
 
   @Test

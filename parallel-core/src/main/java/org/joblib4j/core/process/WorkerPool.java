@@ -540,17 +540,8 @@ public final class WorkerPool implements AutoCloseable {
     Submission s = take(w, id);
     dispatch();
     if (s != null) {
-      s.future.completeExceptionally(tooLarge(s, size, oom));
+      s.future.completeExceptionally(TooLargeResults.failure(s.firstIndex, s.tasks, size, oom));
     }
-  }
-
-  private static TaskSerializationException tooLarge(Submission s, long size, Throwable oom) {
-    String tasks = s.tasks == 1 ? "task " + s.firstIndex : "tasks " + s.firstIndex + ".." + (s.firstIndex + s.tasks - 1);
-    return new TaskSerializationException(
-        s.firstIndex,
-        "The answer of " + tasks + " (" + size + " bytes) could not be read in the caller: " + oom
-            + ". Return smaller results, or give the caller more heap (-Xmx).",
-        oom);
   }
 
   private Submission take(Worker w, long id) {
@@ -620,7 +611,7 @@ public final class WorkerPool implements AutoCloseable {
     try {
       value = deserialize(f.payload(), s.loader);
     } catch (OutOfMemoryError e) {
-      s.future.completeExceptionally(tooLarge(s, f.payload().length, e));
+      s.future.completeExceptionally(TooLargeResults.failure(s.firstIndex, s.tasks, f.payload().length, e));
       return;
     } catch (Exception | LinkageError e) {
       s.future.completeExceptionally(

@@ -1,0 +1,29 @@
+package org.joblib4j.core.process;
+
+import org.joblib4j.TaskSerializationException;
+
+/**
+ * The failure of a batch whose answer the caller had no memory for: it names the tasks and the
+ * size, so the caller's reader thread can fail that batch alone and live on.
+ */
+public final class TooLargeResults {
+  private TooLargeResults() {}
+
+  /**
+   * The batch's failure.
+   *
+   * @param firstIndex the index of the batch's first task
+   * @param tasks the number of tasks in it
+   * @param size the answer's size in bytes, or -1 when unknown
+   * @param oom what ran out of memory
+   * @return the exception to fail the batch with
+   */
+  public static TaskSerializationException failure(long firstIndex, int tasks, long size, Throwable oom) {
+    String which = tasks == 1 ? "task " + firstIndex : "tasks " + firstIndex + ".." + (firstIndex + tasks - 1);
+    return new TaskSerializationException(
+        firstIndex,
+        "The answer of " + which + " (" + (size < 0 ? "size unknown" : size + " bytes") + ") could not be read in"
+            + " the caller: " + oom + ". Return smaller results, or give the caller more heap (-Xmx).",
+        oom);
+  }
+}
