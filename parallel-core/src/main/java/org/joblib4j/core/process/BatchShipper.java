@@ -149,6 +149,21 @@ public final class BatchShipper {
     return BatchCodec.decode(bytes, new JavaTaskSerializer(null, loader));
   }
 
+  /**
+   * Reads a batch whose shared values come with it, packed by {@link SharedBlob#bundle}.
+   *
+   * @param bytes the batch's bytes
+   * @param loader the loader to resolve the tasks' classes with, or {@code null} for the default
+   * @param bundle its shared values, possibly empty
+   * @return the batch
+   * @throws IOException if the bytes are corrupt
+   * @throws ClassNotFoundException if a task's class is missing
+   */
+  public static Batch deserialize(byte[] bytes, ClassLoader loader, byte[] bundle)
+      throws IOException, ClassNotFoundException {
+    return SharedBlobs.withBundle(bundle, () -> deserialize(bytes, loader));
+  }
+
   /** Ends the call: its memory-mapped files are deleted. Idempotent. */
   public synchronized void endCall() {
     sharing = null;

@@ -87,6 +87,36 @@ public final class SharedBlob {
     return out;
   }
 
+  /**
+   * Packs blobs into one value, for a worker that gets them with the batch (Ray's object store).
+   *
+   * @param blobs the blobs
+   * @return {@code [int length][SHARE payload]...}
+   */
+  public static byte[] bundle(java.util.List<SharedBlob> blobs) {
+    int size = 0;
+    for (SharedBlob b : blobs) {
+      size += 4 + b.framePayload.length;
+    }
+    java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(size);
+    for (SharedBlob b : blobs) {
+      out.putInt(b.framePayload.length).put(b.framePayload);
+    }
+    return out.array();
+  }
+
+  /** The {@link Frame#SHARE} payloads in a {@link #bundle}. */
+  static java.util.List<byte[]> unbundle(byte[] bundle) {
+    java.util.List<byte[]> out = new java.util.ArrayList<>();
+    java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bundle);
+    while (in.hasRemaining()) {
+      byte[] payload = new byte[in.getInt()];
+      in.get(payload);
+      out.add(payload);
+    }
+    return out;
+  }
+
   private static byte[] sha256(byte[] bytes) {
     try {
       return MessageDigest.getInstance("SHA-256").digest(bytes);

@@ -2,6 +2,7 @@ package org.joblib4j.core.process;
 
 import java.io.IOException;
 import java.io.InvalidObjectException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -11,11 +12,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * releases it (the call ended, or the {@code Parallel} that scattered it closed).
  */
 final class SharedBlobs {
-  /** One blob: its bytes until first use, then the value. */
+  /** One blob: its bytes until first use, then the value; held until every holder let go. */
   private static final class Entry {
     private byte[] bytes;
     private Object value;
     private boolean resolved;
+    private int holders = 1;
 
     Entry(byte[] bytes) {
       this.bytes = bytes;
@@ -31,14 +33,48 @@ final class SharedBlobs {
     Object read(byte[] bytes) throws IOException, ClassNotFoundException;
   }
 
-  /** Keeps a blob sent by the parent ({@link Frame#SHARE}). */
+  /** Keeps a blob sent by the parent ({@link Frame#SHARE}), or holds it once more. */
   static void put(byte[] framePayload) {
-    BLOBS.putIfAbsent(SharedBlob.shaOf(framePayload), new Entry(SharedBlob.bytesOf(framePayload)));
+    BLOBS.compute(
+        SharedBlob.shaOf(framePayload),
+        (sha, e) -> {
+          if (e == null) {
+            return new Entry(SharedBlob.bytesOf(framePayload));
+          }
+          e.holders++;
+          return e;
+        });
   }
 
-  /** Drops a blob the parent released ({@link Frame#UNSHARE}). */
+  /** Lets go of a blob ({@link Frame#UNSHARE}); it is dropped when nobody else holds it. */
   static void remove(byte[] framePayload) {
-    BLOBS.remove(SharedBlob.shaOf(framePayload));
+    BLOBS.computeIfPresent(SharedBlob.shaOf(framePayload), (sha, e) -> --e.holders == 0 ? null : e);
+  }
+
+  /**
+   * Holds every blob of a bundle ({@link SharedBlob#bundle}) while a batch is read, for a worker
+   * that gets a batch's shared values with the batch (a Ray task).
+   *
+   * @param bundle the bundle
+   * @param read reads the batch
+   * @param <T> what it reads
+   * @return what it read
+   * @throws IOException if the batch cannot be read
+   * @throws ClassNotFoundException if a class is missing
+   */
+  static <T> T withBundle(byte[] bundle, BundleReader<T> read) throws IOException, ClassNotFoundException {
+    List<byte[]> payloads = SharedBlob.unbundle(bundle);
+    payloads.forEach(SharedBlobs::put);
+    try {
+      return read.read();
+    } finally {
+      payloads.forEach(SharedBlobs::remove);
+    }
+  }
+
+  /** Reads something while a bundle is held. */
+  interface BundleReader<T> {
+    T read() throws IOException, ClassNotFoundException;
   }
 
   /** How many blobs this JVM holds. */
