@@ -8,11 +8,28 @@ import org.joblib4j.spi.Batch;
  * Turns a call's batches into bytes for worker JVMs, in the caller's thread: large primitive
  * arrays go to the call's memory-mapped files (deleted by {@link #endCall()}), and a batch that
  * cannot be serialized fails with a {@link org.joblib4j.TaskSerializationException} that names
- * the task and the offending value before anything is sent.
+ * the task and the offending value (or, for a batch larger than one frame carries, the task that
+ * makes it so and its size) before any of the batch is sent.
  */
 public final class BatchShipper {
-  private JavaTaskSerializer serializer = new JavaTaskSerializer(null, null, true);
+  private final long limit;
+  private JavaTaskSerializer serializer;
   private ArraySpiller spiller;
+
+  /** A shipper for batches of up to what one frame carries. */
+  public BatchShipper() {
+    this(FrameChannel.MAX_PAYLOAD);
+  }
+
+  /**
+   * A shipper with another limit (tests reach its handling without gigabytes).
+   *
+   * @param limit the most bytes of a Java-serialized batch
+   */
+  BatchShipper(long limit) {
+    this.limit = limit;
+    this.serializer = new JavaTaskSerializer(null, null, true, limit);
+  }
 
   /**
    * Starts a call.
@@ -24,7 +41,7 @@ public final class BatchShipper {
     endCall();
     if (maxNbytes != null) {
       spiller = new ArraySpiller(tempFolder, maxNbytes);
-      serializer = new JavaTaskSerializer(spiller, null, true);
+      serializer = new JavaTaskSerializer(spiller, null, true, limit);
     }
   }
 
@@ -47,7 +64,8 @@ public final class BatchShipper {
     try {
       return s.serialize(batch);
     } catch (IOException | RuntimeException e) {
-      throw SerializationDiagnostics.diagnose(batch, e, new JavaTaskSerializer());
+      // the same serializer: what it spills or shares is measured as it would be sent
+      throw SerializationDiagnostics.diagnose(batch, e, s);
     }
   }
 
@@ -70,7 +88,7 @@ public final class BatchShipper {
     if (spiller != null) {
       spiller.close();
       spiller = null;
-      serializer = new JavaTaskSerializer(null, null, true);
+      serializer = new JavaTaskSerializer(null, null, true, limit);
     }
   }
 }

@@ -1,7 +1,6 @@
 package org.joblib4j.core.process;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InvalidClassException;
 import java.io.InputStream;
@@ -9,16 +8,21 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 import java.io.OutputStream;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Java serialization. Objects shared by many tasks of one batch (a function, a captured array) are
  * written once per batch, as back-references. Large primitive arrays can be diverted to
- * memory-mapped files by a {@link ArraySpiller} ({@code maxNbytes}).
+ * memory-mapped files by a {@link ArraySpiller} ({@code maxNbytes}). A payload larger than one
+ * frame between JVMs carries fails with {@link PayloadTooLargeException} as soon as it passes
+ * that size.
  */
 public class JavaTaskSerializer implements TaskSerializer {
   private final ArraySpiller spiller;
   private final ClassLoader loader;
   private final boolean shareStatelessFunctions;
+  private final long limit;
 
   /** Plain Java serialization, classes resolved by this class's loader chain. */
   public JavaTaskSerializer() {
@@ -45,9 +49,20 @@ public class JavaTaskSerializer implements TaskSerializer {
    * @param shareStatelessFunctions whether to send capture-free lambdas as {@link StatelessFunction}
    */
   JavaTaskSerializer(ArraySpiller spiller, ClassLoader loader, boolean shareStatelessFunctions) {
+    this(spiller, loader, shareStatelessFunctions, FrameChannel.MAX_PAYLOAD);
+  }
+
+  /**
+   * As {@link #JavaTaskSerializer(ArraySpiller, ClassLoader, boolean)}, with another payload limit
+   * (tests reach the limit's handling without gigabytes).
+   *
+   * @param limit the most bytes {@link #serialize} produces
+   */
+  JavaTaskSerializer(ArraySpiller spiller, ClassLoader loader, boolean shareStatelessFunctions, long limit) {
     this.spiller = spiller;
     this.loader = loader;
     this.shareStatelessFunctions = shareStatelessFunctions;
+    this.limit = limit;
   }
 
   /** The loader classes are resolved with, or {@code null} for the default. */
@@ -57,11 +72,52 @@ public class JavaTaskSerializer implements TaskSerializer {
 
   @Override
   public byte[] serialize(Object value) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
+    CappedBuffer bytes = new CappedBuffer(512, limit);
     try (ObjectOutputStream out = new SpillingOutputStream(bytes, spiller, shareStatelessFunctions)) {
       out.writeObject(value);
     }
     return bytes.toByteArray();
+  }
+
+  /**
+   * Serializes values one after another into one stream that keeps nothing, as {@link #serialize}
+   * would write them in a list (what they share is counted once): finds the value that makes a
+   * payload too large, and its size, without holding a byte of it.
+   *
+   * @param values the values
+   * @param stopAbove stop after the value that takes the total past this
+   * @return the total bytes after each value written
+   * @throws IOException if a value cannot be serialized
+   */
+  long[] measure(List<?> values, long stopAbove) throws IOException {
+    Counter counter = new Counter();
+    long[] totals = new long[values.size()];
+    try (ObjectOutputStream out = new SpillingOutputStream(counter, spiller, shareStatelessFunctions)) {
+      for (int i = 0; i < totals.length; i++) {
+        out.writeObject(values.get(i));
+        out.flush();
+        totals[i] = counter.count;
+        if (totals[i] > stopAbove) {
+          return Arrays.copyOf(totals, i + 1);
+        }
+      }
+    }
+    return totals;
+  }
+
+  /** Counts bytes and drops them. */
+  private static final class Counter extends OutputStream {
+    long count;
+
+    @Override
+    public void write(int b) {
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      count += len;
+    }
   }
 
   @Override

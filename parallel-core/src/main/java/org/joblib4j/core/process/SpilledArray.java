@@ -3,9 +3,6 @@ package org.joblib4j.core.process;
 import java.io.IOException;
 import java.io.Serializable;
 import java.lang.ref.SoftReference;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -56,49 +53,38 @@ final class SpilledArray implements Serializable {
   }
 
   private Object read() throws IOException {
+    return read(MappedWindows.WINDOW);
+  }
+
+  /** Reads the flat array through mappings of at most {@code window} bytes (tests use small ones). */
+  Object read(long window) throws IOException {
     try (FileChannel ch = FileChannel.open(Path.of(path), StandardOpenOption.READ)) {
-      MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
-      ByteBuffer b = map.order(ByteOrder.nativeOrder());
-      switch (kind) {
-        case 'D': {
-          double[] a = new double[length];
-          b.asDoubleBuffer().get(a);
-          return a;
-        }
-        case 'J': {
-          long[] a = new long[length];
-          b.asLongBuffer().get(a);
-          return a;
-        }
-        case 'I': {
-          int[] a = new int[length];
-          b.asIntBuffer().get(a);
-          return a;
-        }
-        case 'F': {
-          float[] a = new float[length];
-          b.asFloatBuffer().get(a);
-          return a;
-        }
-        case 'S': {
-          short[] a = new short[length];
-          b.asShortBuffer().get(a);
-          return a;
-        }
-        case 'C': {
-          char[] a = new char[length];
-          b.asCharBuffer().get(a);
-          return a;
-        }
-        default: {
-          byte[] a = new byte[length];
-          b.get(a);
-          return a;
-        }
-      }
+      Object a = newArray();
+      new MappedWindows(ch, FileChannel.MapMode.READ_ONLY, ch.size(), window)
+          .transfer(a, kind, ArraySpiller.width(kind), 0, length, false);
+      return a;
     } catch (NoSuchFileException e) {
       throw new IOException(
           "The memory-mapped array file " + path + " is gone: its call already ended.", e);
+    }
+  }
+
+  private Object newArray() {
+    switch (kind) {
+      case 'D':
+        return new double[length];
+      case 'J':
+        return new long[length];
+      case 'I':
+        return new int[length];
+      case 'F':
+        return new float[length];
+      case 'S':
+        return new short[length];
+      case 'C':
+        return new char[length];
+      default:
+        return new byte[length];
     }
   }
 
