@@ -2,14 +2,18 @@ package org.joblib4j.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.joblib4j.Parallel.delayed;
 
 import java.io.IOException;
+import java.io.NotSerializableException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,9 +28,11 @@ import org.joblib4j.ReturnAs;
 import org.joblib4j.Task;
 import org.joblib4j.TaskFailedException;
 import org.joblib4j.TaskOrigin;
+import org.joblib4j.TaskSerializationException;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The behaviour every backend shares, as one abstract JUnit class (in the style of Micrometer's
@@ -95,6 +101,15 @@ public abstract class BackendCompatibilityKit {
    */
   protected boolean isParallel() {
     return true;
+  }
+
+  /**
+   * Whether tasks are serialized to run in other JVMs (process and cluster backends).
+   *
+   * @return false by default
+   */
+  protected boolean shipsTasks() {
+    return false;
   }
 
   /**
@@ -215,6 +230,59 @@ public abstract class BackendCompatibilityKit {
         assertThat(p.run(squareTasks(10))).isEqualTo(squares(10));
       }
       assertThat(parallel().build().run(squareTasks(10))).isEqualTo(squares(10));
+    }
+  }
+
+  /**
+   * What the README promises for a task that cannot be serialized: the call fails with {@code
+   * TaskSerializationException} naming it, and no task of its batch runs (earlier batches may have).
+   */
+  @Nested
+  class Serialization {
+    @TempDir Path markers;
+
+    private List<Task<Integer>> markingTasks(int n, int unserializable) {
+      return IntStream.range(0, n)
+          .mapToObj(i -> delayed(TckTasks::mark, markers.toString(), i, i == unserializable ? new TckTasks.Unserializable() : (Object) "ok"))
+          .collect(Collectors.toList());
+    }
+
+    private void assertNamed(Throwable e, long index) {
+      assertThat(e)
+          .isInstanceOf(TaskSerializationException.class)
+          .hasMessageStartingWith(
+              "Could not serialize the task to send it to the workers. Task " + index + " cannot be serialized:"
+                  + " java.io.NotSerializableException: " + TckTasks.Unserializable.class.getName())
+          .hasCauseInstanceOf(NotSerializableException.class);
+      assertThat(((TaskSerializationException) e).taskIndex()).isEqualTo(index);
+    }
+
+    @Test
+    void noTaskOfTheFirstBatchRunsWhenOneOfItsTasksCannotBeSerialized() throws IOException {
+      if (!shipsTasks()) {
+        return;
+      }
+      try (Parallel p = parallel().batchSize(3).preDispatch("all").build()) {
+        // batches [0..2] [3..5]: tasks 0 and 1 serialize, task 2 does not, so [3..5] is not sent either
+        assertNamed(catchThrowable(() -> p.run(markingTasks(6, 2))), 2);
+        // whatever had been sent would have run by the end of the next call on the same workers
+        assertThat(p.run(squareTasks(10))).isEqualTo(squares(10));
+      }
+      assertThat(TckTasks.marked(markers)).isEmpty();
+    }
+
+    @Test
+    void noTaskOfALaterBatchRunsButEarlierBatchesMayHave() throws IOException {
+      if (!shipsTasks()) {
+        return;
+      }
+      try (Parallel p = parallel().batchSize(2).preDispatch(4).build()) {
+        // batches [0,1] [2,3] are sent first, [4,5] when one of them is done: task 5 cannot travel
+        assertNamed(catchThrowable(() -> p.run(markingTasks(8, 5))), 5);
+        assertThat(p.run(squareTasks(10))).isEqualTo(squares(10));
+      }
+      Set<Integer> ran = TckTasks.marked(markers);
+      assertThat(ran).as("the batch whose completion sent [4,5] ran").containsAnyOf(0, 2).isSubsetOf(0, 1, 2, 3);
     }
   }
 

@@ -1,6 +1,8 @@
 package org.joblib4j.tck;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import org.joblib4j.Parallel;
@@ -73,5 +75,26 @@ final class TckTasks {
     out.add(inner.nestingLevel());
     out.addAll(inner.map(TckTasks::square, List.of(1, 2, 3)));
     return out;
+  }
+
+  /** What cannot be serialized: a task holding one never leaves the caller. */
+  static final class Unserializable {
+    @Override
+    public String toString() {
+      return "Unserializable";
+    }
+  }
+
+  /** Leaves a marker file named after the task in {@code dir}: the proof that the task ran. */
+  static Integer mark(String dir, Integer index, Object payload) throws IOException {
+    Files.writeString(Path.of(dir, Integer.toString(index)), String.valueOf(payload));
+    return index;
+  }
+
+  /** The tasks whose marker is in {@code dir}. */
+  static java.util.Set<Integer> marked(Path dir) throws IOException {
+    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+      return files.map(f -> Integer.valueOf(f.getFileName().toString())).collect(java.util.stream.Collectors.toSet());
+    }
   }
 }

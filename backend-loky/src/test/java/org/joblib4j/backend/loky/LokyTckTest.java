@@ -8,4 +8,9 @@ class LokyTckTest extends BackendCompatibilityKit {
   protected String backendName() {
     return "loky";
   }
+
+  @Override
+  protected boolean shipsTasks() {
+    return true;
+  }
 }

@@ -8,4 +8,9 @@ class MultiprocessingTckTest extends BackendCompatibilityKit {
   protected String backendName() {
     return "multiprocessing";
   }
+
+  @Override
+  protected boolean shipsTasks() {
+    return true;
+  }
 }
