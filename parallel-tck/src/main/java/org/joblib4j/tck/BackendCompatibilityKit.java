@@ -284,6 +284,25 @@ public abstract class BackendCompatibilityKit {
       Set<Integer> ran = TckTasks.marked(markers);
       assertThat(ran).as("the batch whose completion sent [4,5] ran").containsAnyOf(0, 2).isSubsetOf(0, 1, 2, 3);
     }
+
+    @Test
+    void aResultPastTheFrameLimitIsNamedWithItsSizeAndTheWorkerServesOn() throws IOException {
+      if (!shipsTasks()) {
+        return;
+      }
+      long size = TckTasks.serializedSize(new TckTasks.Zeros(1L << 31));
+      try (Parallel p = parallel().batchSize(1).build()) {
+        Throwable e = catchThrowable(() -> p.map(x -> TckTasks.twoGibibytesAt(x, 3), List.of(0, 1, 2, 3)));
+        assertThat(e)
+            .isInstanceOf(TaskSerializationException.class)
+            .hasMessage(
+                "The result of task 3 takes " + size + " bytes serialized, more than the 2147483622 bytes"
+                    + " one batch's results can carry back from a worker JVM. Write large results to shared"
+                    + " storage and return where they are.");
+        assertThat(((TaskSerializationException) e).taskIndex()).isEqualTo(3);
+        assertThat(p.run(squareTasks(10))).isEqualTo(squares(10));
+      }
+    }
   }
 
   /** joblib's timeout. */

@@ -97,4 +97,48 @@ final class TckTasks {
       return files.map(f -> Integer.valueOf(f.getFileName().toString())).collect(java.util.stream.Collectors.toSet());
     }
   }
+
+  /** A value whose serialized form is {@code count} zero bytes that nobody keeps. */
+  static final class Zeros implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    private final transient long count;
+
+    Zeros(long count) {
+      this.count = count;
+    }
+
+    private void writeObject(java.io.ObjectOutputStream out) throws IOException {
+      out.defaultWriteObject();
+      byte[] zeros = new byte[1 << 16];
+      for (long left = count; left > 0; left -= zeros.length) {
+        out.write(zeros, 0, (int) Math.min(left, zeros.length));
+      }
+    }
+  }
+
+  /** Returns 2 GiB of serialized zeros for {@code at}, {@code x} otherwise. */
+  static Object twoGibibytesAt(Integer x, Integer at) {
+    return x.equals(at) ? new Zeros(1L << 31) : x;
+  }
+
+  /** The bytes one Java serialization stream takes for a value, counted and dropped. */
+  static long serializedSize(Object value) throws IOException {
+    long[] count = new long[1];
+    java.io.OutputStream counter =
+        new java.io.OutputStream() {
+          @Override
+          public void write(int b) {
+            count[0]++;
+          }
+
+          @Override
+          public void write(byte[] b, int off, int len) {
+            count[0] += len;
+          }
+        };
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(counter)) {
+      out.writeObject(value);
+    }
+    return count[0];
+  }
 }
