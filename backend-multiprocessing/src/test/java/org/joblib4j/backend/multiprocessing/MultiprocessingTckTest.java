@@ -13,4 +13,9 @@ class MultiprocessingTckTest extends BackendCompatibilityKit {
   protected boolean shipsTasks() {
     return true;
   }
+
+  @Override
+  protected boolean namesOversizedResults() {
+    return true;
+  }
 }

@@ -46,6 +46,11 @@ class RayClusterTest extends BackendCompatibilityKit {
     return "ray";
   }
 
+  @Override
+  protected boolean shipsTasks() {
+    return true;
+  }
+
   @BeforeAll
   static void startHead() {
     RayTestSupport.requireRay();
