@@ -34,10 +34,24 @@ public final class SerializationDiagnostics {
    * @return the exception to throw in the caller
    */
   public static TaskSerializationException diagnose(Batch batch, Exception failure, TaskSerializer serializer) {
+    return diagnose(batch, failure, serializer, null);
+  }
+
+  /**
+   * Builds the error for a batch that failed to serialize with some of its values shared.
+   *
+   * @param batch the batch
+   * @param failure the serialization failure
+   * @param serializer the serializer, to find the failing task
+   * @param sharing the call's shared values (written as references), or {@code null}
+   * @return the exception to throw in the caller
+   */
+  static TaskSerializationException diagnose(
+      Batch batch, Exception failure, TaskSerializer serializer, SharedValues sharing) {
     PayloadTooLargeException tooLarge = PayloadTooLargeException.in(failure);
     if (tooLarge != null && serializer instanceof JavaTaskSerializer) {
       TaskSerializationException named =
-          tooLarge(batch.firstIndex(), batch.tasks(), tooLarge, (JavaTaskSerializer) serializer, false);
+          tooLarge(batch.firstIndex(), batch.tasks(), tooLarge, (JavaTaskSerializer) serializer, sharing, false);
       if (named != null) {
         return named;
       }
@@ -45,7 +59,7 @@ public final class SerializationDiagnostics {
     for (int i = 0; i < batch.size(); i++) {
       Task<?> task = batch.tasks().get(i);
       try {
-        check(serializer, task);
+        check(serializer, task, sharing);
       } catch (Exception e) {
         long index = batch.firstIndex() + i;
         String path = e instanceof NotSerializableException ? pathTo(task, e.getMessage()) : null;
@@ -81,7 +95,7 @@ public final class SerializationDiagnostics {
   static TaskSerializationException resultsTooLarge(
       long firstIndex, List<Object> results, Throwable failure, JavaTaskSerializer serializer) {
     PayloadTooLargeException tooLarge = PayloadTooLargeException.in(failure);
-    return tooLarge == null ? null : tooLarge(firstIndex, results, tooLarge, serializer, true);
+    return tooLarge == null ? null : tooLarge(firstIndex, results, tooLarge, serializer, null, true);
   }
 
   /**
@@ -91,11 +105,16 @@ public final class SerializationDiagnostics {
    * @return the error, or {@code null} if the values could not be measured or stay under the limit
    */
   private static TaskSerializationException tooLarge(
-      long firstIndex, List<?> values, PayloadTooLargeException failure, JavaTaskSerializer serializer, boolean results) {
+      long firstIndex,
+      List<?> values,
+      PayloadTooLargeException failure,
+      JavaTaskSerializer serializer,
+      SharedValues sharing,
+      boolean results) {
     long limit = failure.limit();
     long[] totals;
     try {
-      totals = serializer.measure(values, limit);
+      totals = serializer.measure(values, limit, sharing);
     } catch (IOException | RuntimeException e) {
       return null;
     }
@@ -129,9 +148,9 @@ public final class SerializationDiagnostics {
   }
 
   /** Serializes a task to see whether it can be, keeping no bytes where the serializer allows. */
-  private static void check(TaskSerializer serializer, Task<?> task) throws IOException {
+  private static void check(TaskSerializer serializer, Task<?> task, SharedValues sharing) throws IOException {
     if (serializer instanceof JavaTaskSerializer) {
-      ((JavaTaskSerializer) serializer).measure(List.of(task), Long.MAX_VALUE);
+      ((JavaTaskSerializer) serializer).measure(List.of(task), Long.MAX_VALUE, sharing);
     } else {
       serializer.serialize(task);
     }
