@@ -11,6 +11,7 @@ import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.joblib4j.Task;
 import org.joblib4j.TaskSerializationException;
 import org.joblib4j.spi.Batch;
@@ -127,6 +128,22 @@ class PayloadLimitTest {
                 + " the 5000 bytes one batch can carry to a worker JVM. Let large primitive arrays go to"
                 + " memory-mapped files (maxNbytes), read large data from shared storage in the task, or"
                 + " use a smaller batch size.");
+  }
+
+  @Test
+  void aBatchShippedWithSharedValuesIsMeasuredTheSameWay() throws IOException {
+    BatchShipper shipper = new BatchShipper(5000);
+    shipper.startCall(null, null, new SharingOptions(List.of(), true, 1000), Map.of());
+    List<Task<?>> tasks = List.of(new Zeros(3000), new Zeros(3000), new Zeros(3000));
+    TaskSerializationException e =
+        catchThrowableOfType(() -> shipper.ship(new Batch(0, tasks, null)), TaskSerializationException.class);
+    long[] t = totals(tasks.toArray());
+    assertThat(e.taskIndex()).isEqualTo(1);
+    assertThat(e.getMessage())
+        .startsWith(
+            "Could not serialize the task to send it to the workers. Task 1 takes the batch of tasks"
+                + " 0..2 to " + t[1] + " bytes serialized (it adds " + (t[1] - t[0]) + " bytes)");
+    shipper.endCall();
   }
 
   @Test
