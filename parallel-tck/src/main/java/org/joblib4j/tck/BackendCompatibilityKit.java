@@ -210,6 +210,24 @@ public abstract class BackendCompatibilityKit {
           .isInstanceOf(AssertionError.class);
     }
 
+    /** The JVM's own StackOverflowError refuses suppressed exceptions: a same-type carrier names the task. */
+    @Test
+    void aJvmStackOverflowErrorKeepsItsTypeAndNamesTheTask() {
+      Throwable e = catchThrowable(() -> parallel().build().map(TckTasks::overflowAtTwo, List.of(0, 1, 2, 3)));
+      assertThat(e).isExactlyInstanceOf(StackOverflowError.class);
+      TaskOrigin origin = TaskOrigin.of(e).orElseThrow(() -> new AssertionError("no TaskOrigin on " + e, e));
+      assertThat(origin.taskIndex()).isEqualTo(2);
+      assertThat(origin.backendName()).isEqualTo(backendName());
+      assertThat(origin.getMessage()).startsWith("Task 2 of Parallel(n_jobs=");
+      assertThat(e.getSuppressed()).containsExactly(origin);
+      assertThat(e).hasMessage("[" + origin.getMessage() + "]");
+      // the JVM's own error is the cause, and the carrier shows its stack
+      assertThat(e.getCause()).isExactlyInstanceOf(StackOverflowError.class).hasMessage(null);
+      assertThat(e.getStackTrace()).isEqualTo(e.getCause().getStackTrace());
+      assertThat(e.getStackTrace()).anyMatch(f -> f.getMethodName().equals("recurse"));
+      assertThat(TaskOrigin.of(new IllegalStateException("wrapped by the caller", e))).containsSame(origin);
+    }
+
     @Test
     void theFirstErrorStopsReadingTheInput() {
       AtomicInteger read = new AtomicInteger();
