@@ -412,7 +412,8 @@ final class DispatchCall implements ResultSource {
         progress.batchCompleted(stateLocked(), job.batch.size());
         if (iterating) {
           pendingDispatch++;
-          if (!draining && starvedFor == 0) {
+          // a dispatch waiting for room is resumed by the consumer, unless it already made room
+          if (!draining && (starvedFor == 0 || roomLocked() >= starvedFor)) {
             draining = true;
             becomeDispatcher = true;
           }
