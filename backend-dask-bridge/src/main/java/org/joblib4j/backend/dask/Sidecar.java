@@ -151,6 +151,7 @@ final class Sidecar implements DaskSession.Transport {
       tls.put("require", o.requireEncryption);
       h.put("tls", tls);
     }
+    h.put("local_tls", o.localTls);
     h.put("connect_timeout", Math.max(1, o.connectTimeout.toSeconds()));
     h.put("send_interval", o.sendInterval.toNanos() / 1e9);
     h.put("dask_config", o.daskConfig);
@@ -199,6 +200,15 @@ final class Sidecar implements DaskSession.Transport {
     String type = String.valueOf(m.get("type"));
     if (type.equals("MissingDask")) {
       return missingDask(o, m.get("message") + ", Python " + m.get("version"), null);
+    }
+    if (type.equals("MissingCryptography")) {
+      return new DaskUnavailableException(
+          "The private local Dask cluster is secured with ephemeral mutual TLS (Dask's Security.temporary()),"
+              + " which needs the cryptography package: " + o.python + " cannot import it (" + m.get("message")
+              + "). On Debian or Ubuntu: sudo apt-get install python3-cryptography. Or set"
+              + " joblib4j.backend.dask.local-tls=false to accept that every local user can run code in the"
+              + " cluster.",
+          null);
     }
     return new DaskException(
         "ConnectError",
