@@ -73,7 +73,8 @@ final class Sidecar implements DaskSession.Transport {
               + o.python
               + "' cannot be started ("
               + e.getMessage()
-              + "). On Debian or Ubuntu: sudo apt-get install python3-distributed (it brings /usr/bin/python3),"
+              + "). On Debian or Ubuntu: sudo apt-get install python3-distributed python3-cryptography"
+              + " (they bring /usr/bin/python3),"
               + " or set joblib4j.backend.dask.python to an interpreter that has it.",
           e);
     }
@@ -226,7 +227,8 @@ final class Sidecar implements DaskSession.Transport {
             + o.python
             + " cannot import it ("
             + detail
-            + "). On Debian or Ubuntu: sudo apt-get install python3-distributed, on this machine and on every"
+            + "). On Debian or Ubuntu: sudo apt-get install python3-distributed python3-cryptography, on this machine"
+            + " and on every"
             + " Dask worker host (worker hosts also need a Java runtime: openjdk-17-jre-headless). Another"
             + " interpreter can be chosen with joblib4j.backend.dask.python.",
         cause);
