@@ -62,8 +62,9 @@ import org.joblib4j.spi.BackendContext;
  *       {@code local}, else {@code ship}</td></tr>
  *   <tr><td>{@code classpath}</td><td>the classpath executors get</td><td>this JVM's</td></tr>
  *   <tr><td>{@code eager}</td><td>start executor JVMs as soon as the plugin reaches a worker</td><td>{@code true}</td></tr>
- *   <tr><td>{@code result-filter}</td><td>the {@link java.io.ObjectInputFilter} pattern results are
- *       read through ({@code jdk.serialFilter} syntax)</td><td>{@link ResultFilter#DEFAULT_PATTERN}</td></tr>
+ *   <tr><td>{@code result-filter}</td><td>an {@link java.io.ObjectInputFilter} pattern results are
+ *       read through ({@code jdk.serialFilter} syntax), on top of the shared {@link
+ *       org.joblib4j.core.process.DeserializationFilter}</td><td>none</td></tr>
  *   <tr><td>{@code send-interval}</td><td>how long the sidecar's client batches messages to the
  *       scheduler (Dask's default is 10 ms; bursts of submissions are grouped anyway)</td><td>{@code 1ms}</td></tr>
  *   <tr><td>{@code startup-timeout}</td><td>how long the sidecar may take to connect (and to start a
@@ -73,6 +74,9 @@ import org.joblib4j.spi.BackendContext;
 public final class DaskOptions {
   /** The default interpreter: Debian's, which {@code apt-get install python3-distributed} serves. */
   public static final String DEFAULT_PYTHON = "/usr/bin/python3";
+
+  /** The key of this backend's own result filter, named when it refuses a class. */
+  static final String RESULT_FILTER_KEY = "joblib4j.backend.dask.result-filter";
 
   static final Set<String> SESSION_KEYS =
       Set.of(
