@@ -23,6 +23,7 @@ import org.joblib4j.Parallel;
 import org.joblib4j.ParallelConfig;
 import org.joblib4j.ProgressEvent;
 import org.joblib4j.ProgressListener;
+import org.joblib4j.Task;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -100,6 +101,20 @@ class LokyPoolReplacementTest {
       List<Seen> second = seen(p, 6);
       assertSquares(second, 6);
       assertThat(pids(second)).doesNotContainAnyElementsOf(pids(first));
+    }
+  }
+
+  @Test
+  void aKeptOpenParallelsScatteredValuesFollowItToTheNewPool() {
+    List<double[]> rows = LokySharingTest.rows();
+    List<Double> expected = IntStream.range(0, 6).mapToObj(i -> LokySharingTest.rowSum(rows, i)).collect(Collectors.toList());
+    try (Parallel p =
+        Parallel.builder().backend("loky", Map.of("scatter", List.of(rows), "auto-scatter", false)).nJobs(2).build()) {
+      assertThat(p.run(IntStream.range(0, 6).mapToObj(i -> (Task<Double>) () -> LokySharingTest.rowSum(rows, i))))
+          .isEqualTo(expected);
+      LokyBackend.shutdown();
+      assertThat(p.run(IntStream.range(0, 6).mapToObj(i -> (Task<Double>) () -> LokySharingTest.rowSum(rows, i))))
+          .isEqualTo(expected);
     }
   }
 
