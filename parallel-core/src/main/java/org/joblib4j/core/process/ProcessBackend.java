@@ -47,13 +47,13 @@ public abstract class ProcessBackend implements ParallelBackend {
 
   /**
    * Sets what travels once ({@code scatter}, {@code auto-scatter}); call from the constructor.
-   * The {@code scatter} objects are serialized now, once for this backend's lifetime.
+   * The {@code scatter} objects are serialized at the first call that runs on workers, once for
+   * this backend's lifetime.
    *
    * @param options the sharing options
    */
   protected final synchronized void sharing(SharingOptions options) {
     this.sharing = options;
-    this.scattered = options.scatter().isEmpty() ? Map.of() : BatchShipper.scatter(options.scatter());
   }
 
   /**
@@ -115,6 +115,9 @@ public abstract class ProcessBackend implements ParallelBackend {
   public synchronized void startCall() {
     call = new Object();
     pool = leasePool(call);
+    if (pool != null && scattered.isEmpty() && sharing != null && !sharing.scatter().isEmpty()) {
+      scattered = BatchShipper.scatter(sharing.scatter());
+    }
     if (settings != null) {
       shipper.startCall(settings.tempFolder(), settings.maxNbytes(), sharing, scattered);
     }
