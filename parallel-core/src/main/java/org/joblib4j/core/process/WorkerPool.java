@@ -909,6 +909,7 @@ public final class WorkerPool implements AutoCloseable {
    */
   public CompletableFuture<Void> closeAsync() {
     List<Worker> all;
+    List<Submission> held = new ArrayList<>();
     synchronized (lock) {
       if (closed) {
         return CompletableFuture.completedFuture(null);
@@ -917,14 +918,16 @@ public final class WorkerPool implements AutoCloseable {
       OPEN.remove(this);
       failPending(new CancellationException("The executor was shut down before this job could complete."));
       all = new ArrayList<>(workers);
+      // taken under the lock: a killed worker's reader and exit handler change its batches
+      for (Worker w : all) {
+        held.addAll(w.inFlight.values());
+      }
     }
     for (Worker w : all) {
       kill(w, true);
     }
-    for (Worker w : all) {
-      for (Submission s : w.inFlight.values()) {
-        s.future.completeExceptionally(new CancellationException("The executor was shut down before this job could complete."));
-      }
+    for (Submission s : held) {
+      s.future.completeExceptionally(new CancellationException("The executor was shut down before this job could complete."));
     }
     try {
       server.close();
