@@ -125,7 +125,7 @@ public final class ArraySpiller implements AutoCloseable {
     if (folder == null) {
       Path f =
           baseFolder.get().resolve(
-              "joblib4j_memmapping_folder_" + ProcessHandle.current().pid() + "_" + UUID.randomUUID());
+              MappedArrays.FOLDER_PREFIX + ProcessHandle.current().pid() + "_" + UUID.randomUUID());
       folder = PrivateFolders.create(f);
     }
     return folder;
@@ -213,7 +213,6 @@ public final class ArraySpiller implements AutoCloseable {
     if (folder == null) {
       return;
     }
-    SpilledArray.forget(folder.toString());
     try (Stream<Path> files = Files.walk(folder)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
