@@ -21,6 +21,8 @@ import java.util.stream.Stream;
  * sent as a small reference; workers map the file. {@link #close()} deletes the folder.
  */
 public final class ArraySpiller implements AutoCloseable {
+  /** The start of a call's folder name (joblib's is {@code joblib_memmapping_folder_}). */
+  static final String PREFIX = "joblib4j_memmapping_folder_";
   private final java.util.function.Supplier<Path> baseFolder;
   private final long maxNbytes;
   private final Map<Object, SpilledArray> written = new IdentityHashMap<>();
@@ -92,10 +94,7 @@ public final class ArraySpiller implements AutoCloseable {
 
   private Path folderCreated() throws IOException {
     if (folder == null) {
-      Path f =
-          baseFolder.get().resolve(
-              "joblib4j_memmapping_folder_" + ProcessHandle.current().pid() + "_" + UUID.randomUUID());
-      folder = PrivateFolders.create(f);
+      folder = OwnedFolders.create(baseFolder.get(), PREFIX);
     }
     return folder;
   }

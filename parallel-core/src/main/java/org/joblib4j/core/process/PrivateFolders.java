@@ -35,21 +35,51 @@ public final class PrivateFolders {
    */
   public static Path create(Path dir) throws IOException {
     Path abs = dir.toAbsolutePath().normalize();
-    Path parent = abs.getParent();
-    if (parent != null && !Files.exists(parent, LinkOption.NOFOLLOW_LINKS)) {
-      create(parent);
-    }
+    createParent(abs);
     if (!Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
       try {
-        Files.createDirectory(abs, PosixFilePermissions.asFileAttribute(PRIVATE));
+        mkdir(abs);
       } catch (FileAlreadyExistsException e) {
         // created meanwhile: checked below like any existing folder
-      } catch (UnsupportedOperationException e) {
-        Files.createDirectory(abs);
       }
     }
     checkPath(abs);
     return abs;
+  }
+
+  /**
+   * Creates {@code dir}, which must not exist yet, with mode 0700 (missing parents too), then
+   * checks its whole path; a folder that fails the check is removed again.
+   *
+   * @throws FileAlreadyExistsException if {@code dir} exists (choose another name)
+   * @throws IOException naming the folder that failed the check and what to do
+   */
+  static Path createNew(Path dir) throws IOException {
+    Path abs = dir.toAbsolutePath().normalize();
+    createParent(abs);
+    mkdir(abs);
+    try {
+      checkPath(abs);
+    } catch (IOException e) {
+      Files.deleteIfExists(abs);
+      throw e;
+    }
+    return abs;
+  }
+
+  private static void createParent(Path abs) throws IOException {
+    Path parent = abs.getParent();
+    if (parent != null && !Files.exists(parent, LinkOption.NOFOLLOW_LINKS)) {
+      create(parent);
+    }
+  }
+
+  private static void mkdir(Path abs) throws IOException {
+    try {
+      Files.createDirectory(abs, PosixFilePermissions.asFileAttribute(PRIVATE));
+    } catch (UnsupportedOperationException e) {
+      Files.createDirectory(abs);
+    }
   }
 
   /** Checks every folder from the root down to {@code dir}; {@code dir} itself must be this user's. */
