@@ -45,12 +45,14 @@ public final class Comparison {
     List<Measurement> measurements = new ArrayList<>();
     List<NotRun> skipped = new ArrayList<>();
     List<ComparisonEntry> entries = new ArrayList<>();
+    List<String> notes = new ArrayList<>();
 
     LoadMonitor.Snapshot phase = LoadMonitor.now();
     try (JavaContenders java = JavaContenders.open(o)) {
       JavaComparison j = JavaComparison.measure(o, java.all());
       measurements.addAll(j.measurements());
       skipped.addAll(j.skipped());
+      notes.addAll(j.gridNotes());
       for (JavaContender c : java.all()) {
         entries.add(new ComparisonEntry(c.id(), c.label(), JavaContenders.LOOP, null));
       }
@@ -95,7 +97,7 @@ public final class Comparison {
             entries.get(0), entries, ComparisonColumns.of(o), measurements, skipped);
     ComparisonReport report =
         new ComparisonReport(
-            machine, py.description(), command(args), method(o, start), load, table);
+            machine, py.description(), command(args), method(o, start), load, table, notes);
     write(o, report);
     System.exit(0); // the loky pool and a dask cluster would keep the JVM alive
   }

@@ -3,6 +3,7 @@ package org.joblib4j.benchmarks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.joblib4j.examples.gridsearch.GridSearchSize;
 
 /** The comparison's workloads, sized by the options. */
 final class ComparisonColumns {
@@ -42,6 +43,19 @@ final class ComparisonColumns {
                 o.ioMillis(),
                 o.ioJobs()),
             ComparisonColumn.Kind.THROUGHPUT));
+    for (GridSearchSize g : o.gridSizes()) {
+      columns.add(
+          new ComparisonColumn(
+              GridSearchCase.section(g),
+              g.fits(),
+              String.format(
+                  Locale.ROOT,
+                  "grid search %d × %d, %d fits, scatter=[X, y]: speed-up",
+                  g.nSamples(),
+                  g.nFeatures(),
+                  g.fits()),
+              ComparisonColumn.Kind.SPEED_UP));
+    }
     return columns;
   }
 }

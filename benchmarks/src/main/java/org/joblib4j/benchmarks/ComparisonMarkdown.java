@@ -40,6 +40,10 @@ final class ComparisonMarkdown {
     out.addAll(LoadMonitor.markdownLines(r.load(), r.machine().availableProcessors()));
     out.add("");
     out.addAll(table(r.table()));
+    if (!r.notes().isEmpty()) {
+      out.add("");
+      out.addAll(r.notes());
+    }
     return String.join("\n", out) + "\n";
   }
 

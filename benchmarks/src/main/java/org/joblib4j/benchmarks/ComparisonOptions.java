@@ -1,6 +1,8 @@
 package org.joblib4j.benchmarks;
 
 import java.nio.file.Path;
+import java.util.List;
+import org.joblib4j.examples.gridsearch.GridSearchSize;
 
 /**
  * The comparison's settings, from the command line.
@@ -18,6 +20,7 @@ import java.nio.file.Path;
  * @param ioTasks I/O-bound tasks
  * @param ioMillis how long each waits
  * @param ioJobs workers for the I/O-bound tasks
+ * @param gridSizes the grid search's data sets
  * @param python {@code false} to skip Python
  * @param pythonPath the interpreter, or {@code null} to look for one
  * @param out the folder for comparison.md and comparison.png, or {@code null} for next to the jar
@@ -38,6 +41,7 @@ record ComparisonOptions(
     int ioTasks,
     long ioMillis,
     int ioJobs,
+    List<GridSearchSize> gridSizes,
     boolean python,
     String pythonPath,
     Path out,
@@ -53,6 +57,15 @@ record ComparisonOptions(
           + "  --publish    also rewrite README.md's comparison block and copy the chart to"
           + " docs/comparison.png\n"
           + "  --repo DIR   the repository root for --publish (default: the current folder)";
+
+  /**
+   * Builds the grid search's data sets (each call builds them anew).
+   *
+   * @return one case per size
+   */
+  List<GridSearchCase> gridCases() {
+    return gridSizes.stream().map(GridSearchCase::new).toList();
+  }
 
   static ComparisonOptions parse(String[] args) {
     boolean quick = false;
@@ -91,11 +104,12 @@ record ComparisonOptions(
     }
     if (quick) {
       return new ComparisonOptions(
-          true, new long[] {1_000, 10_000}, 3, 2, 2, 1_000, 4, 20, 10, 5, 100, 10, 64, python,
+          true, new long[] {1_000, 10_000}, 3, 2, 2, 1_000, 4, 20, 10, 5, 100, 10, 64,
+          List.of(GridSearchSize.SMALL), python,
           pythonPath, out, publish, repo);
     }
     return new ComparisonOptions(
         false, new long[] {10_000, 100_000}, 7, 10, 5, 10_000, 16, 100, 10, 30, 1_000, 10, 64,
-        python, pythonPath, out, publish, repo);
+        List.of(GridSearchSize.DEMO, GridSearchSize.LARGE), python, pythonPath, out, publish, repo);
   }
 }

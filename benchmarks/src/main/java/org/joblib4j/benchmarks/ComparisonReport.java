@@ -11,6 +11,7 @@ import java.util.Map;
  * @param method how it measured
  * @param load other processes' CPU use per phase
  * @param table the numbers
+ * @param notes lines under the table (what the grid search sent to workers)
  */
 record ComparisonReport(
     MachineInfo machine,
@@ -18,4 +19,5 @@ record ComparisonReport(
     String command,
     String method,
     Map<String, Double> load,
-    ComparisonTable table) {}
+    ComparisonTable table,
+    java.util.List<String> notes) {}

@@ -14,6 +14,7 @@ final class JavaComparison {
   private final List<JavaContender> contenders;
   private final List<Measurement> measurements = new ArrayList<>();
   private final List<NotRun> skipped = new ArrayList<>();
+  private final List<String> gridNotes = new ArrayList<>();
 
   private JavaComparison(ComparisonOptions o, List<JavaContender> contenders) {
     this.o = o;
@@ -72,6 +73,21 @@ final class JavaComparison {
       c.io().apply(o.ioTasks()).run();
     }
     sample(o.runs(), "io", o.ioTasks(), io, c -> c.io().apply(o.ioTasks()));
+
+    for (GridSearchCase grid : o.gridCases()) {
+      System.err.println("[compare] grid search " + grid.section());
+      List<JavaContender> fits = with(JavaContender::grid, grid.section());
+      for (JavaContender c : fits) {
+        c.grid().apply(grid).run(); // warm workers and JIT; the scattered data reaches them once
+      }
+      sample(o.runs(), grid.section(), grid.fits(), fits, c -> c.grid().apply(grid));
+      gridNotes.add(grid.bytesLine());
+    }
+  }
+
+  /** What the grid search sent to worker JVMs, a line per size. */
+  List<String> gridNotes() {
+    return gridNotes;
   }
 
   private void sample(
@@ -98,7 +114,13 @@ final class JavaComparison {
         out.add(c);
       } else if (skipped.stream()
           .noneMatch(s -> s.implementation().equals(c.id()) && s.section().equals(section))) {
-        skipped.add(new NotRun(c.id(), section, Objects.requireNonNull(c.skipped())));
+        skipped.add(
+            new NotRun(
+                c.id(),
+                section,
+                section.startsWith("grid-")
+                    ? "the grid search is written against joblib4j's API (as scikit-learn's is against joblib's)"
+                    : Objects.requireNonNull(c.skipped())));
       }
     }
     return out;

@@ -11,6 +11,7 @@ import java.util.function.IntFunction;
  * @param noop a timed run of {@code n} no-op tasks (throughput and call latency), or {@code null}
  * @param cpu a timed run of the CPU-bound tasks, or {@code null}
  * @param io a timed run of {@code n} waiting tasks, or {@code null}
+ * @param grid a timed run of the grid search, or {@code null}
  * @param skipped why the {@code null} workloads are not run
  */
 record JavaContender(
@@ -19,4 +20,5 @@ record JavaContender(
     IntFunction<Sampler.TimedRun> noop,
     Function<CpuBoundTasks, Sampler.TimedRun> cpu,
     IntFunction<Sampler.TimedRun> io,
+    Function<GridSearchCase, Sampler.TimedRun> grid,
     String skipped) {}

@@ -46,6 +46,7 @@ final class JavaContenders implements AutoCloseable {
             n -> () -> NoOpTasks.executorFresh(n),
             cpu -> cpu::executorFresh,
             n -> () -> IoTasks.executorFresh(o.ioJobs(), n, o.ioMillis()),
+            null,
             null));
     c.contenders.add(
         new JavaContender(
@@ -55,6 +56,7 @@ final class JavaContenders implements AutoCloseable {
                 + " + the caller)",
             n -> () -> NoOpTasks.parallelStream(n),
             cpu -> cpu::parallelStream,
+            null,
             null,
             "the common pool is sized for CPU work, not for blocking waits"));
     c.contenders.add(loop(LOOP));
@@ -101,6 +103,7 @@ final class JavaContenders implements AutoCloseable {
         n -> () -> NoOpTasks.joblib4jFresh(b, n),
         cpu -> () -> cpu.joblib4jFresh(b),
         ioSkipped == null ? n -> () -> IoTasks.joblib4jFresh(io, n, o.ioMillis()) : null,
+        grid -> () -> grid.joblib4jFresh(backend, nJobs),
         ioSkipped);
   }
 
@@ -117,7 +120,8 @@ final class JavaContenders implements AutoCloseable {
         null,
         cpu -> cpu::sequential,
         null,
-        "the reference for the CPU-bound speed-up only");
+        grid -> grid::sequential,
+        "the reference for the speed-ups only");
   }
 
   /**
@@ -154,6 +158,7 @@ final class JavaContenders implements AutoCloseable {
             n -> () -> NoOpTasks.joblib4jReused(p, n),
             cpu -> () -> cpu.joblib4jReused(p),
             null,
+            grid -> () -> grid.joblib4jReused("multiprocessing, reused", p),
             ioSkipped));
   }
 

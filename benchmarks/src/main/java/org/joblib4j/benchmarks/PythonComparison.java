@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** Measures the Python side of the comparison: joblib's threading, loky and multiprocessing. */
+/**
+ * Measures the Python side of the comparison: joblib's threading, loky and multiprocessing, and
+ * scikit-learn's {@code GridSearchCV} on those and on joblib's dask backend.
+ */
 final class PythonComparison {
   static final List<String> BACKENDS = List.of("threading", "loky", "multiprocessing");
 
@@ -67,7 +70,13 @@ final class PythonComparison {
                 "--io-ms",
                 Long.toString(o.ioMillis()),
                 "--io-jobs",
-                Integer.toString(o.ioJobs())),
+                Integer.toString(o.ioJobs()),
+                "--grid-sizes",
+                o.gridSizes().stream()
+                    .map(g -> g.nSamples() + "x" + g.nFeatures())
+                    .collect(Collectors.joining(",")),
+                "--grid-runs",
+                Integer.toString(Math.min(o.runs(), 3))),
             3600);
     return new PythonComparison(r.measurements(), r.describe(), null);
   }
@@ -95,6 +104,12 @@ final class PythonComparison {
     }
     out.add(
         new ComparisonEntry(
+            id("dask"),
+            "Python joblib `dask` + scikit-learn (LocalCluster, 2 single-thread workers, scatter=[X, y])",
+            JavaContenders.PY_LOOP,
+            notRun));
+    out.add(
+        new ComparisonEntry(
             JavaContenders.PY_LOOP,
             "Python plain loop (the Python speed-up's reference)",
             JavaContenders.PY_LOOP,
@@ -110,8 +125,13 @@ final class PythonComparison {
    */
   List<NotRun> skipped(ComparisonOptions o) {
     String processes = o.ioJobs() + " workers would be " + o.ioJobs() + " worker processes";
-    String loop = "the reference for the CPU-bound speed-up only";
+    String loop = "the reference for the speed-ups only";
+    String gridOnly = "run for the grid search only";
     return List.of(
+        new NotRun(id("dask"), "noop", gridOnly),
+        new NotRun(id("dask"), "latency", gridOnly),
+        new NotRun(id("dask"), "cpu", gridOnly),
+        new NotRun(id("dask"), "io", gridOnly),
         new NotRun(id("loky"), "io", processes),
         new NotRun(id("multiprocessing"), "io", processes),
         new NotRun(JavaContenders.PY_LOOP, "noop", loop),

@@ -13,6 +13,11 @@ sleep --io-ms milliseconds, threading only, n_jobs=--io-jobs). --backends lists 
 backends to run (n_jobs=2 everywhere else). Each measurement is repeated --runs times, or fewer
 when its runs have already taken --budget seconds (at least one run). The ThreadPoolExecutor rows are context only and skipped
 above --executor-max-size tasks, to keep the whole run short.
+
+With --grid-sizes (e.g. 1600x480,5000x400), sections "grid-<n>x<p>": scikit-learn's
+GridSearchCV(Ridge(solver="cholesky"), 8 penalties, 4-fold CV) with n_jobs=1 ("sequential") and
+n_jobs=2 on each of --grid-backends; "dask" runs on a LocalCluster of 2 single-thread worker
+processes with scatter=[X, y], as the mission page does. The tasks count is the number of fits.
 """
 import argparse
 import platform
@@ -92,6 +97,72 @@ def calibrate(target_ms):
     return max(1, int(target_ms / 1000.0 / per_iter))
 
 
+GRID_ALPHAS = [0.1, 1, 3, 10, 30, 100, 300, 1000]
+GRID_FOLDS = 4
+
+
+def grid_data(n, p, seed=42):
+    import numpy as np
+    rnd = np.random.default_rng(seed)
+    factors = min(8, p)
+    latent = rnd.standard_normal((n, factors))
+    x = latent @ rnd.standard_normal((factors, p)) + 0.5 * rnd.standard_normal((n, p))
+    coef = rnd.standard_normal(p) * np.where(np.arange(p) < max(1, p // 10), 3.0, 0.1)
+    y = x @ coef + 8.0 * rnd.standard_normal(n)
+    return x, y
+
+
+def grid_search(x, y, n_jobs):
+    from sklearn.linear_model import Ridge
+    from sklearn.model_selection import GridSearchCV, KFold
+    gs = GridSearchCV(Ridge(solver="cholesky"), {"alpha": GRID_ALPHAS},
+                      cv=KFold(GRID_FOLDS, shuffle=True, random_state=42), n_jobs=n_jobs)
+    gs.fit(x, y)
+    return gs.best_params_["alpha"]
+
+
+def grid_section(a, backends):
+    try:
+        import sklearn
+    except ImportError:
+        print("META grid-skipped no sklearn (apt-get install python3-sklearn)", flush=True)
+        return
+    print("META sklearn %s" % sklearn.__version__, flush=True)
+    fits = len(GRID_ALPHAS) * GRID_FOLDS
+    client = None
+    if "dask" in backends:
+        try:
+            from dask.distributed import Client, LocalCluster
+            client = Client(LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                         dashboard_address=None))
+        except Exception as e:  # not installed, or cannot start
+            print("META grid-dask-skipped %s" % str(e).replace("\n", " ")[:200], flush=True)
+            backends = [b for b in backends if b != "dask"]
+    for size in a.grid_sizes.split(","):
+        n, p = (int(v) for v in size.split("x"))
+        x, y = grid_data(n, p)
+        section = "grid-" + size
+        best = grid_search(x, y, 1)  # warm-up
+        check = lambda r: None
+        emit(section, "sequential", fits,
+             sample("%s sequential" % section, a.grid_runs, 3 * a.budget,
+                    lambda: grid_search(x, y, 1), check))
+        for b in backends:
+            if b == "dask":
+                def run():
+                    with joblib.parallel_backend("dask", scatter=[x, y]):
+                        return grid_search(x, y, 2)
+            else:
+                def run(b=b):
+                    with joblib.parallel_backend(b):
+                        return grid_search(x, y, 2)
+            run()  # warm-up: workers started, data shipped once
+            emit(section, "joblib-" + b, fits,
+                 sample("%s joblib %s" % (section, b), a.grid_runs, 3 * a.budget, run, check))
+    if client is not None:
+        client.close()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="10000,100000,1000000")
@@ -107,6 +178,9 @@ def main():
     ap.add_argument("--io-tasks", type=int, default=0, help="0: no io section")
     ap.add_argument("--io-ms", type=float, default=10.0)
     ap.add_argument("--io-jobs", type=int, default=64)
+    ap.add_argument("--grid-sizes", default="", help="empty: no grid search section")
+    ap.add_argument("--grid-backends", default="threading,loky,multiprocessing,dask")
+    ap.add_argument("--grid-runs", type=int, default=3)
     a = ap.parse_args()
     backends = a.backends.split(",")
 
@@ -169,6 +243,10 @@ def main():
                     lambda: joblib_on("threading", (delayed(wait)(i, a.io_ms) for i in range(n)),
                                       a.io_jobs),
                     check_io))
+
+
+    if a.grid_sizes:
+        grid_section(a, a.grid_backends.split(","))
 
 
 if __name__ == "__main__":

@@ -49,6 +49,7 @@ final class ComparisonFixture {
         "java -jar joblib4j-benchmarks.jar",
         "medians.",
         Map.of("Java", 0.0),
-        table());
+        table(),
+        java.util.List.of());
   }
 }

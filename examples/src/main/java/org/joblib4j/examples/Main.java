@@ -64,14 +64,18 @@ public final class Main {
     setProperty("joblib4j.backend", options.backend());
     setProperty("joblib4j.n-jobs", options.nJobs());
     setProperty("joblib4j.verbose", options.verbose());
+    String backend;
     try {
-      // resolves the configured backend before anything runs, so a missing jar is one line
-      Parallel.builder().build().close();
-    } catch (UnknownBackendException | ParallelConfigurationException e) {
+      // resolves the configured backend before anything runs, so a missing jar or runtime (Ray's
+      // jar, Dask's Python packages) is one line
+      try (Parallel p = Parallel.builder().build()) {
+        backend = p.backendName();
+      }
+    } catch (UnknownBackendException | ParallelConfigurationException | IllegalStateException e) {
       err.println("joblib4j-examples: " + e.getMessage());
       return 2;
     }
-    run(out, options);
+    run(out, options, backend);
     return 0;
   }
 
@@ -86,9 +90,10 @@ public final class Main {
    *
    * @param out where to print
    * @param options the command line
+   * @param backend the configured backend's name
    * @return the workloads' timings
    */
-  public static List<WorkloadTiming> run(PrintStream out, CliOptions options) {
+  public static List<WorkloadTiming> run(PrintStream out, CliOptions options, String backend) {
     long start = System.nanoTime();
     MissionExamples examples = new MissionExamples(out);
     out.println("== Parallel(n_jobs=2)(delayed(sqrt)(i ** 2) for i in range(10))");
@@ -107,7 +112,7 @@ public final class Main {
     WorkloadRunner runner =
         new WorkloadRunner(out, options.progress(), options.nJobs(), options.baseline());
     List<WorkloadTiming> timings = new ArrayList<>();
-    for (Workload<?> workload : DemoWorkloads.create(options.small())) {
+    for (Workload<?> workload : DemoWorkloads.create(options.small(), backend)) {
       timings.add(runner.run(workload));
     }
     out.println("== summary");

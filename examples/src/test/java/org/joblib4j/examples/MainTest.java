@@ -20,7 +20,8 @@ class MainTest {
     List<WorkloadTiming> timings =
         Main.run(
             new PrintStream(buffer, true, StandardCharsets.UTF_8),
-            CliOptions.parse("--small", "--progress", "plain"));
+            CliOptions.parse("--small", "--progress", "plain"),
+            "threading");
 
     assertThat(timings).extracting(WorkloadTiming::name).containsExactly("primes", "requests", "grid search");
     assertThat(timings).extracting(WorkloadTiming::tasks).containsExactly(16, 16, 12);
@@ -60,8 +61,31 @@ class MainTest {
       assertThat(err.toString(StandardCharsets.UTF_8))
           .isEqualTo(
               "joblib4j-examples: Invalid backend: nosuch, expected one of ['dask', 'loky', 'multiprocessing',"
-                  + " 'sequential', 'threading']"
+                  + " 'ray', 'sequential', 'threading']"
                   + System.lineSeparator());
+    } finally {
+      System.clearProperty("joblib4j.backend");
+    }
+  }
+
+  @Test
+  void rayWithoutItsRuntimeIsOneLineThatSaysWhatToAdd() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try {
+      int status =
+          Main.execute(
+              new String[] {"--backend", "ray", "--small"},
+              new PrintStream(out, true, StandardCharsets.UTF_8),
+              new PrintStream(err, true, StandardCharsets.UTF_8));
+
+      assertThat(status).isEqualTo(2);
+      assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+      assertThat(err.toString(StandardCharsets.UTF_8))
+          .startsWith("joblib4j-examples: The Ray runtime (ray_dist.jar) is not on the classpath.")
+          .contains("ray_dist.jar on the classpath")
+          .endsWith(System.lineSeparator())
+          .doesNotContain("\tat ");
     } finally {
       System.clearProperty("joblib4j.backend");
     }

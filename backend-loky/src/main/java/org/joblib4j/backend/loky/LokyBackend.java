@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.joblib4j.Parallel;
 import org.joblib4j.core.process.ProcessBackend;
+import org.joblib4j.core.process.SharingOptions;
 import org.joblib4j.core.process.WorkerLauncher;
 import org.joblib4j.core.process.WorkerMain;
 import org.joblib4j.core.process.WorkerOptions;
@@ -23,13 +24,23 @@ import org.slf4j.LoggerFactory;
  * hangs cannot take the caller down, and a stuck task can really be stopped.
  *
  * <p>Options ({@code joblib4j.backend.loky.<key>}, or {@code backend("loky", Map.of(...))}): those
- * of {@link WorkerOptionsParser#KEYS}.
+ * of {@link WorkerOptionsParser#KEYS}, and {@code scatter}, {@code auto-scatter}, {@code
+ * auto-scatter-threshold} ({@link SharingOptions}).
  */
 public final class LokyBackend extends ProcessBackend {
   /** Tells a worker JVM which backend started it (for joblib's nesting warnings). */
   static final Map<String, String> WORKER_ENVIRONMENT = Map.of(WorkerLauncher.KIND_VARIABLE, "loky");
 
   private static final Logger WARNINGS = LoggerFactory.getLogger("org.joblib4j.Parallel");
+
+  /** The option names: the worker JVMs' ({@link WorkerOptionsParser#KEYS}) and what travels once. */
+  static final List<String> KEYS;
+
+  static {
+    List<String> keys = new ArrayList<>(WorkerOptionsParser.KEYS);
+    keys.addAll(SharingOptions.KEYS);
+    KEYS = List.copyOf(keys);
+  }
 
   private final WorkerOptions baseOptions;
 
@@ -44,7 +55,8 @@ public final class LokyBackend extends ProcessBackend {
           "The 'timeout' parameter is not supported by the LokyBackend. Please use the"
               + " `idle-worker-timeout` parameter instead.");
     }
-    context.rejectUnknown(WorkerOptionsParser.KEYS);
+    context.rejectUnknown(KEYS);
+    sharing(SharingOptions.parse(context));
     this.baseOptions =
         WorkerOptionsParser.parse(context, "max-tasks-per-worker", Duration.ofSeconds(300), WORKER_ENVIRONMENT);
   }
@@ -74,7 +86,9 @@ public final class LokyBackend extends ProcessBackend {
 
   @Override
   public void terminate() {
-    // the workers stay for the next call (loky's reusable executor); only the call's state goes
+    // the workers stay for the next call (loky's reusable executor); only the call's state goes,
+    // and what this Parallel scattered
+    releaseScattered();
     resetBatching();
   }
 

@@ -14,6 +14,7 @@ import org.joblib4j.core.process.WorkerLauncher;
 import org.joblib4j.core.process.WorkerMain;
 import org.joblib4j.core.process.WorkerOptions;
 import org.joblib4j.core.process.WorkerOptionsParser;
+import org.joblib4j.core.process.SharingOptions;
 import org.joblib4j.core.process.WorkerPool;
 import org.joblib4j.spi.BackendContext;
 import org.joblib4j.spi.CallSettings;
@@ -43,6 +44,7 @@ public final class MultiprocessingBackend extends ProcessBackend {
     keys.add("max-tasks-per-child");
     keys.add("spare-workers");
     keys.add("spare-idle-timeout");
+    keys.addAll(SharingOptions.KEYS);
     KEYS = List.copyOf(keys);
   }
 
@@ -59,6 +61,7 @@ public final class MultiprocessingBackend extends ProcessBackend {
    */
   public MultiprocessingBackend(BackendContext context) {
     context.rejectUnknown(KEYS);
+    sharing(SharingOptions.parse(context));
     this.baseOptions =
         WorkerOptionsParser.parse(
             context,
@@ -123,6 +126,7 @@ public final class MultiprocessingBackend extends ProcessBackend {
    */
   @Override
   public synchronized void terminate() {
+    releaseScattered();
     WorkerPool pool = pool();
     if (pool != null) {
       pool.closeAsync();

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.joblib4j.WorkerTerminatedException;
 import org.joblib4j.core.process.BatchShipper;
+import org.joblib4j.core.process.SharedBlob;
+import org.joblib4j.core.process.SharingOptions;
+import org.joblib4j.core.process.Shipment;
 import org.joblib4j.core.process.JavaTaskSerializer;
 import org.joblib4j.spi.AutoBatchSizer;
 import org.joblib4j.spi.Batch;
@@ -44,6 +48,14 @@ final class RayBackend implements ParallelBackend {
 
   private final RayOptions options;
   private final BatchShipper shipper = new BatchShipper();
+  private final SharingOptions sharing;
+  private final Map<Object, SharedBlob> scattered;
+  /**
+   * The shared values in Ray's object store, one object per set of blobs that batches refer to
+   * (put once, fetched once per node): a call's go with the call, those made only of {@code
+   * scatter} objects stay until this backend's {@code Parallel} closes.
+   */
+  private final Map<List<SharedBlob>, ObjectRef<byte[]>> bundles = new HashMap<>();
   private final AutoBatchSizer sizer =
       new AutoBatchSizer(AutoBatchSizer.DEFAULT_MIN_NANOS, 1_000_000_000L, Integer.MAX_VALUE);
   private final Object lock = new Object();
@@ -62,14 +74,17 @@ final class RayBackend implements ParallelBackend {
     final byte[] bytes;
     final CompletableFuture<List<Object>> future = new CompletableFuture<>();
     final Path pidFile;
+    /** The batch's shared values in the object store, or {@code null}. */
+    final ObjectRef<byte[]> shared;
     int attempts;
     int redeliveries;
 
-    InFlight(Batch batch, byte[] bytes, Path pidFile) {
+    InFlight(Batch batch, byte[] bytes, Path pidFile, ObjectRef<byte[]> shared) {
       this.firstIndex = batch.firstIndex();
       this.size = batch.size();
       this.bytes = bytes;
       this.pidFile = pidFile;
+      this.shared = shared;
     }
 
     String tasks() {
@@ -78,7 +93,13 @@ final class RayBackend implements ParallelBackend {
   }
 
   RayBackend(RayOptions options) {
+    this(options, new SharingOptions(List.of(), true, org.joblib4j.core.process.SharedValues.DEFAULT_THRESHOLD));
+  }
+
+  RayBackend(RayOptions options, SharingOptions sharing) {
     this.options = options;
+    this.sharing = sharing;
+    this.scattered = sharing.scatter().isEmpty() ? Map.of() : BatchShipper.scatter(sharing.scatter());
   }
 
   @Override
@@ -107,7 +128,7 @@ final class RayBackend implements ParallelBackend {
     loader = Thread.currentThread().getContextClassLoader();
     // no memory-mapped arrays: a remote node cannot read the caller's files; Ray moves large
     // arguments through its object store instead
-    shipper.startCall(null, null);
+    shipper.startCall(null, null, sharing, scattered);
     synchronized (lock) {
       slots = Math.max(n, 1);
       stopping = false;
@@ -122,10 +143,10 @@ final class RayBackend implements ParallelBackend {
 
   @Override
   public CompletableFuture<List<Object>> submit(Batch batch) {
-    byte[] bytes = shipper.serialize(batch);
+    Shipment shipment = shipper.ship(batch);
     EmbeddedHead head = runtime == null ? null : runtime.head();
     Path pidFile = head == null ? null : head.dir().resolve("batch-" + IDS.incrementAndGet() + ".pid");
-    InFlight f = new InFlight(batch, bytes, pidFile);
+    InFlight f = new InFlight(batch, shipment.bytes(), pidFile, bundle(shipment.refs()));
     synchronized (lock) {
       if (running.size() < slots) {
         launch(f);
@@ -141,8 +162,11 @@ final class RayBackend implements ParallelBackend {
     f.attempts++;
     ObjectRef<byte[]> ref;
     try {
+      String pid = f.pidFile == null ? "" : f.pidFile.toString();
       ref =
-          Ray.task(RayBridge::runBatch, f.bytes, f.pidFile == null ? "" : f.pidFile.toString())
+          (f.shared == null
+                  ? Ray.task(RayBridge::runBatch, f.bytes, pid)
+                  : Ray.task(RayBridge::runSharedBatch, f.bytes, pid, f.shared))
               .setName("joblib4j-" + f.tasks().replace(' ', '-'))
               .setResource("CPU", options.cpusPerTask())
               .remote();
@@ -349,6 +373,26 @@ final class RayBackend implements ParallelBackend {
       f.future.completeExceptionally(new CancellationException("the ray backend was closed"));
     }
     shipper.endCall();
+    synchronized (bundles) {
+      bundles.clear(); // Ray frees an object once no reference to it is left
+    }
     sizer.reset();
+  }
+
+  @Override
+  public void stopCall() {
+    synchronized (bundles) {
+      bundles.keySet().removeIf(blobs -> !scattered.values().containsAll(blobs));
+    }
+  }
+
+  /** The object holding a batch's shared values, put once per set of values; {@code null} for none. */
+  private ObjectRef<byte[]> bundle(List<SharedBlob> refs) {
+    if (refs.isEmpty()) {
+      return null;
+    }
+    synchronized (bundles) {
+      return bundles.computeIfAbsent(List.copyOf(refs), r -> Ray.put(SharedBlob.bundle(r)));
+    }
   }
 }

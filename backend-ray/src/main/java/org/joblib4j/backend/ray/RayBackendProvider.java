@@ -1,5 +1,6 @@
 package org.joblib4j.backend.ray;
 
+import org.joblib4j.core.process.SharingOptions;
 import com.google.auto.service.AutoService;
 import org.joblib4j.spi.BackendContext;
 import org.joblib4j.spi.BackendProvider;
@@ -17,6 +18,6 @@ public final class RayBackendProvider implements BackendProvider {
   public ParallelBackend create(BackendContext context) {
     RayOptions options = RayOptions.from(context);
     RayRuntime.checkAvailable();
-    return new RayBackend(options);
+    return new RayBackend(options, SharingOptions.parse(context));
   }
 }

@@ -32,6 +32,18 @@ public final class RayBridge {
    * @return the serialized envelope
    */
   public static byte[] runBatch(byte[] payload, String pidFile) {
+    return runSharedBatch(payload, pidFile, new byte[0]);
+  }
+
+  /**
+   * Runs a batch whose shared values Ray delivered from its object store.
+   *
+   * @param payload the batch as {@link BatchShipper#ship} made it
+   * @param pidFile as for {@link #runBatch}
+   * @param shared the batch's shared values ({@link org.joblib4j.core.process.SharedBlob#bundle})
+   * @return the serialized envelope
+   */
+  public static byte[] runSharedBatch(byte[] payload, String pidFile, byte[] shared) {
     Path pid = pidFile == null || pidFile.isEmpty() ? null : Path.of(pidFile);
     if (pid != null) {
       try {
@@ -46,7 +58,7 @@ public final class RayBridge {
       Object[] envelope;
       Batch batch = null;
       try {
-        batch = BatchShipper.deserialize(payload, Thread.currentThread().getContextClassLoader());
+        batch = BatchShipper.deserialize(payload, Thread.currentThread().getContextClassLoader(), shared);
         envelope = new Object[] {Boolean.TRUE, new ArrayList<>(batch.call())};
       } catch (Throwable t) {
         envelope = new Object[] {Boolean.FALSE, t};

@@ -65,7 +65,9 @@ record RayOptions(
           "head-start-timeout");
 
   static RayOptions from(BackendContext c) {
-    c.rejectUnknown(KEYS);
+    java.util.Set<String> known = new java.util.HashSet<>(KEYS);
+    known.addAll(org.joblib4j.core.process.SharingOptions.KEYS);
+    c.rejectUnknown(known);
     String address = blankToNull(c.string("address", null));
     boolean local = c.bool("local-mode", false);
     if (local && address != null) {

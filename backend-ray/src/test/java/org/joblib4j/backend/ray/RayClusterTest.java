@@ -22,6 +22,7 @@ import org.joblib4j.ResultIterator;
 import org.joblib4j.ReturnAs;
 import org.joblib4j.Task;
 import org.joblib4j.WorkerTerminatedException;
+import org.joblib4j.core.process.TransferCounters;
 import org.joblib4j.tck.BackendCompatibilityKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -110,6 +111,32 @@ class RayClusterTest extends BackendCompatibilityKit {
       List<Integer> squares =
           Parallel.builder().backend("ray").build().map(RayTestSupport::square, IntStream.range(0, 200).boxed().toList());
       assertThat(squares).isEqualTo(IntStream.range(0, 200).map(i -> i * i).boxed().toList());
+    }
+
+    @Test
+    void aLargeCapturedValueTravelsOnceThroughTheObjectStore() {
+      List<double[]> rows = new ArrayList<>();
+      for (int r = 0; r < 200; r++) {
+        double[] row = new double[1000];
+        java.util.Arrays.fill(row, r);
+        rows.add(row);
+      }
+      long serialized = TransferCounters.sharedValuesSerialized();
+      List<Double> sums =
+          Parallel.builder().backend("ray").nJobs(2).batchSize(1).build()
+              .run(IntStream.range(0, 12).mapToObj(i -> (Task<Double>) () -> rows.get(i)[0] * rows.get(i).length));
+      assertThat(sums).isEqualTo(IntStream.range(0, 12).mapToObj(i -> i * 1000.0).toList());
+      assertThat(TransferCounters.sharedValuesSerialized() - serialized).isEqualTo(1);
+
+      // scatter: serialized once for the Parallel, whatever the number of calls
+      serialized = TransferCounters.sharedValuesSerialized();
+      try (Parallel p =
+          Parallel.builder().backend("ray", Map.of("scatter", List.of(rows), "auto-scatter", false)).nJobs(2).build()) {
+        for (int call = 0; call < 2; call++) {
+          assertThat(p.run(IntStream.range(0, 4).mapToObj(i -> (Task<Integer>) () -> rows.size()))).containsOnly(200);
+        }
+      }
+      assertThat(TransferCounters.sharedValuesSerialized() - serialized).isEqualTo(1);
     }
 
     @Test

@@ -90,6 +90,10 @@ public record CliOptions(
             + " (default "
             + Backends.defaultBackend()
             + ")",
+        "                   dask needs Debian's python3-distributed (apt-get install python3-distributed",
+        "                   python3-cryptography); ray needs Ray's ray_dist.jar on the class path: java -cp",
+        "                   joblib4j-examples.jar:<venv>/lib/python3.11/site-packages/ray/jars/ray_dist.jar",
+        "                   org.joblib4j.examples.Main --backend ray (pip install ray==2.58.0)",
         "  --n-jobs N       n_jobs of the workloads' parallel runs (default -1, 8 for the I/O-bound one)",
         "                   and joblib4j.n-jobs where the code sets none",
         "  --verbose V      joblib's progress lines (stderr below 50)",

@@ -18,6 +18,11 @@ public record GridSearchSize(
       new GridSearchSize(
           1600, 480, 8.0, 4, new double[] {0.1, 1, 3, 10, 30, 100, 300, 1000}, 42L);
 
+  /** The benchmark's larger size: the same grid over 5000 x 400. */
+  public static final GridSearchSize LARGE =
+      new GridSearchSize(
+          5000, 400, 8.0, 4, new double[] {0.1, 1, 3, 10, 30, 100, 300, 1000}, 42L);
+
   /** A size for tests: 4 penalties x 3 folds = 12 fits of a few milliseconds. */
   public static final GridSearchSize SMALL =
       new GridSearchSize(240, 30, 8.0, 3, new double[] {0.1, 10, 100, 1000}, 7L);

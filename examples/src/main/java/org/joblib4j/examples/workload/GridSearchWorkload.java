@@ -2,6 +2,8 @@ package org.joblib4j.examples.workload;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import org.joblib4j.Parallel;
 import org.joblib4j.examples.gridsearch.GridSearch;
 import org.joblib4j.examples.gridsearch.GridSearchResult;
@@ -10,9 +12,18 @@ import org.joblib4j.examples.gridsearch.KFold;
 import org.joblib4j.examples.gridsearch.Split;
 import org.joblib4j.examples.gridsearch.SyntheticData;
 
-/** The grid search over a small model: cross-validated ridge regression over a grid of penalties. */
+/**
+ * The grid search over a small model: cross-validated ridge regression over a grid of penalties.
+ * On a backend of other processes the data set's X and y are scattered, as the mission page does
+ * ({@code with parallel_backend("dask", scatter=[X, y])}): sent once to each worker, not with
+ * every fit.
+ */
 public final class GridSearchWorkload implements Workload<GridSearchResult> {
+  /** The backends that take a {@code scatter} option. */
+  static final Set<String> SCATTERING = Set.of("loky", "multiprocessing", "dask", "ray");
+
   private final GridSearchSize size;
+  private final String backend;
   private final SyntheticData data;
   private final List<Split> splits;
 
@@ -20,9 +31,11 @@ public final class GridSearchWorkload implements Workload<GridSearchResult> {
    * Creates the workload and its data set.
    *
    * @param size the data set and grid
+   * @param backend the backend of the parallel run
    */
-  public GridSearchWorkload(GridSearchSize size) {
+  public GridSearchWorkload(GridSearchSize size, String backend) {
     this.size = size;
+    this.backend = backend;
     this.data = SyntheticData.generate(size.nSamples(), size.nFeatures(), size.noise(), size.seed());
     this.splits = KFold.split(size.nSamples(), size.nFolds(), size.seed());
   }
@@ -40,7 +53,15 @@ public final class GridSearchWorkload implements Workload<GridSearchResult> {
         size.nSamples(),
         size.nFeatures(),
         size.nFolds(),
-        size.alphas().length);
+        size.alphas().length)
+        + (SCATTERING.contains(backend) ? ", scatter=[X, y]" : "");
+  }
+
+  @Override
+  public Parallel.Builder configure(Parallel.Builder builder) {
+    return SCATTERING.contains(backend)
+        ? builder.backend(backend, Map.of("scatter", List.of(data.x(), data.y())))
+        : builder;
   }
 
   @Override

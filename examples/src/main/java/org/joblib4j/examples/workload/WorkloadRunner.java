@@ -68,7 +68,8 @@ public final class WorkloadRunner {
     long start = System.nanoTime();
     Parallel.Builder builder =
         Parallel.builder().nJobs(n).progress(progress.listener(out, label, workload.tasks()));
-    try (Parallel parallel = workload.configure(builder).build()) {
+    // the baseline is the plain code with n_jobs=1: no workload hints (no scatter, no prefer)
+    try (Parallel parallel = (n == 1 ? builder : workload.configure(builder)).build()) {
       R result = workload.run(parallel);
       return new Run<>(
           result, System.nanoTime() - start, parallel.backendName(), parallel.effectiveNJobs());

@@ -51,7 +51,11 @@ class CliOptionsTest {
                 "Runs the mission page's examples, then three workloads (CPU-bound, I/O-bound, a grid search),",
                 "each in parallel and then with n_jobs=1, and closes with a summary of the speed-ups.",
                 "  --backend NAME   joblib4j.backend for every Parallel that names none; installed:"
-                    + " [dask, loky, multiprocessing, sequential, threading] (default threading)",
+                    + " [dask, loky, multiprocessing, ray, sequential, threading] (default threading)",
+                "                   dask needs Debian's python3-distributed (apt-get install python3-distributed",
+                "                   python3-cryptography); ray needs Ray's ray_dist.jar on the class path: java -cp",
+                "                   joblib4j-examples.jar:<venv>/lib/python3.11/site-packages/ray/jars/ray_dist.jar",
+                "                   org.joblib4j.examples.Main --backend ray (pip install ray==2.58.0)",
                 "  --n-jobs N       n_jobs of the workloads' parallel runs (default -1, 8 for the I/O-bound one)",
                 "                   and joblib4j.n-jobs where the code sets none",
                 "  --verbose V      joblib's progress lines (stderr below 50)",

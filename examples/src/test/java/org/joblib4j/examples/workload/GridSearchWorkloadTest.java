@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import org.joblib4j.Parallel;
+import org.joblib4j.core.process.TransferCounters;
 import org.joblib4j.examples.gridsearch.GridSearch;
 import org.joblib4j.examples.gridsearch.GridSearchResult;
 import org.joblib4j.examples.gridsearch.GridSearchSize;
@@ -17,7 +18,7 @@ class GridSearchWorkloadTest {
   @Test
   void findsTheSamePenaltyAsAPlainLoopOverEveryFit() {
     GridSearchSize size = GridSearchSize.SMALL;
-    GridSearchWorkload workload = new GridSearchWorkload(size);
+    GridSearchWorkload workload = new GridSearchWorkload(size, "threading");
     GridSearchResult result;
     try (Parallel parallel = Parallel.builder().nJobs(2).build()) {
       result = workload.run(parallel);
@@ -44,5 +45,26 @@ class GridSearchWorkloadTest {
     assertThat(workload.describe(result)).isEqualTo("best alpha=100, mean CV MSE=70.3513");
     assertThat(workload.title())
         .isEqualTo("grid search: ridge regression, 240 samples x 30 features, 3-fold CV, 4 penalties");
+  }
+
+  @Test
+  void onWorkerJvmsXAndYAreScatteredOnceAsTheMissionPageDoes() {
+    GridSearchWorkload workload = new GridSearchWorkload(GridSearchSize.SMALL, "loky");
+    GridSearchResult plain;
+    try (Parallel parallel = Parallel.builder().nJobs(1).build()) {
+      plain = workload.run(parallel);
+    }
+    long serialized = TransferCounters.sharedValuesSerialized();
+    GridSearchResult scattered;
+    try (Parallel parallel = workload.configure(Parallel.builder().nJobs(2)).build()) {
+      scattered = workload.run(parallel);
+      assertThat(parallel.backendName()).isEqualTo("loky");
+    }
+    assertThat(scattered.sameScoresAs(plain)).isTrue();
+    // X and y, once each, for 12 fits
+    assertThat(TransferCounters.sharedValuesSerialized() - serialized).isEqualTo(2);
+    assertThat(workload.title())
+        .isEqualTo(
+            "grid search: ridge regression, 240 samples x 30 features, 3-fold CV, 4 penalties, scatter=[X, y]");
   }
 }

@@ -62,6 +62,24 @@ public final class ArraySpiller implements AutoCloseable {
     if (done != null) {
       return done;
     }
+    return spill(obj);
+  }
+
+  /**
+   * Whether an object is an array that this spiller writes to a file.
+   *
+   * @param obj any object
+   * @return true for a (nested) primitive array larger than {@code maxNbytes}
+   */
+  synchronized boolean wouldSpill(Object obj) {
+    if (obj == null || !obj.getClass().isArray()) {
+      return false;
+    }
+    return written.containsKey(obj) || layout(obj) != null;
+  }
+
+  /** A spillable array's leaf kind, depth and shape, or {@code null} if it stays in the batch. */
+  private Layout layout(Object obj) {
     Class<?> leaf = obj.getClass();
     int depth = 0;
     while (leaf.getComponentType().isArray()) {
@@ -81,10 +99,23 @@ public final class ArraySpiller implements AutoCloseable {
     if (bytes <= maxNbytes || elements > Integer.MAX_VALUE) {
       return null;
     }
+    return new Layout(kind, depth, shape, elements, bytes);
+  }
+
+  /** How a spillable array is laid out in its file. */
+  private record Layout(char kind, int depth, NestedShape shape, long elements, long bytes) {}
+
+  /** Writes an array to a file of its own, or returns {@code null} if it stays in the batch. */
+  private SpilledArray spill(Object obj) {
+    Layout l = layout(obj);
+    if (l == null) {
+      return null;
+    }
     try {
       Path file = folderCreated().resolve(UUID.randomUUID() + ".bin");
-      write(obj, kind, file, bytes, depth);
-      SpilledArray ref = new SpilledArray(file, kind, (int) elements, shape == null ? null : shape.lengths());
+      write(obj, l.kind(), file, l.bytes(), l.depth());
+      SpilledArray ref =
+          new SpilledArray(file, l.kind(), (int) l.elements(), l.shape() == null ? null : l.shape().lengths());
       written.put(obj, ref);
       return ref;
     } catch (IOException e) {

@@ -1,18 +1,26 @@
 package org.joblib4j.core.process;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.joblib4j.spi.Batch;
 
 /**
  * Turns a call's batches into bytes for worker JVMs, in the caller's thread: large primitive
  * arrays go to the call's memory-mapped files (deleted by {@link #endCall()}), and a batch that
  * cannot be serialized fails with a {@link org.joblib4j.TaskSerializationException} that names
- * the task and the offending value before anything is sent.
+ * the task and the offending value before anything is sent. Values shared by many tasks travel
+ * once ({@link SharedValues}): the batch refers to them and lists them in its {@link Shipment}.
  */
 public final class BatchShipper {
   private JavaTaskSerializer serializer = new JavaTaskSerializer(null, null, true);
   private ArraySpiller spiller;
+  private SharedValues sharing;
 
   /**
    * Starts a call.
@@ -21,10 +29,86 @@ public final class BatchShipper {
    * @param maxNbytes arrays larger than this are memory-mapped; {@code null} disables it
    */
   public synchronized void startCall(Path tempFolder, Long maxNbytes) {
+    startCall(tempFolder, maxNbytes, null, Map.of());
+  }
+
+  /**
+   * Starts a call whose shared values travel once.
+   *
+   * @param tempFolder the configured temp folder, or {@code null}
+   * @param maxNbytes arrays larger than this are memory-mapped; {@code null} disables it
+   * @param options what is shared automatically, or {@code null} for nothing
+   * @param scattered the {@code scatter} objects' blobs ({@link #scatter})
+   */
+  public synchronized void startCall(
+      Path tempFolder, Long maxNbytes, SharingOptions options, Map<Object, SharedBlob> scattered) {
     endCall();
     if (maxNbytes != null) {
       spiller = new ArraySpiller(tempFolder, maxNbytes);
       serializer = new JavaTaskSerializer(spiller, null, true);
+    }
+    boolean auto = options != null && options.auto();
+    if (auto || !scattered.isEmpty()) {
+      JavaTaskSerializer measuring = serializer;
+      ArraySpiller arrays = spiller;
+      sharing =
+          new SharedValues(
+              scattered,
+              auto,
+              auto ? options.threshold() : Long.MAX_VALUE,
+              // a large primitive array is memory-mapped (joblib's way), not shared
+              o -> arrays != null && arrays.wouldSpill(o) ? null : serializeAlone(measuring, o));
+    }
+  }
+
+  /**
+   * Serializes the {@code scatter} objects once each, for a {@code Parallel}'s lifetime.
+   *
+   * @param objects the objects
+   * @return their blobs, by identity
+   * @throws IllegalArgumentException naming an object that cannot be serialized
+   */
+  public static Map<Object, SharedBlob> scatter(List<Object> objects) {
+    JavaTaskSerializer plain = new JavaTaskSerializer(null, null, true);
+    return SharedValues.scatter(objects, o -> serializeAlone(plain, o));
+  }
+
+  private static byte[] serializeAlone(JavaTaskSerializer s, Object o) {
+    try {
+      return s.serialize(o);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Serializes a batch for a worker JVM, its shared values as references.
+   *
+   * @param batch the batch
+   * @return its bytes and the blobs they refer to
+   * @throws org.joblib4j.TaskSerializationException if part of it cannot be serialized
+   */
+  public Shipment ship(Batch batch) {
+    JavaTaskSerializer s;
+    SharedValues shared;
+    synchronized (this) {
+      s = serializer;
+      shared = sharing;
+    }
+    if (shared == null) {
+      return new Shipment(serialize(batch), List.of());
+    }
+    byte[] compact = BatchCodec.encode(batch);
+    if (compact != null) {
+      return new Shipment(compact, List.of());
+    }
+    try {
+      shared.prepare(batch);
+      Set<SharedBlob> refs = new LinkedHashSet<>();
+      byte[] bytes = s.serialize(batch, shared, refs);
+      return new Shipment(bytes, new ArrayList<>(refs));
+    } catch (IOException | RuntimeException e) {
+      throw SerializationDiagnostics.diagnose(batch, e, new JavaTaskSerializer());
     }
   }
 
@@ -65,8 +149,24 @@ public final class BatchShipper {
     return BatchCodec.decode(bytes, new JavaTaskSerializer(null, loader));
   }
 
+  /**
+   * Reads a batch whose shared values come with it, packed by {@link SharedBlob#bundle}.
+   *
+   * @param bytes the batch's bytes
+   * @param loader the loader to resolve the tasks' classes with, or {@code null} for the default
+   * @param bundle its shared values, possibly empty
+   * @return the batch
+   * @throws IOException if the bytes are corrupt
+   * @throws ClassNotFoundException if a task's class is missing
+   */
+  public static Batch deserialize(byte[] bytes, ClassLoader loader, byte[] bundle)
+      throws IOException, ClassNotFoundException {
+    return SharedBlobs.withBundle(bundle, () -> deserialize(bytes, loader));
+  }
+
   /** Ends the call: its memory-mapped files are deleted. Idempotent. */
   public synchronized void endCall() {
+    sharing = null;
     if (spiller != null) {
       spiller.close();
       spiller = null;

@@ -19,6 +19,13 @@ public record Frame(byte type, long id, byte[] payload) {
   public static final byte CANCEL = 4;
   /** Parent to worker: exit now. */
   public static final byte EXIT = 5;
+  /**
+   * Parent to worker: a shared value ({@link SharedBlob}), sent before the first batch that refers
+   * to it; the payload is its SHA-256 (32 bytes), then its bytes.
+   */
+  public static final byte SHARE = 6;
+  /** Parent to worker: drop a shared value; the payload is its SHA-256. */
+  public static final byte UNSHARE = 7;
   /** Worker to parent: a batch's serialized results. */
   public static final byte RESULT = 10;
   /** Worker to parent: a batch failed; the payload is the serialized exception. */

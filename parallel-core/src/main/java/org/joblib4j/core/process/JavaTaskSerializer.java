@@ -9,6 +9,7 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 import java.io.OutputStream;
+import java.util.Set;
 
 /**
  * Java serialization. Objects shared by many tasks of one batch (a function, a captured array) are
@@ -57,8 +58,21 @@ public class JavaTaskSerializer implements TaskSerializer {
 
   @Override
   public byte[] serialize(Object value) throws IOException {
+    return serialize(value, null, null);
+  }
+
+  /**
+   * Serializes a value, writing its shared parts as references.
+   *
+   * @param value the value
+   * @param sharing the call's shared values, or {@code null}
+   * @param refs collects the blobs the bytes refer to (with {@code sharing})
+   * @return the bytes
+   * @throws IOException if part of it cannot be serialized
+   */
+  byte[] serialize(Object value, SharedValues sharing, Set<SharedBlob> refs) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
-    try (ObjectOutputStream out = new SpillingOutputStream(bytes, spiller, shareStatelessFunctions)) {
+    try (ObjectOutputStream out = new SpillingOutputStream(bytes, spiller, shareStatelessFunctions, sharing, refs)) {
       out.writeObject(value);
     }
     return bytes.toByteArray();
@@ -74,19 +88,28 @@ public class JavaTaskSerializer implements TaskSerializer {
   private static final class SpillingOutputStream extends ObjectOutputStream {
     private final ArraySpiller spiller;
     private final boolean shareStatelessFunctions;
+    private final SharedValues sharing;
+    private final Set<SharedBlob> refs;
 
-    SpillingOutputStream(OutputStream out, ArraySpiller spiller, boolean shareStatelessFunctions) throws IOException {
+    SpillingOutputStream(
+        OutputStream out, ArraySpiller spiller, boolean shareStatelessFunctions, SharedValues sharing, Set<SharedBlob> refs)
+        throws IOException {
       super(out);
       this.spiller = spiller;
       this.shareStatelessFunctions = shareStatelessFunctions;
-      if (spiller != null || shareStatelessFunctions) {
+      this.sharing = sharing;
+      this.refs = refs;
+      if (spiller != null || shareStatelessFunctions || sharing != null) {
         enableReplaceObject(true);
       }
     }
 
     @Override
     protected Object replaceObject(Object obj) throws IOException {
-      Object replaced = spiller == null ? null : spiller.replace(obj);
+      Object replaced = sharing == null ? null : sharing.replace(obj, refs);
+      if (replaced == null && spiller != null) {
+        replaced = spiller.replace(obj);
+      }
       if (replaced == null && shareStatelessFunctions) {
         replaced = StatelessFunction.of(obj);
       }
@@ -119,18 +142,39 @@ public class JavaTaskSerializer implements TaskSerializer {
     protected Object resolveObject(Object obj) throws IOException {
       if (obj instanceof StatelessFunction) {
         try {
-          return ((StatelessFunction) obj).resolve(bytes -> {
-            try (ObjectInputStream in = new ResolvingInputStream(new ByteArrayInputStream(bytes), loader)) {
-              return in.readObject();
-            }
-          });
+          return ((StatelessFunction) obj).resolve(this::readNested);
         } catch (ClassNotFoundException e) {
           InvalidClassException error = new InvalidClassException("a function's class is missing: " + e.getMessage());
           error.initCause(e);
           throw error;
         }
       }
+      if (obj instanceof SharedRef) {
+        try {
+          return SharedBlobs.resolve(((SharedRef) obj).sha(), this::readNested);
+        } catch (ClassNotFoundException e) {
+          InvalidClassException error = new InvalidClassException("a shared value's class is missing: " + e.getMessage());
+          error.initCause(e);
+          throw error;
+        }
+      }
+      if (obj instanceof InlineValue) {
+        try {
+          return readNested(((InlineValue) obj).bytes());
+        } catch (ClassNotFoundException e) {
+          InvalidClassException error = new InvalidClassException("a task argument's class is missing: " + e.getMessage());
+          error.initCause(e);
+          throw error;
+        }
+      }
       return obj instanceof SpilledArray ? ((SpilledArray) obj).load() : obj;
+    }
+
+    /** Reads a value serialized on its own (a shared or inline value), with this stream's loader. */
+    private Object readNested(byte[] bytes) throws IOException, ClassNotFoundException {
+      try (ObjectInputStream in = new ResolvingInputStream(new ByteArrayInputStream(bytes), loader)) {
+        return in.readObject();
+      }
     }
   }
 }

@@ -1,6 +1,9 @@
 package org.joblib4j.core.process;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.joblib4j.spi.AutoBatchSizer;
 import org.joblib4j.spi.Batch;
@@ -35,6 +38,33 @@ public abstract class ProcessBackend implements ParallelBackend {
   private WorkerPool pool;
   private CallSettings settings;
   private Object call = new Object();
+  private SharingOptions sharing;
+  private Map<Object, SharedBlob> scattered = Map.of();
+  /** Holds this backend's scattered values on the pools that served it. */
+  private final Object scatterOwner = new Object();
+  private final Set<WorkerPool> scatterPools = new HashSet<>();
+
+  /**
+   * Sets what travels once ({@code scatter}, {@code auto-scatter}); call from the constructor.
+   * The {@code scatter} objects are serialized at the first call that runs on workers, once for
+   * this backend's lifetime.
+   *
+   * @param options the sharing options
+   */
+  protected final synchronized void sharing(SharingOptions options) {
+    this.sharing = options;
+  }
+
+  /**
+   * Releases the scattered values on every pool that holds them (when the {@code Parallel} that
+   * owns this backend closes); call from {@link #terminate}.
+   */
+  protected final synchronized void releaseScattered() {
+    for (WorkerPool p : scatterPools) {
+      p.release(scatterOwner);
+    }
+    scatterPools.clear();
+  }
 
   /**
    * Records the settings of the call being configured; call from {@link #configure}.
@@ -69,8 +99,16 @@ public abstract class ProcessBackend implements ParallelBackend {
     if (pool != null) {
       pool.callStarted(call);
     }
+    if (pool != null && scattered.isEmpty() && sharing != null && !sharing.scatter().isEmpty()) {
+      scattered = BatchShipper.scatter(sharing.scatter());
+    }
     if (settings != null) {
-      shipper.startCall(settings.tempFolder(), settings.maxNbytes());
+      shipper.startCall(settings.tempFolder(), settings.maxNbytes(), sharing, scattered);
+    }
+    if (pool != null && !scattered.isEmpty()) {
+      // the scattered values live as long as this backend (a Parallel), on whichever pool serves it
+      pool.acquire(scatterOwner, scattered.values());
+      scatterPools.add(pool);
     }
   }
 
@@ -82,7 +120,7 @@ public abstract class ProcessBackend implements ParallelBackend {
       p = pool;
       c = call;
     }
-    return p.submit(c, shipper.serialize(batch), batch.firstIndex(), batch.size());
+    return p.submit(c, shipper.ship(batch), batch.firstIndex(), batch.size());
   }
 
   @Override

@@ -258,6 +258,15 @@ public final class WorkerMain {
         cancelled.add(f.id());
         continue;
       }
+      // shared values arrive before the batches that use them, on this same channel
+      if (f.type() == Frame.SHARE) {
+        SharedBlobs.put(f.payload());
+        continue;
+      }
+      if (f.type() == Frame.UNSHARE) {
+        SharedBlobs.remove(f.payload());
+        continue;
+      }
       synchronized (turn) {
         lastActivityNanos = System.nanoTime();
         askedToExit = false;

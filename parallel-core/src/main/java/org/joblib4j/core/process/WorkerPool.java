@@ -62,6 +62,18 @@ public final class WorkerPool implements AutoCloseable {
   private boolean closed;
   private boolean closing;
   private final java.util.Set<Object> activeCalls = new java.util.HashSet<>();
+  /** The shared values some call or {@code scatter} still uses, by name, with who holds them. */
+  private final Map<String, HeldBlob> blobs = new HashMap<>();
+
+  /** A shared value and the calls (or scattering backends) that still refer to it. */
+  private static final class HeldBlob {
+    final SharedBlob blob;
+    final java.util.Set<Object> owners = new java.util.HashSet<>();
+
+    HeldBlob(SharedBlob blob) {
+      this.blob = blob;
+    }
+  }
 
   /** A batch on its way: queued, then in flight on one worker. */
   private static final class Submission {
@@ -70,15 +82,17 @@ public final class WorkerPool implements AutoCloseable {
     final byte[] bytes;
     final long firstIndex;
     final int tasks;
+    final List<SharedBlob> refs;
     final ClassLoader loader;
     final CompletableFuture<List<Object>> future = new CompletableFuture<>();
 
-    Submission(long id, Object call, byte[] bytes, long firstIndex, int tasks, ClassLoader loader) {
+    Submission(long id, Object call, byte[] bytes, long firstIndex, int tasks, List<SharedBlob> refs, ClassLoader loader) {
       this.id = id;
       this.call = call;
       this.bytes = bytes;
       this.firstIndex = firstIndex;
       this.tasks = tasks;
+      this.refs = refs;
       this.loader = loader;
     }
   }
@@ -89,6 +103,8 @@ public final class WorkerPool implements AutoCloseable {
     final String token = UUID.randomUUID().toString();
     final LinkedHashMap<Long, Submission> inFlight = new LinkedHashMap<>();
     final ArrayDeque<Frame> outbox = new ArrayDeque<>();
+    /** The shared values sent to it and not released since. */
+    final java.util.Set<String> blobs = new java.util.HashSet<>();
     final Object sendLock = new Object();
     Process process;
     FrameChannel channel;
@@ -223,12 +239,31 @@ public final class WorkerPool implements AutoCloseable {
    * @return its results, deserialized with the submitting thread's context class loader
    */
   public CompletableFuture<List<Object>> submit(Object call, byte[] batch, long firstIndex, int tasks) {
+    return submit(call, new Shipment(batch, List.of()), firstIndex, tasks);
+  }
+
+  /**
+   * Queues a batch that refers to shared values: each is sent once to each worker that runs one
+   * of the call's batches, before the first, and released when the call ends ({@link #callEnded}).
+   *
+   * @param call the call it belongs to (for {@link #abort})
+   * @param batch the serialized batch and the blobs it refers to
+   * @param firstIndex the index of its first task, for error messages
+   * @param tasks the number of tasks in it
+   * @return its results, deserialized with the submitting thread's context class loader
+   */
+  public CompletableFuture<List<Object>> submit(Object call, Shipment batch, long firstIndex, int tasks) {
     Submission s;
     synchronized (lock) {
       if (closed || (closing && !activeCalls.contains(call))) {
         throw new IllegalStateException("cannot schedule new futures after shutdown");
       }
-      s = new Submission(nextId++, call, batch, firstIndex, tasks, Thread.currentThread().getContextClassLoader());
+      for (SharedBlob b : batch.refs()) {
+        blobs.computeIfAbsent(b.sha(), k -> new HeldBlob(b)).owners.add(call);
+      }
+      s =
+          new Submission(
+              nextId++, call, batch.bytes(), firstIndex, tasks, batch.refs(), Thread.currentThread().getContextClassLoader());
       pending.add(s);
       ensureWorkers();
     }
@@ -312,6 +347,12 @@ public final class WorkerPool implements AutoCloseable {
               w.state = State.RETIRING;
               ensureWorkers();
             }
+            for (SharedBlob b : s.refs) {
+              if (w.blobs.add(b.sha())) {
+                w.outbox.add(new Frame(Frame.SHARE, 0, b.framePayload()));
+                TransferCounters.SHARED_VALUES_SENT.increment();
+              }
+            }
             w.outbox.add(new Frame(Frame.BATCH, s.id, s.bytes));
             if (!toFlush.contains(w)) {
               toFlush.add(w);
@@ -339,6 +380,7 @@ public final class WorkerPool implements AutoCloseable {
         }
         try {
           w.channel.send(f);
+          TransferCounters.BYTES_SENT.add(f.payload().length);
         } catch (IOException | RuntimeException e) {
           kill(w, false);
           return;
@@ -486,13 +528,65 @@ public final class WorkerPool implements AutoCloseable {
    */
   public void callEnded(Object call) {
     boolean closeNow;
+    List<Worker> toFlush;
     synchronized (lock) {
       activeCalls.remove(call);
       closeNow = closing && activeCalls.isEmpty();
+      toFlush = releaseLocked(call);
     }
+    toFlush.forEach(this::flush);
     if (closeNow) {
       close();
     }
+  }
+
+  /**
+   * Holds shared values for an owner that outlives one call (a {@code Parallel}'s {@code
+   * scatter}): they are sent to each worker on demand, like a call's, until {@link #release}.
+   *
+   * @param owner who holds them
+   * @param values the blobs
+   */
+  public void acquire(Object owner, java.util.Collection<SharedBlob> values) {
+    synchronized (lock) {
+      for (SharedBlob b : values) {
+        blobs.computeIfAbsent(b.sha(), k -> new HeldBlob(b)).owners.add(owner);
+      }
+    }
+  }
+
+  /**
+   * Releases what an owner held: workers drop the values nobody else holds.
+   *
+   * @param owner a call or a holder given to {@link #acquire}
+   */
+  public void release(Object owner) {
+    List<Worker> toFlush;
+    synchronized (lock) {
+      toFlush = releaseLocked(owner);
+    }
+    toFlush.forEach(this::flush);
+  }
+
+  /** Drops an owner's hold on its blobs; returns the workers told to drop some. Lock held. */
+  private List<Worker> releaseLocked(Object owner) {
+    List<Worker> told = new ArrayList<>();
+    for (Iterator<HeldBlob> it = blobs.values().iterator(); it.hasNext(); ) {
+      HeldBlob h = it.next();
+      if (!h.owners.remove(owner) || !h.owners.isEmpty()) {
+        continue;
+      }
+      it.remove();
+      for (Worker w : workers) {
+        if (w.blobs.remove(h.blob.sha()) && w.state != State.DEAD && w.state != State.EXITING) {
+          w.outbox.add(new Frame(Frame.UNSHARE, 0, h.blob.namePayload()));
+          if (!told.contains(w)) {
+            told.add(w);
+          }
+        }
+      }
+    }
+    return told;
   }
 
   /**

@@ -1,0 +1,109 @@
+package org.joblib4j.core.process;
+
+import java.io.IOException;
+import java.io.InvalidObjectException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A worker JVM's shared values: the blobs its parent sent ahead of the batches that refer to them,
+ * each deserialized once on first use and then the same instance for every task, until the parent
+ * releases it (the call ended, or the {@code Parallel} that scattered it closed).
+ */
+final class SharedBlobs {
+  /** One blob: its bytes until first use, then the value; held until every holder let go. */
+  private static final class Entry {
+    private byte[] bytes;
+    private Object value;
+    private boolean resolved;
+    private int holders = 1;
+
+    Entry(byte[] bytes) {
+      this.bytes = bytes;
+    }
+  }
+
+  private static final Map<String, Entry> BLOBS = new ConcurrentHashMap<>();
+
+  private SharedBlobs() {}
+
+  /** Reads a value's bytes, with the worker's class loader. */
+  interface Reader {
+    Object read(byte[] bytes) throws IOException, ClassNotFoundException;
+  }
+
+  /** Keeps a blob sent by the parent ({@link Frame#SHARE}), or holds it once more. */
+  static void put(byte[] framePayload) {
+    BLOBS.compute(
+        SharedBlob.shaOf(framePayload),
+        (sha, e) -> {
+          if (e == null) {
+            return new Entry(SharedBlob.bytesOf(framePayload));
+          }
+          e.holders++;
+          return e;
+        });
+  }
+
+  /** Lets go of a blob ({@link Frame#UNSHARE}); it is dropped when nobody else holds it. */
+  static void remove(byte[] framePayload) {
+    BLOBS.computeIfPresent(SharedBlob.shaOf(framePayload), (sha, e) -> --e.holders == 0 ? null : e);
+  }
+
+  /**
+   * Holds every blob of a bundle ({@link SharedBlob#bundle}) while a batch is read, for a worker
+   * that gets a batch's shared values with the batch (a Ray task).
+   *
+   * @param bundle the bundle
+   * @param read reads the batch
+   * @param <T> what it reads
+   * @return what it read
+   * @throws IOException if the batch cannot be read
+   * @throws ClassNotFoundException if a class is missing
+   */
+  static <T> T withBundle(byte[] bundle, BundleReader<T> read) throws IOException, ClassNotFoundException {
+    List<byte[]> payloads = SharedBlob.unbundle(bundle);
+    payloads.forEach(SharedBlobs::put);
+    try {
+      return read.read();
+    } finally {
+      payloads.forEach(SharedBlobs::remove);
+    }
+  }
+
+  /** Reads something while a bundle is held. */
+  interface BundleReader<T> {
+    T read() throws IOException, ClassNotFoundException;
+  }
+
+  /** How many blobs this JVM holds. */
+  static int size() {
+    return BLOBS.size();
+  }
+
+  /**
+   * The value a reference stands for, deserialized once.
+   *
+   * @param sha the blob's name
+   * @param reader how to deserialize it
+   * @return the value
+   * @throws IOException if the blob is not here or cannot be read
+   * @throws ClassNotFoundException if its class is missing
+   */
+  static Object resolve(String sha, Reader reader) throws IOException, ClassNotFoundException {
+    Entry e = BLOBS.get(sha);
+    if (e == null) {
+      throw new InvalidObjectException(
+          "The shared value " + sha.substring(0, 16) + " is not in this worker JVM (its call already ended).");
+    }
+    synchronized (e) {
+      if (!e.resolved) {
+        e.value = reader.read(e.bytes);
+        e.resolved = true;
+        e.bytes = null;
+      }
+      return e.value;
+    }
+  }
+}

@@ -1,0 +1,248 @@
+package org.joblib4j.core.process;
+
+import java.io.IOException;
+import java.lang.invoke.SerializedLambda;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.joblib4j.DelayedCall;
+import org.joblib4j.Task;
+import org.joblib4j.spi.Batch;
+
+/**
+ * Which values of a call travel once, for every backend that ships tasks to other processes:
+ * objects given to {@code scatter} (for a {@code Parallel}'s lifetime), and, with auto-scatter,
+ * every task argument or captured value whose serialized size passes the threshold (for the
+ * call). Each such value is serialized once into a {@link SharedBlob} and written into batches as
+ * a small reference (an identity map, so the same object shares one blob); an argument measured
+ * and found small travels as an {@link InlineValue}, so even it is serialized once per call.
+ *
+ * <p>The same object is the same instance for every task of one worker: like dask's scattered
+ * data and joblib's memory-mapped arrays, treat shared values as read-only.
+ */
+public final class SharedValues {
+  /** Arguments and captured values at most this big are shared by default (dask's auto-scatter). */
+  public static final long DEFAULT_THRESHOLD = 64 * 1024;
+
+  private final Map<Object, SharedBlob> explicit;
+  private final boolean auto;
+  private final long threshold;
+  private final Function<Object, byte[]> measure;
+  private final IdentityHashMap<Object, Object> decisions = new IdentityHashMap<>();
+  private final IdentityHashMap<Object, Boolean> functions = new IdentityHashMap<>();
+  private final Map<String, SharedBlob> callBlobs = new LinkedHashMap<>();
+
+  /**
+   * Creates a call's sharing.
+   *
+   * @param explicit the {@code scatter} objects and their blobs (an identity map), possibly empty
+   * @param auto whether to share large arguments automatically
+   * @param threshold the serialized size above which an argument is shared
+   * @param measure serializes one value on its own, throwing an unchecked exception when it
+   *     cannot be serialized; {@code null} leaves the value to travel as usual
+   */
+  public SharedValues(Map<Object, SharedBlob> explicit, boolean auto, long threshold, Function<Object, byte[]> measure) {
+    this.explicit = explicit;
+    this.auto = auto;
+    this.threshold = threshold;
+    this.measure = measure;
+  }
+
+  /**
+   * Serializes each object once, for {@code scatter}.
+   *
+   * @param objects the objects
+   * @param serialize how to serialize one
+   * @return an identity map of the objects to their blobs
+   * @throws IllegalArgumentException naming an object that cannot be serialized
+   */
+  public static Map<Object, SharedBlob> scatter(List<?> objects, Function<Object, byte[]> serialize) {
+    Map<Object, SharedBlob> out = new IdentityHashMap<>();
+    for (Object o : objects) {
+      if (o == null || out.containsKey(o)) {
+        continue;
+      }
+      byte[] bytes;
+      try {
+        bytes = serialize.apply(o);
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException(
+            "The object given to scatter (" + o.getClass().getName() + ") cannot be serialized: " + e, e);
+      }
+      out.put(o, SharedBlob.of(bytes));
+      TransferCounters.SHARED_VALUES_SERIALIZED.increment();
+    }
+    return out;
+  }
+
+  /**
+   * Decides, before a batch is serialized, which of its tasks' arguments and captured values are
+   * shared. A value that cannot be serialized is left in place: serializing the batch then reports
+   * it with the task and the path to it.
+   *
+   * @param batch the batch
+   */
+  public synchronized void prepare(Batch batch) {
+    if (!auto) {
+      return;
+    }
+    for (Task<?> t : batch.tasks()) {
+      for (Object c : candidates(t)) {
+        decide(c);
+      }
+    }
+  }
+
+  /**
+   * What an object is written as: a reference to its blob (recorded in {@code refs}), its inline
+   * bytes, or {@code null} to write it as usual. Called for every object of a batch's graph.
+   *
+   * @param obj the object about to be written
+   * @param refs collects the blobs the batch refers to
+   * @return its replacement, or {@code null}
+   */
+  public synchronized Object replace(Object obj, Set<SharedBlob> refs) {
+    SharedBlob blob = explicit.isEmpty() ? null : explicit.get(obj);
+    if (blob == null) {
+      Object d = decisions.isEmpty() ? null : decisions.get(obj);
+      if (d == null || d == obj) {
+        return null;
+      }
+      if (d instanceof InlineValue) {
+        return d;
+      }
+      blob = (SharedBlob) d;
+    }
+    refs.add(blob);
+    return new SharedRef(blob.sha());
+  }
+
+  /**
+   * Returns the blobs made for this call so far (not the {@code scatter} ones).
+   *
+   * @return the blobs
+   */
+  public synchronized List<SharedBlob> callBlobs() {
+    return new ArrayList<>(callBlobs.values());
+  }
+
+  /** A task's arguments and the values its lambdas captured (a shared function is looked at once). */
+  private List<Object> candidates(Task<?> t) {
+    List<Object> out = new ArrayList<>();
+    if (t instanceof DelayedCall) {
+      DelayedCall<?> d = (DelayedCall<?>) t;
+      for (int i = 0; i < d.arity(); i++) {
+        out.add(d.arg(i));
+      }
+      if (functions.put(d.function(), Boolean.TRUE) == null) {
+        captured(d.function(), out);
+      }
+    } else {
+      captured(t, out);
+    }
+    return out;
+  }
+
+  private static void captured(Object lambda, List<Object> out) {
+    CapturedLambda.Shape shape = lambda == null ? null : CapturedLambda.shapeOf(lambda.getClass());
+    SerializedLambda form = shape == null ? null : shape.serializedForm(lambda);
+    if (form != null) {
+      for (int i = 0; i < form.getCapturedArgCount(); i++) {
+        out.add(form.getCapturedArg(i));
+      }
+    }
+  }
+
+  private void decide(Object o) {
+    if (o == null || explicit.containsKey(o) || decisions.containsKey(o)) {
+      return;
+    }
+    if (knownSmall(o, 0)) {
+      decisions.put(o, o);
+      return;
+    }
+    long size = primitiveArrayBytes(o);
+    if (size >= 0 && size <= threshold) {
+      decisions.put(o, o);
+      return;
+    }
+    byte[] bytes;
+    try {
+      bytes = measure.apply(o);
+    } catch (RuntimeException notSerializable) {
+      decisions.put(o, o);
+      return;
+    }
+    if (bytes == null) {
+      decisions.put(o, o); // travels its own way (a memory-mapped array)
+    } else if (bytes.length > threshold) {
+      SharedBlob blob = SharedBlob.of(bytes);
+      SharedBlob known = callBlobs.putIfAbsent(blob.sha(), blob);
+      decisions.put(o, known != null ? known : blob);
+      TransferCounters.SHARED_VALUES_SERIALIZED.increment();
+    } else {
+      decisions.put(o, new InlineValue(bytes));
+    }
+  }
+
+  private boolean knownSmall(Object o, int depth) {
+    if (o == null
+        || o instanceof Number
+            && (o.getClass().getName().startsWith("java.lang.") || o instanceof BigInteger || o instanceof BigDecimal)
+        || o instanceof Boolean
+        || o instanceof Character
+        || o instanceof Enum
+        || o instanceof Class
+        || o instanceof java.util.UUID
+        || o instanceof java.time.temporal.TemporalAccessor && o.getClass().getName().startsWith("java.time.")
+        || o instanceof java.time.Duration) {
+      return true;
+    }
+    if (o instanceof String) {
+      return ((String) o).length() * 3L <= threshold;
+    }
+    if (depth < 2 && o.getClass().getName().startsWith("java.util.")) {
+      if (o instanceof Collection && ((Collection<?>) o).size() <= 16) {
+        for (Object e : (Collection<?>) o) {
+          if (!knownSmall(e, depth + 1)) {
+            return false;
+          }
+        }
+        return true;
+      }
+      if (o instanceof Map && ((Map<?, ?>) o).size() <= 16) {
+        for (Map.Entry<?, ?> e : ((Map<?, ?>) o).entrySet()) {
+          if (!knownSmall(e.getKey(), depth + 1) || !knownSmall(e.getValue(), depth + 1)) {
+            return false;
+          }
+        }
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The payload size of a flat primitive array.
+   *
+   * @param o any object
+   * @return its bytes, or -1 for anything but a flat primitive array
+   */
+  public static long primitiveArrayBytes(Object o) {
+    Class<?> c = o.getClass().getComponentType();
+    if (c == null || !c.isPrimitive()) {
+      return -1;
+    }
+    int n = java.lang.reflect.Array.getLength(o);
+    int each =
+        c == long.class || c == double.class ? 8 : c == int.class || c == float.class ? 4 : c == short.class || c == char.class ? 2 : 1;
+    return (long) n * each;
+  }
+}
