@@ -55,7 +55,8 @@ public final class OwnedFolders {
     Path base = parent.toAbsolutePath().normalize();
     String token = ProcessStamp.current().token();
     for (int attempt = 0; ; attempt++) {
-      String random = Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24, 1 << 28));
+      // short: the Ray head's AF_UNIX socket paths live under such a folder; a clash is retried
+      String random = Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 12, 1 << 16));
       try {
         Path dir = PrivateFolders.createNew(base.resolve(prefix + token + "_" + random));
         sweepOnce(base, prefix);

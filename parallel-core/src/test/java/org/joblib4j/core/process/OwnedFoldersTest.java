@@ -51,7 +51,7 @@ class OwnedFoldersTest {
     Path dir = OwnedFolders.create(tmp.resolve("missing"), PREFIX);
     assertThat(dir.getFileName().toString())
         .startsWith(PREFIX + ProcessHandle.current().pid() + ".t")
-        .matches(PREFIX + "\\d+\\.t[0-9a-z]+\\.[0-9a-z]+_[0-9a-f]{7}");
+        .matches(PREFIX + "\\d+\\.t[0-9a-z]+\\.[0-9a-z]+_[0-9a-f]{4}");
     assertThat(ProcessStamp.parse(dir.getFileName().toString().substring(PREFIX.length()), '_'))
         .contains(ProcessStamp.current());
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
