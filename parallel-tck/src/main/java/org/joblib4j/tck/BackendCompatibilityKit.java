@@ -2,6 +2,7 @@ package org.joblib4j.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.joblib4j.Parallel.delayed;
 
 import java.io.IOException;
@@ -183,6 +184,24 @@ public abstract class BackendCompatibilityKit {
     void anErrorKeepsItsType() {
       assertThatThrownBy(() -> parallel().build().map(TckTasks::assertionError, List.of(1, 2)))
           .isInstanceOf(AssertionError.class);
+    }
+
+    /** The JVM's own StackOverflowError refuses suppressed exceptions: a same-type carrier names the task. */
+    @Test
+    void aJvmStackOverflowErrorKeepsItsTypeAndNamesTheTask() {
+      Throwable e = catchThrowable(() -> parallel().build().map(TckTasks::overflowAtTwo, List.of(0, 1, 2, 3)));
+      assertThat(e).isExactlyInstanceOf(StackOverflowError.class);
+      TaskOrigin origin = TaskOrigin.of(e).orElseThrow(() -> new AssertionError("no TaskOrigin on " + e, e));
+      assertThat(origin.taskIndex()).isEqualTo(2);
+      assertThat(origin.backendName()).isEqualTo(backendName());
+      assertThat(origin.getMessage()).startsWith("Task 2 of Parallel(n_jobs=");
+      assertThat(e.getSuppressed()).containsExactly(origin);
+      assertThat(e).hasMessage("[" + origin.getMessage() + "]");
+      // the JVM's own error is the cause, and the carrier shows its stack
+      assertThat(e.getCause()).isExactlyInstanceOf(StackOverflowError.class).hasMessage(null);
+      assertThat(e.getStackTrace()).isEqualTo(e.getCause().getStackTrace());
+      assertThat(e.getStackTrace()).anyMatch(f -> f.getMethodName().equals("recurse"));
+      assertThat(TaskOrigin.of(new IllegalStateException("wrapped by the caller", e))).containsSame(origin);
     }
 
     @Test

@@ -51,6 +51,15 @@ final class TckTasks {
     return x;
   }
 
+  /** Recurses until the JVM throws its own StackOverflowError, for 2; returns at once otherwise. */
+  static Integer overflowAtTwo(Integer x) {
+    return x == 2 ? recurse(0) : x;
+  }
+
+  private static int recurse(int depth) {
+    return recurse(depth + 1) + 1;
+  }
+
   static Integer assertionError(Integer x) {
     throw new AssertionError("assertion " + x);
   }

@@ -65,6 +65,11 @@ public final class LokyBackend extends ProcessBackend {
   public synchronized int configure(CallSettings settings) {
     configuring(settings);
     int n = effectiveNJobs(settings.nJobs());
+    if (n > 1 && "multiprocessing".equals(WorkerLauncher.currentKind())) {
+      // joblib: a multiprocessing worker is daemonic and cannot have children
+      WARNINGS.warn("Loky-backed parallel loops cannot be called in a multiprocessing, setting n_jobs=1");
+      return 1;
+    }
     if (n > 1 && settings.nestingLevel() > 0 && !WorkerMain.isTaskThread()) {
       WARNINGS.warn("Loky-backed parallel loops cannot be nested below threads, setting n_jobs=1");
       return 1;

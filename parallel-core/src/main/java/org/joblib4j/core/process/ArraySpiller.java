@@ -21,8 +21,6 @@ import java.util.stream.Stream;
  * sent as a small reference; workers map the file. {@link #close()} deletes the folder.
  */
 public final class ArraySpiller implements AutoCloseable {
-  /** The start of a call's folder name (joblib's is {@code joblib_memmapping_folder_}). */
-  static final String PREFIX = "joblib4j_memmapping_folder_";
   private final java.util.function.Supplier<Path> baseFolder;
   private final long maxNbytes;
   private final Map<Object, SpilledArray> written = new IdentityHashMap<>();
@@ -125,7 +123,7 @@ public final class ArraySpiller implements AutoCloseable {
 
   private Path folderCreated() throws IOException {
     if (folder == null) {
-      folder = OwnedFolders.create(baseFolder.get(), PREFIX);
+      folder = OwnedFolders.create(baseFolder.get(), MappedArrays.FOLDER_PREFIX);
     }
     return folder;
   }
@@ -212,7 +210,6 @@ public final class ArraySpiller implements AutoCloseable {
     if (folder == null) {
       return;
     }
-    SpilledArray.forget(folder.toString());
     try (Stream<Path> files = Files.walk(folder)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {

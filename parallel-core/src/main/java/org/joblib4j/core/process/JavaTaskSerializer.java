@@ -14,12 +14,17 @@ import java.util.Set;
 /**
  * Java serialization. Objects shared by many tasks of one batch (a function, a captured array) are
  * written once per batch, as back-references. Large primitive arrays can be diverted to
- * memory-mapped files by a {@link ArraySpiller} ({@code maxNbytes}).
+ * memory-mapped files by a {@link ArraySpiller} ({@code maxNbytes}). Reading resolves such
+ * references only through a worker's {@link MappedArrays}; elsewhere they are refused. What comes
+ * back from workers is read through {@link #forResults} ({@link DeserializationFilter}).
  */
 public class JavaTaskSerializer implements TaskSerializer {
   private final ArraySpiller spiller;
   private final ClassLoader loader;
   private final boolean shareStatelessFunctions;
+  private final DeserializationFilter filter;
+  private final MappedArrays arrays;
+  private final String from;
 
   /** Plain Java serialization, classes resolved by this class's loader chain. */
   public JavaTaskSerializer() {
@@ -46,9 +51,52 @@ public class JavaTaskSerializer implements TaskSerializer {
    * @param shareStatelessFunctions whether to send capture-free lambdas as {@link StatelessFunction}
    */
   JavaTaskSerializer(ArraySpiller spiller, ClassLoader loader, boolean shareStatelessFunctions) {
+    this(spiller, loader, shareStatelessFunctions, null, MappedArrays.NONE, null);
+  }
+
+  private JavaTaskSerializer(
+      ArraySpiller spiller,
+      ClassLoader loader,
+      boolean shareStatelessFunctions,
+      DeserializationFilter filter,
+      MappedArrays arrays,
+      String from) {
     this.spiller = spiller;
     this.loader = loader;
     this.shareStatelessFunctions = shareStatelessFunctions;
+    this.filter = filter;
+    this.arrays = arrays;
+    this.from = from;
+  }
+
+  /**
+   * The reader of results and task exceptions that a worker JVM or a cluster sent: through this
+   * JVM's {@link DeserializationFilter#configured()} filter, memory-mapped references refused.
+   *
+   * @param loader the loader to resolve classes with, or {@code null} for the default
+   * @param from where the bytes come from, for errors ("worker JVM 123")
+   * @return the reader
+   * @throws org.joblib4j.ParallelConfigurationException if the configured filter is invalid
+   */
+  public static JavaTaskSerializer forResults(ClassLoader loader, String from) {
+    return forResults(loader, from, DeserializationFilter.configured());
+  }
+
+  /**
+   * The reader of results through a given filter.
+   *
+   * @param loader the loader to resolve classes with, or {@code null} for the default
+   * @param from where the bytes come from, for errors
+   * @param filter the filter
+   * @return the reader
+   */
+  public static JavaTaskSerializer forResults(ClassLoader loader, String from, DeserializationFilter filter) {
+    return new JavaTaskSerializer(null, loader, false, filter, MappedArrays.NONE, from);
+  }
+
+  /** A worker's reader of batches: their memory-mapped arrays resolve through {@code arrays}. */
+  static JavaTaskSerializer forWorker(ClassLoader loader, MappedArrays arrays) {
+    return new JavaTaskSerializer(null, loader, false, null, arrays, null);
   }
 
   /** The loader classes are resolved with, or {@code null} for the default. */
@@ -80,8 +128,12 @@ public class JavaTaskSerializer implements TaskSerializer {
 
   @Override
   public Object deserialize(byte[] bytes) throws IOException, ClassNotFoundException {
-    try (ObjectInputStream in = new ResolvingInputStream(new ByteArrayInputStream(bytes), loader)) {
-      return in.readObject();
+    return read(bytes);
+  }
+
+  private Object read(byte[] bytes) throws IOException, ClassNotFoundException {
+    try (ObjectInputStream in = new ResolvingInputStream(new ByteArrayInputStream(bytes), this)) {
+      return filter == null ? in.readObject() : filter.read(in, "A result or exception from " + from);
     }
   }
 
@@ -118,11 +170,13 @@ public class JavaTaskSerializer implements TaskSerializer {
   }
 
   private static final class ResolvingInputStream extends ObjectInputStream {
+    private final JavaTaskSerializer reader;
     private final ClassLoader loader;
 
-    ResolvingInputStream(InputStream in, ClassLoader loader) throws IOException {
+    ResolvingInputStream(InputStream in, JavaTaskSerializer reader) throws IOException {
       super(in);
-      this.loader = loader;
+      this.reader = reader;
+      this.loader = reader.loader;
       enableResolveObject(true);
     }
 
@@ -167,14 +221,15 @@ public class JavaTaskSerializer implements TaskSerializer {
           throw error;
         }
       }
-      return obj instanceof SpilledArray ? ((SpilledArray) obj).load() : obj;
+      return obj instanceof SpilledArray ? reader.arrays.load((SpilledArray) obj) : obj;
     }
 
-    /** Reads a value serialized on its own (a shared or inline value), with this stream's loader. */
+    /**
+     * Reads a value serialized on its own (a function, a shared or inline value) as the outer
+     * stream is read: same loader, same filter.
+     */
     private Object readNested(byte[] bytes) throws IOException, ClassNotFoundException {
-      try (ObjectInputStream in = new ResolvingInputStream(new ByteArrayInputStream(bytes), loader)) {
-        return in.readObject();
-      }
+      return reader.read(bytes);
     }
   }
 }

@@ -95,6 +95,8 @@ public abstract class ProcessBackend implements ParallelBackend {
 
   @Override
   public synchronized void startCall() {
+    // a bad joblib4j.deserialization-filter fails the call now, not its first result
+    DeserializationFilter.configured();
     call = new Object();
     if (pool != null) {
       pool.callStarted(call);

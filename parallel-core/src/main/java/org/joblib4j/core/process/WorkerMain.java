@@ -47,7 +47,9 @@ public final class WorkerMain {
   private static boolean parentWatched;
 
   private final FrameChannel channel;
-  private final TaskSerializer serializer = new JavaTaskSerializer(null, WorkerMain.class.getClassLoader());
+  /** The memory-mapped arrays of the calls this worker serves, let go when their calls end. */
+  private final MappedArrays arrays = MappedArrays.forWorker();
+  private final TaskSerializer serializer = JavaTaskSerializer.forWorker(WorkerMain.class.getClassLoader(), arrays);
   /** Guards the fields below; waited on by the thread that waits for the reading role. */
   private final Object turn = new Object();
   private final ArrayDeque<Frame> inbox = new ArrayDeque<>();

@@ -162,7 +162,7 @@ public final class WorkerPool implements AutoCloseable {
    */
   public static Path privateDirectory() throws IOException {
     // the first pool of a JVM also frees the RAM that killed JVMs left in the default memmap folder
-    OwnedFolders.sweepOnce(ArraySpiller.resolveBaseFolder(null), ArraySpiller.PREFIX);
+    OwnedFolders.sweepOnce(ArraySpiller.resolveBaseFolder(null), MappedArrays.FOLDER_PREFIX);
     return OwnedFolders.create(Path.of(System.getProperty("java.io.tmpdir")), "joblib4j-");
   }
 
@@ -612,7 +612,7 @@ public final class WorkerPool implements AutoCloseable {
     }
     Object value;
     try {
-      value = deserialize(f.payload(), s.loader);
+      value = deserialize(w, f.payload(), s.loader);
     } catch (Exception | LinkageError e) {
       s.future.completeExceptionally(
           new TaskSerializationException(
@@ -642,8 +642,9 @@ public final class WorkerPool implements AutoCloseable {
     }
   }
 
-  private static Object deserialize(byte[] bytes, ClassLoader loader) throws IOException, ClassNotFoundException {
-    return ResultsCodec.decode(bytes, new JavaTaskSerializer(null, loader));
+  /** What a worker sends back, read through the configured {@link DeserializationFilter}. */
+  private static Object deserialize(Worker w, byte[] bytes, ClassLoader loader) throws IOException, ClassNotFoundException {
+    return ResultsCodec.decode(bytes, JavaTaskSerializer.forResults(loader, "worker JVM " + w.pid()));
   }
 
   private void idle(Worker w) {
@@ -675,7 +676,7 @@ public final class WorkerPool implements AutoCloseable {
   private void initFailed(Worker w, Frame f) {
     Throwable cause;
     try {
-      cause = (Throwable) deserialize(f.payload(), getClass().getClassLoader());
+      cause = (Throwable) deserialize(w, f.payload(), getClass().getClassLoader());
     } catch (Exception | LinkageError e) {
       cause = e;
     }
