@@ -18,6 +18,7 @@ import org.joblib4j.WorkerTerminatedException;
 import org.joblib4j.core.process.DeserializationFilter;
 import org.joblib4j.core.process.JavaTaskSerializer;
 import org.joblib4j.spi.BackendContext;
+import org.joblib4j.core.process.SharedBlob;
 import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.BatchTaskException;
 import org.joblib4j.spi.CallSettings;
@@ -57,7 +58,7 @@ public final class DaskDistributedBackend implements ParallelBackend {
   private volatile int lastBatchSize = 1;
 
   private DaskSession session;
-  private Map<Object, ScatterRef> explicit = new IdentityHashMap<>();
+  private Map<Object, SharedBlob> explicit = new IdentityHashMap<>();
   private final Set<String> explicitBlobs = new HashSet<>();
   private BatchEncoder encoder;
 
