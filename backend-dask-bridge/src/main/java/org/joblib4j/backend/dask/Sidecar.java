@@ -73,7 +73,8 @@ final class Sidecar implements DaskSession.Transport {
               + o.python
               + "' cannot be started ("
               + e.getMessage()
-              + "). On Debian or Ubuntu: sudo apt-get install python3-distributed (it brings /usr/bin/python3),"
+              + "). On Debian or Ubuntu: sudo apt-get install python3-distributed python3-cryptography"
+              + " (they bring /usr/bin/python3),"
               + " or set joblib4j.backend.dask.python to an interpreter that has it.",
           e);
     }
@@ -151,6 +152,7 @@ final class Sidecar implements DaskSession.Transport {
       tls.put("require", o.requireEncryption);
       h.put("tls", tls);
     }
+    h.put("local_tls", o.localTls);
     h.put("connect_timeout", Math.max(1, o.connectTimeout.toSeconds()));
     h.put("send_interval", o.sendInterval.toNanos() / 1e9);
     h.put("dask_config", o.daskConfig);
@@ -200,6 +202,15 @@ final class Sidecar implements DaskSession.Transport {
     if (type.equals("MissingDask")) {
       return missingDask(o, m.get("message") + ", Python " + m.get("version"), null);
     }
+    if (type.equals("MissingCryptography")) {
+      return new DaskUnavailableException(
+          "The private local Dask cluster is secured with ephemeral mutual TLS (Dask's Security.temporary()),"
+              + " which needs the cryptography package: " + o.python + " cannot import it (" + m.get("message")
+              + "). On Debian or Ubuntu: sudo apt-get install python3-cryptography. Or set"
+              + " joblib4j.backend.dask.local-tls=false to accept that every local user can run code in the"
+              + " cluster.",
+          null);
+    }
     return new DaskException(
         "ConnectError",
         "Could not connect to the Dask scheduler at " + o.describeScheduler() + ": " + type + ": " + m.get("message")
@@ -216,7 +227,8 @@ final class Sidecar implements DaskSession.Transport {
             + o.python
             + " cannot import it ("
             + detail
-            + "). On Debian or Ubuntu: sudo apt-get install python3-distributed, on this machine and on every"
+            + "). On Debian or Ubuntu: sudo apt-get install python3-distributed python3-cryptography, on this machine"
+            + " and on every"
             + " Dask worker host (worker hosts also need a Java runtime: openjdk-17-jre-headless). Another"
             + " interpreter can be chosen with joblib4j.backend.dask.python.",
         cause);

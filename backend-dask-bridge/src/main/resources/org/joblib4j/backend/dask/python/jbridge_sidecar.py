@@ -94,10 +94,19 @@ def main():
 
 
 def security(hello):
+    from distributed.security import Security
+
     tls = hello.get("tls")
     if not tls:
+        if hello["scheduler"]["kind"] == "local" and hello.get("local_tls", True):
+            # a private cluster's ports are open to every local user, and a Dask port runs any
+            # code it is sent: ephemeral mutual TLS (a key and certificate in memory, for this
+            # cluster only) lets in only this client and its own workers
+            try:
+                return Security.temporary()
+            except ImportError as e:
+                raise MissingCryptography(str(e)) from e
         return None
-    from distributed.security import Security
 
     kwargs = {"tls_ca_file": tls["ca"], "require_encryption": bool(tls.get("require", True))}
     if tls.get("cert"):
@@ -108,6 +117,10 @@ def security(hello):
             kwargs["tls_%s_cert" % role] = tls["cert"]
             kwargs["tls_%s_key" % role] = tls.get("key")
     return Security(**kwargs)
+
+
+class MissingCryptography(Exception):
+    """Security.temporary() needs the cryptography package (Debian: python3-cryptography)."""
 
 
 def fast_streams(scheduler):
