@@ -3,6 +3,7 @@ package org.joblib4j.tck;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
 import static org.joblib4j.Parallel.delayed;
 
 import java.io.IOException;
@@ -16,10 +17,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.joblib4j.Parallel;
 import org.joblib4j.ParallelTimeoutException;
+import org.joblib4j.ProgressEvent;
+import org.joblib4j.ProgressListener;
 import org.joblib4j.ResultIterator;
 import org.joblib4j.ReturnAs;
 import org.joblib4j.Task;
@@ -344,6 +349,66 @@ public abstract class BackendCompatibilityKit {
       }
       assertThat(read.get()).isLessThan(10_000);
     }
+
+    @Test
+    void aPausedConsumerBoundsWhatIsReadAheadByDefault() {
+      if (!isParallel() || !supportsReturnGenerator()) {
+        return;
+      }
+      assertReadAheadBounded(parallel(), Parallel.DEFAULT_MAX_PENDING_RESULTS);
+    }
+
+    @Test
+    void maxPendingResultsCountsWhatIsStillRunning() {
+      if (!isParallel() || !supportsReturnGenerator()) {
+        return;
+      }
+      assertReadAheadBounded(parallel().maxPendingResults(100), 100);
+    }
+  }
+
+  /**
+   * Consumes a lazy input of tiny tasks with pauses; while the consumer is paused, the tasks read
+   * ahead of it (and so the results finished but not consumed) stay within {@code bound}.
+   */
+  private static void assertReadAheadBounded(Parallel.Builder builder, int bound) {
+    int n = 4 * bound + 1000;
+    AtomicLong read = new AtomicLong();
+    AtomicLong consumed = new AtomicLong();
+    AtomicReference<ProgressEvent> last = new AtomicReference<>();
+    AtomicLong peakReadAhead = new AtomicLong();
+    AtomicLong peakFinishedUnconsumed = new AtomicLong();
+    Iterator<Task<Integer>> input = IntStream.range(0, n).<Task<Integer>>mapToObj(i -> {
+      peakReadAhead.accumulateAndGet(read.incrementAndGet() - consumed.get(), Math::max);
+      return delayed(TckTasks::square, i);
+    }).iterator();
+    ProgressListener finished =
+        new ProgressListener() {
+          @Override
+          public void onBatchCompleted(ProgressEvent e) {
+            last.set(e);
+            peakFinishedUnconsumed.accumulateAndGet(e.completedTasks() - consumed.get(), Math::max);
+          }
+        };
+    Iterable<Task<Integer>> tasks = () -> input;
+    try (ResultIterator<Integer> it = builder.progress(finished).returnAs(ReturnAs.GENERATOR).build().iterate(tasks)) {
+      for (int pause : new int[] {1, bound / 2 + 1, 2 * bound, n}) {
+        while (consumed.get() < pause && it.hasNext()) {
+          long i = consumed.get();
+          assertThat(it.next()).isEqualTo((int) (i * i));
+          consumed.incrementAndGet();
+        }
+        // paused: wait until every task dispatched has finished and nothing more is dispatched
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).during(Duration.ofMillis(300))
+            .until(() -> last.get() != null && last.get().completedTasks() == last.get().dispatchedTasks());
+        assertThat(read.get() - consumed.get()).as("tasks read ahead of a consumer paused after %d", consumed.get())
+            .isLessThanOrEqualTo(bound);
+      }
+      assertThat(it.hasNext()).isFalse();
+    }
+    assertThat(consumed.get()).isEqualTo(n);
+    assertThat(peakReadAhead.get()).as("peak of the tasks read ahead of the consumer").isLessThanOrEqualTo(bound);
+    assertThat(peakFinishedUnconsumed.get()).as("peak of the results finished but not consumed").isLessThanOrEqualTo(bound);
   }
 
   /** Several threads may use the backend at once. */

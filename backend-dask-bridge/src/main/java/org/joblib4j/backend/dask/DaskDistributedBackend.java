@@ -446,7 +446,12 @@ public final class DaskDistributedBackend implements ParallelBackend {
 
   @Override
   public int computeBatchSize() {
-    int n = batching.computeBatchSize();
+    return computeBatchSize(Integer.MAX_VALUE);
+  }
+
+  @Override
+  public int computeBatchSize(int max) {
+    int n = batching.computeBatchSize(max);
     lastBatchSize = n;
     return n;
   }

@@ -357,6 +357,11 @@ final class RayBackend implements ParallelBackend {
   }
 
   @Override
+  public int computeBatchSize(int max) {
+    return sizer.computeBatchSize(max);
+  }
+
+  @Override
   public void batchCompleted(int batchSize, long durationNanos) {
     sizer.batchCompleted(batchSize, durationNanos);
   }

@@ -175,6 +175,11 @@ public abstract class ProcessBackend implements ParallelBackend {
   }
 
   @Override
+  public int computeBatchSize(int max) {
+    return batching.computeBatchSize(max);
+  }
+
+  @Override
   public void batchCompleted(int batchSize, long durationNanos) {
     batching.batchCompleted(batchSize, durationNanos);
   }

@@ -8,7 +8,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -155,19 +154,16 @@ public final class WorkerPool implements AutoCloseable {
   }
 
   /**
-   * Creates a folder only this user can enter, in {@code java.io.tmpdir}.
+   * Creates a folder only this user can enter, in {@code java.io.tmpdir}, named after this process
+   * (see {@link OwnedFolders}: a later JVM removes it if this one is killed).
    *
    * @return the new folder
    * @throws IOException if it cannot be created
    */
   public static Path privateDirectory() throws IOException {
-    Path base = Path.of(System.getProperty("java.io.tmpdir"));
-    try {
-      return PrivateFolders.create(Files.createTempDirectory(
-          base, "joblib4j-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))));
-    } catch (UnsupportedOperationException e) {
-      return Files.createTempDirectory(base, "joblib4j-");
-    }
+    // the first pool of a JVM also frees the RAM that killed JVMs left in the default memmap folder
+    OwnedFolders.sweepOnce(ArraySpiller.resolveBaseFolder(null), MappedArrays.FOLDER_PREFIX);
+    return OwnedFolders.create(Path.of(System.getProperty("java.io.tmpdir")), "joblib4j-");
   }
 
   /**
