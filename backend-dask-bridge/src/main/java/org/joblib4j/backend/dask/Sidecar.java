@@ -24,7 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Python sidecar of a client JVM: a child process running {@code jbridge_sidecar.py} with the
+ * The Python sidecar of a client JVM: a child process running {@code jbridge_sidecar.py} (started by
+ * {@code jbridge_boot.py}, which checks the files' hashes) with the
  * configured interpreter, which drives the official {@code dask.distributed.Client}. It reads
  * framed requests on its stdin and answers on its stdout; its stderr goes to the log. It exits
  * when its stdin closes, so it never outlives this JVM.
@@ -61,7 +62,7 @@ final class Sidecar implements DaskSession.Transport {
   static DaskSession start(DaskOptions o) {
     Path dir = PythonResources.folder();
     Map<String, Object> hello = hello(o);
-    ProcessBuilder pb = new ProcessBuilder(o.python, dir.resolve("jbridge_sidecar.py").toString());
+    ProcessBuilder pb = new ProcessBuilder(PythonResources.command(o.python, dir));
     pb.directory(dir.toFile());
     pb.environment().put("PYTHONDONTWRITEBYTECODE", "1");
     Process p;

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.joblib4j.core.process.OwnedFolders;
 import org.joblib4j.core.process.WorkerLauncher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,9 +40,9 @@ final class EmbeddedHead {
     String ray = rayExecutable(options, distJar);
     Path dir;
     try {
-      Files.createDirectories(options.tempDir());
-      // short: Ray's AF_UNIX socket paths under it must stay below 108 bytes
-      dir = Files.createTempDirectory(options.tempDir(), "rayj");
+      // short: Ray's AF_UNIX socket paths under it must stay below 108 bytes; named after this
+      // JVM, so that a later JVM removes it if this one is killed
+      dir = OwnedFolders.create(options.tempDir(), "rayj");
     } catch (IOException e) {
       throw new IllegalStateException("Cannot create the Ray head's temp dir under " + options.tempDir() + ": " + e, e);
     }

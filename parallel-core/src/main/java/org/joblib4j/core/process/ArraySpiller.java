@@ -121,10 +121,7 @@ public final class ArraySpiller implements AutoCloseable {
 
   private Path folderCreated() throws IOException {
     if (folder == null) {
-      Path f =
-          baseFolder.get().resolve(
-              MappedArrays.FOLDER_PREFIX + ProcessHandle.current().pid() + "_" + UUID.randomUUID());
-      folder = PrivateFolders.create(f);
+      folder = OwnedFolders.create(baseFolder.get(), MappedArrays.FOLDER_PREFIX);
     }
     return folder;
   }

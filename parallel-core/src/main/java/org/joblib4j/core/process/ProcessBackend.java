@@ -15,8 +15,9 @@ import org.joblib4j.spi.ParallelBackend;
  * with a faster ramp for tiny tasks),
  * shipping each batch from the caller's thread (with memory-mapped large arrays and serialization
  * diagnostics), one token per call so an abort kills only that call's work, and the call's
- * bookkeeping on the pool. A subclass decides in {@link #configure} which pool serves the call
- * ({@link #usePool}) and what {@link #terminate} releases.
+ * bookkeeping on the pool. A subclass decides which pool serves the call — in {@link #configure}
+ * ({@link #usePool}), or at each call's start ({@link #leasePool}) when the pool is shared and can
+ * be replaced between calls — and what {@link #terminate} releases.
  */
 public abstract class ProcessBackend implements ParallelBackend {
   static {
@@ -93,14 +94,29 @@ public abstract class ProcessBackend implements ParallelBackend {
     return pool;
   }
 
+  /**
+   * Returns the pool that serves the call starting now, with the call registered on it ({@link
+   * WorkerPool#callStarted}), so that a pool being replaced keeps serving the call until it ends.
+   * The default is the pool set by {@link #usePool}; a backend on a shared pool that another caller
+   * may replace or shut down between two calls of a kept-open {@code Parallel} overrides this to
+   * take the current pool, atomically with the registration.
+   *
+   * @param call the call's token
+   * @return the pool, or {@code null} when none was set
+   */
+  protected WorkerPool leasePool(Object call) {
+    if (pool != null) {
+      pool.callStarted(call);
+    }
+    return pool;
+  }
+
   @Override
   public synchronized void startCall() {
     // a bad joblib4j.deserialization-filter fails the call now, not its first result
     DeserializationFilter.configured();
     call = new Object();
-    if (pool != null) {
-      pool.callStarted(call);
-    }
+    pool = leasePool(call);
     if (pool != null && scattered.isEmpty() && sharing != null && !sharing.scatter().isEmpty()) {
       scattered = BatchShipper.scatter(sharing.scatter());
     }

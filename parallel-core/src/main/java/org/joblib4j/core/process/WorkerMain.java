@@ -323,6 +323,8 @@ public final class WorkerMain {
       send(Frame.of(Frame.CANCELLED, id));
       return;
     }
+    // the arrays of calls that ended (their folders are gone) go before this batch's are mapped
+    arrays.releaseGone();
     Batch batch;
     try {
       batch = BatchCodec.decode(f.payload(), serializer);

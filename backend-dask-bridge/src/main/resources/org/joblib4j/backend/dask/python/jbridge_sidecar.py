@@ -1,13 +1,12 @@
 """joblib4j's Dask sidecar: one per Java client process.
 
-Started by the JVM as ``python3 jbridge_sidecar.py``; speaks framed messages on stdin/stdout
+Started by the JVM through ``jbridge_boot.py`` (``python3 -c``, which checks every file's hash); speaks framed messages on stdin/stdout
 (see jbridge_core.py) and drives the official ``dask.distributed.Client``. It exits when its stdin
 closes (the JVM is gone), on SHUTDOWN, or when the connection to the scheduler is lost (after
 failing every pending task). A private local cluster (scheduler ``local[:N]``) lives and dies
 with it.
 
-Everything runs under ``main()``: LocalCluster starts its workers with the "spawn" method, which
-imports this file again in each child.
+Everything runs under ``main()``: nothing may happen on import.
 """
 
 import hashlib
@@ -22,9 +21,6 @@ def main():
     out_fd = os.dup(1)
     os.dup2(2, 1)  # stray prints of any library go to stderr, never into the protocol
     sys.stdout = sys.stderr
-    here = os.path.dirname(os.path.abspath(__file__))
-    if here not in sys.path:
-        sys.path.insert(0, here)
     import jbridge_core as core
 
     writer = core.FrameWriter(os.fdopen(out_fd, "wb"))
@@ -48,7 +44,7 @@ def main():
             "version": sys.version.split()[0]})
         return 3
     try:
-        client, cluster, welcome, plugin = connect(core, hello, here)
+        client, cluster, welcome, plugin = connect(core, hello)
     except Exception as e:
         writer.send_json(core.REPLY_ERROR, 0, {"type": type(e).__name__, "message": str(e) or repr(e)})
         return 4
@@ -146,7 +142,7 @@ def fast_streams(scheduler):
         pass
 
 
-def connect(core, hello, here):
+def connect(core, hello):
     import cloudpickle
     import dask
     import distributed
@@ -186,10 +182,9 @@ def connect(core, hello, here):
         # the client batches its messages to the scheduler every 10 ms by default: each task would
         # wait for that; the sidecar already groups bursts of submissions into one message
         comm.interval = float(interval)
-    with open(os.path.join(here, "jbridge_core.py"), encoding="utf-8") as f:
-        core_source = f.read()
-    with open(os.path.join(here, "jbridge_shim.py"), "rb") as f:
-        shim_source = f.read()
+    # the bytes jbridge_boot.py checked and ran, never the files again
+    core_source = core.__jbridge_source__.decode("utf-8")
+    shim_source = shim.__jbridge_source__
     spec = dict(hello["plugin"])
     identity = {
         "spec": {k: v for k, v in spec.items() if k != "jars"},
@@ -220,9 +215,3 @@ def connect(core, hello, here):
         "pid": os.getpid(),
     }
     return client, cluster, welcome, name
-
-
-if __name__ == "__main__":
-    code = main()
-    sys.stderr.flush()
-    os._exit(code or 0)
