@@ -39,6 +39,8 @@ public abstract class ProcessBackend implements ParallelBackend {
   private WorkerPool pool;
   private CallSettings settings;
   private Object call = new Object();
+  /** The calls running on this instance now (more than one when two Parallels share it). */
+  private int runningCalls;
   private SharingOptions sharing;
   private Map<Object, SharedBlob> scattered = Map.of();
   /** Holds this backend's scattered values on the pools that served it. */
@@ -115,6 +117,12 @@ public abstract class ProcessBackend implements ParallelBackend {
   public synchronized void startCall() {
     // a bad joblib4j.deserialization-filter fails the call now, not its first result
     DeserializationFilter.configured();
+    if (runningCalls > 0) {
+      // one backend instance given to two Parallels that run at once: the second call joins the
+      // first's token, pool and memory-mapped folder, which go when the last of them ends
+      runningCalls++;
+      return;
+    }
     call = new Object();
     pool = leasePool(call);
     if (pool != null && scattered.isEmpty() && sharing != null && !sharing.scatter().isEmpty()) {
@@ -128,6 +136,7 @@ public abstract class ProcessBackend implements ParallelBackend {
       pool.acquire(scatterOwner, scattered.values());
       scatterPools.add(pool);
     }
+    runningCalls = 1; // counted once started: a start that failed is not stopped by the engine
   }
 
   @Override
@@ -156,14 +165,17 @@ public abstract class ProcessBackend implements ParallelBackend {
 
   @Override
   public void stopCall() {
-    // the call's memory-mapped arrays go with the call, also after errors and kills
-    shipper.endCall();
     WorkerPool p;
     Object c;
     synchronized (this) {
+      if (runningCalls > 0 && --runningCalls > 0) {
+        return; // another call on this instance still runs
+      }
       p = pool;
       c = call;
     }
+    // the call's memory-mapped arrays go with the call, also after errors and kills
+    shipper.endCall();
     if (p != null) {
       p.callEnded(c);
     }
