@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import org.joblib4j.core.process.PrivateFolders;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Map;
@@ -81,9 +82,8 @@ final class RayAuth {
     new SecureRandom().nextBytes(bytes);
     Path dir = token.getParent();
     try {
-      if (!Files.isDirectory(dir)) {
-        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      }
+      // checked along its whole path: another user must not be able to swap the token
+      PrivateFolders.create(dir);
       Path tmp =
           Files.createTempFile(
               dir, ".auth_token", ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
