@@ -63,6 +63,14 @@ public final class ConfigKeys {
   /** A cap on {@link Parallel#cpuCount()}, as loky's {@code LOKY_MAX_CPU_COUNT}. */
   public static final String MAX_CPU_COUNT = "joblib4j.max-cpu-count";
 
+  /**
+   * An {@link java.io.ObjectInputFilter} pattern ({@code jdk.serialFilter} syntax) that results and
+   * task exceptions from worker JVMs and clusters must also pass, on top of joblib4j's built-in
+   * deny-list and the JVM-wide {@code jdk.serialFilter}: an allow-list such as {@code
+   * java.base/*;com.acme.**;org.joblib4j.**;!*} is the strictest. Read when results arrive, from
+   * system properties, the environment and {@code joblib4j.properties}.
+   */
+  public static final String DESERIALIZATION_FILTER = "joblib4j.deserialization-filter";
   /** The prefix of backend parameters: {@code joblib4j.backend.<name>.<key>}. */
   public static final String BACKEND_PARAM_PREFIX = "joblib4j.backend.";
 

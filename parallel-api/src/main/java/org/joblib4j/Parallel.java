@@ -50,6 +50,14 @@ public final class Parallel implements AutoCloseable {
   /** Releases the workers of a Parallel that was never closed once it is unreachable. */
   private static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create();
 
+  /**
+   * The most tasks a call holds between reading them from the input and handing their results to
+   * the consumer, when {@link Builder#maxPendingResults} is not set: auto batching makes batches
+   * of tiny tasks grow large, and without a bound a lazy input would be read far ahead of a slow
+   * consumer.
+   */
+  public static final int DEFAULT_MAX_PENDING_RESULTS = 65_536;
+
   private final ParallelExecution execution;
 
   private Parallel(ParallelExecution execution) {
@@ -421,8 +429,11 @@ public final class Parallel implements AutoCloseable {
     }
 
     /**
-     * Backpressure for {@link #iterate}: at most this many finished results wait for the consumer;
-     * dispatch pauses while it lags, so a slow consumer never fills the heap.
+     * Backpressure: at most this many tasks are held between being read from the input and having
+     * their results handed to the consumer (waiting to be sent, running, or finished and waiting);
+     * reading and dispatch pause while the consumer lags, so a slow consumer never fills the heap.
+     * Default {@link Parallel#DEFAULT_MAX_PENDING_RESULTS}. A {@code preDispatch} or a fixed
+     * {@code batchSize} above it is capped at it, and auto batches at a quarter of it per worker.
      *
      * @param max a positive count
      * @return this

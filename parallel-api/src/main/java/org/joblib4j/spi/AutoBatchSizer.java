@@ -69,7 +69,18 @@ public final class AutoBatchSizer {
    *
    * @return the batch size
    */
-  public synchronized int computeBatchSize() {
+  public int computeBatchSize() {
+    return computeBatchSize(Integer.MAX_VALUE);
+  }
+
+  /**
+   * Returns the batch size to use next, at most {@code max}: a capped size becomes the size learnt
+   * from, so batches of it still grow or shrink the estimate.
+   *
+   * @param max the cap for this call, at least 1
+   * @return the batch size
+   */
+  public synchronized int computeBatchSize(int max) {
     int old = effectiveBatchSize;
     double d = smoothedNanos;
     int size;
@@ -88,7 +99,7 @@ public final class AutoBatchSizer {
     } else {
       size = old;
     }
-    size = Math.min(size, maxBatchSize);
+    size = Math.max(1, Math.min(size, Math.min(maxBatchSize, max)));
     if (size != old) {
       effectiveBatchSize = size;
       smoothedNanos = 0;

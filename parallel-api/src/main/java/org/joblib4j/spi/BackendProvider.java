@@ -1,5 +1,7 @@
 package org.joblib4j.spi;
 
+import java.util.Optional;
+
 /**
  * Makes a backend available by name. A backend jar registers one implementation with {@code
  * @AutoService(BackendProvider.class)} (or a {@code META-INF/services} entry); adding the jar to
@@ -24,6 +26,18 @@ public interface BackendProvider extends BackendFactory {
    * @return the name users select the backend by
    */
   String name();
+
+  /**
+   * Says why the backend cannot run in this JVM (joblib's backends missing where multiprocessing is
+   * unavailable): naming an unavailable backend logs joblib's warning {@code joblib backend 'loky'
+   * is not available on your system, falling back to threading.} with the reason, and the default
+   * backend runs instead. Called once per JVM for each backend that is named; must be cheap.
+   *
+   * @return the reason, or empty (the default) when the backend can run
+   */
+  default Optional<String> unavailableReason() {
+    return Optional.empty();
+  }
 
   /**
    * Returns the SPI version this provider was written against; the engine refuses providers of a

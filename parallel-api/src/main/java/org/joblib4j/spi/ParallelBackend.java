@@ -104,6 +104,19 @@ public interface ParallelBackend {
   }
 
   /**
+   * The batch size to use next when {@code batchSize} is auto, at most {@code max} (the engine's
+   * cap, from {@code maxBatchSize} and the bound on what a call holds). A backend that learns from
+   * completed batches passes the cap to its sizer ({@link AutoBatchSizer#computeBatchSize(int)}),
+   * so the capped batches it reports are the ones it learns from.
+   *
+   * @param max the cap, at least 1
+   * @return the batch size, from 1 to {@code max}
+   */
+  default int computeBatchSize(int max) {
+    return Math.max(1, Math.min(max, computeBatchSize()));
+  }
+
+  /**
    * Reports a finished batch, for auto batching.
    *
    * @param batchSize the number of tasks in the batch

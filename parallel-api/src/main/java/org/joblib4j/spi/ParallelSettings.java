@@ -31,8 +31,9 @@ import org.joblib4j.ReturnAs;
  * @param progress a progress listener, or {@code null}
  * @param errorPolicy what a failing task does, or {@code null} (fail fast)
  * @param taskTimeout each task's limit from its start, or {@code null}
- * @param maxPendingResults the most finished-but-unconsumed results before dispatch pauses, or
- *     {@code null} for no limit
+ * @param maxPendingResults the most tasks held from reading until consumption (running or
+ *     finished) before dispatch pauses, or {@code null} for {@code
+ *     Parallel.DEFAULT_MAX_PENDING_RESULTS}
  * @param maxBatchSize a cap on auto batching, or {@code null}
  */
 public record ParallelSettings(

@@ -26,13 +26,19 @@ class AutoBatchSizerTest {
     assertThat(s.computeBatchSize()).isEqualTo(2);
   }
 
-  @Test
-  void shrinksFastWhenBatchesAreSlow() {
+  /** A sizer that fast batches grew to 64. */
+  private static AutoBatchSizer grownTo64() {
     AutoBatchSizer s = new AutoBatchSizer();
     for (int size = 1; size < 64; size *= 2) {
       s.batchCompleted(size, MS);
       s.computeBatchSize();
     }
+    return s;
+  }
+
+  @Test
+  void shrinksFastWhenBatchesAreSlow() {
+    AutoBatchSizer s = grownTo64();
     assertThat(s.computeBatchSize()).isEqualTo(64);
     s.batchCompleted(64, 6400 * MS); // 100 ms per task: ideal = int(64 * 0.2 / 6.4) = 2
     assertThat(s.computeBatchSize()).isEqualTo(4);
@@ -46,6 +52,16 @@ class AutoBatchSizerTest {
     s.batchCompleted(1, 300 * MS);
     s.batchCompleted(1, 100 * MS); // smoothed 0.8*300 + 0.2*100 = 260 ms: within bounds
     assertThat(s.computeBatchSize()).isEqualTo(1);
+  }
+
+  @Test
+  void aCapGivenPerCallIsTheSizeLearntFrom() {
+    AutoBatchSizer s = grownTo64();
+    assertThat(s.computeBatchSize(16)).isEqualTo(16);
+    s.batchCompleted(64, MS); // a batch cut before the cap no longer counts
+    assertThat(s.computeBatchSize(16)).isEqualTo(16);
+    s.batchCompleted(16, 3200 * MS); // capped batches turned slow: 200 ms per task
+    assertThat(s.computeBatchSize(16)).isEqualTo(2);
   }
 
   @Test

@@ -2,31 +2,42 @@ package org.joblib4j.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
 import static org.joblib4j.Parallel.delayed;
 
 import java.io.IOException;
+import java.io.NotSerializableException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.joblib4j.Parallel;
 import org.joblib4j.ParallelTimeoutException;
+import org.joblib4j.ProgressEvent;
+import org.joblib4j.ProgressListener;
 import org.joblib4j.ResultIterator;
 import org.joblib4j.ReturnAs;
 import org.joblib4j.Task;
 import org.joblib4j.TaskFailedException;
 import org.joblib4j.TaskOrigin;
+import org.joblib4j.TaskSerializationException;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The behaviour every backend shares, as one abstract JUnit class (in the style of Micrometer's
@@ -95,6 +106,25 @@ public abstract class BackendCompatibilityKit {
    */
   protected boolean isParallel() {
     return true;
+  }
+
+  /**
+   * Whether tasks are serialized to run in other JVMs (process and cluster backends).
+   *
+   * @return false by default
+   */
+  protected boolean shipsTasks() {
+    return false;
+  }
+
+  /**
+   * Whether a worker names a result too large for its channel back to the caller ({@code loky},
+   * {@code multiprocessing}).
+   *
+   * @return false by default
+   */
+  protected boolean namesOversizedResults() {
+    return false;
   }
 
   /**
@@ -185,6 +215,24 @@ public abstract class BackendCompatibilityKit {
           .isInstanceOf(AssertionError.class);
     }
 
+    /** The JVM's own StackOverflowError refuses suppressed exceptions: a same-type carrier names the task. */
+    @Test
+    void aJvmStackOverflowErrorKeepsItsTypeAndNamesTheTask() {
+      Throwable e = catchThrowable(() -> parallel().build().map(TckTasks::overflowAtTwo, List.of(0, 1, 2, 3)));
+      assertThat(e).isExactlyInstanceOf(StackOverflowError.class);
+      TaskOrigin origin = TaskOrigin.of(e).orElseThrow(() -> new AssertionError("no TaskOrigin on " + e, e));
+      assertThat(origin.taskIndex()).isEqualTo(2);
+      assertThat(origin.backendName()).isEqualTo(backendName());
+      assertThat(origin.getMessage()).startsWith("Task 2 of Parallel(n_jobs=");
+      assertThat(e.getSuppressed()).containsExactly(origin);
+      assertThat(e).hasMessage("[" + origin.getMessage() + "]");
+      // the JVM's own error is the cause, and the carrier shows its stack
+      assertThat(e.getCause()).isExactlyInstanceOf(StackOverflowError.class).hasMessage(null);
+      assertThat(e.getStackTrace()).isEqualTo(e.getCause().getStackTrace());
+      assertThat(e.getStackTrace()).anyMatch(f -> f.getMethodName().equals("recurse"));
+      assertThat(TaskOrigin.of(new IllegalStateException("wrapped by the caller", e))).containsSame(origin);
+    }
+
     @Test
     void theFirstErrorStopsReadingTheInput() {
       AtomicInteger read = new AtomicInteger();
@@ -215,6 +263,78 @@ public abstract class BackendCompatibilityKit {
         assertThat(p.run(squareTasks(10))).isEqualTo(squares(10));
       }
       assertThat(parallel().build().run(squareTasks(10))).isEqualTo(squares(10));
+    }
+  }
+
+  /**
+   * What the README promises for a task that cannot be serialized: the call fails with {@code
+   * TaskSerializationException} naming it, and no task of its batch runs (earlier batches may have).
+   */
+  @Nested
+  class Serialization {
+    @TempDir Path markers;
+
+    private List<Task<Integer>> markingTasks(int n, int unserializable) {
+      return IntStream.range(0, n)
+          .mapToObj(i -> delayed(TckTasks::mark, markers.toString(), i, i == unserializable ? new TckTasks.Unserializable() : (Object) "ok"))
+          .collect(Collectors.toList());
+    }
+
+    private void assertNamed(Throwable e, long index) {
+      assertThat(e)
+          .isInstanceOf(TaskSerializationException.class)
+          .hasMessageStartingWith(
+              "Could not serialize the task to send it to the workers. Task " + index + " cannot be serialized:"
+                  + " java.io.NotSerializableException: " + TckTasks.Unserializable.class.getName())
+          .hasCauseInstanceOf(NotSerializableException.class);
+      assertThat(((TaskSerializationException) e).taskIndex()).isEqualTo(index);
+    }
+
+    @Test
+    void noTaskOfTheFirstBatchRunsWhenOneOfItsTasksCannotBeSerialized() throws IOException {
+      if (!shipsTasks()) {
+        return;
+      }
+      try (Parallel p = parallel().batchSize(3).preDispatch("all").build()) {
+        // batches [0..2] [3..5]: tasks 0 and 1 serialize, task 2 does not, so [3..5] is not sent either
+        assertNamed(catchThrowable(() -> p.run(markingTasks(6, 2))), 2);
+        // whatever had been sent would have run by the end of the next call on the same workers
+        assertThat(p.run(squareTasks(10))).isEqualTo(squares(10));
+      }
+      assertThat(TckTasks.marked(markers)).isEmpty();
+    }
+
+    @Test
+    void noTaskOfALaterBatchRunsButEarlierBatchesMayHave() throws IOException {
+      if (!shipsTasks()) {
+        return;
+      }
+      try (Parallel p = parallel().batchSize(2).preDispatch(4).build()) {
+        // batches [0,1] [2,3] are sent first, [4,5] when one of them is done: task 5 cannot travel
+        assertNamed(catchThrowable(() -> p.run(markingTasks(8, 5))), 5);
+        assertThat(p.run(squareTasks(10))).isEqualTo(squares(10));
+      }
+      Set<Integer> ran = TckTasks.marked(markers);
+      assertThat(ran).as("the batch whose completion sent [4,5] ran").containsAnyOf(0, 2).isSubsetOf(0, 1, 2, 3);
+    }
+
+    @Test
+    void aResultPastTheFrameLimitIsNamedWithItsSizeAndTheWorkerServesOn() throws IOException {
+      if (!namesOversizedResults()) {
+        return;
+      }
+      long size = TckTasks.serializedSize(new TckTasks.Zeros(1L << 31));
+      try (Parallel p = parallel().batchSize(1).build()) {
+        Throwable e = catchThrowable(() -> p.map(x -> TckTasks.twoGibibytesAt(x, 3), List.of(0, 1, 2, 3)));
+        assertThat(e)
+            .isInstanceOf(TaskSerializationException.class)
+            .hasMessage(
+                "The result of task 3 takes " + size + " bytes serialized, more than the 2147483622 bytes"
+                    + " one batch's results can carry back from a worker JVM. Write large results to shared"
+                    + " storage and return where they are.");
+        assertThat(((TaskSerializationException) e).taskIndex()).isEqualTo(3);
+        assertThat(p.run(squareTasks(10))).isEqualTo(squares(10));
+      }
     }
   }
 
@@ -325,6 +445,66 @@ public abstract class BackendCompatibilityKit {
       }
       assertThat(read.get()).isLessThan(10_000);
     }
+
+    @Test
+    void aPausedConsumerBoundsWhatIsReadAheadByDefault() {
+      if (!isParallel() || !supportsReturnGenerator()) {
+        return;
+      }
+      assertReadAheadBounded(parallel(), Parallel.DEFAULT_MAX_PENDING_RESULTS);
+    }
+
+    @Test
+    void maxPendingResultsCountsWhatIsStillRunning() {
+      if (!isParallel() || !supportsReturnGenerator()) {
+        return;
+      }
+      assertReadAheadBounded(parallel().maxPendingResults(100), 100);
+    }
+  }
+
+  /**
+   * Consumes a lazy input of tiny tasks with pauses; while the consumer is paused, the tasks read
+   * ahead of it (and so the results finished but not consumed) stay within {@code bound}.
+   */
+  private static void assertReadAheadBounded(Parallel.Builder builder, int bound) {
+    int n = 4 * bound + 1000;
+    AtomicLong read = new AtomicLong();
+    AtomicLong consumed = new AtomicLong();
+    AtomicReference<ProgressEvent> last = new AtomicReference<>();
+    AtomicLong peakReadAhead = new AtomicLong();
+    AtomicLong peakFinishedUnconsumed = new AtomicLong();
+    Iterator<Task<Integer>> input = IntStream.range(0, n).<Task<Integer>>mapToObj(i -> {
+      peakReadAhead.accumulateAndGet(read.incrementAndGet() - consumed.get(), Math::max);
+      return delayed(TckTasks::square, i);
+    }).iterator();
+    ProgressListener finished =
+        new ProgressListener() {
+          @Override
+          public void onBatchCompleted(ProgressEvent e) {
+            last.set(e);
+            peakFinishedUnconsumed.accumulateAndGet(e.completedTasks() - consumed.get(), Math::max);
+          }
+        };
+    Iterable<Task<Integer>> tasks = () -> input;
+    try (ResultIterator<Integer> it = builder.progress(finished).returnAs(ReturnAs.GENERATOR).build().iterate(tasks)) {
+      for (int pause : new int[] {1, bound / 2 + 1, 2 * bound, n}) {
+        while (consumed.get() < pause && it.hasNext()) {
+          long i = consumed.get();
+          assertThat(it.next()).isEqualTo((int) (i * i));
+          consumed.incrementAndGet();
+        }
+        // paused: wait until every task dispatched has finished and nothing more is dispatched
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).during(Duration.ofMillis(300))
+            .until(() -> last.get() != null && last.get().completedTasks() == last.get().dispatchedTasks());
+        assertThat(read.get() - consumed.get()).as("tasks read ahead of a consumer paused after %d", consumed.get())
+            .isLessThanOrEqualTo(bound);
+      }
+      assertThat(it.hasNext()).isFalse();
+    }
+    assertThat(consumed.get()).isEqualTo(n);
+    assertThat(peakReadAhead.get()).as("peak of the tasks read ahead of the consumer").isLessThanOrEqualTo(bound);
+    assertThat(peakFinishedUnconsumed.get()).as("peak of the results finished but not consumed").isLessThanOrEqualTo(bound);
   }
 
   /** Several threads may use the backend at once. */

@@ -1,6 +1,8 @@
 package org.joblib4j.tck;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import org.joblib4j.Parallel;
@@ -51,6 +53,15 @@ final class TckTasks {
     return x;
   }
 
+  /** Recurses until the JVM throws its own StackOverflowError, for 2; returns at once otherwise. */
+  static Integer overflowAtTwo(Integer x) {
+    return x == 2 ? recurse(0) : x;
+  }
+
+  private static int recurse(int depth) {
+    return recurse(depth + 1) + 1;
+  }
+
   static Integer assertionError(Integer x) {
     throw new AssertionError("assertion " + x);
   }
@@ -73,5 +84,70 @@ final class TckTasks {
     out.add(inner.nestingLevel());
     out.addAll(inner.map(TckTasks::square, List.of(1, 2, 3)));
     return out;
+  }
+
+  /** What cannot be serialized: a task holding one never leaves the caller. */
+  static final class Unserializable {
+    @Override
+    public String toString() {
+      return "Unserializable";
+    }
+  }
+
+  /** Leaves a marker file named after the task in {@code dir}: the proof that the task ran. */
+  static Integer mark(String dir, Integer index, Object payload) throws IOException {
+    Files.writeString(Path.of(dir, Integer.toString(index)), String.valueOf(payload));
+    return index;
+  }
+
+  /** The tasks whose marker is in {@code dir}. */
+  static java.util.Set<Integer> marked(Path dir) throws IOException {
+    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+      return files.map(f -> Integer.valueOf(f.getFileName().toString())).collect(java.util.stream.Collectors.toSet());
+    }
+  }
+
+  /** A value whose serialized form is {@code count} zero bytes that nobody keeps. */
+  static final class Zeros implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    private final transient long count;
+
+    Zeros(long count) {
+      this.count = count;
+    }
+
+    private void writeObject(java.io.ObjectOutputStream out) throws IOException {
+      out.defaultWriteObject();
+      byte[] zeros = new byte[1 << 16];
+      for (long left = count; left > 0; left -= zeros.length) {
+        out.write(zeros, 0, (int) Math.min(left, zeros.length));
+      }
+    }
+  }
+
+  /** Returns 2 GiB of serialized zeros for {@code at}, {@code x} otherwise. */
+  static Object twoGibibytesAt(Integer x, Integer at) {
+    return x.equals(at) ? new Zeros(1L << 31) : x;
+  }
+
+  /** The bytes one Java serialization stream takes for a value, counted and dropped. */
+  static long serializedSize(Object value) throws IOException {
+    long[] count = new long[1];
+    java.io.OutputStream counter =
+        new java.io.OutputStream() {
+          @Override
+          public void write(int b) {
+            count[0]++;
+          }
+
+          @Override
+          public void write(byte[] b, int off, int len) {
+            count[0] += len;
+          }
+        };
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(counter)) {
+      out.writeObject(value);
+    }
+    return count[0];
   }
 }

@@ -155,8 +155,15 @@ final class ClasspathShipper {
     }
   }
 
-  /** joblib4j's private folder for Dask ({@code <tmpdir>/joblib4j-dask-<user>}); checked on use. */
+  /**
+   * joblib4j's private folder for Dask ({@code <tmpdir>/joblib4j-dask-<user>}, or under a per-user
+   * root when another user holds that one: see {@link PrivateFolders#perUser}).
+   */
   static Path privateBase() {
-    return PrivateFolders.underTmp("joblib4j-dask");
+    try {
+      return PrivateFolders.perUser("joblib4j-dask");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e.getMessage(), e);
+    }
   }
 }

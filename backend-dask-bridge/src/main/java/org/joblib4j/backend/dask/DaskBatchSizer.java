@@ -19,7 +19,8 @@ final class DaskBatchSizer {
     this.growth = growth;
   }
 
-  synchronized int computeBatchSize() {
+  /** The next batch size, at most {@code max} (a capped size is the one learnt from). */
+  synchronized int computeBatchSize(int max) {
     int old = effectiveBatchSize;
     double d = smoothedNanos;
     int size;
@@ -32,6 +33,7 @@ final class DaskBatchSizer {
     } else {
       size = old;
     }
+    size = Math.max(1, Math.min(size, max));
     if (size != old) {
       effectiveBatchSize = size;
       smoothedNanos = 0;

@@ -15,7 +15,10 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import org.joblib4j.ParallelTimeoutException;
 import org.joblib4j.WorkerTerminatedException;
+import org.joblib4j.core.process.DeserializationFilter;
+import org.joblib4j.core.process.JavaTaskSerializer;
 import org.joblib4j.spi.BackendContext;
+import org.joblib4j.core.process.SharedBlob;
 import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.BatchTaskException;
 import org.joblib4j.spi.CallSettings;
@@ -48,13 +51,14 @@ public final class DaskDistributedBackend implements ParallelBackend {
   static final int GROWTH = 4;
 
   private final DaskOptions options;
-  private final ResultFilter filter;
+  /** Results come from Dask workers: through the shared filter, plus this backend's own pattern. */
+  private final DeserializationFilter filter;
   private final DaskBatchSizer batching = new DaskBatchSizer(MIN_BATCH_NANOS, MAX_BATCH_NANOS, GROWTH);
   private final byte[] submitOptions;
   private volatile int lastBatchSize = 1;
 
   private DaskSession session;
-  private Map<Object, ScatterRef> explicit = new IdentityHashMap<>();
+  private Map<Object, SharedBlob> explicit = new IdentityHashMap<>();
   private final Set<String> explicitBlobs = new HashSet<>();
   private BatchEncoder encoder;
 
@@ -97,7 +101,7 @@ public final class DaskDistributedBackend implements ParallelBackend {
    */
   public DaskDistributedBackend(BackendContext context) {
     this.options = DaskOptions.of(context);
-    this.filter = new ResultFilter(options.resultFilter);
+    this.filter = DeserializationFilter.configured().and(options.resultFilter, DaskOptions.RESULT_FILTER_KEY);
     this.submitOptions = Json.write(options.submitOptions).getBytes(StandardCharsets.UTF_8);
   }
 
@@ -280,7 +284,7 @@ public final class DaskDistributedBackend implements ParallelBackend {
         {
           Object results;
           try {
-            results = filter.read(payload, sub.loader);
+            results = JavaTaskSerializer.forResults(sub.loader, "a Dask worker", filter).deserialize(payload);
           } catch (IOException | ClassNotFoundException | RuntimeException e) {
             finish(sub, null, new DaskException("ResultError", "Could not read the results of " + sub.tasks() + " from Dask: " + e, e));
             return;
@@ -298,7 +302,7 @@ public final class DaskDistributedBackend implements ParallelBackend {
         {
           Throwable t;
           try {
-            t = (Throwable) filter.read(payload, sub.loader);
+            t = (Throwable) JavaTaskSerializer.forResults(sub.loader, "a Dask worker", filter).deserialize(payload);
           } catch (IOException | ClassNotFoundException | RuntimeException e) {
             t = new DaskException("ResultError", "Could not read the failure of " + sub.tasks() + " from Dask: " + e, e);
           }
@@ -450,7 +454,12 @@ public final class DaskDistributedBackend implements ParallelBackend {
 
   @Override
   public int computeBatchSize() {
-    int n = batching.computeBatchSize();
+    return computeBatchSize(Integer.MAX_VALUE);
+  }
+
+  @Override
+  public int computeBatchSize(int max) {
+    int n = batching.computeBatchSize(max);
     lastBatchSize = n;
     return n;
   }

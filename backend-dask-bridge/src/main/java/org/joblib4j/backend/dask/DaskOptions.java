@@ -36,6 +36,9 @@ import org.joblib4j.spi.BackendContext;
  *   <tr><td>{@code tls-ca-file}, {@code tls-cert}, {@code tls-key}</td><td>mutual TLS: the CA, and
  *       the client's certificate and key (PEM)</td><td></td></tr>
  *   <tr><td>{@code require-encryption}</td><td>refuse unencrypted connections when TLS is set</td><td>{@code true}</td></tr>
+ *   <tr><td>{@code local-tls}</td><td>a {@code local} cluster without TLS files uses ephemeral mutual
+ *       TLS ({@code Security.temporary()}, needs {@code python3-cryptography}), so other local users
+ *       cannot reach it; {@code false}: plain TCP</td><td>{@code true}</td></tr>
  *   <tr><td>{@code connect-timeout}</td><td>how long to try to reach the scheduler</td><td>{@code 10s}</td></tr>
  *   <tr><td>{@code wait-for-workers-timeout}</td><td>joblib's: how long a call waits for a first
  *       worker when the cluster has none ({@code 0}: do not wait)</td><td>{@code 10s}</td></tr>
@@ -62,8 +65,9 @@ import org.joblib4j.spi.BackendContext;
  *       {@code local}, else {@code ship}</td></tr>
  *   <tr><td>{@code classpath}</td><td>the classpath executors get</td><td>this JVM's</td></tr>
  *   <tr><td>{@code eager}</td><td>start executor JVMs as soon as the plugin reaches a worker</td><td>{@code true}</td></tr>
- *   <tr><td>{@code result-filter}</td><td>the {@link java.io.ObjectInputFilter} pattern results are
- *       read through ({@code jdk.serialFilter} syntax)</td><td>{@link ResultFilter#DEFAULT_PATTERN}</td></tr>
+ *   <tr><td>{@code result-filter}</td><td>an {@link java.io.ObjectInputFilter} pattern results are
+ *       read through ({@code jdk.serialFilter} syntax), on top of the shared {@link
+ *       org.joblib4j.core.process.DeserializationFilter}</td><td>none</td></tr>
  *   <tr><td>{@code send-interval}</td><td>how long the sidecar's client batches messages to the
  *       scheduler (Dask's default is 10 ms; bursts of submissions are grouped anyway)</td><td>{@code 1ms}</td></tr>
  *   <tr><td>{@code startup-timeout}</td><td>how long the sidecar may take to connect (and to start a
@@ -74,6 +78,9 @@ public final class DaskOptions {
   /** The default interpreter: Debian's, which {@code apt-get install python3-distributed} serves. */
   public static final String DEFAULT_PYTHON = "/usr/bin/python3";
 
+  /** The key of this backend's own result filter, named when it refuses a class. */
+  static final String RESULT_FILTER_KEY = "joblib4j.backend.dask.result-filter";
+
   static final Set<String> SESSION_KEYS =
       Set.of(
           "scheduler",
@@ -83,6 +90,7 @@ public final class DaskOptions {
           "tls-cert",
           "tls-key",
           "require-encryption",
+          "local-tls",
           "connect-timeout",
           "startup-timeout",
           "dask-config",
@@ -121,6 +129,7 @@ public final class DaskOptions {
   final String tlsCert;
   final String tlsKey;
   final boolean requireEncryption;
+  final boolean localTls;
   final Duration connectTimeout;
   final Duration startupTimeout;
   final Map<String, Object> daskConfig;
@@ -194,6 +203,7 @@ public final class DaskOptions {
               + " scheduler's, the workers' and the client's certificate.");
     }
     this.requireEncryption = c.bool("require-encryption", true);
+    this.localTls = c.bool("local-tls", true);
     this.connectTimeout = c.duration("connect-timeout", Duration.ofSeconds(10));
     this.startupTimeout = c.duration("startup-timeout", Duration.ofSeconds(120));
     this.daskConfig = daskConfig(c.get("dask-config"));
@@ -282,6 +292,7 @@ public final class DaskOptions {
         String.valueOf(tlsCert),
         String.valueOf(tlsKey),
         Boolean.toString(requireEncryption),
+        Boolean.toString(localTls),
         connectTimeout.toString(),
         Json.write(daskConfig),
         workerJava,

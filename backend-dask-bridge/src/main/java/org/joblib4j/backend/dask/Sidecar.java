@@ -24,7 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Python sidecar of a client JVM: a child process running {@code jbridge_sidecar.py} with the
+ * The Python sidecar of a client JVM: a child process running {@code jbridge_sidecar.py} (started by
+ * {@code jbridge_boot.py}, which checks the files' hashes) with the
  * configured interpreter, which drives the official {@code dask.distributed.Client}. It reads
  * framed requests on its stdin and answers on its stdout; its stderr goes to the log. It exits
  * when its stdin closes, so it never outlives this JVM.
@@ -61,7 +62,7 @@ final class Sidecar implements DaskSession.Transport {
   static DaskSession start(DaskOptions o) {
     Path dir = PythonResources.folder();
     Map<String, Object> hello = hello(o);
-    ProcessBuilder pb = new ProcessBuilder(o.python, dir.resolve("jbridge_sidecar.py").toString());
+    ProcessBuilder pb = new ProcessBuilder(PythonResources.command(o.python, dir));
     pb.directory(dir.toFile());
     pb.environment().put("PYTHONDONTWRITEBYTECODE", "1");
     Process p;
@@ -73,7 +74,8 @@ final class Sidecar implements DaskSession.Transport {
               + o.python
               + "' cannot be started ("
               + e.getMessage()
-              + "). On Debian or Ubuntu: sudo apt-get install python3-distributed (it brings /usr/bin/python3),"
+              + "). On Debian or Ubuntu: sudo apt-get install python3-distributed python3-cryptography"
+              + " (they bring /usr/bin/python3),"
               + " or set joblib4j.backend.dask.python to an interpreter that has it.",
           e);
     }
@@ -151,6 +153,7 @@ final class Sidecar implements DaskSession.Transport {
       tls.put("require", o.requireEncryption);
       h.put("tls", tls);
     }
+    h.put("local_tls", o.localTls);
     h.put("connect_timeout", Math.max(1, o.connectTimeout.toSeconds()));
     h.put("send_interval", o.sendInterval.toNanos() / 1e9);
     h.put("dask_config", o.daskConfig);
@@ -200,6 +203,15 @@ final class Sidecar implements DaskSession.Transport {
     if (type.equals("MissingDask")) {
       return missingDask(o, m.get("message") + ", Python " + m.get("version"), null);
     }
+    if (type.equals("MissingCryptography")) {
+      return new DaskUnavailableException(
+          "The private local Dask cluster is secured with ephemeral mutual TLS (Dask's Security.temporary()),"
+              + " which needs the cryptography package: " + o.python + " cannot import it (" + m.get("message")
+              + "). On Debian or Ubuntu: sudo apt-get install python3-cryptography. Or set"
+              + " joblib4j.backend.dask.local-tls=false to accept that every local user can run code in the"
+              + " cluster.",
+          null);
+    }
     return new DaskException(
         "ConnectError",
         "Could not connect to the Dask scheduler at " + o.describeScheduler() + ": " + type + ": " + m.get("message")
@@ -216,7 +228,8 @@ final class Sidecar implements DaskSession.Transport {
             + o.python
             + " cannot import it ("
             + detail
-            + "). On Debian or Ubuntu: sudo apt-get install python3-distributed, on this machine and on every"
+            + "). On Debian or Ubuntu: sudo apt-get install python3-distributed python3-cryptography, on this machine"
+            + " and on every"
             + " Dask worker host (worker hosts also need a Java runtime: openjdk-17-jre-headless). Another"
             + " interpreter can be chosen with joblib4j.backend.dask.python.",
         cause);

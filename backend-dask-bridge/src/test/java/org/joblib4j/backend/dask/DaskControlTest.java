@@ -176,8 +176,10 @@ class DaskControlTest {
             () -> dask(with(LOCAL, "result-filter", "!java.util.concurrent.atomic.AtomicLong")).build()
                 .run(List.of(delayed(DaskControlTest::counter, 3))))
         .isInstanceOf(DaskException.class)
-        .hasMessageContaining("refused by the result filter")
-        .hasMessageContaining("joblib4j.backend.dask.result-filter");
+        .hasMessageContaining(
+            "java.util.concurrent.atomic.AtomicLong; A result or exception from a Dask worker was refused by"
+                + " joblib4j.backend.dask.result-filter = !java.util.concurrent.atomic.AtomicLong: class"
+                + " java.util.concurrent.atomic.AtomicLong is not accepted");
   }
 
   // ------------------------------------------------------------------ wait_for_workers_timeout

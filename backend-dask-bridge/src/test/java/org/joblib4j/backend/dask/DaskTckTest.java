@@ -17,6 +17,11 @@ class DaskTckTest extends BackendCompatibilityKit {
   }
 
   @Override
+  protected boolean shipsTasks() {
+    return true;
+  }
+
+  @Override
   protected Map<String, Object> backendParameters() {
     return DaskTestSupport.local();
   }

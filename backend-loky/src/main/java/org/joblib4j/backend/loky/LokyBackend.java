@@ -43,6 +43,9 @@ public final class LokyBackend extends ProcessBackend {
   }
 
   private final WorkerOptions baseOptions;
+  /** What the configured calls need; the pool itself is leased at each call's start. */
+  private WorkerOptions callOptions;
+  private int callWorkers;
 
   /**
    * Creates a backend from its options.
@@ -65,6 +68,11 @@ public final class LokyBackend extends ProcessBackend {
   public synchronized int configure(CallSettings settings) {
     configuring(settings);
     int n = effectiveNJobs(settings.nJobs());
+    if (n > 1 && "multiprocessing".equals(WorkerLauncher.currentKind())) {
+      // joblib: a multiprocessing worker is daemonic and cannot have children
+      WARNINGS.warn("Loky-backed parallel loops cannot be called in a multiprocessing, setting n_jobs=1");
+      return 1;
+    }
     if (n > 1 && settings.nestingLevel() > 0 && !WorkerMain.isTaskThread()) {
       WARNINGS.warn("Loky-backed parallel loops cannot be nested below threads, setting n_jobs=1");
       return 1;
@@ -76,12 +84,20 @@ public final class LokyBackend extends ProcessBackend {
         settings.innerMaxNumThreads() != null
             ? settings.innerMaxNumThreads()
             : Math.max(Parallel.cpuCount() / n, 1);
-    WorkerPool pool =
-        SharedPool.get(
-            WorkerOptionsParser.withThreadLimit(baseOptions, threads, settings.innerMaxNumThreads() != null), n);
-    usePool(pool);
-    pool.prestart();
+    callOptions = WorkerOptionsParser.withThreadLimit(baseOptions, threads, settings.innerMaxNumThreads() != null);
+    callWorkers = n;
     return n;
+  }
+
+  /**
+   * Takes the shared pool current at the call's start: a kept-open {@code Parallel} configured
+   * once moves to the pool that replaced its old one (or replaces it with its own options).
+   */
+  @Override
+  protected synchronized WorkerPool leasePool(Object call) {
+    WorkerPool pool = SharedPool.lease(callOptions, callWorkers, call);
+    pool.prestart();
+    return pool;
   }
 
   @Override

@@ -1,6 +1,8 @@
 package org.joblib4j.backend.loky;
 
 import com.google.auto.service.AutoService;
+import java.util.Optional;
+import org.joblib4j.core.process.WorkerJvms;
 import org.joblib4j.spi.BackendContext;
 import org.joblib4j.spi.BackendProvider;
 import org.joblib4j.spi.ParallelBackend;
@@ -16,5 +18,11 @@ public final class LokyBackendProvider implements BackendProvider {
   @Override
   public ParallelBackend create(BackendContext context) {
     return new LokyBackend(context);
+  }
+
+  /** Where worker JVMs cannot be started, joblib's rule: fall back to threading. */
+  @Override
+  public Optional<String> unavailableReason() {
+    return WorkerJvms.unavailableReason();
   }
 }

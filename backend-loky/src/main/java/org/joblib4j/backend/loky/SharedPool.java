@@ -11,7 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * loky's reusable executor: one worker pool per JVM, shared by every call on every thread. A call
- * with the same worker options reuses it (resized to its n_jobs); different options replace it.
+ * with the same worker options reuses it (resized to its n_jobs); different options replace it,
+ * and the replaced pool closes once the calls it serves have ended. A call leases the pool at its
+ * start, so a kept-open {@code Parallel} never holds a pool another caller replaced or shut down.
  * {@link WorkerPool}'s shutdown hook kills the workers when the JVM exits.
  */
 final class SharedPool {
@@ -21,13 +23,22 @@ final class SharedPool {
   private SharedPool() {}
 
   /**
-   * Returns the shared pool for these options, creating or replacing it as needed.
+   * Returns the shared pool for these options, creating or replacing it as needed, with the call
+   * registered on it: under this lock, so no other caller can replace it in between and close it
+   * before the call has said it uses it.
    *
    * @param options the worker options
    * @param size the number of workers
+   * @param call the call's token
    * @return the pool
    */
-  static synchronized WorkerPool get(WorkerOptions options, int size) {
+  static synchronized WorkerPool lease(WorkerOptions options, int size, Object call) {
+    WorkerPool current = get(options, size);
+    current.callStarted(call);
+    return current;
+  }
+
+  private static WorkerPool get(WorkerOptions options, int size) {
     if (pool != null && !pool.isClosed() && sameOptions(pool.options(), options)) {
       if (pool.size() != size) {
         pool.resize(size);

@@ -35,8 +35,15 @@ final class ChildJvm implements AutoCloseable {
   }
 
   static ChildJvm start(Class<?> mainClass, Map<String, String> environment, String... args) throws IOException {
+    return start(mainClass, List.of(), environment, args);
+  }
+
+  /** Starts {@code mainClass} with JVM options such as {@code -Xmx96m}. */
+  static ChildJvm start(Class<?> mainClass, List<String> jvmArgs, Map<String, String> environment, String... args)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(jvmArgs);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(mainClass.getName());

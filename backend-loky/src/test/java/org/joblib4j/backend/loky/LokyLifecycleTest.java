@@ -157,6 +157,41 @@ class LokyLifecycleTest {
     return ProcessHandle.current().pid();
   }
 
+  static long sumThenPid(double[] data) throws InterruptedException {
+    double sum = 0;
+    for (double d : data) {
+      sum += d;
+    }
+    Thread.sleep(sum < 0 ? 1 : 20);
+    return ProcessHandle.current().pid();
+  }
+
+  static List<Long> callWithItsOwnArray(Supplier<Parallel.Builder> builder) {
+    // 24 MiB: memory-mapped, and more than the leak threshold if a worker kept it past its call
+    double[] data = new double[3 << 20];
+    java.util.Arrays.fill(data, 1.0);
+    return builder.get().batchSize(1).build().run(IntStream.range(0, 6).mapToObj(i -> delayed(LokyLifecycleTest::sumThenPid, data)));
+  }
+
+  @Test
+  void aWorkerLetsACallsMemoryMappedArraysGoWhenTheCallEnds() {
+    Supplier<Parallel.Builder> guarded = lokyWith(2, Map.of("memory-leak-threshold", "16M"));
+    try (LogCapture log = LogCapture.of("org.joblib4j.core.process.WorkerPool")) {
+      Set<Long> first = new HashSet<>(callWithItsOwnArray(guarded));
+      Set<Long> pool = new HashSet<>(LokyBackend.workerPids());
+      assertThat(first).isNotEmpty();
+      for (int call = 0; call < 3; call++) {
+        assertThat(pool).containsAll(callWithItsOwnArray(guarded));
+      }
+      // a worker that asked to retire did so before the results of its later batches: a last call
+      // on both workers has seen every request
+      assertThat(guarded.get().batchSize(1).build().<Long>run(IntStream.range(0, 6).mapToObj(i -> delayed(LokyTestSupport::sleepThenPid, 20L))))
+          .allMatch(pool::contains);
+      assertThat(LokyBackend.workerPids()).containsExactlyInAnyOrderElementsOf(pool);
+      assertThat(log.warnings()).noneMatch(w -> w.contains("Memory leak detected"));
+    }
+  }
+
   @Test
   void d17AWorkerWhoseHeapKeepsGrowingIsRecycledWithAWarning() {
     Supplier<Parallel.Builder> guarded = lokyWith(2, Map.of("memory-leak-threshold", "20M"));

@@ -58,6 +58,21 @@ class LokySharingTest {
     return TransferCounters.sharedValuesHeld();
   }
 
+  /** This worker's pid and its used heap after a full GC. */
+  static long[] retainedHeap() {
+    System.gc();
+    Runtime r = Runtime.getRuntime();
+    return new long[] {ProcessHandle.current().pid(), r.totalMemory() - r.freeMemory()};
+  }
+
+  static Map<Long, Long> retainedHeapByWorker() {
+    Map<Long, Long> out = new java.util.HashMap<>();
+    for (long[] pidAndHeap : loky(2).batchSize(1).build().run(IntStream.range(0, 8).mapToObj(i -> delayed(LokySharingTest::retainedHeap)))) {
+      out.merge(pidAndHeap[0], pidAndHeap[1], Math::min);
+    }
+    return out;
+  }
+
   @BeforeAll
   static void warmPool() {
     LokyTestSupport.warm(2);
@@ -103,6 +118,7 @@ class LokySharingTest {
   @Test
   void fiftyCallsLeaveNothingHeldInTheWorkers() {
     List<double[]> rows = rows();
+    Map<Long, Long> before = retainedHeapByWorker();
     for (int call = 0; call < 50; call++) {
       int c = call;
       List<Double> out =
@@ -111,6 +127,15 @@ class LokySharingTest {
     }
     assertThat(loky(2).batchSize(1).build().run(IntStream.range(0, 8).mapToObj(i -> delayed(LokySharingTest::held))))
         .containsOnly(0);
+    // 50 calls × 1.6 MB shared: a worker that kept them would have grown by up to 80 MB
+    Map<Long, Long> after = retainedHeapByWorker();
+    assertThat(after.keySet()).as("the same workers served every call").containsAnyElementsOf(before.keySet());
+    after.forEach(
+        (pid, heap) -> {
+          if (before.containsKey(pid)) {
+            assertThat(heap - before.get(pid)).as("heap growth of worker %s", pid).isLessThan(8_000_000L);
+          }
+        });
   }
 
   @Test

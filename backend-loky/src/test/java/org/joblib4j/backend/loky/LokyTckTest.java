@@ -8,4 +8,14 @@ class LokyTckTest extends BackendCompatibilityKit {
   protected String backendName() {
     return "loky";
   }
+
+  @Override
+  protected boolean shipsTasks() {
+    return true;
+  }
+
+  @Override
+  protected boolean namesOversizedResults() {
+    return true;
+  }
 }

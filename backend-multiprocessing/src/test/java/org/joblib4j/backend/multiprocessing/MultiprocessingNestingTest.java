@@ -24,6 +24,22 @@ class MultiprocessingNestingTest {
       "Multiprocessing-backed parallel loops cannot be nested below threads, setting n_jobs=1";
   static final String IN_MULTIPROCESSING = "Multiprocessing-backed parallel loops cannot be nested, setting n_jobs=1";
   static final String BELOW_LOKY = "Multiprocessing-backed parallel loops cannot be nested, below loky, setting n_jobs=1";
+  static final String LOKY_IN_MULTIPROCESSING = "Loky-backed parallel loops cannot be called in a multiprocessing, setting n_jobs=1";
+
+  /**
+   * Runs inside a worker JVM: (own pid, pids of a nested loky call's tasks, warnings that call
+   * logged in this JVM, loky worker pids this JVM started).
+   */
+  static List<Object> nestedLokyInsideAWorker() {
+    List<Long> lokyPids;
+    ArrayList<String> warnings;
+    try (LogCapture log = LogCapture.parallelWarnings()) {
+      Parallel inner = Parallel.builder().backend("loky").nJobs(2).build();
+      lokyPids = new ArrayList<>(inner.run(IntStream.range(0, 3).mapToObj(i -> delayed(MpTestSupport::sleepThenPid, 5L))));
+      warnings = log.warnings();
+    }
+    return List.of(MpTestSupport.pid(), lokyPids, warnings, new ArrayList<>(LokyBackend.workerPids()));
+  }
 
   /** A nested multiprocessing call: the pids its tasks ran in. */
   static List<Long> nestedMultiprocessing() {
@@ -78,6 +94,25 @@ class MultiprocessingNestingTest {
       assertThat(log.warnings()).as("nothing is logged in the caller").isEmpty();
     }
     assertThat(r).hasSize(2).allSatisfy(v -> assertNestedInWorker(v, IN_MULTIPROCESSING));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void insideAMultiprocessingWorkerANestedLokyCallRunsWithOneJobAndWarns() {
+    List<List<Object>> r =
+        assertTimeoutPreemptively(
+            GENEROUS,
+            () -> mp(2).batchSize(1).build().run(IntStream.range(0, 2).mapToObj(i -> delayed(MultiprocessingNestingTest::nestedLokyInsideAWorker))));
+    assertThat(r)
+        .hasSize(2)
+        .allSatisfy(
+            v -> {
+              long workerPid = (Long) v.get(0);
+              assertThat(workerPid).isNotEqualTo(PARENT_PID);
+              assertThat((List<Long>) v.get(1)).as("nested loky ran in the worker itself").hasSize(3).containsOnly(workerPid);
+              assertThat((List<String>) v.get(2)).containsExactly(LOKY_IN_MULTIPROCESSING);
+              assertThat((List<Long>) v.get(3)).as("no loky pool started in the worker").isEmpty();
+            });
   }
 
   @Test

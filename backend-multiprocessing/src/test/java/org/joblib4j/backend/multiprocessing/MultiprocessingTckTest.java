@@ -8,4 +8,14 @@ class MultiprocessingTckTest extends BackendCompatibilityKit {
   protected String backendName() {
     return "multiprocessing";
   }
+
+  @Override
+  protected boolean shipsTasks() {
+    return true;
+  }
+
+  @Override
+  protected boolean namesOversizedResults() {
+    return true;
+  }
 }

@@ -5,20 +5,23 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.joblib4j.core.process.OwnedFolders;
 import org.joblib4j.core.process.WorkerLauncher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A private single-node Ray cluster on 127.0.0.1, owned by one PID: {@code ray start --head --block}
- * in a short temp directory. Stopped by SIGTERM to that PID (never {@code ray stop}, which kills
- * every Ray process on the machine by name), then its directory is deleted.
+ * A private single-node Ray cluster on 127.0.0.1: {@code ray start --head --block} in a short temp
+ * directory, under a {@link HeadWatchdog} JVM that stops it when this JVM closes the watchdog's
+ * stdin or dies. Stopped by PID (never {@code ray stop}, which kills every Ray process on the
+ * machine by name), then its directory is deleted. With {@code RAY_AUTH_MODE=token} in this JVM's
+ * environment it requires Ray's token ({@link RayAuth}).
  */
 final class EmbeddedHead {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedHead.class);
@@ -37,14 +40,15 @@ final class EmbeddedHead {
     String ray = rayExecutable(options, distJar);
     Path dir;
     try {
-      Files.createDirectories(options.tempDir());
-      // short: Ray's AF_UNIX socket paths under it must stay below 108 bytes
-      dir = Files.createTempDirectory(options.tempDir(), "rayj");
+      // short: Ray's AF_UNIX socket paths under it must stay below 108 bytes; named after this
+      // JVM, so that a later JVM removes it if this one is killed
+      dir = OwnedFolders.create(options.tempDir(), "rayj");
     } catch (IOException e) {
       throw new IllegalStateException("Cannot create the Ray head's temp dir under " + options.tempDir() + ": " + e, e);
     }
     Path log = dir.resolve("head.log");
-    List<String> cmd =
+    RayAuth.prepareEmbeddedHead();
+    List<String> rayCmd =
         List.of(
             ray,
             "start",
@@ -57,17 +61,18 @@ final class EmbeddedHead {
             "--object-store-memory=" + options.objectStoreMemory(),
             "--disable-usage-stats",
             "--temp-dir=" + dir.resolve("rt"));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
+    String java = WorkerLauncher.javaExecutable();
+    ProcessBuilder pb = new ProcessBuilder(HeadWatchdog.command(java, dir, rayCmd));
     Map<String, String> env = pb.environment();
     // without it, ray start swaps 127.0.0.1 for the NIC address and binds to every interface
     env.put("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0");
     env.put("RAY_USAGE_STATS_ENABLED", "0");
     // the raylet starts Java workers with the `java` on its PATH: make it this JVM's
-    String javaBin = Path.of(WorkerLauncher.javaExecutable()).getParent().toString();
+    String javaBin = Path.of(java).getParent().toString();
     env.put("PATH", javaBin + File.pathSeparator + env.getOrDefault("PATH", "/usr/bin:/bin"));
     pb.redirectErrorStream(true);
     pb.redirectOutput(log.toFile());
-    pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    // stdin stays a pipe from this JVM, never written to: its end tells the watchdog to stop the head
     Process p;
     long t0 = System.nanoTime();
     try {
@@ -117,6 +122,7 @@ final class EmbeddedHead {
     return address;
   }
 
+  /** The root of the head's process tree (its watchdog). */
   long pid() {
     return process.pid();
   }
@@ -142,37 +148,29 @@ final class EmbeddedHead {
     }
   }
 
-  /** SIGTERM to the head's PID (it drains and stops all its children), then deletes its directory. */
+  /**
+   * Closes the watchdog's stdin: it SIGTERMs {@code ray start} (which drains and stops its
+   * children), kills what is left of the tree by PID and deletes the directory. Anything still
+   * alive after that goes by PID from here.
+   */
   void stop() {
-    List<ProcessHandle> children;
+    List<ProcessHandle> tree;
     try (Stream<ProcessHandle> all = process.descendants()) {
-      children = all.toList();
+      tree = all.toList();
     }
-    if (process.isAlive()) {
-      process.destroy();
-      try {
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-          process.waitFor(10, TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        process.destroyForcibly();
-        Thread.currentThread().interrupt();
+    try {
+      process.getOutputStream().close();
+    } catch (IOException e) {
+      // the watchdog is gone already
+    }
+    try {
+      if (!process.waitFor(HeadWatchdog.HEAD_GRACE.toSeconds() + 30, TimeUnit.SECONDS)) {
+        LOG.warn("The embedded Ray head's watchdog (pid {}) did not stop it in time; killing its processes", process.pid());
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
-    // the children die with it (PR_SET_PDEATHSIG); anything left of this head's own tree goes by PID
-    for (ProcessHandle h : children) {
-      if (h.isAlive()) {
-        h.destroyForcibly();
-      }
-    }
-    for (ProcessHandle h : children) {
-      try {
-        h.onExit().get(10, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        // best effort
-      }
-    }
+    ProcessTree.stop(process.toHandle(), tree, Duration.ofSeconds(10));
     deleteTree(dir);
   }
 
@@ -206,13 +204,8 @@ final class EmbeddedHead {
   }
 
   static void deleteTree(Path root) {
-    if (root == null || !Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(q -> q.toFile().delete());
-    } catch (IOException | java.io.UncheckedIOException e) {
-      LOG.debug("could not delete {}: {}", root, e.toString());
+    if (!HeadWatchdog.deleteTree(root)) {
+      LOG.debug("could not delete {}", root);
     }
   }
 

@@ -20,10 +20,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.joblib4j.WorkerTerminatedException;
 import org.joblib4j.core.process.BatchShipper;
+import org.joblib4j.core.process.DeserializationFilter;
+import org.joblib4j.core.process.JavaTaskSerializer;
 import org.joblib4j.core.process.SharedBlob;
 import org.joblib4j.core.process.SharingOptions;
 import org.joblib4j.core.process.Shipment;
-import org.joblib4j.core.process.JavaTaskSerializer;
 import org.joblib4j.core.process.TooLargeResults;
 import org.joblib4j.spi.AutoBatchSizer;
 import org.joblib4j.spi.Batch;
@@ -124,6 +125,8 @@ final class RayBackend implements ParallelBackend {
 
   @Override
   public int configure(CallSettings settings) {
+    // a bad joblib4j.deserialization-filter fails the call now, not its first result
+    DeserializationFilter.configured();
     runtime = RayRuntime.acquire(options);
     int n = effectiveNJobs(settings.nJobs());
     loader = Thread.currentThread().getContextClassLoader();
@@ -277,7 +280,7 @@ final class RayBackend implements ParallelBackend {
     }
     Object[] envelope;
     try {
-      envelope = (Object[]) new JavaTaskSerializer(null, loader).deserialize(bytes);
+      envelope = (Object[]) JavaTaskSerializer.forResults(loader, "the Ray worker").deserialize(bytes);
     } catch (OutOfMemoryError e) {
       f.future.completeExceptionally(TooLargeResults.failure(f.firstIndex, f.size, bytes.length, e));
       return;
@@ -363,6 +366,11 @@ final class RayBackend implements ParallelBackend {
   @Override
   public int computeBatchSize() {
     return sizer.computeBatchSize();
+  }
+
+  @Override
+  public int computeBatchSize(int max) {
+    return sizer.computeBatchSize(max);
   }
 
   @Override

@@ -96,36 +96,46 @@ public final class RayRuntime {
       head = EmbeddedHead.start(options, distJar());
       address = head.address();
     }
+    Set<String> before = listRayTmp();
     try {
-      Set<String> before = listRayTmp();
       configure(options, address);
       long t0 = System.nanoTime();
       Ray.init();
       LOG.debug("Ray.init took {} ms", (System.nanoTime() - t0) / 1_000_000);
-      Set<Path> leftovers = new LinkedHashSet<>();
-      Set<Path> loadedFrom = foldersOfLoadedLibraries();
-      for (String name : listRayTmp()) {
-        if (before.contains(name)) {
-          continue;
-        }
-        Path p = RAY_TMP.resolve(name);
-        if (name.chars().allMatch(Character::isDigit) && loadedFrom.contains(p)) {
-          // only the folder this JVM loaded its library from: another driver's may appear meanwhile
-          // the driver's private copy of libcore_worker_library_java.so (~41 MB, never deleted by Ray);
-          // it is loaded already, so it can go now
-          EmbeddedHead.deleteTree(p);
-        } else if (name.endsWith("_" + ProcessHandle.current().pid())) {
-          leftovers.add(p); // local mode's session directory: its logs are in use until shutdown
-        }
-      }
+      Set<Path> leftovers = dropNativeCopy(before);
       current = new RayRuntime(options.target(), true, options.localMode(), head, leftovers, clusterCpus(options));
       return current;
     } catch (RuntimeException | Error e) {
+      // a refused connection (a token missing, for one) has loaded the library too
+      dropNativeCopy(before);
       if (head != null) {
         head.stop();
       }
       throw e;
     }
+  }
+
+  /**
+   * Deletes the driver's private copy of libcore_worker_library_java.so (~41 MB in a new numeric
+   * /tmp/ray folder, never deleted by Ray; loaded already, so it can go now), and only the folder
+   * this JVM loaded it from: another driver's may appear meanwhile. Returns local mode's session
+   * directory, whose logs are in use until shutdown.
+   */
+  private static Set<Path> dropNativeCopy(Set<String> before) {
+    Set<Path> leftovers = new LinkedHashSet<>();
+    Set<Path> loadedFrom = foldersOfLoadedLibraries();
+    for (String name : listRayTmp()) {
+      if (before.contains(name)) {
+        continue;
+      }
+      Path p = RAY_TMP.resolve(name);
+      if (name.chars().allMatch(Character::isDigit) && loadedFrom.contains(p)) {
+        EmbeddedHead.deleteTree(p);
+      } else if (name.endsWith("_" + ProcessHandle.current().pid())) {
+        leftovers.add(p);
+      }
+    }
+    return leftovers;
   }
 
   /**

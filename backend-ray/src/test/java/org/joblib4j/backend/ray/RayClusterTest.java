@@ -47,6 +47,11 @@ class RayClusterTest extends BackendCompatibilityKit {
     return "ray";
   }
 
+  @Override
+  protected boolean shipsTasks() {
+    return true;
+  }
+
   @BeforeAll
   static void startHead() {
     RayTestSupport.requireRay();

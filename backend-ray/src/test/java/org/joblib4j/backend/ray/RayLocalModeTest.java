@@ -64,6 +64,26 @@ class RayLocalModeTest {
         .hasCauseInstanceOf(java.io.FileNotFoundException.class);
   }
 
+  static java.util.concurrent.atomic.AtomicLong counter(int x) {
+    return new java.util.concurrent.atomic.AtomicLong(x);
+  }
+
+  @Test
+  void resultsAreReadThroughTheSharedDeserializationFilter() {
+    System.setProperty("joblib4j.deserialization-filter", "!java.util.concurrent.atomic.AtomicLong");
+    try {
+      assertThatThrownBy(() -> Parallel.builder().backend("ray", LOCAL).nJobs(2).build()
+              .map(RayLocalModeTest::counter, List.of(1, 2)))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining(
+              "java.util.concurrent.atomic.AtomicLong; A result or exception from the Ray worker was refused by"
+                  + " joblib4j.deserialization-filter = !java.util.concurrent.atomic.AtomicLong: class"
+                  + " java.util.concurrent.atomic.AtomicLong is not accepted");
+    } finally {
+      System.clearProperty("joblib4j.deserialization-filter");
+    }
+  }
+
   @Test
   void aResultTheCallerHasNoMemoryForFailsItsBatchAndTheCollectorLivesOn() {
     Throwable e =

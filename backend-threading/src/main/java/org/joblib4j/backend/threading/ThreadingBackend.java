@@ -224,6 +224,11 @@ public final class ThreadingBackend implements ParallelBackend {
   }
 
   @Override
+  public int computeBatchSize(int max) {
+    return batching.computeBatchSize(max);
+  }
+
+  @Override
   public void batchCompleted(int batchSize, long durationNanos) {
     batching.batchCompleted(batchSize, durationNanos);
   }

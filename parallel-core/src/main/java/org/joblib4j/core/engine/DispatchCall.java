@@ -22,6 +22,12 @@ import org.joblib4j.spi.ParallelBackend;
  * completion order) is ready. The first failure stops dispatch and aborts the backend's work at
  * once, from whichever thread sees it.
  *
+ * <p>What is read ahead is bounded: at most {@code maxHeld} tasks are between being read from the
+ * input and having their results handed to the consumer (ready to send, running, finished and
+ * waiting, or in the consumer's current chunk). Dispatch pauses when the next batch would not fit
+ * and resumes when the consumer releases a chunk; auto batch sizes are capped so that several
+ * batches per worker fit, or tiny tasks would grow batches until one alone filled the heap.
+ *
  * <p>Dispatching (reading the input, cutting batches, submitting) is done by one thread at a time,
  * the holder of the {@code draining} token, and never under the state lock, so a backend whose
  * {@code submit} blocks cannot deadlock against completions.
@@ -48,8 +54,10 @@ final class DispatchCall implements ResultSource {
   private final ProgressReporter progress;
   private final Runnable abortBackend;
   private final Batch.Options batchOptions;
-  private final int maxPending;
-  private final int maxBatchSize;
+  /** The most tasks read from the input and not yet released by the consumer. */
+  private final long maxHeld;
+  /** The cap on an auto batch: the user's {@code maxBatchSize}, and a quarter of the bound per worker. */
+  private final int batchSizeCap;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
@@ -60,6 +68,8 @@ final class DispatchCall implements ResultSource {
   private long nextIndex;
   private long preDispatchBudget;
   private boolean inputExhausted;
+  /** The last cut found no room under {@code maxHeld}. */
+  private boolean starved;
   /**
    * The least time per task a completed batch showed (dispatch to completion, so an upper bound of
    * the tasks' own time that a stalled thread cannot inflate), -1 before any.
@@ -81,8 +91,14 @@ final class DispatchCall implements ResultSource {
   private boolean abortIssued;
   private final CompletableFuture<Void> abortDone = new CompletableFuture<>();
   private long waitStartNanos;
+  /** Tasks whose results the consumer has released (it asked for the chunk after theirs). */
   private long consumedTasks;
-  private int deferredDispatch;
+  /** The size of the chunk the consumer holds now. */
+  private long heldByConsumer;
+  /** Tasks read from the input so far (mirrors {@code nextIndex}, for the consumer's side). */
+  private long readTasks;
+  /** When dispatch waits for room: the room the next batch needs, else 0. */
+  private long starvedFor;
 
   DispatchCall(
       ParallelBackend backend,
@@ -111,8 +127,9 @@ final class DispatchCall implements ResultSource {
     this.progress = progress;
     this.abortBackend = abortBackend;
     this.batchOptions = batchOptions;
-    this.maxPending = maxPending == null ? 0 : maxPending;
-    this.maxBatchSize = maxBatchSize == null ? Integer.MAX_VALUE : maxBatchSize;
+    this.maxHeld = maxPending == null ? org.joblib4j.Parallel.DEFAULT_MAX_PENDING_RESULTS : maxPending;
+    long perWorker = Math.max(1, this.maxHeld / (4L * nJobs));
+    this.batchSizeCap = (int) Math.min(maxBatchSize == null ? Integer.MAX_VALUE : maxBatchSize, perWorker);
   }
 
   private static final class Job {
@@ -167,17 +184,26 @@ final class DispatchCall implements ResultSource {
     while (true) {
       lock.lock();
       try {
-        if (aborting || pendingDispatch == 0) {
+        if (aborting || pendingDispatch == 0 || (starvedFor > 0 && roomLocked() < starvedFor)) {
+          // a starved dispatch resumes when the consumer releases enough (see next())
           draining = false;
           signalIfNoJobLeft();
           return;
         }
+        starvedFor = 0;
         pendingDispatch--;
       } finally {
         lock.unlock();
       }
       Batch b = nextBatch(true);
-      if (b == null) {
+      if (b == null && starved) {
+        lock.lock();
+        try {
+          pendingDispatch++;
+        } finally {
+          lock.unlock();
+        }
+      } else if (b == null) {
         lock.lock();
         try {
           iterating = false;
@@ -195,14 +221,15 @@ final class DispatchCall implements ResultSource {
 
   /** The next batch to dispatch, cutting a new slice of the input when none is ready. */
   private Batch nextBatch(boolean callbackPhase) {
+    starved = false;
     Batch b = ready.poll();
     if (b != null || inputExhausted) {
       return b;
     }
     int batchSize =
         fixedBatchSize != null
-            ? fixedBatchSize
-            : Math.min(maxBatchSize, Math.max(1, backend.computeBatchSize()));
+            ? (int) Math.min(fixedBatchSize, maxHeld)
+            : Math.min(batchSizeCap, Math.max(1, backend.computeBatchSize(batchSizeCap)));
     long want = Math.min((long) batchSize * nJobs, 1L << 24);
     boolean limited = !callbackPhase && preDispatchBudget >= 0;
     if (limited) {
@@ -210,6 +237,16 @@ final class DispatchCall implements ResultSource {
       if (want <= 0) {
         return null;
       }
+    }
+    long room = reserveRoom(Math.min(batchSize, want));
+    if (room < 0) {
+      starved = true;
+      return null;
+    }
+    boolean roomLimited = room < want;
+    if (roomLimited) {
+      // whole batches only: a sliver would shrink every later batch cut from the room it frees
+      want = room / batchSize * batchSize;
     }
     List<Task<?>> slice = new ArrayList<>((int) Math.min(want, 4096));
     try {
@@ -232,19 +269,48 @@ final class DispatchCall implements ResultSource {
     if (limited) {
       preDispatchBudget -= slice.size();
     }
+    lock.lock();
+    try {
+      readTasks += slice.size();
+    } finally {
+      lock.unlock();
+    }
     if (slice.isEmpty()) {
       return null;
     }
     int finalSize =
         callbackPhase && slice.size() < want
             ? tailBatchSize(slice.size())
-            : Math.max(1, slice.size() / nJobs);
+            : roomLimited ? batchSize : Math.max(1, slice.size() / nJobs);
     for (int i = 0; i < slice.size(); i += finalSize) {
       ready.add(
           new Batch(nextIndex + i, slice.subList(i, Math.min(i + finalSize, slice.size())), nested, batchOptions));
     }
     nextIndex += slice.size();
     return ready.poll();
+  }
+
+  /**
+   * The room left under {@code maxHeld}, or -1 (and dispatch marked as waiting for {@code needed})
+   * when less than {@code needed} is left.
+   */
+  private long reserveRoom(long needed) {
+    lock.lock();
+    try {
+      long room = roomLocked();
+      if (room < needed) {
+        starvedFor = needed;
+        return -1;
+      }
+      return room;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Call with the lock held. */
+  private long roomLocked() {
+    return maxHeld - (readTasks - consumedTasks);
   }
 
   /** The batch size for the tail of the input. */
@@ -345,15 +411,11 @@ final class DispatchCall implements ResultSource {
         backend.batchCompleted(job.batch.size(), duration);
         progress.batchCompleted(stateLocked(), job.batch.size());
         if (iterating) {
-          if (maxPending > 0 && completedTasks - consumedTasks >= maxPending) {
-            // backpressure: the consumer lags; dispatch resumes as it catches up
-            deferredDispatch++;
-          } else {
-            pendingDispatch++;
-            if (!draining) {
-              draining = true;
-              becomeDispatcher = true;
-            }
+          pendingDispatch++;
+          // a dispatch waiting for room is resumed by the consumer, unless it already made room
+          if (!draining && (starvedFor == 0 || roomLocked() >= starvedFor)) {
+            draining = true;
+            becomeDispatcher = true;
           }
         }
       }
@@ -433,7 +495,7 @@ final class DispatchCall implements ResultSource {
    */
   @Override
   public Chunk next() {
-    boolean becomeDispatcher = false;
+    releaseHeldChunk();
     Chunk chunk = null;
     lock.lock();
     try {
@@ -445,15 +507,7 @@ final class DispatchCall implements ResultSource {
         if (head != null && head.done) {
           jobs.poll();
           waitStartNanos = 0;
-          consumedTasks += head.batch.size();
-          if (deferredDispatch > 0 && completedTasks - consumedTasks < maxPending) {
-            pendingDispatch += deferredDispatch;
-            deferredDispatch = 0;
-            if (!draining) {
-              draining = true;
-              becomeDispatcher = true;
-            }
-          }
+          heldByConsumer = head.batch.size();
           chunk = new Chunk(head.batch.firstIndex(), head.results);
           break;
         }
@@ -465,10 +519,29 @@ final class DispatchCall implements ResultSource {
     } finally {
       lock.unlock();
     }
+    return chunk;
+  }
+
+  /**
+   * The consumer asks for the chunk after the one it holds: that one's tasks leave the bound, and
+   * a dispatch waiting for room resumes here (before the consumer waits for what it dispatches).
+   */
+  private void releaseHeldChunk() {
+    boolean becomeDispatcher = false;
+    lock.lock();
+    try {
+      consumedTasks += heldByConsumer;
+      heldByConsumer = 0;
+      if (starvedFor > 0 && pendingDispatch > 0 && !draining && !aborting && roomLocked() >= starvedFor) {
+        draining = true;
+        becomeDispatcher = true;
+      }
+    } finally {
+      lock.unlock();
+    }
     if (becomeDispatcher) {
       drain();
     }
-    return chunk;
   }
 
   private boolean isAborting() {

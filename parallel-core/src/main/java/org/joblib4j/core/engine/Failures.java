@@ -78,13 +78,9 @@ final class Failures {
   private static Throwable withOrigin(Throwable t, TaskOrigin origin) {
     if (origin != null && !hasOrigin(t)) {
       t.addSuppressed(origin);
-      if (!hasOrigin(t) && t instanceof OutOfMemoryError) {
-        // the JVM's own OutOfMemoryErrors refuse suppressed exceptions: say where in a fresh one
-        OutOfMemoryError described = new OutOfMemoryError(t.getMessage() + " [" + origin.getMessage() + "]");
-        described.setStackTrace(t.getStackTrace());
-        described.initCause(t.getCause());
-        described.addSuppressed(origin);
-        return described;
+      if (!hasOrigin(t)) {
+        // the JVM's own StackOverflowError and OutOfMemoryError refuse suppressed exceptions
+        return OriginCarrier.wrap(t, origin);
       }
     }
     return t;

@@ -1,7 +1,10 @@
 package org.joblib4j.core.engine;
 
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.joblib4j.ParallelConfig;
 import org.joblib4j.ErrorPolicy;
@@ -27,6 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SettingsResolver {
   private static final Logger LOG = LoggerFactory.getLogger(SettingsResolver.class);
+  private static final Logger WARNINGS = LoggerFactory.getLogger("org.joblib4j.Parallel");
   private static final String PROCESS_BACKEND = "loky";
   private static final String DEFAULT_PRE_DISPATCH = "2*n_jobs";
   private static final String DEFAULT_MAX_NBYTES = "1M";
@@ -34,6 +38,7 @@ public final class SettingsResolver {
   private final BackendRegistry registry;
   private final ConfigSource config;
   private final AtomicBoolean warnedNoProcessBackend = new AtomicBoolean();
+  private final Set<String> warnedUnavailable = ConcurrentHashMap.newKeySet();
 
   /**
    * Creates a resolver.
@@ -77,13 +82,14 @@ public final class SettingsResolver {
         // a task's default nested backend, without the threading jar: nested calls run in place
         name = BackendRegistry.SEQUENTIAL;
       }
+      name = usable(name);
       backend = create(name, scope.backendParams());
     } else if (global.backend() != null) {
-      name = global.backend();
+      name = usable(global.backend());
       backend = create(name, Map.of());
     } else {
       explicitContextBackend = false;
-      name = registry.defaultName();
+      name = usable(registry.defaultName());
       backend = create(name, Map.of());
     }
     Integer contextNJobs = scope.nJobsSet() ? scope.nJobs() : global.nJobs();
@@ -103,7 +109,7 @@ public final class SettingsResolver {
       // a hard constraint drops the context's n_jobs: the caller must ask for workers explicitly
       contextNJobs = 1;
     } else if (!explicitContextBackend && prefer == Prefer.PROCESSES && backend.usesThreads()) {
-      if (registry.has(PROCESS_BACKEND)) {
+      if (registry.has(PROCESS_BACKEND) && registry.unavailableReason(PROCESS_BACKEND).isEmpty()) {
         name = PROCESS_BACKEND;
         backend = create(name, Map.of());
       } else if (warnedNoProcessBackend.compareAndSet(false, true)) {
@@ -119,7 +125,7 @@ public final class SettingsResolver {
         backend = explicit.backend();
         name = nameOf(backend);
       } else {
-        name = explicit.backendName();
+        name = usable(explicit.backendName());
         backend = create(name, explicit.backendParams());
       }
       if (require == Require.SHAREDMEM && !backend.supportsSharedMem()) {
@@ -179,9 +185,37 @@ public final class SettingsResolver {
     if (!registry.has(name)) {
       throw registry.unknown(name);
     }
+    name = usable(name);
     Map<String, Object> merged = new TreeMap<>(config.backendParameters(name));
     merged.putAll(params);
     return registry.create(name, new BackendContext(name, merged));
+  }
+
+  /**
+   * joblib's {@code MAYBE_AVAILABLE_BACKENDS} rule: a backend that cannot run in this JVM is
+   * replaced by the default backend, with joblib's warning (once per name, as joblib's alias in
+   * {@code BACKENDS} does) and the reason.
+   */
+  private String usable(String name) {
+    if (!registry.has(name)) {
+      return name;
+    }
+    Optional<String> reason = registry.unavailableReason(name);
+    if (reason.isEmpty()) {
+      return name;
+    }
+    String fallback = registry.defaultName();
+    if (fallback.equals(name) || registry.unavailableReason(fallback).isPresent()) {
+      fallback = registry.has(BackendRegistry.THREADING) ? BackendRegistry.THREADING : BackendRegistry.SEQUENTIAL;
+    }
+    if (warnedUnavailable.add(name)) {
+      WARNINGS.warn(
+          "joblib backend '{}' is not available on your system, falling back to {}. (Worker JVMs cannot be started: {}.)",
+          name,
+          fallback,
+          reason.get());
+    }
+    return fallback;
   }
 
   private String nameOf(ParallelBackend backend) {

@@ -2,8 +2,6 @@ package org.joblib4j.core.process;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,15 +121,17 @@ public final class ArraySpiller implements AutoCloseable {
 
   private Path folderCreated() throws IOException {
     if (folder == null) {
-      Path f =
-          baseFolder.get().resolve(
-              "joblib4j_memmapping_folder_" + ProcessHandle.current().pid() + "_" + UUID.randomUUID());
-      folder = PrivateFolders.create(f);
+      folder = OwnedFolders.create(baseFolder.get(), MappedArrays.FOLDER_PREFIX);
     }
     return folder;
   }
 
   private static void write(Object array, char kind, Path file, long bytes, int depth) throws IOException {
+    write(array, kind, file, bytes, depth, MappedWindows.WINDOW);
+  }
+
+  /** Writes an array through mappings of at most {@code window} bytes (tests use small ones). */
+  static void write(Object array, char kind, Path file, long bytes, int depth, long window) throws IOException {
     try (FileChannel ch =
         FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       try {
@@ -139,44 +139,19 @@ public final class ArraySpiller implements AutoCloseable {
       } catch (UnsupportedOperationException e) {
         // not a POSIX file system: the folder's own permissions are all there is
       }
-      ByteBuffer b = ch.map(FileChannel.MapMode.READ_WRITE, 0, bytes).order(ByteOrder.nativeOrder());
-      putLeaves(b, array, kind, depth);
+      putLeaves(new MappedWindows(ch, FileChannel.MapMode.READ_WRITE, bytes, window), array, kind, depth);
     }
   }
 
-  /** Writes the leaf rows of a (nested) array in order, advancing the buffer. */
-  private static void putLeaves(ByteBuffer b, Object array, char kind, int depth) {
+  /** Writes the leaf rows of a (nested) array in order. */
+  private static void putLeaves(MappedWindows out, Object array, char kind, int depth) throws IOException {
     if (depth > 0) {
       for (Object row : (Object[]) array) {
-        putLeaves(b, row, kind, depth - 1);
+        putLeaves(out, row, kind, depth - 1);
       }
       return;
     }
-    int length = java.lang.reflect.Array.getLength(array);
-    switch (kind) {
-      case 'D':
-        b.asDoubleBuffer().put((double[]) array);
-        break;
-      case 'J':
-        b.asLongBuffer().put((long[]) array);
-        break;
-      case 'I':
-        b.asIntBuffer().put((int[]) array);
-        break;
-      case 'F':
-        b.asFloatBuffer().put((float[]) array);
-        break;
-      case 'S':
-        b.asShortBuffer().put((short[]) array);
-        break;
-      case 'C':
-        b.asCharBuffer().put((char[]) array);
-        break;
-      default:
-        b.put((byte[]) array);
-        return;
-    }
-    b.position(b.position() + length * width(kind));
+    out.transfer(array, kind, width(kind), 0, java.lang.reflect.Array.getLength(array), true);
   }
 
   private static char kindOf(Class<?> c) {
@@ -190,7 +165,7 @@ public final class ArraySpiller implements AutoCloseable {
     return 'Z';
   }
 
-  private static int width(char kind) {
+  static int width(char kind) {
     switch (kind) {
       case 'D':
       case 'J':
@@ -213,7 +188,6 @@ public final class ArraySpiller implements AutoCloseable {
     if (folder == null) {
       return;
     }
-    SpilledArray.forget(folder.toString());
     try (Stream<Path> files = Files.walk(folder)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {

@@ -1,6 +1,7 @@
 package org.joblib4j.core.process;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.invoke.SerializedLambda;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +44,9 @@ final class BatchCodec {
     }
     try {
       return tasks.get(0) instanceof DelayedCall ? encodeDelayed(batch) : encodeCaptured(batch);
+    } catch (UncheckedIOException e) {
+      // too large for a frame: Java serialization finds and names the task that makes it so
+      return null;
     } catch (IOException e) {
       throw new IllegalStateException("writing to memory cannot fail", e);
     }

@@ -14,13 +14,30 @@ import org.joblib4j.spi.Batch;
  * Turns a call's batches into bytes for worker JVMs, in the caller's thread: large primitive
  * arrays go to the call's memory-mapped files (deleted by {@link #endCall()}), and a batch that
  * cannot be serialized fails with a {@link org.joblib4j.TaskSerializationException} that names
- * the task and the offending value before anything is sent. Values shared by many tasks travel
+ * the task and the offending value (or, for a batch larger than one frame carries, the task that
+ * makes it so and its size) before any of the batch is sent. Values shared by many tasks travel
  * once ({@link SharedValues}): the batch refers to them and lists them in its {@link Shipment}.
  */
 public final class BatchShipper {
-  private JavaTaskSerializer serializer = new JavaTaskSerializer(null, null, true);
+  private final long limit;
+  private JavaTaskSerializer serializer;
   private ArraySpiller spiller;
   private SharedValues sharing;
+
+  /** A shipper for batches of up to what one frame carries. */
+  public BatchShipper() {
+    this(FrameChannel.MAX_PAYLOAD);
+  }
+
+  /**
+   * A shipper with another limit (tests reach its handling without gigabytes).
+   *
+   * @param limit the most bytes of a Java-serialized batch
+   */
+  BatchShipper(long limit) {
+    this.limit = limit;
+    this.serializer = new JavaTaskSerializer(null, null, true, limit);
+  }
 
   /**
    * Starts a call.
@@ -45,7 +62,7 @@ public final class BatchShipper {
     endCall();
     if (maxNbytes != null) {
       spiller = new ArraySpiller(tempFolder, maxNbytes);
-      serializer = new JavaTaskSerializer(spiller, null, true);
+      serializer = new JavaTaskSerializer(spiller, null, true, limit);
     }
     boolean auto = options != null && options.auto();
     if (auto || !scattered.isEmpty()) {
@@ -108,7 +125,8 @@ public final class BatchShipper {
       byte[] bytes = s.serialize(batch, shared, refs);
       return new Shipment(bytes, new ArrayList<>(refs));
     } catch (IOException | RuntimeException e) {
-      throw SerializationDiagnostics.diagnose(batch, e, new JavaTaskSerializer());
+      // the same serializer and shared values: what they spill or share is measured as it is sent
+      throw SerializationDiagnostics.diagnose(batch, e, s, shared);
     }
   }
 
@@ -131,7 +149,8 @@ public final class BatchShipper {
     try {
       return s.serialize(batch);
     } catch (IOException | RuntimeException e) {
-      throw SerializationDiagnostics.diagnose(batch, e, new JavaTaskSerializer());
+      // the same serializer: what it spills or shares is measured as it would be sent
+      throw SerializationDiagnostics.diagnose(batch, e, s);
     }
   }
 
@@ -170,7 +189,7 @@ public final class BatchShipper {
     if (spiller != null) {
       spiller.close();
       spiller = null;
-      serializer = new JavaTaskSerializer(null, null, true);
+      serializer = new JavaTaskSerializer(null, null, true, limit);
     }
   }
 }

@@ -1,6 +1,7 @@
 package org.joblib4j.core.process;
 
 import java.io.DataOutput;
+import java.io.UncheckedIOException;
 import java.io.UTFDataFormatException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -10,7 +11,8 @@ import java.util.Arrays;
 /**
  * A growable byte array written through {@link DataOutput} (big-endian, as {@link
  * java.io.DataOutputStream}), without the per-byte virtual calls and locks of a {@code
- * DataOutputStream} over a {@code ByteArrayOutputStream}. Not thread-safe.
+ * DataOutputStream} over a {@code ByteArrayOutputStream}. Past what one frame carries it throws an
+ * {@link UncheckedIOException} of a {@link PayloadTooLargeException}. Not thread-safe.
  */
 final class ByteSink implements DataOutput {
   private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
@@ -40,11 +42,11 @@ final class ByteSink implements DataOutput {
   private void ensure(int more) {
     if (more > buf.length - size) {
       long wanted = Math.max(2L * buf.length, (long) size + more);
-      if (wanted > Integer.MAX_VALUE - 8) {
-        if ((long) size + more > Integer.MAX_VALUE - 8) {
-          throw new OutOfMemoryError("more than " + (Integer.MAX_VALUE - 8) + " bytes");
+      if (wanted > FrameChannel.MAX_PAYLOAD) {
+        if ((long) size + more > FrameChannel.MAX_PAYLOAD) {
+          throw new UncheckedIOException(new PayloadTooLargeException(FrameChannel.MAX_PAYLOAD));
         }
-        wanted = Integer.MAX_VALUE - 8;
+        wanted = FrameChannel.MAX_PAYLOAD;
       }
       buf = Arrays.copyOf(buf, (int) wanted);
     }

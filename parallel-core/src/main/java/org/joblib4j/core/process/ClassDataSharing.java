@@ -85,7 +85,15 @@ final class ClassDataSharing {
     CRC32 crc = new CRC32();
     crc.update(id.getBytes(StandardCharsets.UTF_8));
     String key = Long.toHexString(crc.getValue()) + Integer.toHexString(id.hashCode()) + Integer.toHexString(id.length());
-    return PrivateFolders.underTmp("joblib4j-cds").resolve(key + ".jsa");
+    try {
+      return PrivateFolders.perUser("joblib4j-cds").resolve(key + ".jsa");
+    } catch (IOException e) {
+      if (!distrustReported) {
+        distrustReported = true;
+        LOG.warn("Worker class data sharing is off: {}", e.getMessage());
+      }
+      return null;
+    }
   }
 
   private static void build(Path archive, String classPath) {

@@ -20,6 +20,8 @@ import java.nio.channels.SocketChannel;
 public final class FrameChannel implements Closeable {
   /** A frame longer than this is refused (a Java array cannot hold more). */
   static final long MAX_FRAME = Integer.MAX_VALUE - 16;
+  /** The longest payload a frame carries. */
+  static final long MAX_PAYLOAD = MAX_FRAME - Frame.HEADER;
 
   private final SocketChannel socket;
   private final DataInputStream in;

@@ -1,7 +1,6 @@
 package org.joblib4j.core.process;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InvalidClassException;
 import java.io.InputStream;
@@ -9,17 +8,28 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 import java.io.OutputStream;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
  * Java serialization. Objects shared by many tasks of one batch (a function, a captured array) are
  * written once per batch, as back-references. Large primitive arrays can be diverted to
- * memory-mapped files by a {@link ArraySpiller} ({@code maxNbytes}).
+ * memory-mapped files by a {@link ArraySpiller} ({@code maxNbytes}). Reading resolves such
+ * references only through a worker's {@link MappedArrays}; elsewhere they are refused. What comes
+ * back from workers is read through {@link #forResults} ({@link DeserializationFilter}). A payload
+ * larger than one frame between JVMs carries fails with {@link PayloadTooLargeException} as soon
+ * as it passes that size.
  */
 public class JavaTaskSerializer implements TaskSerializer {
   private final ArraySpiller spiller;
   private final ClassLoader loader;
   private final boolean shareStatelessFunctions;
+  private final DeserializationFilter filter;
+  private final MappedArrays arrays;
+  private final String from;
+  private final long limit;
 
   /** Plain Java serialization, classes resolved by this class's loader chain. */
   public JavaTaskSerializer() {
@@ -46,9 +56,64 @@ public class JavaTaskSerializer implements TaskSerializer {
    * @param shareStatelessFunctions whether to send capture-free lambdas as {@link StatelessFunction}
    */
   JavaTaskSerializer(ArraySpiller spiller, ClassLoader loader, boolean shareStatelessFunctions) {
+    this(spiller, loader, shareStatelessFunctions, FrameChannel.MAX_PAYLOAD);
+  }
+
+  /**
+   * As {@link #JavaTaskSerializer(ArraySpiller, ClassLoader, boolean)}, with another payload limit
+   * (tests reach the limit's handling without gigabytes).
+   *
+   * @param limit the most bytes {@link #serialize} produces
+   */
+  JavaTaskSerializer(ArraySpiller spiller, ClassLoader loader, boolean shareStatelessFunctions, long limit) {
+    this(spiller, loader, shareStatelessFunctions, null, MappedArrays.NONE, null, limit);
+  }
+
+  private JavaTaskSerializer(
+      ArraySpiller spiller,
+      ClassLoader loader,
+      boolean shareStatelessFunctions,
+      DeserializationFilter filter,
+      MappedArrays arrays,
+      String from,
+      long limit) {
     this.spiller = spiller;
     this.loader = loader;
     this.shareStatelessFunctions = shareStatelessFunctions;
+    this.filter = filter;
+    this.arrays = arrays;
+    this.from = from;
+    this.limit = limit;
+  }
+
+  /**
+   * The reader of results and task exceptions that a worker JVM or a cluster sent: through this
+   * JVM's {@link DeserializationFilter#configured()} filter, memory-mapped references refused.
+   *
+   * @param loader the loader to resolve classes with, or {@code null} for the default
+   * @param from where the bytes come from, for errors ("worker JVM 123")
+   * @return the reader
+   * @throws org.joblib4j.ParallelConfigurationException if the configured filter is invalid
+   */
+  public static JavaTaskSerializer forResults(ClassLoader loader, String from) {
+    return forResults(loader, from, DeserializationFilter.configured());
+  }
+
+  /**
+   * The reader of results through a given filter.
+   *
+   * @param loader the loader to resolve classes with, or {@code null} for the default
+   * @param from where the bytes come from, for errors
+   * @param filter the filter
+   * @return the reader
+   */
+  public static JavaTaskSerializer forResults(ClassLoader loader, String from, DeserializationFilter filter) {
+    return new JavaTaskSerializer(null, loader, false, filter, MappedArrays.NONE, from, FrameChannel.MAX_PAYLOAD);
+  }
+
+  /** A worker's reader of batches: their memory-mapped arrays resolve through {@code arrays}. */
+  static JavaTaskSerializer forWorker(ClassLoader loader, MappedArrays arrays) {
+    return new JavaTaskSerializer(null, loader, false, null, arrays, null, FrameChannel.MAX_PAYLOAD);
   }
 
   /** The loader classes are resolved with, or {@code null} for the default. */
@@ -71,17 +136,64 @@ public class JavaTaskSerializer implements TaskSerializer {
    * @throws IOException if part of it cannot be serialized
    */
   byte[] serialize(Object value, SharedValues sharing, Set<SharedBlob> refs) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
+    CappedBuffer bytes = new CappedBuffer(512, limit);
     try (ObjectOutputStream out = new SpillingOutputStream(bytes, spiller, shareStatelessFunctions, sharing, refs)) {
       out.writeObject(value);
     }
     return bytes.toByteArray();
   }
 
+  /**
+   * Serializes values one after another into one stream that keeps nothing, as {@link #serialize}
+   * would write them in a list (what they share is counted once): finds the value that makes a
+   * payload too large, and its size, without holding a byte of it.
+   *
+   * @param values the values
+   * @param stopAbove stop after the value that takes the total past this
+   * @param sharing the call's shared values (written as references), or {@code null}
+   * @return the total bytes after each value written
+   * @throws IOException if a value cannot be serialized
+   */
+  long[] measure(List<?> values, long stopAbove, SharedValues sharing) throws IOException {
+    Counter counter = new Counter();
+    long[] totals = new long[values.size()];
+    try (ObjectOutputStream out =
+        new SpillingOutputStream(counter, spiller, shareStatelessFunctions, sharing, new HashSet<>())) {
+      for (int i = 0; i < totals.length; i++) {
+        out.writeObject(values.get(i));
+        out.flush();
+        totals[i] = counter.count;
+        if (totals[i] > stopAbove) {
+          return Arrays.copyOf(totals, i + 1);
+        }
+      }
+    }
+    return totals;
+  }
+
+  /** Counts bytes and drops them. */
+  private static final class Counter extends OutputStream {
+    long count;
+
+    @Override
+    public void write(int b) {
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      count += len;
+    }
+  }
+
   @Override
   public Object deserialize(byte[] bytes) throws IOException, ClassNotFoundException {
-    try (ObjectInputStream in = new ResolvingInputStream(new ByteArrayInputStream(bytes), loader)) {
-      return in.readObject();
+    return read(bytes);
+  }
+
+  private Object read(byte[] bytes) throws IOException, ClassNotFoundException {
+    try (ObjectInputStream in = new ResolvingInputStream(new ByteArrayInputStream(bytes), this)) {
+      return filter == null ? in.readObject() : filter.read(in, "A result or exception from " + from);
     }
   }
 
@@ -118,11 +230,13 @@ public class JavaTaskSerializer implements TaskSerializer {
   }
 
   private static final class ResolvingInputStream extends ObjectInputStream {
+    private final JavaTaskSerializer reader;
     private final ClassLoader loader;
 
-    ResolvingInputStream(InputStream in, ClassLoader loader) throws IOException {
+    ResolvingInputStream(InputStream in, JavaTaskSerializer reader) throws IOException {
       super(in);
-      this.loader = loader;
+      this.reader = reader;
+      this.loader = reader.loader;
       enableResolveObject(true);
     }
 
@@ -167,14 +281,15 @@ public class JavaTaskSerializer implements TaskSerializer {
           throw error;
         }
       }
-      return obj instanceof SpilledArray ? ((SpilledArray) obj).load() : obj;
+      return obj instanceof SpilledArray ? reader.arrays.load((SpilledArray) obj) : obj;
     }
 
-    /** Reads a value serialized on its own (a shared or inline value), with this stream's loader. */
+    /**
+     * Reads a value serialized on its own (a function, a shared or inline value) as the outer
+     * stream is read: same loader, same filter.
+     */
     private Object readNested(byte[] bytes) throws IOException, ClassNotFoundException {
-      try (ObjectInputStream in = new ResolvingInputStream(new ByteArrayInputStream(bytes), loader)) {
-        return in.readObject();
-      }
+      return reader.read(bytes);
     }
   }
 }

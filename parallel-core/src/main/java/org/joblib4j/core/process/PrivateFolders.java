@@ -8,7 +8,13 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Creates or validates a folder only this user can change. Another local user who creates one of
@@ -18,14 +24,61 @@ import java.util.Set;
  * unless root-owned and sticky. The private folder itself ends with mode 0700.
  */
 public final class PrivateFolders {
+  private static final Logger LOG = LoggerFactory.getLogger(PrivateFolders.class);
   private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rwx------");
+  private static final Map<String, Path> PER_USER = new ConcurrentHashMap<>();
 
   private PrivateFolders() {}
 
-  /** A per-user folder under {@code java.io.tmpdir}: {@code <tmpdir>/<prefix>-<user>}. */
-  public static Path underTmp(String prefix) {
+  /**
+   * joblib4j's per-user folder for {@code prefix}, created and checked: {@code
+   * <java.io.tmpdir>/<prefix>-<user>}; when that one fails the check (another user created it
+   * first, or a folder above it is not safe), a folder under a per-user root: {@code
+   * $XDG_RUNTIME_DIR/joblib4j/<prefix>}, else {@code ~/.cache/joblib4j/<prefix>}, with one warning
+   * naming the refused folder.
+   *
+   * @param prefix for example {@code joblib4j-dask}
+   * @return the folder (mode 0700)
+   * @throws IOException naming every folder tried and why it was refused
+   */
+  public static Path perUser(String prefix) throws IOException {
+    Path done = PER_USER.get(prefix);
+    if (done != null) {
+      return done;
+    }
+    String xdg = System.getenv("XDG_RUNTIME_DIR");
+    Path dir =
+        perUser(
+            prefix,
+            Path.of(System.getProperty("java.io.tmpdir")),
+            xdg == null || xdg.isBlank() ? null : Path.of(xdg),
+            Path.of(System.getProperty("user.home")));
+    PER_USER.put(prefix, dir);
+    return dir;
+  }
+
+  /** {@link #perUser(String)} with the roots given (for tests). */
+  static Path perUser(String prefix, Path tmpdir, Path xdgRuntimeDir, Path home) throws IOException {
     String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
-    return Path.of(System.getProperty("java.io.tmpdir"), prefix + "-" + user);
+    Path shared = tmpdir.resolve(prefix + "-" + user);
+    List<Path> candidates = new ArrayList<>(List.of(shared));
+    if (xdgRuntimeDir != null) {
+      candidates.add(xdgRuntimeDir.resolve("joblib4j").resolve(prefix));
+    }
+    candidates.add(home.resolve(".cache").resolve("joblib4j").resolve(prefix));
+    List<String> refusals = new ArrayList<>();
+    for (Path c : candidates) {
+      try {
+        Path dir = create(c);
+        if (!refusals.isEmpty()) {
+          LOG.warn("Using {} instead: {}", dir, refusals.get(0));
+        }
+        return dir;
+      } catch (IOException e) {
+        refusals.add(e.getMessage());
+      }
+    }
+    throw new IOException("No private folder could be used for " + prefix + ": " + String.join(" | ", refusals));
   }
 
   /**
@@ -35,21 +88,51 @@ public final class PrivateFolders {
    */
   public static Path create(Path dir) throws IOException {
     Path abs = dir.toAbsolutePath().normalize();
-    Path parent = abs.getParent();
-    if (parent != null && !Files.exists(parent, LinkOption.NOFOLLOW_LINKS)) {
-      create(parent);
-    }
+    createParent(abs);
     if (!Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
       try {
-        Files.createDirectory(abs, PosixFilePermissions.asFileAttribute(PRIVATE));
+        mkdir(abs);
       } catch (FileAlreadyExistsException e) {
         // created meanwhile: checked below like any existing folder
-      } catch (UnsupportedOperationException e) {
-        Files.createDirectory(abs);
       }
     }
     checkPath(abs);
     return abs;
+  }
+
+  /**
+   * Creates {@code dir}, which must not exist yet, with mode 0700 (missing parents too), then
+   * checks its whole path; a folder that fails the check is removed again.
+   *
+   * @throws FileAlreadyExistsException if {@code dir} exists (choose another name)
+   * @throws IOException naming the folder that failed the check and what to do
+   */
+  static Path createNew(Path dir) throws IOException {
+    Path abs = dir.toAbsolutePath().normalize();
+    createParent(abs);
+    mkdir(abs);
+    try {
+      checkPath(abs);
+    } catch (IOException e) {
+      Files.deleteIfExists(abs);
+      throw e;
+    }
+    return abs;
+  }
+
+  private static void createParent(Path abs) throws IOException {
+    Path parent = abs.getParent();
+    if (parent != null && !Files.exists(parent, LinkOption.NOFOLLOW_LINKS)) {
+      create(parent);
+    }
+  }
+
+  private static void mkdir(Path abs) throws IOException {
+    try {
+      Files.createDirectory(abs, PosixFilePermissions.asFileAttribute(PRIVATE));
+    } catch (UnsupportedOperationException e) {
+      Files.createDirectory(abs);
+    }
   }
 
   /** Checks every folder from the root down to {@code dir}; {@code dir} itself must be this user's. */
@@ -97,7 +180,7 @@ public final class PrivateFolders {
   private static IOException refused(Path p, String why) {
     return new IOException("Refusing to use the private folder " + p + ": it " + why
         + ". Another local user could replace the files in it. Remove it (or fix its owner and mode), "
-        + "or choose a folder only you can write (java.io.tmpdir; joblib4j.temp-folder for"
+        + "or choose a folder only you can write (java.io.tmpdir, XDG_RUNTIME_DIR; joblib4j.temp-folder for"
         + " memory-mapped arrays).");
   }
 }

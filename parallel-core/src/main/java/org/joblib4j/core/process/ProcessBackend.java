@@ -15,8 +15,9 @@ import org.joblib4j.spi.ParallelBackend;
  * with a faster ramp for tiny tasks),
  * shipping each batch from the caller's thread (with memory-mapped large arrays and serialization
  * diagnostics), one token per call so an abort kills only that call's work, and the call's
- * bookkeeping on the pool. A subclass decides in {@link #configure} which pool serves the call
- * ({@link #usePool}) and what {@link #terminate} releases.
+ * bookkeeping on the pool. A subclass decides which pool serves the call — in {@link #configure}
+ * ({@link #usePool}), or at each call's start ({@link #leasePool}) when the pool is shared and can
+ * be replaced between calls — and what {@link #terminate} releases.
  */
 public abstract class ProcessBackend implements ParallelBackend {
   static {
@@ -38,6 +39,8 @@ public abstract class ProcessBackend implements ParallelBackend {
   private WorkerPool pool;
   private CallSettings settings;
   private Object call = new Object();
+  /** The calls running on this instance now (more than one when two Parallels share it). */
+  private int runningCalls;
   private SharingOptions sharing;
   private Map<Object, SharedBlob> scattered = Map.of();
   /** Holds this backend's scattered values on the pools that served it. */
@@ -93,12 +96,35 @@ public abstract class ProcessBackend implements ParallelBackend {
     return pool;
   }
 
-  @Override
-  public synchronized void startCall() {
-    call = new Object();
+  /**
+   * Returns the pool that serves the call starting now, with the call registered on it ({@link
+   * WorkerPool#callStarted}), so that a pool being replaced keeps serving the call until it ends.
+   * The default is the pool set by {@link #usePool}; a backend on a shared pool that another caller
+   * may replace or shut down between two calls of a kept-open {@code Parallel} overrides this to
+   * take the current pool, atomically with the registration.
+   *
+   * @param call the call's token
+   * @return the pool, or {@code null} when none was set
+   */
+  protected WorkerPool leasePool(Object call) {
     if (pool != null) {
       pool.callStarted(call);
     }
+    return pool;
+  }
+
+  @Override
+  public synchronized void startCall() {
+    // a bad joblib4j.deserialization-filter fails the call now, not its first result
+    DeserializationFilter.configured();
+    if (runningCalls > 0) {
+      // one backend instance given to two Parallels that run at once: the second call joins the
+      // first's token, pool and memory-mapped folder, which go when the last of them ends
+      runningCalls++;
+      return;
+    }
+    call = new Object();
+    pool = leasePool(call);
     if (pool != null && scattered.isEmpty() && sharing != null && !sharing.scatter().isEmpty()) {
       scattered = BatchShipper.scatter(sharing.scatter());
     }
@@ -110,6 +136,7 @@ public abstract class ProcessBackend implements ParallelBackend {
       pool.acquire(scatterOwner, scattered.values());
       scatterPools.add(pool);
     }
+    runningCalls = 1; // counted once started: a start that failed is not stopped by the engine
   }
 
   @Override
@@ -138,14 +165,17 @@ public abstract class ProcessBackend implements ParallelBackend {
 
   @Override
   public void stopCall() {
-    // the call's memory-mapped arrays go with the call, also after errors and kills
-    shipper.endCall();
     WorkerPool p;
     Object c;
     synchronized (this) {
+      if (runningCalls > 0 && --runningCalls > 0) {
+        return; // another call on this instance still runs
+      }
       p = pool;
       c = call;
     }
+    // the call's memory-mapped arrays go with the call, also after errors and kills
+    shipper.endCall();
     if (p != null) {
       p.callEnded(c);
     }
@@ -154,6 +184,11 @@ public abstract class ProcessBackend implements ParallelBackend {
   @Override
   public int computeBatchSize() {
     return batching.computeBatchSize();
+  }
+
+  @Override
+  public int computeBatchSize(int max) {
+    return batching.computeBatchSize(max);
   }
 
   @Override

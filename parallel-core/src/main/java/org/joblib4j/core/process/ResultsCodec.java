@@ -1,6 +1,7 @@
 package org.joblib4j.core.process;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.StreamCorruptedException;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,10 +33,14 @@ final class ResultsCodec {
       }
     }
     ByteSink out = new ByteSink(5 + 9 * results.size());
-    out.writeByte(COMPACT);
-    out.writeInt(results.size());
-    for (Object r : results) {
-      CompactValues.write(out, r);
+    try {
+      out.writeByte(COMPACT);
+      out.writeInt(results.size());
+      for (Object r : results) {
+        CompactValues.write(out, r);
+      }
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
     }
     return out.toByteArray();
   }

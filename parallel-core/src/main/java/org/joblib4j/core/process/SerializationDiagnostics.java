@@ -1,5 +1,6 @@
 package org.joblib4j.core.process;
 
+import java.io.IOException;
 import java.io.NotSerializableException;
 import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.Array;
@@ -9,6 +10,7 @@ import java.lang.reflect.Modifier;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import org.joblib4j.Task;
 import org.joblib4j.TaskSerializationException;
@@ -32,10 +34,32 @@ public final class SerializationDiagnostics {
    * @return the exception to throw in the caller
    */
   public static TaskSerializationException diagnose(Batch batch, Exception failure, TaskSerializer serializer) {
+    return diagnose(batch, failure, serializer, null);
+  }
+
+  /**
+   * Builds the error for a batch that failed to serialize with some of its values shared.
+   *
+   * @param batch the batch
+   * @param failure the serialization failure
+   * @param serializer the serializer, to find the failing task
+   * @param sharing the call's shared values (written as references), or {@code null}
+   * @return the exception to throw in the caller
+   */
+  static TaskSerializationException diagnose(
+      Batch batch, Exception failure, TaskSerializer serializer, SharedValues sharing) {
+    PayloadTooLargeException tooLarge = PayloadTooLargeException.in(failure);
+    if (tooLarge != null && serializer instanceof JavaTaskSerializer) {
+      TaskSerializationException named =
+          tooLarge(batch.firstIndex(), batch.tasks(), tooLarge, (JavaTaskSerializer) serializer, sharing, false);
+      if (named != null) {
+        return named;
+      }
+    }
     for (int i = 0; i < batch.size(); i++) {
       Task<?> task = batch.tasks().get(i);
       try {
-        serializer.serialize(task);
+        check(serializer, task, sharing);
       } catch (Exception e) {
         long index = batch.firstIndex() + i;
         String path = e instanceof NotSerializableException ? pathTo(task, e.getMessage()) : null;
@@ -55,6 +79,81 @@ public final class SerializationDiagnostics {
             + batch.firstIndex() + ".." + (batch.firstIndex() + batch.size() - 1)
             + " cannot be serialized: " + failure,
         failure);
+  }
+
+  /**
+   * Builds the error for a batch's results that take more bytes than one frame carries, in the
+   * worker that ran them.
+   *
+   * @param firstIndex the index of the batch's first task
+   * @param results the results
+   * @param failure what the serialization threw
+   * @param serializer the serializer the results were written with
+   * @return the error naming the task whose result is too large and its size, or {@code null} if
+   *     the failure is of another kind
+   */
+  static TaskSerializationException resultsTooLarge(
+      long firstIndex, List<Object> results, Throwable failure, JavaTaskSerializer serializer) {
+    PayloadTooLargeException tooLarge = PayloadTooLargeException.in(failure);
+    return tooLarge == null ? null : tooLarge(firstIndex, results, tooLarge, serializer, null, true);
+  }
+
+  /**
+   * Names the value (a task, or a task's result) that takes a payload past the limit, measured
+   * without holding its bytes.
+   *
+   * @return the error, or {@code null} if the values could not be measured or stay under the limit
+   */
+  private static TaskSerializationException tooLarge(
+      long firstIndex,
+      List<?> values,
+      PayloadTooLargeException failure,
+      JavaTaskSerializer serializer,
+      SharedValues sharing,
+      boolean results) {
+    long limit = failure.limit();
+    long[] totals;
+    try {
+      totals = serializer.measure(values, limit, sharing);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+    int i = totals.length - 1;
+    if (i < 0 || totals[i] <= limit) {
+      return null;
+    }
+    long own = totals[i] - (i == 0 ? 0 : totals[i - 1]);
+    long index = firstIndex + i;
+    String what = results ? "The result of task " + index : "Task " + index;
+    String size =
+        own > limit || values.size() == 1
+            ? what + " takes " + own + " bytes serialized"
+            : what + " takes the " + (results ? "results of tasks " : "batch of tasks ") + firstIndex + ".."
+                + (firstIndex + values.size() - 1) + " to " + totals[i] + " bytes serialized (it adds " + own
+                + " bytes)";
+    // a smaller batch helps only a batch that is too large as a whole
+    boolean smallerBatch = own <= limit && values.size() > 1;
+    String message =
+        results
+            ? size + ", more than the " + limit + " bytes one batch's results can carry back from a worker"
+                + " JVM. Write large results to shared storage and return where they are"
+                + (smallerBatch ? ", or use a smaller batch size." : ".")
+            : "Could not serialize the task to send it to the workers. " + size + ", more than the " + limit
+                + " bytes one batch can carry to a worker JVM. Let large primitive arrays go to"
+                + " memory-mapped files (maxNbytes)"
+                + (smallerBatch
+                    ? ", read large data from shared storage in the task, or use a smaller batch size."
+                    : " or read large data from shared storage in the task.");
+    return new TaskSerializationException(index, message, failure);
+  }
+
+  /** Serializes a task to see whether it can be, keeping no bytes where the serializer allows. */
+  private static void check(TaskSerializer serializer, Task<?> task, SharedValues sharing) throws IOException {
+    if (serializer instanceof JavaTaskSerializer) {
+      ((JavaTaskSerializer) serializer).measure(List.of(task), Long.MAX_VALUE, sharing);
+    } else {
+      serializer.serialize(task);
+    }
   }
 
   /**

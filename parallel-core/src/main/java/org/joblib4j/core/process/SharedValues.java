@@ -35,6 +35,8 @@ public final class SharedValues {
   private final boolean auto;
   private final long threshold;
   private final Function<Object, byte[]> measure;
+  private final Function<SharedBlob, Object> refs;
+  private final Function<byte[], Object> inlines;
   private final IdentityHashMap<Object, Object> decisions = new IdentityHashMap<>();
   private final IdentityHashMap<Object, Boolean> functions = new IdentityHashMap<>();
   private final Map<String, SharedBlob> callBlobs = new LinkedHashMap<>();
@@ -49,10 +51,32 @@ public final class SharedValues {
    *     cannot be serialized; {@code null} leaves the value to travel as usual
    */
   public SharedValues(Map<Object, SharedBlob> explicit, boolean auto, long threshold, Function<Object, byte[]> measure) {
+    this(explicit, auto, threshold, measure, blob -> new SharedRef(blob.sha()), InlineValue::new);
+  }
+
+  /**
+   * Creates a call's sharing whose references a cluster's own workers resolve.
+   *
+   * @param explicit the {@code scatter} objects and their blobs (an identity map), possibly empty
+   * @param auto whether to share large arguments automatically
+   * @param threshold the serialized size above which an argument is shared
+   * @param measure as for {@link #SharedValues(Map, boolean, long, Function)}
+   * @param refs what a shared value is written as in a batch
+   * @param inlines what a measured small value is written as (its bytes, rebuilt by the worker)
+   */
+  public SharedValues(
+      Map<Object, SharedBlob> explicit,
+      boolean auto,
+      long threshold,
+      Function<Object, byte[]> measure,
+      Function<SharedBlob, Object> refs,
+      Function<byte[], Object> inlines) {
     this.explicit = explicit;
     this.auto = auto;
     this.threshold = threshold;
     this.measure = measure;
+    this.refs = refs;
+    this.inlines = inlines;
   }
 
   /**
@@ -105,23 +129,23 @@ public final class SharedValues {
    * bytes, or {@code null} to write it as usual. Called for every object of a batch's graph.
    *
    * @param obj the object about to be written
-   * @param refs collects the blobs the batch refers to
+   * @param used collects the blobs the batch refers to
    * @return its replacement, or {@code null}
    */
-  public synchronized Object replace(Object obj, Set<SharedBlob> refs) {
+  public synchronized Object replace(Object obj, Set<SharedBlob> used) {
     SharedBlob blob = explicit.isEmpty() ? null : explicit.get(obj);
     if (blob == null) {
       Object d = decisions.isEmpty() ? null : decisions.get(obj);
       if (d == null || d == obj) {
         return null;
       }
-      if (d instanceof InlineValue) {
-        return d;
+      if (!(d instanceof SharedBlob)) {
+        return d; // its inline form
       }
       blob = (SharedBlob) d;
     }
-    refs.add(blob);
-    return new SharedRef(blob.sha());
+    used.add(blob);
+    return this.refs.apply(blob);
   }
 
   /**
@@ -188,7 +212,7 @@ public final class SharedValues {
       decisions.put(o, known != null ? known : blob);
       TransferCounters.SHARED_VALUES_SERIALIZED.increment();
     } else {
-      decisions.put(o, new InlineValue(bytes));
+      decisions.put(o, inlines.apply(bytes));
     }
   }
 

@@ -2,25 +2,19 @@ package org.joblib4j.core.process;
 
 import java.io.IOException;
 import java.io.Serializable;
-import java.lang.ref.SoftReference;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What travels instead of a large primitive array: the file it was written to. A worker maps the
- * file and rebuilds the array once, then shares it between the tasks it runs (treat it as
- * read-only, as joblib's memmaps are).
+ * file and rebuilds the array once per call ({@link MappedArrays}), then shares it between the
+ * tasks it runs (treat it as read-only, as joblib's memmaps are).
  */
 final class SpilledArray implements Serializable {
   private static final long serialVersionUID = 1L;
-  private static final Map<String, SoftReference<Object>> LOADED = new ConcurrentHashMap<>();
 
   private final String path;
   private final char kind;
@@ -35,75 +29,53 @@ final class SpilledArray implements Serializable {
     this.shape = shape;
   }
 
-  /** Rebuilds the array, once per worker and file. */
-  Object load() throws IOException {
-    SoftReference<Object> ref = LOADED.get(path);
-    Object cached = ref == null ? null : ref.get();
-    if (cached != null) {
-      return cached;
-    }
-    synchronized (LOADED) {
-      ref = LOADED.get(path);
-      cached = ref == null ? null : ref.get();
-      if (cached != null) {
-        return cached;
-      }
-      Object flat = read();
-      Object array = shape == null ? flat : NestedShape.rebuild(flat, shape);
-      LOADED.put(path, new SoftReference<>(array));
-      return array;
-    }
+  /** The file it was written to, as the writer named it. */
+  String path() {
+    return path;
   }
 
-  private Object read() throws IOException {
-    try (FileChannel ch = FileChannel.open(Path.of(path), StandardOpenOption.READ)) {
-      MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
-      ByteBuffer b = map.order(ByteOrder.nativeOrder());
-      switch (kind) {
-        case 'D': {
-          double[] a = new double[length];
-          b.asDoubleBuffer().get(a);
-          return a;
-        }
-        case 'J': {
-          long[] a = new long[length];
-          b.asLongBuffer().get(a);
-          return a;
-        }
-        case 'I': {
-          int[] a = new int[length];
-          b.asIntBuffer().get(a);
-          return a;
-        }
-        case 'F': {
-          float[] a = new float[length];
-          b.asFloatBuffer().get(a);
-          return a;
-        }
-        case 'S': {
-          short[] a = new short[length];
-          b.asShortBuffer().get(a);
-          return a;
-        }
-        case 'C': {
-          char[] a = new char[length];
-          b.asCharBuffer().get(a);
-          return a;
-        }
-        default: {
-          byte[] a = new byte[length];
-          b.get(a);
-          return a;
-        }
-      }
+  /**
+   * Maps the file and rebuilds the array; {@link MappedArrays} checks the file and keeps the array.
+   *
+   * @param file the checked file
+   * @return the array
+   * @throws IOException if the file cannot be read
+   */
+  Object read(Path file) throws IOException {
+    Object flat = readFlat(file, MappedWindows.WINDOW);
+    return shape == null ? flat : NestedShape.rebuild(flat, shape);
+  }
+
+  /** Reads the flat array through mappings of at most {@code window} bytes (tests use small ones). */
+  Object readFlat(Path file, long window) throws IOException {
+    // no symbolic link at the last step, whatever changed since the check
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      Object a = newArray();
+      new MappedWindows(ch, FileChannel.MapMode.READ_ONLY, ch.size(), window)
+          .transfer(a, kind, ArraySpiller.width(kind), 0, length, false);
+      return a;
     } catch (NoSuchFileException e) {
       throw new IOException(
           "The memory-mapped array file " + path + " is gone: its call already ended.", e);
     }
   }
 
-  /** Forgets arrays of files that were removed (called when a call's folder is deleted). */
-  static void forget(String folderPrefix) {
-    LOADED.keySet().removeIf(p -> p.startsWith(folderPrefix));
+  private Object newArray() {
+    switch (kind) {
+      case 'D':
+        return new double[length];
+      case 'J':
+        return new long[length];
+      case 'I':
+        return new int[length];
+      case 'F':
+        return new float[length];
+      case 'S':
+        return new short[length];
+      case 'C':
+        return new char[length];
+      default:
+        return new byte[length];
+    }
   }
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.joblib4j.DelayedCall;
 import org.joblib4j.Task;
 import org.joblib4j.TaskFunction;
+import org.joblib4j.TaskSerializationException;
 import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.BatchTaskException;
 import org.joblib4j.spi.NestedBackend;
@@ -47,7 +48,9 @@ public final class WorkerMain {
   private static boolean parentWatched;
 
   private final FrameChannel channel;
-  private final TaskSerializer serializer = new JavaTaskSerializer(null, WorkerMain.class.getClassLoader());
+  /** The memory-mapped arrays of the calls this worker serves, let go when their calls end. */
+  private final MappedArrays arrays = MappedArrays.forWorker();
+  private final JavaTaskSerializer serializer = JavaTaskSerializer.forWorker(WorkerMain.class.getClassLoader(), arrays);
   /** Guards the fields below; waited on by the thread that waits for the reading role. */
   private final Object turn = new Object();
   private final ArrayDeque<Frame> inbox = new ArrayDeque<>();
@@ -320,6 +323,8 @@ public final class WorkerMain {
       send(Frame.of(Frame.CANCELLED, id));
       return;
     }
+    // the arrays of calls that ended (their folders are gone) go before this batch's are mapped
+    arrays.releaseGone();
     Batch batch;
     try {
       batch = BatchCodec.decode(f.payload(), serializer);
@@ -339,8 +344,16 @@ public final class WorkerMain {
     try {
       bytes = ResultsCodec.encode(results, serializer);
     } catch (Throwable t) {
-      // a result that cannot travel is that task's failure, not the worker's
-      sendFailure(Frame.FAILURE, id, new BatchTaskException(batch.firstIndex(), t));
+      // a result that cannot travel is that task's failure, not the worker's; one too large for a
+      // frame is named with its size
+      TaskSerializationException tooLarge =
+          SerializationDiagnostics.resultsTooLarge(batch.firstIndex(), results, t, serializer);
+      sendFailure(
+          Frame.FAILURE,
+          id,
+          tooLarge != null
+              ? new BatchTaskException(tooLarge.taskIndex(), tooLarge)
+              : new BatchTaskException(batch.firstIndex(), t));
       afterBatch(batch, null);
       return;
     }

@@ -8,7 +8,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -155,19 +154,16 @@ public final class WorkerPool implements AutoCloseable {
   }
 
   /**
-   * Creates a folder only this user can enter, in {@code java.io.tmpdir}.
+   * Creates a folder only this user can enter, in {@code java.io.tmpdir}, named after this process
+   * (see {@link OwnedFolders}: a later JVM removes it if this one is killed).
    *
    * @return the new folder
    * @throws IOException if it cannot be created
    */
   public static Path privateDirectory() throws IOException {
-    Path base = Path.of(System.getProperty("java.io.tmpdir"));
-    try {
-      return PrivateFolders.create(Files.createTempDirectory(
-          base, "joblib4j-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))));
-    } catch (UnsupportedOperationException e) {
-      return Files.createTempDirectory(base, "joblib4j-");
-    }
+    // the first pool of a JVM also frees the RAM that killed JVMs left in the default memmap folder
+    OwnedFolders.sweepOnce(ArraySpiller.resolveBaseFolder(null), MappedArrays.FOLDER_PREFIX);
+    return OwnedFolders.create(Path.of(System.getProperty("java.io.tmpdir")), "joblib4j-");
   }
 
   /**
@@ -703,7 +699,7 @@ public final class WorkerPool implements AutoCloseable {
     }
     Object value;
     try {
-      value = deserialize(f.payload(), s.loader);
+      value = deserialize(w, f.payload(), s.loader);
     } catch (OutOfMemoryError e) {
       s.future.completeExceptionally(TooLargeResults.failure(s.firstIndex, s.tasks, f.payload().length, e));
       return;
@@ -736,8 +732,9 @@ public final class WorkerPool implements AutoCloseable {
     }
   }
 
-  private static Object deserialize(byte[] bytes, ClassLoader loader) throws IOException, ClassNotFoundException {
-    return ResultsCodec.decode(bytes, new JavaTaskSerializer(null, loader));
+  /** What a worker sends back, read through the configured {@link DeserializationFilter}. */
+  private static Object deserialize(Worker w, byte[] bytes, ClassLoader loader) throws IOException, ClassNotFoundException {
+    return ResultsCodec.decode(bytes, JavaTaskSerializer.forResults(loader, "worker JVM " + w.pid()));
   }
 
   private void idle(Worker w) {
@@ -769,7 +766,7 @@ public final class WorkerPool implements AutoCloseable {
   private void initFailed(Worker w, Frame f) {
     Throwable cause;
     try {
-      cause = (Throwable) deserialize(f.payload(), getClass().getClassLoader());
+      cause = (Throwable) deserialize(w, f.payload(), getClass().getClassLoader());
     } catch (Exception | LinkageError e) {
       cause = e;
     }
@@ -999,6 +996,7 @@ public final class WorkerPool implements AutoCloseable {
    */
   public CompletableFuture<Void> closeAsync() {
     List<Worker> all;
+    List<Submission> held = new ArrayList<>();
     synchronized (lock) {
       if (closed) {
         return CompletableFuture.completedFuture(null);
@@ -1007,14 +1005,16 @@ public final class WorkerPool implements AutoCloseable {
       OPEN.remove(this);
       failPending(new CancellationException("The executor was shut down before this job could complete."));
       all = new ArrayList<>(workers);
+      // taken under the lock: a killed worker's reader and exit handler change its batches
+      for (Worker w : all) {
+        held.addAll(w.inFlight.values());
+      }
     }
     for (Worker w : all) {
       kill(w, true);
     }
-    for (Worker w : all) {
-      for (Submission s : w.inFlight.values()) {
-        s.future.completeExceptionally(new CancellationException("The executor was shut down before this job could complete."));
-      }
+    for (Submission s : held) {
+      s.future.completeExceptionally(new CancellationException("The executor was shut down before this job could complete."));
     }
     try {
       server.close();

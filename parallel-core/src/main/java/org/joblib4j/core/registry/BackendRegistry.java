@@ -5,6 +5,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.TreeSet;
@@ -158,6 +159,22 @@ public final class BackendRegistry {
    */
   public boolean has(String name) {
     return registered.containsKey(name) || discovered.containsKey(name);
+  }
+
+  /**
+   * Why a backend cannot run in this JVM, as its provider says (run-time registrations always can).
+   *
+   * @param name the name
+   * @return the reason, or empty
+   */
+  public Optional<String> unavailableReason(String name) {
+    if (registered.containsKey(name)) {
+      return Optional.empty();
+    }
+    List<DiscoveredProvider> providers = discovered.get(name);
+    return providers == null || providers.size() != 1
+        ? Optional.empty()
+        : providers.get(0).provider().unavailableReason();
   }
 
   /**

@@ -16,7 +16,7 @@ class PrivateFoldersTest {
 
   private static String advice() {
     return ". Another local user could replace the files in it. Remove it (or fix its owner and mode), "
-        + "or choose a folder only you can write (java.io.tmpdir; joblib4j.temp-folder for"
+        + "or choose a folder only you can write (java.io.tmpdir, XDG_RUNTIME_DIR; joblib4j.temp-folder for"
         + " memory-mapped arrays).";
   }
 
@@ -64,5 +64,50 @@ class PrivateFoldersTest {
     Files.setPosixFilePermissions(own, PosixFilePermissions.fromString("rwxrwxrwx"));
     PrivateFolders.create(own);
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(own))).isEqualTo("rwx------");
+  }
+
+  /** A shared folder taken by {@code nobody}: the per-user folder moves to a per-user root. */
+  private Path takenByNobody(String prefix) throws IOException {
+    assertThat(System.getProperty("user.name"))
+        .as("this test makes a folder owned by another user (chown to nobody), which needs root: run it as root")
+        .isEqualTo("root");
+    Path shared = Files.createDirectories(tmp.resolve("tmpdir").resolve(prefix + "-root"));
+    Files.setOwner(shared, shared.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+    return shared;
+  }
+
+  @Test
+  void aPerUserFolderIsInTheTempDirWhenItPassesTheCheck() throws IOException {
+    Path dir = PrivateFolders.perUser("joblib4j-x", tmp.resolve("tmpdir"), tmp.resolve("run"), tmp.resolve("home"));
+    assertThat(dir).isEqualTo(tmp.resolve("tmpdir/joblib4j-x-root"));
+  }
+
+  @Test
+  void aPerUserFolderTakenByAnotherUserMovesToXdgRuntimeDir() throws IOException {
+    Path shared = takenByNobody("joblib4j-x");
+    Path run = Files.createDirectories(tmp.resolve("run"));
+    Path dir = PrivateFolders.perUser("joblib4j-x", tmp.resolve("tmpdir"), run, tmp.resolve("home"));
+    assertThat(dir).isEqualTo(run.resolve("joblib4j/joblib4j-x"));
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
+    assertThat(Files.getOwner(shared).getName()).isEqualTo("nobody");
+  }
+
+  @Test
+  void withoutXdgRuntimeDirItMovesToTheUsersCache() throws IOException {
+    takenByNobody("joblib4j-x");
+    Path dir = PrivateFolders.perUser("joblib4j-x", tmp.resolve("tmpdir"), null, tmp.resolve("home"));
+    assertThat(dir).isEqualTo(tmp.resolve("home/.cache/joblib4j/joblib4j-x"));
+  }
+
+  @Test
+  void whenEveryRootFailsTheErrorNamesEachFolder() throws IOException {
+    Path shared = takenByNobody("joblib4j-x");
+    Path home = Files.createDirectory(tmp.resolve("home"));
+    Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxrwxrwx"));
+    assertThatThrownBy(() -> PrivateFolders.perUser("joblib4j-x", tmp.resolve("tmpdir"), null, home))
+        .isInstanceOf(IOException.class)
+        .hasMessage("No private folder could be used for joblib4j-x: Refusing to use the private folder " + shared
+            + ": it belongs to nobody, not to root" + advice() + " | Refusing to use the private folder " + home
+            + ": it is writable by other users (rwxrwxrwx)" + advice());
   }
 }

@@ -1,13 +1,12 @@
 """joblib4j's Dask sidecar: one per Java client process.
 
-Started by the JVM as ``python3 jbridge_sidecar.py``; speaks framed messages on stdin/stdout
+Started by the JVM through ``jbridge_boot.py`` (``python3 -c``, which checks every file's hash); speaks framed messages on stdin/stdout
 (see jbridge_core.py) and drives the official ``dask.distributed.Client``. It exits when its stdin
 closes (the JVM is gone), on SHUTDOWN, or when the connection to the scheduler is lost (after
 failing every pending task). A private local cluster (scheduler ``local[:N]``) lives and dies
 with it.
 
-Everything runs under ``main()``: LocalCluster starts its workers with the "spawn" method, which
-imports this file again in each child.
+Everything runs under ``main()``: nothing may happen on import.
 """
 
 import hashlib
@@ -22,9 +21,6 @@ def main():
     out_fd = os.dup(1)
     os.dup2(2, 1)  # stray prints of any library go to stderr, never into the protocol
     sys.stdout = sys.stderr
-    here = os.path.dirname(os.path.abspath(__file__))
-    if here not in sys.path:
-        sys.path.insert(0, here)
     import jbridge_core as core
 
     writer = core.FrameWriter(os.fdopen(out_fd, "wb"))
@@ -51,7 +47,7 @@ def main():
             "version": sys.version.split()[0]})
         return 3
     try:
-        client, cluster, welcome, plugin = connect(core, hello, here)
+        client, cluster, welcome, plugin = connect(core, hello)
     except Exception as e:
         writer.send_json(core.REPLY_ERROR, 0, {"type": type(e).__name__, "message": str(e) or repr(e)})
         return 4
@@ -100,10 +96,19 @@ def main():
 
 
 def security(hello):
+    from distributed.security import Security
+
     tls = hello.get("tls")
     if not tls:
+        if hello["scheduler"]["kind"] == "local" and hello.get("local_tls", True):
+            # a private cluster's ports are open to every local user, and a Dask port runs any
+            # code it is sent: ephemeral mutual TLS (a key and certificate in memory, for this
+            # cluster only) lets in only this client and its own workers
+            try:
+                return Security.temporary()
+            except ImportError as e:
+                raise MissingCryptography(str(e)) from e
         return None
-    from distributed.security import Security
 
     kwargs = {"tls_ca_file": tls["ca"], "require_encryption": bool(tls.get("require", True))}
     if tls.get("cert"):
@@ -114,6 +119,10 @@ def security(hello):
             kwargs["tls_%s_cert" % role] = tls["cert"]
             kwargs["tls_%s_key" % role] = tls.get("key")
     return Security(**kwargs)
+
+
+class MissingCryptography(Exception):
+    """Security.temporary() needs the cryptography package (Debian: python3-cryptography)."""
 
 
 def fast_streams(scheduler):
@@ -139,7 +148,7 @@ def fast_streams(scheduler):
         pass
 
 
-def connect(core, hello, here):
+def connect(core, hello):
     import cloudpickle
     import dask
     import distributed
@@ -179,10 +188,9 @@ def connect(core, hello, here):
         # the client batches its messages to the scheduler every 10 ms by default: each task would
         # wait for that; the sidecar already groups bursts of submissions into one message
         comm.interval = float(interval)
-    with open(os.path.join(here, "jbridge_core.py"), encoding="utf-8") as f:
-        core_source = f.read()
-    with open(os.path.join(here, "jbridge_shim.py"), "rb") as f:
-        shim_source = f.read()
+    # the bytes jbridge_boot.py checked and ran, never the files again
+    core_source = core.__jbridge_source__.decode("utf-8")
+    shim_source = shim.__jbridge_source__
     spec = dict(hello["plugin"])
     identity = {
         "spec": {k: v for k, v in spec.items() if k != "jars"},
@@ -213,9 +221,3 @@ def connect(core, hello, here):
         "pid": os.getpid(),
     }
     return client, cluster, welcome, name
-
-
-if __name__ == "__main__":
-    code = main()
-    sys.stderr.flush()
-    os._exit(code or 0)

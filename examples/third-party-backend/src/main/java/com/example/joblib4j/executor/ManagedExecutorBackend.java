@@ -85,6 +85,11 @@ final class ManagedExecutorBackend implements ParallelBackend {
   }
 
   @Override
+  public int computeBatchSize(int max) {
+    return batching.computeBatchSize(max);
+  }
+
+  @Override
   public void batchCompleted(int batchSize, long durationNanos) {
     batching.batchCompleted(batchSize, durationNanos);
   }

@@ -1,0 +1,134 @@
+package org.joblib4j.backend.ray;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.joblib4j.core.process.WorkerLauncher;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The embedded head of another JVM, started with {@code RAY_AUTH_MODE=token}: a driver without the
+ * token is refused, and the head's whole process tree and folder go when that JVM is SIGKILLed.
+ */
+@Timeout(300)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RayEmbeddedHeadLifetimeTest {
+  @TempDir static Path dir;
+  static Process child;
+  static String address;
+  static Path headDir;
+  static final Map<ProcessHandle, String> tree = new LinkedHashMap<>();
+
+  @BeforeAll
+  static void startAHeadInAnotherJvm() throws IOException {
+    RayTestSupport.requireRay();
+    Path token = dir.resolve("token");
+    byte[] bytes = new byte[32];
+    new SecureRandom().nextBytes(bytes);
+    Files.writeString(Files.createFile(token, PosixFilePermissions.asFileAttribute(
+        PosixFilePermissions.fromString("rw-------"))), HexFormat.of().formatHex(bytes));
+    Path report = dir.resolve("report.txt");
+    ProcessBuilder pb = java("head", report.toString());
+    pb.environment().put("RAY_AUTH_MODE", "token");
+    pb.environment().put("RAY_AUTH_TOKEN_PATH", token.toString());
+    child = pb.redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
+    await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(200))
+        .until(() -> Files.exists(report) || !child.isAlive());
+    assertThat(report).as("the child's report; its log:\n%s", log("child.log")).exists();
+    for (String line : Files.readAllLines(report)) {
+      String[] w = line.split(" ", 3);
+      switch (w[0]) {
+        case "result" -> assertThat(line).isEqualTo("result [1, 4, 9]");
+        case "address" -> address = w[1];
+        case "dir" -> headDir = Path.of(w[1]);
+        default -> ProcessHandle.of(Long.parseLong(w[1])).ifPresent(h -> tree.put(h, w[2]));
+      }
+    }
+  }
+
+  @AfterAll
+  static void killWhatIsLeft() {
+    if (child != null) {
+      child.destroyForcibly();
+    }
+    tree.keySet().forEach(ProcessHandle::destroyForcibly);
+  }
+
+  @Test
+  @Order(1)
+  void aDriverWithoutTheTokenIsRefused() throws Exception {
+    assertThat(address).startsWith("127.0.0.1:");
+    ProcessBuilder pb = java("connect", address);
+    for (String v : List.of("RAY_AUTH_MODE", "RAY_AUTH_TOKEN", "RAY_AUTH_TOKEN_PATH")) {
+      pb.environment().remove(v);
+    }
+    Path stranger = Files.createDirectories(dir.resolve("stranger-home")); // no ~/.ray/auth_token there
+    pb.environment().put("HOME", stranger.toString());
+    Process p = pb.redirectErrorStream(true).redirectOutput(dir.resolve("stranger.log").toFile()).start();
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    List<String> out = Files.readAllLines(dir.resolve("stranger.log"));
+    assertThat(out).filteredOn(l -> l.startsWith("ACCEPTED") || l.startsWith("REFUSED")).singleElement()
+        .asString()
+        .startsWith("REFUSED")
+        .contains("RPC error: InvalidAuthToken: Authentication token is missing or incorrect");
+  }
+
+  @Test
+  @Order(2)
+  void theHeadDiesWithTheJvmThatStartedIt() {
+    assertThat(tree.values()).as("the head's tree").anyMatch(c -> c.contains("gcs_server"))
+        .anyMatch(c -> c.contains("/raylet ") || c.contains("/raylet/raylet"))
+        .anyMatch(c -> c.contains(" start --head --block"));
+    assertThat(headDir).isDirectory();
+    child.destroyForcibly(); // SIGKILL: no shutdown hook runs
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+        .untilAsserted(() -> {
+          assertThat(tree.entrySet()).filteredOn(e -> e.getKey().isAlive()).as("processes of the head still alive")
+              .isEmpty();
+          assertThat(headDir).doesNotExist();
+        });
+  }
+
+  private static ProcessBuilder java(String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(WorkerLauncher.javaExecutable());
+    for (String pkg : RayRuntime.ADD_OPENS) {
+      cmd.add("--add-opens=java.base/" + pkg + "=ALL-UNNAMED");
+    }
+    cmd.add("-cp");
+    cmd.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"))
+        .replace(File.pathSeparator + File.pathSeparator, File.pathSeparator));
+    cmd.add(EmbeddedHeadChild.class.getName());
+    cmd.addAll(List.of(args));
+    return new ProcessBuilder(cmd);
+  }
+
+  private static String log(String name) {
+    try {
+      return Files.readString(dir.resolve(name), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return e.toString();
+    }
+  }
+}
