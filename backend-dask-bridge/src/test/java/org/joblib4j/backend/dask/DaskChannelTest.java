@@ -86,7 +86,7 @@ class DaskChannelTest {
         .isInstanceOf(WorkerTerminatedException.class)
         .hasMessageStartingWith(
             "The executor JVM running task 0 on a Dask worker broke the bridge's protocol: the executor JVM (pid "
-                + before + ") on Dask worker tcp://127.0.0.1:")
+                + before + ") on Dask worker tls://127.0.0.1:")
         .hasMessageContaining(
             " sent bytes that are not a frame of the bridge, so it was killed: not a frame of the bridge (expected the"
                 + " marker 4a42344a and a length of 9 to 2147483631 bytes): b'garbage, not a frame\\n") // and what followed
