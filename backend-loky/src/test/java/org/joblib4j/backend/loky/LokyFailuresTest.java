@@ -669,4 +669,25 @@ class LokyFailuresTest {
     awaitAllDead(stuck, Duration.ofSeconds(10));
     assertPoolServesWithout(stuck);
   }
+
+  @Test
+  void aFailureOutsideAnyTaskInTheWorkerIsAnsweredAndFailsTheCallClearly() {
+    WorkerOnlyFailingPropagator.armed = true;
+    Throwable t;
+    try {
+      t =
+          assertTimeoutPreemptively(
+              Duration.ofSeconds(60),
+              () -> catchThrowable(() -> loky(2).build().run(IntStream.range(0, 4).mapToObj(i -> delayed(LokyTestSupport::square, i)))));
+    } finally {
+      WorkerOnlyFailingPropagator.armed = false;
+    }
+    assertThat(t)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("this propagator cannot restore its state in a worker JVM");
+    assertThat(TaskOrigin.of(t)).isPresent();
+    // the workers serve on
+    assertThat(loky(2).build().run(IntStream.range(0, 4).mapToObj(i -> delayed(LokyTestSupport::square, i))))
+        .containsExactly(0, 1, 4, 9);
+  }
 }

@@ -339,6 +339,12 @@ public final class WorkerMain {
       sendFailure(Frame.FAILURE, id, e);
       afterBatch(batch, e.getCause());
       return;
+    } catch (RuntimeException | Error e) {
+      // thrown outside any task (a ContextPropagator restoring the caller's context, the nested
+      // scope): still an answer, as the failure of the batch's first task, or the call would wait
+      sendFailure(Frame.FAILURE, id, new BatchTaskException(batch.firstIndex(), e));
+      afterBatch(batch, e);
+      return;
     }
     byte[] bytes;
     try {
