@@ -73,7 +73,10 @@ final class PythonComparison {
                 Integer.toString(o.ioJobs()),
                 "--grid-sizes",
                 o.gridSizes().stream()
-                    .map(g -> g.nSamples() + "x" + g.nFeatures())
+                    .map(
+                        g ->
+                            g.nSamples() + "x" + g.nFeatures() + "x" + g.nFolds() + "@"
+                                + Arrays.stream(g.alphas()).mapToObj(Double::toString).collect(Collectors.joining("/")))
                     .collect(Collectors.joining(",")),
                 "--grid-runs",
                 Integer.toString(Math.min(o.runs(), 3))),

@@ -14,8 +14,9 @@ backends to run (n_jobs=2 everywhere else). Each measurement is repeated --runs 
 when its runs have already taken --budget seconds (at least one run). The ThreadPoolExecutor rows are context only and skipped
 above --executor-max-size tasks, to keep the whole run short.
 
-With --grid-sizes (e.g. 1600x480,5000x400), sections "grid-<n>x<p>": scikit-learn's
-GridSearchCV(Ridge(solver="cholesky"), 8 penalties, 4-fold CV) with n_jobs=1 ("sequential") and
+With --grid-sizes (e.g. 1600x480x4@0.1/1/10,...: samples x features x folds @ penalties), sections
+"grid-<n>x<p>": scikit-learn's GridSearchCV(Ridge(solver="cholesky"), the penalties, k-fold CV)
+with n_jobs=1 ("sequential") and
 n_jobs=2 on each of --grid-backends; "dask" runs on a LocalCluster of 2 single-thread worker
 processes with scatter=[X, y], as the mission page does. The tasks count is the number of fits.
 """
@@ -97,10 +98,6 @@ def calibrate(target_ms):
     return max(1, int(target_ms / 1000.0 / per_iter))
 
 
-GRID_ALPHAS = [0.1, 1, 3, 10, 30, 100, 300, 1000]
-GRID_FOLDS = 4
-
-
 def grid_data(n, p, seed=42):
     import numpy as np
     rnd = np.random.default_rng(seed)
@@ -112,11 +109,11 @@ def grid_data(n, p, seed=42):
     return x, y
 
 
-def grid_search(x, y, n_jobs):
+def grid_search(x, y, alphas, folds, n_jobs):
     from sklearn.linear_model import Ridge
     from sklearn.model_selection import GridSearchCV, KFold
-    gs = GridSearchCV(Ridge(solver="cholesky"), {"alpha": GRID_ALPHAS},
-                      cv=KFold(GRID_FOLDS, shuffle=True, random_state=42), n_jobs=n_jobs)
+    gs = GridSearchCV(Ridge(solver="cholesky"), {"alpha": alphas},
+                      cv=KFold(folds, shuffle=True, random_state=42), n_jobs=n_jobs)
     gs.fit(x, y)
     return gs.best_params_["alpha"]
 
@@ -128,7 +125,6 @@ def grid_section(a, backends):
         print("META grid-skipped no sklearn (apt-get install python3-sklearn)", flush=True)
         return
     print("META sklearn %s" % sklearn.__version__, flush=True)
-    fits = len(GRID_ALPHAS) * GRID_FOLDS
     client = None
     if "dask" in backends:
         try:
@@ -138,24 +134,27 @@ def grid_section(a, backends):
         except Exception as e:  # not installed, or cannot start
             print("META grid-dask-skipped %s" % str(e).replace("\n", " ")[:200], flush=True)
             backends = [b for b in backends if b != "dask"]
-    for size in a.grid_sizes.split(","):
-        n, p = (int(v) for v in size.split("x"))
+    for spec in a.grid_sizes.split(","):
+        shape, penalties = spec.split("@")
+        n, p, folds = (int(v) for v in shape.split("x"))
+        alphas = [float(v) for v in penalties.split("/")]
+        fits = len(alphas) * folds
         x, y = grid_data(n, p)
-        section = "grid-" + size
-        best = grid_search(x, y, 1)  # warm-up
+        section = "grid-%dx%d" % (n, p)
+        best = grid_search(x, y, alphas, folds, 1)  # warm-up
         check = lambda r: None
         emit(section, "sequential", fits,
              sample("%s sequential" % section, a.grid_runs, 3 * a.budget,
-                    lambda: grid_search(x, y, 1), check))
+                    lambda: grid_search(x, y, alphas, folds, 1), check))
         for b in backends:
             if b == "dask":
                 def run():
                     with joblib.parallel_backend("dask", scatter=[x, y]):
-                        return grid_search(x, y, 2)
+                        return grid_search(x, y, alphas, folds, 2)
             else:
                 def run(b=b):
                     with joblib.parallel_backend(b):
-                        return grid_search(x, y, 2)
+                        return grid_search(x, y, alphas, folds, 2)
             run()  # warm-up: workers started, data shipped once
             emit(section, "joblib-" + b, fits,
                  sample("%s joblib %s" % (section, b), a.grid_runs, 3 * a.budget, run, check))
