@@ -157,13 +157,13 @@ class LokyLifecycleTest {
     return ProcessHandle.current().pid();
   }
 
-  static long sumThenPid(double[] data) throws InterruptedException {
+  static long sumThenPid(double[] data) {
     double sum = 0;
     for (double d : data) {
       sum += d;
     }
-    Thread.sleep(sum < 0 ? 1 : 20);
-    return ProcessHandle.current().pid();
+    // the array is read whole (the worker maps it); the sum only keeps the loop
+    return sum < 0 ? -1 : ProcessHandle.current().pid();
   }
 
   static List<Long> callWithItsOwnArray(Supplier<Parallel.Builder> builder) {

@@ -21,8 +21,10 @@ import org.joblib4j.spi.Batch;
  * objects given to {@code scatter} (for a {@code Parallel}'s lifetime), and, with auto-scatter,
  * every task argument or captured value whose serialized size passes the threshold (for the
  * call). Each such value is serialized once into a {@link SharedBlob} and written into batches as
- * a small reference (an identity map, so the same object shares one blob); an argument measured
- * and found small travels as an {@link InlineValue}, so even it is serialized once per call.
+ * a small reference (an identity map, so the same object shares one blob). Only arguments that
+ * look large at a glance ({@link SizeEstimate}) are serialized on their own to be measured; one
+ * measured and found small travels as an {@link InlineValue}, so it too is serialized once per
+ * call. Small arguments are written as usual and not remembered.
  *
  * <p>The same object is the same instance for every task of one worker: like dask's scattered
  * data and joblib's memory-mapped arrays, treat shared values as read-only.
@@ -189,12 +191,12 @@ public final class SharedValues {
       return;
     }
     if (knownSmall(o, 0)) {
-      decisions.put(o, o);
       return;
     }
     long size = primitiveArrayBytes(o);
-    if (size >= 0 && size <= threshold) {
-      decisions.put(o, o);
+    if (size >= 0 ? size <= threshold : !SizeEstimate.atLeast(o, threshold)) {
+      // small at a glance: written as usual, and not remembered (a call of millions of distinct
+      // small arguments must neither serialize each twice nor keep each alive)
       return;
     }
     byte[] bytes;
