@@ -3,19 +3,17 @@ package org.joblib4j.backend.dask;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectOutputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.joblib4j.core.process.JavaTaskSerializer;
-import org.joblib4j.core.process.SerializationDiagnostics;
+import org.joblib4j.core.process.BatchShipper;
 import org.joblib4j.core.process.SharedBlob;
 import org.joblib4j.core.process.SharedValues;
+import org.joblib4j.core.process.Shipment;
 import org.joblib4j.spi.Batch;
 
 /**
@@ -32,13 +30,24 @@ final class BatchEncoder {
 
   private final DaskSession session;
   private final SharedValues shared;
+  private final long limit;
   private final Set<String> callBlobs = new HashSet<>();
 
   BatchEncoder(DaskSession session, Map<Object, SharedBlob> explicit, boolean auto, long threshold) {
+    this(session, explicit, auto, threshold, Protocol.MAX_BATCH);
+  }
+
+  /**
+   * An encoder with another batch limit (tests reach its handling without gigabytes).
+   *
+   * @param limit the most bytes of a serialized batch
+   */
+  BatchEncoder(DaskSession session, Map<Object, SharedBlob> explicit, boolean auto, long threshold, long limit) {
     this.session = session;
     this.shared =
         new SharedValues(
             explicit, auto, threshold, BatchEncoder::serializeUnchecked, b -> new ScatterRef(b.sha()), InlineValue::new);
+    this.limit = limit;
   }
 
   /**
@@ -46,28 +55,22 @@ final class BatchEncoder {
    *
    * @param batch the batch
    * @return its bytes and references
-   * @throws org.joblib4j.TaskSerializationException naming the task and value that cannot be serialized
+   * @throws org.joblib4j.TaskSerializationException naming the task and value that cannot be
+   *     serialized, or the task that takes the batch past what one frame carries and its size
    */
   synchronized Encoded encode(Batch batch) {
-    try {
-      shared.prepare(batch);
-      for (SharedBlob b : shared.callBlobs()) {
-        if (callBlobs.add(b.sha())) {
-          session.acquireBlob(b.sha(), b.bytes());
-        }
+    // core's shipper, as on loky: a batch too large fails here, in the caller, before it is sent
+    Shipment shipment = BatchShipper.shipPlain(batch, shared, limit);
+    for (SharedBlob b : shared.callBlobs()) {
+      if (callBlobs.add(b.sha())) {
+        session.acquireBlob(b.sha(), b.bytes());
       }
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
-      Out out = new Out(bytes);
-      out.writeObject(batch);
-      out.close();
-      List<byte[]> refs = new ArrayList<>(out.used.size());
-      for (SharedBlob b : out.used) {
-        refs.add(HexFormat.of().parseHex(b.sha()));
-      }
-      return new Encoded(bytes.toByteArray(), refs);
-    } catch (IOException | RuntimeException e) {
-      throw SerializationDiagnostics.diagnose(batch, e, new JavaTaskSerializer());
     }
+    List<byte[]> refs = new ArrayList<>(shipment.refs().size());
+    for (SharedBlob b : shipment.refs()) {
+      refs.add(HexFormat.of().parseHex(b.sha()));
+    }
+    return new Encoded(shipment.bytes(), refs);
   }
 
   /** Ends a call: its auto-scattered blobs are released on the cluster. */
@@ -108,20 +111,5 @@ final class BatchEncoder {
       }
     }
     return out;
-  }
-
-  private final class Out extends ObjectOutputStream {
-    final Set<SharedBlob> used = new LinkedHashSet<>();
-
-    Out(OutputStream out) throws IOException {
-      super(out);
-      enableReplaceObject(true);
-    }
-
-    @Override
-    protected Object replaceObject(Object obj) {
-      Object r = shared.replace(obj, used);
-      return r != null ? r : obj;
-    }
   }
 }

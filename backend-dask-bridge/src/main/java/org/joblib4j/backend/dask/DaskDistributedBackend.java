@@ -55,6 +55,7 @@ public final class DaskDistributedBackend implements ParallelBackend {
   private final DeserializationFilter filter;
   private final DaskBatchSizer batching = new DaskBatchSizer(MIN_BATCH_NANOS, MAX_BATCH_NANOS, GROWTH);
   private final byte[] submitOptions;
+  private final long batchLimit;
   private volatile int lastBatchSize = 1;
 
   private DaskSession session;
@@ -100,6 +101,17 @@ public final class DaskDistributedBackend implements ParallelBackend {
    * @param context the options ({@code joblib4j.backend.dask.*})
    */
   public DaskDistributedBackend(BackendContext context) {
+    this(context, Protocol.MAX_BATCH);
+  }
+
+  /**
+   * A backend with another batch limit (tests reach its handling without gigabytes).
+   *
+   * @param context the options
+   * @param batchLimit the most bytes of a serialized batch
+   */
+  DaskDistributedBackend(BackendContext context, long batchLimit) {
+    this.batchLimit = batchLimit;
     this.options = DaskOptions.of(context);
     this.filter = DeserializationFilter.configured().and(options.resultFilter, DaskOptions.RESULT_FILTER_KEY);
     this.submitOptions = Json.write(options.submitOptions).getBytes(StandardCharsets.UTF_8);
@@ -150,7 +162,7 @@ public final class DaskDistributedBackend implements ParallelBackend {
     if (!options.scatter.isEmpty() && explicit.isEmpty()) {
       explicit = BatchEncoder.scatterAll(s, options.scatter, explicitBlobs);
     }
-    encoder = new BatchEncoder(s, explicit, options.autoScatter, options.autoScatterThreshold);
+    encoder = new BatchEncoder(s, explicit, options.autoScatter, options.autoScatterThreshold, batchLimit);
     // a call always runs on the cluster: 1 would make the engine run it in the caller's thread
     return Math.max(2, slots);
   }

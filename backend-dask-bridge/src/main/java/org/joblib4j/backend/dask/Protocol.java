@@ -56,6 +56,15 @@ final class Protocol {
 
   private static final int HEADER = 1 + 8;
 
+  /**
+   * Room in a {@code SUBMIT} frame for what precedes the batch: its blob references (at most 65535
+   * of 32 bytes), its key and the Dask submit options.
+   */
+  private static final long SUBMIT_HEAD_ROOM = 4L << 20;
+
+  /** The largest serialized batch: what a {@code SUBMIT} frame carries besides its head. */
+  static final long MAX_BATCH = MAX_LENGTH - HEADER - SUBMIT_HEAD_ROOM;
+
   private Protocol() {}
 
   /** One message. */

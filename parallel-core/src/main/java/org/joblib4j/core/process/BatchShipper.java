@@ -119,6 +119,27 @@ public final class BatchShipper {
     if (compact != null) {
       return new Shipment(compact, List.of());
     }
+    return write(batch, s, shared, SerializationDiagnostics.MAP_LARGE_ARRAYS);
+  }
+
+  /**
+   * Serializes a batch for a cluster's executor that reads it with a plain object stream (a Dask
+   * executor JVM): its shared values as the references {@code shared} writes, no array
+   * memory-mapped, no function shared. It fails as {@link #ship} does, a batch larger than {@code
+   * limit} with the task that makes it so and its size, before any of it is sent.
+   *
+   * @param batch the batch
+   * @param shared the call's shared values
+   * @param limit the most bytes of the serialized batch
+   * @return its bytes and the blobs they refer to
+   * @throws org.joblib4j.TaskSerializationException if part of it cannot be serialized
+   */
+  public static Shipment shipPlain(Batch batch, SharedValues shared, long limit) {
+    return write(
+        batch, new JavaTaskSerializer(null, null, false, limit), shared, SerializationDiagnostics.SEND_LARGE_VALUES_ONCE);
+  }
+
+  private static Shipment write(Batch batch, JavaTaskSerializer s, SharedValues shared, String largeValues) {
     try {
       shared.prepare(batch);
       Set<SharedBlob> refs = new LinkedHashSet<>();
@@ -126,7 +147,7 @@ public final class BatchShipper {
       return new Shipment(bytes, new ArrayList<>(refs));
     } catch (IOException | RuntimeException e) {
       // the same serializer and shared values: what they spill or share is measured as it is sent
-      throw SerializationDiagnostics.diagnose(batch, e, s, shared);
+      throw SerializationDiagnostics.diagnose(batch, e, s, shared, largeValues);
     }
   }
 

@@ -23,6 +23,12 @@ import org.joblib4j.spi.Batch;
 public final class SerializationDiagnostics {
   private static final int MAX_DEPTH = 10;
 
+  /** What to do with large values where worker JVMs can map files of this machine. */
+  static final String MAP_LARGE_ARRAYS = "Let large primitive arrays go to memory-mapped files (maxNbytes)";
+
+  /** What to do with large values where a cluster's executor reads the batch (no memory mapping). */
+  static final String SEND_LARGE_VALUES_ONCE = "Send large values once (scatter, auto-scatter)";
+
   private SerializationDiagnostics() {}
 
   /**
@@ -34,7 +40,7 @@ public final class SerializationDiagnostics {
    * @return the exception to throw in the caller
    */
   public static TaskSerializationException diagnose(Batch batch, Exception failure, TaskSerializer serializer) {
-    return diagnose(batch, failure, serializer, null);
+    return diagnose(batch, failure, serializer, null, MAP_LARGE_ARRAYS);
   }
 
   /**
@@ -44,14 +50,16 @@ public final class SerializationDiagnostics {
    * @param failure the serialization failure
    * @param serializer the serializer, to find the failing task
    * @param sharing the call's shared values (written as references), or {@code null}
+   * @param largeValues the advice for a batch too large ({@link #MAP_LARGE_ARRAYS}, ...)
    * @return the exception to throw in the caller
    */
   static TaskSerializationException diagnose(
-      Batch batch, Exception failure, TaskSerializer serializer, SharedValues sharing) {
+      Batch batch, Exception failure, TaskSerializer serializer, SharedValues sharing, String largeValues) {
     PayloadTooLargeException tooLarge = PayloadTooLargeException.in(failure);
     if (tooLarge != null && serializer instanceof JavaTaskSerializer) {
       TaskSerializationException named =
-          tooLarge(batch.firstIndex(), batch.tasks(), tooLarge, (JavaTaskSerializer) serializer, sharing, false);
+          tooLarge(
+              batch.firstIndex(), batch.tasks(), tooLarge, (JavaTaskSerializer) serializer, sharing, largeValues);
       if (named != null) {
         return named;
       }
@@ -95,13 +103,14 @@ public final class SerializationDiagnostics {
   static TaskSerializationException resultsTooLarge(
       long firstIndex, List<Object> results, Throwable failure, JavaTaskSerializer serializer) {
     PayloadTooLargeException tooLarge = PayloadTooLargeException.in(failure);
-    return tooLarge == null ? null : tooLarge(firstIndex, results, tooLarge, serializer, null, true);
+    return tooLarge == null ? null : tooLarge(firstIndex, results, tooLarge, serializer, null, null);
   }
 
   /**
    * Names the value (a task, or a task's result) that takes a payload past the limit, measured
    * without holding its bytes.
    *
+   * @param largeValues the advice for a batch too large, or {@code null} for results
    * @return the error, or {@code null} if the values could not be measured or stay under the limit
    */
   private static TaskSerializationException tooLarge(
@@ -110,7 +119,8 @@ public final class SerializationDiagnostics {
       PayloadTooLargeException failure,
       JavaTaskSerializer serializer,
       SharedValues sharing,
-      boolean results) {
+      String largeValues) {
+    boolean results = largeValues == null;
     long limit = failure.limit();
     long[] totals;
     try {
@@ -139,8 +149,7 @@ public final class SerializationDiagnostics {
                 + " JVM. Write large results to shared storage and return where they are"
                 + (smallerBatch ? ", or use a smaller batch size." : ".")
             : "Could not serialize the task to send it to the workers. " + size + ", more than the " + limit
-                + " bytes one batch can carry to a worker JVM. Let large primitive arrays go to"
-                + " memory-mapped files (maxNbytes)"
+                + " bytes one batch can carry to a worker JVM. " + largeValues
                 + (smallerBatch
                     ? ", read large data from shared storage in the task, or use a smaller batch size."
                     : " or read large data from shared storage in the task.");
