@@ -14,7 +14,7 @@ import java.util.Map;
  * against a raw {@code ExecutorService}, parallel streams and joblib's threading, loky and
  * multiprocessing backends ({@code ray} too, in a child JVM, when {@code RAY_DIST_JAR} is set), on
  * no-op throughput, CPU-bound speed-up, call latency and I/O-bound waits. Writes {@code comparison.md} and {@code comparison.png}; with {@code --publish}, also the
- * README's comparison block and {@code docs/comparison.png}.
+ * comparison block of {@code docs/performance.md} and {@code docs/comparison.png}.
  *
  * <pre>
  * mvn -q -B -DskipTests package &amp;&amp; java -jar benchmarks/target/joblib4j-benchmarks.jar --publish
@@ -114,12 +114,12 @@ public final class Comparison {
     System.out.print(md);
     System.err.println("[compare] wrote " + mdFile.toAbsolutePath().normalize() + " and " + png);
     if (o.publish()) {
-      ReadmePublisher.publish(o.repo(), ReadmePublisher.block(report), png);
+      ComparisonPublisher.publish(o.repo(), ComparisonPublisher.block(report), png);
       System.err.println(
           "[compare] rewrote the comparison block of "
-              + o.repo().resolve("README.md").toAbsolutePath().normalize()
+              + o.repo().resolve(ComparisonPublisher.PAGE).toAbsolutePath().normalize()
               + " and "
-              + ReadmePublisher.CHART);
+              + ComparisonPublisher.CHART);
     }
   }
 

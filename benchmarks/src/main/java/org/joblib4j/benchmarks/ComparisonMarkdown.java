@@ -27,7 +27,7 @@ final class ComparisonMarkdown {
   }
 
   /**
-   * Returns the report without a title, as the README embeds it.
+   * Returns the report without a title, as docs/performance.md embeds it.
    *
    * @param r the report
    * @return Markdown

@@ -24,7 +24,7 @@ import org.joblib4j.examples.gridsearch.GridSearchSize;
  * @param python {@code false} to skip Python
  * @param pythonPath the interpreter, or {@code null} to look for one
  * @param out the folder for comparison.md and comparison.png, or {@code null} for next to the jar
- * @param publish also rewrite the README's comparison block and copy the chart to docs/
+ * @param publish also rewrite docs/performance.md's comparison block and copy the chart to docs/
  * @param repo the repository root that {@code publish} writes to
  */
 record ComparisonOptions(
@@ -54,8 +54,8 @@ record ComparisonOptions(
           + "  --quick      small sizes and few runs: a smoke test, not numbers to publish\n"
           + "  --out DIR    where to write comparison.md and comparison.png (default: next to the"
           + " jar)\n"
-          + "  --publish    also rewrite README.md's comparison block and copy the chart to"
-          + " docs/comparison.png\n"
+          + "  --publish    also rewrite docs/performance.md's comparison block and copy the"
+          + " chart to docs/comparison.png\n"
           + "  --repo DIR   the repository root for --publish (default: the current folder)";
 
   /**

@@ -26,7 +26,7 @@ public final class RayComparison {
   static String missing() {
     String jar = System.getenv(ENV);
     if (jar == null || jar.isBlank()) {
-      return ENV + " is not set (it names the ray wheel's ray_dist.jar; see the Ray section)";
+      return ENV + " is not set (it names the ray wheel's ray_dist.jar; see docs/ray.md)";
     }
     if (!Files.isRegularFile(Path.of(jar))) {
       return ENV + "=" + jar + " is not a file";

@@ -43,11 +43,11 @@ class ComparisonMarkdownTest {
   }
 
   @Test
-  void theReadmeBlockIsTheChartThenTheBodyWithoutTitle() {
-    assertThat(ReadmePublisher.block(ComparisonFixture.report()))
+  void thePerformancePageBlockIsTheChartThenTheBodyWithoutTitle() {
+    assertThat(ComparisonPublisher.block(ComparisonFixture.report()))
         .startsWith(
             """
-            ![joblib4j compared with ExecutorService, parallel streams and joblib](docs/comparison.png)
+            ![joblib4j compared with ExecutorService, parallel streams and joblib](comparison.png)
 
             - Date: 2026-11-26 10:00 UTC
             """)

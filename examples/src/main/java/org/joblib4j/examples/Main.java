@@ -110,7 +110,7 @@ public final class Main {
     out.println();
 
     WorkloadRunner runner =
-        new WorkloadRunner(out, options.progress(), options.nJobs(), options.baseline());
+        new WorkloadRunner(out, options.progress(), options.nJobs(), options.baseline(), backend);
     List<WorkloadTiming> timings = new ArrayList<>();
     for (Workload<?> workload : DemoWorkloads.create(options.small(), backend)) {
       timings.add(runner.run(workload));

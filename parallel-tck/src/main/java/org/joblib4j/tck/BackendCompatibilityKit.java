@@ -267,7 +267,7 @@ public abstract class BackendCompatibilityKit {
   }
 
   /**
-   * What the README promises for a task that cannot be serialized: the call fails with {@code
+   * What docs/errors.md promises for a task that cannot be serialized: the call fails with {@code
    * TaskSerializationException} naming it, and no task of its batch runs (earlier batches may have).
    */
   @Nested

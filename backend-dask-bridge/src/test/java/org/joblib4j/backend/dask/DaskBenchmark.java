@@ -35,7 +35,7 @@ import org.joblib4j.Parallel;
  */
 public final class DaskBenchmark {
   private static final Map<String, Object> DEFAULT = Map.of("scheduler", "local:2");
-  /** Executor JVMs with the C1 compiler only: less JIT work for short tasks (see the README). */
+  /** Executor JVMs with the C1 compiler only: less JIT work for short tasks (see docs/performance.md). */
   private static final Map<String, Object> C1 =
       Map.of("scheduler", "local:2", "worker-jvm-options", "-XX:+UseSerialGC -Xshare:auto -XX:TieredStopAtLevel=1");
 

@@ -74,6 +74,23 @@ class LokyLifecycleTest {
     assertThat(warm(2)).isEqualTo(after);
   }
 
+  @Test
+  void shrinkingKeepsTheWorkersThatRanTheMostTasks() {
+    // (n_jobs=1 runs in the caller, as in joblib: two veterans)
+    Set<Long> veterans = warm(2);
+    // the veterans have loaded and compiled more than any worker started after them
+    loky(2).batchSize(1).build().run(IntStream.range(0, 60).mapToObj(i -> delayed(Math::abs, i)));
+    Set<Long> four = warm(4);
+    assertThat(four).containsAll(veterans);
+
+    loky(2).build().run(IntStream.range(0, 2).mapToObj(i -> delayed(LokyTestSupport::pid)));
+
+    await("the pool to shrink to 2 workers")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> LokyBackend.workerPids().size() == 2);
+    assertThat(new HashSet<>(LokyBackend.workerPids())).isEqualTo(veterans);
+  }
+
   // ------------------------------------------------------------------ D21
 
   @Test

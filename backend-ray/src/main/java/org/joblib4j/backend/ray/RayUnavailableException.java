@@ -11,7 +11,7 @@ public class RayUnavailableException extends IllegalStateException {
           + "~/.cache/joblib4j-ray-venv/bin/pip install ray==" + RayRuntime.RAY_VERSION
           + " (add PIP_INDEX_URL=file:///opt/pypi/simple on machines with the local package index), "
           + "then put ~/.cache/joblib4j-ray-venv/lib/python3.11/site-packages/ray/jars/ray_dist.jar on the classpath "
-          + "(its version must be the cluster's). See backend-ray's README.";
+          + "(its version must be the cluster's). See docs/ray.md in the joblib4j repository.";
 
   /**
    * Creates the exception.

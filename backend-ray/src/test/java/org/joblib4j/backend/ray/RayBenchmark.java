@@ -17,7 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's benchmark table, on a fresh embedded head. Run alone with
+ * The benchmark table of docs/performance.md ("Performance: ray"), on a fresh embedded head. Run alone with
  * {@code mvn -B -o -pl backend-ray verify -Pray-benchmark}; writes {@code target/ray-benchmark.md}.
  */
 class RayBenchmark {

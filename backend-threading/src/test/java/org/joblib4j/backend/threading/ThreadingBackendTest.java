@@ -47,7 +47,7 @@ class ThreadingBackendTest {
 
   @Test
   void c02AutoBatchingGroupsTinyTasksUnlikeJoblib() {
-    // a deliberate difference (README, "Differences from joblib"): joblib keeps threading batches
+    // a deliberate difference (docs/differences-from-joblib.md): joblib keeps threading batches
     // at 1 because of the GIL; here tiny tasks are grouped so their overhead stays small
     ThreadingBackend backend = new ThreadingBackend();
     try (Parallel p = Parallel.builder().nJobs(2).batchSize("auto").backend(backend).build()) {

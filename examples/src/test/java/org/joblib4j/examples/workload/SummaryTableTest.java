@@ -38,4 +38,21 @@ class SummaryTableTest {
             "b                     12000      16     0.02 s           -         -",
             "total                 12003             1.52 s           -         -");
   }
+
+  @Test
+  void withFirstCallsShowsThemAndSaysWhatTheColumnsCompare() {
+    List<WorkloadTiming> timings =
+        List.of(
+            new WorkloadTiming("primes", 40, -1, 900_000_000L, 300_000_000L, 500_000_000L),
+            new WorkloadTiming("grid search", 32, -1, 1_000_000_000L, 400_000_000L, 640_000_000L));
+
+    assertThat(SummaryTable.lines(timings))
+        .containsExactly(
+            "workload     tasks  n_jobs first call  wall time  sequential  speed-up",
+            "primes          40      -1     0.90 s     0.30 s      0.50 s     1.67x",
+            "grid search     32      -1     1.00 s     0.40 s      0.64 s     1.60x",
+            "total           72             1.90 s     0.70 s      1.14 s     1.63x",
+            "first call: the workers' first run of the workload (JVM start-up, class loading, JIT);"
+                + " wall time: the next run, warm as the n_jobs=1 run is");
+  }
 }

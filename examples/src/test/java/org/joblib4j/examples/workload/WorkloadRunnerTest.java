@@ -17,8 +17,23 @@ class WorkloadRunnerTest {
   private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
   private final PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
 
-  /** Squares 0..3 and sums them. */
+  /** Squares 0..3 and sums them, on the configured backend or on a given one. */
   private static final class Squares implements Workload<Integer> {
+    private final String backend;
+
+    Squares() {
+      this(null);
+    }
+
+    Squares(String backend) {
+      this.backend = backend;
+    }
+
+    @Override
+    public Parallel.Builder configure(Parallel.Builder builder) {
+      return backend == null ? builder : builder.backend(backend);
+    }
+
     @Override
     public String name() {
       return "squares";
@@ -60,7 +75,7 @@ class WorkloadRunnerTest {
 
   @Test
   void runsInParallelThenWithOneJobAndPrintsProgressAndTheResult() {
-    WorkloadTiming timing = new WorkloadRunner(out, ProgressMode.PLAIN, null, true).run(new Squares());
+    WorkloadTiming timing = new WorkloadRunner(out, ProgressMode.PLAIN, null, true, "threading").run(new Squares());
 
     assertThat(timing.name()).isEqualTo("squares");
     assertThat(timing.tasks()).isEqualTo(4);
@@ -80,12 +95,42 @@ class WorkloadRunnerTest {
 
   @Test
   void theCommandLinesNJobsWinsAndTheBaselineAndProgressCanBeLeftOut() {
-    WorkloadTiming timing = new WorkloadRunner(out, ProgressMode.OFF, 3, false).run(new Squares());
+    WorkloadTiming timing = new WorkloadRunner(out, ProgressMode.OFF, 3, false, "threading").run(new Squares());
 
     assertThat(timing.nJobs()).isEqualTo(3);
     assertThat(timing.hasBaseline()).isFalse();
     assertThat(lines())
         .containsExactly(
             "== squares: 4 tasks", "sum 14 (backend=threading, n_jobs=3, 3 workers)", "");
+  }
+
+  @Test
+  void onWorkerJvmsTimesTheFirstCallApartAndTheSpeedUpOnAWarmRun() {
+    WorkloadTiming timing =
+        new WorkloadRunner(out, ProgressMode.PLAIN, null, true, "loky").run(new Squares("loky"));
+
+    assertThat(timing.hasFirstCall()).isTrue();
+    assertThat(timing.firstCallNanos()).isPositive();
+    assertThat(timing.parallelNanos()).isPositive();
+    List<String> lines = lines();
+    assertThat(lines.get(0)).isEqualTo("== squares: 4 tasks");
+    List<String> done =
+        lines.stream().filter(l -> l.endsWith("| done")).map(l -> l.replaceFirst(" +\\d/4 .*", ""))
+            .collect(Collectors.toList());
+    // the first call, the baseline, then the warm run
+    assertThat(done).containsExactly("n_jobs=2, first call", "n_jobs=1", "n_jobs=2");
+    assertThat(lines.subList(lines.size() - 2, lines.size()))
+        .containsExactly("sum 14 (backend=loky, n_jobs=2, 2 workers); n_jobs=1 agrees: true", "");
+  }
+
+  @Test
+  void onWorkerJvmsWithoutABaselineStillRunsTwice() {
+    WorkloadTiming timing =
+        new WorkloadRunner(out, ProgressMode.OFF, null, false, "loky").run(new Squares("loky"));
+
+    assertThat(timing.hasFirstCall()).isTrue();
+    assertThat(timing.hasBaseline()).isFalse();
+    assertThat(lines())
+        .containsExactly("== squares: 4 tasks", "sum 14 (backend=loky, n_jobs=2, 2 workers)", "");
   }
 }

@@ -957,7 +957,11 @@ public final class WorkerPool implements AutoCloseable {
           live.add(w);
         }
       }
-      live.sort(Comparator.comparingInt(w -> w.inFlight.size()));
+      // the idle go first, and of those the least used: a JVM that ran more tasks has loaded
+      // and compiled more of them (loky retires any)
+      live.sort(
+          Comparator.comparingInt((Worker w) -> w.inFlight.size())
+              .thenComparingLong(w -> w.tasksAssigned));
       for (int i = 0; i < live.size() - newSize; i++) {
         Worker w = live.get(i);
         if (w.state == State.STARTING) {
