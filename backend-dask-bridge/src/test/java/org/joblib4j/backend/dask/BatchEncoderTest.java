@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.joblib4j.TaskSerializationException;
 import org.joblib4j.spi.Batch;
+import org.joblib4j.tck.SerializedZeros;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,7 +31,7 @@ class BatchEncoderTest {
     ZerosTask huge = new ZerosTask("d", 1, 8000);
     Batch batch = new Batch(20, List.of(small, huge, new ZerosTask("d", 2, 10)), null);
     TaskSerializationException e = catchThrowableOfType(() -> encoder.encode(batch), TaskSerializationException.class);
-    long[] t = ZerosTask.totals(small, huge);
+    long[] t = SerializedZeros.totals(small, huge);
     assertThat(e.taskIndex()).isEqualTo(21);
     assertThat(e)
         .hasMessage(
@@ -45,7 +46,7 @@ class BatchEncoderTest {
     ZerosTask[] tasks = {new ZerosTask("d", 0, 3000), new ZerosTask("d", 1, 3000), new ZerosTask("d", 2, 3000)};
     TaskSerializationException e =
         catchThrowableOfType(() -> encoder.encode(new Batch(0, List.of(tasks), null)), TaskSerializationException.class);
-    long[] t = ZerosTask.totals((Object[]) tasks);
+    long[] t = SerializedZeros.totals((Object[]) tasks);
     assertThat(e.taskIndex()).isEqualTo(1);
     assertThat(e)
         .hasMessage(

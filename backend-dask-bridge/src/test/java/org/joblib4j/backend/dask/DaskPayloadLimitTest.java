@@ -13,6 +13,7 @@ import org.joblib4j.Parallel;
 import org.joblib4j.Task;
 import org.joblib4j.TaskSerializationException;
 import org.joblib4j.spi.BackendContext;
+import org.joblib4j.tck.SerializedZeros;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -39,7 +40,7 @@ class DaskPayloadLimitTest {
         new DaskDistributedBackend(new BackendContext("dask", DaskTestSupport.local()), 20_000);
     try (Parallel p = Parallel.builder().backend(backend).nJobs(2).batchSize(6).preDispatch("all").build()) {
       TaskSerializationException e = catchThrowableOfType(() -> p.run(tasks), TaskSerializationException.class);
-      long[] t = ZerosTask.totals(tasks.subList(0, 6).toArray());
+      long[] t = SerializedZeros.totals(tasks.subList(0, 6).toArray());
       assertThat(e.taskIndex()).isEqualTo(3);
       assertThat(e)
           .hasMessage(

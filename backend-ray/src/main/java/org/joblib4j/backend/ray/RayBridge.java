@@ -5,9 +5,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.List;
+import org.joblib4j.TaskSerializationException;
 import org.joblib4j.core.process.BatchShipper;
 import org.joblib4j.core.process.JavaTaskSerializer;
 import org.joblib4j.core.process.RemoteTaskException;
+import org.joblib4j.core.process.SerializationDiagnostics;
 import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.BatchTaskException;
 
@@ -82,9 +85,16 @@ public final class RayBridge {
       Object[] stand;
       if (Boolean.TRUE.equals(envelope[0])) {
         long index = batch == null ? -1 : batch.firstIndex();
-        stand = new Object[] {Boolean.FALSE, new BatchTaskException(index, new IllegalStateException(
-            "A result of tasks " + index + ".." + (index + batch.size() - 1)
-                + " could not be serialized back from the Ray worker: " + first, null))};
+        @SuppressWarnings("unchecked")
+        List<Object> results = (List<Object>) envelope[1];
+        // as on loky: a result too large for a frame is named with its task and size
+        TaskSerializationException tooLarge =
+            SerializationDiagnostics.resultsTooLarge(index, results, first, serializer);
+        stand = new Object[] {Boolean.FALSE, tooLarge != null
+            ? new BatchTaskException(tooLarge.taskIndex(), tooLarge)
+            : new BatchTaskException(index, new IllegalStateException(
+                "A result of tasks " + index + ".." + (index + batch.size() - 1)
+                    + " could not be serialized back from the Ray worker: " + first, null))};
       } else if (envelope[1] instanceof BatchTaskException) {
         BatchTaskException e = (BatchTaskException) envelope[1];
         stand = new Object[] {Boolean.FALSE, new BatchTaskException(e.taskIndex(), new RemoteTaskException(e.getCause()))};

@@ -2,6 +2,7 @@ package org.joblib4j.backend.ray;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 import static org.joblib4j.Parallel.delayed;
 
@@ -21,9 +22,11 @@ import org.joblib4j.Parallel;
 import org.joblib4j.ResultIterator;
 import org.joblib4j.ReturnAs;
 import org.joblib4j.Task;
+import org.joblib4j.TaskSerializationException;
 import org.joblib4j.WorkerTerminatedException;
 import org.joblib4j.core.process.TransferCounters;
 import org.joblib4j.tck.BackendCompatibilityKit;
+import org.joblib4j.tck.SerializedZeros;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
@@ -78,6 +81,11 @@ class RayClusterTest extends BackendCompatibilityKit {
     }
     assertThat(headDir).doesNotExist();
     assertThat(RayTestSupport.leakedSince(rayTmpBefore)).as("native-library copies left in /tmp/ray").isEmpty();
+  }
+
+  /** Task 1's result is 2 GiB serialized, held by nobody; the others are their index. */
+  static Object twoGibibytesAt1(int i) {
+    return i == 1 ? new SerializedZeros(1L << 31) : i;
   }
 
   /** What the ray backend adds to the kit. */
@@ -153,6 +161,21 @@ class RayClusterTest extends BackendCompatibilityKit {
         it.forEachRemaining(got::add);
         assertThat(got).containsExactlyInAnyOrderElementsOf(IntStream.range(0, 20).map(i -> i * i).boxed().toList());
       }
+    }
+
+    @Test
+    void aResultLargerThanAFrameIsNamedWithItsTaskAndSize() throws IOException {
+      // two batches of 3 (a slice of batchSize * nJobs tasks is cut in nJobs batches)
+      Throwable e =
+          catchThrowable(() -> Parallel.builder().backend("ray").nJobs(2).batchSize(3).preDispatch("all").build()
+              .map(RayClusterTest::twoGibibytesAt1, IntStream.range(0, 6).boxed().toList()));
+      assertThat(e)
+          .isInstanceOf(TaskSerializationException.class)
+          .hasMessage(
+              "The result of task 1 takes " + SerializedZeros.sizeAfter(0, 1L << 31) + " bytes serialized, more"
+                  + " than the 2147483622 bytes one batch's results can carry back from a worker JVM. Write large"
+                  + " results to shared storage and return where they are.");
+      assertThat(((TaskSerializationException) e).taskIndex()).isEqualTo(1);
     }
 
     @Test

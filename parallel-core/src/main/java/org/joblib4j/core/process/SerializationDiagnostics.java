@@ -91,7 +91,7 @@ public final class SerializationDiagnostics {
 
   /**
    * Builds the error for a batch's results that take more bytes than one frame carries, in the
-   * worker that ran them.
+   * worker that ran them (a worker JVM of a pool, or a cluster's).
    *
    * @param firstIndex the index of the batch's first task
    * @param results the results
@@ -100,7 +100,7 @@ public final class SerializationDiagnostics {
    * @return the error naming the task whose result is too large and its size, or {@code null} if
    *     the failure is of another kind
    */
-  static TaskSerializationException resultsTooLarge(
+  public static TaskSerializationException resultsTooLarge(
       long firstIndex, List<Object> results, Throwable failure, JavaTaskSerializer serializer) {
     PayloadTooLargeException tooLarge = PayloadTooLargeException.in(failure);
     return tooLarge == null ? null : tooLarge(firstIndex, results, tooLarge, serializer, null, null);

@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +12,7 @@ import java.util.Map;
 import org.joblib4j.Task;
 import org.joblib4j.TaskSerializationException;
 import org.joblib4j.spi.Batch;
+import org.joblib4j.tck.SerializedZeros;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,30 +20,18 @@ import org.junit.jupiter.api.Test;
  * size, measured without holding the bytes, instead of an {@code OutOfMemoryError} after copies.
  */
 class PayloadLimitTest {
-  /** A task, and a result, whose serialized form is {@code count} zero bytes that nobody keeps. */
+  /** A task, and a result, whose serialized form carries {@code count} zero bytes that nobody keeps. */
   static final class Zeros implements Task<Object>, Serializable {
     private static final long serialVersionUID = 1L;
-    private final transient long count;
+    private final SerializedZeros payload;
 
     Zeros(long count) {
-      this.count = count;
+      this.payload = new SerializedZeros(count);
     }
 
     @Override
     public Object call() {
       return null;
-    }
-
-    private void writeObject(ObjectOutputStream out) throws IOException {
-      out.defaultWriteObject();
-      byte[] zeros = new byte[1 << 16];
-      for (long left = count; left > 0; left -= zeros.length) {
-        out.write(zeros, 0, (int) Math.min(left, zeros.length));
-      }
-    }
-
-    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
-      in.defaultReadObject();
     }
   }
 
@@ -59,18 +45,8 @@ class PayloadLimitTest {
     }
   }
 
-  /** The totals after each value that one plain Java serialization stream writes. */
   static long[] totals(Object... values) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    long[] totals = new long[values.length];
-    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-      for (int i = 0; i < values.length; i++) {
-        out.writeObject(values[i]);
-        out.flush();
-        totals[i] = bytes.size();
-      }
-    }
-    return totals;
+    return SerializedZeros.totals(values);
   }
 
   @Test
