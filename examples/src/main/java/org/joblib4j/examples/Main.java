@@ -26,6 +26,9 @@ import org.joblib4j.examples.workload.WorkloadTiming;
  * </pre>
  */
 public final class Main {
+  private static final String SPARE_WORKERS = "joblib4j.backend.multiprocessing.spare-workers";
+  private static final String SPARE_WORKERS_ENV = "JOBLIB4J_BACKEND_MULTIPROCESSING_SPARE_WORKERS";
+
   private Main() {}
 
   /**
@@ -79,6 +82,32 @@ public final class Main {
     return 0;
   }
 
+  /**
+   * multiprocessing starts fresh worker JVMs for every call; unless told otherwise, the demo keeps
+   * as many warm spares between calls as its widest workload uses, and says so.
+   */
+  private static void keepSpareWorkers(PrintStream out, List<Workload<?>> workloads, Integer nJobs) {
+    if (System.getProperty(SPARE_WORKERS) != null || System.getenv(SPARE_WORKERS_ENV) != null) {
+      return;
+    }
+    int cpus = Runtime.getRuntime().availableProcessors();
+    int most = 1;
+    for (Workload<?> w : workloads) {
+      int n = nJobs != null ? nJobs : w.defaultNJobs();
+      most = Math.max(most, n < 0 ? Math.max(1, cpus + 1 + n) : n);
+    }
+    System.setProperty(SPARE_WORKERS, String.valueOf(most));
+    out.println(
+        "== multiprocessing starts fresh worker JVMs for every call: this demo keeps "
+            + most
+            + " warm spares booted between calls ("
+            + SPARE_WORKERS
+            + "="
+            + most
+            + "; set it to choose, 0 for none)");
+    out.println();
+  }
+
   private static void setProperty(String key, Object value) {
     if (value != null) {
       System.setProperty(key, value.toString());
@@ -109,10 +138,14 @@ public final class Main {
     examples.backends();
     out.println();
 
+    List<Workload<?>> workloads = DemoWorkloads.create(options.small(), backend);
+    if ("multiprocessing".equals(backend)) {
+      keepSpareWorkers(out, workloads, options.nJobs());
+    }
     WorkloadRunner runner =
         new WorkloadRunner(out, options.progress(), options.nJobs(), options.baseline(), backend);
     List<WorkloadTiming> timings = new ArrayList<>();
-    for (Workload<?> workload : DemoWorkloads.create(options.small(), backend)) {
+    for (Workload<?> workload : workloads) {
       timings.add(runner.run(workload));
     }
     out.println("== summary");

@@ -7,7 +7,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.joblib4j.backend.multiprocessing.MultiprocessingBackend;
 import org.joblib4j.examples.cli.CliOptions;
+import org.joblib4j.examples.workload.SummaryTable;
 import org.joblib4j.examples.workload.WorkloadTiming;
 import org.junit.jupiter.api.Test;
 
@@ -88,6 +90,56 @@ class MainTest {
           .doesNotContain("\tat ");
     } finally {
       System.clearProperty("joblib4j.backend");
+    }
+  }
+
+  @Test
+  void onMultiprocessingKeepsWarmSparesAndTimesTheFirstCallApart() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      int status =
+          Main.execute(
+              new String[] {"--backend", "multiprocessing", "--small", "--no-progress", "--n-jobs", "2"},
+              new PrintStream(out, true, StandardCharsets.UTF_8),
+              System.err);
+
+      assertThat(status).isZero();
+      List<String> lines = out.toString(StandardCharsets.UTF_8).lines().collect(Collectors.toList());
+      assertThat(lines)
+          .contains(
+              "== multiprocessing starts fresh worker JVMs for every call: this demo keeps 2 warm"
+                  + " spares booted between calls (joblib4j.backend.multiprocessing.spare-workers=2;"
+                  + " set it to choose, 0 for none)",
+              "17984 primes (backend=multiprocessing, n_jobs=2, 2 workers); n_jobs=1 agrees: true",
+              "workload     tasks  n_jobs first call  wall time  sequential  speed-up",
+              SummaryTable.FIRST_CALL_NOTE)
+          .anyMatch(l -> l.matches("total           44 +[0-9.]+ s +[0-9.]+ s +[0-9.]+ s +[0-9.]+x"));
+      assertThat(System.getProperty("joblib4j.backend.multiprocessing.spare-workers")).isEqualTo("2");
+    } finally {
+      System.clearProperty("joblib4j.backend");
+      System.clearProperty("joblib4j.n-jobs");
+      System.clearProperty("joblib4j.backend.multiprocessing.spare-workers");
+      MultiprocessingBackend.shutdownSpareWorkers();
+    }
+  }
+
+  @Test
+  void onMultiprocessingAConfiguredSpareCountIsKept() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    System.setProperty("joblib4j.backend.multiprocessing.spare-workers", "0");
+    try {
+      int status =
+          Main.execute(
+              new String[] {"--backend", "multiprocessing", "--small", "--no-progress", "--no-baseline"},
+              new PrintStream(out, true, StandardCharsets.UTF_8),
+              System.err);
+
+      assertThat(status).isZero();
+      assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("warm spares");
+      assertThat(System.getProperty("joblib4j.backend.multiprocessing.spare-workers")).isEqualTo("0");
+    } finally {
+      System.clearProperty("joblib4j.backend");
+      System.clearProperty("joblib4j.backend.multiprocessing.spare-workers");
     }
   }
 }

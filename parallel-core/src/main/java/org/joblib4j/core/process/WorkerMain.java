@@ -13,13 +13,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.joblib4j.DelayedCall;
 import org.joblib4j.Task;
-import org.joblib4j.TaskFunction;
 import org.joblib4j.TaskSerializationException;
 import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.BatchTaskException;
-import org.joblib4j.spi.NestedBackend;
 
 /**
  * The entry point of a worker JVM: connects to its parent's private socket, runs batches one after
@@ -43,6 +40,9 @@ public final class WorkerMain {
 
   /** The first argument of a spare worker (see {@link WorkerLauncher#launchSpare}). */
   static final String SPARE_ARGUMENT = "--spare";
+
+  /** How long a worker has had no work before it warms its task path. */
+  static final long WARM_UP_QUIET_MS = 100;
 
   private static volatile Thread taskThread;
   private static boolean parentWatched;
@@ -79,6 +79,7 @@ public final class WorkerMain {
    * @throws IOException if the parent cannot be reached
    */
   public static void main(String[] args) throws IOException {
+    String spareArgument = args.length > 0 ? args[0] : null;
     if (args.length >= 2 && args[0].equals(SPARE_ARGUMENT)) {
       watchParent(Long.parseLong(args[1]));
       args = awaitAssignment(args[1], args.length > 2 ? Path.of(args[2]) : null);
@@ -94,7 +95,11 @@ public final class WorkerMain {
     SocketChannel socket = SocketChannel.open(UnixDomainSocketAddress.of(Path.of(args[0])));
     FrameChannel channel = new FrameChannel(socket);
     channel.send(new Frame(Frame.HELLO, ProcessHandle.current().pid(), args[1].getBytes(StandardCharsets.UTF_8)));
-    new WorkerMain(channel).run();
+    WorkerMain worker = new WorkerMain(channel);
+    if (!SPARE_ARGUMENT.equals(spareArgument)) {
+      worker.warmWhenIdle();
+    }
+    worker.run();
   }
 
   /**
@@ -137,16 +142,11 @@ public final class WorkerMain {
         FrameChannel pool = new FrameChannel(poolEnd);
         WorkerMain warm = new WorkerMain(new FrameChannel(workerEnd));
         JavaTaskSerializer serializer = new JavaTaskSerializer();
-        TaskFunction<Integer, Integer> increment = x -> x + 1;
-        Batch batch =
-            new Batch(
-                0,
-                List.of(DelayedCall.of(increment, 1), DelayedCall.of(increment, 2)),
-                NestedBackend.defaultFor(1),
-                // an equal, not the same, Options travels as a pool's batches do
-                new Batch.Options(null, false, 0));
         // the compact form a pool sends for the usual batch, then the Java-serialized form of the others
-        byte[][] forms = {new BatchShipper().serialize(batch), serializer.serialize(batch)};
+        byte[][] forms = {
+          new BatchShipper().serialize(TaskPathWarmup.compactBatch()),
+          serializer.serialize(TaskPathWarmup.javaBatch())
+        };
         for (int i = 0; i < forms.length; i++) {
           pool.send(new Frame(Frame.BATCH, i + 1, forms[i]));
           warm.runBatch(warm.channel.receive());
@@ -162,6 +162,43 @@ public final class WorkerMain {
         } catch (IOException e) {
           // a leftover socket file in the temporary folder
         }
+      }
+    }
+  }
+
+  /**
+   * A pool's worker warms its task path ({@link TaskPathWarmup}) once it has had no work for
+   * {@link #WARM_UP_QUIET_MS}: a reused worker's later calls (their first Java-serialized batch, a
+   * record argument) do not pay for it, and a worker kept busy from its start warms up by working.
+   * A spare did it before it was taken.
+   */
+  private void warmWhenIdle() {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                awaitQuiet();
+                TaskPathWarmup.roundTrip(
+                    JavaTaskSerializer.forWorker(WorkerMain.class.getClassLoader(), MappedArrays.forWorker()),
+                    JavaTaskSerializer.forResults(WorkerMain.class.getClassLoader(), "a warm-up"));
+              } catch (Exception | LinkageError e) {
+                // only a warm-up
+              }
+            },
+            "joblib4j-worker-warmup");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private void awaitQuiet() throws InterruptedException {
+    synchronized (turn) {
+      while (true) {
+        long left =
+            lastActivityNanos + TimeUnit.MILLISECONDS.toNanos(WARM_UP_QUIET_MS) - System.nanoTime();
+        if (left <= 0 && !running && inbox.isEmpty()) {
+          return;
+        }
+        turn.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
       }
     }
   }
