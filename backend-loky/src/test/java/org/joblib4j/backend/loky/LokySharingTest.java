@@ -219,6 +219,39 @@ class LokySharingTest {
         .containsOnly(0);
   }
 
+  static double firstColumnSum(Dataset d, int from) {
+    double s = 0;
+    for (int r = from; r < d.x().length; r += 7) {
+      s += d.x()[r][0];
+    }
+    return s;
+  }
+
+  @Test
+  void aScatteredMatrixInsideADataSetArgumentTravelsAsTheScatteredValue() {
+    // 4.8 MB: alone it would be memory-mapped; scattered, it travels once for the Parallel
+    double[][] x = new double[600][1000];
+    for (int r = 0; r < x.length; r++) {
+      x[r][0] = r;
+    }
+    Dataset data = new Dataset("train", x);
+    long serialized = TransferCounters.sharedValuesSerialized();
+    long sent = TransferCounters.sharedValuesSent();
+    try (Parallel p =
+        Parallel.builder().backend("loky", Map.of("scatter", List.of((Object) x))).nJobs(2).batchSize(1).build()) {
+      for (int call = 0; call < 3; call++) {
+        List<Double> out =
+            p.run(IntStream.range(0, 7).mapToObj(i -> delayed(LokySharingTest::firstColumnSum, data, i)));
+        assertThat(out)
+            .containsExactlyElementsOf(
+                IntStream.range(0, 7).mapToObj(i -> firstColumnSum(data, i)).collect(Collectors.toList()));
+      }
+    }
+    // the matrix only (the data set around it is small once the matrix is a reference)
+    assertThat(TransferCounters.sharedValuesSerialized() - serialized).isEqualTo(1);
+    assertThat(TransferCounters.sharedValuesSent() - sent).isBetween(1L, 2L);
+  }
+
   @Test
   void withAutoScatterOffEveryBatchCarriesItsOwnCopy() {
     List<double[]> rows = rows();

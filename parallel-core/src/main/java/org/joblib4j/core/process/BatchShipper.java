@@ -73,8 +73,10 @@ public final class BatchShipper {
               scattered,
               auto,
               auto ? options.threshold() : Long.MAX_VALUE,
-              // a large primitive array is memory-mapped (joblib's way), not shared
-              o -> arrays != null && arrays.wouldSpill(o) ? null : serializeAlone(measuring, o));
+              // a large primitive array is memory-mapped (joblib's way), not shared; a scattered
+              // value inside another travels as the scattered value
+              (o, self, refs) ->
+                  arrays != null && arrays.wouldSpill(o) ? null : serializeAlone(measuring, o, self, refs));
     }
   }
 
@@ -91,8 +93,13 @@ public final class BatchShipper {
   }
 
   private static byte[] serializeAlone(JavaTaskSerializer s, Object o) {
+    return serializeAlone(s, o, null, null);
+  }
+
+  private static byte[] serializeAlone(
+      JavaTaskSerializer s, Object o, SharedValues sharing, Set<SharedBlob> refs) {
     try {
-      return s.serialize(o);
+      return s.serialize(o, sharing, refs);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
