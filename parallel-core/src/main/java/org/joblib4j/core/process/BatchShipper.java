@@ -88,7 +88,21 @@ public final class BatchShipper {
    * @throws IllegalArgumentException naming an object that cannot be serialized
    */
   public static Map<Object, SharedBlob> scatter(List<Object> objects) {
-    JavaTaskSerializer plain = new JavaTaskSerializer(null, null, true);
+    return scatter(objects, null);
+  }
+
+  /**
+   * Serializes the {@code scatter} objects once each, their large primitive arrays as
+   * memory-mapped files.
+   *
+   * @param objects the objects
+   * @param arrays where their arrays above max_nbytes go (as long as the blobs live), or {@code
+   *     null} to serialize every array
+   * @return their blobs, by identity
+   * @throws IllegalArgumentException naming an object that cannot be serialized
+   */
+  public static Map<Object, SharedBlob> scatter(List<Object> objects, ArraySpiller arrays) {
+    JavaTaskSerializer plain = new JavaTaskSerializer(arrays, null, true);
     return SharedValues.scatter(objects, o -> serializeAlone(plain, o));
   }
 
