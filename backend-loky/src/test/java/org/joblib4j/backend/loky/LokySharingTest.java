@@ -219,6 +219,72 @@ class LokySharingTest {
         .containsOnly(0);
   }
 
+  static double firstColumnSum(Dataset d, int from) {
+    double s = 0;
+    for (int r = from; r < d.x().length; r += 7) {
+      s += d.x()[r][0];
+    }
+    return s;
+  }
+
+  @Test
+  void aScatteredMatrixInsideADataSetArgumentTravelsAsTheScatteredValue() {
+    // 4.8 MB: alone it would be memory-mapped; scattered, it travels once for the Parallel
+    double[][] x = new double[600][1000];
+    for (int r = 0; r < x.length; r++) {
+      x[r][0] = r;
+    }
+    Dataset data = new Dataset("train", x);
+    long serialized = TransferCounters.sharedValuesSerialized();
+    long sent = TransferCounters.sharedValuesSent();
+    try (Parallel p =
+        Parallel.builder().backend("loky", Map.of("scatter", List.of((Object) x))).nJobs(2).batchSize(1).build()) {
+      for (int call = 0; call < 3; call++) {
+        List<Double> out =
+            p.run(IntStream.range(0, 7).mapToObj(i -> delayed(LokySharingTest::firstColumnSum, data, i)));
+        assertThat(out)
+            .containsExactlyElementsOf(
+                IntStream.range(0, 7).mapToObj(i -> firstColumnSum(data, i)).collect(Collectors.toList()));
+      }
+    }
+    // the matrix only (the data set around it is small once the matrix is a reference)
+    assertThat(TransferCounters.sharedValuesSerialized() - serialized).isEqualTo(1);
+    assertThat(TransferCounters.sharedValuesSent() - sent).isBetween(1L, 2L);
+  }
+
+  static long filesIn(java.nio.file.Path base) throws java.io.IOException {
+    try (java.util.stream.Stream<java.nio.file.Path> all = java.nio.file.Files.walk(base)) {
+      return all.filter(java.nio.file.Files::isRegularFile).count();
+    }
+  }
+
+  @Test
+  void aScatteredArrayAboveMaxNbytesTravelsAsOneMemoryMappedFileForTheParallelsLifetime(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path base) throws Exception {
+    double[][] x = new double[600][1000];
+    for (int r = 0; r < x.length; r++) {
+      x[r][0] = r;
+    }
+    Dataset data = new Dataset("train", x);
+    try (Parallel p =
+        Parallel.builder()
+            .backend("loky", Map.of("scatter", List.of((Object) x)))
+            .nJobs(2)
+            .batchSize(1)
+            .maxNbytes("1M")
+            .tempFolder(base)
+            .build()) {
+      for (int call = 0; call < 2; call++) {
+        assertThat(p.run(IntStream.range(0, 7).mapToObj(i -> delayed(LokySharingTest::firstColumnSum, data, i))))
+            .containsExactlyElementsOf(
+                IntStream.range(0, 7).mapToObj(i -> firstColumnSum(data, i)).collect(Collectors.toList()));
+        // between calls: the scattered matrix's one file, kept for the next call
+        assertThat(filesIn(base)).isEqualTo(1);
+      }
+    }
+    assertThat(filesIn(base)).isZero();
+  }
+
   @Test
   void withAutoScatterOffEveryBatchCarriesItsOwnCopy() {
     List<double[]> rows = rows();

@@ -101,6 +101,7 @@ public final class RayRuntime {
       configure(options, address);
       long t0 = System.nanoTime();
       Ray.init();
+      Log4jStatusQuiet.apply();
       LOG.debug("Ray.init took {} ms", (System.nanoTime() - t0) / 1_000_000);
       Set<Path> leftovers = dropNativeCopy(before);
       current = new RayRuntime(options.target(), true, options.localMode(), head, leftovers, clusterCpus(options));

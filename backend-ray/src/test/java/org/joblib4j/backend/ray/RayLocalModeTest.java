@@ -42,6 +42,18 @@ class RayLocalModeTest {
   }
 
   @Test
+  void log4jsOwnStatusLinesAreKeptForWarningsSoTheJvmExitsQuietly() throws Exception {
+    Parallel.builder().backend("ray", LOCAL).nJobs(2).build().run(IntStream.range(0, 2).mapToObj(i -> Parallel.delayed(Math::abs, i)));
+
+    // Ray configures log4j's status logger at INFO: "Stopping configuration ..." at every exit.
+    // (log4j comes with Ray's jar, on the test class path only at run time)
+    Class<?> statusLogger = Class.forName("org.apache.logging.log4j.status.StatusLogger");
+    Object fallback =
+        statusLogger.getMethod("getFallbackListener").invoke(statusLogger.getMethod("getLogger").invoke(null));
+    assertThat(fallback.getClass().getMethod("getStatusLevel").invoke(fallback)).hasToString("WARN");
+  }
+
+  @Test
   void orderedResultsWithAutoBatching() {
     List<Integer> got =
         Parallel.builder().backend("ray", LOCAL).nJobs(2).build()

@@ -55,6 +55,7 @@ class GridSearchWorkloadTest {
       plain = workload.run(parallel);
     }
     long serialized = TransferCounters.sharedValuesSerialized();
+    long sent = TransferCounters.sharedValuesSent();
     GridSearchResult scattered;
     try (Parallel parallel = workload.configure(Parallel.builder().nJobs(2)).build()) {
       scattered = workload.run(parallel);
@@ -63,6 +64,8 @@ class GridSearchWorkloadTest {
     assertThat(scattered.sameScoresAs(plain)).isTrue();
     // X and y, once each, for 12 fits
     assertThat(TransferCounters.sharedValuesSerialized() - serialized).isEqualTo(2);
+    // and sent to each of the two workers that ran a fit (inside the data set, as references)
+    assertThat(TransferCounters.sharedValuesSent() - sent).isBetween(2L, 4L);
     assertThat(workload.title())
         .isEqualTo(
             "grid search: ridge regression, 240 samples x 30 features, 3-fold CV, 4 penalties, scatter=[X, y]");

@@ -73,8 +73,10 @@ public final class BatchShipper {
               scattered,
               auto,
               auto ? options.threshold() : Long.MAX_VALUE,
-              // a large primitive array is memory-mapped (joblib's way), not shared
-              o -> arrays != null && arrays.wouldSpill(o) ? null : serializeAlone(measuring, o));
+              // a large primitive array is memory-mapped (joblib's way), not shared; a scattered
+              // value inside another travels as the scattered value
+              (o, self, refs) ->
+                  arrays != null && arrays.wouldSpill(o) ? null : serializeAlone(measuring, o, self, refs));
     }
   }
 
@@ -86,13 +88,32 @@ public final class BatchShipper {
    * @throws IllegalArgumentException naming an object that cannot be serialized
    */
   public static Map<Object, SharedBlob> scatter(List<Object> objects) {
-    JavaTaskSerializer plain = new JavaTaskSerializer(null, null, true);
+    return scatter(objects, null);
+  }
+
+  /**
+   * Serializes the {@code scatter} objects once each, their large primitive arrays as
+   * memory-mapped files.
+   *
+   * @param objects the objects
+   * @param arrays where their arrays above max_nbytes go (as long as the blobs live), or {@code
+   *     null} to serialize every array
+   * @return their blobs, by identity
+   * @throws IllegalArgumentException naming an object that cannot be serialized
+   */
+  public static Map<Object, SharedBlob> scatter(List<Object> objects, ArraySpiller arrays) {
+    JavaTaskSerializer plain = new JavaTaskSerializer(arrays, null, true);
     return SharedValues.scatter(objects, o -> serializeAlone(plain, o));
   }
 
   private static byte[] serializeAlone(JavaTaskSerializer s, Object o) {
+    return serializeAlone(s, o, null, null);
+  }
+
+  private static byte[] serializeAlone(
+      JavaTaskSerializer s, Object o, SharedValues sharing, Set<SharedBlob> refs) {
     try {
-      return s.serialize(o);
+      return s.serialize(o, sharing, refs);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -43,6 +43,8 @@ public abstract class ProcessBackend implements ParallelBackend {
   private int runningCalls;
   private SharingOptions sharing;
   private Map<Object, SharedBlob> scattered = Map.of();
+  /** The scattered primitive arrays' memory-mapped files: they live as long as the scattered values. */
+  private ArraySpiller scatteredArrays;
   /** Holds this backend's scattered values on the pools that served it. */
   private final Object scatterOwner = new Object();
   private final Set<WorkerPool> scatterPools = new HashSet<>();
@@ -67,6 +69,12 @@ public abstract class ProcessBackend implements ParallelBackend {
       p.release(scatterOwner);
     }
     scatterPools.clear();
+    if (scatteredArrays != null) {
+      // a later call (a backend instance used again) scatters again
+      scatteredArrays.close();
+      scatteredArrays = null;
+      scattered = Map.of();
+    }
   }
 
   /**
@@ -126,7 +134,12 @@ public abstract class ProcessBackend implements ParallelBackend {
     call = new Object();
     pool = leasePool(call);
     if (pool != null && scattered.isEmpty() && sharing != null && !sharing.scatter().isEmpty()) {
-      scattered = BatchShipper.scatter(sharing.scatter());
+      // a scattered array larger than max_nbytes travels as its memory-mapped file: written once,
+      // and each worker copies it once, faster than serializing it
+      Long maxNbytes = settings == null ? null : settings.maxNbytes();
+      scatteredArrays =
+          maxNbytes == null ? null : new ArraySpiller(settings.tempFolder(), maxNbytes);
+      scattered = BatchShipper.scatter(sharing.scatter(), scatteredArrays);
     }
     if (settings != null) {
       shipper.startCall(settings.tempFolder(), settings.maxNbytes(), sharing, scattered);

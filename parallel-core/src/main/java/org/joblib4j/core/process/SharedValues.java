@@ -36,12 +36,33 @@ public final class SharedValues {
   private final Map<Object, SharedBlob> explicit;
   private final boolean auto;
   private final long threshold;
-  private final Function<Object, byte[]> measure;
+  private final Measure measure;
   private final Function<SharedBlob, Object> refs;
   private final Function<byte[], Object> inlines;
   private final IdentityHashMap<Object, Object> decisions = new IdentityHashMap<>();
   private final IdentityHashMap<Object, Boolean> functions = new IdentityHashMap<>();
+  /** The shared values a decided value's own bytes refer to: they travel with it. */
+  private final IdentityHashMap<Object, Set<SharedBlob>> nested = new IdentityHashMap<>();
   private final Map<String, SharedBlob> callBlobs = new LinkedHashMap<>();
+
+  /**
+   * Serializes one value on its own (to measure it, and to ship it if it is large), writing the
+   * shared values inside it as references: a scattered data matrix inside a data-set object travels
+   * as the scattered value, not again inside the object.
+   */
+  @FunctionalInterface
+  public interface Measure {
+    /**
+     * Serializes a value.
+     *
+     * @param value the value
+     * @param sharing the call's sharing, whose {@link #replace} writes the shared values inside it
+     * @param refs collects the blobs the bytes refer to
+     * @return the bytes, or {@code null} to let the value travel as usual
+     * @throws RuntimeException when the value cannot be serialized
+     */
+    byte[] serialize(Object value, SharedValues sharing, Set<SharedBlob> refs);
+  }
 
   /**
    * Creates a call's sharing.
@@ -53,6 +74,18 @@ public final class SharedValues {
    *     cannot be serialized; {@code null} leaves the value to travel as usual
    */
   public SharedValues(Map<Object, SharedBlob> explicit, boolean auto, long threshold, Function<Object, byte[]> measure) {
+    this(explicit, auto, threshold, (value, sharing, refs) -> measure.apply(value));
+  }
+
+  /**
+   * Creates a call's sharing whose measured values refer to the shared values inside them.
+   *
+   * @param explicit the {@code scatter} objects and their blobs (an identity map), possibly empty
+   * @param auto whether to share large arguments automatically
+   * @param threshold the serialized size above which an argument is shared
+   * @param measure serializes one value on its own, its shared parts as references
+   */
+  public SharedValues(Map<Object, SharedBlob> explicit, boolean auto, long threshold, Measure measure) {
     this(explicit, auto, threshold, measure, blob -> new SharedRef(blob.sha()), InlineValue::new);
   }
 
@@ -71,6 +104,16 @@ public final class SharedValues {
       boolean auto,
       long threshold,
       Function<Object, byte[]> measure,
+      Function<SharedBlob, Object> refs,
+      Function<byte[], Object> inlines) {
+    this(explicit, auto, threshold, (value, sharing, used) -> measure.apply(value), refs, inlines);
+  }
+
+  private SharedValues(
+      Map<Object, SharedBlob> explicit,
+      boolean auto,
+      long threshold,
+      Measure measure,
       Function<SharedBlob, Object> refs,
       Function<byte[], Object> inlines) {
     this.explicit = explicit;
@@ -141,6 +184,10 @@ public final class SharedValues {
       if (d == null || d == obj) {
         return null;
       }
+      Set<SharedBlob> inside = nested.isEmpty() ? null : nested.get(obj);
+      if (inside != null) {
+        used.addAll(inside);
+      }
       if (!(d instanceof SharedBlob)) {
         return d; // its inline form
       }
@@ -200,11 +247,15 @@ public final class SharedValues {
       return;
     }
     byte[] bytes;
+    Set<SharedBlob> inside = new java.util.LinkedHashSet<>();
     try {
-      bytes = measure.apply(o);
+      bytes = measure.serialize(o, this, inside);
     } catch (RuntimeException notSerializable) {
       decisions.put(o, o);
       return;
+    }
+    if (bytes != null && !inside.isEmpty()) {
+      nested.put(o, inside);
     }
     if (bytes == null) {
       decisions.put(o, o); // travels its own way (a memory-mapped array)
