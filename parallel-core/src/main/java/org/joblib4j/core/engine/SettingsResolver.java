@@ -171,7 +171,8 @@ public final class SettingsResolver {
         first(explicit.errorPolicy(), ErrorPolicy.FAIL_FAST),
         explicit.taskTimeout(),
         explicit.maxPendingResults(),
-        explicit.maxBatchSize());
+        explicit.maxBatchSize(),
+        explicit.maxPendingBytes());
   }
 
   /**

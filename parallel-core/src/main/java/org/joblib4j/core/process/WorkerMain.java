@@ -193,9 +193,14 @@ public final class WorkerMain {
   private void awaitQuiet() throws InterruptedException {
     synchronized (turn) {
       while (true) {
+        if (running || !inbox.isEmpty()) {
+          // look again a quiet period later (a batch's end does not notify)
+          turn.wait(WARM_UP_QUIET_MS);
+          continue;
+        }
         long left =
             lastActivityNanos + TimeUnit.MILLISECONDS.toNanos(WARM_UP_QUIET_MS) - System.nanoTime();
-        if (left <= 0 && !running && inbox.isEmpty()) {
+        if (left <= 0) {
           return;
         }
         turn.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
