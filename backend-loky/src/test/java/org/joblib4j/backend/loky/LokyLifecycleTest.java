@@ -103,9 +103,9 @@ class LokyLifecycleTest {
   void anIdleWorkerWarmsItsTaskPathOnce() {
     Set<Long> workers = warm(2);
 
-    // polls a few hundred ms apart leave the workers idle long enough to warm up
+    // polls more than a second apart leave the workers idle long enough to warm up
     await("both workers to warm their task path")
-        .pollInterval(Duration.ofMillis(300))
+        .pollInterval(Duration.ofMillis(1500))
         .atMost(Duration.ofSeconds(30))
         .until(
             () ->
