@@ -491,7 +491,7 @@ public final class Parallel implements AutoCloseable {
     /**
      * Sets n_jobs: a positive count, or negative to count back from the CPU count ({@code -1} =
      * all CPUs, {@code -2} = all but one); {@code null} means unset. 0 fails when the call starts
-     * ({@code n_jobs == 0 in Parallel has no meaning}).
+     * ({@code nJobs == 0 in Parallel has no meaning}).
      *
      * @param nJobs the value
      * @return this
@@ -517,7 +517,7 @@ public final class Parallel implements AutoCloseable {
      *
      * @param nJobs the text
      * @return this
-     * @throws IllegalArgumentException {@code n_jobs could not be converted to int}
+     * @throws IllegalArgumentException {@code nJobs could not be converted to int}
      */
     public Builder nJobs(String nJobs) {
       if (nJobs == null) {
@@ -526,7 +526,7 @@ public final class Parallel implements AutoCloseable {
       try {
         return nJobs((Integer) Integer.parseInt(nJobs.trim()));
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("n_jobs could not be converted to int", e);
+        throw new IllegalArgumentException("nJobs could not be converted to int", e);
       }
     }
 
@@ -641,7 +641,7 @@ public final class Parallel implements AutoCloseable {
     public Builder preDispatch(int preDispatch) {
       if (preDispatch < 1) {
         throw new IllegalArgumentException(
-            "pre_dispatch must be 'all', a positive integer or an expression, got: "
+            "preDispatch must be \"all\", a positive integer or an expression, got: "
                 + preDispatch);
       }
       this.preDispatch = Integer.toString(preDispatch);
@@ -653,13 +653,13 @@ public final class Parallel implements AutoCloseable {
      *
      * @param batchSize a positive integer
      * @return this
-     * @throws IllegalArgumentException {@code batch_size must be 'auto' or a positive integer,
+     * @throws IllegalArgumentException {@code batchSize must be \"auto\" or a positive integer,
      *     got: 0}
      */
     public Builder batchSize(int batchSize) {
       if (batchSize < 1) {
         throw new IllegalArgumentException(
-            "batch_size must be 'auto' or a positive integer, got: " + batchSize);
+            "batchSize must be \"auto\" or a positive integer, got: " + batchSize);
       }
       this.batchSize = batchSize;
       return this;
@@ -680,7 +680,7 @@ public final class Parallel implements AutoCloseable {
         value = Integer.parseInt(batchSize == null ? "" : batchSize.trim());
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(
-            "batch_size must be 'auto' or a positive integer, got: " + batchSize, e);
+            "batchSize must be \"auto\" or a positive integer, got: " + batchSize, e);
       }
       return batchSize(value);
     }
@@ -726,7 +726,7 @@ public final class Parallel implements AutoCloseable {
      */
     public Builder maxNbytes(long maxNbytes) {
       if (maxNbytes < 0) {
-        throw new IllegalArgumentException("max_nbytes must be >= 0, got: " + maxNbytes);
+        throw new IllegalArgumentException("maxNbytes must be >= 0, got: " + maxNbytes);
       }
       this.maxNbytes = Long.toString(maxNbytes);
       return this;
@@ -795,7 +795,7 @@ public final class Parallel implements AutoCloseable {
     public Parallel build() {
       if (prefer == Prefer.PROCESSES && require == Require.SHAREDMEM) {
         throw new IllegalArgumentException(
-            "prefer == 'processes' and require == 'sharedmem' are inconsistent settings");
+            "prefer == \"processes\" and require == \"sharedmem\" are inconsistent settings");
       }
       ParallelSettings settings =
           new ParallelSettings(

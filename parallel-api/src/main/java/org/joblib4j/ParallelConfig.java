@@ -567,7 +567,7 @@ public final class ParallelConfig {
     public Builder innerMaxNumThreads(int threads) {
       if (threads < 1) {
         throw new IllegalArgumentException(
-            "inner_max_num_threads must be a positive integer, got: " + threads);
+            "innerMaxNumThreads must be a positive integer, got: " + threads);
       }
       this.innerMaxNumThreads = threads;
       return this;
@@ -587,17 +587,17 @@ public final class ParallelConfig {
     public Scope open() {
       if (!backendSet && (innerMaxNumThreads != null || !backendParams.isEmpty())) {
         throw new IllegalArgumentException(
-            "inner_max_num_threads and other constructor parameters backend_params are only"
-                + " supported when backend is not None.");
+            "innerMaxNumThreads and other constructor parameters backendParams are only"
+                + " supported when backend is not null.");
       }
       if (backend != null && !backendParams.isEmpty()) {
         throw new IllegalArgumentException(
-            "Constructor parameters backend_params are only supported when backend is a"
+            "Constructor parameters backendParams are only supported when backend is a"
                 + " string.");
       }
       if (prefer == Prefer.PROCESSES && require == Require.SHAREDMEM) {
         throw new IllegalArgumentException(
-            "prefer == 'processes' and require == 'sharedmem' are inconsistent settings");
+            "prefer == \"processes\" and require == \"sharedmem\" are inconsistent settings");
       }
       ParallelConfig own = snapshot();
       Engines.get().checkScope(own, current());

@@ -30,7 +30,7 @@ public enum Prefer {
     throw new IllegalArgumentException(
         "prefer="
             + value
-            + " is not a valid backend hint, expected one of ('processes', 'threads', None)");
+            + " is not a valid backend hint, expected one of \"processes\", \"threads\" or null");
   }
 
   /**

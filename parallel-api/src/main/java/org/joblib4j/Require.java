@@ -26,7 +26,7 @@ public enum Require {
     throw new IllegalArgumentException(
         "require="
             + value
-            + " is not a valid backend constraint, expected one of ('sharedmem', None)");
+            + " is not a valid backend constraint, expected one of \"sharedmem\" or null");
   }
 
   /**

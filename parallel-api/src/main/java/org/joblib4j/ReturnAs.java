@@ -30,7 +30,7 @@ public enum ReturnAs {
         return GENERATOR_UNORDERED;
       default:
         throw new IllegalArgumentException(
-            "Expected `return_as` parameter to be a string equal to \"list\",\"generator\" or"
+            "Expected `returnAs` parameter to be a string equal to \"list\", \"generator\" or"
                 + " \"generator_unordered\", but got "
                 + value
                 + " instead.");

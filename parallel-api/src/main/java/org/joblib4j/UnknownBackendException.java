@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * A backend name that no installed jar or registration provides. The message follows joblib
- * ({@code Invalid backend: foo, expected one of ['sequential', 'threading']}) and, for a
+ * ({@code Invalid backend: foo, expected one of "sequential" or "threading"}) and, for a
  * well-known backend, names the artifact to add.
  */
 public class UnknownBackendException extends IllegalArgumentException {

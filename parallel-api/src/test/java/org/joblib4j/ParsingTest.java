@@ -21,7 +21,7 @@ class ParsingTest {
     assertThatThrownBy(() -> ReturnAs.parse("foo"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
-            "Expected `return_as` parameter to be a string equal to \"list\",\"generator\" or"
+            "Expected `returnAs` parameter to be a string equal to \"list\", \"generator\" or"
                 + " \"generator_unordered\", but got foo instead.");
   }
 
@@ -33,11 +33,11 @@ class ParsingTest {
     assertThatThrownBy(() -> Prefer.parse("wrong"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
-            "prefer=wrong is not a valid backend hint, expected one of ('processes', 'threads', None)");
+            "prefer=wrong is not a valid backend hint, expected one of \"processes\", \"threads\" or null");
     assertThatThrownBy(() -> Require.parse("wrong"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
-            "require=wrong is not a valid backend constraint, expected one of ('sharedmem', None)");
+            "require=wrong is not a valid backend constraint, expected one of \"sharedmem\" or null");
   }
 
   @Test

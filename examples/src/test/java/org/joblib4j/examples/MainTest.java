@@ -62,8 +62,8 @@ class MainTest {
       assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
       assertThat(err.toString(StandardCharsets.UTF_8))
           .isEqualTo(
-              "joblib4j-examples: Invalid backend: nosuch, expected one of ['dask', 'loky', 'multiprocessing',"
-                  + " 'ray', 'sequential', 'threading']"
+              "joblib4j-examples: Invalid backend: nosuch, expected one of \"dask\", \"loky\", \"multiprocessing\","
+                  + " \"ray\", \"sequential\" or \"threading\""
                   + System.lineSeparator());
     } finally {
       System.clearProperty("joblib4j.backend");

@@ -50,7 +50,7 @@ class BrokenProviderTest {
                 assertThat(line)
                     .isEqualTo(
                         "nope: threw org.joblib4j.UnknownBackendException: Invalid backend: nope,"
-                            + " expected one of ['sequential', 'threading']. Backend providers"
+                            + " expected one of \"sequential\" or \"threading\". Backend providers"
                             + " that failed to load: "
                             + provider
                             + ": java.lang.IllegalStateException: boom"));

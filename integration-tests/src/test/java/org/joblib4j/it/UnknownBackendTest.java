@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 class UnknownBackendTest {
   private static final String INVALID =
       "threw org.joblib4j.UnknownBackendException: Invalid backend: ";
-  private static final String EXPECTED = ", expected one of ['sequential', 'threading']";
+  private static final String EXPECTED = ", expected one of \"sequential\" or \"threading\"";
 
   @TempDir Path dir;
 
@@ -43,9 +43,9 @@ class UnknownBackendTest {
         + INVALID
         + name
         + EXPECTED
-        + ". The '"
+        + ". The \""
         + name
-        + "' backend is provided by the artifact org.joblib4j:"
+        + "\" backend is provided by the artifact org.joblib4j:"
         + artifact
         + ": add it to the classpath.";
   }

@@ -48,7 +48,7 @@ public interface ParallelBackend {
    *
    * @param nJobs the requested value
    * @return the effective number of workers
-   * @throws IllegalArgumentException {@code n_jobs == 0 in Parallel has no meaning}
+   * @throws IllegalArgumentException {@code nJobs == 0 in Parallel has no meaning}
    */
   default int effectiveNJobs(int nJobs) {
     return standardEffectiveNJobs(nJobs);
@@ -197,7 +197,7 @@ public interface ParallelBackend {
    */
   static int standardEffectiveNJobs(int nJobs) {
     if (nJobs == 0) {
-      throw new IllegalArgumentException("n_jobs == 0 in Parallel has no meaning");
+      throw new IllegalArgumentException("nJobs == 0 in Parallel has no meaning");
     }
     if (nJobs < 0) {
       return Math.max(Parallel.cpuCount() + 1 + nJobs, 1);

@@ -72,7 +72,7 @@ public final class DefaultEngine implements ParallelEngine {
     if (scope.innerMaxNumThreads() != null && !backend.supportsInnerMaxNumThreads()) {
       throw new IllegalArgumentException(
           backend.getClass().getSimpleName()
-              + " does not accept setting the inner_max_num_threads argument.");
+              + " does not accept setting the innerMaxNumThreads argument.");
     }
   }
 

@@ -133,7 +133,7 @@ public final class DaskDistributedBackend implements ParallelBackend {
   @Override
   public int effectiveNJobs(int nJobs) {
     if (nJobs == 0) {
-      throw new IllegalArgumentException("n_jobs == 0 in Parallel has no meaning");
+      throw new IllegalArgumentException("nJobs == 0 in Parallel has no meaning");
     }
     if (nJobs > 0) {
       return nJobs;
@@ -146,7 +146,7 @@ public final class DaskDistributedBackend implements ParallelBackend {
   public synchronized int configure(CallSettings settings) {
     int nJobs = settings.nJobs();
     if (nJobs == 0) {
-      throw new IllegalArgumentException("n_jobs == 0 in Parallel has no meaning");
+      throw new IllegalArgumentException("nJobs == 0 in Parallel has no meaning");
     }
     DaskSession s = connect();
     int total = threads(s);
@@ -205,10 +205,10 @@ public final class DaskDistributedBackend implements ParallelBackend {
           "DaskDistributedBackend has no worker after "
               + Durations.seconds(t)
               + " seconds. Make sure that workers are started and can properly connect to the scheduler and"
-              + " increase the joblib/dask connection timeout with:\n\nparallel_config(backend='dask',"
-              + " wait_for_workers_timeout="
+              + " increase the joblib/dask connection timeout with:\n\nParallelConfig.builder().backend(\"dask\")"
+              + ".backendParam(\"wait-for-workers-timeout\", \""
               + Durations.seconds(t.multipliedBy(2).compareTo(Duration.ofSeconds(10)) > 0 ? t.multipliedBy(2) : Duration.ofSeconds(10))
-              + ")");
+              + "s\")");
     }
   }
 

@@ -194,7 +194,7 @@ class DaskControlTest {
           .hasMessage(
               "DaskDistributedBackend has no worker after 0.1 seconds. Make sure that workers are started and can"
                   + " properly connect to the scheduler and increase the joblib/dask connection timeout with:\n\n"
-                  + "parallel_config(backend='dask', wait_for_workers_timeout=10)");
+                  + "ParallelConfig.builder().backend(\"dask\").backendParam(\"wait-for-workers-timeout\", \"10s\")");
       DaskTestSupport.assertWithin(Duration.ofSeconds(30), t0);
       assertThatThrownBy(() -> dask(with(empty, "wait_for_workers_timeout", 0)).build().run(IntStream.range(0, 10).mapToObj(i -> delayed(DaskTestSupport::inc, i))))
           .isInstanceOf(IllegalStateException.class)

@@ -71,11 +71,11 @@ public final class LokyBackend extends ProcessBackend {
     int n = effectiveNJobs(settings.nJobs());
     if (n > 1 && "multiprocessing".equals(WorkerLauncher.currentKind())) {
       // joblib: a multiprocessing worker is daemonic and cannot have children
-      WARNINGS.warn("Loky-backed parallel loops cannot be called in a multiprocessing, setting n_jobs=1");
+      WARNINGS.warn("Loky-backed parallel loops cannot be called in a multiprocessing, setting nJobs=1");
       return 1;
     }
     if (n > 1 && settings.nestingLevel() > 0 && !WorkerMain.isTaskThread()) {
-      WARNINGS.warn("Loky-backed parallel loops cannot be nested below threads, setting n_jobs=1");
+      WARNINGS.warn("Loky-backed parallel loops cannot be nested below threads, setting nJobs=1");
       return 1;
     }
     if (n == 1) {

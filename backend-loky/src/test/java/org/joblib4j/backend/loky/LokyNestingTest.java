@@ -125,7 +125,7 @@ class LokyNestingTest {
       assertThat(pids).containsOnly(PARENT_PID);
       assertThat(log.warnings())
           .isNotEmpty()
-          .allMatch(w -> w.equals("Loky-backed parallel loops cannot be nested below threads, setting n_jobs=1"));
+          .allMatch(w -> w.equals("Loky-backed parallel loops cannot be nested below threads, setting nJobs=1"));
     }
   }
 }

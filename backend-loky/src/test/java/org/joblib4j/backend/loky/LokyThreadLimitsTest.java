@@ -106,7 +106,7 @@ class LokyThreadLimitsTest {
       }
     })
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("ThreadingBackend does not accept setting the inner_max_num_threads argument.");
+        .hasMessage("ThreadingBackend does not accept setting the innerMaxNumThreads argument.");
   }
 
   // ------------------------------------------------------------------ D16 (c): the parent's own setting

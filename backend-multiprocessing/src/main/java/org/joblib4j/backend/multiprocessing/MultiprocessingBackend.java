@@ -92,12 +92,12 @@ public final class MultiprocessingBackend extends ProcessBackend {
     if (n != 1 && nestedIn != null) {
       WARNINGS.warn(
           "multiprocessing".equals(nestedIn)
-              ? "Multiprocessing-backed parallel loops cannot be nested, setting n_jobs=1"
-              : "Multiprocessing-backed parallel loops cannot be nested, below loky, setting n_jobs=1");
+              ? "Multiprocessing-backed parallel loops cannot be nested, setting nJobs=1"
+              : "Multiprocessing-backed parallel loops cannot be nested, below loky, setting nJobs=1");
       return 1;
     }
     if (n != 1 && settings.nestingLevel() > 0 && !WorkerMain.isTaskThread()) {
-      WARNINGS.warn("Multiprocessing-backed parallel loops cannot be nested below threads, setting n_jobs=1");
+      WARNINGS.warn("Multiprocessing-backed parallel loops cannot be nested below threads, setting nJobs=1");
       return 1;
     }
     if (n == 1) {

@@ -141,14 +141,14 @@ class MultiprocessingBasicsTest {
   void a03NJobsZeroIsRejectedWithJoblibsMessage() {
     assertThatThrownBy(() -> mp(0).build().run(IntStream.range(0, 2).mapToObj(i -> delayed(MpTestSupport::square, i))))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("n_jobs == 0 in Parallel has no meaning");
+        .hasMessage("nJobs == 0 in Parallel has no meaning");
   }
 
   @Test
   void d16MultiprocessingDoesNotAcceptInnerMaxNumThreads() {
     assertThatThrownBy(() -> ParallelConfig.builder().backend("multiprocessing").innerMaxNumThreads(1).open())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("MultiprocessingBackend does not accept setting the inner_max_num_threads argument.");
+        .hasMessage("MultiprocessingBackend does not accept setting the innerMaxNumThreads argument.");
     assertThat(ParallelConfig.current().backendSet()).isFalse();
   }
 }

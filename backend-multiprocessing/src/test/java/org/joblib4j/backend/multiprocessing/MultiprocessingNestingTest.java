@@ -21,10 +21,10 @@ import org.junit.jupiter.api.Test;
  */
 class MultiprocessingNestingTest {
   static final String BELOW_THREADS =
-      "Multiprocessing-backed parallel loops cannot be nested below threads, setting n_jobs=1";
-  static final String IN_MULTIPROCESSING = "Multiprocessing-backed parallel loops cannot be nested, setting n_jobs=1";
-  static final String BELOW_LOKY = "Multiprocessing-backed parallel loops cannot be nested, below loky, setting n_jobs=1";
-  static final String LOKY_IN_MULTIPROCESSING = "Loky-backed parallel loops cannot be called in a multiprocessing, setting n_jobs=1";
+      "Multiprocessing-backed parallel loops cannot be nested below threads, setting nJobs=1";
+  static final String IN_MULTIPROCESSING = "Multiprocessing-backed parallel loops cannot be nested, setting nJobs=1";
+  static final String BELOW_LOKY = "Multiprocessing-backed parallel loops cannot be nested, below loky, setting nJobs=1";
+  static final String LOKY_IN_MULTIPROCESSING = "Loky-backed parallel loops cannot be called in a multiprocessing, setting nJobs=1";
 
   /**
    * Runs inside a worker JVM: (own pid, pids of a nested loky call's tasks, warnings that call

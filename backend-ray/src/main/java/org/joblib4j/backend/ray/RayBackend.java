@@ -113,7 +113,7 @@ final class RayBackend implements ParallelBackend {
   @Override
   public int effectiveNJobs(int nJobs) {
     if (nJobs == 0) {
-      throw new IllegalArgumentException("n_jobs == 0 in Parallel has no meaning");
+      throw new IllegalArgumentException("nJobs == 0 in Parallel has no meaning");
     }
     // as joblib's Ray backend: asking for the cluster's size connects to it
     RayRuntime.acquire(options);

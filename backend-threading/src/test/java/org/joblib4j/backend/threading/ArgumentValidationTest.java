@@ -51,7 +51,7 @@ class ArgumentValidationTest {
     // ... but as soon as the call starts
     assertThatThrownBy(() -> p.run(tenSquares()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("n_jobs == 0 in Parallel has no meaning");
+        .hasMessage("nJobs == 0 in Parallel has no meaning");
   }
 
   @ParameterizedTest(name = "A03 n_jobs=0.5 truncates to 0, backend={0}")
@@ -60,7 +60,7 @@ class ArgumentValidationTest {
     Parallel p = Parallel.builder().nJobs(0.5).backend(backend).build();
     assertThatThrownBy(() -> p.run(tenSquares()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("n_jobs == 0 in Parallel has no meaning");
+        .hasMessage("nJobs == 0 in Parallel has no meaning");
   }
 
   @Test
@@ -68,7 +68,7 @@ class ArgumentValidationTest {
     try (Parallel p = Parallel.builder().nJobs(0).backend("threading").build()) {
       assertThatThrownBy(() -> p.iterate(tenSquares()))
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("n_jobs == 0 in Parallel has no meaning");
+          .hasMessage("nJobs == 0 in Parallel has no meaning");
     }
   }
 
@@ -76,7 +76,7 @@ class ArgumentValidationTest {
   void a03NJobsZeroInEffectiveNJobs() {
     assertThatThrownBy(() -> Parallel.effectiveNJobs(0))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("n_jobs == 0 in Parallel has no meaning");
+        .hasMessage("nJobs == 0 in Parallel has no meaning");
   }
 
   // ------------------------------------------------------------------ A04
@@ -86,7 +86,7 @@ class ArgumentValidationTest {
   void a04NonIntegerTextIsRejected(String nJobs) {
     assertThatThrownBy(() -> Parallel.builder().nJobs(nJobs))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("n_jobs could not be converted to int");
+        .hasMessage("nJobs could not be converted to int");
   }
 
   @Test
@@ -143,7 +143,7 @@ class ArgumentValidationTest {
   void a08InvalidBatchSize(int batchSize) {
     assertThatThrownBy(() -> Parallel.builder().batchSize(batchSize))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("batch_size must be 'auto' or a positive integer, got: " + batchSize);
+        .hasMessage("batchSize must be \"auto\" or a positive integer, got: " + batchSize);
   }
 
   @ParameterizedTest(name = "A08 batch_size=\"{0}\" is rejected")
@@ -151,7 +151,7 @@ class ArgumentValidationTest {
   void a08InvalidBatchSizeText(String batchSize) {
     assertThatThrownBy(() -> Parallel.builder().batchSize(batchSize))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("batch_size must be 'auto' or a positive integer, got: " + batchSize);
+        .hasMessage("batchSize must be \"auto\" or a positive integer, got: " + batchSize);
   }
 
   @Test
@@ -265,7 +265,7 @@ class ArgumentValidationTest {
     assertThatThrownBy(() -> Parallel.builder().returnAs("foo"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
-            "Expected `return_as` parameter to be a string equal to \"list\",\"generator\" or"
+            "Expected `returnAs` parameter to be a string equal to \"list\", \"generator\" or"
                 + " \"generator_unordered\", but got foo instead.");
     assertThatCode(() -> Parallel.builder().returnAs("generator_unordered").build())
         .doesNotThrowAnyException();

@@ -60,31 +60,31 @@ class BackendHintsTest {
   void b13InvalidHints() {
     assertThatThrownBy(() -> Parallel.builder().prefer("invalid"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("prefer=invalid is not a valid backend hint, expected one of ('processes', 'threads', None)");
+        .hasMessage("prefer=invalid is not a valid backend hint, expected one of \"processes\", \"threads\" or null");
     assertThatThrownBy(() -> Parallel.builder().require("invalid"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("require=invalid is not a valid backend constraint, expected one of ('sharedmem', None)");
+        .hasMessage("require=invalid is not a valid backend constraint, expected one of \"sharedmem\" or null");
     assertThatThrownBy(() -> ParallelConfig.builder().prefer("wrong"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("prefer=wrong is not a valid backend hint, expected one of ('processes', 'threads', None)");
+        .hasMessage("prefer=wrong is not a valid backend hint, expected one of \"processes\", \"threads\" or null");
     assertThatThrownBy(() -> ParallelConfig.builder().require("wrong"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("require=wrong is not a valid backend constraint, expected one of ('sharedmem', None)");
+        .hasMessage("require=wrong is not a valid backend constraint, expected one of \"sharedmem\" or null");
   }
 
   @Test
   void b13ContradictoryHints() {
     assertThatThrownBy(() -> Parallel.builder().prefer(Prefer.PROCESSES).require(Require.SHAREDMEM).build())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("prefer == 'processes' and require == 'sharedmem' are inconsistent settings");
+        .hasMessage("prefer == \"processes\" and require == \"sharedmem\" are inconsistent settings");
     assertThatThrownBy(() -> ParallelConfig.builder().prefer("processes").require("sharedmem").open())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("prefer == 'processes' and require == 'sharedmem' are inconsistent settings");
+        .hasMessage("prefer == \"processes\" and require == \"sharedmem\" are inconsistent settings");
     // one half in a scope, the other in the builder
     try (ParallelConfig.Scope s = ParallelConfig.builder().prefer(Prefer.PROCESSES).open()) {
       assertThatThrownBy(() -> Parallel.builder().require(Require.SHAREDMEM).build())
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("prefer == 'processes' and require == 'sharedmem' are inconsistent settings");
+          .hasMessage("prefer == \"processes\" and require == \"sharedmem\" are inconsistent settings");
     }
   }
 

@@ -48,8 +48,11 @@ class ConfigResolutionTest {
     Backends.register(name, f, makeDefault);
   }
 
-  private static String joblibList(List<String> names) {
-    return names.stream().map(n -> "'" + n + "'").collect(Collectors.joining(", ", "[", "]"));
+  private static String oneOf(List<String> names) {
+    List<String> quoted = names.stream().map(n -> "\"" + n + "\"").collect(Collectors.toList());
+    return quoted.size() < 2
+        ? String.join("", quoted)
+        : String.join(", ", quoted.subList(0, quoted.size() - 1)) + " or " + quoted.get(quoted.size() - 1);
   }
 
   // ------------------------------------------------------------------ B01
@@ -60,7 +63,7 @@ class ConfigResolutionTest {
     assertThatThrownBy(() -> Parallel.builder().backend("unit-testing").build())
         .isInstanceOf(UnknownBackendException.class)
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("Invalid backend: unit-testing, expected one of " + joblibList(Backends.available()))
+        .hasMessage("Invalid backend: unit-testing, expected one of " + oneOf(Backends.available()))
         .satisfies(
             e -> {
               UnknownBackendException u = (UnknownBackendException) e;
@@ -73,7 +76,7 @@ class ConfigResolutionTest {
   void b01UnknownBackendNameInAScope() {
     assertThatThrownBy(() -> ParallelConfig.builder().backend("unit-testing").open())
         .isInstanceOf(UnknownBackendException.class)
-        .hasMessage("Invalid backend: unit-testing, expected one of " + joblibList(Backends.available()));
+        .hasMessage("Invalid backend: unit-testing, expected one of " + oneOf(Backends.available()));
     assertThat(ParallelConfig.current().backendSet()).isFalse();
   }
 
@@ -81,7 +84,7 @@ class ConfigResolutionTest {
   void b01LokyIsNotInstalledYetAndTheErrorNamesTheArtifact() {
     assertThatThrownBy(() -> Parallel.builder().backend("loky").build())
         .isInstanceOf(UnknownBackendException.class)
-        .hasMessageStartingWith("Invalid backend: loky, expected one of [")
+        .hasMessageStartingWith("Invalid backend: loky, expected one of \"")
         .hasMessageContaining("org.joblib4j:backend-loky");
   }
 
@@ -256,17 +259,17 @@ class ConfigResolutionTest {
   void b06MisusedConstructorParameters() {
     assertThatThrownBy(() -> ParallelConfig.builder().innerMaxNumThreads(1).open())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("only supported when backend is not None");
+        .hasMessageContaining("only supported when backend is not null");
     assertThatThrownBy(() -> ParallelConfig.builder().backendParam("backend_param", 1).open())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("only supported when backend is not None");
+        .hasMessageContaining("only supported when backend is not null");
     assertThatThrownBy(
             () -> ParallelConfig.builder().backend(new ThreadingBackend()).backendParam("backend_param", 1).open())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("only supported when backend is a string");
     assertThatThrownBy(() -> ParallelConfig.builder().backend("threading").innerMaxNumThreads(1).open())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("ThreadingBackend does not accept setting the inner_max_num_threads argument.");
+        .hasMessage("ThreadingBackend does not accept setting the innerMaxNumThreads argument.");
     assertThat(ParallelConfig.current().backendSet()).isFalse();
   }
 

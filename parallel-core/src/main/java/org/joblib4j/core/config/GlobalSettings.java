@@ -69,7 +69,7 @@ public record GlobalSettings(
         batchSize = 0;
       }
       if (batchSize < 1) {
-        throw r.invalid(ConfigKeys.BATCH_SIZE, bs, "'auto' or a positive integer");
+        throw r.invalid(ConfigKeys.BATCH_SIZE, bs, "\"auto\" or a positive integer");
       }
     }
     String preDispatch = r.text(ConfigKeys.PRE_DISPATCH);
@@ -78,7 +78,7 @@ public record GlobalSettings(
         PreDispatch.evaluate(preDispatch, 1);
       } catch (IllegalArgumentException e) {
         throw r.invalid(
-            ConfigKeys.PRE_DISPATCH, preDispatch, "'all', a positive integer or an arithmetic expression of n_jobs such as 2*n_jobs");
+            ConfigKeys.PRE_DISPATCH, preDispatch, "\"all\", a positive integer or an arithmetic expression of n_jobs such as \"2*n_jobs\"");
       }
     }
     ReturnAs returnAs = null;
@@ -87,7 +87,7 @@ public record GlobalSettings(
       try {
         returnAs = ReturnAs.parse(ra);
       } catch (IllegalArgumentException e) {
-        throw r.invalid(ConfigKeys.RETURN_AS, ra, "one of list, generator, generator_unordered");
+        throw r.invalid(ConfigKeys.RETURN_AS, ra, "one of \"list\", \"generator\" or \"generator_unordered\"");
       }
     }
     Prefer prefer = null;
@@ -96,7 +96,7 @@ public record GlobalSettings(
       try {
         prefer = Prefer.parse(pf);
       } catch (IllegalArgumentException e) {
-        throw r.invalid(ConfigKeys.PREFER, pf, "threads or processes");
+        throw r.invalid(ConfigKeys.PREFER, pf, "\"threads\" or \"processes\"");
       }
     }
     Require require = null;
@@ -105,7 +105,7 @@ public record GlobalSettings(
       try {
         require = Require.parse(rq);
       } catch (IllegalArgumentException e) {
-        throw r.invalid(ConfigKeys.REQUIRE, rq, "sharedmem");
+        throw r.invalid(ConfigKeys.REQUIRE, rq, "\"sharedmem\"");
       }
     }
     String tf = r.text(ConfigKeys.TEMP_FOLDER);

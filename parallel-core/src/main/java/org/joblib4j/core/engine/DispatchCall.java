@@ -691,7 +691,7 @@ final class DispatchCall implements ResultSource {
     long n = org.joblib4j.core.config.PreDispatch.evaluate(expression, nJobs);
     if (n == 0 || n < -1) {
       throw new IllegalArgumentException(
-          "pre_dispatch must be 'all' or a positive number of tasks, got: '" + expression + "' = " + n);
+          "preDispatch must be \"all\" or a positive number of tasks, got: \"" + expression + "\" = " + n);
     }
     return n;
   }

@@ -64,7 +64,7 @@ public final class SettingsResolver {
     Require require = first(explicit.require(), scope.require(), global.require());
     if (prefer == Prefer.PROCESSES && require == Require.SHAREDMEM) {
       throw new IllegalArgumentException(
-          "prefer == 'processes' and require == 'sharedmem' are inconsistent settings");
+          "prefer == \"processes\" and require == \"sharedmem\" are inconsistent settings");
     }
     int verbose = first(explicit.verbose(), scope.verbose(), global.verbose(), 0);
     int level = scope.nestingLevel() == null ? 0 : scope.nestingLevel();
@@ -143,7 +143,7 @@ public final class SettingsResolver {
       throw new IllegalArgumentException(
           "Backend "
               + backend.getClass().getSimpleName()
-              + " does not support return_as="
+              + " does not support returnAs="
               + returnAs.joblibName());
     }
     String maxNbytes =

@@ -253,12 +253,12 @@ public final class BackendRegistry {
         new StringBuilder("Invalid backend: ")
             .append(name)
             .append(", expected one of ")
-            .append(names.stream().map(n -> "'" + n + "'").collect(Collectors.joining(", ", "[", "]")));
+            .append(oneOf(names));
     String artifact = WellKnownBackends.artifactOf(name);
     if (artifact != null) {
-      m.append(". The '")
+      m.append(". The \"")
           .append(name)
-          .append("' backend is provided by the artifact ")
+          .append("\" backend is provided by the artifact ")
           .append(artifact)
           .append(": add it to the classpath.");
     }
@@ -268,5 +268,14 @@ public final class BackendRegistry {
           .append(String.join("; ", failures));
     }
     return new UnknownBackendException(m.toString(), name, names);
+  }
+
+  // Java's words for joblib's Python list: "a", "b" or "c".
+  private static String oneOf(List<String> names) {
+    List<String> quoted = names.stream().map(n -> "\"" + n + "\"").collect(Collectors.toList());
+    if (quoted.size() < 2) {
+      return String.join("", quoted);
+    }
+    return String.join(", ", quoted.subList(0, quoted.size() - 1)) + " or " + quoted.get(quoted.size() - 1);
   }
 }

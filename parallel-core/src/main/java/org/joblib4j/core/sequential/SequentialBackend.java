@@ -17,7 +17,7 @@ public final class SequentialBackend implements ParallelBackend {
   @Override
   public int effectiveNJobs(int nJobs) {
     if (nJobs == 0) {
-      throw new IllegalArgumentException("n_jobs == 0 in Parallel has no meaning");
+      throw new IllegalArgumentException("nJobs == 0 in Parallel has no meaning");
     }
     return 1;
   }

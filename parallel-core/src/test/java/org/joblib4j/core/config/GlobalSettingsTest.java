@@ -68,7 +68,7 @@ class GlobalSettingsTest {
                 + " must be a non-zero integer such as 4 or -1 (-1 = all CPUs).");
     assertThatThrownBy(() -> read(Map.of(), Map.of(), Map.of("joblib4j.batch-size", "-3")))
         .hasMessageStartingWith("Invalid value '-3' for joblib4j.batch-size (from joblib4j.properties")
-        .hasMessageEndingWith(": must be 'auto' or a positive integer.");
+        .hasMessageEndingWith(": must be \"auto\" or a positive integer.");
     assertThatThrownBy(() -> read(Map.of("joblib4j.timeout", "soon"), Map.of(), Map.of()))
         .hasMessage(
             "Invalid value 'soon' for joblib4j.timeout (from system property joblib4j.timeout):"
@@ -76,7 +76,7 @@ class GlobalSettingsTest {
     assertThatThrownBy(() -> read(Map.of("joblib4j.prefer", "gpu"), Map.of(), Map.of()))
         .hasMessage(
             "Invalid value 'gpu' for joblib4j.prefer (from system property joblib4j.prefer):"
-                + " must be threads or processes.");
+                + " must be \"threads\" or \"processes\".");
     assertThatThrownBy(() -> read(Map.of("joblib4j.pre-dispatch", "import os"), Map.of(), Map.of()))
         .hasMessageContaining("'import os' for joblib4j.pre-dispatch");
     assertThatThrownBy(() -> read(Map.of("joblib4j.max-nbytes", "lots"), Map.of(), Map.of()))

@@ -288,4 +288,11 @@ class DispatchEngineTest {
     }
     assertThat(e.run(tasks(3).iterator(), 3)).containsExactly(0, 1, 4);
   }
+
+  @Test
+  void aPreDispatchOfNoTaskIsRejectedNamingTheBuildersSetting() {
+    assertThatThrownBy(() -> DispatchCall.resolvePreDispatch("n_jobs-2", 2))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("preDispatch must be \"all\" or a positive number of tasks, got: \"n_jobs-2\" = 0");
+  }
 }

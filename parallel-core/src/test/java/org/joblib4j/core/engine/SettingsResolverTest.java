@@ -162,7 +162,7 @@ class SettingsResolverTest {
   void generatorsNeedABackendThatSupportsThem() {
     assertThatThrownBy(() -> resolve(new Settings().backend("procs").returnAs(ReturnAs.GENERATOR)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("Backend ProcessLike does not support return_as=generator");
+        .hasMessage("Backend ProcessLike does not support returnAs=generator");
     assertThat(resolve(new Settings().backend("sequential").returnAs(ReturnAs.GENERATOR)).returnAs())
         .isEqualTo(ReturnAs.GENERATOR);
   }
@@ -171,11 +171,11 @@ class SettingsResolverTest {
   void unknownNamesListTheInstalledOnes() {
     assertThatThrownBy(() -> resolve(new Settings().backend("unit-testing")))
         .isInstanceOf(UnknownBackendException.class)
-        .hasMessage("Invalid backend: unit-testing, expected one of ['procs', 'sequential', 'threading']");
+        .hasMessage("Invalid backend: unit-testing, expected one of \"procs\", \"sequential\" or \"threading\"");
     sys.put("joblib4j.backend", "dask");
     assertThatThrownBy(() -> resolve(new Settings()))
         .hasMessage(
-            "Invalid backend: dask, expected one of ['procs', 'sequential', 'threading']. The 'dask'"
+            "Invalid backend: dask, expected one of \"procs\", \"sequential\" or \"threading\". The \"dask\""
                 + " backend is provided by the artifact org.joblib4j:backend-dask-bridge: add it to the"
                 + " classpath.");
   }

@@ -125,7 +125,7 @@ class BackendRegistryTest {
     UnknownBackendException e = r.unknown("nope");
     assertThat(e)
         .hasMessage(
-            "Invalid backend: nope, expected one of ['dup', 'sequential']. Backend providers that"
+            "Invalid backend: nope, expected one of \"dup\" or \"sequential\". Backend providers that"
                 + " failed to load: "
                 + Broken.class.getName()
                 + ": java.lang.IllegalStateException: boom; "
@@ -154,7 +154,7 @@ class BackendRegistryTest {
     BackendRegistry r = loadWith(dir);
     assertThat(r.unknown("loky"))
         .hasMessage(
-            "Invalid backend: loky, expected one of ['sequential']. The 'loky' backend is provided by"
+            "Invalid backend: loky, expected one of \"sequential\". The \"loky\" backend is provided by"
                 + " the artifact org.joblib4j:backend-loky: add it to the classpath.");
     assertThat(r.unknown("multiprocessing")).hasMessageContaining("org.joblib4j:backend-multiprocessing");
     assertThat(r.unknown("ray")).hasMessageContaining("org.joblib4j:backend-ray");
