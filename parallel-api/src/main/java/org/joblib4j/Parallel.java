@@ -58,6 +58,13 @@ public final class Parallel implements AutoCloseable {
    */
   public static final int DEFAULT_MAX_PENDING_RESULTS = 65_536;
 
+  /**
+   * The most serialized bytes of results a call holds received from worker processes and not yet
+   * handed to the consumer before it stops reading the input, when {@link Builder#maxPendingBytes}
+   * is not set: 256 MiB.
+   */
+  public static final long DEFAULT_MAX_PENDING_BYTES = 256L << 20;
+
   private final ParallelExecution execution;
 
   private Parallel(ParallelExecution execution) {
@@ -396,6 +403,7 @@ public final class Parallel implements AutoCloseable {
     private Duration taskTimeout;
     private Integer maxPendingResults;
     private Integer maxBatchSize;
+    private Long maxPendingBytes;
 
     private Builder() {}
 
@@ -443,6 +451,26 @@ public final class Parallel implements AutoCloseable {
         throw new IllegalArgumentException("maxPendingResults must be a positive integer, got: " + max);
       }
       this.maxPendingResults = max;
+      return this;
+    }
+
+    /**
+     * Backpressure in bytes, on backends whose results come from other processes (loky,
+     * multiprocessing, dask, ray): reading the input and dispatch pause while the results received
+     * and not yet handed to the consumer take more than this many bytes serialized (as received,
+     * not their size on the heap). Batches already sent still arrive, so the held bytes can pass
+     * the bound by their results; auto batches are capped so that one batch's results take at most
+     * a quarter of it per worker, by the largest results per task seen so far. Default {@link
+     * Parallel#DEFAULT_MAX_PENDING_BYTES}; {@link #maxPendingResults} holds as well.
+     *
+     * @param max a positive number of bytes
+     * @return this
+     */
+    public Builder maxPendingBytes(long max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxPendingBytes must be a positive integer, got: " + max);
+      }
+      this.maxPendingBytes = max;
       return this;
     }
 
@@ -789,7 +817,8 @@ public final class Parallel implements AutoCloseable {
               errorPolicy,
               taskTimeout,
               maxPendingResults,
-              maxBatchSize);
+              maxBatchSize,
+              maxPendingBytes);
       return new Parallel(Engines.get().create(settings));
     }
   }

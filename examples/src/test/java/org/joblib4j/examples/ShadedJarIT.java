@@ -48,6 +48,38 @@ class ShadedJarIT {
         .anyMatch(l -> l.matches("best alpha=100, mean CV MSE=70\\.3513" + allCpus));
   }
 
+  private static final Path JDK25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
+
+  @Test
+  void onJdk25WorkerJvmsStartFromAnAheadOfTimeCacheBuiltInTheBackground(
+      @org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    assertThat(JDK25).as("this machine's JDK 25").isExecutable();
+    String[] run = {
+      JDK25.toString(), "-Djava.io.tmpdir=" + tmp, "-jar", JAR.toString(),
+      "--backend", "loky", "--small", "--no-baseline", "--no-progress"
+    };
+    assertThat(runCommand(run)).contains("== summary");
+    Path caches = tmp.resolve("joblib4j-cds-" + System.getProperty("user.name"));
+    // the training JVM writes the cache after the first run has ended
+    org.awaitility.Awaitility.await("the worker AOT cache")
+        .atMost(java.time.Duration.ofSeconds(120))
+        .until(() -> aotCaches(caches).size() == 1);
+
+    String second = runCommand(run);
+
+    assertThat(second).contains("== summary").doesNotContain("[aot]").doesNotContain("[cds]");
+    assertThat(aotCaches(caches)).hasSize(1);
+  }
+
+  private static List<Path> aotCaches(Path folder) throws IOException {
+    if (!Files.isDirectory(folder)) {
+      return List.of();
+    }
+    try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+      return files.filter(f -> f.getFileName().toString().endsWith(".aot")).collect(Collectors.toList());
+    }
+  }
+
   @Test
   void offATerminalProgressIsPlainLinesAndTheRunEndsWithTheSummary() throws Exception {
     // stdout is a pipe here, so --progress auto (the default) prints whole lines
@@ -87,10 +119,14 @@ class ShadedJarIT {
 
   /** Runs the JVM with these arguments; fails unless it exits with 0 within two minutes. */
   private static String runJar(String... args) throws Exception {
-    assertThat(Files.exists(JAR)).isTrue();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(List.of(args));
+    return runCommand(command.toArray(new String[0]));
+  }
+
+  private static String runCommand(String... command) throws Exception {
+    assertThat(Files.exists(JAR)).isTrue();
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();

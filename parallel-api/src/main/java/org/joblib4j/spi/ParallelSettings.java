@@ -35,6 +35,8 @@ import org.joblib4j.ReturnAs;
  *     finished) before dispatch pauses, or {@code null} for {@code
  *     Parallel.DEFAULT_MAX_PENDING_RESULTS}
  * @param maxBatchSize a cap on auto batching, or {@code null}
+ * @param maxPendingBytes the most serialized bytes of results received and not yet consumed before
+ *     dispatch pauses, or {@code null} for {@code Parallel.DEFAULT_MAX_PENDING_BYTES}
  */
 public record ParallelSettings(
     boolean nJobsSet,
@@ -55,4 +57,5 @@ public record ParallelSettings(
     ErrorPolicy errorPolicy,
     Duration taskTimeout,
     Integer maxPendingResults,
-    Integer maxBatchSize) {}
+    Integer maxBatchSize,
+    Long maxPendingBytes) {}

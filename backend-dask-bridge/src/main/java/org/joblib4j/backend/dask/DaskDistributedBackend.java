@@ -26,6 +26,7 @@ import org.joblib4j.spi.Durations;
 import org.joblib4j.spi.NestedBackend;
 import org.joblib4j.spi.ParallelBackend;
 import org.joblib4j.spi.RetrievalContext;
+import org.joblib4j.spi.ReceivedResults;
 
 /**
  * joblib's {@code DaskDistributedBackend}: every batch runs as a Dask task on a real Dask cluster,
@@ -307,7 +308,8 @@ public final class DaskDistributedBackend implements ParallelBackend {
           }
           @SuppressWarnings("unchecked")
           List<Object> list = (List<Object>) results;
-          finish(sub, list, null);
+          // their size as received: the engine's read-ahead bound in bytes
+          finish(sub, new ReceivedResults(list, payload.length), null);
           return;
         }
       case Protocol.TASK_ERROR:

@@ -1,29 +1,27 @@
 package org.joblib4j.backend.dask;
 
-import java.lang.reflect.Array;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import org.joblib4j.Parallel;
 import org.joblib4j.ParallelConfigurationException;
-import org.joblib4j.core.config.ByteSizes;
+import org.joblib4j.core.process.SharingOptions;
 import org.joblib4j.core.process.WorkerLauncher;
+import org.joblib4j.core.process.WorkerOptionsParser;
 import org.joblib4j.spi.BackendContext;
 
 /**
  * The {@code dask} backend's options: {@code joblib4j.backend.dask.<key>} in configuration, or
  * {@code backend("dask", Map.of(...))} / {@code ParallelConfig.builder().backend("dask", ...)} in
  * code. Keys may be written with {@code -} or {@code _} ({@code wait_for_workers_timeout} as in
- * joblib).
+ * joblib), in any case; the old names {@code worker-idle-timeout} and {@code jvm-args} are read as
+ * {@code idle-worker-timeout} and {@code worker-jvm-options}, as loky and multiprocessing name them.
  *
  * <table>
  *   <caption>Keys</caption>
@@ -55,10 +53,11 @@ import org.joblib4j.spi.BackendContext;
  *   <tr><td>{@code local-threads}</td><td>threads per worker of a {@code local} cluster</td><td>1</td></tr>
  *   <tr><td>{@code worker-java}</td><td>the {@code java} executors run with on workers (falls back to
  *       {@code java} on the worker's PATH)</td><td>this JVM's</td></tr>
- *   <tr><td>{@code worker-jvm-options}</td><td>options of the executor JVMs</td><td>{@code -XX:+UseSerialGC -Xshare:auto}</td></tr>
+ *   <tr><td>{@code worker-jvm-options} (or {@code jvm-args})</td><td>options of the executor JVMs (a list, or
+ *       space separated)</td><td>{@code -XX:+UseSerialGC -Xshare:auto}</td></tr>
  *   <tr><td>{@code worker-heap}</td><td>the executor JVMs' {@code -Xmx} (Dask's memory limit does not
  *       count child processes)</td><td>the JVM's default</td></tr>
- *   <tr><td>{@code worker-idle-timeout}</td><td>an idle executor JVM exits after this; the next task
+ *   <tr><td>{@code idle-worker-timeout} (or {@code worker-idle-timeout})</td><td>an idle executor JVM exits after this; the next task
  *       starts a new one</td><td>{@code 600s}</td></tr>
  *   <tr><td>{@code classpath-mode}</td><td>{@code ship}: the classpath travels to workers once,
  *       content-addressed; {@code shared}: workers use the same paths</td><td>{@code shared} for
@@ -98,7 +97,7 @@ public final class DaskOptions {
           "worker-java",
           "worker-jvm-options",
           "worker-heap",
-          "worker-idle-timeout",
+          "idle-worker-timeout",
           "classpath-mode",
           "classpath",
           "eager",
@@ -149,8 +148,8 @@ public final class DaskOptions {
   final String resultFilter;
 
   private DaskOptions(BackendContext c) {
-    String scheduler = c.string("scheduler", null);
-    String file = c.string("scheduler-file", null);
+    String scheduler = c.getString("scheduler", null);
+    String file = c.getString("scheduler-file", null);
     if (scheduler != null && file != null) {
       throw new ParallelConfigurationException(
           "Set either joblib4j.backend.dask.scheduler or joblib4j.backend.dask.scheduler-file, not both.");
@@ -179,10 +178,10 @@ public final class DaskOptions {
     }
     this.localWorkers = workers;
     this.localThreads = positive(c, "local-threads", 1);
-    this.python = c.string("python", DEFAULT_PYTHON);
-    this.tlsCa = c.string("tls-ca-file", null);
-    this.tlsCert = c.string("tls-cert", null);
-    this.tlsKey = c.string("tls-key", null);
+    this.python = c.getString("python", DEFAULT_PYTHON);
+    this.tlsCa = c.getString("tls-ca-file", null);
+    this.tlsCert = c.getString("tls-cert", null);
+    this.tlsKey = c.getString("tls-key", null);
     if ((tlsCert != null || tlsKey != null) && tlsCa == null) {
       throw new ParallelConfigurationException(
           "joblib4j.backend.dask.tls-cert and tls-key need joblib4j.backend.dask.tls-ca-file (the CA"
@@ -202,53 +201,51 @@ public final class DaskOptions {
           "A local dask cluster with TLS needs joblib4j.backend.dask.tls-cert and tls-key: they serve as the"
               + " scheduler's, the workers' and the client's certificate.");
     }
-    this.requireEncryption = c.bool("require-encryption", true);
-    this.localTls = c.bool("local-tls", true);
-    this.connectTimeout = c.duration("connect-timeout", Duration.ofSeconds(10));
-    this.startupTimeout = c.duration("startup-timeout", Duration.ofSeconds(120));
-    this.daskConfig = daskConfig(c.get("dask-config"));
-    this.workerJava = c.string("worker-java", WorkerLauncher.javaExecutable());
-    List<String> jvm = new ArrayList<>(words(c.get("worker-jvm-options"), List.of("-XX:+UseSerialGC", "-Xshare:auto")));
-    String heap = c.string("worker-heap", null);
+    this.requireEncryption = c.getBoolean("require-encryption", true);
+    this.localTls = c.getBoolean("local-tls", true);
+    this.connectTimeout = c.getDuration("connect-timeout", Duration.ofSeconds(10));
+    this.startupTimeout = c.getDuration("startup-timeout", Duration.ofSeconds(120));
+    this.daskConfig = daskConfig(c);
+    this.workerJava = c.getString("worker-java", WorkerLauncher.javaExecutable());
+    List<String> jvm = new ArrayList<>(c.getWords("worker-jvm-options", List.of("-XX:+UseSerialGC", "-Xshare:auto")));
+    String heap = c.getString("worker-heap", null);
     if (heap != null) {
       jvm.add("-Xmx" + heap.trim());
     }
     this.workerJvmOptions = List.copyOf(jvm);
-    this.workerIdleTimeout = c.duration("worker-idle-timeout", Duration.ofSeconds(600));
-    String mode = c.string("classpath-mode", kind == SchedulerKind.LOCAL ? "shared" : "ship").trim();
+    this.workerIdleTimeout = c.getDuration("idle-worker-timeout", Duration.ofSeconds(600));
+    String mode = c.getString("classpath-mode", kind == SchedulerKind.LOCAL ? "shared" : "ship").trim();
     if (!mode.equals("ship") && !mode.equals("shared")) {
       throw new ParallelConfigurationException(
           "Invalid value '" + mode + "' for joblib4j.backend.dask.classpath-mode: must be ship or shared.");
     }
     this.ship = mode.equals("ship");
-    this.classpath = absolute(c.string("classpath", WorkerLauncher.classPath()));
-    this.eager = c.bool("eager", true);
-    this.sendInterval = c.duration("send-interval", Duration.ofMillis(1));
+    this.classpath = absolute(c.getString("classpath", WorkerLauncher.classPath()));
+    this.eager = c.getBoolean("eager", true);
+    this.sendInterval = c.getDuration("send-interval", Duration.ofMillis(1));
 
-    this.scatter = scatterList(c.get("scatter"));
-    this.waitForWorkersTimeout = c.duration("wait-for-workers-timeout", Duration.ofSeconds(10));
-    this.autoScatter = c.bool("auto-scatter", true);
-    Object threshold = c.get("auto-scatter-threshold");
-    this.autoScatterThreshold =
-        threshold == null ? 64 * 1024 : threshold instanceof Number ? ((Number) threshold).longValue() : size(threshold);
-    this.resultFilter = c.string("result-filter", null);
+    SharingOptions sharing = SharingOptions.parse(c);
+    this.scatter = sharing.scatter();
+    this.waitForWorkersTimeout = c.getDuration("wait-for-workers-timeout", Duration.ofSeconds(10));
+    this.autoScatter = sharing.auto();
+    this.autoScatterThreshold = sharing.threshold();
+    this.resultFilter = c.getString("result-filter", null);
     Map<String, Object> submit = new LinkedHashMap<>();
-    Object w = c.get("workers");
+    List<String> w = c.getList("workers", null);
     if (w != null) {
-      submit.put("workers", w instanceof String ? List.of(((String) w).split("\\s*,\\s*")) : list(w));
+      submit.put("workers", w);
     }
-    Object r = c.get("resources");
-    if (r != null) {
-      submit.put("resources", resources(r));
+    if (c.get("resources") != null) {
+      submit.put("resources", resources(c));
     }
     if (c.get("retries") != null) {
-      submit.put("retries", c.integer("retries", 0));
+      submit.put("retries", c.getInt("retries", 0));
     }
     if (c.get("priority") != null) {
-      submit.put("priority", c.integer("priority", 0));
+      submit.put("priority", c.getInt("priority", 0));
     }
     if (c.get("allow-other-workers") != null) {
-      submit.put("allow_other_workers", c.bool("allow-other-workers", false));
+      submit.put("allow_other_workers", c.getBoolean("allow-other-workers", false));
     }
     this.submitOptions = java.util.Collections.unmodifiableMap(submit);
   }
@@ -262,12 +259,7 @@ public final class DaskOptions {
    * @throws IllegalArgumentException with joblib's text for a {@code scatter} that is not a list
    */
   static DaskOptions of(BackendContext context) {
-    Map<String, Object> normalized = new TreeMap<>();
-    for (Map.Entry<String, Object> e : context.parameters().entrySet()) {
-      // BackendContext already spells '_' as '-'; Dask's keys are also case-insensitive
-      normalized.put(e.getKey().toLowerCase(Locale.ROOT), e.getValue());
-    }
-    BackendContext c = new BackendContext(context.backendName(), normalized);
+    BackendContext c = context.withAliases(WorkerOptionsParser.ALIASES);
     List<String> known = new ArrayList<>(SESSION_KEYS);
     known.addAll(CALL_KEYS);
     c.rejectUnknown(known);
@@ -353,108 +345,29 @@ public final class DaskOptions {
   }
 
   private static int positive(BackendContext c, String key, int def) {
-    int v = c.integer(key, def);
+    int v = c.getInt(key, def);
     if (v < 1) {
-      throw new ParallelConfigurationException(
-          "Invalid value '" + v + "' for joblib4j.backend.dask." + key + ": must be a positive integer.");
+      throw c.invalidValue(key, "a positive integer");
     }
     return v;
   }
 
-  private static long size(Object v) {
-    try {
-      Long bytes = ByteSizes.parse(v.toString());
-      return bytes == null ? Long.MAX_VALUE : bytes;
-    } catch (IllegalArgumentException e) {
-      throw new ParallelConfigurationException(
-          "Invalid value '" + v + "' for joblib4j.backend.dask.auto-scatter-threshold: must be a size such as 64K, 1M or a number of bytes.");
-    }
-  }
-
-  private static List<String> words(Object v, List<String> def) {
-    if (v == null) {
-      return def;
-    }
-    if (v instanceof String) {
-      String s = ((String) v).trim();
-      return s.isEmpty() ? List.of() : Arrays.asList(s.split("\\s+"));
-    }
-    List<String> out = new ArrayList<>();
-    for (Object o : list(v)) {
-      out.add(String.valueOf(o));
+  private static Map<String, Object> resources(BackendContext c) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> e : c.getMap("resources", Map.of()).entrySet()) {
+      Number amount = number(e.getValue());
+      if (amount == null) {
+        throw c.invalidValue("resources", "a map of resource names to numbers, such as GPU=1,MEM=2e9");
+      }
+      out.put(e.getKey(), amount);
     }
     return out;
   }
 
-  private static List<Object> list(Object v) {
-    if (v instanceof Collection) {
-      return new ArrayList<>((Collection<?>) v);
-    }
-    if (v.getClass().isArray()) {
-      List<Object> out = new ArrayList<>();
-      for (int i = 0; i < Array.getLength(v); i++) {
-        out.add(Array.get(v, i));
-      }
-      return out;
-    }
-    return List.of(v);
-  }
-
-  /** joblib: {@code TypeError("scatter must be a list/tuple, got `int`")}. */
-  private static List<Object> scatterList(Object v) {
-    if (v == null) {
-      return List.of();
-    }
-    if (v instanceof List || v instanceof Object[]) {
-      return java.util.Collections.unmodifiableList(list(v));
-    }
-    throw new IllegalArgumentException("scatter must be a list/tuple, got `" + v.getClass().getSimpleName() + "`");
-  }
-
-  private static Map<String, Object> resources(Object v) {
+  /** Dask's configuration values keep their type: {@code true}, {@code 3} and {@code 1.5} are not text. */
+  private static Map<String, Object> daskConfig(BackendContext c) {
     Map<String, Object> out = new LinkedHashMap<>();
-    if (v instanceof Map) {
-      for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
-        out.put(String.valueOf(e.getKey()), number(e.getValue(), "resources"));
-      }
-      return out;
-    }
-    for (String part : v.toString().split("\\s*[,;]\\s*")) {
-      if (part.isBlank()) {
-        continue;
-      }
-      String[] kv = part.split("\\s*=\\s*", 2);
-      if (kv.length != 2) {
-        throw new ParallelConfigurationException(
-            "Invalid value '" + v + "' for joblib4j.backend.dask.resources: must be a map or NAME=amount,NAME=amount.");
-      }
-      out.put(kv[0].trim(), number(kv[1], "resources"));
-    }
-    return out;
-  }
-
-  private static Map<String, Object> daskConfig(Object v) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    if (v == null) {
-      return out;
-    }
-    if (v instanceof Map) {
-      for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
-        out.put(String.valueOf(e.getKey()), scalar(e.getValue()));
-      }
-      return out;
-    }
-    for (String part : v.toString().split("\\s*;\\s*")) {
-      if (part.isBlank()) {
-        continue;
-      }
-      String[] kv = part.split("\\s*=\\s*", 2);
-      if (kv.length != 2) {
-        throw new ParallelConfigurationException(
-            "Invalid value '" + v + "' for joblib4j.backend.dask.dask-config: must be a map or key=value;key=value.");
-      }
-      out.put(kv[0].trim(), scalar(kv[1].trim()));
-    }
+    c.getMap("dask-config", Map.of()).forEach((k, v) -> out.put(k, scalar(v)));
     return out;
   }
 
@@ -477,15 +390,14 @@ public final class DaskOptions {
     }
   }
 
-  private static Number number(Object v, String key) {
+  private static Number number(Object v) {
     if (v instanceof Number) {
       return (Number) v;
     }
     try {
       return Double.parseDouble(v.toString().trim());
     } catch (NumberFormatException e) {
-      throw new ParallelConfigurationException(
-          "Invalid value '" + v + "' for joblib4j.backend.dask." + key + ": amounts must be numbers.");
+      return null;
     }
   }
 }

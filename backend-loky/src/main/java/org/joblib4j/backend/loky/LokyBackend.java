@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * hangs cannot take the caller down, and a stuck task can really be stopped.
  *
  * <p>Options ({@code joblib4j.backend.loky.<key>}, or {@code backend("loky", Map.of(...))}): those
- * of {@link WorkerOptionsParser#KEYS}, and {@code scatter}, {@code auto-scatter}, {@code
+ * of {@link WorkerOptionsParser#KEYS} (and their old names, {@link WorkerOptionsParser#aliases}), and {@code scatter}, {@code auto-scatter}, {@code
  * auto-scatter-threshold} ({@link SharingOptions}).
  */
 public final class LokyBackend extends ProcessBackend {
@@ -58,10 +58,11 @@ public final class LokyBackend extends ProcessBackend {
           "The 'timeout' parameter is not supported by the LokyBackend. Please use the"
               + " `idle-worker-timeout` parameter instead.");
     }
-    context.rejectUnknown(KEYS);
-    sharing(SharingOptions.parse(context));
+    BackendContext options = context.withAliases(WorkerOptionsParser.aliases("max-tasks-per-worker"));
+    options.rejectUnknown(KEYS);
+    sharing(SharingOptions.parse(options));
     this.baseOptions =
-        WorkerOptionsParser.parse(context, "max-tasks-per-worker", Duration.ofSeconds(300), WORKER_ENVIRONMENT);
+        WorkerOptionsParser.parse(options, "max-tasks-per-worker", Duration.ofSeconds(300), WORKER_ENVIRONMENT);
   }
 
   @Override

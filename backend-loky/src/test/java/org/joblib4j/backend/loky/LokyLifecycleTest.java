@@ -91,6 +91,31 @@ class LokyLifecycleTest {
     assertThat(new HashSet<>(LokyBackend.workerPids())).isEqualTo(veterans);
   }
 
+  /** This worker's pid, with whether it has warmed its task path. */
+  static String pidAndWarmUp() throws ReflectiveOperationException {
+    java.lang.reflect.Method rounds =
+        Class.forName("org.joblib4j.core.process.TaskPathWarmup").getDeclaredMethod("rounds");
+    rounds.setAccessible(true);
+    return ProcessHandle.current().pid() + ":" + ((int) rounds.invoke(null) > 0);
+  }
+
+  @Test
+  void anIdleWorkerWarmsItsTaskPathOnce() {
+    Set<Long> workers = warm(2);
+
+    // polls more than a second apart leave the workers idle long enough to warm up
+    await("both workers to warm their task path")
+        .pollInterval(Duration.ofMillis(1500))
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                new HashSet<>(
+                    loky(2).batchSize(1).build()
+                        .run(IntStream.range(0, 8).mapToObj(i -> delayed(LokyLifecycleTest::pidAndWarmUp)))),
+            seen -> seen.size() == 2 && seen.stream().allMatch(s -> s.endsWith(":true")));
+    assertThat(LokyBackend.workerPids()).containsExactlyInAnyOrderElementsOf(workers);
+  }
+
   // ------------------------------------------------------------------ D21
 
   @Test

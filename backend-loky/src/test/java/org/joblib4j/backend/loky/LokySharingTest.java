@@ -308,7 +308,8 @@ class LokySharingTest {
             () -> Parallel.builder().backend("loky", Map.of("auto-scatter-threshold", "big")).nJobs(2).build().run(List.of(() -> 1)))
         .isInstanceOf(ParallelConfigurationException.class)
         .hasMessage(
-            "Invalid value 'big' for joblib4j.backend.loky.auto-scatter-threshold: must be a size such as 64K, 1M or a number of bytes.");
+            "Invalid value 'big' for joblib4j.backend.loky.auto-scatter-threshold: must be a size such as 500K, 1M,"
+                + " 2G or a number of bytes, or none.");
   }
 
   private static void await(CountDownLatch latch) {

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.joblib4j.Parallel;
-import org.joblib4j.ParallelConfigurationException;
 import org.joblib4j.core.process.ProcessBackend;
 import org.joblib4j.core.process.WorkerLauncher;
 import org.joblib4j.core.process.WorkerMain;
@@ -28,9 +27,10 @@ import org.slf4j.LoggerFactory;
  * same process toolkit as {@code loky}; where joblib's multiprocessing hangs when a worker is
  * killed mid-task, this one fails the call at once with {@code WorkerTerminatedException}.
  *
- * <p>Options ({@code joblib4j.backend.multiprocessing.<key>}): {@code jvm-args}, {@code
- * worker-heap}, {@code initializer} (a {@code Task}, in code), {@code max-tasks-per-child}, {@code
- * idle-worker-timeout} (default 1 s: the workers of a {@code Parallel} that is never closed do not
+ * <p>Options ({@code joblib4j.backend.multiprocessing.<key>}): {@code worker-jvm-options} (or
+ * {@code jvm-args}), {@code worker-heap}, {@code initializer} (a {@code Task}, in code), {@code
+ * max-tasks-per-child} (or {@code max-tasks-per-worker}), {@code idle-worker-timeout} (or {@code
+ * worker-idle-timeout}; default 1 s: the workers of a {@code Parallel} that is never closed do not
  * linger), {@code memory-leak-threshold}, {@code max-in-flight}, {@code spare-workers} (default 0:
  * how many blank worker JVMs to keep started between calls, see {@link SpareWorkers}) and {@code
  * spare-idle-timeout} (default 300 s: how long unused spares wait for a call).
@@ -60,27 +60,27 @@ public final class MultiprocessingBackend extends ProcessBackend {
    * @param context the options
    */
   public MultiprocessingBackend(BackendContext context) {
-    context.rejectUnknown(KEYS);
-    sharing(SharingOptions.parse(context));
+    BackendContext options = context.withAliases(WorkerOptionsParser.aliases("max-tasks-per-child"));
+    options.rejectUnknown(KEYS);
+    sharing(SharingOptions.parse(options));
     this.baseOptions =
         WorkerOptionsParser.parse(
-            context,
+            options,
             "max-tasks-per-child",
             Duration.ofSeconds(1),
             Map.of(WorkerLauncher.KIND_VARIABLE, "multiprocessing"));
-    this.spareWorkers = context.integer("spare-workers", 0);
+    this.spareWorkers = options.getInt("spare-workers", 0);
     if (spareWorkers < 0) {
-      throw new ParallelConfigurationException(
-          "Invalid value '" + spareWorkers + "' for joblib4j.backend.multiprocessing.spare-workers: must be an"
-              + " integer >= 0, the number of blank worker JVMs kept started for the next call (0, the default,"
-              + " keeps nothing running between calls).");
+      throw options.invalidValue(
+          "spare-workers",
+          "an integer >= 0, the number of blank worker JVMs kept started for the next call (0, the default,"
+              + " keeps nothing running between calls)");
     }
-    this.spareIdleTimeout = context.duration("spare-idle-timeout", Duration.ofSeconds(300));
+    this.spareIdleTimeout = options.getDuration("spare-idle-timeout", Duration.ofSeconds(300));
     if (spareIdleTimeout.isNegative() || spareIdleTimeout.isZero()) {
-      throw new ParallelConfigurationException(
-          "Invalid value '" + context.get("spare-idle-timeout") + "' for joblib4j.backend.multiprocessing"
-              + ".spare-idle-timeout: must be a positive duration such as 300s or 5m (how long unused spare"
-              + " worker JVMs wait for a call).");
+      throw options.invalidValue(
+          "spare-idle-timeout",
+          "a positive duration such as 300s or 5m (how long unused spare worker JVMs wait for a call)");
     }
   }
 

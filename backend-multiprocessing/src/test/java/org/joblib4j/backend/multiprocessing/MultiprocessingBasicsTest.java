@@ -104,6 +104,19 @@ class MultiprocessingBasicsTest {
     });
   }
 
+  /** Before: a list reached the worker's command line as "[-Dfoo=a b, ...]" and the JVM did not start. */
+  @Test
+  @SuppressWarnings("unchecked")
+  void aListOfJvmOptionsReachesEachWorkerAsAList() {
+    Map<String, Object> options = Map.of("worker-jvm-options", List.of("-Dfoo=a b", "-Xss2m"), "max-tasks-per-worker", 5);
+    List<List<Object>> views =
+        mp(2, options).batchSize(1).build().run(IntStream.range(0, 2).mapToObj(i -> delayed(MpTestSupport::jvmView)));
+    assertThat(views).hasSize(2).allSatisfy(v -> {
+      assertThat(v.get(0)).isEqualTo("a b");
+      assertThat((List<Object>) v.get(2)).contains("-Dfoo=a b", "-Xss2m");
+    });
+  }
+
   @Test
   void b04AConfigScopeSelectsMultiprocessing() {
     try (ParallelConfig.Scope s = ParallelConfig.parallelBackend("multiprocessing", 2)) {

@@ -31,6 +31,7 @@ import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.BatchTaskException;
 import org.joblib4j.spi.CallSettings;
 import org.joblib4j.spi.ParallelBackend;
+import org.joblib4j.spi.ReceivedResults;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -292,7 +293,8 @@ final class RayBackend implements ParallelBackend {
     if (Boolean.TRUE.equals(envelope[0])) {
       @SuppressWarnings("unchecked")
       List<Object> results = (List<Object>) envelope[1];
-      f.future.complete(results);
+      // their size as received: the engine's read-ahead bound in bytes
+      f.future.complete(new ReceivedResults(results, bytes.length));
     } else if (envelope[1] instanceof BatchTaskException) {
       f.future.completeExceptionally((BatchTaskException) envelope[1]);
     } else {

@@ -2,12 +2,12 @@ package org.joblib4j.backend.ray;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.joblib4j.ParallelConfigurationException;
-import org.joblib4j.core.config.ByteSizes;
+import org.joblib4j.core.process.SharingOptions;
 import org.joblib4j.spi.BackendContext;
 
 /**
@@ -23,7 +23,7 @@ import org.joblib4j.spi.BackendContext;
  *   <tr><td>node-ip</td><td>127.0.0.1 for the embedded head or a loopback address</td><td>{@code ray.node-ip}</td></tr>
  *   <tr><td>code-search-path</td><td>this JVM's classpath without ray_dist.jar</td><td>where the Java workers load
  *       the caller's classes ({@code ray.job.code-search-path}); paths must exist on every node</td></tr>
- *   <tr><td>worker-jvm-options</td><td>none</td><td>extra worker JVM flags, space separated (the ten
+ *   <tr><td>worker-jvm-options (or jvm-args)</td><td>none</td><td>extra worker JVM flags, a list or space separated (the ten
  *       {@code --add-opens} flags Ray needs on JDK 17+ are always added)</td></tr>
  *   <tr><td>cpus-per-task</td><td>1</td><td>the {@code CPU} each batch asks for; never 0</td></tr>
  *   <tr><td>max-retries</td><td>0</td><td>how many times a batch whose worker died is rerun on a new worker</td></tr>
@@ -64,66 +64,52 @@ record RayOptions(
           "temp-dir",
           "head-start-timeout");
 
-  static RayOptions from(BackendContext c) {
-    java.util.Set<String> known = new java.util.HashSet<>(KEYS);
-    known.addAll(org.joblib4j.core.process.SharingOptions.KEYS);
+  /** The old name of an option: loky and multiprocessing said {@code jvm-args}. */
+  static final Map<String, String> ALIASES = Map.of("jvm-args", "worker-jvm-options");
+
+  static RayOptions from(BackendContext context) {
+    BackendContext c = context.withAliases(ALIASES);
+    Set<String> known = new HashSet<>(KEYS);
+    known.addAll(SharingOptions.KEYS);
     c.rejectUnknown(known);
-    String address = blankToNull(c.string("address", null));
-    boolean local = c.bool("local-mode", false);
+    String address = blankToNull(c.getString("address", null));
+    boolean local = c.getBoolean("local-mode", false);
     if (local && address != null) {
       throw new ParallelConfigurationException(
           "joblib4j.backend.ray.local-mode=true and joblib4j.backend.ray.address=" + address
               + " exclude each other: local mode runs everything in this JVM.");
     }
-    double cpus;
-    String cpt = c.string("cpus-per-task", "1");
-    try {
-      cpus = Double.parseDouble(cpt.trim());
-    } catch (NumberFormatException e) {
-      cpus = -1;
-    }
+    double cpus = c.getDouble("cpus-per-task", 1);
     if (!(cpus > 0)) {
-      throw new ParallelConfigurationException(
-          "Invalid value '" + cpt + "' for joblib4j.backend.ray.cpus-per-task: must be a number > 0"
-              + " (Ray's Java default of 0 CPU gives unbounded concurrency).");
+      throw c.invalidValue(
+          "cpus-per-task", "a number > 0 (Ray's Java default of 0 CPU gives unbounded concurrency)");
     }
-    int retries = c.integer("max-retries", 0);
+    int retries = c.getInt("max-retries", 0);
     if (retries < 0) {
-      throw new ParallelConfigurationException(
-          "Invalid value '" + retries + "' for joblib4j.backend.ray.max-retries: must be >= 0.");
+      throw c.invalidValue("max-retries", "an integer >= 0");
     }
-    int headCpus = c.integer("head-cpus", Runtime.getRuntime().availableProcessors());
+    int headCpus = c.getInt("head-cpus", Runtime.getRuntime().availableProcessors());
     if (headCpus < 1) {
-      throw new ParallelConfigurationException(
-          "Invalid value '" + headCpus + "' for joblib4j.backend.ray.head-cpus: must be >= 1.");
+      throw c.invalidValue("head-cpus", "an integer >= 1");
     }
-    String osm = c.string("object-store-memory", "256m");
-    Long store;
-    try {
-      store = ByteSizes.parse(osm);
-    } catch (IllegalArgumentException e) {
-      store = null;
+    long store = c.getSize("object-store-memory", 256L * 1024 * 1024);
+    if (store < 78L * 1024 * 1024) {
+      throw c.invalidValue(
+          "object-store-memory", "a size of at least 78m (Ray's minimum), such as 256m or 1g");
     }
-    if (store == null || store < 78L * 1024 * 1024) {
-      throw new ParallelConfigurationException(
-          "Invalid value '" + osm + "' for joblib4j.backend.ray.object-store-memory: must be a size of at least 78m"
-              + " (Ray's minimum), such as 256m or 1g.");
-    }
-    String opts = blankToNull(c.string("worker-jvm-options", null));
-    List<String> jvm = opts == null ? List.of() : new ArrayList<>(Arrays.asList(opts.trim().split("\\s+")));
     return new RayOptions(
         address,
         local,
-        blankToNull(c.string("node-ip", null)),
-        blankToNull(c.string("code-search-path", null)),
-        List.copyOf(jvm),
+        blankToNull(c.getString("node-ip", null)),
+        blankToNull(c.getString("code-search-path", null)),
+        c.getWords("worker-jvm-options", List.of()),
         cpus,
         retries,
-        blankToNull(c.string("ray-executable", null)),
+        blankToNull(c.getString("ray-executable", null)),
         headCpus,
         store,
-        Path.of(c.string("temp-dir", "/tmp")),
-        c.duration("head-start-timeout", Duration.ofSeconds(60)));
+        Path.of(c.getString("temp-dir", "/tmp")),
+        c.getDuration("head-start-timeout", Duration.ofSeconds(60)));
   }
 
   /** Which cluster: the runtime of one JVM serves one of them. */

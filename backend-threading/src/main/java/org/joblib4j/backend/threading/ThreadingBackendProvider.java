@@ -17,6 +17,6 @@ public final class ThreadingBackendProvider implements BackendProvider {
   @Override
   public ParallelBackend create(BackendContext context) {
     context.rejectUnknown(List.of("virtual"));
-    return new ThreadingBackend(context.bool("virtual", false));
+    return new ThreadingBackend(context.getBoolean("virtual", false));
   }
 }

@@ -7,6 +7,7 @@ import org.joblib4j.ParallelConfigurationException;
 import org.joblib4j.Prefer;
 import org.joblib4j.Require;
 import org.joblib4j.ReturnAs;
+import org.joblib4j.spi.ByteSizes;
 import org.joblib4j.spi.Durations;
 
 /**

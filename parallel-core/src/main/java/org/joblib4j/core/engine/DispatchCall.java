@@ -14,6 +14,7 @@ import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.Durations;
 import org.joblib4j.spi.NestedBackend;
 import org.joblib4j.spi.ParallelBackend;
+import org.joblib4j.spi.ReceivedResults;
 
 /**
  * One call on a backend with more than one worker: joblib's dispatch algorithm without its
@@ -27,6 +28,9 @@ import org.joblib4j.spi.ParallelBackend;
  * waiting, or in the consumer's current chunk). Dispatch pauses when the next batch would not fit
  * and resumes when the consumer releases a chunk; auto batch sizes are capped so that several
  * batches per worker fit, or tiny tasks would grow batches until one alone filled the heap.
+ * Results that came from other processes also count in bytes ({@link ReceivedResults}): dispatch
+ * pauses while those received and not yet released take more than {@code maxHeldBytes}, and auto
+ * batches are capped so that one batch's results take at most a quarter of it per worker.
  *
  * <p>Dispatching (reading the input, cutting batches, submitting) is done by one thread at a time,
  * the holder of the {@code draining} token, and never under the state lock, so a backend whose
@@ -58,6 +62,8 @@ final class DispatchCall implements ResultSource {
   private final long maxHeld;
   /** The cap on an auto batch: the user's {@code maxBatchSize}, and a quarter of the bound per worker. */
   private final int batchSizeCap;
+  /** The most serialized bytes of results received and not yet released by the consumer. */
+  private final long maxHeldBytes;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
@@ -75,6 +81,8 @@ final class DispatchCall implements ResultSource {
    * the tasks' own time that a stalled thread cannot inflate), -1 before any.
    */
   private volatile long nanosPerTask = -1;
+  /** The most result bytes per task a completed batch brought back, 0 before any. */
+  private volatile long bytesPerTask;
 
   // guarded by lock
   private boolean draining;
@@ -99,6 +107,10 @@ final class DispatchCall implements ResultSource {
   private long readTasks;
   /** When dispatch waits for room: the room the next batch needs, else 0. */
   private long starvedFor;
+  /** Result bytes received and not yet released (the consumer's chunk included). */
+  private long heldBytes;
+  /** The result bytes of the chunk the consumer holds now. */
+  private long heldByConsumerBytes;
 
   DispatchCall(
       ParallelBackend backend,
@@ -114,7 +126,8 @@ final class DispatchCall implements ResultSource {
       Runnable abortBackend,
       Batch.Options batchOptions,
       Integer maxPending,
-      Integer maxBatchSize) {
+      Integer maxBatchSize,
+      Long maxPendingBytes) {
     this.backend = backend;
     this.backendName = backendName;
     this.parallel = parallel;
@@ -130,6 +143,7 @@ final class DispatchCall implements ResultSource {
     this.maxHeld = maxPending == null ? org.joblib4j.Parallel.DEFAULT_MAX_PENDING_RESULTS : maxPending;
     long perWorker = Math.max(1, this.maxHeld / (4L * nJobs));
     this.batchSizeCap = (int) Math.min(maxBatchSize == null ? Integer.MAX_VALUE : maxBatchSize, perWorker);
+    this.maxHeldBytes = maxPendingBytes == null ? org.joblib4j.Parallel.DEFAULT_MAX_PENDING_BYTES : maxPendingBytes;
   }
 
   private static final class Job {
@@ -137,6 +151,7 @@ final class DispatchCall implements ResultSource {
     final long dispatchNanos;
     boolean done;
     List<Object> results;
+    long bytes;
     long waitStartNanos;
 
     Job(Batch batch, long dispatchNanos) {
@@ -184,7 +199,7 @@ final class DispatchCall implements ResultSource {
     while (true) {
       lock.lock();
       try {
-        if (aborting || pendingDispatch == 0 || (starvedFor > 0 && roomLocked() < starvedFor)) {
+        if (aborting || pendingDispatch == 0 || (starvedFor > 0 && !fitsLocked(starvedFor))) {
           // a starved dispatch resumes when the consumer releases enough (see next())
           draining = false;
           signalIfNoJobLeft();
@@ -229,7 +244,7 @@ final class DispatchCall implements ResultSource {
     int batchSize =
         fixedBatchSize != null
             ? (int) Math.min(fixedBatchSize, maxHeld)
-            : Math.min(batchSizeCap, Math.max(1, backend.computeBatchSize(batchSizeCap)));
+            : autoBatchSize();
     long want = Math.min((long) batchSize * nJobs, 1L << 24);
     boolean limited = !callbackPhase && preDispatchBudget >= 0;
     if (limited) {
@@ -298,7 +313,7 @@ final class DispatchCall implements ResultSource {
     lock.lock();
     try {
       long room = roomLocked();
-      if (room < needed) {
+      if (!fitsLocked(needed)) {
         starvedFor = needed;
         return -1;
       }
@@ -311,6 +326,21 @@ final class DispatchCall implements ResultSource {
   /** Call with the lock held. */
   private long roomLocked() {
     return maxHeld - (readTasks - consumedTasks);
+  }
+
+  /** Whether a batch of {@code needed} tasks may be read now; call with the lock held. */
+  private boolean fitsLocked(long needed) {
+    return roomLocked() >= needed && heldBytes <= maxHeldBytes;
+  }
+
+  /** The backend's auto batch size, under the count cap and the bytes its results may take. */
+  private int autoBatchSize() {
+    long perTask = bytesPerTask;
+    int cap = batchSizeCap;
+    if (perTask > 0) {
+      cap = (int) Math.max(1, Math.min(cap, maxHeldBytes / (4L * nJobs * perTask)));
+    }
+    return Math.min(cap, Math.max(1, backend.computeBatchSize(cap)));
   }
 
   /** The batch size for the tail of the input. */
@@ -360,7 +390,9 @@ final class DispatchCall implements ResultSource {
 
   // ------------------------------------------------------------------ completion
 
-  private void completed(Job job, List<Object> results, Throwable error) {
+  private void completed(Job job, List<Object> received, Throwable error) {
+    long bytes = received == null ? 0 : ReceivedResults.bytesOf(received);
+    List<Object> results = received == null ? null : ReceivedResults.unwrap(received);
     Throwable err = error == null ? null : Failures.unwrap(error);
     if (err != null && batchOptions.collect() && !isAborting()) {
       // collecting: a lost batch (a dead worker, an unreadable result) is its tasks' outcome
@@ -370,6 +402,7 @@ final class DispatchCall implements ResultSource {
         failures.add(new org.joblib4j.spi.TaskFailure(job.batch.firstIndex() + i, cause, "a lost batch"));
       }
       results = failures;
+      bytes = 0;
       err = null;
     }
     if (err == null && (results == null || results.size() != job.batch.size())) {
@@ -399,6 +432,11 @@ final class DispatchCall implements ResultSource {
         }
       } else if (!aborting) {
         job.results = results;
+        job.bytes = bytes;
+        heldBytes += bytes;
+        if (bytes / job.batch.size() > bytesPerTask) {
+          bytesPerTask = bytes / job.batch.size();
+        }
         completedTasks += job.batch.size();
         if (!ordered) {
           jobs.add(job);
@@ -413,7 +451,7 @@ final class DispatchCall implements ResultSource {
         if (iterating) {
           pendingDispatch++;
           // a dispatch waiting for room is resumed by the consumer, unless it already made room
-          if (!draining && (starvedFor == 0 || roomLocked() >= starvedFor)) {
+          if (!draining && (starvedFor == 0 || fitsLocked(starvedFor))) {
             draining = true;
             becomeDispatcher = true;
           }
@@ -508,6 +546,7 @@ final class DispatchCall implements ResultSource {
           jobs.poll();
           waitStartNanos = 0;
           heldByConsumer = head.batch.size();
+          heldByConsumerBytes = head.bytes;
           chunk = new Chunk(head.batch.firstIndex(), head.results);
           break;
         }
@@ -532,7 +571,9 @@ final class DispatchCall implements ResultSource {
     try {
       consumedTasks += heldByConsumer;
       heldByConsumer = 0;
-      if (starvedFor > 0 && pendingDispatch > 0 && !draining && !aborting && roomLocked() >= starvedFor) {
+      heldBytes -= heldByConsumerBytes;
+      heldByConsumerBytes = 0;
+      if (starvedFor > 0 && pendingDispatch > 0 && !draining && !aborting && fitsLocked(starvedFor)) {
         draining = true;
         becomeDispatcher = true;
       }

@@ -209,7 +209,8 @@ public final class Execution implements ParallelExecution {
               () -> abortBackend(backend, reuse),
               options,
               settings.maxPendingResults(),
-              settings.maxBatchSize());
+              settings.maxBatchSize(),
+              settings.maxPendingBytes());
     } catch (RuntimeException | Error e) {
       endCall(true, reuse);
       throw e;

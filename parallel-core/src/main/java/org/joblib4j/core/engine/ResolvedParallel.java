@@ -32,6 +32,7 @@ import org.joblib4j.spi.ParallelBackend;
  * @param taskTimeout each task's limit, or {@code null}
  * @param maxPendingResults the backpressure limit, or {@code null}
  * @param maxBatchSize the auto-batching cap, or {@code null}
+ * @param maxPendingBytes the backpressure limit in received bytes, or {@code null}
  */
 public record ResolvedParallel(
     ParallelBackend backend,
@@ -52,4 +53,5 @@ public record ResolvedParallel(
     ErrorPolicy errorPolicy,
     Duration taskTimeout,
     Integer maxPendingResults,
-    Integer maxBatchSize) {}
+    Integer maxBatchSize,
+    Long maxPendingBytes) {}

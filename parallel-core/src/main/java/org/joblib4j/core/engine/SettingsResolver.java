@@ -11,7 +11,7 @@ import org.joblib4j.ErrorPolicy;
 import org.joblib4j.Prefer;
 import org.joblib4j.Require;
 import org.joblib4j.ReturnAs;
-import org.joblib4j.core.config.ByteSizes;
+import org.joblib4j.spi.ByteSizes;
 import org.joblib4j.core.config.ConfigSource;
 import org.joblib4j.core.config.GlobalSettings;
 import org.joblib4j.core.registry.BackendRegistry;
@@ -171,7 +171,8 @@ public final class SettingsResolver {
         first(explicit.errorPolicy(), ErrorPolicy.FAIL_FAST),
         explicit.taskTimeout(),
         explicit.maxPendingResults(),
-        explicit.maxBatchSize());
+        explicit.maxBatchSize(),
+        explicit.maxPendingBytes());
   }
 
   /**

@@ -22,6 +22,8 @@ final class CdsTraining {
     Batch back = (Batch) serializer.deserialize(serializer.serialize(batch));
     List<Object> results = back.call();
     serializer.deserialize(serializer.serialize(results));
+    // a batch's whole way with a lambda and a record (and, for an AOT cache, its method profiles)
+    TaskPathWarmup.roundTrip(serializer, JavaTaskSerializer.forResults(CdsTraining.class.getClassLoader(), "training"));
     Class.forName(WorkerMain.class.getName());
     Class.forName(FrameChannel.class.getName());
     Class.forName(Frame.class.getName());

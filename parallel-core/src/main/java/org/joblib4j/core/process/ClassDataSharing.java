@@ -16,7 +16,12 @@ import org.slf4j.LoggerFactory;
  * Cuts worker JVM start-up with an AppCDS archive of the classes a worker loads. The archive is
  * built once per JDK and classpath, in the background, by a short training JVM ({@code
  * -XX:ArchiveClassesAtExit}); workers started after it exists map it ({@code
- * -XX:SharedArchiveFile}). Set {@code joblib4j.worker.cds=false} to switch it off.
+ * -XX:SharedArchiveFile}). On JDK 25 and later it is an ahead-of-time cache instead (JEP 483/514/
+ * 515: classes loaded and linked, and method profiles; {@code -XX:AOTCacheOutput}, then {@code
+ * -XX:AOTCache}), named after the jars' sizes and times too, because JDK 25.0.3 does not reject a
+ * cache whose jars changed (JDK-8377932). Worker JVM options that choose their own class data
+ * sharing ({@code -Xshare:*}, {@code -XX:SharedArchiveFile}, {@code -XX:AOT*}) turn it off. Set
+ * {@code joblib4j.worker.cds=false} to switch it off.
  */
 final class ClassDataSharing {
   private static final Logger LOG = LoggerFactory.getLogger(ClassDataSharing.class);
@@ -30,20 +35,42 @@ final class ClassDataSharing {
 
   private ClassDataSharing() {}
 
-  /** The JVM options for a worker: the archive when it exists; starts building it otherwise. */
-  static synchronized List<String> jvmArgs(String classPath) {
+  /** The JVM's own class data sharing, with no archive of ours. */
+  private static final List<String> DEFAULT = List.of("-Xshare:auto");
+
+  /** Whether this JDK has the ahead-of-time cache's one-step creation ({@code AOTCacheOutput}). */
+  static final boolean AOT = Runtime.version().feature() >= 25;
+
+  /**
+   * The class data sharing options for a worker: the archive when it exists; starts building it
+   * otherwise.
+   *
+   * @param classPath the worker's class path
+   * @param userOptions the worker JVM options the user gave
+   * @return the options
+   */
+  static synchronized List<String> jvmArgs(String classPath, List<String> userOptions) {
+    for (String o : userOptions) {
+      if (o.startsWith("-Xshare") || o.startsWith("-XX:SharedArchiveFile") || o.startsWith("-XX:AOT")) {
+        return List.of(); // theirs: ours would be ignored, or with AOTCache refuse to start
+      }
+    }
     if (!Boolean.parseBoolean(System.getProperty(ENABLED, "true"))) {
-      return List.of();
+      return DEFAULT;
     }
     Path archive = archive(classPath);
     if (archive == null || !onlyJars(classPath)) {
-      return List.of();
+      return DEFAULT;
     }
     if (!trusted(archive.getParent())) {
-      return List.of();
+      return DEFAULT;
     }
     if (Files.isReadable(archive)) {
-      return List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+      // a cache that does not fit (another GC's heap layout) is skipped silently: the logs would
+      // otherwise go to the worker's stdout
+      return AOT
+          ? List.of("-XX:AOTCache=" + archive, "-Xlog:aot=off", "-Xlog:cds=off")
+          : List.of("-Xshare:auto", "-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
     }
     if (!building) {
       building = true;
@@ -51,7 +78,7 @@ final class ClassDataSharing {
       t.setDaemon(true);
       t.start();
     }
-    return List.of();
+    return DEFAULT;
   }
 
   /** An archive in a folder another user could write would choose every worker's classes: not used. */
@@ -82,11 +109,14 @@ final class ClassDataSharing {
     // CRC32 and String.hashCode, not SHA-256: no security providers to load before the first
     // worker starts; a collision only costs a rejected archive (the JVM validates the classpath)
     String id = System.getProperty("java.home") + '\0' + System.getProperty("java.vm.version") + '\0' + classPath;
+    if (AOT) {
+      id += '\0' + jarStamps(classPath);
+    }
     CRC32 crc = new CRC32();
     crc.update(id.getBytes(StandardCharsets.UTF_8));
     String key = Long.toHexString(crc.getValue()) + Integer.toHexString(id.hashCode()) + Integer.toHexString(id.length());
     try {
-      return PrivateFolders.perUser("joblib4j-cds").resolve(key + ".jsa");
+      return PrivateFolders.perUser("joblib4j-cds").resolve(key + (AOT ? ".aot" : ".jsa"));
     } catch (IOException e) {
       if (!distrustReported) {
         distrustReported = true;
@@ -96,16 +126,32 @@ final class ClassDataSharing {
     }
   }
 
+  /** Each jar's size and modification time: a rebuilt jar names another cache. */
+  private static String jarStamps(String classPath) {
+    StringBuilder out = new StringBuilder();
+    for (String entry : classPath.split(java.io.File.pathSeparator)) {
+      java.io.File f = new java.io.File(entry);
+      out.append(f.length()).append(':').append(f.lastModified()).append(';');
+    }
+    return out.toString();
+  }
+
   private static void build(Path archive, String classPath) {
     try {
       PrivateFolders.create(archive.getParent());
-      Path tmp = Files.createTempFile(archive.getParent(), "training-", ".jsa");
+      Path tmp = Files.createTempFile(archive.getParent(), "training-", AOT ? ".aot" : ".jsa");
       Files.delete(tmp);
       List<String> java = new ArrayList<>();
       java.add(WorkerLauncher.javaExecutable());
-      java.add("-XX:ArchiveClassesAtExit=" + tmp);
+      if (AOT) {
+        // at exit the training JVM starts one more that writes the cache, then waits for it
+        java.add("-XX:AOTCacheOutput=" + tmp);
+        java.add("-Xlog:aot=off");
+      } else {
+        java.add("-XX:ArchiveClassesAtExit=" + tmp);
+        java.add("-Xlog:cds+dynamic=off");
+      }
       java.add("-Xlog:cds=off");
-      java.add("-Xlog:cds+dynamic=off");
       java.add("-XX:+UseSerialGC");
       java.add("-cp");
       java.add(classPath);

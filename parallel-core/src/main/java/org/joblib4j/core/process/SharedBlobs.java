@@ -64,12 +64,50 @@ final class SharedBlobs {
    */
   static <T> T withBundle(byte[] bundle, BundleReader<T> read) throws IOException, ClassNotFoundException {
     List<byte[]> payloads = SharedBlob.unbundle(bundle);
-    payloads.forEach(SharedBlobs::put);
+    List<String> shas = new java.util.ArrayList<>(payloads.size());
+    for (byte[] payload : payloads) {
+      String sha = SharedBlob.shaOf(payload);
+      shas.add(sha);
+      Object kept = BundleCache.get(sha);
+      if (kept == null) {
+        put(payload);
+      } else {
+        hold(sha, kept);
+      }
+    }
     try {
       return read.read();
     } finally {
-      payloads.forEach(SharedBlobs::remove);
+      for (int i = 0; i < shas.size(); i++) {
+        String sha = shas.get(i);
+        Entry e = BLOBS.get(sha);
+        if (e != null) {
+          synchronized (e) {
+            if (e.resolved) {
+              // the next batch with this bundle gets the same instance without reading it again
+              BundleCache.put(sha, e.value, payloads.get(i).length);
+            }
+          }
+        }
+        BLOBS.computeIfPresent(sha, (k, v) -> --v.holders == 0 ? null : v);
+      }
     }
+  }
+
+  /** Holds a value rebuilt earlier, as a resolved blob. */
+  private static void hold(String sha, Object value) {
+    BLOBS.compute(
+        sha,
+        (k, e) -> {
+          if (e == null) {
+            Entry held = new Entry(null);
+            held.value = value;
+            held.resolved = true;
+            return held;
+          }
+          e.holders++;
+          return e;
+        });
   }
 
   /** Reads something while a bundle is held. */

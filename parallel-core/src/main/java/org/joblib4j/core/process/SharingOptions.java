@@ -6,13 +6,12 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import org.joblib4j.ParallelConfigurationException;
-import org.joblib4j.core.config.ByteSizes;
 import org.joblib4j.spi.BackendContext;
 
 /**
  * The backend options that decide what travels once ({@link SharedValues}): {@code scatter} (a
  * list of objects, code only), {@code auto-scatter} ({@code true} by default) and {@code
- * auto-scatter-threshold} ({@code 64K}).
+ * auto-scatter-threshold} ({@code 64K}; {@code none}: never).
  *
  * @param scatter the objects to send once for the {@code Parallel}'s lifetime
  * @param auto whether large arguments and captured values are shared automatically
@@ -31,27 +30,10 @@ public record SharingOptions(List<Object> scatter, boolean auto, long threshold)
    * @throws ParallelConfigurationException for a threshold that is not a size
    */
   public static SharingOptions parse(BackendContext c) {
-    Object threshold = c.get("auto-scatter-threshold");
     return new SharingOptions(
         scatterList(c.get("scatter")),
-        c.bool("auto-scatter", true),
-        threshold == null
-            ? SharedValues.DEFAULT_THRESHOLD
-            : threshold instanceof Number ? ((Number) threshold).longValue() : size(c, threshold));
-  }
-
-  private static long size(BackendContext c, Object v) {
-    try {
-      Long bytes = ByteSizes.parse(v.toString());
-      return bytes == null ? Long.MAX_VALUE : bytes;
-    } catch (IllegalArgumentException e) {
-      throw new ParallelConfigurationException(
-          "Invalid value '"
-              + v
-              + "' for joblib4j.backend."
-              + c.backendName()
-              + ".auto-scatter-threshold: must be a size such as 64K, 1M or a number of bytes.");
-    }
+        c.getBoolean("auto-scatter", true),
+        c.getSize("auto-scatter-threshold", SharedValues.DEFAULT_THRESHOLD, Long.MAX_VALUE));
   }
 
   /** joblib: {@code TypeError("scatter must be a list/tuple, got `int`")}. */

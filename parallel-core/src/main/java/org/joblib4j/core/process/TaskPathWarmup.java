@@ -26,7 +26,14 @@ final class TaskPathWarmup {
     }
   }
 
+  private static volatile int rounds;
+
   private TaskPathWarmup() {}
+
+  /** How many round trips this JVM finished (tests ask a worker through reflection). */
+  static int rounds() {
+    return rounds;
+  }
 
   /**
    * The batch a pool sends in its compact form (the usual no-op and numeric tasks).
@@ -69,5 +76,6 @@ final class TaskPathWarmup {
       throws IOException, ClassNotFoundException {
     Batch read = BatchCodec.decode(tasks.serialize(javaBatch()), tasks);
     ResultsCodec.decode(ResultsCodec.encode(read.callUnchecked(), tasks), results);
+    rounds++;
   }
 }

@@ -136,8 +136,7 @@ public class WorkerLauncher {
     cmd.add("-XX:ErrorFile=" + errorDir.resolve("hs_err_pid%p.log"));
     // the fatal-error banner goes to stdout by default; it belongs with the worker's stderr
     cmd.add("-XX:+DisplayVMOutputToStderr");
-    cmd.add("-Xshare:auto");
-    cmd.addAll(ClassDataSharing.jvmArgs(classPath()));
+    cmd.addAll(ClassDataSharing.jvmArgs(classPath(), options.jvmArgs()));
     if (options.jvmArgs().stream().noneMatch(a -> a.startsWith("-XX:+Use") && a.endsWith("GC"))) {
       // workers get a CPU or two each: the serial collector starts fastest and suits that
       cmd.add("-XX:+UseSerialGC");

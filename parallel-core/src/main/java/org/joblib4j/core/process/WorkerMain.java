@@ -41,8 +41,11 @@ public final class WorkerMain {
   /** The first argument of a spare worker (see {@link WorkerLauncher#launchSpare}). */
   static final String SPARE_ARGUMENT = "--spare";
 
-  /** How long a worker has had no work before it warms its task path. */
-  static final long WARM_UP_QUIET_MS = 100;
+  /**
+   * How long a worker has had no work before it warms its task path: long enough that the caller's
+   * next call, or its own work between calls, seldom meets the warm-up's CPU.
+   */
+  static final long WARM_UP_QUIET_MS = 1000;
 
   private static volatile Thread taskThread;
   private static boolean parentWatched;
@@ -193,9 +196,17 @@ public final class WorkerMain {
   private void awaitQuiet() throws InterruptedException {
     synchronized (turn) {
       while (true) {
+        if (running || !inbox.isEmpty()) {
+          // look again a quiet period later (a batch's end does not notify)
+          turn.wait(WARM_UP_QUIET_MS);
+          continue;
+        }
         long left =
             lastActivityNanos + TimeUnit.MILLISECONDS.toNanos(WARM_UP_QUIET_MS) - System.nanoTime();
-        if (left <= 0 && !running && inbox.isEmpty()) {
+        if (left <= 0) {
+          // the warm-up's way reaches joblib4j's logging: SLF4J starts here, while no batch can
+          // start, or a task asking for a logger meanwhile would get SLF4J's stand-in
+          org.slf4j.LoggerFactory.getILoggerFactory();
           return;
         }
         turn.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));

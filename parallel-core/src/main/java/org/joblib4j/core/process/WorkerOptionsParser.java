@@ -2,26 +2,25 @@ package org.joblib4j.core.process;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.joblib4j.ParallelConfigurationException;
 import org.joblib4j.Task;
-import org.joblib4j.core.config.ByteSizes;
 import org.joblib4j.spi.BackendContext;
 
 /**
  * Reads the worker options every process backend shares from its parameters ({@code
- * joblib4j.backend.<name>.<key>} or code): {@code jvm-args}, {@code worker-heap}, {@code
+ * joblib4j.backend.<name>.<key>} or code): {@code worker-jvm-options}, {@code worker-heap}, {@code
  * idle-worker-timeout}, {@code max-tasks-per-worker}, {@code memory-leak-threshold}, {@code
- * max-in-flight}, {@code initializer}, {@code worker-start-timeout}.
+ * max-in-flight}, {@code initializer}, {@code worker-start-timeout}. Older or other backends'
+ * names are read too ({@link #aliases}): {@code jvm-args}, {@code worker-idle-timeout}.
  */
 public final class WorkerOptionsParser {
   /** The keys this parser reads. */
   public static final List<String> KEYS =
       List.of(
-          "jvm-args",
+          "worker-jvm-options",
           "worker-heap",
           "idle-worker-timeout",
           "max-tasks-per-worker",
@@ -30,12 +29,40 @@ public final class WorkerOptionsParser {
           "initializer",
           "worker-start-timeout");
 
+  /**
+   * The old names of worker options, one spelling for every backend that starts worker JVMs: loky
+   * and multiprocessing said {@code jvm-args} where dask and ray say {@code worker-jvm-options}, and
+   * dask said {@code worker-idle-timeout} where loky (as joblib) says {@code idle-worker-timeout}.
+   */
+  public static final Map<String, String> ALIASES =
+      Map.of("jvm-args", "worker-jvm-options", "worker-idle-timeout", "idle-worker-timeout");
+
+  private static final List<String> MAX_TASKS_KEYS = List.of("max-tasks-per-worker", "max-tasks-per-child");
+
   private WorkerOptionsParser() {}
+
+  /**
+   * The aliases of a process backend: {@link #ALIASES}, and the other spelling of its task limit
+   * (loky's {@code max-tasks-per-worker}, multiprocessing's {@code max-tasks-per-child}).
+   *
+   * @param maxTasksKey the backend's own key of the task limit
+   * @return old or other name to the backend's name
+   */
+  public static Map<String, String> aliases(String maxTasksKey) {
+    Map<String, String> aliases = new HashMap<>(ALIASES);
+    for (String other : MAX_TASKS_KEYS) {
+      if (!other.equals(maxTasksKey)) {
+        aliases.put(other, maxTasksKey);
+      }
+    }
+    return Map.copyOf(aliases);
+  }
 
   /**
    * Parses the options.
    *
-   * @param context the backend's parameters (unknown keys must already be rejected)
+   * @param context the backend's parameters, its {@link #aliases} applied (unknown keys must
+   *     already be rejected)
    * @param maxTasksKey the key of the task limit ({@code max-tasks-per-worker}, or joblib's
    *     multiprocessing spelling {@code max-tasks-per-child})
    * @param defaultIdle the idle timeout when none is given
@@ -45,16 +72,7 @@ public final class WorkerOptionsParser {
   public static WorkerOptions parse(
       BackendContext context, String maxTasksKey, Duration defaultIdle, Map<String, String> environment) {
     String name = context.backendName();
-    String jvmArgs = context.string("jvm-args", "").trim();
-    long leak;
-    try {
-      Long parsed = ByteSizes.parse(context.string("memory-leak-threshold", "300M"));
-      leak = parsed == null ? 0 : parsed;
-    } catch (IllegalArgumentException e) {
-      throw new ParallelConfigurationException(
-          "Invalid value '" + context.get("memory-leak-threshold") + "' for joblib4j.backend." + name
-              + ".memory-leak-threshold: must be a size such as 300M, or none.");
-    }
+    long leak = context.getSize("memory-leak-threshold", 300L * 1024 * 1024, 0);
     byte[] initializer = null;
     Object init = context.get("initializer");
     if (init != null) {
@@ -69,27 +87,25 @@ public final class WorkerOptionsParser {
         throw new IllegalArgumentException("The " + name + " initializer cannot be serialized: " + e, e);
       }
     }
-    int maxInFlight = context.integer("max-in-flight", 2);
-    long maxTasks = context.integer(maxTasksKey, 0);
-    if (maxInFlight < 1 || maxTasks < 0) {
-      throw new ParallelConfigurationException(
-          "Invalid value '" + (maxInFlight < 1 ? maxInFlight : maxTasks) + "' for joblib4j.backend." + name + "."
-              + (maxInFlight < 1 ? "max-in-flight: must be a positive integer." : maxTasksKey + ": must be >= 0."));
+    int maxInFlight = context.getInt("max-in-flight", 2);
+    if (maxInFlight < 1) {
+      throw context.invalidValue("max-in-flight", "a positive integer");
     }
-    Duration startTimeout = context.duration("worker-start-timeout", WorkerOptions.DEFAULT_START_TIMEOUT);
+    long maxTasks = context.getLong(maxTasksKey, 0);
+    if (maxTasks < 0) {
+      throw context.invalidValue(maxTasksKey, "an integer >= 0 (0: never)");
+    }
+    Duration startTimeout = context.getDuration("worker-start-timeout", WorkerOptions.DEFAULT_START_TIMEOUT);
     if (startTimeout.isNegative() || startTimeout.isZero()) {
-      throw new ParallelConfigurationException(
-          "Invalid value '" + context.get("worker-start-timeout") + "' for joblib4j.backend." + name
-              + ".worker-start-timeout: must be a positive duration such as 60s.");
+      throw context.invalidValue("worker-start-timeout", "a positive duration such as 60s");
     }
-    List<String> args = jvmArgs.isEmpty() ? List.of() : new ArrayList<>(Arrays.asList(jvmArgs.split("\\s+")));
     return new WorkerOptions(
-        args,
-        context.string("worker-heap", null),
+        context.getWords("worker-jvm-options", List.of()),
+        context.getString("worker-heap", null),
         null,
         false,
         environment,
-        context.duration("idle-worker-timeout", defaultIdle),
+        context.getDuration("idle-worker-timeout", defaultIdle),
         maxTasks,
         leak,
         maxInFlight,

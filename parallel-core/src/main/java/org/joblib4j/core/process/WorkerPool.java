@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 import org.joblib4j.TaskSerializationException;
 import org.joblib4j.WorkerTerminatedException;
 import org.joblib4j.spi.BatchTaskException;
+import org.joblib4j.spi.ReceivedResults;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -717,7 +718,8 @@ public final class WorkerPool implements AutoCloseable {
     if (!failure) {
       @SuppressWarnings("unchecked")
       List<Object> results = (List<Object>) value;
-      s.future.complete(results);
+      // their size as received: the engine's read-ahead bound in bytes
+      s.future.complete(new ReceivedResults(results, f.payload().length));
     } else if (value instanceof BatchTaskException) {
       s.future.completeExceptionally((BatchTaskException) value);
     } else {

@@ -250,7 +250,7 @@ class SettingsResolverTest {
     ParallelSettings build() {
       return new ParallelSettings(
           nJobsSet, nJobs, backendName, params, null, returnAs, verbose, null, null, null, null,
-          null, prefer, require, null, null, null, null, null);
+          null, prefer, require, null, null, null, null, null, null);
     }
   }
 }

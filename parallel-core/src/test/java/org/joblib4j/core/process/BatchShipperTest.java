@@ -3,7 +3,11 @@ package org.joblib4j.core.process;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.joblib4j.Parallel.delayed;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.joblib4j.DelayedCall;
+import org.joblib4j.TaskBiFunction;
 import org.joblib4j.TaskFunction;
 import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.NestedBackend;
@@ -33,5 +37,63 @@ class BatchShipperTest {
     byte[] bytes = shipper.serialize(batch);
     assertThat(bytes[0]).as("Java serialization's stream magic").isEqualTo((byte) 0xAC);
     assertThat(BatchShipper.deserialize(bytes, loader).call()).containsExactly(11);
+  }
+
+  private static Object firstArgument(Shipment s, byte[] bundle, ClassLoader loader) throws Exception {
+    return ((DelayedCall<?>) BatchShipper.deserialize(s.bytes(), loader, bundle).tasks().get(0)).arg(0);
+  }
+
+  private Shipment shipRows(List<double[]> rows) {
+    shipper.startCall(null, null, new SharingOptions(List.of(), true, SharedValues.DEFAULT_THRESHOLD), Map.of());
+    TaskBiFunction<List<double[]>, Integer, Integer> rowLength = (r, i) -> r.get(i).length;
+    return shipper.ship(new Batch(0, List.of(delayed(rowLength, rows, 1)), null));
+  }
+
+  private static List<double[]> rows() {
+    List<double[]> rows = new ArrayList<>();
+    for (int r = 0; r < 100; r++) {
+      rows.add(new double[1000]);
+    }
+    return rows;
+  }
+
+  @Test
+  void aClusterWorkerRebuildsABundlesSharedValueOnceAcrossBatches() throws Exception {
+    BundleCache.reset(64L << 20);
+    try {
+      Shipment s = shipRows(rows());
+      assertThat(s.refs()).hasSize(1);
+      byte[] bundle = SharedBlob.bundle(s.refs());
+
+      Object first = firstArgument(s, bundle, loader);
+      Object second = firstArgument(s, bundle, loader);
+
+      assertThat(second).isSameAs(first);
+      assertThat(BundleCache.size()).isEqualTo(1);
+      // nothing is held between batches but the kept value
+      assertThat(SharedBlobs.size()).isZero();
+    } finally {
+      BundleCache.reset(Runtime.getRuntime().maxMemory() / 8);
+      shipper.endCall();
+    }
+  }
+
+  @Test
+  void aValueLargerThanTheCachesBudgetIsRebuiltForEveryBatch() throws Exception {
+    BundleCache.reset(1000);
+    try {
+      Shipment s = shipRows(rows());
+      byte[] bundle = SharedBlob.bundle(s.refs());
+
+      Object first = firstArgument(s, bundle, loader);
+      Object second = firstArgument(s, bundle, loader);
+
+      assertThat(second).isNotSameAs(first);
+      assertThat((List<?>) second).hasSameSizeAs((List<?>) first);
+      assertThat(BundleCache.size()).isZero();
+    } finally {
+      BundleCache.reset(Runtime.getRuntime().maxMemory() / 8);
+      shipper.endCall();
+    }
   }
 }

@@ -21,6 +21,6 @@ public final class ManagedExecutorBackendProvider implements BackendProvider {
   @Override
   public ParallelBackend create(BackendContext context) {
     context.rejectUnknown(List.of("executor"));
-    return new ManagedExecutorBackend(context.string("executor", "default"));
+    return new ManagedExecutorBackend(context.getString("executor", "default"));
   }
 }

@@ -1,0 +1,57 @@
+package org.joblib4j.spi;
+
+import java.util.AbstractList;
+import java.util.List;
+import java.util.RandomAccess;
+
+/**
+ * A batch's results as a backend received them from another process, with their serialized size:
+ * what a backend completes {@link ParallelBackend#submit}'s future with so that the engine can
+ * pause reading the input while received results not yet consumed take more than {@code
+ * maxPendingBytes}. Results given as a plain list count as zero bytes.
+ */
+public final class ReceivedResults extends AbstractList<Object> implements RandomAccess {
+  private final List<Object> results;
+  private final long bytes;
+
+  /**
+   * Wraps a batch's results.
+   *
+   * @param results the results, in the batch's order
+   * @param bytes their size as received, serialized
+   */
+  public ReceivedResults(List<Object> results, long bytes) {
+    this.results = results;
+    this.bytes = bytes;
+  }
+
+  /**
+   * The serialized size of a batch's results.
+   *
+   * @param results what a backend's future completed with
+   * @return their size as received, or 0 if the backend did not say
+   */
+  public static long bytesOf(List<Object> results) {
+    return results instanceof ReceivedResults ? ((ReceivedResults) results).bytes : 0;
+  }
+
+  /**
+   * The results themselves.
+   *
+   * @param results what a backend's future completed with
+   * @return the list inside, or {@code results} itself
+   */
+  public static List<Object> unwrap(List<Object> results) {
+    return results instanceof ReceivedResults ? ((ReceivedResults) results).results : results;
+  }
+
+  @Override
+  public Object get(int index) {
+    return results.get(index);
+  }
+
+  @Override
+  public int size() {
+    return results.size();
+  }
+}
