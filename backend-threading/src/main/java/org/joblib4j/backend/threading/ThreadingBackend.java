@@ -84,7 +84,8 @@ public final class ThreadingBackend implements ParallelBackend {
     final Batch batch;
     final CompletableFuture<List<Object>> future = new CompletableFuture<>();
     private Thread thread;
-    private boolean cancelled;
+    /** Written under the lock, read without it: the batch asks before every task. */
+    private volatile boolean cancelled;
     private volatile boolean stuck;
 
     Running(Batch batch) {
@@ -118,7 +119,7 @@ public final class ThreadingBackend implements ParallelBackend {
       }
     }
 
-    synchronized boolean isCancelled() {
+    boolean isCancelled() {
       return cancelled;
     }
 
