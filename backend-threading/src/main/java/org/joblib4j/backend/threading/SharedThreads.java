@@ -21,7 +21,8 @@ final class SharedThreads {
 
   private static final ThreadFactory FACTORY =
       r -> {
-        Thread t = new Thread(r, NAME_PREFIX + THREADS.incrementAndGet());
+        // nothing inherited from the caller that happens to start it: later callers share it
+        Thread t = new Thread(null, r, NAME_PREFIX + THREADS.incrementAndGet(), 0, false);
         t.setDaemon(true);
         // not the creating caller's: each run sets its own caller's (Lanes)
         t.setContextClassLoader(null);

@@ -140,4 +140,39 @@ class SharedThreadsTest {
     caller.join(TimeUnit.SECONDS.toMillis(20));
     assertThat(seen.get()).isEqualTo(List.of(own, own));
   }
+
+  private static final InheritableThreadLocal<String> USER = new InheritableThreadLocal<>();
+
+  @Test
+  void aThreadStartedForOneCallerCarriesNothingOfItsToTheNext() throws Exception {
+    AtomicReference<Object> seen = new AtomicReference<>();
+    Thread first =
+        new Thread(
+            () -> {
+              USER.set("first caller's");
+              // more threads than other tests leave idle: most are started by this caller
+              try (Parallel p = Parallel.builder().nJobs(16).backend(new ThreadingBackend()).build()) {
+                seen.set(TestSupport.together(p, 16));
+              } catch (Throwable t) {
+                seen.set(t);
+              }
+            });
+    first.start();
+    first.join(TimeUnit.SECONDS.toMillis(20));
+    assertThat(seen.get()).isInstanceOf(Set.class);
+    CyclicBarrier all = new CyclicBarrier(16);
+    try (Parallel p = Parallel.builder().nJobs(16).backend(new ThreadingBackend()).build()) {
+      List<String> values =
+          p.run(
+              IntStream.range(0, 16)
+                  .mapToObj(
+                      i ->
+                          (Task<String>)
+                              () -> {
+                                all.await(10, TimeUnit.SECONDS);
+                                return String.valueOf(USER.get());
+                              }));
+      assertThat(values).containsOnly("null");
+    }
+  }
 }
