@@ -84,26 +84,24 @@ public final class Main {
 
   /**
    * multiprocessing starts fresh worker JVMs for every call; unless told otherwise, the demo keeps
-   * as many warm spares between calls as its widest workload uses, and says so.
+   * as many warm spares between calls as n_jobs=-1 (or --n-jobs) uses, and says so. Not the I/O
+   * workload's 8: every spare boots right after a call, on the CPUs the n_jobs=1 run then uses.
    */
-  private static void keepSpareWorkers(PrintStream out, List<Workload<?>> workloads, Integer nJobs) {
+  private static void keepSpareWorkers(PrintStream out, Integer nJobs) {
     if (System.getProperty(SPARE_WORKERS) != null || System.getenv(SPARE_WORKERS_ENV) != null) {
       return;
     }
     int cpus = Runtime.getRuntime().availableProcessors();
-    int most = 1;
-    for (Workload<?> w : workloads) {
-      int n = nJobs != null ? nJobs : w.defaultNJobs();
-      most = Math.max(most, n < 0 ? Math.max(1, cpus + 1 + n) : n);
-    }
-    System.setProperty(SPARE_WORKERS, String.valueOf(most));
+    int n = nJobs != null ? nJobs : -1;
+    int spares = n < 0 ? Math.max(1, cpus + 1 + n) : n;
+    System.setProperty(SPARE_WORKERS, String.valueOf(spares));
     out.println(
         "== multiprocessing starts fresh worker JVMs for every call: this demo keeps "
-            + most
+            + spares
             + " warm spares booted between calls ("
             + SPARE_WORKERS
             + "="
-            + most
+            + spares
             + "; set it to choose, 0 for none)");
     out.println();
   }
@@ -140,7 +138,7 @@ public final class Main {
 
     List<Workload<?>> workloads = DemoWorkloads.create(options.small(), backend);
     if ("multiprocessing".equals(backend)) {
-      keepSpareWorkers(out, workloads, options.nJobs());
+      keepSpareWorkers(out, options.nJobs());
     }
     WorkloadRunner runner =
         new WorkloadRunner(out, options.progress(), options.nJobs(), options.baseline(), backend);

@@ -7,9 +7,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.joblib4j.spi.AutoBatchSizer;
 import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.BatchTaskException;
@@ -17,9 +14,10 @@ import org.joblib4j.spi.CallSettings;
 import org.joblib4j.spi.ParallelBackend;
 
 /**
- * joblib's {@code ThreadingBackend}: a pool of threads in the caller's JVM, created lazily when a
- * call needs more than one worker and kept while its {@code Parallel} is reused. Tasks share the
- * caller's memory. On abort, queued batches are dropped and running ones interrupted.
+ * joblib's {@code ThreadingBackend}: threads in the caller's JVM, borrowed from one process-wide
+ * pool ({@link SharedThreads}) at most n_jobs at a time, so a fresh {@code Parallel} starts no
+ * thread of its own. Tasks share the caller's memory. On abort, queued batches are dropped and
+ * running ones interrupted.
  *
  * <p>Unlike joblib (batch size always 1, where the GIL makes bigger batches pointless), tiny tasks
  * are batched adaptively so that a batch takes 2 to 20 ms: a million no-op tasks then cost about
@@ -30,19 +28,24 @@ public final class ThreadingBackend implements ParallelBackend {
   static final long MIN_BATCH_NANOS = 2_000_000L;
   /** Batches slower than this shrink. */
   static final long MAX_BATCH_NANOS = 20_000_000L;
-  /** How long an idle pool thread lives, so an unclosed {@code Parallel} holds no threads. */
+  /** How long an idle shared thread lives, so no thread is held forever. */
   static final long KEEP_ALIVE_SECONDS = 2;
 
-  private static final AtomicInteger POOLS = new AtomicInteger();
+  /**
+   * A batch of tiny tasks grows at once to the size expected to take this long instead of doubling
+   * from 1: 100,000 no-op tasks then need a few round trips, not one per doubling.
+   */
+  static final long JUMP_BATCH_NANOS = MIN_BATCH_NANOS / 2;
 
   private final AutoBatchSizer batching =
-      new AutoBatchSizer(MIN_BATCH_NANOS, MAX_BATCH_NANOS, Integer.MAX_VALUE);
+      new AutoBatchSizer(MIN_BATCH_NANOS, MAX_BATCH_NANOS, Integer.MAX_VALUE, JUMP_BATCH_NANOS);
   private final Set<Running> inFlight = ConcurrentHashMap.newKeySet();
   private final ThreadFactory virtualThreads;
-  private ThreadPoolExecutor pool;
+  /** This backend's share of the process-wide threads, {@code null} until configured. */
+  private Lanes lanes;
   private java.util.concurrent.Semaphore running;
 
-  /** Creates a backend; its pool is made by the first call that needs one. */
+  /** Creates a backend; it borrows shared threads from the first call that needs more than one. */
   public ThreadingBackend() {
     this(false);
   }
@@ -69,33 +72,11 @@ public final class ThreadingBackend implements ParallelBackend {
       running = new java.util.concurrent.Semaphore(n);
       return n;
     }
-    if (pool == null || pool.isShutdown()) {
-      pool = newPool(n);
-    } else if (pool.getMaximumPoolSize() != n) {
-      if (n > pool.getMaximumPoolSize()) {
-        pool.setMaximumPoolSize(n);
-        pool.setCorePoolSize(n);
-      } else {
-        pool.setCorePoolSize(n);
-        pool.setMaximumPoolSize(n);
-      }
+    if (lanes == null) {
+      lanes = new Lanes();
     }
+    lanes.configure(n, Thread.currentThread().getContextClassLoader());
     return n;
-  }
-
-  private static ThreadPoolExecutor newPool(int n) {
-    int id = POOLS.incrementAndGet();
-    AtomicInteger threads = new AtomicInteger();
-    ThreadFactory factory =
-        r -> {
-          Thread t = new Thread(r, "joblib4j-threading-" + id + "-worker-" + threads.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        };
-    ThreadPoolExecutor executor =
-        new ThreadPoolExecutor(n, n, KEEP_ALIVE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), factory);
-    executor.allowCoreThreadTimeOut(true);
-    return executor;
   }
 
   /** A submitted batch: its future and, once running, its thread. */
@@ -103,7 +84,8 @@ public final class ThreadingBackend implements ParallelBackend {
     final Batch batch;
     final CompletableFuture<List<Object>> future = new CompletableFuture<>();
     private Thread thread;
-    private boolean cancelled;
+    /** Written under the lock, read without it: the batch asks before every task. */
+    private volatile boolean cancelled;
     private volatile boolean stuck;
 
     Running(Batch batch) {
@@ -137,7 +119,7 @@ public final class ThreadingBackend implements ParallelBackend {
       }
     }
 
-    synchronized boolean isCancelled() {
+    boolean isCancelled() {
       return cancelled;
     }
 
@@ -167,10 +149,10 @@ public final class ThreadingBackend implements ParallelBackend {
 
   @Override
   public CompletableFuture<List<Object>> submit(Batch batch) {
-    ThreadPoolExecutor executor;
+    Lanes executor;
     java.util.concurrent.Semaphore permits;
     synchronized (this) {
-      executor = pool;
+      executor = lanes;
       permits = running;
     }
     Running task = new Running(batch);
@@ -197,16 +179,14 @@ public final class ThreadingBackend implements ParallelBackend {
   }
 
   private synchronized void borrowThread() {
-    if (pool != null) {
-      pool.setMaximumPoolSize(pool.getMaximumPoolSize() + 1);
-      pool.setCorePoolSize(pool.getCorePoolSize() + 1);
+    if (lanes != null) {
+      lanes.resize(+1);
     }
   }
 
   private synchronized void returnThread() {
-    if (pool != null && pool.getCorePoolSize() > 1) {
-      pool.setCorePoolSize(pool.getCorePoolSize() - 1);
-      pool.setMaximumPoolSize(pool.getMaximumPoolSize() - 1);
+    if (lanes != null) {
+      lanes.resize(-1);
     }
   }
 
@@ -235,10 +215,8 @@ public final class ThreadingBackend implements ParallelBackend {
 
   @Override
   public synchronized void terminate() {
-    if (pool != null) {
-      pool.shutdown();
-      pool = null;
-    }
+    // queued batches still run (as after a pool's shutdown); the threads go back to the shared pool
+    lanes = null;
     batching.reset();
   }
 
@@ -253,11 +231,12 @@ public final class ThreadingBackend implements ParallelBackend {
   }
 
   /**
-   * Returns the pool's current size, for tests and diagnostics.
+   * Returns how many threads this backend may use at once, for tests and diagnostics.
    *
-   * @return the number of threads the pool may use, or 0 when no pool exists
+   * @return the number of threads this backend may use at once, or 0 before it is configured or
+   *     after it is terminated
    */
   public synchronized int poolSize() {
-    return pool == null ? 0 : pool.getMaximumPoolSize();
+    return lanes == null ? 0 : lanes.limit();
   }
 }

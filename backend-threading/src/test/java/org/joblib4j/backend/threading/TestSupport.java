@@ -22,6 +22,22 @@ final class TestSupport {
     return IntStream.range(0, n).map(TestSupport::square).boxed().collect(Collectors.toList());
   }
 
+  /** Runs {@code n} tasks that can only finish together, so each runs on its own thread. */
+  static java.util.Set<Thread> together(org.joblib4j.Parallel p, int n) {
+    java.util.concurrent.CyclicBarrier barrier = new java.util.concurrent.CyclicBarrier(n);
+    List<Thread> threads =
+        p.run(
+            IntStream.range(0, n)
+                .mapToObj(
+                    i ->
+                        (org.joblib4j.Task<Thread>)
+                            () -> {
+                              barrier.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                              return Thread.currentThread();
+                            }));
+    return new java.util.HashSet<>(threads);
+  }
+
   /** A fresh instance of an installed backend, found the way the engine finds it (ServiceLoader). */
   static ParallelBackend newBackend(String name) {
     for (BackendProvider p : ServiceLoader.load(BackendProvider.class)) {
