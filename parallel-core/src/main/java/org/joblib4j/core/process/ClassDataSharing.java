@@ -87,11 +87,16 @@ final class ClassDataSharing {
       PrivateFolders.create(folder);
       return true;
     } catch (IOException e) {
-      if (!distrustReported) {
-        distrustReported = true;
-        LOG.warn("Worker class data sharing is off: {}", e.getMessage());
-      }
+      reportOff(e);
       return false;
+    }
+  }
+
+  /** Says once why workers start without an archive of ours. */
+  private static void reportOff(IOException e) {
+    if (!distrustReported) {
+      distrustReported = true;
+      LOG.warn("Worker class data sharing is off: {}", e.getMessage());
     }
   }
 
@@ -105,7 +110,14 @@ final class ClassDataSharing {
     return !classPath.isEmpty();
   }
 
+  /** The archive of each class path, named once: naming it reads every jar's size and time. */
+  private static final java.util.Map<String, java.util.Optional<Path>> ARCHIVES = new java.util.HashMap<>();
+
   private static Path archive(String classPath) {
+    return ARCHIVES.computeIfAbsent(classPath, cp -> java.util.Optional.ofNullable(name(cp))).orElse(null);
+  }
+
+  private static Path name(String classPath) {
     // CRC32 and String.hashCode, not SHA-256: no security providers to load before the first
     // worker starts; a collision only costs a rejected archive (the JVM validates the classpath)
     String id = System.getProperty("java.home") + '\0' + System.getProperty("java.vm.version") + '\0' + classPath;
@@ -118,10 +130,7 @@ final class ClassDataSharing {
     try {
       return PrivateFolders.perUser("joblib4j-cds").resolve(key + (AOT ? ".aot" : ".jsa"));
     } catch (IOException e) {
-      if (!distrustReported) {
-        distrustReported = true;
-        LOG.warn("Worker class data sharing is off: {}", e.getMessage());
-      }
+      reportOff(e);
       return null;
     }
   }

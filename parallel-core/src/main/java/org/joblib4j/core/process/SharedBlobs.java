@@ -48,7 +48,11 @@ final class SharedBlobs {
 
   /** Lets go of a blob ({@link Frame#UNSHARE}); it is dropped when nobody else holds it. */
   static void remove(byte[] framePayload) {
-    BLOBS.computeIfPresent(SharedBlob.shaOf(framePayload), (sha, e) -> --e.holders == 0 ? null : e);
+    release(SharedBlob.shaOf(framePayload));
+  }
+
+  private static void release(String sha) {
+    BLOBS.computeIfPresent(sha, (k, e) -> --e.holders == 0 ? null : e);
   }
 
   /**
@@ -89,7 +93,7 @@ final class SharedBlobs {
             }
           }
         }
-        BLOBS.computeIfPresent(sha, (k, v) -> --v.holders == 0 ? null : v);
+        release(sha);
       }
     }
   }
