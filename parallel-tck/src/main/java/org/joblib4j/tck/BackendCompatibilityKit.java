@@ -233,6 +233,11 @@ public abstract class BackendCompatibilityKit {
       assertThat(TaskOrigin.of(new IllegalStateException("wrapped by the caller", e))).containsSame(origin);
     }
 
+    /**
+     * Until the failure reaches the dispatcher, each task finishing on another worker dispatches the
+     * next: on a loaded machine the failing thread may wait its turn for milliseconds while instant
+     * tasks go on (CI once read 1,438). The bound says reading stopped, far before the end.
+     */
     @Test
     void theFirstErrorStopsReadingTheInput() {
       AtomicInteger read = new AtomicInteger();
@@ -240,7 +245,7 @@ public abstract class BackendCompatibilityKit {
           new Iterator<>() {
             @Override
             public boolean hasNext() {
-              return read.get() < 100_000;
+              return read.get() < 1_000_000;
             }
 
             @Override
@@ -252,7 +257,7 @@ public abstract class BackendCompatibilityKit {
       Iterable<Task<Integer>> tasks = () -> input;
       assertThatThrownBy(() -> parallel().batchSize(1).preDispatch(4).build().run(tasks))
           .isInstanceOf(IllegalStateException.class);
-      assertThat(read.get()).isLessThan(1000);
+      assertThat(read.get()).isLessThan(50_000);
     }
 
     @Test
