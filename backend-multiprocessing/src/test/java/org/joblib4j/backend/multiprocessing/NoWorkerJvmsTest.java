@@ -49,8 +49,11 @@ class NoWorkerJvmsTest {
   }
 
   private List<String> runChild(String java, List<String> jvmArgs, Map<String, String> env) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(java);
+    return runChild(List.of(java), jvmArgs, env);
+  }
+
+  private List<String> runChild(List<String> launch, List<String> jvmArgs, Map<String, String> env) throws Exception {
+    List<String> cmd = new ArrayList<>(launch);
     cmd.addAll(jvmArgs);
     cmd.add("-cp");
     cmd.add(WorkerLauncher.classPath());
@@ -89,6 +92,28 @@ class NoWorkerJvmsTest {
         .containsExactlyElementsOf(
             expected(
                 "this is a GraalVM native image (org.graalvm.nativeimage.imagecode=runtime), which cannot start JVMs"));
+  }
+
+  /**
+   * A sandbox that refuses every new process: in its own mount namespace the child JVM's process
+   * spawn helper ({@code lib/jspawnhelper}, which JDK 17+ runs for every {@code ProcessBuilder.start})
+   * is covered by {@code /dev/null}, so the JVM itself runs but cannot start any program.
+   */
+  @Test
+  void aSandboxThatRefusesProcessesCannotStartWorkerJvms() throws Exception {
+    assertThat(new com.sun.security.auth.module.UnixSystem().getUid())
+        .as("this test builds a mount namespace with unshare and needs root; run the suite as root (CI does)")
+        .isZero();
+    String java = WorkerLauncher.javaExecutable();
+    Path helper = Path.of(System.getProperty("java.home"), "lib", "jspawnhelper");
+    assertThat(helper).as("the JDK's process spawn helper").isRegularFile();
+    List<String> sandbox =
+        List.of("unshare", "--mount", "--propagation", "private", "sh", "-c",
+            "mount --bind /dev/null \"$0\" && exec \"$@\"", helper.toString(), java);
+    assertThat(runChild(sandbox, List.of(), Map.of()))
+        .containsExactlyElementsOf(
+            expected("this JVM may not start processes (java.io.IOException: Cannot run program \"" + java
+                + "\": error=13, Permission denied)"));
   }
 
   /** A jlink-style image started by its own launcher, with no bin/java: lib and conf are the real JDK's. */
