@@ -382,6 +382,20 @@ public final class Parallel implements AutoCloseable {
     return Engines.get().cpuCount();
   }
 
+  /**
+   * joblib's {@code cpu_count(only_physical_cores)}. With {@code true}: when the CPUs this JVM may
+   * use are restricted (affinity, container, {@code JOBLIB4J_MAX_CPU_COUNT}), that restriction, as
+   * {@link #cpuCount()}; otherwise the machine's physical cores, so simultaneous-multithreading
+   * siblings count once. Where the physical cores cannot be found it warns once and returns {@link
+   * #cpuCount()}.
+   *
+   * @param onlyPhysicalCores {@code false} for {@link #cpuCount()}
+   * @return at least 1
+   */
+  public static int cpuCount(boolean onlyPhysicalCores) {
+    return onlyPhysicalCores ? Engines.get().physicalCpuCount() : cpuCount();
+  }
+
   /** Builds a {@link Parallel}. Everything not set comes from the scope, configuration or defaults. */
   public static final class Builder {
     private boolean nJobsSet;

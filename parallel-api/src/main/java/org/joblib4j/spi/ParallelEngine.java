@@ -72,4 +72,11 @@ public interface ParallelEngine {
    * @return the usable CPUs
    */
   int cpuCount();
+
+  /**
+   * joblib's {@code cpu_count(only_physical_cores=True)}.
+   *
+   * @return the user's CPU restriction if any, else the physical cores
+   */
+  int physicalCpuCount();
 }

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * loky's {@code cpu_count()}: the CPUs this JVM may really use. {@link
@@ -13,7 +16,11 @@ import java.util.List;
  * configured cap ({@code JOBLIB4J_MAX_CPU_COUNT}) applies last.
  */
 public final class CpuCount {
+  private static final Logger LOG = LoggerFactory.getLogger("org.joblib4j.Parallel");
+  private static final Path SYS_CPUS = Path.of("/sys/devices/system/cpu");
   private static final int CGROUP_LIMIT = readCgroupLimit(Path.of("/sys/fs/cgroup"));
+  private static final AtomicBoolean PHYSICAL_WARNED = new AtomicBoolean();
+  private static volatile Object physical;
 
   private CpuCount() {}
 
@@ -24,11 +31,80 @@ public final class CpuCount {
    * @return at least 1
    */
   public static int get(Integer cap) {
-    int count = Math.min(Runtime.getRuntime().availableProcessors(), CGROUP_LIMIT);
-    if (cap != null) {
-      count = Math.min(count, cap);
+    return Math.max(userCount(cap), 1);
+  }
+
+  /**
+   * loky's {@code cpu_count(only_physical_cores=True)}: the user's restriction (affinity, container,
+   * cap) when there is one, else the machine's physical cores; the logical count, with a warning
+   * once, when those cannot be found.
+   *
+   * @param cap a cap, or {@code null}
+   * @return at least 1
+   */
+  public static int physical(Integer cap) {
+    return physical(userCount(cap), machineCount(), physicalOrReason());
+  }
+
+  /**
+   * The decision of {@link #physical(Integer)}, on given counts.
+   *
+   * @param user the CPUs the user left this JVM
+   * @param machine the machine's logical CPUs
+   * @param physical the physical core count ({@link Integer}) or why it is unknown ({@link Exception})
+   */
+  static int physical(int user, int machine, Object physical) {
+    if (user < machine) {
+      return Math.max(user, 1);
     }
-    return Math.max(count, 1);
+    if (physical instanceof Integer) {
+      return (Integer) physical;
+    }
+    if (PHYSICAL_WARNED.compareAndSet(false, true)) {
+      LOG.warn(physicalUnknown(physical));
+    }
+    return Math.max(Math.min(machine, user), 1);
+  }
+
+  /** loky's warning, once per JVM, naming joblib4j's cap instead of {@code LOKY_MAX_CPU_COUNT}. */
+  static String physicalUnknown(Object reason) {
+    return "Could not find the number of physical cores for the following reason:\n" + reason + "\nReturning the"
+        + " number of logical cores instead. You can silence this warning by setting JOBLIB4J_MAX_CPU_COUNT to the"
+        + " number of cores you want to use.";
+  }
+
+  private static int userCount(Integer cap) {
+    int count = Math.min(Runtime.getRuntime().availableProcessors(), CGROUP_LIMIT);
+    return cap != null ? Math.min(count, cap) : count;
+  }
+
+  /** The machine's logical CPUs ({@code os.cpu_count()}), which the JVM's count may be below. */
+  private static int machineCount() {
+    try {
+      String online = Files.readString(SYS_CPUS.resolve("online")).trim();
+      int count = 0;
+      for (String range : online.split(",")) {
+        String[] ends = range.split("-");
+        count += ends.length == 1 ? 1 : Integer.parseInt(ends[1]) - Integer.parseInt(ends[0]) + 1;
+      }
+      return count;
+    } catch (IOException | RuntimeException e) {
+      return Runtime.getRuntime().availableProcessors();
+    }
+  }
+
+  /** Cached, as loky caches it: the topology does not change while the JVM runs. */
+  private static Object physicalOrReason() {
+    Object p = physical;
+    if (p == null) {
+      try {
+        p = PhysicalCores.count(SYS_CPUS);
+      } catch (IOException | RuntimeException e) {
+        p = e;
+      }
+      physical = p;
+    }
+    return p;
   }
 
   /**

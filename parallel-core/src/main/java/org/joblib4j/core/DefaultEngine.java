@@ -109,4 +109,9 @@ public final class DefaultEngine implements ParallelEngine {
   public int cpuCount() {
     return CpuCount.get(GlobalSettings.maxCpuCount(config));
   }
+
+  @Override
+  public int physicalCpuCount() {
+    return CpuCount.physical(GlobalSettings.maxCpuCount(config));
+  }
 }
