@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
 import java.util.stream.Stream;
 import org.joblib4j.spi.ParallelBackend;
 import org.joblib4j.spi.ParallelExecution;
@@ -278,6 +280,73 @@ public final class Parallel implements AutoCloseable {
   public <T> ResultIterator<Outcome<T>> iterateOutcomes(Iterable<? extends Task<? extends T>> tasks) {
     Objects.requireNonNull(tasks, "tasks");
     return (ResultIterator<Outcome<T>>) (ResultIterator<?>) execution.iterate(tasks.iterator(), sizeOf(tasks), true);
+  }
+
+  /**
+   * Starts the tasks and returns at once with a future of their results, in input order: the
+   * future completes with what {@link #run(Iterable)} would return, or exceptionally with what it
+   * would throw. The call starts in the caller's thread, as {@link #iterate(Iterable)} does (its
+   * first {@code preDispatch} tasks are dispatched before this returns); a joblib4j thread
+   * collects the results. {@link CompletableFuture#cancel(boolean) cancel} cancels the call
+   * (queued tasks dropped, running ones interrupted or their workers stopped) and returns once it
+   * has ended. Until the future is done, this instance runs no other call.
+   *
+   * @param tasks the tasks, read lazily
+   * @param <T> the result type
+   * @return the results
+   */
+  @SuppressWarnings("unchecked")
+  public <T> CompletableFuture<List<T>> submit(Iterable<? extends Task<? extends T>> tasks) {
+    Objects.requireNonNull(tasks, "tasks");
+    return (CompletableFuture<List<T>>) (CompletableFuture<?>) execution.submit(tasks.iterator(), sizeOf(tasks), false);
+  }
+
+  /**
+   * Like {@link #submit(Iterable)} for a stream.
+   *
+   * @param tasks the tasks
+   * @param <T> the result type
+   * @return the results
+   */
+  @SuppressWarnings("unchecked")
+  public <T> CompletableFuture<List<T>> submit(Stream<? extends Task<? extends T>> tasks) {
+    Objects.requireNonNull(tasks, "tasks");
+    Spliterator<? extends Task<? extends T>> s = tasks.spliterator();
+    return (CompletableFuture<List<T>>)
+        (CompletableFuture<?>) execution.submit(Spliterators.iterator(s), s.getExactSizeIfKnown(), false);
+  }
+
+  /**
+   * The results as a {@link Flow.Publisher}, for reactive code: each subscriber's first {@code
+   * request} starts a call over {@code tasks} (read anew per subscriber), and results go out in the
+   * order {@link #iterate(Iterable)} gives them, only as many as requested; no thread waits while
+   * the subscriber asks for nothing. {@link #builder()}'s {@code maxPendingResults} bounds how far
+   * the call runs ahead of the demand. A task's failure ends the stream with {@code onError};
+   * cancelling the subscription cancels the call. Tasks may not return {@code null} (Reactive
+   * Streams forbids it): such a result ends the stream with a {@code NullPointerException}.
+   *
+   * @param tasks the tasks
+   * @param <T> the result type
+   * @return a cold publisher, one call per subscriber (one at a time on this instance)
+   */
+  @SuppressWarnings("unchecked")
+  public <T> Flow.Publisher<T> publish(Iterable<? extends Task<? extends T>> tasks) {
+    Objects.requireNonNull(tasks, "tasks");
+    return (Flow.Publisher<T>) (Flow.Publisher<?>) execution.publish(tasks::iterator, sizeOf(tasks));
+  }
+
+  /**
+   * Like {@link #publish(Iterable)} for a stream, which can be read once: a second subscriber gets
+   * the stream's {@code IllegalStateException}.
+   *
+   * @param tasks the tasks
+   * @param <T> the result type
+   * @return a cold publisher
+   */
+  @SuppressWarnings("unchecked")
+  public <T> Flow.Publisher<T> publish(Stream<? extends Task<? extends T>> tasks) {
+    Objects.requireNonNull(tasks, "tasks");
+    return (Flow.Publisher<T>) (Flow.Publisher<?>) execution.publish(() -> Spliterators.iterator(tasks.spliterator()), -1);
   }
 
   private static <A, R> Iterator<Task<R>> mapped(TaskFunction<A, R> f, Iterator<? extends A> it) {

@@ -2,6 +2,9 @@ package org.joblib4j.spi;
 
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import java.util.function.Supplier;
 import org.joblib4j.ResultIterator;
 import org.joblib4j.Task;
 
@@ -86,6 +89,28 @@ public interface ParallelExecution extends AutoCloseable {
    * @return the results or outcomes
    */
   ResultIterator<Object> iterate(Iterator<? extends Task<?>> tasks, long size, boolean outcomes);
+
+  /**
+   * Starts the tasks in the caller's thread (as {@link #run}) and collects their results in
+   * another: the future completes with what {@code run} would return or throw; cancelling it
+   * cancels the call.
+   *
+   * @param tasks the tasks, consumed lazily
+   * @param size the number of tasks if known, else -1
+   * @param outcomes whether to collect one outcome per task
+   * @return the results or outcomes, in input order
+   */
+  CompletableFuture<List<Object>> submit(Iterator<? extends Task<?>> tasks, long size, boolean outcomes);
+
+  /**
+   * A cold publisher of the results: each subscriber's first request starts a call over the tasks
+   * {@code tasks} gives, in the order {@link #iterate} would give them.
+   *
+   * @param tasks gives the tasks once per subscriber
+   * @param size the number of tasks if known, else -1
+   * @return the publisher
+   */
+  Flow.Publisher<Object> publish(Supplier<? extends Iterator<? extends Task<?>>> tasks, long size);
 
   /** Aborts a live call and releases the backend's resources. */
   @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.joblib4j.Parallel.delayed;
 
 import java.io.IOException;
@@ -16,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -359,6 +362,117 @@ public abstract class BackendCompatibilityKit {
       assertThatThrownBy(() -> parallel().timeout(Duration.ofMillis(500)).build().map(TckTasks::stuckAtOne, List.of(0, 1)))
           .isInstanceOf(ParallelTimeoutException.class);
       assertThat(parallel().build().run(squareTasks(10))).isEqualTo(squares(10));
+    }
+  }
+
+  /** {@code submit} and {@code publish}: a call consumed without a waiting caller. */
+  @Nested
+  class FuturesAndPublishers {
+    private static final long LIMIT_SECONDS = 60;
+
+    @Test
+    void submitCompletesWithTheResultsInInputOrder() throws Exception {
+      CompletableFuture<List<Integer>> results = parallel().build().submit(squareTasks(30));
+      assertThat(results.get(LIMIT_SECONDS, TimeUnit.SECONDS)).isEqualTo(squares(30));
+    }
+
+    @Test
+    void submitCompletesExceptionallyWithTheTasksOwnException() {
+      CompletableFuture<List<Integer>> results =
+          parallel().build().submit(IntStream.range(0, 20).mapToObj(i -> delayed(TckTasks::failAtSeven, i)));
+      assertThatThrownBy(() -> results.get(LIMIT_SECONDS, TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class)
+          .cause()
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("task 7 failed");
+    }
+
+    @Test
+    void cancellingASubmittedCallEndsItAndFreesTheInstance() {
+      try (Parallel p = parallel().build()) {
+        CompletableFuture<List<Integer>> results = p.submit(IntStream.range(0, 4).mapToObj(i -> delayed(TckTasks::stuckAtOne, i)));
+        // task 1 runs for 60 s unless the cancel stops it
+        assertThat(assertTimeoutPreemptively(Duration.ofSeconds(30), () -> results.cancel(true))).isTrue();
+        assertThat(results).isCancelled();
+        assertThat(p.run(squareTasks(10))).isEqualTo(squares(10));
+      }
+    }
+
+    @Test
+    void aPublisherSendsOnlyWhatWasRequestedInOrder() throws Exception {
+      RecordingSubscriber<Integer> subscriber = new RecordingSubscriber<>();
+      parallel().build().publish(squareTasks(30)).subscribe(subscriber);
+      subscriber.request(3);
+      assertThat(subscriber.receivedAtLeast(3).get(LIMIT_SECONDS, TimeUnit.SECONDS)).containsExactly(0, 1, 4);
+      subscriber.request(Long.MAX_VALUE);
+      subscriber.ended.get(LIMIT_SECONDS, TimeUnit.SECONDS);
+      assertThat(subscriber.received()).isEqualTo(squares(30));
+      assertThat(subscriber.violations()).isEmpty();
+    }
+
+    @Test
+    void eachSubscriberGetsItsOwnCall() throws Exception {
+      Flow.Publisher<Integer> publisher = parallel().build().publish(squareTasks(5));
+      for (int round = 0; round < 2; round++) {
+        RecordingSubscriber<Integer> subscriber = new RecordingSubscriber<>();
+        publisher.subscribe(subscriber);
+        subscriber.request(Long.MAX_VALUE);
+        subscriber.ended.get(LIMIT_SECONDS, TimeUnit.SECONDS);
+        assertThat(subscriber.received()).isEqualTo(squares(5));
+      }
+    }
+
+    @Test
+    void aTaskFailureEndsTheStreamWithItsException() {
+      RecordingSubscriber<Integer> subscriber = new RecordingSubscriber<>();
+      parallel().build().publish(IntStream.range(0, 20).mapToObj(i -> delayed(TckTasks::failAtSeven, i))).subscribe(subscriber);
+      subscriber.request(Long.MAX_VALUE);
+      assertThatThrownBy(() -> subscriber.ended.get(LIMIT_SECONDS, TimeUnit.SECONDS))
+          .cause()
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("task 7 failed");
+      // what came before the failure came in input order
+      List<Integer> received = subscriber.received();
+      assertThat(received).hasSizeLessThanOrEqualTo(7).isEqualTo(IntStream.range(0, received.size()).boxed().collect(Collectors.toList()));
+      assertThat(subscriber.violations()).isEmpty();
+    }
+
+    @Test
+    void cancellingTheSubscriptionEndsTheCallAndFreesTheInstance() throws Exception {
+      try (Parallel p = parallel().build()) {
+        RecordingSubscriber<Integer> subscriber = new RecordingSubscriber<>((s, item) -> s.subscribed.join().cancel());
+        p.publish(squareTasks(1000)).subscribe(subscriber);
+        subscriber.request(Long.MAX_VALUE);
+        assertThat(subscriber.receivedAtLeast(1).get(LIMIT_SECONDS, TimeUnit.SECONDS)).containsExactly(0);
+        assertThat(p.run(squareTasks(10))).isEqualTo(squares(10));
+        assertThat(subscriber.received()).containsExactly(0);
+        assertThat(subscriber.ended).isNotDone();
+        assertThat(subscriber.violations()).isEmpty();
+      }
+    }
+
+    @Test
+    void aRequestForNothingEndsTheStreamNamingTheRule() {
+      RecordingSubscriber<Integer> subscriber = new RecordingSubscriber<>();
+      parallel().build().publish(squareTasks(5)).subscribe(subscriber);
+      subscriber.request(0);
+      assertThatThrownBy(() -> subscriber.ended.get(LIMIT_SECONDS, TimeUnit.SECONDS))
+          .cause()
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("request(0): a subscriber must request a positive number of results (Reactive Streams rule 3.9)");
+    }
+
+    @Test
+    void aNullResultEndsTheStreamClearly() {
+      RecordingSubscriber<Integer> subscriber = new RecordingSubscriber<>();
+      parallel().build().publish(List.of(delayed(TckTasks::nothing, 1))).subscribe(subscriber);
+      subscriber.request(1);
+      assertThatThrownBy(() -> subscriber.ended.get(LIMIT_SECONDS, TimeUnit.SECONDS))
+          .cause()
+          .isInstanceOf(NullPointerException.class)
+          .hasMessage(
+              "A task returned null, which a Flow.Publisher may not deliver (Reactive Streams rule 2.13): return a"
+                  + " value, or use submit() or iterate()");
     }
   }
 

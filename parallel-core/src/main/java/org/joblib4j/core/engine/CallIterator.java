@@ -87,6 +87,8 @@ final class CallIterator implements ResultIterator<Object> {
   /** Collects every result (list mode). */
   List<Object> collectAll(long sizeHint) {
     List<Object> all = new ArrayList<>(sizeHint > 0 ? (int) Math.min(sizeHint, 1 << 24) : 16);
+    // a submitted call is closed from another thread: this thread then ends the call itself
+    consumers.incrementAndGet();
     try {
       openContext();
       for (ResultSource.Chunk chunk; (chunk = source.next()) != null; ) {
@@ -96,6 +98,8 @@ final class CallIterator implements ResultIterator<Object> {
     } catch (RuntimeException | Error e) {
       finish(e);
       throw e;
+    } finally {
+      consumers.decrementAndGet();
     }
     finish(null);
     return all;

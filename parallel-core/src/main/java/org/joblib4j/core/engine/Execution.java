@@ -2,7 +2,10 @@ package org.joblib4j.core.engine;
 
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.joblib4j.ErrorPolicy;
 import org.joblib4j.ResultIterator;
 import org.joblib4j.ReturnAs;
@@ -85,6 +88,22 @@ public final class Execution implements ParallelExecution {
   @Override
   public ResultIterator<Object> iterate(Iterator<? extends Task<?>> tasks, long size, boolean outcomes) {
     return begin(tasks, size, settings.returnAs() != ReturnAs.LIST, outcomes);
+  }
+
+  @Override
+  public CompletableFuture<List<Object>> submit(Iterator<? extends Task<?>> tasks, long size, boolean outcomes) {
+    CallIterator call;
+    try {
+      call = begin(tasks, size, false, outcomes);
+    } catch (RuntimeException | Error e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return SubmittedCall.collect(call, size);
+  }
+
+  @Override
+  public Flow.Publisher<Object> publish(Supplier<? extends Iterator<? extends Task<?>>> tasks, long size) {
+    return new CallPublisher(() -> iterate(tasks.get(), size, false));
   }
 
   private CallIterator begin(
