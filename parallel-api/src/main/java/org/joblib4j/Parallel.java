@@ -68,10 +68,17 @@ public final class Parallel implements AutoCloseable {
   public static final long DEFAULT_MAX_PENDING_BYTES = 256L << 20;
 
   private final ParallelExecution execution;
+  private final Path checkpoint;
 
-  private Parallel(ParallelExecution execution) {
+  private Parallel(ParallelExecution execution, Path checkpoint) {
     this.execution = execution;
+    this.checkpoint = checkpoint;
     CLEANER.register(this, execution::release);
+  }
+
+  /** The input as the engine gets it: with a checkpoint, each task records its result. */
+  private Iterator<? extends Task<?>> input(Iterator<? extends Task<?>> tasks) {
+    return checkpoint == null ? tasks : Engines.get().checkpointed(tasks, checkpoint);
   }
 
   /**
@@ -156,7 +163,7 @@ public final class Parallel implements AutoCloseable {
   public <T> List<T> run(Iterable<? extends Task<? extends T>> tasks) {
     Objects.requireNonNull(tasks, "tasks");
     try {
-      return (List<T>) execution.run(tasks.iterator(), sizeOf(tasks));
+      return (List<T>) execution.run(input(tasks.iterator()), sizeOf(tasks));
     } finally {
       // the cleaner must not release the backend while this call runs
       java.lang.ref.Reference.reachabilityFence(this);
@@ -175,7 +182,7 @@ public final class Parallel implements AutoCloseable {
     Objects.requireNonNull(tasks, "tasks");
     Spliterator<? extends Task<? extends T>> s = tasks.spliterator();
     try {
-      return (List<T>) execution.run(Spliterators.iterator(s), s.getExactSizeIfKnown());
+      return (List<T>) execution.run(input(Spliterators.iterator(s)), s.getExactSizeIfKnown());
     } finally {
       java.lang.ref.Reference.reachabilityFence(this);
     }
@@ -196,7 +203,7 @@ public final class Parallel implements AutoCloseable {
     Objects.requireNonNull(f, "f");
     Objects.requireNonNull(items, "items");
     try {
-      return (List<R>) execution.run(mapped(f, items.iterator()), sizeOf(items));
+      return (List<R>) execution.run(input(mapped(f, items.iterator())), sizeOf(items));
     } finally {
       java.lang.ref.Reference.reachabilityFence(this);
     }
@@ -214,7 +221,7 @@ public final class Parallel implements AutoCloseable {
   @SuppressWarnings("unchecked")
   public <T> ResultIterator<T> iterate(Iterable<? extends Task<? extends T>> tasks) {
     Objects.requireNonNull(tasks, "tasks");
-    return (ResultIterator<T>) (ResultIterator<?>) execution.iterate(tasks.iterator(), sizeOf(tasks));
+    return (ResultIterator<T>) (ResultIterator<?>) execution.iterate(input(tasks.iterator()), sizeOf(tasks));
   }
 
   /**
@@ -229,7 +236,7 @@ public final class Parallel implements AutoCloseable {
     Objects.requireNonNull(tasks, "tasks");
     Spliterator<? extends Task<? extends T>> s = tasks.spliterator();
     return (ResultIterator<T>)
-        (ResultIterator<?>) execution.iterate(Spliterators.iterator(s), s.getExactSizeIfKnown());
+        (ResultIterator<?>) execution.iterate(input(Spliterators.iterator(s)), s.getExactSizeIfKnown());
   }
 
   /**
@@ -244,7 +251,7 @@ public final class Parallel implements AutoCloseable {
   public <T> List<Outcome<T>> runOutcomes(Iterable<? extends Task<? extends T>> tasks) {
     Objects.requireNonNull(tasks, "tasks");
     try {
-      return (List<Outcome<T>>) (List<?>) execution.run(tasks.iterator(), sizeOf(tasks), true);
+      return (List<Outcome<T>>) (List<?>) execution.run(input(tasks.iterator()), sizeOf(tasks), true);
     } finally {
       java.lang.ref.Reference.reachabilityFence(this);
     }
@@ -262,7 +269,7 @@ public final class Parallel implements AutoCloseable {
     Objects.requireNonNull(tasks, "tasks");
     Spliterator<? extends Task<? extends T>> s = tasks.spliterator();
     try {
-      return (List<Outcome<T>>) (List<?>) execution.run(Spliterators.iterator(s), s.getExactSizeIfKnown(), true);
+      return (List<Outcome<T>>) (List<?>) execution.run(input(Spliterators.iterator(s)), s.getExactSizeIfKnown(), true);
     } finally {
       java.lang.ref.Reference.reachabilityFence(this);
     }
@@ -279,7 +286,7 @@ public final class Parallel implements AutoCloseable {
   @SuppressWarnings("unchecked")
   public <T> ResultIterator<Outcome<T>> iterateOutcomes(Iterable<? extends Task<? extends T>> tasks) {
     Objects.requireNonNull(tasks, "tasks");
-    return (ResultIterator<Outcome<T>>) (ResultIterator<?>) execution.iterate(tasks.iterator(), sizeOf(tasks), true);
+    return (ResultIterator<Outcome<T>>) (ResultIterator<?>) execution.iterate(input(tasks.iterator()), sizeOf(tasks), true);
   }
 
   /**
@@ -298,7 +305,7 @@ public final class Parallel implements AutoCloseable {
   @SuppressWarnings("unchecked")
   public <T> CompletableFuture<List<T>> submit(Iterable<? extends Task<? extends T>> tasks) {
     Objects.requireNonNull(tasks, "tasks");
-    return (CompletableFuture<List<T>>) (CompletableFuture<?>) execution.submit(tasks.iterator(), sizeOf(tasks), false);
+    return (CompletableFuture<List<T>>) (CompletableFuture<?>) execution.submit(input(tasks.iterator()), sizeOf(tasks), false);
   }
 
   /**
@@ -313,7 +320,7 @@ public final class Parallel implements AutoCloseable {
     Objects.requireNonNull(tasks, "tasks");
     Spliterator<? extends Task<? extends T>> s = tasks.spliterator();
     return (CompletableFuture<List<T>>)
-        (CompletableFuture<?>) execution.submit(Spliterators.iterator(s), s.getExactSizeIfKnown(), false);
+        (CompletableFuture<?>) execution.submit(input(Spliterators.iterator(s)), s.getExactSizeIfKnown(), false);
   }
 
   /**
@@ -332,7 +339,7 @@ public final class Parallel implements AutoCloseable {
   @SuppressWarnings("unchecked")
   public <T> Flow.Publisher<T> publish(Iterable<? extends Task<? extends T>> tasks) {
     Objects.requireNonNull(tasks, "tasks");
-    return (Flow.Publisher<T>) (Flow.Publisher<?>) execution.publish(tasks::iterator, sizeOf(tasks));
+    return (Flow.Publisher<T>) (Flow.Publisher<?>) execution.publish(() -> input(tasks.iterator()), sizeOf(tasks));
   }
 
   /**
@@ -346,7 +353,7 @@ public final class Parallel implements AutoCloseable {
   @SuppressWarnings("unchecked")
   public <T> Flow.Publisher<T> publish(Stream<? extends Task<? extends T>> tasks) {
     Objects.requireNonNull(tasks, "tasks");
-    return (Flow.Publisher<T>) (Flow.Publisher<?>) execution.publish(() -> Spliterators.iterator(tasks.spliterator()), -1);
+    return (Flow.Publisher<T>) (Flow.Publisher<?>) execution.publish(() -> input(Spliterators.iterator(tasks.spliterator())), -1);
   }
 
   private static <A, R> Iterator<Task<R>> mapped(TaskFunction<A, R> f, Iterator<? extends A> it) {
@@ -483,6 +490,7 @@ public final class Parallel implements AutoCloseable {
     private Require require;
     private ProgressListener progress;
     private ErrorPolicy errorPolicy;
+    private Path checkpoint;
     private Duration taskTimeout;
     private Integer maxPendingResults;
     private Integer maxBatchSize;
@@ -858,6 +866,24 @@ public final class Parallel implements AutoCloseable {
     }
 
     /**
+     * Makes calls resumable: each finished task's result is recorded in {@code folder} under the
+     * task's identity (its function's class and method, a hash of that class's bytecode, and the
+     * Java serialization of its arguments and captured values), and a task whose record exists
+     * returns it instead of running. Running the same call again after a crash, a kill, a timeout
+     * or failures runs only what did not finish. Functions and arguments must be serializable
+     * (results too, to be recorded). The folder must be private to the user; tasks running on other
+     * hosts need it on a shared file system.
+     *
+     * @param folder the checkpoint folder, created when the first result is recorded; {@code null}
+     *     for none (the default)
+     * @return this
+     */
+    public Builder checkpoint(Path folder) {
+      this.checkpoint = folder;
+      return this;
+    }
+
+    /**
      * Receives start, batch-done and finish events.
      *
      * @param listener the listener
@@ -902,7 +928,7 @@ public final class Parallel implements AutoCloseable {
               maxPendingResults,
               maxBatchSize,
               maxPendingBytes);
-      return new Parallel(Engines.get().create(settings));
+      return new Parallel(Engines.get().create(settings), checkpoint);
     }
   }
 }

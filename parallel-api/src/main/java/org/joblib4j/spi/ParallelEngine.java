@@ -1,7 +1,10 @@
 package org.joblib4j.spi;
 
+import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.List;
 import org.joblib4j.ParallelConfig;
+import org.joblib4j.Task;
 
 /**
  * The bridge from the thin API to the engine, found with {@link java.util.ServiceLoader}. It has
@@ -79,4 +82,14 @@ public interface ParallelEngine {
    * @return the user's CPU restriction if any, else the physical cores
    */
   int physicalCpuCount();
+
+  /**
+   * A call's input with every task recording its result in a checkpoint folder ({@code
+   * Parallel.Builder.checkpoint}).
+   *
+   * @param tasks the input, read lazily
+   * @param folder the checkpoint folder
+   * @return the wrapped input
+   */
+  Iterator<? extends Task<?>> checkpointed(Iterator<? extends Task<?>> tasks, Path folder);
 }

@@ -1,5 +1,9 @@
 package org.joblib4j.core;
 
+import java.nio.file.Path;
+import java.util.Iterator;
+import org.joblib4j.Task;
+import org.joblib4j.core.checkpoint.Checkpoints;
 import com.google.auto.service.AutoService;
 import java.util.List;
 import java.util.Map;
@@ -108,6 +112,11 @@ public final class DefaultEngine implements ParallelEngine {
   @Override
   public int cpuCount() {
     return CpuCount.get(GlobalSettings.maxCpuCount(config));
+  }
+
+  @Override
+  public Iterator<? extends Task<?>> checkpointed(Iterator<? extends Task<?>> tasks, Path folder) {
+    return Checkpoints.wrap(tasks, folder);
   }
 
   @Override

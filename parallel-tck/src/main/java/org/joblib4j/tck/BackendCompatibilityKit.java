@@ -476,6 +476,55 @@ public abstract class BackendCompatibilityKit {
     }
   }
 
+  /** {@code checkpoint(folder)}: a rerun runs only the tasks that did not finish. */
+  @Nested
+  class Checkpoints {
+    @TempDir Path dir;
+
+    private List<Task<Integer>> countedSquares(int n) {
+      return IntStream.range(0, n).mapToObj(i -> delayed(TckTasks::countedSquare, dir.toString(), i)).collect(Collectors.toList());
+    }
+
+    @Test
+    void aRerunAfterFailuresRunsOnlyTheTasksThatFailed() throws IOException {
+      Path records = dir.resolve("records");
+      java.nio.file.Files.createFile(dir.resolve("fail7"));
+      List<org.joblib4j.Outcome<Integer>> first = parallel().checkpoint(records).build().runOutcomes(countedSquares(10));
+      assertThat(first).filteredOn(o -> !o.isSuccess()).extracting(org.joblib4j.Outcome::index).containsExactly(7L);
+      assertThat(TckTasks.runs(dir)).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+
+      java.nio.file.Files.delete(dir.resolve("fail7"));
+      assertThat(parallel().checkpoint(records).build().run(countedSquares(10))).isEqualTo(squares(10));
+      // only task 7 ran again
+      assertThat(TckTasks.runs(dir)).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 7, 8, 9);
+      // and a third run runs nothing
+      assertThat(parallel().checkpoint(records).build().run(countedSquares(10))).isEqualTo(squares(10));
+      assertThat(TckTasks.runs(dir)).hasSize(11);
+    }
+
+    @Test
+    void aFailFastCallRecordsWhatFinishedBeforeTheFailure() throws IOException {
+      Path records = dir.resolve("records");
+      java.nio.file.Files.createFile(dir.resolve("fail7"));
+      assertThatThrownBy(() -> parallel().checkpoint(records).build().run(countedSquares(10)))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("task 7 failed");
+      int firstRuns = TckTasks.runs(dir).size();
+      long finished;
+      try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(records)) {
+        finished = files.filter(f -> f.toString().endsWith(".result")).count();
+      }
+      assertThat(finished).isLessThan(firstRuns);
+      java.nio.file.Files.delete(dir.resolve("fail7"));
+      assertThat(parallel().checkpoint(records).build().run(countedSquares(10))).isEqualTo(squares(10));
+      // the rerun ran only tasks without a record (task 7, those not reached, those cut off); a task of
+      // the first call still finishing after it failed may have added its record since
+      List<Integer> allRuns = TckTasks.runs(dir);
+      assertThat((long) allRuns.size() - firstRuns).isBetween(1L, 10 - finished);
+      assertThat(allRuns).filteredOn(i -> i == 7).hasSize(2);
+    }
+  }
+
   /** Generator return modes. */
   @Nested
   class Generators {

@@ -100,6 +100,28 @@ final class TckTasks {
     return index;
   }
 
+  /**
+   * Squares {@code x}, leaving one file per run in {@code dir/runs} (named {@code x-<unique>}), and
+   * fails for 7 while {@code dir/fail7} exists.
+   */
+  static Integer countedSquare(String dir, Integer x) throws IOException {
+    Files.createTempFile(Files.createDirectories(Path.of(dir, "runs")), x + "-", ".run");
+    if (x == 7 && Files.exists(Path.of(dir, "fail7"))) {
+      throw new IllegalStateException("task 7 failed");
+    }
+    return x * x;
+  }
+
+  /** The task indices of the runs {@link #countedSquare} left, one entry per run. */
+  static List<Integer> runs(Path dir) throws IOException {
+    try (java.util.stream.Stream<Path> files = Files.list(dir.resolve("runs"))) {
+      return files
+          .map(f -> Integer.valueOf(f.getFileName().toString().split("-")[0]))
+          .sorted()
+          .collect(java.util.stream.Collectors.toList());
+    }
+  }
+
   /** The tasks whose marker is in {@code dir}. */
   static java.util.Set<Integer> marked(Path dir) throws IOException {
     try (java.util.stream.Stream<Path> files = Files.list(dir)) {
