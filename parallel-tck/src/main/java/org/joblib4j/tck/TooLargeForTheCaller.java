@@ -18,6 +18,15 @@ public final class TooLargeForTheCaller implements Serializable {
           + " heap space\\. Return smaller results, or give the caller more heap \\(-Xmx\\)\\.";
 
   /**
+   * What the caller's failure says when the result was one of a batch of several: {@code %d} for
+   * the task, then the batch's first and last task.
+   */
+  public static final String IN_A_BATCH_PATTERN =
+      "The result of task %d \\(in the answer of tasks %d\\.\\.%d, \\d+ bytes\\) could not be read in the caller:"
+          + " java.lang.OutOfMemoryError: Java heap space\\. Return smaller results, or give the caller more heap"
+          + " \\(-Xmx\\)\\.";
+
+  /**
    * A task body: this object for task {@code at}, the index for the others.
    *
    * @param i the task's index

@@ -382,6 +382,23 @@ class LokyFailuresTest {
     assertPoolServesWithout(Set.of());
   }
 
+  /** In a batch of several results, the one the caller cannot read is named by its task. */
+  @Test
+  void aResultTheCallerHasNoMemoryForInABatchIsNamedByItsTask() {
+    Throwable e =
+        assertTimeoutPreemptively(
+            AT_ONCE,
+            () -> catchThrowable(() -> loky(2).batchSize(4).preDispatch("all").build().run(
+                IntStream.range(0, 8).mapToObj(i -> delayed(TooLargeForTheCaller::at, i, 6)))));
+    assertThat(e)
+        .isInstanceOf(TaskSerializationException.class)
+        .hasCauseExactlyInstanceOf(OutOfMemoryError.class)
+        .message()
+        .matches(String.format(TooLargeForTheCaller.IN_A_BATCH_PATTERN, 6, 4, 7));
+    assertThat(((TaskSerializationException) e).taskIndex()).isEqualTo(6);
+    assertPoolServesWithout(Set.of());
+  }
+
   @Test
   void aWorkerStartTimeoutNoJvmCanMeetFailsTheCallClearly() {
     Throwable e =

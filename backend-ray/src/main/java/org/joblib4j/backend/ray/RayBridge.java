@@ -9,6 +9,7 @@ import java.util.List;
 import org.joblib4j.TaskSerializationException;
 import org.joblib4j.core.process.BatchShipper;
 import org.joblib4j.core.process.JavaTaskSerializer;
+import org.joblib4j.core.process.ResultsInOrder;
 import org.joblib4j.core.process.RemoteTaskException;
 import org.joblib4j.core.process.SerializationDiagnostics;
 import org.joblib4j.spi.Batch;
@@ -78,9 +79,17 @@ public final class RayBridge {
     }
   }
 
+  @SuppressWarnings("unchecked")
+  private static List<Object> uncheckedList(Object results) {
+    return (List<Object>) results;
+  }
+
   private static byte[] encode(JavaTaskSerializer serializer, Object[] envelope, Batch batch) {
     try {
-      return serializer.serialize(envelope);
+      return serializer.serialize(
+          Boolean.TRUE.equals(envelope[0])
+              ? new Object[] {Boolean.TRUE, ResultsInOrder.of(uncheckedList(envelope[1]))}
+              : envelope);
     } catch (Throwable first) {
       Object[] stand;
       if (Boolean.TRUE.equals(envelope[0])) {

@@ -97,6 +97,21 @@ class RayLocalModeTest {
   }
 
   @Test
+  void aResultTheCallerHasNoMemoryForInABatchIsNamedByItsTask() {
+    Throwable e =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(60),
+            () -> catchThrowable(() -> Parallel.builder().backend("ray", LOCAL).nJobs(2).batchSize(4).preDispatch("all").build()
+                .map(i -> TooLargeForTheCaller.at(i, 6), IntStream.range(0, 8).boxed().toList())));
+    assertThat(e)
+        .isInstanceOf(TaskSerializationException.class)
+        .hasCauseExactlyInstanceOf(OutOfMemoryError.class)
+        .message()
+        .matches(String.format(TooLargeForTheCaller.IN_A_BATCH_PATTERN, 6, 4, 7));
+    assertThat(((TaskSerializationException) e).taskIndex()).isEqualTo(6);
+  }
+
+  @Test
   void aResultTheCallerHasNoMemoryForFailsItsBatchAndTheCollectorLivesOn() {
     Throwable e =
         assertTimeoutPreemptively(

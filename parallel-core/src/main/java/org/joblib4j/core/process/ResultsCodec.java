@@ -10,8 +10,9 @@ import org.joblib4j.spi.CompactValues;
 /**
  * The payload of a batch's results: when every result has a {@link CompactValues} form (no-op and
  * numeric tasks, short strings), a compact list, {@code [1][int n][n values]}, written and read
- * without Java serialization; otherwise the Java-serialized list (which starts with the stream
- * magic {@code 0xACED}, so the two cannot be confused).
+ * without Java serialization; otherwise the Java-serialized list, as {@link ResultsInOrder} when it
+ * has more than one result (which starts with the stream magic {@code 0xACED}, so the two cannot
+ * be confused).
  */
 final class ResultsCodec {
   private static final byte COMPACT = 1;
@@ -29,7 +30,8 @@ final class ResultsCodec {
   static byte[] encode(List<Object> results, TaskSerializer serializer) throws IOException {
     for (Object r : results) {
       if (!CompactValues.isCompact(r)) {
-        return serializer.serialize(results);
+        // one by one, so a result the caller cannot read is known by its task
+        return serializer.serialize(ResultsInOrder.of(results));
       }
     }
     ByteSink out = new ByteSink(5 + 9 * results.size());

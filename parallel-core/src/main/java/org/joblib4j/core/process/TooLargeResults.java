@@ -19,11 +19,23 @@ public final class TooLargeResults {
    * @return the exception to fail the batch with
    */
   public static TaskSerializationException failure(long firstIndex, int tasks, long size, Throwable oom) {
+    String bytes = size < 0 ? "size unknown" : size + " bytes";
     String which = tasks == 1 ? "task " + firstIndex : "tasks " + firstIndex + ".." + (firstIndex + tasks - 1);
+    if (oom instanceof ResultOutOfMemoryError && tasks > 1) {
+      // the result being read is known: name its task
+      long task = firstIndex + ((ResultOutOfMemoryError) oom).position();
+      Throwable cause = oom.getCause();
+      return new TaskSerializationException(
+          task,
+          "The result of task " + task + " (in the answer of " + which + ", " + bytes + ") could not be read in the"
+              + " caller: " + cause + ". Return smaller results, or give the caller more heap (-Xmx).",
+          cause);
+    }
+    Throwable cause = oom instanceof ResultOutOfMemoryError ? oom.getCause() : oom;
     return new TaskSerializationException(
         firstIndex,
-        "The answer of " + which + " (" + (size < 0 ? "size unknown" : size + " bytes") + ") could not be read in"
-            + " the caller: " + oom + ". Return smaller results, or give the caller more heap (-Xmx).",
-        oom);
+        "The answer of " + which + " (" + bytes + ") could not be read in the caller: " + cause + ". Return smaller"
+            + " results, or give the caller more heap (-Xmx).",
+        cause);
   }
 }
