@@ -40,6 +40,7 @@ import org.joblib4j.TaskOrigin;
 import org.joblib4j.TaskSerializationException;
 import org.joblib4j.WorkerTerminatedException;
 import org.joblib4j.tck.TooLargeForTheCaller;
+import org.joblib4j.tck.support.StdCapture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -12,6 +12,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 import org.joblib4j.Parallel;
 import org.joblib4j.ParallelConfig;
+import org.joblib4j.tck.support.ChildJvm;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

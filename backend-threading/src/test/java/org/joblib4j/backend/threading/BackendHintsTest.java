@@ -14,6 +14,7 @@ import org.joblib4j.Parallel;
 import org.joblib4j.ParallelConfig;
 import org.joblib4j.Prefer;
 import org.joblib4j.Require;
+import org.joblib4j.tck.support.StdCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

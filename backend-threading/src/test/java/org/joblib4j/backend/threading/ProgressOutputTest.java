@@ -19,6 +19,8 @@ import org.joblib4j.Parallel;
 import org.joblib4j.ProgressEvent;
 import org.joblib4j.ProgressListener;
 import org.joblib4j.Task;
+import org.joblib4j.tck.support.LogCapture;
+import org.joblib4j.tck.support.StdCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -19,6 +19,7 @@ import org.joblib4j.Parallel;
 import org.joblib4j.ProgressEvent;
 import org.joblib4j.ProgressListener;
 import org.joblib4j.Task;
+import org.joblib4j.tck.support.LogCapture;
 import org.junit.jupiter.api.Test;
 
 /** Cases A28, C01, C02, C03, C04: the threading backend itself. */

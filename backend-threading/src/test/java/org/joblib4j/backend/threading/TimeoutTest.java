@@ -18,6 +18,7 @@ import org.joblib4j.ResultIterator;
 import org.joblib4j.ReturnAs;
 import org.joblib4j.Task;
 import org.joblib4j.spi.ParallelBackend;
+import org.joblib4j.tck.support.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
