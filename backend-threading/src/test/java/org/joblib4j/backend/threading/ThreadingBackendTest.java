@@ -19,6 +19,7 @@ import org.joblib4j.Parallel;
 import org.joblib4j.ProgressEvent;
 import org.joblib4j.ProgressListener;
 import org.joblib4j.Task;
+import org.joblib4j.spi.ParallelBackend;
 import org.joblib4j.tck.support.LogCapture;
 import org.junit.jupiter.api.Test;
 
@@ -203,5 +204,18 @@ class ThreadingBackendTest {
       assertThat(backend.poolSize()).isEqualTo(2);
     }
     assertThat(r).isEqualTo(TestSupport.squares(6));
+  }
+
+  @Test
+  void c05CapabilityFlags() {
+    ParallelBackend threading = TestSupport.newBackend("threading");
+    ParallelBackend sequential = TestSupport.newBackend("sequential");
+    assertThat(threading).isInstanceOf(ThreadingBackend.class);
+    assertThat(threading.supportsTimeout()).isTrue();
+    assertThat(threading.supportsReturnGenerator()).isTrue();
+    assertThat(threading.supportsSharedMem()).isTrue();
+    assertThat(threading.usesThreads()).isTrue();
+    assertThat(sequential.supportsTimeout()).isFalse();
+    assertThat(sequential.supportsReturnGenerator()).isFalse();
   }
 }

@@ -1,8 +1,8 @@
-package org.joblib4j.backend.threading;
+package org.joblib4j.core.parallel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.joblib4j.Parallel.delayed;
-import static org.joblib4j.backend.threading.TestSupport.squares;
+import static org.joblib4j.core.parallel.TestSupport.squares;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,12 +15,14 @@ import org.joblib4j.Parallel;
 import org.joblib4j.Task;
 import org.joblib4j.tck.support.StdCapture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Cases A01, A02, A07, A09, A10: results in input order, lazy input, dispatch races. */
+@ExtendWith(ThreadingDouble.class)
 class OrderingAndBatchingTest {
 
   static Stream<Arguments> backendsJobsVerbosity() {

@@ -1,9 +1,9 @@
-package org.joblib4j.backend.threading;
+package org.joblib4j.core.parallel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.joblib4j.Parallel.delayed;
-import static org.joblib4j.backend.threading.TestSupport.squares;
+import static org.joblib4j.core.parallel.TestSupport.squares;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,12 +17,14 @@ import org.joblib4j.Require;
 import org.joblib4j.tck.support.StdCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Cases B11, B13, B14, B15: prefer and require. */
+@ExtendWith(ThreadingDouble.class)
 class BackendHintsTest {
 
   @AfterEach

@@ -1,4 +1,4 @@
-package org.joblib4j.backend.threading;
+package org.joblib4j.core.parallel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,10 +9,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import java.util.stream.StreamSupport;
 import org.joblib4j.Backends;
 import org.joblib4j.ConfigKeys;
 import org.joblib4j.Parallel;
@@ -22,16 +20,17 @@ import org.joblib4j.UnknownBackendException;
 import org.joblib4j.core.DefaultEngine;
 import org.joblib4j.core.config.LayeredConfigSource;
 import org.joblib4j.core.registry.BackendRegistry;
-import org.joblib4j.spi.BackendProvider;
 import org.joblib4j.spi.ParallelExecution;
 import org.joblib4j.spi.ParallelSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Cases B01–B10: naming, registering and configuring backends; configuration precedence. */
+@ExtendWith(ThreadingDouble.class)
 class ConfigResolutionTest {
   private final List<String> registered = new ArrayList<>();
 
@@ -110,29 +109,6 @@ class ConfigResolutionTest {
     assertThat(Backends.defaultBackend()).isEqualTo("threading");
     assertThat(Parallel.builder().build().backendName()).isEqualTo("threading");
     assertThat(Backends.available()).doesNotContain("test_default_backend");
-  }
-
-  @Test
-  void b02RegisteringThreadingAsDefaultAndRestoring() {
-    register("threading", ThreadingBackend::new, true);
-    assertThat(Backends.defaultBackend()).isEqualTo("threading");
-    assertThat(Parallel.builder().nJobs(2).build().<Integer>run(List.of(delayed(() -> 1)))).containsExactly(1);
-    Backends.unregister("threading");
-    // the jar's threading backend is visible again, and still the default
-    assertThat(Backends.available()).contains("threading");
-    assertThat(Backends.defaultBackend()).isEqualTo("threading");
-  }
-
-  @Test
-  void b03TheThreadingJarRegistersItselfThroughServiceLoader() {
-    List<BackendProvider> providers =
-        StreamSupport.stream(ServiceLoader.load(BackendProvider.class).spliterator(), false)
-            .collect(Collectors.toList());
-    assertThat(providers).extracting(BackendProvider::name).contains("threading", "sequential");
-    BackendProvider threading =
-        providers.stream().filter(p -> p.name().equals("threading")).findFirst().orElseThrow();
-    assertThat(threading.spiVersion()).isEqualTo(BackendProvider.SPI_VERSION);
-    assertThat(TestSupport.newBackend("threading")).isInstanceOf(ThreadingBackend.class);
   }
 
   // ------------------------------------------------------------------ B04
@@ -254,24 +230,6 @@ class ConfigResolutionTest {
   }
 
   // ------------------------------------------------------------------ B06
-
-  @Test
-  void b06MisusedConstructorParameters() {
-    assertThatThrownBy(() -> ParallelConfig.builder().innerMaxNumThreads(1).open())
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("only supported when backend is not null");
-    assertThatThrownBy(() -> ParallelConfig.builder().backendParam("backend_param", 1).open())
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("only supported when backend is not null");
-    assertThatThrownBy(
-            () -> ParallelConfig.builder().backend(new ThreadingBackend()).backendParam("backend_param", 1).open())
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("only supported when backend is a string");
-    assertThatThrownBy(() -> ParallelConfig.builder().backend("threading").innerMaxNumThreads(1).open())
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("ThreadingBackend does not accept setting the innerMaxNumThreads argument.");
-    assertThat(ParallelConfig.current().backendSet()).isFalse();
-  }
 
   // ------------------------------------------------------------------ B07
 
@@ -423,17 +381,5 @@ class ConfigResolutionTest {
     try (ParallelConfig.Scope s = ParallelConfig.builder().nJobs(5).open()) {
       assertThat(all.create(NOTHING).nJobs()).isEqualTo(5);
     }
-  }
-
-  @Test
-  void anUnknownBackendParameterIsRejected() {
-    BackendRegistry registry = BackendRegistry.load(getClass().getClassLoader());
-    DefaultEngine engine =
-        new DefaultEngine(registry, LayeredConfigSource.of(Map.of("joblib4j.backend.threading.pool-size", "3"), Map.of(), Map.of()));
-    assertThatThrownBy(() -> engine.create(NOTHING))
-        .isInstanceOf(ParallelConfigurationException.class)
-        .hasMessage(
-            "Invalid option 'pool-size' for backend 'threading' (joblib4j.backend.threading.pool-size)."
-                + " Known options: [virtual]");
   }
 }

@@ -1,9 +1,9 @@
-package org.joblib4j.backend.threading;
+package org.joblib4j.core.parallel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.joblib4j.Parallel.delayed;
-import static org.joblib4j.backend.threading.TestSupport.squares;
+import static org.joblib4j.core.parallel.TestSupport.squares;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,13 +17,14 @@ import org.joblib4j.ParallelTimeoutException;
 import org.joblib4j.ResultIterator;
 import org.joblib4j.ReturnAs;
 import org.joblib4j.Task;
-import org.joblib4j.spi.ParallelBackend;
 import org.joblib4j.tck.support.LogCapture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Cases A17, A20, C05 and a timeout that fires. */
+@ExtendWith(ThreadingDouble.class)
 class TimeoutTest {
 
   static Object sleepBriefly(int unused) throws InterruptedException {
@@ -117,19 +118,6 @@ class TimeoutTest {
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
     // the instance can run again
     assertThat(p.<Integer>run(List.of(delayed(() -> 3)))).containsExactly(3);
-  }
-
-  @Test
-  void c05CapabilityFlags() {
-    ParallelBackend threading = TestSupport.newBackend("threading");
-    ParallelBackend sequential = TestSupport.newBackend("sequential");
-    assertThat(threading).isInstanceOf(ThreadingBackend.class);
-    assertThat(threading.supportsTimeout()).isTrue();
-    assertThat(threading.supportsReturnGenerator()).isTrue();
-    assertThat(threading.supportsSharedMem()).isTrue();
-    assertThat(threading.usesThreads()).isTrue();
-    assertThat(sequential.supportsTimeout()).isFalse();
-    assertThat(sequential.supportsReturnGenerator()).isFalse();
   }
 
   @Test

@@ -1,10 +1,10 @@
-package org.joblib4j.backend.threading;
+package org.joblib4j.core.parallel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.joblib4j.Parallel.delayed;
-import static org.joblib4j.backend.threading.TestSupport.squares;
+import static org.joblib4j.core.parallel.TestSupport.squares;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,10 +16,12 @@ import org.joblib4j.ReturnAs;
 import org.joblib4j.Task;
 import org.joblib4j.core.config.PreDispatch;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Cases A03, A04, A05, A06, A08, A11, A21: n_jobs, batch_size, pre_dispatch, return_as. */
+@ExtendWith(ThreadingDouble.class)
 class ArgumentValidationTest {
 
   private static List<DelayedSquare> tenSquares() {
