@@ -13,11 +13,13 @@ public final class Outcome<T> {
   private final long index;
   private final T value;
   private final Throwable failure;
+  private final int attempts;
 
-  private Outcome(long index, T value, Throwable failure) {
+  private Outcome(long index, T value, Throwable failure, int attempts) {
     this.index = index;
     this.value = value;
     this.failure = failure;
+    this.attempts = attempts;
   }
 
   /**
@@ -29,7 +31,23 @@ public final class Outcome<T> {
    * @return the outcome
    */
   public static <T> Outcome<T> success(long index, T value) {
-    return new Outcome<>(index, value, null);
+    return new Outcome<>(index, value, null, 1);
+  }
+
+  /**
+   * A successful outcome after retries ({@link RetryPolicy}).
+   *
+   * @param index the task's index
+   * @param value its value
+   * @param attempts the runs it took, at least 1
+   * @param <T> the result type
+   * @return the outcome
+   */
+  public static <T> Outcome<T> success(long index, T value, int attempts) {
+    if (attempts < 1) {
+      throw new IllegalArgumentException("attempts must be at least 1, got " + attempts);
+    }
+    return new Outcome<>(index, value, null, attempts);
   }
 
   /**
@@ -41,7 +59,34 @@ public final class Outcome<T> {
    * @return the outcome
    */
   public static <T> Outcome<T> failure(long index, Throwable failure) {
-    return new Outcome<>(index, null, Objects.requireNonNull(failure, "failure"));
+    Objects.requireNonNull(failure, "failure");
+    return new Outcome<>(index, null, failure, 1 + earlierAttempts(failure));
+  }
+
+  /** The failed attempts a retried task's final failure (or the exception it wraps) carries. */
+  private static int earlierAttempts(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      int n = 0;
+      for (Throwable s : t.getSuppressed()) {
+        if (s instanceof TaskAttemptException) {
+          n++;
+        }
+      }
+      if (n > 0) {
+        return n;
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * Returns how many times the task ran: 1 unless a {@link RetryPolicy} ran it again (then the
+   * failed attempts are the final failure's suppressed {@link TaskAttemptException}s).
+   *
+   * @return at least 1
+   */
+  public int attempts() {
+    return attempts;
   }
 
   /**

@@ -69,16 +69,23 @@ public final class Parallel implements AutoCloseable {
 
   private final ParallelExecution execution;
   private final Path checkpoint;
+  private final RetryPolicy retry;
 
-  private Parallel(ParallelExecution execution, Path checkpoint) {
+  private Parallel(ParallelExecution execution, Path checkpoint, RetryPolicy retry) {
     this.execution = execution;
     this.checkpoint = checkpoint;
+    this.retry = retry;
     CLEANER.register(this, execution::release);
   }
 
-  /** The input as the engine gets it: with a checkpoint, each task records its result. */
+  /**
+   * The input as the engine gets it: with a checkpoint, each task records its result (its
+   * identity taken from the task as given); with a retry policy, each runs again on failure (the
+   * record is then written once, by the attempt that succeeds).
+   */
   private Iterator<? extends Task<?>> input(Iterator<? extends Task<?>> tasks) {
-    return checkpoint == null ? tasks : Engines.get().checkpointed(tasks, checkpoint);
+    Iterator<? extends Task<?>> in = checkpoint == null ? tasks : Engines.get().checkpointed(tasks, checkpoint);
+    return retry == null ? in : Engines.get().retried(in, retry);
   }
 
   /**
@@ -491,6 +498,7 @@ public final class Parallel implements AutoCloseable {
     private ProgressListener progress;
     private ErrorPolicy errorPolicy;
     private Path checkpoint;
+    private RetryPolicy retry;
     private Duration taskTimeout;
     private Integer maxPendingResults;
     private Integer maxBatchSize;
@@ -884,6 +892,22 @@ public final class Parallel implements AutoCloseable {
     }
 
     /**
+     * Runs a failed task again, as the policy says, on every backend: where the task ran (a thread,
+     * a worker JVM, a cluster worker), after the policy's backoff. The final failure carries each
+     * earlier attempt as a suppressed {@link TaskAttemptException}; {@link Outcome#attempts()}
+     * counts the runs. A worker that dies is the backend's to retry (Ray's {@code max-retries},
+     * Dask's resubmission); on loky and multiprocessing its batch fails with {@link
+     * WorkerTerminatedException}, as without a policy.
+     *
+     * @param policy the policy, or {@code null} for none (the default)
+     * @return this
+     */
+    public Builder retry(RetryPolicy policy) {
+      this.retry = policy;
+      return this;
+    }
+
+    /**
      * Receives start, batch-done and finish events.
      *
      * @param listener the listener
@@ -928,7 +952,7 @@ public final class Parallel implements AutoCloseable {
               maxPendingResults,
               maxBatchSize,
               maxPendingBytes);
-      return new Parallel(Engines.get().create(settings), checkpoint);
+      return new Parallel(Engines.get().create(settings), checkpoint, retry);
     }
   }
 }

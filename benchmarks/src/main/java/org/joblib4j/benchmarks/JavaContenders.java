@@ -208,9 +208,24 @@ final class JavaContenders implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
+    IllegalStateException failure = null;
     for (AutoCloseable c : open) {
-      c.close();
+      try {
+        c.close();
+      } catch (Exception e) {
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+        if (failure == null) {
+          failure = new IllegalStateException("closing a contender failed: " + e, e);
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
     }
   }
 }

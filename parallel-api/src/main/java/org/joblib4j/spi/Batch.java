@@ -168,6 +168,7 @@ public final class Batch implements Serializable {
    * @return one result per task ({@link TaskFailure} for a failed one when collecting)
    * @throws BatchTaskException when a task fails and failures are not collected
    */
+  @SuppressWarnings("try") // the nested scope is held open, never read
   public List<Object> call(java.util.function.BooleanSupplier cancelled, StuckTaskHandler stuck)
       throws BatchTaskException {
     List<Object> results = new ArrayList<>(tasks.size());

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import org.joblib4j.ParallelConfig;
+import org.joblib4j.RetryPolicy;
 import org.joblib4j.Task;
 
 /**
@@ -92,4 +93,14 @@ public interface ParallelEngine {
    * @return the wrapped input
    */
   Iterator<? extends Task<?>> checkpointed(Iterator<? extends Task<?>> tasks, Path folder);
+
+  /**
+   * A call's input with every task run again on the failures a policy names ({@code
+   * Parallel.Builder.retry}).
+   *
+   * @param tasks the input, read lazily
+   * @param policy the policy
+   * @return the wrapped input
+   */
+  Iterator<? extends Task<?>> retried(Iterator<? extends Task<?>> tasks, RetryPolicy policy);
 }

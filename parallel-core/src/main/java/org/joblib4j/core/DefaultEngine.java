@@ -3,7 +3,9 @@ package org.joblib4j.core;
 import java.nio.file.Path;
 import java.util.Iterator;
 import org.joblib4j.Task;
+import org.joblib4j.RetryPolicy;
 import org.joblib4j.core.checkpoint.Checkpoints;
+import org.joblib4j.core.retry.RetriedInput;
 import com.google.auto.service.AutoService;
 import java.util.List;
 import java.util.Map;
@@ -117,6 +119,11 @@ public final class DefaultEngine implements ParallelEngine {
   @Override
   public Iterator<? extends Task<?>> checkpointed(Iterator<? extends Task<?>> tasks, Path folder) {
     return Checkpoints.wrap(tasks, folder);
+  }
+
+  @Override
+  public Iterator<? extends Task<?>> retried(Iterator<? extends Task<?>> tasks, RetryPolicy policy) {
+    return new RetriedInput(tasks, policy);
   }
 
   @Override

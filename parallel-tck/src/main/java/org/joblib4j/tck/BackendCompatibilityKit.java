@@ -525,6 +525,54 @@ public abstract class BackendCompatibilityKit {
     }
   }
 
+  /** {@code retry(policy)}: a failed task runs again where it ran, and each attempt is kept. */
+  @Nested
+  class Retries {
+    @TempDir Path dir;
+
+    private List<Task<Integer>> flakySquares(int failures) {
+      return IntStream.range(0, 8).mapToObj(i -> delayed(TckTasks::flakySquare, dir.toString(), i, failures)).collect(Collectors.toList());
+    }
+
+    @Test
+    void aTaskThatFailsTwiceSucceedsOnItsThirdAttempt() throws IOException {
+      List<org.joblib4j.Outcome<Integer>> outcomes =
+          parallel().retry(org.joblib4j.RetryPolicy.attempts(3)).build().runOutcomes(flakySquares(2));
+      assertThat(outcomes).allMatch(org.joblib4j.Outcome::isSuccess);
+      assertThat(outcomes).extracting(org.joblib4j.Outcome::get).isEqualTo(squares(8));
+      assertThat(outcomes).extracting(org.joblib4j.Outcome::attempts).containsExactly(1, 1, 1, 1, 3, 1, 1, 1);
+      assertThat(TckTasks.runs(dir)).containsExactly(0, 1, 2, 3, 4, 4, 4, 5, 6, 7);
+      // run() gives the plain values
+      assertThat(parallel().retry(org.joblib4j.RetryPolicy.attempts(3)).build().run(flakySquares(0))).isEqualTo(squares(8));
+    }
+
+    @Test
+    void aTaskThatKeepsFailingFailsWithEveryAttemptRecorded() throws IOException {
+      Throwable e = catchThrowable(() -> parallel().retry(org.joblib4j.RetryPolicy.attempts(3)).build().run(flakySquares(99)));
+      assertThat(e).isExactlyInstanceOf(IllegalStateException.class).hasMessage("task 4 failed on run 3");
+      assertThat(e.getSuppressed())
+          .filteredOn(s -> s instanceof org.joblib4j.TaskAttemptException)
+          .extracting(Throwable::getMessage)
+          .containsExactly(
+              "Attempt 1 of 3 failed: java.lang.IllegalStateException: task 4 failed on run 1",
+              "Attempt 2 of 3 failed: java.lang.IllegalStateException: task 4 failed on run 2");
+      assertThat(TckTasks.runs(dir)).filteredOn(i -> i == 4).hasSize(3);
+      List<org.joblib4j.Outcome<Integer>> outcomes =
+          parallel().retry(org.joblib4j.RetryPolicy.attempts(2)).build().runOutcomes(flakySquares(99));
+      assertThat(outcomes.get(4).isSuccess()).isFalse();
+      assertThat(outcomes.get(4).attempts()).isEqualTo(2);
+    }
+
+    @Test
+    void onlyTheNamedExceptionsAreRetried() throws IOException {
+      org.joblib4j.RetryPolicy onIo = org.joblib4j.RetryPolicy.attempts(3).retryOn(IOException.class);
+      assertThatThrownBy(() -> parallel().retry(onIo).build().run(flakySquares(1)))
+          .isExactlyInstanceOf(IllegalStateException.class)
+          .hasMessage("task 4 failed on run 1");
+      assertThat(TckTasks.runs(dir)).filteredOn(i -> i == 4).hasSize(1);
+    }
+  }
+
   /** Generator return modes. */
   @Nested
   class Generators {

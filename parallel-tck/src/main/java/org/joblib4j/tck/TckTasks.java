@@ -112,6 +112,21 @@ final class TckTasks {
     return x * x;
   }
 
+  /**
+   * Squares {@code x}, leaving one file per run in {@code dir/runs}; task 4 fails on its first
+   * {@code failures} runs (counted across JVMs by those files).
+   */
+  static Integer flakySquare(String dir, Integer x, Integer failures) throws IOException {
+    Files.createTempFile(Files.createDirectories(Path.of(dir, "runs")), x + "-", ".run");
+    if (x == 4) {
+      long runs = runs(Path.of(dir)).stream().filter(i -> i == 4).count();
+      if (runs <= failures) {
+        throw new IllegalStateException("task 4 failed on run " + runs);
+      }
+    }
+    return x * x;
+  }
+
   /** The task indices of the runs {@link #countedSquare} left, one entry per run. */
   static List<Integer> runs(Path dir) throws IOException {
     try (java.util.stream.Stream<Path> files = Files.list(dir.resolve("runs"))) {

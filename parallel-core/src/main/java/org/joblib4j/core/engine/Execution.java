@@ -10,6 +10,7 @@ import org.joblib4j.ErrorPolicy;
 import org.joblib4j.ResultIterator;
 import org.joblib4j.ReturnAs;
 import org.joblib4j.Task;
+import org.joblib4j.core.retry.RetriedInput;
 import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.CallSettings;
 import org.joblib4j.spi.Durations;
@@ -113,7 +114,8 @@ public final class Execution implements ParallelExecution {
             outcomes ? Results.Mode.OUTCOMES
                 : settings.errorPolicy() == ErrorPolicy.COLLECT ? Results.Mode.COLLECTED_VALUES : Results.Mode.VALUES,
             settings.backendName(),
-            parallel);
+            parallel,
+            tasks instanceof RetriedInput);
     if (!running.compareAndSet(false, true)) {
       throw new IllegalStateException(
           "This Parallel instance is already running !"

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.joblib4j.Outcome;
 import org.joblib4j.TaskFailuresException;
+import org.joblib4j.core.retry.Attempted;
 import org.joblib4j.spi.TaskFailure;
 
 /**
@@ -13,8 +14,9 @@ import org.joblib4j.spi.TaskFailure;
  * @param mode what the caller gets
  * @param backendName the backend's name, for the failures' {@code TaskOrigin}
  * @param parallel the {@code Parallel(n_jobs=...)} text
+ * @param retried whether results may be {@link Attempted} (the call has a retry policy)
  */
-record Results(Mode mode, String backendName, String parallel) {
+record Results(Mode mode, String backendName, String parallel, boolean retried) {
 
   /** What the caller gets. */
   enum Mode {
@@ -29,9 +31,10 @@ record Results(Mode mode, String backendName, String parallel) {
   /** The element handed to the caller for one raw result. */
   Object element(long index, Object raw) {
     if (mode == Mode.OUTCOMES) {
-      return raw instanceof TaskFailure
-          ? Outcome.failure(index, described((TaskFailure) raw))
-          : Outcome.success(index, raw);
+      return raw instanceof TaskFailure ? Outcome.failure(index, described((TaskFailure) raw)) : success(index, raw);
+    }
+    if (raw instanceof Attempted) {
+      return ((Attempted) raw).value();
     }
     if (raw instanceof TaskFailure) {
       TaskFailure f = (TaskFailure) raw;
@@ -43,6 +46,9 @@ record Results(Mode mode, String backendName, String parallel) {
   /** Every result of a list call, failures thrown together at the end when collecting. */
   List<Object> all(List<Object> raw, long firstIndex) {
     if (mode == Mode.VALUES) {
+      if (retried) {
+        raw.replaceAll(r -> r instanceof Attempted ? ((Attempted) r).value() : r);
+      }
       return raw;
     }
     List<Object> out = new ArrayList<>(raw.size());
@@ -51,17 +57,21 @@ record Results(Mode mode, String backendName, String parallel) {
     for (int i = 0; i < raw.size(); i++) {
       Object r = raw.get(i);
       Outcome<Object> o =
-          r instanceof TaskFailure
-              ? Outcome.failure(firstIndex + i, described((TaskFailure) r))
-              : Outcome.success(firstIndex + i, r);
+          r instanceof TaskFailure ? Outcome.failure(firstIndex + i, described((TaskFailure) r)) : success(firstIndex + i, r);
       failed |= !o.isSuccess();
       outcomes.add(o);
-      out.add(mode == Mode.OUTCOMES ? o : r);
+      out.add(mode == Mode.OUTCOMES ? o : o.isSuccess() ? o.get() : r);
     }
     if (failed && mode == Mode.COLLECTED_VALUES) {
       throw new TaskFailuresException(outcomes);
     }
     return out;
+  }
+
+  private static Outcome<Object> success(long index, Object raw) {
+    return raw instanceof Attempted
+        ? Outcome.success(index, ((Attempted) raw).value(), ((Attempted) raw).attempts())
+        : Outcome.success(index, raw);
   }
 
   private Throwable described(TaskFailure f) {
