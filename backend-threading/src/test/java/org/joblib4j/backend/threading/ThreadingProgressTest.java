@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Case A30 (verbose output) on the threading backend: its name in the banner line. */
+/** Verbose output on the threading backend: its name in the banner line. */
 class ThreadingProgressTest {
   /** What follows {@code "elapsed:"}: a space, then joblib's {@code " %5.1fs"} below a minute. */
   private static final String TIME = "  [ \\d]{2}\\d\\.\\ds";
@@ -27,8 +27,9 @@ class ThreadingProgressTest {
     return TestSupport.generator(n, i -> delayed(TestSupport::square, i));
   }
 
+  // joblib: test_parallel.py::test_parallel_pretty_print, test_parallel.py::test_simple_parallel
   @Test
-  void a30bProgressLinesOnStderrForAGenerator() {
+  void progressLinesOnStderrForAGenerator() {
     String out;
     String err;
     try (StdCapture std = StdCapture.start()) {
@@ -55,9 +56,9 @@ class ThreadingProgressTest {
     // which intermediate lines appear depends on timing (joblib's _verbosity_filter); their format does not
   }
 
-  @ParameterizedTest(name = "A30 counters aligned to the known number of tasks, n_jobs={0}")
+  @ParameterizedTest(name = "counters aligned to the known number of tasks, n_jobs={0}")
   @ValueSource(ints = {1, 2})
-  void a30bCountersAreAlignedToTheNumberOfTasksWhenItIsKnown(int nJobs) {
+  void countersAreAlignedToTheNumberOfTasksWhenItIsKnown(int nJobs) {
     String err;
     try (StdCapture std = StdCapture.start()) {
       Parallel.builder().nJobs(nJobs).backend("threading").verbose(10).build().run(listOfSquares(10));
@@ -78,7 +79,7 @@ class ThreadingProgressTest {
   }
 
   @Test
-  void a30cVerbose50AndAboveGoesToStdout() {
+  void verbose50AndAboveGoesToStdout() {
     String out;
     String err;
     try (StdCapture std = StdCapture.start()) {
@@ -94,7 +95,7 @@ class ThreadingProgressTest {
   }
 
   @Test
-  void a30ThePrefixUsesTheRequestedNJobs() {
+  void thePrefixUsesTheRequestedNJobs() {
     String err;
     try (StdCapture std = StdCapture.start()) {
       Parallel.builder().nJobs(-1).backend("threading").verbose(5).build().run(listOfSquares(4));

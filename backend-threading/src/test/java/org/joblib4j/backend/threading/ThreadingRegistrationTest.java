@@ -21,7 +21,7 @@ import org.joblib4j.spi.ParallelSettings;
 import org.junit.jupiter.api.Test;
 
 /**
- * Cases B02, B03, B06 for the threading jar itself: its registration, its options and its
+ * The threading jar itself: its registration, its options and its
  * constructor, which the engine's tests (parallel-core) cannot see through their stand-in.
  */
 class ThreadingRegistrationTest {
@@ -30,8 +30,9 @@ class ThreadingRegistrationTest {
           false, null, null, Map.of(), null, null, null, null, null, null, null, null, null, null, null, null, null,
           null, null, null);
 
+  // joblib: test_parallel.py::test_register_parallel_backend, test_parallel.py::test_overwrite_default_backend
   @Test
-  void b02RegisteringThreadingAsDefaultAndRestoring() {
+  void registeringThreadingAsDefaultAndRestoring() {
     Backends.register("threading", () -> new ThreadingBackend(), true);
     assertThat(Backends.defaultBackend()).isEqualTo("threading");
     assertThat(Parallel.builder().nJobs(2).build().<Integer>run(List.of(delayed(() -> 1)))).containsExactly(1);
@@ -41,8 +42,9 @@ class ThreadingRegistrationTest {
     assertThat(Backends.defaultBackend()).isEqualTo("threading");
   }
 
+  // joblib: test_config.py::test_external_backends
   @Test
-  void b03TheThreadingJarRegistersItselfThroughServiceLoader() {
+  void theThreadingJarRegistersItselfThroughServiceLoader() {
     List<BackendProvider> providers =
         StreamSupport.stream(ServiceLoader.load(BackendProvider.class).spliterator(), false)
             .collect(Collectors.toList());
@@ -53,8 +55,9 @@ class ThreadingRegistrationTest {
     assertThat(TestSupport.newBackend("threading")).isInstanceOf(ThreadingBackend.class);
   }
 
+  // joblib: test_config.py::test_parallel_config_constructor_params
   @Test
-  void b06MisusedConstructorParameters() {
+  void misusedConstructorParameters() {
     assertThatThrownBy(() -> ParallelConfig.builder().innerMaxNumThreads(1).open())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("only supported when backend is not null");

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Cases B01–B10: naming, registering and configuring backends; configuration precedence. */
+/** Naming, registering and configuring backends; configuration precedence. */
 @ExtendWith(ThreadingDouble.class)
 class ConfigResolutionTest {
   private final List<String> registered = new ArrayList<>();
@@ -54,10 +54,9 @@ class ConfigResolutionTest {
         : String.join(", ", quoted.subList(0, quoted.size() - 1)) + " or " + quoted.get(quoted.size() - 1);
   }
 
-  // ------------------------------------------------------------------ B01
-
+  // joblib: test_parallel.py::test_invalid_backend
   @Test
-  void b01UnknownBackendNameInTheBuilder() {
+  void unknownBackendNameInTheBuilder() {
     assertThat(Backends.available()).contains("sequential", "threading");
     assertThatThrownBy(() -> Parallel.builder().backend("unit-testing").build())
         .isInstanceOf(UnknownBackendException.class)
@@ -72,7 +71,7 @@ class ConfigResolutionTest {
   }
 
   @Test
-  void b01UnknownBackendNameInAScope() {
+  void unknownBackendNameInAScope() {
     assertThatThrownBy(() -> ParallelConfig.builder().backend("unit-testing").open())
         .isInstanceOf(UnknownBackendException.class)
         .hasMessage("Invalid backend: unit-testing, expected one of " + oneOf(Backends.available()));
@@ -80,17 +79,16 @@ class ConfigResolutionTest {
   }
 
   @Test
-  void b01LokyIsNotInstalledYetAndTheErrorNamesTheArtifact() {
+  void lokyIsNotInstalledYetAndTheErrorNamesTheArtifact() {
     assertThatThrownBy(() -> Parallel.builder().backend("loky").build())
         .isInstanceOf(UnknownBackendException.class)
         .hasMessageStartingWith("Invalid backend: loky, expected one of \"")
         .hasMessageContaining("org.joblib4j:backend-loky");
   }
 
-  // ------------------------------------------------------------------ B02, B03
-
+  // joblib: test_parallel.py::test_register_parallel_backend, test_parallel.py::test_overwrite_default_backend
   @Test
-  void b02RegisterAddsABackend() {
+  void registerAddsABackend() {
     register("test_backend", FakeParallelBackend::new, false);
     assertThat(Backends.available()).contains("test_backend");
     assertThat(Backends.defaultBackend()).isEqualTo("threading");
@@ -101,7 +99,7 @@ class ConfigResolutionTest {
   }
 
   @Test
-  void b02MakeDefaultChangesTheDefaultUntilUnregistered() {
+  void makeDefaultChangesTheDefaultUntilUnregistered() {
     register("test_default_backend", FakeParallelBackend::new, true);
     assertThat(Backends.defaultBackend()).isEqualTo("test_default_backend");
     assertThat(Parallel.builder().build().backendName()).isEqualTo("test_default_backend");
@@ -111,11 +109,10 @@ class ConfigResolutionTest {
     assertThat(Backends.available()).doesNotContain("test_default_backend");
   }
 
-  // ------------------------------------------------------------------ B04
-
-  @ParameterizedTest(name = "B04 scope sets backend and n_jobs: {0}")
+  // joblib: test_parallel.py::test_backend_context_manager, test_config.py::test_global_parallel_backend
+  @ParameterizedTest(name = "scope sets backend and n_jobs: {0}")
   @ValueSource(strings = {"threading", "sequential", "test_backend_0", "test_backend_1", "test_backend_2"})
-  void b04ScopeSetsBackendAndNJobsAndRestoresThem(String name) {
+  void scopeSetsBackendAndNJobsAndRestoresThem(String name) {
     for (int i = 0; i < 3; i++) {
       register("test_backend_" + i, FakeParallelBackend::new, false);
     }
@@ -142,7 +139,7 @@ class ConfigResolutionTest {
   }
 
   @Test
-  void b04ScopeWithoutTryHoldsUntilUnregister() {
+  void scopeWithoutTryHoldsUntilUnregister() {
     ParallelConfig.Scope pb = ParallelConfig.builder().backend("sequential").open();
     try {
       assertThat(Parallel.builder().build().backendName()).isEqualTo("sequential");
@@ -155,17 +152,16 @@ class ConfigResolutionTest {
   }
 
   @Test
-  void b04ParallelBackendDefaultsToAllCpus() {
+  void parallelBackendDefaultsToAllCpus() {
     try (ParallelConfig.Scope s = ParallelConfig.parallelBackend("threading")) {
       assertThat(Parallel.builder().build().nJobs()).isEqualTo(-1);
       assertThat(Parallel.effectiveNJobs(null)).isEqualTo(Parallel.cpuCount());
     }
   }
 
-  // ------------------------------------------------------------------ B05
-
+  // joblib: test_parallel.py::test_parameterized_backend_context_manager, test_parallel.py::test_directly_parameterized_backend_context_manager
   @Test
-  void b05NamedBackendParametersReachTheFactory() {
+  void namedBackendParametersReachTheFactory() {
     List<ParameterizedParallelBackend> created = Collections.synchronizedList(new ArrayList<>());
     registered.add("param_backend");
     Backends.register(
@@ -195,7 +191,7 @@ class ConfigResolutionTest {
   }
 
   @Test
-  void b05BackendParametersInTheBuilder() {
+  void backendParametersInTheBuilder() {
     List<ParameterizedParallelBackend> created = Collections.synchronizedList(new ArrayList<>());
     registered.add("param_backend");
     Backends.register(
@@ -214,7 +210,7 @@ class ConfigResolutionTest {
   }
 
   @Test
-  void b05ABackendInstanceIsUsedAsIs() {
+  void aBackendInstanceIsUsedAsIs() {
     ParameterizedParallelBackend instance = new ParameterizedParallelBackend(43);
     try (ParallelConfig.Scope s = ParallelConfig.builder().backend(instance).nJobs(5).open()) {
       assertThat(ParallelConfig.current().backend()).isSameAs(instance);
@@ -229,12 +225,9 @@ class ConfigResolutionTest {
     assertThat(ParallelConfig.current().backendSet()).isFalse();
   }
 
-  // ------------------------------------------------------------------ B06
-
-  // ------------------------------------------------------------------ B07
-
+  // joblib: test_config.py::test_parallel_config_nested
   @Test
-  void b07NestedScopesInheritWhatTheyLeaveUnset() {
+  void nestedScopesInheritWhatTheyLeaveUnset() {
     try (ParallelConfig.Scope a = ParallelConfig.builder().nJobs(2).open()) {
       Parallel p = Parallel.builder().build();
       assertThat(p.backendName()).isEqualTo("threading");
@@ -260,10 +253,9 @@ class ConfigResolutionTest {
     }
   }
 
-  // ------------------------------------------------------------------ B08
-
+  // joblib: test_config.py::test_parallel_n_jobs_none, test_config.py::test_parallel_config_n_jobs_none
   @Test
-  void b08NullNJobsIsUnsetInParallelButResetInAScope() {
+  void nullNJobsIsUnsetInParallelButResetInAScope() {
     try (ParallelConfig.Scope s = ParallelConfig.builder().backend("threading").nJobs(2).open();
         Parallel p = Parallel.builder().nJobs((Integer) null).build()) {
       assertThat(p.nJobs()).isEqualTo(2);
@@ -280,10 +272,9 @@ class ConfigResolutionTest {
     }
   }
 
-  // ------------------------------------------------------------------ B09
-
+  // joblib: test_parallel.py::test_effective_n_jobs_None, test_parallel.py::test_effective_n_jobs
   @Test
-  void b09EffectiveNJobsReadsTheActiveConfig() {
+  void effectiveNJobsReadsTheActiveConfig() {
     int cpus = Parallel.cpuCount();
     assertThat(cpus).isPositive();
     try (ParallelConfig.Scope s = ParallelConfig.builder().backend("threading").nJobs(3).open()) {
@@ -306,10 +297,9 @@ class ConfigResolutionTest {
     assertThat(Parallel.effectiveNJobs(-1)).isPositive();
   }
 
-  // ------------------------------------------------------------------ B10
-
+  // joblib: test_config.py::test_parallel_config_no_backend, test_config.py::test_parallel_config_params_explicit_set
   @Test
-  void b10ExplicitArgumentsBeatTheScope(@TempDir Path tmp) {
+  void explicitArgumentsBeatTheScope(@TempDir Path tmp) {
     try (ParallelConfig.Scope s =
         ParallelConfig.builder().nJobs(2).maxNbytes("1").tempFolder(tmp).open()) {
       assertThat(Parallel.builder().build().nJobs()).isEqualTo(2);

@@ -27,7 +27,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.mockito.ArgumentCaptor;
 
-/** Case A30 (verbose output) and the ProgressListener events. */
+/** Verbose output and the ProgressListener events. */
 @ExtendWith(ThreadingDouble.class)
 class ProgressOutputTest {
   /** What follows {@code "elapsed:"}: a space, then joblib's {@code " %5.1fs"} below a minute. */
@@ -51,9 +51,10 @@ class ProgressOutputTest {
     return widths;
   }
 
-  @ParameterizedTest(name = "A30a pretty print, 100 tasks, n_jobs={0}")
+  // joblib: test_parallel.py::test_parallel_pretty_print, test_parallel.py::test_simple_parallel
+  @ParameterizedTest(name = "pretty print, 100 tasks, n_jobs={0}")
   @ValueSource(ints = {1, 2})
-  void a30aEveryDoneFragmentHasTheSameWidth(int nJobs) {
+  void everyDoneFragmentHasTheSameWidth(int nJobs) {
     String err;
     try (StdCapture std = StdCapture.start()) {
       // verbose 10000 prints to stdout
@@ -63,9 +64,9 @@ class ProgressOutputTest {
     assertThat(doneFragmentWidths(err)).hasSize(1);
   }
 
-  @ParameterizedTest(name = "A30a pretty print, 1000 tasks, n_jobs={0}")
+  @ParameterizedTest(name = "pretty print, 1000 tasks, n_jobs={0}")
   @ValueSource(ints = {1, 2})
-  void a30aWidthFollowsTheNumberOfTasks(int nJobs) {
+  void widthFollowsTheNumberOfTasks(int nJobs) {
     String out;
     try (StdCapture std = StdCapture.start()) {
       Parallel.builder().nJobs(nJobs).backend("threading").batchSize(1).verbose(10000).build().run(listOfSquares(1000));
@@ -77,9 +78,9 @@ class ProgressOutputTest {
     assertThat(doneFragmentWidths(out)).containsExactly("Done 1000 out of 1000 |".length());
   }
 
-  @ParameterizedTest(name = "A30d verbose=0 prints nothing, n_jobs={0}")
+  @ParameterizedTest(name = "verbose=0 prints nothing, n_jobs={0}")
   @ValueSource(ints = {1, 2})
-  void a30dVerboseZeroPrintsNothing(int nJobs) {
+  void verboseZeroPrintsNothing(int nJobs) {
     try (StdCapture std = StdCapture.start()) {
       Parallel.builder().nJobs(nJobs).backend("threading").verbose(0).build().run(listOfSquares(10));
       Parallel.builder().nJobs(nJobs).backend("threading").build().run(listOfSquares(10));
@@ -89,7 +90,7 @@ class ProgressOutputTest {
   }
 
   @Test
-  void a30OneJobDoesNotAnnounceABackend() {
+  void oneJobDoesNotAnnounceABackend() {
     String err;
     try (StdCapture std = StdCapture.start()) {
       Parallel.builder().nJobs(1).backend("threading").verbose(10).build().run(listOfSquares(5));

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Cases A17, A20, C05 and a timeout that fires. */
+/** Timeouts: ignored where joblib ignores them, capability flags, and a timeout that fires. */
 @ExtendWith(ThreadingDouble.class)
 class TimeoutTest {
 
@@ -32,9 +32,10 @@ class TimeoutTest {
     return null;
   }
 
-  @ParameterizedTest(name = "A17 a generous timeout does not fire, {0}")
+  // joblib: test_parallel.py::test_parallel_timeout_success
+  @ParameterizedTest(name = "a generous timeout does not fire, {0}")
   @EnumSource(ReturnAs.class)
-  void a17GenerousTimeoutDoesNotFire(ReturnAs returnAs) {
+  void generousTimeoutDoesNotFire(ReturnAs returnAs) {
     Parallel p =
         Parallel.builder().nJobs(2).backend("threading").timeout(Duration.ofSeconds(30)).returnAs(returnAs).build();
     List<Object> results = new ArrayList<>();
@@ -44,8 +45,9 @@ class TimeoutTest {
     assertThat(results).hasSize(10);
   }
 
+  // joblib: test_parallel.py::test_warning_about_timeout_not_supported_by_backend
   @Test
-  void a20TimeoutWithOneJobIsIgnoredWithOneWarning() {
+  void timeoutWithOneJobIsIgnoredWithOneWarning() {
     try (LogCapture logs = LogCapture.parallelWarnings()) {
       List<Integer> r =
           Parallel.builder()
@@ -62,7 +64,7 @@ class TimeoutTest {
   }
 
   @Test
-  void a20SequentialBackendIgnoresTimeoutWithOneWarning() {
+  void sequentialBackendIgnoresTimeoutWithOneWarning() {
     try (LogCapture logs = LogCapture.parallelWarnings()) {
       List<Integer> r =
           Parallel.builder()
@@ -121,7 +123,7 @@ class TimeoutTest {
   }
 
   @Test
-  void c05GeneratorUnorderedWithTimeoutYieldsEverything() {
+  void generatorUnorderedWithTimeoutYieldsEverything() {
     Parallel p =
         Parallel.builder()
             .nJobs(2)
