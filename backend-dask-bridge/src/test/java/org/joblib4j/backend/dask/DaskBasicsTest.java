@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Cases F01, F03, F11, F14 and the error round trip, on a private local cluster of two workers
+ * Results, errors, batching, cleanup and the error round trip, on a private local cluster of two workers
  * (shared by the test classes that use {@link DaskTestSupport#local}; it ends with the test JVM).
  */
 @SuppressWarnings("try") // scopes held open for their effect
@@ -56,8 +56,9 @@ class DaskBasicsTest {
     return UUID.randomUUID().toString();
   }
 
+  // joblib: test_dask.py::test_simple, test_dask.py::test_parallel_unordered_generator_returns_fastest_first_with_dask
   @Test
-  void f01ResultsErrorsAndContinuedUse() {
+  void resultsErrorsAndContinuedUse() {
     try (ParallelConfig.Scope s = ParallelConfig.builder().backend("dask", LOCAL).open()) {
       List<Integer> r = Parallel.builder().build().run(IntStream.range(0, 10).mapToObj(i -> delayed(DaskTestSupport::inc, i)));
       assertThat(r).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
@@ -156,10 +157,9 @@ class DaskBasicsTest {
     assertThat(listening).isNotEmpty().allSatisfy(a -> assertThat(a).startsWith("127.0.0.1:"));
   }
 
-  // ------------------------------------------------------------------ F03
-
+  // joblib: test_dask.py::test_dask_backend_uses_autobatching, test_dask.py::test_dask_funcname
   @Test
-  void f03AutoBatchingGrowsFromOne() {
+  void autoBatchingGrowsFromOne() {
     DaskDistributedBackend backend = new DaskDistributedBackend(new BackendContext("dask", LOCAL));
     try (Parallel p = Parallel.builder().backend(backend).build()) {
       assertThat(backend.effectiveBatchSize()).isEqualTo(1);
@@ -174,7 +174,7 @@ class DaskBasicsTest {
   }
 
   @Test
-  void f03BatchesAreNamedAfterTheirFunction() {
+  void batchesAreNamedAfterTheirFunction() {
     List<Task<?>> same = IntStream.range(0, 4).mapToObj(i -> delayed(DaskTestSupport::inc, i)).collect(Collectors.toList());
     assertThat(BatchNames.repr(new org.joblib4j.spi.Batch(0, same, null))).isEqualTo("batch_of_inc_4_calls");
     List<Task<?>> mixed = new ArrayList<>(same);
@@ -188,11 +188,10 @@ class DaskBasicsTest {
     assertThat(ours).isNotEmpty().anySatisfy(k -> assertThat(k).startsWith("batch_of_inc_2_calls-"));
   }
 
-  // ------------------------------------------------------------------ F14
-
+  // joblib: test_dask.py::test_parallel_unordered_generator_returns_fastest_first_with_dask, test_dask.py::test_deadlock_with_generator_and_dask
   @Test
-  void f14UnorderedGeneratorReturnsFastestFirst() {
-    // A23: the slow task first; in completion order it comes last (n_jobs=2: two batches in flight,
+  void unorderedGeneratorReturnsFastestFirst() {
+    // the slow task first; in completion order it comes last (n_jobs=2: two batches in flight,
     // so the fast ones follow each other on the free worker instead of queueing behind the slow one)
     try (ResultIterator<Integer> it =
         dask(LOCAL).nJobs(2).batchSize(1).returnAs(ReturnAs.GENERATOR_UNORDERED).build()
@@ -218,7 +217,7 @@ class DaskBasicsTest {
   }
 
   @Test
-  void f14NoDeadlockWithLargeResultsInGenerators() {
+  void noDeadlockWithLargeResultsInGenerators() {
     for (ReturnAs mode : new ReturnAs[] {ReturnAs.GENERATOR, ReturnAs.GENERATOR_UNORDERED}) {
       for (int nJobs : new int[] {2, -1}) {
         Set<Integer> firsts = new HashSet<>();
@@ -231,10 +230,11 @@ class DaskBasicsTest {
     }
   }
 
-  // ------------------------------------------------------------------ cleanup (F11)
+  // ------------------------------------------------------------------ cleanup
 
+  // joblib: test_dask.py::test_scheduler_tasks_cleanup
   @Test
-  void f11TheSchedulerIsLeftCleanAfterACall() {
+  void theSchedulerIsLeftCleanAfterACall() {
     dask(LOCAL).build().run(IntStream.range(0, 10).mapToObj(i -> delayed(DaskTestSupport::inc, i)));
     DaskClient c = DaskClient.connect(LOCAL);
     await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Cases F06, F08, F09 and F10: nested calls go back to the cluster without deadlocking two
+ * Nested calls go back to the cluster without deadlocking two
  * single-thread workers, and submit options reach Dask.
  */
 @SuppressWarnings("try") // scopes held open for their effect
@@ -34,8 +34,6 @@ class DaskNestingTest {
     DaskTestSupport.requireDask();
   }
 
-  // ------------------------------------------------------------------ F09
-
   /** Two inner calls on the cluster; returns the executor JVM pids they ran in. */
   static List<Long> nestedPids(int ignored) {
     Set<Long> pids = new HashSet<>();
@@ -45,8 +43,9 @@ class DaskNestingTest {
     return new ArrayList<>(pids);
   }
 
+  // joblib: test_dask.py::test_nested_backend_context_manager, test_dask.py::test_secede_with_no_processes
   @Test
-  void f09NestedCallsStepOutOfTheirWorkerSlot() {
+  void nestedCallsStepOutOfTheirWorkerSlot() {
     for (int round = 0; round < 2; round++) {
       try (ParallelConfig.Scope s = ParallelConfig.builder().backend("dask", LOCAL).open()) {
         // 10 outer tasks on two single-thread workers, each waiting for inner tasks: without
@@ -57,8 +56,6 @@ class DaskNestingTest {
       }
     }
   }
-
-  // ------------------------------------------------------------------ F06
 
   static double sumRange(double[] slice, int from, int to) {
     double s = 0;
@@ -75,8 +72,9 @@ class DaskNestingTest {
     return parts.stream().mapToDouble(Double::doubleValue).sum();
   }
 
+  // joblib: test_dask.py::test_nested_scatter
   @Test
-  void f06NestedScatterCompletes() {
+  void nestedScatterCompletes() {
     double[] data = IntStream.range(0, 10_000).asDoubleStream().toArray();
     Map<String, Object> opts = with(LOCAL, "auto-scatter-threshold", 1000);
     for (int round = 0; round < 2; round++) {
@@ -86,8 +84,6 @@ class DaskNestingTest {
       assertThat(total).isEqualTo(IntStream.range(0, 10_000).asDoubleStream().sum());
     }
   }
-
-  // ------------------------------------------------------------------ F08
 
   static String innerBackend() {
     return Parallel.builder().build().backendName();
@@ -111,8 +107,9 @@ class DaskNestingTest {
         .run(IntStream.range(0, 2).mapToObj(i -> delayed(DaskNestingTest::middle, require)));
   }
 
+  // joblib: test_dask.py::test_correct_nested_backend
   @Test
-  void f08SharedMemoryNestedBelowDaskSwitchesToThreads() {
+  void sharedMemoryNestedBelowDaskSwitchesToThreads() {
     // prefer=threads is only a hint: below dask, calls stay on dask at every level
     List<List<List<String>>> r1 = dask(LOCAL).build().run(List.of(delayed(DaskNestingTest::outer, (String) null)));
     assertThat(r1.get(0)).hasSize(2).allSatisfy(l -> assertThat(l).containsExactly("dask", "dask", "dask"));
@@ -122,10 +119,9 @@ class DaskNestingTest {
     assertThat(r2.get(0)).hasSize(2).allSatisfy(l -> assertThat(l).containsExactly("threading", "sequential", "sequential"));
   }
 
-  // ------------------------------------------------------------------ F10
-
+  // joblib: test_dask.py::test_dask_backend_keywords
   @Test
-  void f10SubmitOptionsPinTasksToAWorker() {
+  void submitOptionsPinTasksToAWorker() {
     List<String> workers = new ArrayList<>(DaskClient.connect(LOCAL).workers().keySet());
     assertThat(workers).hasSize(2);
     for (String w : workers) {

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Cases F04 and F05: explicit and automatic scatter. */
+/** Explicit and automatic scatter. */
 @SuppressWarnings("try") // scopes held open for their effect
 @Timeout(120)
 class DaskScatterTest {
@@ -70,8 +70,9 @@ class DaskScatterTest {
     return keys.stream().filter(k -> k.startsWith("jblob-")).collect(Collectors.toSet());
   }
 
+  // joblib: test_dask.py::test_manual_scatter
   @Test
-  void f04ScatteredObjectsAreSerializedOnce() {
+  void scatteredObjectsAreSerializedOnce() {
     String id = UUID.randomUUID().toString();
     Counted w = new Counted("w" + id, 1);
     Counted x = new Counted("x" + id, 10);
@@ -99,7 +100,7 @@ class DaskScatterTest {
   }
 
   @Test
-  void f04ScatterMustBeAList() {
+  void scatterMustBeAList() {
     assertThatThrownBy(() -> ParallelConfig.builder().backend("dask", with(LOCAL, "scatter", 1)).open().close())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("scatter must be a list/tuple, got `Integer`");
@@ -121,8 +122,9 @@ class DaskScatterTest {
     return keys.stream().anyMatch(k -> k.startsWith(prefix));
   }
 
+  // joblib: test_dask.py::test_auto_scatter, test_dask.py::test_no_undesired_distributed_cache_hit
   @Test
-  void f05LargeArgumentsAreScatteredOnceSmallOnesNot() throws IOException {
+  void largeArgumentsAreScatteredOnceSmallOnesNot() throws IOException {
     Map<String, Object> opts = with(LOCAL, "auto-scatter-threshold", 1000);
     DaskClient c = DaskClient.connect(LOCAL);
     byte[] data1 = new byte[10_000];
@@ -152,7 +154,7 @@ class DaskScatterTest {
   }
 
   @Test
-  void f05NoMutationLeaksBackAndNoUndesiredCacheHit() throws IOException {
+  void noMutationLeaksBackAndNoUndesiredCacheHit() throws IOException {
     Map<String, Object> opts = with(LOCAL, "auto-scatter-threshold", 1000);
     List<List<String>> lists = IntStream.range(0, 100).mapToObj(i -> new ArrayList<String>()).collect(Collectors.toList());
     DaskClient c = DaskClient.connect(LOCAL);

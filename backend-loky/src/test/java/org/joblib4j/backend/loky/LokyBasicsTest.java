@@ -17,13 +17,14 @@ import org.joblib4j.Parallel;
 import org.joblib4j.ResultIterator;
 import org.joblib4j.ReturnAs;
 import org.joblib4j.Task;
+import org.joblib4j.tck.support.StdCapture;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Cases A01, A02, A17, A22, A28, D13 and task output forwarding, on the process-wide pool. */
+/** Results, empty input, timeouts, generators, reuse and task output forwarding, on the process-wide pool. */
 @SuppressWarnings("try") // ParallelConfig scopes and captures are opened for their effect
 class LokyBasicsTest {
 
@@ -36,8 +37,6 @@ class LokyBasicsTest {
     return x * x + y;
   }
 
-  // ------------------------------------------------------------------ A01
-
   static Stream<Arguments> nJobsAndVerbose() {
     List<Arguments> args = new ArrayList<>();
     for (int n : new int[] {1, 2, -1, -2}) {
@@ -48,9 +47,10 @@ class LokyBasicsTest {
     return args.stream();
   }
 
-  @ParameterizedTest(name = "A01 n_jobs={0} verbose={1}")
+  // joblib: test_parallel.py::test_simple_parallel, test_parallel.py::test_parallel_kwargs
+  @ParameterizedTest(name = "n_jobs={0} verbose={1}")
   @MethodSource("nJobsAndVerbose")
-  void a01ResultsComeBackInInputOrder(int nJobs, int verbose) {
+  void resultsComeBackInInputOrder(int nJobs, int verbose) {
     try (StdCapture ignored = StdCapture.start()) {
       List<Integer> r =
           Parallel.builder().backend("loky").nJobs(nJobs).verbose(verbose).build()
@@ -60,7 +60,7 @@ class LokyBasicsTest {
   }
 
   @Test
-  void a01KeywordStyleArgumentsReachTheTask() {
+  void keywordStyleArgumentsReachTheTask() {
     for (int k : new int[] {1, 2, 3}) {
       List<Integer> r =
           loky(k).build().run(IntStream.range(0, 10).mapToObj(x -> delayed(LokyBasicsTest::f, x, 1)));
@@ -69,7 +69,7 @@ class LokyBasicsTest {
   }
 
   @Test
-  void a01ResultsStayInInputOrderWhenCompletionOrderDiffers() {
+  void resultsStayInInputOrderWhenCompletionOrderDiffers() {
     // early tasks sleep longest, so they complete last
     List<Long> r =
         loky(2).batchSize(1).build()
@@ -85,25 +85,21 @@ class LokyBasicsTest {
     assertThat(loky(2).build().map(x -> x * x, List.of(1, 2, 3))).containsExactly(1, 4, 9);
   }
 
-  // ------------------------------------------------------------------ A02
-
+  // joblib: test_parallel.py::test_parallel_with_exhausted_iterator
   @Test
-  void a02EmptyInputReturnsAnEmptyList() {
+  void emptyInputReturnsAnEmptyList() {
     assertThat(loky(2).build().run(List.<Task<Integer>>of())).isEmpty();
     assertThat(loky(2).build().run(Stream.<Task<Integer>>empty())).isEmpty();
   }
 
-  // ------------------------------------------------------------------ A17
-
+  // joblib: test_parallel.py::test_parallel_timeout_success
   @Test
-  void a17AGenerousTimeoutDoesNotFire() {
+  void aGenerousTimeoutDoesNotFire() {
     List<Long> r =
         loky(2).timeout(Duration.ofSeconds(30)).build()
             .run(IntStream.range(0, 10).mapToObj(i -> delayed(LokyTestSupport::sleepThenPid, 1L)));
     assertThat(r).hasSize(10);
   }
-
-  // ------------------------------------------------------------------ A22
 
   static Stream<Arguments> generatorModes() {
     List<Arguments> args = new ArrayList<>();
@@ -119,9 +115,10 @@ class LokyBasicsTest {
     return Math.sqrt((double) i * i);
   }
 
-  @ParameterizedTest(name = "A22 {0} and {1} consumed interleaved")
+  // joblib: test_parallel.py::test_parallel_return_order_with_return_as_generator_parameter, test_parallel.py::test_multiple_generator_call_separated
+  @ParameterizedTest(name = "{0} and {1} consumed interleaved")
   @MethodSource("generatorModes")
-  void a22TwoGeneratorsCanBeConsumedInterleaved(ReturnAs first, ReturnAs second) {
+  void twoGeneratorsCanBeConsumedInterleaved(ReturnAs first, ReturnAs second) {
     Parallel p1 = loky(2).returnAs(first).build();
     Parallel p2 = loky(2).returnAs(second).build();
     List<Double> got1 = new ArrayList<>();
@@ -151,17 +148,16 @@ class LokyBasicsTest {
     }
   }
 
-  // ------------------------------------------------------------------ A26
-
   static byte[] largeObject(int i) {
     byte[] b = new byte[500_000];
     b[0] = (byte) i;
     return b;
   }
 
-  @ParameterizedTest(name = "A26 early close of a {0} with large results")
+  // joblib: test_parallel.py::test_deadlock_with_generator
+  @ParameterizedTest(name = "early close of a {0} with large results")
   @org.junit.jupiter.params.provider.EnumSource(value = ReturnAs.class, names = {"GENERATOR", "GENERATOR_UNORDERED"})
-  void a26ClosingAGeneratorEarlyDoesNotDeadlock(ReturnAs mode) {
+  void closingAGeneratorEarlyDoesNotDeadlock(ReturnAs mode) {
     org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
       try (Parallel p = loky(2).returnAs(mode).build()) {
         ResultIterator<byte[]> it = p.iterate(IntStream.range(0, 10).mapToObj(i -> delayed(LokyBasicsTest::largeObject, i)));
@@ -174,10 +170,9 @@ class LokyBasicsTest {
         .containsExactly(0, 1, 4, 9, 16);
   }
 
-  // ------------------------------------------------------------------ A28
-
+  // joblib: test_parallel.py::test_parallel_as_context_manager
   @Test
-  void a28AManagedParallelKeepsOnePoolAndStillWorksAfterClose() {
+  void aManagedParallelKeepsOnePoolAndStillWorksAfterClose() {
     List<Integer> want = IntStream.range(0, 10).map(x -> x * x + 1).boxed().collect(Collectors.toList());
     Parallel p = loky(2).build();
     List<Long> pidsFirst;
@@ -192,10 +187,9 @@ class LokyBasicsTest {
     assertThat(LokyBackend.workerPids()).containsExactlyInAnyOrderElementsOf(pidsFirst);
   }
 
-  // ------------------------------------------------------------------ D13
-
+  // joblib: test_parallel.py::test_loky_reuse_workers
   @Test
-  void d13WorkersAreReusedAcrossCalls() {
+  void workersAreReusedAcrossCalls() {
     Set<Long> pool = new HashSet<>(LokyBackend.workerPids());
     assertThat(pool).hasSize(2).doesNotContain(LokyTestSupport.PARENT_PID);
     Set<Long> seen = new HashSet<>();

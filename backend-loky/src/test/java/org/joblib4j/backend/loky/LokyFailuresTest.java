@@ -40,6 +40,7 @@ import org.joblib4j.TaskOrigin;
 import org.joblib4j.TaskSerializationException;
 import org.joblib4j.WorkerTerminatedException;
 import org.joblib4j.tck.TooLargeForTheCaller;
+import org.joblib4j.tck.support.StdCapture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,7 +48,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * What reaches the caller when a worker dies (A13, A14, A16, D02, D04, D06, D08-D10), when a task
+ * What reaches the caller when a worker dies, when a task
  * or its result cannot travel, when a task fails, and what timeout and the first error do to stuck
  * workers. After each failure the pool must serve the next call.
  */
@@ -153,8 +154,9 @@ class LokyFailuresTest {
     return "unreachable";
   }
 
+  // joblib: loky: tests/test_reusable_executor.py::TestExecutorDeadLock::test_crashes, loky: tests/test_reusable_executor.py::test_faulthandler_enabled
   @Test
-  void d02AWorkerThatCrashesIsReportedWithItsSignalAndCrashReport() {
+  void aWorkerThatCrashesIsReportedWithItsSignalAndCrashReport() {
     try (StdCapture std = StdCapture.start()) {
       Throwable e =
           assertTimeoutPreemptively(AT_ONCE, () -> catchThrowable(() -> loky(2).build().run(List.of(delayed(LokyFailuresTest::crash)))));
@@ -175,8 +177,9 @@ class LokyFailuresTest {
     assertPoolServesWithout(deadPidsAmong(pool));
   }
 
+  // joblib: loky: tests/_test_process_executor.py::ExecutorTest::test_killed_child
   @Test
-  void d04PendingTasksOfTheCallFailWithTheDeadWorker() {
+  void pendingTasksOfTheCallFailWithTheDeadWorker() {
     // several tasks; one kills its worker: the call fails as a whole, never hangs
     Throwable e =
         assertTimeoutPreemptively(
@@ -260,8 +263,9 @@ class LokyFailuresTest {
     assertPoolKeepsItsWorkers();
   }
 
+  // joblib: test_parallel.py::test_parallel_pickling, loky: tests/test_reusable_executor.py::TestExecutorDeadLock::test_crashes
   @Test
-  void d06AnArgumentWhoseWriteObjectThrowsFailsInTheCaller() {
+  void anArgumentWhoseWriteObjectThrowsFailsInTheCaller() {
     Throwable e =
         catchThrowable(() -> loky(2).build().run(
             IntStream.range(0, 10).mapToObj(i -> delayed(LokyFailuresTest::describe, (Object) new ErrorAtPickle()))));
@@ -273,8 +277,9 @@ class LokyFailuresTest {
     assertPoolKeepsItsWorkers();
   }
 
+  // joblib: loky: tests/test_reusable_executor.py::TestExecutorDeadLock::test_queue_full_deadlock
   @Test
-  void d12ManySerializationFailuresDoNotClogThePool() {
+  void manySerializationFailuresDoNotClogThePool() {
     for (int i = 0; i < 20; i++) {
       assertThatThrownBy(() -> loky(2).build().run(List.of(delayed(LokyFailuresTest::describe, (Object) new ErrorAtPickle()))))
           .isInstanceOf(TaskSerializationException.class);
@@ -330,8 +335,9 @@ class LokyFailuresTest {
     return new OnlyReadableWhereCreated();
   }
 
+  // joblib: loky: tests/test_reusable_executor.py::TestExecutorDeadLock::test_crashes
   @Test
-  void d09AResultThatFailsToSerializeInTheWorkerCarriesTheWorkersException() {
+  void aResultThatFailsToSerializeInTheWorkerCarriesTheWorkersException() {
     Throwable e =
         assertTimeoutPreemptively(
             AT_ONCE,
@@ -351,8 +357,9 @@ class LokyFailuresTest {
     assertPoolServesWithout(Set.of());
   }
 
+  // joblib: loky: tests/test_reusable_executor.py::TestExecutorDeadLock::test_crashes
   @Test
-  void d10AResultThatFailsToDeserializeInTheCallerIsReported() {
+  void aResultThatFailsToDeserializeInTheCallerIsReported() {
     Throwable e =
         assertTimeoutPreemptively(
             AT_ONCE,
@@ -417,8 +424,9 @@ class LokyFailuresTest {
     return "read " + arg;
   }
 
+  // joblib: loky: tests/test_reusable_executor.py::TestExecutorDeadLock::test_crashes, loky: tests/test_reusable_executor.py::test_in_callback_submit_with_crash
   @Test
-  void d08ATaskThatFailsToDeserializeInTheWorkerCarriesTheWorkersException() {
+  void aTaskThatFailsToDeserializeInTheWorkerCarriesTheWorkersException() {
     Throwable e =
         assertTimeoutPreemptively(
             AT_ONCE,
@@ -457,9 +465,9 @@ class LokyFailuresTest {
     return new ExitAtPickle();
   }
 
-  @ParameterizedTest(name = "D08 the worker exits while {0}")
+  @ParameterizedTest(name = "the worker exits while {0}")
   @ValueSource(strings = {"reading the task", "writing the result"})
-  void d08AWorkerThatExitsDuringSerializationIsReportedAsTerminated(String when) {
+  void aWorkerThatExitsDuringSerializationIsReportedAsTerminated(String when) {
     Task<?> task =
         when.equals("reading the task")
             ? delayed(LokyFailuresTest::readArgument, (Object) new ExitAtUnpickle())
@@ -485,8 +493,9 @@ class LokyFailuresTest {
     return i;
   }
 
+  // joblib: loky: tests/_test_process_executor.py::ExecutorTest::test_traceback, test_parallel.py::test_nested_exception_dispatch
   @Test
-  void a14ATaskExceptionIsRethrownAsItselfWithTheWorkersStackAndOrigin() {
+  void aTaskExceptionIsRethrownAsItselfWithTheWorkersStackAndOrigin() {
     Throwable e =
         catchThrowable(() -> loky(2).build().run(IntStream.range(0, 10).mapToObj(i -> delayed(LokyFailuresTest::raiseIfSeven, i))));
     assertThat(e).isExactlyInstanceOf(IllegalArgumentException.class).hasMessage("task 7 is seven");
@@ -551,8 +560,9 @@ class LokyFailuresTest {
     return i;
   }
 
+  // joblib: test_parallel.py::test_error_capture, test_parallel.py::test_exception_dispatch
   @Test
-  void a13ExceptionsKeepTheirExactClass() {
+  void exceptionsKeepTheirExactClass() {
     assertThatThrownBy(() -> loky(2).build().run(List.of(delayed(LokyFailuresTest::divide, 0, 1), delayed(LokyFailuresTest::divide, 1, 0))))
         .isExactlyInstanceOf(ArithmeticException.class)
         .hasMessage("/ by zero");
@@ -578,8 +588,9 @@ class LokyFailuresTest {
     throw new Interrupt("interrupt " + i);
   }
 
+  // joblib: test_parallel.py::test_error_capture
   @Test
-  void a16AnErrorThatIsNotAnExceptionPropagatesAndThePoolSurvives() {
+  void anErrorThatIsNotAnExceptionPropagatesAndThePoolSurvives() {
     assertThatThrownBy(() -> loky(2).build().run(IntStream.range(0, 4).mapToObj(i -> delayed(LokyFailuresTest::interruptRaiser, i))))
         .isExactlyInstanceOf(Interrupt.class)
         .hasMessageStartingWith("interrupt ");

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Process isolation: D23 (captured state re-sent at each call, results and arguments are copies,
+ * Process isolation (captured state re-sent at each call, results and arguments are copies,
  * worker state is the worker's own) and concurrent callers sharing the process-wide pool.
  */
 @SuppressWarnings("try") // ParallelConfig scopes and captures are opened for their effect
@@ -59,10 +59,9 @@ class LokyIsolationTest {
     assertThat(threads.awaitTermination(20, TimeUnit.SECONDS)).isTrue();
   }
 
-  // ------------------------------------------------------------------ D23
-
+  // joblib: test_parallel.py::test_lambda_expression, test_parallel.py::test_parallel_with_unpicklable_functions_in_args
   @Test
-  void d23LambdasReachTheWorkers() {
+  void lambdasReachTheWorkers() {
     List<Integer> r =
         loky(2).build().run(IntStream.range(0, 10).mapToObj(i -> delayed((Integer x) -> x * x, i)));
     assertThat(r).isEqualTo(IntStream.range(0, 10).map(i -> i * i).boxed().collect(Collectors.toList()));
@@ -76,14 +75,14 @@ class LokyIsolationTest {
   }
 
   @Test
-  void d23CapturedValuesAreSentAgainAtEachCall() {
+  void capturedValuesAreSentAgainAtEachCall() {
     assertThat(readCaptured("original value")).containsOnly("original value in worker");
     assertThat(readCaptured("changed value")).containsOnly("changed value in worker");
     assertThat(readCaptured("original value")).containsOnly("original value in worker");
   }
 
   @Test
-  void d23ACapturedMutableObjectIsSentWithItsCurrentState() {
+  void aCapturedMutableObjectIsSentWithItsCurrentState() {
     ArrayList<String> box = new ArrayList<>(List.of("original value"));
     Task<String> read = () -> box.get(0);
     assertThat(loky(2).build().<String>run(List.of(read, read))).containsOnly("original value");
@@ -101,7 +100,7 @@ class LokyIsolationTest {
   }
 
   @Test
-  void d23ResultsAndArgumentsAreCopies() {
+  void resultsAndArgumentsAreCopies() {
     ArrayList<String> obj = new ArrayList<>(List.of("payload"));
     List<ArrayList<String>> r =
         loky(2).build().run(IntStream.range(0, 2).mapToObj(i -> delayed(LokyIsolationTest::ident, obj)));

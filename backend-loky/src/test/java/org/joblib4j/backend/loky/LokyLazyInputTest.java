@@ -11,6 +11,7 @@ import java.util.stream.IntStream;
 import org.joblib4j.Parallel;
 import org.joblib4j.ResultIterator;
 import org.joblib4j.ReturnAs;
+import org.joblib4j.tck.support.ChildJvm;
 import org.junit.jupiter.api.Test;
 
 /** A lazy input far larger than the caller's heap streams through loky: only a bounded part is read ahead. */

@@ -23,13 +23,14 @@ import java.util.stream.IntStream;
 import org.joblib4j.Parallel;
 import org.joblib4j.ParallelConfig;
 import org.joblib4j.Task;
+import org.joblib4j.tck.support.LogCapture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The reusable pool's life: D13/D14 (reuse, resize), D15 (idle workers exit; {@code timeout}
- * rejected), recycling (max-tasks-per-worker, D17 memory-leak protection) and a task's
+ * The reusable pool's life: reuse, resize, idle workers exit ({@code timeout} rejected), recycling
+ * (max-tasks-per-worker, memory-leak protection) and a task's
  * OutOfMemoryError in a small worker heap.
  */
 @SuppressWarnings("try") // ParallelConfig scopes and captures are opened for their effect
@@ -52,10 +53,9 @@ class LokyLifecycleTest {
     return () -> Parallel.builder().backend("loky", options).nJobs(nJobs);
   }
 
-  // ------------------------------------------------------------------ D14
-
+  // joblib: loky: tests/test_reusable_executor.py::TestResizeExecutor::test_reusable_executor_resize, loky: tests/test_reusable_executor.py::test_kill_after_resize_call
   @Test
-  void d14GrowingKeepsTheOldWorkersAndShrinkingKeepsSomeOfThem() {
+  void growingKeepsTheOldWorkersAndShrinkingKeepsSomeOfThem() {
     Set<Long> two = warm(2);
     Set<Long> three = warm(3);
     assertThat(three).hasSize(3).containsAll(two);
@@ -116,10 +116,9 @@ class LokyLifecycleTest {
     assertThat(LokyBackend.workerPids()).containsExactlyInAnyOrderElementsOf(workers);
   }
 
-  // ------------------------------------------------------------------ D21
-
+  // joblib: loky: tests/test_reusable_executor.py::TestTerminateExecutor::test_shutdown_kill, loky: tests/test_reusable_executor.py::test_kill_workers_on_new_options
   @Test
-  void d21ShuttingThePoolDownFailsARunningCallAtOnce(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+  void shuttingThePoolDownFailsARunningCallAtOnce(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
     Set<Long> workers = warm(2);
     java.util.concurrent.CompletableFuture<List<Long>> call =
         java.util.concurrent.CompletableFuture.supplyAsync(
@@ -135,10 +134,9 @@ class LokyLifecycleTest {
     assertThat(next).hasSize(4).doesNotContainAnyElementsOf(workers);
   }
 
-  // ------------------------------------------------------------------ D15
-
+  // joblib: loky: tests/_test_process_executor.py::ExecutorTest::test_worker_timeout, loky: tests/test_worker_timeout.py::TestTimeoutExecutor::test_worker_timeout_with_slowly_pickling_objects
   @Test
-  void d15IdleWorkersExitAfterTheIdleTimeoutAndComeBackOnTheNextCall() {
+  void idleWorkersExitAfterTheIdleTimeoutAndComeBackOnTheNextCall() {
     Supplier<Parallel.Builder> idle = lokyWith(2, Map.of("idle-worker-timeout", "1s"));
     Set<Long> first = warm(idle, 2);
     awaitAllDead(first, Duration.ofSeconds(15));
@@ -156,7 +154,7 @@ class LokyLifecycleTest {
           + " `idle-worker-timeout` parameter instead.";
 
   @Test
-  void d15TheTimeoutBackendOptionIsRejected() {
+  void theTimeoutBackendOptionIsRejected() {
     assertThatThrownBy(() -> Parallel.builder().backend("loky", Map.of("timeout", 3)).nJobs(2).build()
             .run(List.of(delayed(LokyTestSupport::pid))))
         .isInstanceOf(IllegalArgumentException.class)
@@ -234,8 +232,9 @@ class LokyLifecycleTest {
     }
   }
 
+  // joblib: loky: tests/_test_process_executor.py::ExecutorTest::test_memory_leak_protection
   @Test
-  void d17AWorkerWhoseHeapKeepsGrowingIsRecycledWithAWarning() {
+  void aWorkerWhoseHeapKeepsGrowingIsRecycledWithAWarning() {
     Supplier<Parallel.Builder> guarded = lokyWith(2, Map.of("memory-leak-threshold", "20M"));
     try (LogCapture log = LogCapture.of("org.joblib4j.core.process.WorkerPool")) {
       List<Long> pids =

@@ -17,13 +17,14 @@ import java.util.stream.Stream;
 import org.joblib4j.Parallel;
 import org.joblib4j.ParallelConfig;
 import org.joblib4j.Task;
+import org.joblib4j.tck.support.LogCapture;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** A31, A34 and B17 with loky: a Parallel inside a task. */
+/** Nested calls with loky: a Parallel inside a task. */
 @SuppressWarnings("try") // ParallelConfig scopes and captures are opened for their effect
 class LokyNestingTest {
 
@@ -45,8 +46,9 @@ class LokyNestingTest {
         ProcessHandle.current().pid(), plain.backendName(), plain.effectiveNJobs(), plain.nestingLevel(), inner);
   }
 
+  // joblib: test_parallel.py::test_nested_backend_context_manager
   @Test
-  void a34NestedCallsRunAsThreadsInTheSameWorker() {
+  void nestedCallsRunAsThreadsInTheSameWorker() {
     List<Nested> groups;
     try (ParallelConfig.Scope s = ParallelConfig.parallelBackend("loky", 2)) {
       groups = Parallel.builder().nJobs(2).build().run(IntStream.range(0, 10).mapToObj(i -> delayed(LokyNestingTest::nestedPids)));
@@ -59,8 +61,6 @@ class LokyNestingTest {
       assertThat(new HashSet<>(g.innerPids())).containsExactly(g.workerPid());
     });
   }
-
-  // ------------------------------------------------------------------ A31
 
   static List<Integer> nestedLoop(String backend) {
     return Parallel.builder().nJobs(2).backend(backend).build()
@@ -83,9 +83,10 @@ class LokyNestingTest {
     return args.stream();
   }
 
-  @ParameterizedTest(name = "A31 nested {0} -> {1}")
+  // joblib: test_parallel.py::test_nested_loop, test_parallel.py::test_nested_loop_with_exception_with_loky
+  @ParameterizedTest(name = "nested {0} -> {1}")
   @MethodSource("pairs")
-  void a31NestedLoopsWorkForEveryPair(String parent, String child) {
+  void nestedLoopsWorkForEveryPair(String parent, String child) {
     List<List<Integer>> r =
         assertTimeoutPreemptively(
             Duration.ofSeconds(30),
@@ -95,7 +96,7 @@ class LokyNestingTest {
   }
 
   @Test
-  void a31AnErrorFromTheNestPropagates() {
+  void anErrorFromTheNestPropagates() {
     try (Parallel p = loky(2).build()) {
       List<Task<List<Integer>>> tasks =
           List.of(delayed(LokyNestingTest::nestedLoop, "loky"), delayed(LokyNestingTest::raiseException, "loky"));

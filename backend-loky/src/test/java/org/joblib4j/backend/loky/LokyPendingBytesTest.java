@@ -16,6 +16,7 @@ import org.joblib4j.ProgressEvent;
 import org.joblib4j.ProgressListener;
 import org.joblib4j.ResultIterator;
 import org.joblib4j.ReturnAs;
+import org.joblib4j.tck.support.ChildJvm;
 import org.junit.jupiter.api.Test;
 
 /**

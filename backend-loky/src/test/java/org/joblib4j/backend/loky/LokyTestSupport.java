@@ -1,32 +1,22 @@
 package org.joblib4j.backend.loky;
 
-import static org.awaitility.Awaitility.await;
 import static org.joblib4j.Parallel.delayed;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.joblib4j.Parallel;
 import org.joblib4j.TaskOrigin;
+import org.joblib4j.tck.support.WorkerProcesses;
 
 /** Tasks and helpers shared by the loky tests. Tasks are static methods: worker JVMs load this class. */
 final class LokyTestSupport {
   /** The pid of the test JVM (the pool's parent). Read it in the test JVM only: in a worker it is the worker's pid. */
   static final long PARENT_PID = ProcessHandle.current().pid();
-
-  /** Never set: keeps {@link #spinForever()} a loop the JIT cannot remove. */
-  static volatile boolean neverSet;
 
   private LokyTestSupport() {}
 
@@ -37,7 +27,7 @@ final class LokyTestSupport {
   // ------------------------------------------------------------------ tasks (run in worker JVMs)
 
   static long pid() {
-    return ProcessHandle.current().pid();
+    return WorkerProcesses.pid();
   }
 
   static int square(int x) {
@@ -51,41 +41,21 @@ final class LokyTestSupport {
 
   /** Records the running JVM's pid as a file in {@code dir}. */
   static long writePid(String dir) {
-    long pid = pid();
-    try {
-      Files.writeString(Path.of(dir, Long.toString(pid)), Long.toString(pid), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return pid;
+    return WorkerProcesses.writePid(dir);
   }
 
   /** Records the pid, then sleeps (a long, interruptible task). */
   static long writePidThenSleep(String dir, long millis) throws InterruptedException {
-    long pid = writePid(dir);
-    Thread.sleep(millis);
-    return pid;
+    return WorkerProcesses.writePidThenSleep(dir, millis);
   }
 
   /** Records the pid, then loops forever, ignoring interrupts: only killing the JVM stops it. */
   static long writePidThenSpin(String dir) {
-    long pid = writePid(dir);
-    spinForever();
-    return pid;
+    return WorkerProcesses.writePidThenSpin(dir);
   }
 
   static void spinForever() {
-    long n = 0;
-    while (!neverSet) {
-      n++;
-      Thread.onSpinWait();
-      if (Thread.interrupted()) {
-        n--; // ignore interrupts on purpose
-      }
-    }
-    if (n == 42) {
-      System.out.print("");
-    }
+    WorkerProcesses.spinForever();
   }
 
   /** Waits (inside the task) until a pid file exists in {@code dir}, then throws. */
@@ -100,26 +70,15 @@ final class LokyTestSupport {
   // ------------------------------------------------------------------ helpers (test JVM)
 
   static Set<Long> pidFiles(String dir) {
-    try (Stream<Path> files = Files.list(Path.of(dir))) {
-      return files
-          .map(p -> p.getFileName().toString())
-          .filter(n -> n.chars().allMatch(Character::isDigit))
-          .map(Long::parseLong)
-          .collect(Collectors.toSet());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return WorkerProcesses.pidFiles(dir);
   }
 
   static boolean alive(long pid) {
-    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    return WorkerProcesses.alive(pid);
   }
 
   static void awaitAllDead(Collection<Long> pids, Duration atMost) {
-    await("processes " + pids + " to exit")
-        .atMost(atMost)
-        .pollInterval(Duration.ofMillis(50))
-        .until(() -> pids.stream().noneMatch(LokyTestSupport::alive));
+    WorkerProcesses.awaitAllDead(pids, atMost);
   }
 
   /**
@@ -150,22 +109,12 @@ final class LokyTestSupport {
 
   /** The {@link TaskOrigin} suppressed on a task's exception. */
   static TaskOrigin origin(Throwable t) {
-    for (Throwable s : t.getSuppressed()) {
-      if (s instanceof TaskOrigin) {
-        return (TaskOrigin) s;
-      }
-    }
-    throw new AssertionError("no TaskOrigin suppressed on " + t, t);
+    return WorkerProcesses.origin(t);
   }
 
   /** The worker pid named by a {@link TaskOrigin} ("... pid 1234)"). */
   static long originPid(Throwable t) {
-    String m = origin(t).getMessage();
-    java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("pid (\\d+)").matcher(m);
-    if (!matcher.find()) {
-      throw new AssertionError("no pid in " + m);
-    }
-    return Long.parseLong(matcher.group(1));
+    return WorkerProcesses.originPid(t);
   }
 
   /** Whether {@code t} or one of its causes is of {@code type} with a message containing {@code text}. */

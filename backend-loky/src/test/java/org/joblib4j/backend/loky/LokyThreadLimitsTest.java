@@ -12,11 +12,12 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 import org.joblib4j.Parallel;
 import org.joblib4j.ParallelConfig;
+import org.joblib4j.tck.support.ChildJvm;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** D16: oversubscription control in the workers (thread-limit variables, CPUs, common pool). */
+/** Oversubscription control in the workers (thread-limit variables, CPUs, common pool). */
 @SuppressWarnings("try") // ParallelConfig scopes and captures are opened for their effect
 class LokyThreadLimitsTest {
   /** joblib's MAX_NUM_THREADS_VARS. */
@@ -71,27 +72,28 @@ class LokyThreadLimitsTest {
     });
   }
 
+  // joblib: test_parallel.py::test_parallel_thread_limit, test_parallel.py::test_threadpool_limitation_in_child_loky
   @Test
-  void d16ByDefaultEachOfTwoWorkersGetsHalfTheCpus() {
+  void byDefaultEachOfTwoWorkersGetsHalfTheCpus() {
     assertLimit(limitsSeen(loky(2).build()), Math.max(Parallel.cpuCount() / 2, 1));
   }
 
   @Test
-  void d16InnerMaxNumThreadsOneGivesOne() {
+  void innerMaxNumThreadsOneGivesOne() {
     try (ParallelConfig.Scope s = ParallelConfig.builder().backend("loky").innerMaxNumThreads(1).open()) {
       assertLimit(limitsSeen(Parallel.builder().nJobs(2).build()), 1);
     }
   }
 
   @Test
-  void d16InnerMaxNumThreadsIsAppliedAsGiven() {
+  void innerMaxNumThreadsIsAppliedAsGiven() {
     try (ParallelConfig.Scope s = ParallelConfig.builder().backend("loky").innerMaxNumThreads(2).open()) {
       assertLimit(limitsSeen(Parallel.builder().nJobs(2).build()), 2);
     }
   }
 
   @Test
-  void d16AfterAnInnerMaxNumThreadsScopeAPlainCallGetsTheDefaultLimitAgain() {
+  void afterAnInnerMaxNumThreadsScopeAPlainCallGetsTheDefaultLimitAgain() {
     try (ParallelConfig.Scope s = ParallelConfig.builder().backend("loky").innerMaxNumThreads(2).open()) {
       assertLimit(limitsSeen(Parallel.builder().nJobs(2).build()), 2);
     }
@@ -99,7 +101,7 @@ class LokyThreadLimitsTest {
   }
 
   @Test
-  void d16ThreadingDoesNotAcceptInnerMaxNumThreads() {
+  void threadingDoesNotAcceptInnerMaxNumThreads() {
     assertThatThrownBy(() -> {
       try (ParallelConfig.Scope s = ParallelConfig.builder().backend("threading").innerMaxNumThreads(1).open()) {
         Parallel.builder().nJobs(2).build().run(List.of(delayed(LokyTestSupport::pid)));
@@ -109,7 +111,7 @@ class LokyThreadLimitsTest {
         .hasMessage("ThreadingBackend does not accept setting the innerMaxNumThreads argument.");
   }
 
-  // ------------------------------------------------------------------ D16 (c): the parent's own setting
+  // ------------------------------------------------------------------ the parent's own setting
 
   /** A parent JVM started with OMP_NUM_THREADS=4: prints what its workers see, without and with innerMaxNumThreads(1). */
   public static final class ParentWithOmp {
@@ -129,7 +131,7 @@ class LokyThreadLimitsTest {
   }
 
   @Test
-  void d16TheParentsOwnVariableIsKeptUnlessInnerMaxNumThreadsIsGiven() throws Exception {
+  void theParentsOwnVariableIsKeptUnlessInnerMaxNumThreadsIsGiven() throws Exception {
     try (ChildJvm parent = ChildJvm.start(ParentWithOmp.class, Map.of("OMP_NUM_THREADS", "4"))) {
       assertThat(parent.process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
       assertThat(parent.value("DEFAULT")).as(parent.output()).isEqualTo("4 4");

@@ -2,26 +2,19 @@ package org.joblib4j.backend.multiprocessing;
 
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.joblib4j.Parallel;
 import org.joblib4j.Task;
 import org.joblib4j.TaskOrigin;
+import org.joblib4j.tck.support.WorkerProcesses;
 
 /**
  * Tasks and helpers shared by the multiprocessing tests. Tasks are static methods of this class
@@ -49,9 +42,6 @@ final class MpTestSupport {
   /** Per-JVM: tasks run in this JVM (by {@link #initState()}). */
   static volatile int tasksRun;
 
-  /** Never set: keeps {@link #spinForever()} a loop the JIT cannot remove. */
-  static volatile boolean neverSet;
-
   /**
    * Keeps idle workers for 30 s (default 1 s), for tests about which JVMs serve a block: on a
    * loaded machine a worker must not leave between two calls for being idle.
@@ -71,7 +61,7 @@ final class MpTestSupport {
   // ------------------------------------------------------------------ tasks (run in worker JVMs)
 
   static long pid() {
-    return ProcessHandle.current().pid();
+    return WorkerProcesses.pid();
   }
 
   static int square(int x) {
@@ -137,27 +127,17 @@ final class MpTestSupport {
 
   /** Records the running JVM's pid as a file in {@code dir}. */
   static long writePid(String dir) {
-    long pid = pid();
-    try {
-      Files.writeString(Path.of(dir, Long.toString(pid)), Long.toString(pid), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return pid;
+    return WorkerProcesses.writePid(dir);
   }
 
   /** Records the pid, then sleeps (a long task, stopped only by killing its JVM in these tests). */
   static long writePidThenSleep(String dir, long millis) throws InterruptedException {
-    long pid = writePid(dir);
-    Thread.sleep(millis);
-    return pid;
+    return WorkerProcesses.writePidThenSleep(dir, millis);
   }
 
   /** Records the pid, then loops forever ignoring interrupts: only killing the JVM stops it. */
   static long writePidThenSpin(String dir) {
-    long pid = writePid(dir);
-    spinForever();
-    return pid;
+    return WorkerProcesses.writePidThenSpin(dir);
   }
 
   /** Ends its worker JVM abruptly with exit code {@code code}. */
@@ -167,17 +147,7 @@ final class MpTestSupport {
   }
 
   static void spinForever() {
-    long n = 0;
-    while (!neverSet) {
-      n++;
-      Thread.onSpinWait();
-      if (Thread.interrupted()) {
-        n--; // ignore interrupts on purpose
-      }
-    }
-    if (n == 42) {
-      System.out.print("");
-    }
+    WorkerProcesses.spinForever();
   }
 
   /**
@@ -195,26 +165,15 @@ final class MpTestSupport {
   // ------------------------------------------------------------------ helpers (test JVM)
 
   static Set<Long> pidFiles(String dir) {
-    try (Stream<Path> files = Files.list(Path.of(dir))) {
-      return files
-          .map(p -> p.getFileName().toString())
-          .filter(n -> n.chars().allMatch(Character::isDigit))
-          .map(Long::parseLong)
-          .collect(Collectors.toSet());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return WorkerProcesses.pidFiles(dir);
   }
 
   static boolean alive(long pid) {
-    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    return WorkerProcesses.alive(pid);
   }
 
   static void awaitAllDead(Collection<Long> pids) {
-    await("processes " + pids + " to exit")
-        .atMost(GENEROUS)
-        .pollInterval(Duration.ofMillis(50))
-        .until(() -> pids.stream().noneMatch(MpTestSupport::alive));
+    WorkerProcesses.awaitAllDead(pids, GENEROUS);
   }
 
   /** The live descendants of the test JVM. */
@@ -236,22 +195,12 @@ final class MpTestSupport {
 
   /** The {@link TaskOrigin} suppressed on a task's exception. */
   static TaskOrigin origin(Throwable t) {
-    for (Throwable s : t.getSuppressed()) {
-      if (s instanceof TaskOrigin) {
-        return (TaskOrigin) s;
-      }
-    }
-    throw new AssertionError("no TaskOrigin suppressed on " + t, t);
+    return WorkerProcesses.origin(t);
   }
 
   /** The worker pid named by a {@link TaskOrigin} ("..., pid 1234)"). */
   static long originPid(Throwable t) {
-    String m = origin(t).getMessage();
-    Matcher matcher = Pattern.compile("pid (\\d+)").matcher(m);
-    if (!matcher.find()) {
-      throw new AssertionError("no pid in " + m);
-    }
-    return Long.parseLong(matcher.group(1));
+    return WorkerProcesses.originPid(t);
   }
 
   static List<Task<Long>> pidTasks(int n) {

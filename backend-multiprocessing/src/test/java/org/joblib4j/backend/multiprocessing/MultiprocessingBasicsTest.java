@@ -22,14 +22,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * A01, A02, A03, A07, A17, B04, D16, E02 (an instance as the backend), E07 (it runs in worker
- * JVMs), and the worker JVM options.
+ * Results, empty input, n_jobs, batching, timeouts and scopes on multiprocessing, an instance as
+ * the backend, tasks running in worker JVMs, and the worker JVM options.
  */
 class MultiprocessingBasicsTest {
 
-  @ParameterizedTest(name = "A01 n_jobs={0} verbose={1}")
+  // joblib: test_parallel.py::test_simple_parallel, test_parallel.py::test_parallel_kwargs
+  @ParameterizedTest(name = "n_jobs={0} verbose={1}")
   @CsvSource({"2, 0", "2, 11", "-1, 100"})
-  void a01ResultsComeBackInInputOrder(int nJobs, int verbose) {
+  void resultsComeBackInInputOrder(int nJobs, int verbose) {
     // later inputs finish first: completion order must not leak into the list
     List<Integer> r =
         assertTimeoutPreemptively(
@@ -44,7 +45,7 @@ class MultiprocessingBasicsTest {
   }
 
   @Test
-  void a01ArgumentsReachTheTasksAndTheyRunInWorkerJvms() {
+  void argumentsReachTheTasksAndTheyRunInWorkerJvms() {
     try (Parallel p = mp(3).build()) {
       assertThat(p.backendName()).isEqualTo("multiprocessing");
       assertThat(p.effectiveNJobs()).isEqualTo(3);
@@ -58,14 +59,16 @@ class MultiprocessingBasicsTest {
     }
   }
 
+  // joblib: test_parallel.py::test_parallel_with_exhausted_iterator
   @Test
-  void a02EmptyInputGivesAnEmptyList() {
+  void emptyInputGivesAnEmptyList() {
     assertThat(mp(2).build().<Integer>run(List.of())).isEmpty();
     assertThat(mp(2).build().run(IntStream.range(0, 0).mapToObj(i -> delayed(MpTestSupport::square, i)))).isEmpty();
   }
 
+  // joblib: test_parallel.py::test_parallel_timeout_success
   @Test
-  void a17AGenerousTimeoutDoesNotFire() {
+  void aGenerousTimeoutDoesNotFire() {
     List<Long> r =
         mp(2)
             .timeout(Duration.ofSeconds(30))
@@ -74,8 +77,9 @@ class MultiprocessingBasicsTest {
     assertThat(r).hasSize(10).doesNotContain(PARENT_PID);
   }
 
+  // joblib: test_parallel.py::test_default_mp_context, test_parallel.py::test_no_blas_crash_or_freeze_with_subprocesses
   @Test
-  void e02ABackendInstanceIsUsedAsIs() {
+  void aBackendInstanceIsUsedAsIs() {
     MultiprocessingBackend backend = new MultiprocessingBackend(new BackendContext("multiprocessing", MpTestSupport.KEEP_IDLE));
     List<Long> pids;
     try (Parallel p = Parallel.builder().backend(backend).nJobs(2).build()) {
@@ -117,8 +121,9 @@ class MultiprocessingBasicsTest {
     });
   }
 
+  // joblib: test_parallel.py::test_backend_context_manager, test_config.py::test_global_parallel_backend
   @Test
-  void b04AConfigScopeSelectsMultiprocessing() {
+  void aConfigScopeSelectsMultiprocessing() {
     try (ParallelConfig.Scope s = ParallelConfig.parallelBackend("multiprocessing", 2)) {
       Parallel p = Parallel.builder().build();
       assertThat(p.backendName()).isEqualTo("multiprocessing");
@@ -127,8 +132,9 @@ class MultiprocessingBasicsTest {
     }
   }
 
+  // joblib: test_parallel.py::test_dispatch_one_job
   @Test
-  void a07WithOneJobTheTasksRunInTheCallersThreadAndNoWorkerStarts() {
+  void withOneJobTheTasksRunInTheCallersThreadAndNoWorkerStarts() {
     Set<Long> before = MpTestSupport.descendants();
     Thread caller = Thread.currentThread();
     List<Long> pids = mp(1).build().run(IntStream.range(0, 3).mapToObj(i -> delayed(MpTestSupport::sleepThenPid, 1L)));
@@ -137,15 +143,17 @@ class MultiprocessingBasicsTest {
     assertThat(before).containsAll(MpTestSupport.descendants());
   }
 
+  // joblib: test_parallel.py::test_invalid_njobs
   @Test
-  void a03NJobsZeroIsRejectedWithJoblibsMessage() {
+  void nJobsZeroIsRejectedWithJoblibsMessage() {
     assertThatThrownBy(() -> mp(0).build().run(IntStream.range(0, 2).mapToObj(i -> delayed(MpTestSupport::square, i))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("nJobs == 0 in Parallel has no meaning");
   }
 
+  // joblib: test_parallel.py::test_parallel_thread_limit, test_parallel.py::test_threadpool_limitation_in_child_loky
   @Test
-  void d16MultiprocessingDoesNotAcceptInnerMaxNumThreads() {
+  void multiprocessingDoesNotAcceptInnerMaxNumThreads() {
     assertThatThrownBy(() -> ParallelConfig.builder().backend("multiprocessing").innerMaxNumThreads(1).open())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("MultiprocessingBackend does not accept setting the innerMaxNumThreads argument.");

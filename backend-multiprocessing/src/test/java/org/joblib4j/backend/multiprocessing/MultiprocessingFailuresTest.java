@@ -43,7 +43,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A13, A14, A16, D02, D04, D10, E05, E06 and E07's timeout on the multiprocessing backend: task errors
+ * Failures on the multiprocessing backend: task errors
  * come back as themselves with the worker's stack; a worker killed mid-task fails the call at once
  * (never a hang, unlike joblib's multiprocessing); timeout and the first error kill the call's
  * workers.
@@ -99,10 +99,11 @@ class MultiprocessingFailuresTest {
     throw new MyInterrupt("interrupted task " + i);
   }
 
-  // ------------------------------------------------------------------ A13 / A14
+  // ------------------------------------------------------------------
 
+  // joblib: test_parallel.py::test_error_capture, test_parallel.py::test_exception_dispatch
   @Test
-  void a13DivisionByZeroComesBackAsArithmeticExceptionWithTheWorkerStack() {
+  void divisionByZeroComesBackAsArithmeticExceptionWithTheWorkerStack() {
     Throwable t =
         catchThrowable(
             () -> mp(2).batchSize(1).build().run(List.of(delayed(MpTestSupport::divide, 0, 1), delayed(MpTestSupport::divide, 1, 0))));
@@ -121,7 +122,7 @@ class MultiprocessingFailuresTest {
   }
 
   @Test
-  void a13AFinickyExceptionKeepsItsExactClass() {
+  void aFinickyExceptionKeepsItsExactClass() {
     Throwable t =
         catchThrowable(
             () -> mp(2).build().run(IntStream.range(0, 30).mapToObj(i -> delayed(MultiprocessingFailuresTest::finickyAt7, i))));
@@ -132,7 +133,7 @@ class MultiprocessingFailuresTest {
   }
 
   @Test
-  void a13AnErrorAmongManyPreDispatchedTasksKeepsItsType() {
+  void anErrorAmongManyPreDispatchedTasksKeepsItsType() {
     Throwable t =
         catchThrowable(
             () ->
@@ -157,12 +158,13 @@ class MultiprocessingFailuresTest {
     assertThat(MpTestSupport.origin(t).backendName()).isEqualTo("multiprocessing");
   }
 
+  // joblib: test_parallel.py::test_error_capture
   @Test
-  void a16AnErrorPropagatesUnchangedAndAManagedPoolServesTheNextCall() {
+  void anErrorPropagatesUnchangedAndAManagedPoolServesTheNextCall() {
     try (Parallel p = mp(2).build()) {
       Throwable t = catchThrowable(() -> p.run(IntStream.range(0, 4).mapToObj(i -> delayed(MultiprocessingFailuresTest::interrupt, i))));
       assertThat(t).isExactlyInstanceOf(MyInterrupt.class).hasMessageStartingWith("interrupted task ");
-      // E04: after an error the block's pool still serves calls
+      // after an error the block's pool still serves calls
       List<Integer> r = assertTimeoutPreemptively(GENEROUS, () -> p.run(IntStream.range(0, 10).mapToObj(x -> delayed(MpTestSupport::f, x, 1))));
       assertThat(r).isEqualTo(IntStream.range(0, 10).map(x -> x * x + 1).boxed().collect(Collectors.toList()));
     }
@@ -170,7 +172,7 @@ class MultiprocessingFailuresTest {
 
   // ------------------------------------------------------------------ killed workers
 
-  @ParameterizedTest(name = "D04 a worker killed mid-task with {0}")
+  @ParameterizedTest(name = "a worker killed mid-task with {0}")
   @ValueSource(strings = {"SIGKILL", "SIGTERM"})
   void aWorkerKilledMidTaskFailsTheCallAtOnce(String signal, @TempDir Path dir) throws Exception {
     String d = dir.toString();
@@ -206,8 +208,9 @@ class MultiprocessingFailuresTest {
     return "unreachable";
   }
 
+  // joblib: loky: tests/test_reusable_executor.py::TestExecutorDeadLock::test_crashes, loky: tests/test_reusable_executor.py::test_faulthandler_enabled
   @Test
-  void d02AWorkerThatCrashesIsReportedWithItsSignalAndCrashReport() {
+  void aWorkerThatCrashesIsReportedWithItsSignalAndCrashReport() {
     Throwable t =
         assertTimeoutPreemptively(
             GENEROUS,
@@ -250,8 +253,9 @@ class MultiprocessingFailuresTest {
 
   // ------------------------------------------------------------------ timeout, first error
 
+  // joblib: test_parallel.py::test_parallel_as_context_manager, test_parallel.py::test_parallel_timeout_fail
   @Test
-  void e07TimeoutFailsTheCallAndKillsTheWorkersRunningItsTasks(@TempDir Path dir) {
+  void timeoutFailsTheCallAndKillsTheWorkersRunningItsTasks(@TempDir Path dir) {
     String d = dir.toString();
     long start = System.nanoTime();
     Throwable t =
@@ -307,7 +311,7 @@ class MultiprocessingFailuresTest {
     }
   }
 
-  // ------------------------------------------------------------------ E05, E06, D10: serialization
+  // ------------------------------------------------------------------ serialization
 
   /** Not serializable. */
   static final class Connection {
@@ -360,8 +364,9 @@ class MultiprocessingFailuresTest {
     return false;
   }
 
+  // joblib: test_parallel.py::test_parallel_with_unpicklable_functions_in_args, test_parallel.py::test_parallel_with_interactively_defined_functions
   @Test
-  void e05ANonSerializableTaskFailsInTheCallerAndASerializableOneWorks() {
+  void aNonSerializableTaskFailsInTheCallerAndASerializableOneWorks() {
     Connection conn = new Connection();
     Task<String> bad = () -> conn.toString();
     try (Parallel p = mp(2, MpTestSupport.KEEP_IDLE).build()) {
@@ -374,7 +379,7 @@ class MultiprocessingFailuresTest {
   }
 
   @Test
-  void e06SerializationErrorsSurfacePromptlyAndTheNextCallWorks() {
+  void serializationErrorsSurfacePromptlyAndTheNextCallWorks() {
     try (Parallel p = mp(2).build()) {
       // an argument that refuses to be serialized: found in the caller, before anything is sent
       Throwable arg =
@@ -388,7 +393,7 @@ class MultiprocessingFailuresTest {
               GENEROUS, () -> catchThrowable(() -> p.run(IntStream.range(0, 3).mapToObj(i -> delayed(MultiprocessingFailuresTest::returnUnpicklable)))));
       assertThat(result).isNotNull();
       assertThat(chainHas(result, IllegalStateException.class, "123")).as("%s", result).isTrue();
-      // D10: a result that fails to deserialize in the caller
+      // a result that fails to deserialize in the caller
       Throwable back =
           assertTimeoutPreemptively(
               GENEROUS, () -> catchThrowable(() -> p.run(IntStream.range(0, 3).mapToObj(i -> delayed(MultiprocessingFailuresTest::returnOnlyReadableInWorker)))));

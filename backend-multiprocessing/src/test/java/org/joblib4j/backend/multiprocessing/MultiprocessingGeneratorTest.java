@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Generator return modes on multiprocessing (joblib rejects them there, E01; joblib4j supports
- * them): A22 order, A23 fastest first, A26 closing early, A27 errors on iteration.
+ * Generator return modes on multiprocessing (joblib rejects them there; joblib4j supports them):
+ * order, fastest first, closing early, errors on iteration.
  */
 class MultiprocessingGeneratorTest {
 
@@ -38,8 +38,9 @@ class MultiprocessingGeneratorTest {
     return i;
   }
 
+  // joblib: test_parallel.py::test_parallel_return_order_with_return_as_generator_parameter, test_parallel.py::test_multiple_generator_call_separated
   @Test
-  void a22GeneratorYieldsInSubmissionOrder() {
+  void generatorYieldsInSubmissionOrder() {
     List<Integer> seen = new ArrayList<>();
     try (ResultIterator<Integer> it =
         mp(2)
@@ -53,7 +54,7 @@ class MultiprocessingGeneratorTest {
   }
 
   @Test
-  void a23GeneratorUnorderedYieldsTheFastestFirst() {
+  void generatorUnorderedYieldsTheFastestFirst() {
     List<Integer> seen = new ArrayList<>();
     List<Task<Integer>> tasks =
         Stream.concat(
@@ -68,8 +69,9 @@ class MultiprocessingGeneratorTest {
     assertThat(seen.get(0)).as("the slow first task is not yielded first").isNotEqualTo(100);
   }
 
+  // joblib: test_parallel.py::test_deadlock_with_generator
   @Test
-  void a26ClosingAGeneratorEarlyKillsTheWorkersStillRunningItsTasks(@TempDir Path dir) throws Exception {
+  void closingAGeneratorEarlyKillsTheWorkersStillRunningItsTasks(@TempDir Path dir) throws Exception {
     for (ReturnAs mode : new ReturnAs[] {ReturnAs.GENERATOR, ReturnAs.GENERATOR_UNORDERED}) {
       String d = Files.createDirectory(dir.resolve(mode.name())).toString();
       List<Task<Long>> tasks =
@@ -92,7 +94,7 @@ class MultiprocessingGeneratorTest {
   }
 
   @Test
-  void a27InGeneratorModeATaskErrorSurfacesOnIteration() {
+  void inGeneratorModeATaskErrorSurfacesOnIteration() {
     Parallel p = mp(2).returnAs(ReturnAs.GENERATOR).batchSize(1).build();
     List<Integer> yielded = new ArrayList<>();
     ResultIterator<Integer> it = p.iterate(IntStream.range(0, 5).mapToObj(i -> delayed(MultiprocessingGeneratorTest::boom, i)));

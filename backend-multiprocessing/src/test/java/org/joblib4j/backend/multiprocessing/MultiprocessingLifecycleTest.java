@@ -25,10 +25,11 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.joblib4j.Parallel;
 import org.joblib4j.Task;
+import org.joblib4j.tck.support.LogCapture;
 import org.junit.jupiter.api.Test;
 
 /**
- * A28, E04, E07, D18 on multiprocessing: a pool lives for one call or one {@code try (Parallel p =
+ * On multiprocessing, a pool lives for one call or one {@code try (Parallel p =
  * ...)} block, never longer; a new {@code Parallel} gets new JVMs (fresh static state); the
  * initializer and max-tasks-per-child options.
  */
@@ -56,10 +57,11 @@ class MultiprocessingLifecycleTest {
                 .isEqualTo(IntStream.rangeClosed(1, seen.size()).mapToObj(i -> (long) i).collect(Collectors.toList())));
   }
 
-  // ------------------------------------------------------------------ A28: reuse in a block
+  // ------------------------------------------------------------------ reuse in a block
 
+  // joblib: test_parallel.py::test_parallel_as_context_manager
   @Test
-  void a28OneBlockKeepsTheSameWorkersForEveryCallAndKillsThemAtClose() {
+  void oneBlockKeepsTheSameWorkersForEveryCallAndKillsThemAtClose() {
     Set<Long> before = descendants();
     Set<Long> first;
     Set<Long> second;
@@ -84,7 +86,7 @@ class MultiprocessingLifecycleTest {
   }
 
   @Test
-  void a28ACallAfterCloseStartsItsOwnPoolAndDestroysItAfterwards() {
+  void aCallAfterCloseStartsItsOwnPoolAndDestroysItAfterwards() {
     Parallel p = mp(2).build();
     List<Long> inBlock = p.run(IntStream.range(0, 4).mapToObj(i -> delayed(MpTestSupport::sleepThenPid, 10L)));
     p.close();
@@ -157,8 +159,9 @@ class MultiprocessingLifecycleTest {
 
   // ------------------------------------------------------------------ initializer
 
+  // joblib: test_parallel.py::test_initializer_context, test_parallel.py::test_initializer_parallel
   @Test
-  void d18TheInitializerRunsOnceInEachWorkerBeforeAnyTask() {
+  void theInitializerRunsOnceInEachWorkerBeforeAnyTask() {
     Map<String, Object> options = Map.of("initializer", MpTestSupport.initializer(), "idle-worker-timeout", "30s");
     List<List<Long>> r;
     try (Parallel p = mp(2, options).batchSize(1).build()) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 import org.joblib4j.Parallel;
 import org.joblib4j.backend.loky.LokyBackend;
+import org.joblib4j.tck.support.LogCapture;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.joblib4j.Parallel;
 import org.joblib4j.Prefer;
+import org.joblib4j.tck.support.LogCapture;
 
 /**
  * Run as a child JVM where worker JVMs cannot be started: names loky, multiprocessing and loky

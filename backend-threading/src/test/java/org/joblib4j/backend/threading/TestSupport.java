@@ -1,14 +1,12 @@
 package org.joblib4j.backend.threading;
 
-import java.util.Iterator;
 import java.util.List;
-import java.util.ServiceLoader;
 import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.joblib4j.spi.BackendContext;
-import org.joblib4j.spi.BackendProvider;
 import org.joblib4j.spi.ParallelBackend;
+import org.joblib4j.tck.support.InstalledBackends;
+import org.joblib4j.tck.support.LazyInput;
 
 /** Small helpers shared by the tests. */
 final class TestSupport {
@@ -40,29 +38,11 @@ final class TestSupport {
 
   /** A fresh instance of an installed backend, found the way the engine finds it (ServiceLoader). */
   static ParallelBackend newBackend(String name) {
-    for (BackendProvider p : ServiceLoader.load(BackendProvider.class)) {
-      if (p.name().equals(name)) {
-        return p.create(BackendContext.empty(name));
-      }
-    }
-    throw new AssertionError("no BackendProvider named " + name + " on the test classpath");
+    return InstalledBackends.create(name);
   }
 
   /** An iterable that is not a Collection (its size is unknown), like a Python generator. */
   static <T> Iterable<T> generator(int n, IntFunction<T> f) {
-    return () ->
-        new Iterator<>() {
-          private int i;
-
-          @Override
-          public boolean hasNext() {
-            return i < n;
-          }
-
-          @Override
-          public T next() {
-            return f.apply(i++);
-          }
-        };
+    return LazyInput.generator(n, f);
   }
 }

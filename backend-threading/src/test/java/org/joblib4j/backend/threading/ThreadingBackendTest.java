@@ -19,15 +19,16 @@ import org.joblib4j.Parallel;
 import org.joblib4j.ProgressEvent;
 import org.joblib4j.ProgressListener;
 import org.joblib4j.Task;
+import org.joblib4j.spi.ParallelBackend;
+import org.joblib4j.tck.support.LogCapture;
 import org.junit.jupiter.api.Test;
 
-/** Cases A28, C01, C02, C03, C04: the threading backend itself. */
+/** The threading backend itself. */
 class ThreadingBackendTest {
 
-  // ------------------------------------------------------------------ C01
-
+  // joblib: test_parallel.py::test_mutate_input_with_threads
   @Test
-  void c01ThreadsShareMemory() {
+  void threadsShareMemory() {
     ArrayBlockingQueue<Integer> q = new ArrayBlockingQueue<>(5);
     Parallel.builder()
         .nJobs(2)
@@ -43,10 +44,9 @@ class ThreadingBackendTest {
     assertThat(r.get(1)).isSameAs(obj);
   }
 
-  // ------------------------------------------------------------------ C02
-
+  // joblib: test_parallel.py::test_batching_auto_threading
   @Test
-  void c02AutoBatchingGroupsTinyTasksUnlikeJoblib() {
+  void autoBatchingGroupsTinyTasksUnlikeJoblib() {
     // a deliberate difference (docs/differences-from-joblib.md): joblib keeps threading batches
     // at 1 because of the GIL; here tiny tasks are grouped so their overhead stays small
     ThreadingBackend backend = new ThreadingBackend();
@@ -59,7 +59,7 @@ class ThreadingBackendTest {
   }
 
   @Test
-  void c02TasksOfAFewMillisecondsGoOneByOne() {
+  void tasksOfAFewMillisecondsGoOneByOne() {
     List<Integer> sizes = new java.util.concurrent.CopyOnWriteArrayList<>();
     ProgressListener listener =
         new ProgressListener() {
@@ -85,10 +85,8 @@ class ThreadingBackendTest {
     assertThat(sizes).hasSize(20).containsOnly(1);
   }
 
-  // ------------------------------------------------------------------ C03
-
   @Test
-  void c03OneJobRunsInTheCallerThreadWithoutAPool() {
+  void oneJobRunsInTheCallerThreadWithoutAPool() {
     Parallel byName = Parallel.builder().nJobs(1).backend("threading").build();
     assertThat(byName.backendName()).isEqualTo("threading");
     Thread caller = Thread.currentThread();
@@ -102,10 +100,9 @@ class ThreadingBackendTest {
     }
   }
 
-  // ------------------------------------------------------------------ C04
-
+  // joblib: test_parallel.py::test_background_thread_parallelism, test_parallel.py::test_main_thread_renamed_no_warning
   @Test
-  void c04WorksFromABackgroundThreadWithoutWarnings() throws InterruptedException {
+  void worksFromABackgroundThreadWithoutWarnings() throws InterruptedException {
     AtomicReference<Object> outcome = new AtomicReference<>();
     try (LogCapture logs = LogCapture.allJoblib4j()) {
       Thread t =
@@ -131,7 +128,7 @@ class ThreadingBackendTest {
   }
 
   @Test
-  void c04DoesNotDependOnTheMainThreadsName() {
+  void doesNotDependOnTheMainThreadsName() {
     Thread current = Thread.currentThread();
     String name = current.getName();
     current.setName("some_new_name_for_the_main_thread");
@@ -149,8 +146,6 @@ class ThreadingBackendTest {
     }
   }
 
-  // ------------------------------------------------------------------ A28
-
   /** Runs 4 tasks that can only finish together, so each runs on its own pool thread. */
   private static Set<Thread> fourThreads(Parallel p) {
     return TestSupport.together(p, 4);
@@ -160,8 +155,9 @@ class ThreadingBackendTest {
     return x * x + y;
   }
 
+  // joblib: test_parallel.py::test_parallel_as_context_manager
   @Test
-  void a28AReusedParallelKeepsOnePoolAndReleasesItOnClose() {
+  void aReusedParallelKeepsOnePoolAndReleasesItOnClose() {
     List<Integer> expected = IntStream.range(0, 10).map(x -> x * x + 1).boxed().collect(Collectors.toList());
     ThreadingBackend backend = new ThreadingBackend();
     Parallel p = Parallel.builder().nJobs(4).backend(backend).build();
@@ -190,7 +186,7 @@ class ThreadingBackendTest {
   }
 
   @Test
-  void a28ResizingAReusedBackend() {
+  void resizingAReusedBackend() {
     ThreadingBackend backend = new ThreadingBackend();
     try (Parallel four = Parallel.builder().nJobs(4).backend(backend).build()) {
       assertThat(fourThreads(four)).hasSize(4);
@@ -202,5 +198,18 @@ class ThreadingBackendTest {
       assertThat(backend.poolSize()).isEqualTo(2);
     }
     assertThat(r).isEqualTo(TestSupport.squares(6));
+  }
+
+  @Test
+  void capabilityFlags() {
+    ParallelBackend threading = TestSupport.newBackend("threading");
+    ParallelBackend sequential = TestSupport.newBackend("sequential");
+    assertThat(threading).isInstanceOf(ThreadingBackend.class);
+    assertThat(threading.supportsTimeout()).isTrue();
+    assertThat(threading.supportsReturnGenerator()).isTrue();
+    assertThat(threading.supportsSharedMem()).isTrue();
+    assertThat(threading.usesThreads()).isTrue();
+    assertThat(sequential.supportsTimeout()).isFalse();
+    assertThat(sequential.supportsReturnGenerator()).isFalse();
   }
 }

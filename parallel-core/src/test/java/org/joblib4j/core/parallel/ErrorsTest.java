@@ -1,4 +1,4 @@
-package org.joblib4j.backend.threading;
+package org.joblib4j.core.parallel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -24,11 +24,13 @@ import org.joblib4j.Task;
 import org.joblib4j.TaskFailedException;
 import org.joblib4j.TaskOrigin;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Cases A13, A14, A16, B18 and fail-fast: a task's failure reaches the caller as itself. */
+/** Errors and fail-fast: a task's failure reaches the caller as itself. */
+@ExtendWith(ThreadingDouble.class)
 class ErrorsTest {
 
   /** joblib's {@code MyExceptionWithFinickyInit}: no one-argument constructor. */
@@ -60,9 +62,10 @@ class ErrorsTest {
     return i;
   }
 
-  @ParameterizedTest(name = "A13a ArithmeticException on backend={0}")
+  // joblib: test_parallel.py::test_error_capture, test_parallel.py::test_exception_dispatch
+  @ParameterizedTest(name = "ArithmeticException on backend={0}")
   @CsvSource({"threading,2", "sequential,2", "threading,1"})
-  void a13DivisionByZeroKeepsItsClass(String backend, int nJobs) {
+  void divisionByZeroKeepsItsClass(String backend, int nJobs) {
     List<Task<Integer>> tasks = List.of(delayed(ErrorsTest::division, 0, 1), delayed(ErrorsTest::division, 1, 0));
     assertThatThrownBy(() -> Parallel.builder().nJobs(nJobs).backend(backend).build().run(tasks))
         .isExactlyInstanceOf(ArithmeticException.class)
@@ -70,15 +73,15 @@ class ErrorsTest {
   }
 
   @Test
-  void a13DefaultBackendDivisionByZero() {
+  void defaultBackendDivisionByZero() {
     List<Task<Integer>> tasks = List.of(delayed(ErrorsTest::division, 0, 1), delayed(ErrorsTest::division, 1, 0));
     assertThatThrownBy(() -> Parallel.builder().nJobs(2).build().run(tasks))
         .isExactlyInstanceOf(ArithmeticException.class);
   }
 
-  @ParameterizedTest(name = "A13b finicky exception, n_jobs={0}")
+  @ParameterizedTest(name = "finicky exception, n_jobs={0}")
   @ValueSource(ints = {1, 2})
-  void a13FinickyExceptionArrivesAsItself(int nJobs) {
+  void finickyExceptionArrivesAsItself(int nJobs) {
     MyExceptionWithFinickyInit thrown = new MyExceptionWithFinickyInit("a", "b", "c", "d");
     List<Task<Integer>> tasks = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
@@ -97,7 +100,7 @@ class ErrorsTest {
   }
 
   @Test
-  void a13ValueErrorWithPreDispatch16() {
+  void valueErrorWithPreDispatch16() {
     assertThatThrownBy(
             () ->
                 Parallel.builder()
@@ -131,8 +134,6 @@ class ErrorsTest {
     assertThat(t).hasMessage("Task 3 failed: java.io.IOException: disk on fire");
   }
 
-  // ------------------------------------------------------------------ A14
-
   static Integer raiseRuntimeError123(int unused) {
     throw new IllegalStateException("123"); // some comment
   }
@@ -141,9 +142,10 @@ class ErrorsTest {
     return i == 2 ? raiseRuntimeError123(i) : i;
   }
 
-  @ParameterizedTest(name = "A14 the task's own stack and its index, n_jobs={0}")
+  // joblib: loky: tests/_test_process_executor.py::ExecutorTest::test_traceback, test_parallel.py::test_nested_exception_dispatch
+  @ParameterizedTest(name = "the task's own stack and its index, n_jobs={0}")
   @ValueSource(ints = {1, 2})
-  void a14TheTaskStackTraceAndIndexAreKept(int nJobs) {
+  void theTaskStackTraceAndIndexAreKept(int nJobs) {
     Throwable t =
         catchThrowable(
             () ->
@@ -165,8 +167,6 @@ class ErrorsTest {
         .startsWith("Task 2 of Parallel(n_jobs=" + nJobs + ") failed on backend 'threading'");
   }
 
-  // ------------------------------------------------------------------ A16
-
   static int interruptRaiser(int x) {
     throw new InterruptLikeError("interrupted " + x);
   }
@@ -175,8 +175,9 @@ class ErrorsTest {
     return x * x + y;
   }
 
+  // joblib: test_parallel.py::test_error_capture
   @Test
-  void a16AnErrorPropagatesUnchanged() {
+  void anErrorPropagatesUnchanged() {
     assertThatThrownBy(
             () ->
                 Parallel.builder()
@@ -189,7 +190,7 @@ class ErrorsTest {
   }
 
   @Test
-  void a16AReusedParallelSurvivesAnErrorAndAFailure() {
+  void aReusedParallelSurvivesAnErrorAndAFailure() {
     List<Integer> expected = IntStream.range(0, 10).map(x -> x * x + 1).boxed().collect(Collectors.toList());
     try (Parallel p = Parallel.builder().nJobs(2).backend("threading").build()) {
       assertThatThrownBy(() -> p.run(IntStream.range(0, 10).mapToObj(i -> delayed(ErrorsTest::interruptRaiser, i))))
@@ -349,10 +350,9 @@ class ErrorsTest {
     assertThat(t).isSameAs(broken);
   }
 
-  // ------------------------------------------------------------------ B18
-
+  // joblib: test_parallel.py::test_zero_worker_backend
   @Test
-  void b18ZeroWorkerBackendFailsWithAClearError() {
+  void zeroWorkerBackendFailsWithAClearError() {
     ZeroWorkerBackend zero = new ZeroWorkerBackend();
     try (ParallelConfig.Scope s = ParallelConfig.builder().backend(zero).open()) {
       assertThatThrownBy(

@@ -1,9 +1,9 @@
-package org.joblib4j.backend.threading;
+package org.joblib4j.core.parallel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.joblib4j.Parallel.delayed;
-import static org.joblib4j.backend.threading.TestSupport.squares;
+import static org.joblib4j.core.parallel.TestSupport.squares;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,12 +17,14 @@ import org.joblib4j.ParallelTimeoutException;
 import org.joblib4j.ResultIterator;
 import org.joblib4j.ReturnAs;
 import org.joblib4j.Task;
-import org.joblib4j.spi.ParallelBackend;
+import org.joblib4j.tck.support.LogCapture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Cases A17, A20, C05 and a timeout that fires. */
+/** Timeouts: ignored where joblib ignores them, capability flags, and a timeout that fires. */
+@ExtendWith(ThreadingDouble.class)
 class TimeoutTest {
 
   static Object sleepBriefly(int unused) throws InterruptedException {
@@ -30,9 +32,10 @@ class TimeoutTest {
     return null;
   }
 
-  @ParameterizedTest(name = "A17 a generous timeout does not fire, {0}")
+  // joblib: test_parallel.py::test_parallel_timeout_success
+  @ParameterizedTest(name = "a generous timeout does not fire, {0}")
   @EnumSource(ReturnAs.class)
-  void a17GenerousTimeoutDoesNotFire(ReturnAs returnAs) {
+  void generousTimeoutDoesNotFire(ReturnAs returnAs) {
     Parallel p =
         Parallel.builder().nJobs(2).backend("threading").timeout(Duration.ofSeconds(30)).returnAs(returnAs).build();
     List<Object> results = new ArrayList<>();
@@ -42,8 +45,9 @@ class TimeoutTest {
     assertThat(results).hasSize(10);
   }
 
+  // joblib: test_parallel.py::test_warning_about_timeout_not_supported_by_backend
   @Test
-  void a20TimeoutWithOneJobIsIgnoredWithOneWarning() {
+  void timeoutWithOneJobIsIgnoredWithOneWarning() {
     try (LogCapture logs = LogCapture.parallelWarnings()) {
       List<Integer> r =
           Parallel.builder()
@@ -60,7 +64,7 @@ class TimeoutTest {
   }
 
   @Test
-  void a20SequentialBackendIgnoresTimeoutWithOneWarning() {
+  void sequentialBackendIgnoresTimeoutWithOneWarning() {
     try (LogCapture logs = LogCapture.parallelWarnings()) {
       List<Integer> r =
           Parallel.builder()
@@ -119,20 +123,7 @@ class TimeoutTest {
   }
 
   @Test
-  void c05CapabilityFlags() {
-    ParallelBackend threading = TestSupport.newBackend("threading");
-    ParallelBackend sequential = TestSupport.newBackend("sequential");
-    assertThat(threading).isInstanceOf(ThreadingBackend.class);
-    assertThat(threading.supportsTimeout()).isTrue();
-    assertThat(threading.supportsReturnGenerator()).isTrue();
-    assertThat(threading.supportsSharedMem()).isTrue();
-    assertThat(threading.usesThreads()).isTrue();
-    assertThat(sequential.supportsTimeout()).isFalse();
-    assertThat(sequential.supportsReturnGenerator()).isFalse();
-  }
-
-  @Test
-  void c05GeneratorUnorderedWithTimeoutYieldsEverything() {
+  void generatorUnorderedWithTimeoutYieldsEverything() {
     Parallel p =
         Parallel.builder()
             .nJobs(2)

@@ -1,9 +1,9 @@
-package org.joblib4j.backend.threading;
+package org.joblib4j.core.parallel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.joblib4j.Parallel.delayed;
-import static org.joblib4j.backend.threading.TestSupport.squares;
+import static org.joblib4j.core.parallel.TestSupport.squares;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,14 +14,17 @@ import org.joblib4j.Parallel;
 import org.joblib4j.ParallelConfig;
 import org.joblib4j.Prefer;
 import org.joblib4j.Require;
+import org.joblib4j.tck.support.StdCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Cases B11, B13, B14, B15: prefer and require. */
+/** The prefer and require hints. */
+@ExtendWith(ThreadingDouble.class)
 class BackendHintsTest {
 
   @AfterEach
@@ -33,11 +36,10 @@ class BackendHintsTest {
     return p.run(IntStream.range(0, 10).mapToObj(i -> delayed(TestSupport::square, i)));
   }
 
-  // ------------------------------------------------------------------ B11
-
-  @ParameterizedTest(name = "B11 hints pick threads, n_jobs={0}")
+  // joblib: test_parallel.py::test_backend_hinting_and_constraints
+  @ParameterizedTest(name = "hints pick threads, n_jobs={0}")
   @ValueSource(ints = {1, 2, -1})
-  void b11HintsChooseTheBackendWhenNothingElseIsSet(int nJobs) {
+  void hintsChooseTheBackendWhenNothingElseIsSet(int nJobs) {
     // the default is threading on the JVM (no GIL), not loky
     assertThat(Parallel.builder().nJobs(nJobs).build().backendName()).isEqualTo("threading");
     assertThat(Parallel.builder().nJobs(nJobs).prefer(Prefer.THREADS).build().backendName()).isEqualTo("threading");
@@ -45,7 +47,7 @@ class BackendHintsTest {
   }
 
   @Test
-  void b11RequireSharedMemReplacesAContextBackendWithoutSharedMemory() {
+  void requireSharedMemReplacesAContextBackendWithoutSharedMemory() {
     try (ParallelConfig.Scope s = ParallelConfig.builder().backend(new MyCustomProcessingBackend()).nJobs(3).open()) {
       Parallel p = Parallel.builder().require(Require.SHAREDMEM).build();
       assertThat(p.backendName()).isEqualTo("threading");
@@ -54,10 +56,9 @@ class BackendHintsTest {
     }
   }
 
-  // ------------------------------------------------------------------ B13
-
+  // joblib: test_parallel.py::test_invalid_backend_hinting_and_constraints, test_config.py::test_parallel_config_bad_params
   @Test
-  void b13InvalidHints() {
+  void invalidHints() {
     assertThatThrownBy(() -> Parallel.builder().prefer("invalid"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("prefer=invalid is not a valid backend hint, expected one of \"processes\", \"threads\" or null");
@@ -73,7 +74,7 @@ class BackendHintsTest {
   }
 
   @Test
-  void b13ContradictoryHints() {
+  void contradictoryHints() {
     assertThatThrownBy(() -> Parallel.builder().prefer(Prefer.PROCESSES).require(Require.SHAREDMEM).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("prefer == \"processes\" and require == \"sharedmem\" are inconsistent settings");
@@ -89,17 +90,16 @@ class BackendHintsTest {
   }
 
   @Test
-  void b13AnExplicitBackendWithoutSharedMemoryAndRequireSharedMem() {
+  void anExplicitBackendWithoutSharedMemoryAndRequireSharedMem() {
     Backends.register("my_processing", MyCustomProcessingBackend::new, false);
     assertThatThrownBy(() -> Parallel.builder().backend("my_processing").require(Require.SHAREDMEM).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Backend MyCustomProcessingBackend does not support shared memory");
   }
 
-  // ------------------------------------------------------------------ B14
-
+  // joblib: test_parallel.py::test_backend_hinting_and_constraints_with_custom_backends
   @Test
-  void b14aCustomThreadingBackendSatisfiesBothHints() {
+  void customThreadingBackendSatisfiesBothHints() {
     MyCustomThreadingBackend custom = new MyCustomThreadingBackend();
     try (ParallelConfig.Scope s = ParallelConfig.builder().backend(custom).open()) {
       assertThat(runSquares(Parallel.builder().nJobs(2).prefer(Prefer.PROCESSES).build())).isEqualTo(squares(10));
@@ -111,7 +111,7 @@ class BackendHintsTest {
   }
 
   @Test
-  void b14bSharedMemoryFallbackIsReported() {
+  void sharedMemoryFallbackIsReported() {
     MyCustomProcessingBackend custom = new MyCustomProcessingBackend();
     try (ParallelConfig.Scope s = ParallelConfig.builder().backend(custom).open()) {
       try (StdCapture std = StdCapture.start()) {
@@ -136,14 +136,12 @@ class BackendHintsTest {
   }
 
   @Test
-  void b14cAnExplicitInstanceWithoutSharedMemoryIsAnError() {
+  void anExplicitInstanceWithoutSharedMemoryIsAnError() {
     assertThatThrownBy(
             () -> Parallel.builder().backend(new MyCustomProcessingBackend()).require(Require.SHAREDMEM).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Backend MyCustomProcessingBackend does not support shared memory");
   }
-
-  // ------------------------------------------------------------------ B15
 
   static Stream<Arguments> b15Cases() {
     List<Arguments> args = new ArrayList<>();
@@ -155,9 +153,10 @@ class BackendHintsTest {
     return args.stream();
   }
 
-  @ParameterizedTest(name = "B15 hints never cause errors, n_jobs={0} prefer={1}")
+  // joblib: test_parallel.py::test_backend_hinting_always_running
+  @ParameterizedTest(name = "hints never cause errors, n_jobs={0} prefer={1}")
   @MethodSource("b15Cases")
-  void b15HintsNeverCauseErrors(int nJobs, Prefer prefer) {
+  void hintsNeverCauseErrors(int nJobs, Prefer prefer) {
     assertThat(runSquares(Parallel.builder().nJobs(nJobs).prefer(prefer).build())).isEqualTo(squares(10));
     try (ParallelConfig.Scope s = ParallelConfig.builder().prefer(prefer).nJobs(nJobs).open()) {
       assertThat(runSquares(Parallel.builder().build())).isEqualTo(squares(10));

@@ -1,8 +1,8 @@
-package org.joblib4j.backend.threading;
+package org.joblib4j.core.parallel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.joblib4j.Parallel.delayed;
-import static org.joblib4j.backend.threading.TestSupport.squares;
+import static org.joblib4j.core.parallel.TestSupport.squares;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -13,13 +13,16 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.joblib4j.Parallel;
 import org.joblib4j.Task;
+import org.joblib4j.tck.support.StdCapture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Cases A01, A02, A07, A09, A10: results in input order, lazy input, dispatch races. */
+/** Results in input order, lazy input, dispatch races. */
+@ExtendWith(ThreadingDouble.class)
 class OrderingAndBatchingTest {
 
   static Stream<Arguments> backendsJobsVerbosity() {
@@ -44,9 +47,10 @@ class OrderingAndBatchingTest {
     return b.backend(backend);
   }
 
-  @ParameterizedTest(name = "A01 backend={0} n_jobs={1} verbose={2}")
+  // joblib: test_parallel.py::test_simple_parallel, test_parallel.py::test_parallel_kwargs
+  @ParameterizedTest(name = "backend={0} n_jobs={1} verbose={2}")
   @MethodSource("backendsJobsVerbosity")
-  void a01ResultsComeBackInInputOrder(String backend, int nJobs, int verbose) {
+  void resultsComeBackInInputOrder(String backend, int nJobs, int verbose) {
     Parallel p = withBackend(Parallel.builder().nJobs(nJobs).verbose(verbose), backend).build();
     List<Integer> result;
     try (StdCapture ignored = StdCapture.start()) {
@@ -59,9 +63,9 @@ class OrderingAndBatchingTest {
     return x * x + y;
   }
 
-  @ParameterizedTest(name = "A01 keyword-style arguments n_jobs={0}")
+  @ParameterizedTest(name = "keyword-style arguments n_jobs={0}")
   @ValueSource(ints = {1, 2, 3})
-  void a01ArgumentsReachTheTask(int nJobs) {
+  void argumentsReachTheTask(int nJobs) {
     List<Integer> result =
         Parallel.builder()
             .nJobs(nJobs)
@@ -72,7 +76,7 @@ class OrderingAndBatchingTest {
   }
 
   @Test
-  void a01CompletionOrderNeverLeaksIntoTheList() {
+  void completionOrderNeverLeaksIntoTheList() {
     // task 0 finishes last: it waits until every other task has run
     java.util.concurrent.CountDownLatch others = new java.util.concurrent.CountDownLatch(7);
     List<Task<Integer>> tasks = new ArrayList<>();
@@ -93,9 +97,10 @@ class OrderingAndBatchingTest {
     assertThat(result).containsExactly(0, 1, 4, 9, 16, 25, 36, 49);
   }
 
-  @ParameterizedTest(name = "A02 empty input, backend={0}")
+  // joblib: test_parallel.py::test_parallel_with_exhausted_iterator
+  @ParameterizedTest(name = "empty input, backend={0}")
   @ValueSource(strings = {"threading", "sequential"})
-  void a02EmptyInputGivesAnEmptyList(String backend) {
+  void emptyInputGivesAnEmptyList(String backend) {
     Parallel p = Parallel.builder().nJobs(2).backend(backend).build();
     Iterable<Task<Integer>> exhausted = Collections::emptyIterator;
     List<Integer> fromIterator = p.run(exhausted);
@@ -107,7 +112,7 @@ class OrderingAndBatchingTest {
   }
 
   @Test
-  void a02EmptyInputOnTheDefaultBackend() {
+  void emptyInputOnTheDefaultBackend() {
     assertThat(Parallel.builder().nJobs(2).build().<Integer>run(List.of())).isEmpty();
     assertThat(Parallel.builder().nJobs(2).build().map(x -> x, List.of())).isEmpty();
   }
@@ -156,9 +161,10 @@ class OrderingAndBatchingTest {
     return args.stream();
   }
 
-  @ParameterizedTest(name = "A07 n_jobs=1 is a lazy loop, backend={0} batch_size={1}")
+  // joblib: test_parallel.py::test_dispatch_one_job
+  @ParameterizedTest(name = "n_jobs=1 is a lazy loop, backend={0} batch_size={1}")
   @MethodSource("a07Cases")
-  void a07NJobsOneIsALazyLoop(String backend, int batchSize, List<String> expected) {
+  void nJobsOneIsALazyLoop(String backend, int batchSize, List<String> expected) {
     List<String> queue = Collections.synchronizedList(new ArrayList<>());
     Parallel.Builder b = Parallel.builder().nJobs(1).batchSize(batchSize);
     if (backend != null) {
@@ -182,9 +188,10 @@ class OrderingAndBatchingTest {
         Arguments.of(200, 12, "2 * n_jobs", null));
   }
 
-  @ParameterizedTest(name = "A09 n_tasks={0} n_jobs={1} pre_dispatch={2} batch_size={3}")
+  // joblib: test_parallel.py::test_dispatch_race_condition
+  @ParameterizedTest(name = "n_tasks={0} n_jobs={1} pre_dispatch={2} batch_size={3}")
   @MethodSource("a09Cases")
-  void a09NoDispatchRace(int nTasks, int nJobs, String preDispatch, Integer batchSize) {
+  void noDispatchRace(int nTasks, int nJobs, String preDispatch, Integer batchSize) {
     for (int round = 0; round < 5; round++) {
       Parallel.Builder b = Parallel.builder().nJobs(nJobs).preDispatch(preDispatch);
       if (batchSize != null) {
@@ -196,8 +203,9 @@ class OrderingAndBatchingTest {
     }
   }
 
+  // joblib: test_parallel.py::test_dispatch_multiprocessing
   @Test
-  void a10PreDispatchLimitsHowFarAheadTheInputIsRead() {
+  void preDispatchLimitsHowFarAheadTheInputIsRead() {
     List<String> queue = Collections.synchronizedList(new ArrayList<>());
     Iterable<Task<Object>> tasks =
         () ->

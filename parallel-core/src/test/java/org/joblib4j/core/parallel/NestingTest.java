@@ -1,4 +1,4 @@
-package org.joblib4j.backend.threading;
+package org.joblib4j.core.parallel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -21,19 +21,19 @@ import org.joblib4j.ParallelConfig;
 import org.joblib4j.Task;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Cases A31, A33, A34, B17, B19: nested calls. */
+/** Nested calls. */
+@ExtendWith(ThreadingDouble.class)
 class NestingTest {
 
   @AfterEach
   void unregister() {
     Backends.unregister("retrieval");
   }
-
-  // ------------------------------------------------------------------ A31
 
   static List<Integer> nestedLoop(String backend) {
     return Parallel.builder()
@@ -57,9 +57,10 @@ class NestingTest {
     return args.stream();
   }
 
-  @ParameterizedTest(name = "A31 nested {0} -> {1}")
+  // joblib: test_parallel.py::test_nested_loop, test_parallel.py::test_nested_loop_with_exception_with_loky
+  @ParameterizedTest(name = "nested {0} -> {1}")
   @MethodSource("pairs")
-  void a31NestedLoopsWorkForEveryPair(String parent, String child) {
+  void nestedLoopsWorkForEveryPair(String parent, String child) {
     List<List<Integer>> r =
         assertTimeoutPreemptively(
             Duration.ofSeconds(10),
@@ -73,7 +74,7 @@ class NestingTest {
   }
 
   @Test
-  void a31AnErrorFromTheNestPropagates() {
+  void anErrorFromTheNestPropagates() {
     try (Parallel p = Parallel.builder().nJobs(2).backend("threading").build()) {
       List<Task<List<Integer>>> tasks =
           List.of(delayed(NestingTest::nestedLoop, "threading"), delayed(NestingTest::raiseException, "threading"));
@@ -83,14 +84,13 @@ class NestingTest {
     }
   }
 
-  // ------------------------------------------------------------------ A33
-
   static Object recursiveParallel() {
     return Parallel.builder().build().run(IntStream.range(0, 2).mapToObj(i -> delayed(NestingTest::recursiveParallel)));
   }
 
+  // joblib: test_parallel.py::test_thread_bomb_mitigation
   @Test
-  void a33UnboundedRecursionEndsInStackOverflowNotAThreadBomb() {
+  void unboundedRecursionEndsInStackOverflowNotAThreadBomb() {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     threads.resetPeakThreadCount();
     int before = threads.getThreadCount();
@@ -108,8 +108,6 @@ class NestingTest {
     assertThat(threads.getPeakThreadCount() - before).isLessThan(100);
   }
 
-  // ------------------------------------------------------------------ A34
-
   static List<Long> getNestedPids() {
     Parallel inner = Parallel.builder().build();
     assertThat(inner.backendName()).isEqualTo("threading");
@@ -121,8 +119,9 @@ class NestingTest {
         .run(IntStream.range(0, 2).mapToObj(i -> delayed(() -> ProcessHandle.current().pid())));
   }
 
+  // joblib: test_parallel.py::test_nested_backend_context_manager
   @Test
-  void a34NestedCallsRunAsThreads() {
+  void nestedCallsRunAsThreads() {
     try (ParallelConfig.Scope s = ParallelConfig.builder().backend("threading").open()) {
       List<List<Long>> groups =
           Parallel.builder().nJobs(2).build().run(IntStream.range(0, 10).mapToObj(i -> delayed(NestingTest::getNestedPids)));
@@ -134,7 +133,7 @@ class NestingTest {
   }
 
   @Test
-  void a34NestedCallsUseTheNestedThreadingBackendThreads() {
+  void nestedCallsUseTheNestedThreadingBackendThreads() {
     Thread caller = Thread.currentThread();
     List<List<Thread>> r =
         Parallel.builder()
@@ -156,8 +155,6 @@ class NestingTest {
     assertThat(r.stream().flatMap(List::stream)).doesNotContain(caller);
   }
 
-  // ------------------------------------------------------------------ B17
-
   /** What a task sees: (backend name, nesting level, effective n_jobs, scope level). */
   record Seen(String backend, int level, int effective, Integer scopeLevel) {}
 
@@ -170,8 +167,9 @@ class NestingTest {
     return new Seen(p.backendName(), p.nestingLevel(), p.effectiveNJobs(), scopeLevel);
   }
 
+  // joblib: test_parallel.py::test_backend_nesting_level, test_parallel.py::test_nested_backend_in_sequential
   @Test
-  void b17NestingLevelAtTopLevelAndInsideTasks() {
+  void nestingLevelAtTopLevelAndInsideTasks() {
     try (ParallelConfig.Scope s = ParallelConfig.builder().backend("threading").open()) {
       assertThat(s.config().nestingLevel()).isIn(null, 0);
       assertThat(Parallel.builder().build().nestingLevel()).isZero();
@@ -194,7 +192,7 @@ class NestingTest {
   }
 
   @Test
-  void b17SequentialRunsKeepTheOuterConfig() {
+  void sequentialRunsKeepTheOuterConfig() {
     // outside any scope: the default backend and one job
     List<Seen> r = Parallel.builder().nJobs(1).build().run(IntStream.range(0, 2).mapToObj(i -> delayed(NestingTest::seen)));
     assertThat(r).allSatisfy(x -> {
@@ -229,21 +227,20 @@ class NestingTest {
   }
 
   @Test
-  void b17NestedParallelismLimit() {
+  void nestedParallelismLimit() {
     try (ParallelConfig.Scope s = ParallelConfig.builder().backend("threading").nJobs(2).open()) {
       assertThat(recursiveBackendInfo(3))
           .containsExactly("threading@0", "threading@1", "sequential@2", "sequential@2");
     }
   }
 
-  // ------------------------------------------------------------------ B19
-
   static int nestedCall(int i) {
     return Parallel.builder().nJobs(2).build().<Integer>run(List.of(delayed(() -> i), delayed(() -> i))).get(0);
   }
 
+  // joblib: test_parallel.py::test_retrieval_context
   @Test
-  void b19RetrievalContextIsEnteredOncePerTopLevelCall() {
+  void retrievalContextIsEnteredOncePerTopLevelCall() {
     List<RetrievalCountingBackend> created = Collections.synchronizedList(new ArrayList<>());
     Backends.register(
         "retrieval",

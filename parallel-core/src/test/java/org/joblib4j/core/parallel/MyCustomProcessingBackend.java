@@ -1,4 +1,4 @@
-package org.joblib4j.backend.threading;
+package org.joblib4j.core.parallel;
 
 /**
  * joblib's {@code MyCustomProcessingBackend}: claims neither threads nor shared memory (it runs

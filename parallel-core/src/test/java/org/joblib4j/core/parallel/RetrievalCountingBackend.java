@@ -1,4 +1,4 @@
-package org.joblib4j.backend.threading;
+package org.joblib4j.core.parallel;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import org.joblib4j.spi.RetrievalContext;

@@ -1,4 +1,4 @@
-package org.joblib4j.backend.threading;
+package org.joblib4j.core.parallel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,10 +9,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import java.util.stream.StreamSupport;
 import org.joblib4j.Backends;
 import org.joblib4j.ConfigKeys;
 import org.joblib4j.Parallel;
@@ -22,16 +20,17 @@ import org.joblib4j.UnknownBackendException;
 import org.joblib4j.core.DefaultEngine;
 import org.joblib4j.core.config.LayeredConfigSource;
 import org.joblib4j.core.registry.BackendRegistry;
-import org.joblib4j.spi.BackendProvider;
 import org.joblib4j.spi.ParallelExecution;
 import org.joblib4j.spi.ParallelSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Cases B01–B10: naming, registering and configuring backends; configuration precedence. */
+/** Naming, registering and configuring backends; configuration precedence. */
+@ExtendWith(ThreadingDouble.class)
 class ConfigResolutionTest {
   private final List<String> registered = new ArrayList<>();
 
@@ -55,10 +54,9 @@ class ConfigResolutionTest {
         : String.join(", ", quoted.subList(0, quoted.size() - 1)) + " or " + quoted.get(quoted.size() - 1);
   }
 
-  // ------------------------------------------------------------------ B01
-
+  // joblib: test_parallel.py::test_invalid_backend
   @Test
-  void b01UnknownBackendNameInTheBuilder() {
+  void unknownBackendNameInTheBuilder() {
     assertThat(Backends.available()).contains("sequential", "threading");
     assertThatThrownBy(() -> Parallel.builder().backend("unit-testing").build())
         .isInstanceOf(UnknownBackendException.class)
@@ -73,7 +71,7 @@ class ConfigResolutionTest {
   }
 
   @Test
-  void b01UnknownBackendNameInAScope() {
+  void unknownBackendNameInAScope() {
     assertThatThrownBy(() -> ParallelConfig.builder().backend("unit-testing").open())
         .isInstanceOf(UnknownBackendException.class)
         .hasMessage("Invalid backend: unit-testing, expected one of " + oneOf(Backends.available()));
@@ -81,17 +79,16 @@ class ConfigResolutionTest {
   }
 
   @Test
-  void b01LokyIsNotInstalledYetAndTheErrorNamesTheArtifact() {
+  void lokyIsNotInstalledYetAndTheErrorNamesTheArtifact() {
     assertThatThrownBy(() -> Parallel.builder().backend("loky").build())
         .isInstanceOf(UnknownBackendException.class)
         .hasMessageStartingWith("Invalid backend: loky, expected one of \"")
         .hasMessageContaining("org.joblib4j:backend-loky");
   }
 
-  // ------------------------------------------------------------------ B02, B03
-
+  // joblib: test_parallel.py::test_register_parallel_backend, test_parallel.py::test_overwrite_default_backend
   @Test
-  void b02RegisterAddsABackend() {
+  void registerAddsABackend() {
     register("test_backend", FakeParallelBackend::new, false);
     assertThat(Backends.available()).contains("test_backend");
     assertThat(Backends.defaultBackend()).isEqualTo("threading");
@@ -102,7 +99,7 @@ class ConfigResolutionTest {
   }
 
   @Test
-  void b02MakeDefaultChangesTheDefaultUntilUnregistered() {
+  void makeDefaultChangesTheDefaultUntilUnregistered() {
     register("test_default_backend", FakeParallelBackend::new, true);
     assertThat(Backends.defaultBackend()).isEqualTo("test_default_backend");
     assertThat(Parallel.builder().build().backendName()).isEqualTo("test_default_backend");
@@ -112,34 +109,10 @@ class ConfigResolutionTest {
     assertThat(Backends.available()).doesNotContain("test_default_backend");
   }
 
-  @Test
-  void b02RegisteringThreadingAsDefaultAndRestoring() {
-    register("threading", ThreadingBackend::new, true);
-    assertThat(Backends.defaultBackend()).isEqualTo("threading");
-    assertThat(Parallel.builder().nJobs(2).build().<Integer>run(List.of(delayed(() -> 1)))).containsExactly(1);
-    Backends.unregister("threading");
-    // the jar's threading backend is visible again, and still the default
-    assertThat(Backends.available()).contains("threading");
-    assertThat(Backends.defaultBackend()).isEqualTo("threading");
-  }
-
-  @Test
-  void b03TheThreadingJarRegistersItselfThroughServiceLoader() {
-    List<BackendProvider> providers =
-        StreamSupport.stream(ServiceLoader.load(BackendProvider.class).spliterator(), false)
-            .collect(Collectors.toList());
-    assertThat(providers).extracting(BackendProvider::name).contains("threading", "sequential");
-    BackendProvider threading =
-        providers.stream().filter(p -> p.name().equals("threading")).findFirst().orElseThrow();
-    assertThat(threading.spiVersion()).isEqualTo(BackendProvider.SPI_VERSION);
-    assertThat(TestSupport.newBackend("threading")).isInstanceOf(ThreadingBackend.class);
-  }
-
-  // ------------------------------------------------------------------ B04
-
-  @ParameterizedTest(name = "B04 scope sets backend and n_jobs: {0}")
+  // joblib: test_parallel.py::test_backend_context_manager, test_config.py::test_global_parallel_backend
+  @ParameterizedTest(name = "scope sets backend and n_jobs: {0}")
   @ValueSource(strings = {"threading", "sequential", "test_backend_0", "test_backend_1", "test_backend_2"})
-  void b04ScopeSetsBackendAndNJobsAndRestoresThem(String name) {
+  void scopeSetsBackendAndNJobsAndRestoresThem(String name) {
     for (int i = 0; i < 3; i++) {
       register("test_backend_" + i, FakeParallelBackend::new, false);
     }
@@ -166,7 +139,7 @@ class ConfigResolutionTest {
   }
 
   @Test
-  void b04ScopeWithoutTryHoldsUntilUnregister() {
+  void scopeWithoutTryHoldsUntilUnregister() {
     ParallelConfig.Scope pb = ParallelConfig.builder().backend("sequential").open();
     try {
       assertThat(Parallel.builder().build().backendName()).isEqualTo("sequential");
@@ -179,17 +152,16 @@ class ConfigResolutionTest {
   }
 
   @Test
-  void b04ParallelBackendDefaultsToAllCpus() {
+  void parallelBackendDefaultsToAllCpus() {
     try (ParallelConfig.Scope s = ParallelConfig.parallelBackend("threading")) {
       assertThat(Parallel.builder().build().nJobs()).isEqualTo(-1);
       assertThat(Parallel.effectiveNJobs(null)).isEqualTo(Parallel.cpuCount());
     }
   }
 
-  // ------------------------------------------------------------------ B05
-
+  // joblib: test_parallel.py::test_parameterized_backend_context_manager, test_parallel.py::test_directly_parameterized_backend_context_manager
   @Test
-  void b05NamedBackendParametersReachTheFactory() {
+  void namedBackendParametersReachTheFactory() {
     List<ParameterizedParallelBackend> created = Collections.synchronizedList(new ArrayList<>());
     registered.add("param_backend");
     Backends.register(
@@ -219,7 +191,7 @@ class ConfigResolutionTest {
   }
 
   @Test
-  void b05BackendParametersInTheBuilder() {
+  void backendParametersInTheBuilder() {
     List<ParameterizedParallelBackend> created = Collections.synchronizedList(new ArrayList<>());
     registered.add("param_backend");
     Backends.register(
@@ -238,7 +210,7 @@ class ConfigResolutionTest {
   }
 
   @Test
-  void b05ABackendInstanceIsUsedAsIs() {
+  void aBackendInstanceIsUsedAsIs() {
     ParameterizedParallelBackend instance = new ParameterizedParallelBackend(43);
     try (ParallelConfig.Scope s = ParallelConfig.builder().backend(instance).nJobs(5).open()) {
       assertThat(ParallelConfig.current().backend()).isSameAs(instance);
@@ -253,30 +225,9 @@ class ConfigResolutionTest {
     assertThat(ParallelConfig.current().backendSet()).isFalse();
   }
 
-  // ------------------------------------------------------------------ B06
-
+  // joblib: test_config.py::test_parallel_config_nested
   @Test
-  void b06MisusedConstructorParameters() {
-    assertThatThrownBy(() -> ParallelConfig.builder().innerMaxNumThreads(1).open())
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("only supported when backend is not null");
-    assertThatThrownBy(() -> ParallelConfig.builder().backendParam("backend_param", 1).open())
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("only supported when backend is not null");
-    assertThatThrownBy(
-            () -> ParallelConfig.builder().backend(new ThreadingBackend()).backendParam("backend_param", 1).open())
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("only supported when backend is a string");
-    assertThatThrownBy(() -> ParallelConfig.builder().backend("threading").innerMaxNumThreads(1).open())
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("ThreadingBackend does not accept setting the innerMaxNumThreads argument.");
-    assertThat(ParallelConfig.current().backendSet()).isFalse();
-  }
-
-  // ------------------------------------------------------------------ B07
-
-  @Test
-  void b07NestedScopesInheritWhatTheyLeaveUnset() {
+  void nestedScopesInheritWhatTheyLeaveUnset() {
     try (ParallelConfig.Scope a = ParallelConfig.builder().nJobs(2).open()) {
       Parallel p = Parallel.builder().build();
       assertThat(p.backendName()).isEqualTo("threading");
@@ -302,10 +253,9 @@ class ConfigResolutionTest {
     }
   }
 
-  // ------------------------------------------------------------------ B08
-
+  // joblib: test_config.py::test_parallel_n_jobs_none, test_config.py::test_parallel_config_n_jobs_none
   @Test
-  void b08NullNJobsIsUnsetInParallelButResetInAScope() {
+  void nullNJobsIsUnsetInParallelButResetInAScope() {
     try (ParallelConfig.Scope s = ParallelConfig.builder().backend("threading").nJobs(2).open();
         Parallel p = Parallel.builder().nJobs((Integer) null).build()) {
       assertThat(p.nJobs()).isEqualTo(2);
@@ -322,10 +272,9 @@ class ConfigResolutionTest {
     }
   }
 
-  // ------------------------------------------------------------------ B09
-
+  // joblib: test_parallel.py::test_effective_n_jobs_None, test_parallel.py::test_effective_n_jobs
   @Test
-  void b09EffectiveNJobsReadsTheActiveConfig() {
+  void effectiveNJobsReadsTheActiveConfig() {
     int cpus = Parallel.cpuCount();
     assertThat(cpus).isPositive();
     try (ParallelConfig.Scope s = ParallelConfig.builder().backend("threading").nJobs(3).open()) {
@@ -348,10 +297,9 @@ class ConfigResolutionTest {
     assertThat(Parallel.effectiveNJobs(-1)).isPositive();
   }
 
-  // ------------------------------------------------------------------ B10
-
+  // joblib: test_config.py::test_parallel_config_no_backend, test_config.py::test_parallel_config_params_explicit_set
   @Test
-  void b10ExplicitArgumentsBeatTheScope(@TempDir Path tmp) {
+  void explicitArgumentsBeatTheScope(@TempDir Path tmp) {
     try (ParallelConfig.Scope s =
         ParallelConfig.builder().nJobs(2).maxNbytes("1").tempFolder(tmp).open()) {
       assertThat(Parallel.builder().build().nJobs()).isEqualTo(2);
@@ -423,17 +371,5 @@ class ConfigResolutionTest {
     try (ParallelConfig.Scope s = ParallelConfig.builder().nJobs(5).open()) {
       assertThat(all.create(NOTHING).nJobs()).isEqualTo(5);
     }
-  }
-
-  @Test
-  void anUnknownBackendParameterIsRejected() {
-    BackendRegistry registry = BackendRegistry.load(getClass().getClassLoader());
-    DefaultEngine engine =
-        new DefaultEngine(registry, LayeredConfigSource.of(Map.of("joblib4j.backend.threading.pool-size", "3"), Map.of(), Map.of()));
-    assertThatThrownBy(() -> engine.create(NOTHING))
-        .isInstanceOf(ParallelConfigurationException.class)
-        .hasMessage(
-            "Invalid option 'pool-size' for backend 'threading' (joblib4j.backend.threading.pool-size)."
-                + " Known options: [virtual]");
   }
 }

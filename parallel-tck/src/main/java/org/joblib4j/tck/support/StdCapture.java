@@ -1,11 +1,14 @@
-package org.joblib4j.backend.loky;
+package org.joblib4j.tck.support;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /** Swaps {@code System.out} and {@code System.err} for buffers; {@link #close()} restores them. */
-final class StdCapture implements AutoCloseable {
+public final class StdCapture implements AutoCloseable {
   private final PrintStream originalOut = System.out;
   private final PrintStream originalErr = System.err;
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -16,22 +19,47 @@ final class StdCapture implements AutoCloseable {
     System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
-  static StdCapture start() {
+  /**
+   * Starts capturing.
+   *
+   * @return the capture; close it to restore the streams
+   */
+  public static StdCapture start() {
     return new StdCapture();
   }
 
-  String out() {
+  /**
+   * Returns what was printed to {@code System.out} so far.
+   *
+   * @return the text
+   */
+  public String out() {
     System.out.flush();
     synchronized (out) {
       return out.toString(StandardCharsets.UTF_8);
     }
   }
 
-  String err() {
+  /**
+   * Returns what was printed to {@code System.err} so far.
+   *
+   * @return the text
+   */
+  public String err() {
     System.err.flush();
     synchronized (err) {
       return err.toString(StandardCharsets.UTF_8);
     }
+  }
+
+  /**
+   * Splits captured text into its non-empty lines.
+   *
+   * @param text the text
+   * @return the lines, without terminators
+   */
+  public static List<String> lines(String text) {
+    return Arrays.stream(text.split("\\R")).filter(l -> !l.isEmpty()).collect(Collectors.toList());
   }
 
   @Override

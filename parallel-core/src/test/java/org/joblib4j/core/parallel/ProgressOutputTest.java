@@ -1,4 +1,4 @@
-package org.joblib4j.backend.threading;
+package org.joblib4j.core.parallel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -19,12 +19,16 @@ import org.joblib4j.Parallel;
 import org.joblib4j.ProgressEvent;
 import org.joblib4j.ProgressListener;
 import org.joblib4j.Task;
+import org.joblib4j.tck.support.LogCapture;
+import org.joblib4j.tck.support.StdCapture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.mockito.ArgumentCaptor;
 
-/** Case A30 (verbose output) and the ProgressListener events. */
+/** Verbose output and the ProgressListener events. */
+@ExtendWith(ThreadingDouble.class)
 class ProgressOutputTest {
   /** What follows {@code "elapsed:"}: a space, then joblib's {@code " %5.1fs"} below a minute. */
   private static final String TIME = "  [ \\d]{2}\\d\\.\\ds";
@@ -37,56 +41,6 @@ class ProgressOutputTest {
     return TestSupport.generator(n, i -> delayed(TestSupport::square, i));
   }
 
-  @Test
-  void a30bProgressLinesOnStderrForAGenerator() {
-    String out;
-    String err;
-    try (StdCapture std = StdCapture.start()) {
-      List<Integer> r = Parallel.builder().nJobs(2).backend("threading").verbose(10).build().run(generatorOfSquares(10));
-      assertThat(r).isEqualTo(TestSupport.squares(10));
-      out = std.out();
-      err = std.err();
-    }
-    assertThat(out).isEmpty();
-    List<String> lines = StdCapture.lines(err);
-    assertThat(lines).hasSizeGreaterThanOrEqualTo(2);
-    assertThat(lines.get(0)).isEqualTo("[Parallel(n_jobs=2)]: Using backend ThreadingBackend with 2 concurrent workers.");
-    assertThat(lines.get(lines.size() - 1))
-        .matches(Pattern.quote("[Parallel(n_jobs=2)]: Done  10 out of  10 | elapsed:") + TIME + " finished");
-    for (String middle : lines.subList(1, lines.size() - 1)) {
-      assertThat(middle)
-          .matches(
-              Pattern.quote("[Parallel(n_jobs=2)]: Done ")
-                  + "("
-                  + "[ \\d]{2}\\d tasks      \\| elapsed:" + TIME
-                  + "|[ \\d]{2}\\d out of [ \\d]{2}\\d \\| elapsed:" + TIME + " remaining:" + TIME
-                  + ")");
-    }
-    // which intermediate lines appear depends on timing (joblib's _verbosity_filter); their format does not
-  }
-
-  @ParameterizedTest(name = "A30 counters aligned to the known number of tasks, n_jobs={0}")
-  @ValueSource(ints = {1, 2})
-  void a30bCountersAreAlignedToTheNumberOfTasksWhenItIsKnown(int nJobs) {
-    String err;
-    try (StdCapture std = StdCapture.start()) {
-      Parallel.builder().nJobs(nJobs).backend("threading").verbose(10).build().run(listOfSquares(10));
-      err = std.err();
-    }
-    List<String> lines = StdCapture.lines(err);
-    String prefix = "[Parallel(n_jobs=" + nJobs + ")]: ";
-    // floor(log10(10)) + 1 = 2 digits, and "out of" since the total is known up front
-    assertThat(lines).allSatisfy(l -> assertThat(l).doesNotContain(" tasks "));
-    if (nJobs == 1) {
-      // the sequential loop reports its first task (joblib's _verbosity_filter(1, 10) lets it through)
-      assertThat(lines).anySatisfy(l -> assertThat(l).startsWith(prefix + "Done  1 out of 10 | elapsed:"));
-    } else {
-      assertThat(lines.get(0)).isEqualTo(prefix + "Using backend ThreadingBackend with 2 concurrent workers.");
-      assertThat(lines.get(lines.size() - 1))
-          .matches(Pattern.quote(prefix + "Done 10 out of 10 | elapsed:") + TIME + " finished");
-    }
-  }
-
   private static Set<Integer> doneFragmentWidths(String text) {
     Pattern fragment = Pattern.compile("(Done\\s+\\d+ out of \\d+ \\|)");
     Set<Integer> widths = new HashSet<>();
@@ -97,9 +51,10 @@ class ProgressOutputTest {
     return widths;
   }
 
-  @ParameterizedTest(name = "A30a pretty print, 100 tasks, n_jobs={0}")
+  // joblib: test_parallel.py::test_parallel_pretty_print, test_parallel.py::test_simple_parallel
+  @ParameterizedTest(name = "pretty print, 100 tasks, n_jobs={0}")
   @ValueSource(ints = {1, 2})
-  void a30aEveryDoneFragmentHasTheSameWidth(int nJobs) {
+  void everyDoneFragmentHasTheSameWidth(int nJobs) {
     String err;
     try (StdCapture std = StdCapture.start()) {
       // verbose 10000 prints to stdout
@@ -109,9 +64,9 @@ class ProgressOutputTest {
     assertThat(doneFragmentWidths(err)).hasSize(1);
   }
 
-  @ParameterizedTest(name = "A30a pretty print, 1000 tasks, n_jobs={0}")
+  @ParameterizedTest(name = "pretty print, 1000 tasks, n_jobs={0}")
   @ValueSource(ints = {1, 2})
-  void a30aWidthFollowsTheNumberOfTasks(int nJobs) {
+  void widthFollowsTheNumberOfTasks(int nJobs) {
     String out;
     try (StdCapture std = StdCapture.start()) {
       Parallel.builder().nJobs(nJobs).backend("threading").batchSize(1).verbose(10000).build().run(listOfSquares(1000));
@@ -123,25 +78,9 @@ class ProgressOutputTest {
     assertThat(doneFragmentWidths(out)).containsExactly("Done 1000 out of 1000 |".length());
   }
 
-  @Test
-  void a30cVerbose50AndAboveGoesToStdout() {
-    String out;
-    String err;
-    try (StdCapture std = StdCapture.start()) {
-      Parallel.builder().nJobs(2).backend("threading").verbose(60).build().run(listOfSquares(10));
-      out = std.out();
-      err = std.err();
-    }
-    assertThat(err).isEmpty();
-    List<String> lines = StdCapture.lines(out);
-    assertThat(lines.get(0)).isEqualTo("[Parallel(n_jobs=2)]: Using backend ThreadingBackend with 2 concurrent workers.");
-    assertThat(lines).allSatisfy(l -> assertThat(l).startsWith("[Parallel(n_jobs=2)]: "));
-    assertThat(lines.get(lines.size() - 1)).endsWith(" finished");
-  }
-
-  @ParameterizedTest(name = "A30d verbose=0 prints nothing, n_jobs={0}")
+  @ParameterizedTest(name = "verbose=0 prints nothing, n_jobs={0}")
   @ValueSource(ints = {1, 2})
-  void a30dVerboseZeroPrintsNothing(int nJobs) {
+  void verboseZeroPrintsNothing(int nJobs) {
     try (StdCapture std = StdCapture.start()) {
       Parallel.builder().nJobs(nJobs).backend("threading").verbose(0).build().run(listOfSquares(10));
       Parallel.builder().nJobs(nJobs).backend("threading").build().run(listOfSquares(10));
@@ -151,19 +90,7 @@ class ProgressOutputTest {
   }
 
   @Test
-  void a30ThePrefixUsesTheRequestedNJobs() {
-    String err;
-    try (StdCapture std = StdCapture.start()) {
-      Parallel.builder().nJobs(-1).backend("threading").verbose(5).build().run(listOfSquares(4));
-      err = std.err();
-    }
-    int cpus = Parallel.cpuCount();
-    assertThat(StdCapture.lines(err).get(0))
-        .isEqualTo("[Parallel(n_jobs=-1)]: Using backend ThreadingBackend with " + cpus + " concurrent workers.");
-  }
-
-  @Test
-  void a30OneJobDoesNotAnnounceABackend() {
+  void oneJobDoesNotAnnounceABackend() {
     String err;
     try (StdCapture std = StdCapture.start()) {
       Parallel.builder().nJobs(1).backend("threading").verbose(10).build().run(listOfSquares(5));

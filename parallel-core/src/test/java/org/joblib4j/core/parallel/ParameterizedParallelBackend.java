@@ -1,4 +1,4 @@
-package org.joblib4j.backend.threading;
+package org.joblib4j.core.parallel;
 
 /** joblib's {@code ParameterizedParallelBackend}: needs a constructor parameter. */
 final class ParameterizedParallelBackend extends PoolTestBackend {

@@ -1,10 +1,10 @@
-package org.joblib4j.backend.threading;
+package org.joblib4j.core.parallel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.joblib4j.Parallel.delayed;
-import static org.joblib4j.backend.threading.TestSupport.squares;
+import static org.joblib4j.core.parallel.TestSupport.squares;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,10 +16,12 @@ import org.joblib4j.ReturnAs;
 import org.joblib4j.Task;
 import org.joblib4j.core.config.PreDispatch;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Cases A03, A04, A05, A06, A08, A11, A21: n_jobs, batch_size, pre_dispatch, return_as. */
+/** The arguments n_jobs, batch_size, pre_dispatch and return_as. */
+@ExtendWith(ThreadingDouble.class)
 class ArgumentValidationTest {
 
   private static List<DelayedSquare> tenSquares() {
@@ -41,11 +43,10 @@ class ArgumentValidationTest {
     }
   }
 
-  // ------------------------------------------------------------------ A03
-
-  @ParameterizedTest(name = "A03 n_jobs=0 fails when the call starts, backend={0}")
+  // joblib: test_parallel.py::test_invalid_njobs
+  @ParameterizedTest(name = "n_jobs=0 fails when the call starts, backend={0}")
   @ValueSource(strings = {"threading", "sequential"})
-  void a03NJobsZeroIsRejectedAtConfigureTime(String backend) {
+  void nJobsZeroIsRejectedAtConfigureTime(String backend) {
     // not in the constructor (joblib raises at configure time) ...
     Parallel p = Parallel.builder().nJobs(0).backend(backend).build();
     // ... but as soon as the call starts
@@ -54,9 +55,9 @@ class ArgumentValidationTest {
         .hasMessage("nJobs == 0 in Parallel has no meaning");
   }
 
-  @ParameterizedTest(name = "A03 n_jobs=0.5 truncates to 0, backend={0}")
+  @ParameterizedTest(name = "n_jobs=0.5 truncates to 0, backend={0}")
   @ValueSource(strings = {"threading", "sequential"})
-  void a03NJobsThatTruncatesToZeroIsRejected(String backend) {
+  void nJobsThatTruncatesToZeroIsRejected(String backend) {
     Parallel p = Parallel.builder().nJobs(0.5).backend(backend).build();
     assertThatThrownBy(() -> p.run(tenSquares()))
         .isInstanceOf(IllegalArgumentException.class)
@@ -64,7 +65,7 @@ class ArgumentValidationTest {
   }
 
   @Test
-  void a03NJobsZeroInAReusedParallel() {
+  void nJobsZeroInAReusedParallel() {
     try (Parallel p = Parallel.builder().nJobs(0).backend("threading").build()) {
       assertThatThrownBy(() -> p.iterate(tenSquares()))
           .isInstanceOf(IllegalArgumentException.class)
@@ -73,24 +74,23 @@ class ArgumentValidationTest {
   }
 
   @Test
-  void a03NJobsZeroInEffectiveNJobs() {
+  void nJobsZeroInEffectiveNJobs() {
     assertThatThrownBy(() -> Parallel.effectiveNJobs(0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("nJobs == 0 in Parallel has no meaning");
   }
 
-  // ------------------------------------------------------------------ A04
-
-  @ParameterizedTest(name = "A04 n_jobs=\"{0}\" is not an int")
+  // joblib: test_parallel.py::test_invalid_njobs, test_parallel.py::test_njobs_converted_to_int
+  @ParameterizedTest(name = "n_jobs=\"{0}\" is not an int")
   @ValueSource(strings = {"2.3", "invalid_str"})
-  void a04NonIntegerTextIsRejected(String nJobs) {
+  void nonIntegerTextIsRejected(String nJobs) {
     assertThatThrownBy(() -> Parallel.builder().nJobs(nJobs))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("nJobs could not be converted to int");
   }
 
   @Test
-  void a04NJobsIsConvertedToInt() {
+  void nJobsIsConvertedToInt() {
     List<Parallel> ps =
         List.of(
             Parallel.builder().backend("threading").nJobs("2").build(),
@@ -103,10 +103,9 @@ class ArgumentValidationTest {
     }
   }
 
-  // ------------------------------------------------------------------ A05
-
+  // joblib: test_parallel.py::test_simple_parallel, test_parallel.py::test_effective_n_jobs_None
   @Test
-  void a05NegativeNJobsCountsBackFromTheCpuCount() {
+  void negativeNJobsCountsBackFromTheCpuCount() {
     int cpus = Parallel.cpuCount();
     assertThat(cpus).isPositive();
     assertThat(Parallel.effectiveNJobs(-1)).isEqualTo(cpus);
@@ -120,10 +119,9 @@ class ArgumentValidationTest {
     assertThat(all.toString()).isEqualTo("Parallel(n_jobs=-1)");
   }
 
-  // ------------------------------------------------------------------ A06
-
+  // joblib: test_parallel.py::test_effective_n_jobs_None, test_config.py::test_parallel_n_jobs_none
   @Test
-  void a06UnsetNJobsMeansOneAndRunsInTheCallerThread() {
+  void unsetNJobsMeansOneAndRunsInTheCallerThread() {
     assertThat(Parallel.effectiveNJobs(null)).isEqualTo(1);
     assertThat(Parallel.builder().nJobs((Integer) null).build().nJobs()).isEqualTo(1);
     Parallel p = Parallel.builder().build();
@@ -136,33 +134,30 @@ class ArgumentValidationTest {
     assertThat(threads).containsOnly(caller);
   }
 
-  // ------------------------------------------------------------------ A08
-
-  @ParameterizedTest(name = "A08 batch_size={0} is rejected")
+  // joblib: test_parallel.py::test_invalid_batch_size
+  @ParameterizedTest(name = "batch_size={0} is rejected")
   @ValueSource(ints = {0, -1})
-  void a08InvalidBatchSize(int batchSize) {
+  void invalidBatchSize(int batchSize) {
     assertThatThrownBy(() -> Parallel.builder().batchSize(batchSize))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("batchSize must be \"auto\" or a positive integer, got: " + batchSize);
   }
 
-  @ParameterizedTest(name = "A08 batch_size=\"{0}\" is rejected")
+  @ParameterizedTest(name = "batch_size=\"{0}\" is rejected")
   @ValueSource(strings = {"1.42", "x", "0"})
-  void a08InvalidBatchSizeText(String batchSize) {
+  void invalidBatchSizeText(String batchSize) {
     assertThatThrownBy(() -> Parallel.builder().batchSize(batchSize))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("batchSize must be \"auto\" or a positive integer, got: " + batchSize);
   }
 
   @Test
-  void a08AutoAndPositiveBatchSizesAreAccepted() {
+  void autoAndPositiveBatchSizesAreAccepted() {
     assertThat(Parallel.builder().nJobs(2).batchSize("auto").build().<Integer>run(tenSquares()))
         .isEqualTo(squares(10));
     assertThat(Parallel.builder().nJobs(2).batchSize(3).build().<Integer>run(tenSquares()))
         .isEqualTo(squares(10));
   }
-
-  // ------------------------------------------------------------------ A11
 
   private static List<Integer> runWithPreDispatch(Object preDispatch) {
     Parallel.Builder b = Parallel.builder().nJobs(2).backend("threading");
@@ -174,30 +169,31 @@ class ArgumentValidationTest {
     return b.build().run(IntStream.range(0, 3).mapToObj(i -> delayed(x -> x, i)));
   }
 
+  // joblib: test_utils.py::test_eval_expr_invalid, test_utils.py::test_eval_expr_too_long
   @Test
-  void a11ValidPreDispatchExpressions() {
+  void validPreDispatchExpressions() {
     for (Object expr : new Object[] {"2*n_jobs", "2 * n_jobs", "all", 3, "1.5*n_jobs", "n_jobs"}) {
       assertThat(runWithPreDispatch(expr)).as("pre_dispatch=%s", expr).containsExactly(0, 1, 2);
     }
   }
 
   @Test
-  void a11DivisionByZeroShowsTheSubstitutedText() {
+  void divisionByZeroShowsTheSubstitutedText() {
     assertThatThrownBy(() -> runWithPreDispatch("n_jobs/0"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("'2/0' is not a valid or supported arithmetic expression.");
   }
 
-  @ParameterizedTest(name = "A11 pre_dispatch=\"{0}\" is not arithmetic")
+  @ParameterizedTest(name = "pre_dispatch=\"{0}\" is not arithmetic")
   @ValueSource(strings = {"import os", "exec('import os')", "1^1", "1//0", "1%0"})
-  void a11UnsupportedExpressions(String expr) {
+  void unsupportedExpressions(String expr) {
     assertThatThrownBy(() -> runWithPreDispatch(expr))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("is not a valid or supported arithmetic");
   }
 
   @Test
-  void a11TooLongExpression() {
+  void tooLongExpression() {
     // the limit applies to the text after n_jobs is substituted, as in joblib
     String expr = "1+1+1+1+1+1+1+1+1+1+1+1+1+1+1+n_jobs";
     assertThat(expr.replace("n_jobs", "2").length()).isGreaterThan(30);
@@ -206,16 +202,16 @@ class ArgumentValidationTest {
         .hasMessageContaining("is too long");
   }
 
-  @ParameterizedTest(name = "A11 pre_dispatch=\"{0}\" is too large")
+  @ParameterizedTest(name = "pre_dispatch=\"{0}\" is too large")
   @ValueSource(strings = {"1e7", "10**7"})
-  void a11TooLargeLiteral(String expr) {
+  void tooLargeLiteral(String expr) {
     assertThatThrownBy(() -> runWithPreDispatch(expr))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageFindingMatch("Numeric literal .* is too large");
   }
 
   @Test
-  void a11EvaluatorValues() {
+  void evaluatorValues() {
     assertThat(PreDispatch.evaluateExpression("2*6")).isEqualTo(12.0);
     assertThat(PreDispatch.evaluateExpression("2**6")).isEqualTo(64.0);
     assertThat(PreDispatch.evaluateExpression("1 + 2*3**(4) / (6 + -7)")).isEqualTo(-161.0);
@@ -225,7 +221,7 @@ class ArgumentValidationTest {
   }
 
   @Test
-  void a11PreDispatchIsHowFarAheadTheInputIsReadBeforeAnyResult() {
+  void preDispatchIsHowFarAheadTheInputIsReadBeforeAnyResult() {
     // pre_dispatch="2*n_jobs" with 2 workers: exactly 4 tasks are read before the first completes
     List<String> events = Collections.synchronizedList(new ArrayList<>());
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
@@ -258,10 +254,8 @@ class ArgumentValidationTest {
     }
   }
 
-  // ------------------------------------------------------------------ A21
-
   @Test
-  void a21InvalidReturnAs() {
+  void invalidReturnAs() {
     assertThatThrownBy(() -> Parallel.builder().returnAs("foo"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(

@@ -1,4 +1,4 @@
-package org.joblib4j.backend.loky;
+package org.joblib4j.tck.support;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -11,9 +11,12 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A JVM started by a test with this JVM's classpath, whose output lines are collected. */
-final class ChildJvm implements AutoCloseable {
-  final Process process;
-  final List<String> lines = new CopyOnWriteArrayList<>();
+public final class ChildJvm implements AutoCloseable {
+  /** The child; {@link #close()} kills it. */
+  public final Process process;
+
+  /** Its stdout and stderr lines so far. */
+  public final List<String> lines = new CopyOnWriteArrayList<>();
 
   private ChildJvm(Process process) {
     this.process = process;
@@ -34,12 +37,32 @@ final class ChildJvm implements AutoCloseable {
     reader.start();
   }
 
-  static ChildJvm start(Class<?> mainClass, Map<String, String> environment, String... args) throws IOException {
+  /**
+   * Starts {@code mainClass} in a new JVM.
+   *
+   * @param mainClass the class whose {@code main} runs
+   * @param environment variables added to the child's environment
+   * @param args its arguments
+   * @return the running child
+   * @throws IOException if the JVM cannot start
+   */
+  public static ChildJvm start(Class<?> mainClass, Map<String, String> environment, String... args)
+      throws IOException {
     return start(mainClass, List.of(), environment, args);
   }
 
-  /** Starts {@code mainClass} with JVM options such as {@code -Xmx96m}. */
-  static ChildJvm start(Class<?> mainClass, List<String> jvmArgs, Map<String, String> environment, String... args)
+  /**
+   * Starts {@code mainClass} in a new JVM with JVM options such as {@code -Xmx96m}.
+   *
+   * @param mainClass the class whose {@code main} runs
+   * @param jvmArgs the JVM's options
+   * @param environment variables added to the child's environment
+   * @param args its arguments
+   * @return the running child
+   * @throws IOException if the JVM cannot start
+   */
+  public static ChildJvm start(
+      Class<?> mainClass, List<String> jvmArgs, Map<String, String> environment, String... args)
       throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -53,8 +76,13 @@ final class ChildJvm implements AutoCloseable {
     return new ChildJvm(pb.start());
   }
 
-  /** The value after {@code key} on the first line starting with {@code key}, or null. */
-  String value(String key) {
+  /**
+   * Returns the value after {@code key} on the first line starting with {@code key}.
+   *
+   * @param key the line's first word
+   * @return the rest of the line, trimmed, or null when no such line was printed yet
+   */
+  public String value(String key) {
     for (String l : lines) {
       if (l.startsWith(key + " ")) {
         return l.substring(key.length() + 1).trim();
@@ -63,7 +91,12 @@ final class ChildJvm implements AutoCloseable {
     return null;
   }
 
-  String output() {
+  /**
+   * Returns the output so far.
+   *
+   * @return the lines joined by newlines
+   */
+  public String output() {
     return String.join("\n", lines);
   }
 

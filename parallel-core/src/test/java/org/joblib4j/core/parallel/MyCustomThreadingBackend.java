@@ -1,4 +1,4 @@
-package org.joblib4j.backend.threading;
+package org.joblib4j.core.parallel;
 
 /** joblib's {@code MyCustomThreadingBackend}: threads, shared memory. */
 final class MyCustomThreadingBackend extends PoolTestBackend {

@@ -1,13 +1,10 @@
-package org.joblib4j.backend.threading;
+package org.joblib4j.core.parallel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.joblib4j.Parallel.delayed;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -25,7 +22,6 @@ import java.util.stream.IntStream;
 import org.joblib4j.ErrorPolicy;
 import org.joblib4j.Outcome;
 import org.joblib4j.Parallel;
-import org.joblib4j.ParallelConfigurationException;
 import org.joblib4j.ProgressEvent;
 import org.joblib4j.ProgressListener;
 import org.joblib4j.ResultIterator;
@@ -36,9 +32,11 @@ import org.joblib4j.TaskOrigin;
 import org.joblib4j.TaskTimeoutException;
 import org.joblib4j.tck.MdcLeakProbe;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.MDC;
 
 /** What joblib's users keep asking for (issue "Beyond joblib"), on threads. */
+@ExtendWith(ThreadingDouble.class)
 class BeyondJoblibTest {
 
   private static Integer failOn3And7(Integer x) {
@@ -349,48 +347,4 @@ class BeyondJoblibTest {
   }
 
   // ------------------------------------------------------------ virtual threads
-
-  @Test
-  void virtualThreadsNeedJava21() {
-    if (Runtime.version().feature() >= 21) {
-      List<String> names = Parallel.builder().backend("threading", java.util.Map.of("virtual", true)).nJobs(4).build()
-          .map(x -> Thread.currentThread().toString(), upTo(8));
-      assertThat(names).allSatisfy(n -> assertThat(n).startsWith("VirtualThread"));
-      return;
-    }
-    assertThatThrownBy(() -> Parallel.builder().backend("threading", java.util.Map.of("virtual", true)).build())
-        .isInstanceOf(ParallelConfigurationException.class)
-        .hasMessage(
-            "The threading backend's option virtual=true needs Java 21 or later (virtual threads); this JVM is Java "
-                + Runtime.version().feature()
-                + ". Run on Java 21+, or remove joblib4j.backend.threading.virtual.");
-  }
-
-  @Test
-  void virtualThreadsRunOnJava25() throws Exception {
-    Path java25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
-    assertThat(Files.isExecutable(java25)).as("the JDK 25 this machine ships, to run virtual threads").isTrue();
-    Process p =
-        new ProcessBuilder(java25.toString(), "-cp", System.getProperty("java.class.path"), VirtualMain.class.getName())
-            .redirectErrorStream(true)
-            .start();
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    String out = new String(p.getInputStream().readAllBytes()).trim();
-    assertThat(p.exitValue()).as(out).isZero();
-    assertThat(out).endsWith("virtual=8 results=[0, 1, 4, 9, 16, 25, 36, 49]");
-  }
-
-  /** Runs in a JDK 25 child: eight tasks on virtual threads. */
-  public static final class VirtualMain {
-    public static void main(String[] args) throws IOException {
-      List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
-      List<Integer> r = Parallel.builder().backend("threading", java.util.Map.of("virtual", true)).nJobs(4).build()
-          .map(x -> {
-            threads.add(Thread.currentThread().toString());
-            return x * x;
-          }, upTo(8));
-      long virtual = threads.stream().filter(t -> t.startsWith("VirtualThread")).count();
-      System.out.println("virtual=" + virtual + " results=" + r);
-    }
-  }
 }

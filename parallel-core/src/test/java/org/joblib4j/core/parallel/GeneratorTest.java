@@ -1,4 +1,4 @@
-package org.joblib4j.backend.threading;
+package org.joblib4j.core.parallel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -26,14 +26,17 @@ import org.joblib4j.ProgressListener;
 import org.joblib4j.ResultIterator;
 import org.joblib4j.ReturnAs;
 import org.joblib4j.Task;
+import org.joblib4j.tck.support.LogCapture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Cases A22, A26, A27, the re-entrancy error, and closing a generator early. */
+/** Generator modes, errors on iteration, the re-entrancy error, and closing a generator early. */
+@ExtendWith(ThreadingDouble.class)
 class GeneratorTest {
 
   private static <T> List<T> drain(ResultIterator<T> it) {
@@ -44,16 +47,15 @@ class GeneratorTest {
     return out;
   }
 
-  // ------------------------------------------------------------------ A22
-
   static int setListValue(List<Integer> list, int index, int value) {
     list.set(index, value);
     return value;
   }
 
-  @ParameterizedTest(name = "A22a generator yields in submission order, n_jobs={0}")
+  // joblib: test_parallel.py::test_parallel_return_order_with_return_as_generator_parameter, test_parallel.py::test_multiple_generator_call_separated
+  @ParameterizedTest(name = "generator yields in submission order, n_jobs={0}")
   @ValueSource(ints = {1, 2, 4})
-  void a22GeneratorYieldsInSubmissionOrder(int nJobs) {
+  void generatorYieldsInSubmissionOrder(int nJobs) {
     List<Integer> inputList = Collections.synchronizedList(new ArrayList<>(Collections.nCopies(5, 0)));
     Parallel p = Parallel.builder().nJobs(nJobs).backend("threading").returnAs(ReturnAs.GENERATOR).build();
     List<Integer> yielded =
@@ -75,9 +77,9 @@ class GeneratorTest {
     return args.stream();
   }
 
-  @ParameterizedTest(name = "A22b two live generators, backend={0} {1}/{2} n_jobs={3}")
+  @ParameterizedTest(name = "two live generators, backend={0} {1}/{2} n_jobs={3}")
   @MethodSource("a22bCases")
-  void a22TwoGeneratorsCanBeConsumedInterleaved(String backend, ReturnAs first, ReturnAs second, int nJobs) {
+  void twoGeneratorsCanBeConsumedInterleaved(String backend, ReturnAs first, ReturnAs second, int nJobs) {
     Parallel p1 = Parallel.builder().nJobs(nJobs).backend(backend).returnAs(first).build();
     Parallel p2 = Parallel.builder().nJobs(nJobs).backend(backend).returnAs(second).build();
     List<Double> a = new ArrayList<>();
@@ -183,8 +185,6 @@ class GeneratorTest {
     }
   }
 
-  // ------------------------------------------------------------------ A26
-
   static byte[] getLargeObject(int i) {
     byte[] b = new byte[500_000];
     b[0] = (byte) i;
@@ -205,9 +205,10 @@ class GeneratorTest {
     return args.stream();
   }
 
-  @ParameterizedTest(name = "A26 no deadlock on early exit, backend={0} {1} n_jobs={2} closeIterator={3}")
+  // joblib: test_parallel.py::test_deadlock_with_generator
+  @ParameterizedTest(name = "no deadlock on early exit, backend={0} {1} n_jobs={2} closeIterator={3}")
   @MethodSource("a26Cases")
-  void a26EarlyExitWithLargeResultsDoesNotDeadlock(
+  void earlyExitWithLargeResultsDoesNotDeadlock(
       String backend, ReturnAs returnAs, int nJobs, boolean closeIterator) {
     assertTimeoutPreemptively(
         Duration.ofSeconds(10),
@@ -225,8 +226,6 @@ class GeneratorTest {
         });
   }
 
-  // ------------------------------------------------------------------ A27
-
   /** joblib's KeyError. */
   static final class KeyErrorLike extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -243,9 +242,9 @@ class GeneratorTest {
     return i;
   }
 
-  @ParameterizedTest(name = "A27 the error surfaces on iteration, n_jobs={0}")
+  @ParameterizedTest(name = "the error surfaces on iteration, n_jobs={0}")
   @ValueSource(ints = {1, 2})
-  void a27ErrorSurfacesOnIterationNotAtCallTime(int nJobs) {
+  void errorSurfacesOnIterationNotAtCallTime(int nJobs) {
     Parallel p = Parallel.builder().nJobs(nJobs).backend("threading").returnAs(ReturnAs.GENERATOR).build();
     ResultIterator<Integer> g = p.iterate(IntStream.range(0, 5).mapToObj(i -> delayed(GeneratorTest::boom, i)));
     List<Integer> seen = new ArrayList<>();
