@@ -39,7 +39,7 @@ class ShadedJarIT {
   @Test
   void theFatJarDiscoversEveryBackendAndRunsOnLoky() throws Exception {
     String out = runJar("-Djoblib4j.backend=loky", "-jar", JAR.toString(), "--small");
-    assertThat(out).contains("Backends.available() = [dask, loky, multiprocessing, ray, sequential, threading]");
+    assertThat(out).contains("Backends.available() = [dask, loky, multiprocessing, ray, sequential, threading, verify]");
     List<String> lines = out.lines().collect(Collectors.toList());
     String allCpus = " \\(backend=loky, n_jobs=-1, [0-9]+ workers?\\); n_jobs=1 agrees: true";
     assertThat(lines)
@@ -114,7 +114,7 @@ class ShadedJarIT {
                 + " [--small] [--progress MODE] [--no-progress] [--no-baseline] [--help]")
         .contains("  --progress MODE  auto (default): a live bar on a terminal, plain lines otherwise;")
         .contains("  --no-baseline    skip the n_jobs=1 runs")
-        .contains("installed: [dask, loky, multiprocessing, ray, sequential, threading] (default threading)");
+        .contains("installed: [dask, loky, multiprocessing, ray, sequential, threading, verify] (default threading)");
   }
 
   /** Runs the JVM with these arguments; fails unless it exits with 0 within two minutes. */

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import org.joblib4j.TaskSerializationException;
+import org.joblib4j.WorkerTerminatedException;
 import org.joblib4j.core.process.BatchShipper;
 import org.joblib4j.core.process.JavaTaskSerializer;
 import org.joblib4j.core.process.ResultsInOrder;
@@ -20,11 +22,17 @@ import org.joblib4j.spi.RetrievalContext;
  * serialization round trip that worker JVMs and clusters use, so code that works here is known to
  * travel to {@code loky}, {@code multiprocessing}, {@code dask} and {@code ray}. A task that cannot
  * travel fails as it would there: {@link TaskSerializationException} naming the task and the
- * captured field or argument at fault, before any task of its batch runs.
+ * captured field or argument at fault, before any task of its batch runs. Options inject the
+ * faults of real workers ({@link VerifyFaults}).
  */
 final class VerifyingBackend implements ParallelBackend {
   private final ThreadingBackend threads = new ThreadingBackend(false);
   private final BatchShipper shipper = new BatchShipper();
+  private final VerifyFaults faults;
+
+  VerifyingBackend(VerifyFaults faults) {
+    this.faults = faults;
+  }
 
   @Override
   public int configure(CallSettings settings) {
@@ -46,8 +54,17 @@ final class VerifyingBackend implements ParallelBackend {
           new TaskSerializationException(
               batch.firstIndex(), "The batch of tasks " + range(batch) + " could not be read back after serialization: " + e, e));
     }
-    return threads
-        .submit(copy)
+    WorkerTerminatedException death = faults.death(batch);
+    if (death != null) {
+      return CompletableFuture.failedFuture(death);
+    }
+    long delay = faults.delayNanos();
+    CompletableFuture<List<Object>> ran =
+        delay == 0
+            ? threads.submit(copy)
+            : CompletableFuture.runAsync(() -> {}, CompletableFuture.delayedExecutor(delay, TimeUnit.NANOSECONDS))
+                .thenCompose(v -> threads.submit(copy));
+    return ran
         .handle(
             (results, failure) -> {
               if (failure != null) {

@@ -1,7 +1,6 @@
 package org.joblib4j.backend.threading;
 
 import com.google.auto.service.AutoService;
-import java.util.List;
 import org.joblib4j.spi.BackendContext;
 import org.joblib4j.spi.BackendProvider;
 import org.joblib4j.spi.ParallelBackend;
@@ -16,7 +15,6 @@ public final class VerifyingBackendProvider implements BackendProvider {
 
   @Override
   public ParallelBackend create(BackendContext context) {
-    context.rejectUnknown(List.of());
-    return new VerifyingBackend();
+    return new VerifyingBackend(VerifyFaults.from(context));
   }
 }

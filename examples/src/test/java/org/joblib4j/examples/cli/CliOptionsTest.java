@@ -51,7 +51,7 @@ class CliOptionsTest {
                 "Runs the mission page's examples, then three workloads (CPU-bound, I/O-bound, a grid search),",
                 "each in parallel and then with n_jobs=1, and closes with a summary of the speed-ups.",
                 "  --backend NAME   joblib4j.backend for every Parallel that names none; installed:"
-                    + " [dask, loky, multiprocessing, ray, sequential, threading] (default threading)",
+                    + " [dask, loky, multiprocessing, ray, sequential, threading, verify] (default threading)",
                 "                   dask needs Debian's python3-distributed (apt-get install python3-distributed",
                 "                   python3-cryptography); ray needs Ray's ray_dist.jar on the class path: java -cp",
                 "                   joblib4j-examples.jar:<venv>/lib/python3.11/site-packages/ray/jars/ray_dist.jar",
