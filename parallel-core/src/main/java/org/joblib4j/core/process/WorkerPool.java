@@ -112,6 +112,8 @@ public final class WorkerPool implements AutoCloseable {
     OutputPump stderr;
     State state = State.STARTING;
     boolean killed;
+    /** Killed to stop an aborted call's task: replaced at once, as joblib's abort_everything(ensure_ready=True) does. */
+    boolean abortedCall;
     long spawnNanos;
     long tasksAssigned;
     Thread reader;
@@ -295,7 +297,14 @@ public final class WorkerPool implements AutoCloseable {
 
   /** Starts workers up to the pool size while work is waiting. Called with the lock held. */
   private void ensureWorkers() {
-    if (closed || pending.isEmpty()) {
+    if (!pending.isEmpty()) {
+      restoreStrength();
+    }
+  }
+
+  /** Starts workers up to the pool's size even with no work waiting: the next call finds them warm. */
+  private void restoreStrength() {
+    if (closed) {
       return;
     }
     long live = workers.stream().filter(w -> w.state == State.STARTING || w.state == State.READY).count();
@@ -844,7 +853,11 @@ public final class WorkerPool implements AutoCloseable {
         pending.addFirst(requeue.get(i));
       }
       if (!closed && failedStarts < 2) {
-        ensureWorkers();
+        if (w.abortedCall && !closing) {
+          restoreStrength();
+        } else {
+          ensureWorkers();
+        }
       }
     }
     if (failed != null) {
@@ -923,6 +936,9 @@ public final class WorkerPool implements AutoCloseable {
       s.future.completeExceptionally(cancelled);
     }
     for (Worker w : toKill) {
+      synchronized (lock) {
+        w.abortedCall = true;
+      }
       kill(w, true);
     }
     for (Worker w : toFlush) {
