@@ -26,7 +26,7 @@ final class VerifyFaults {
 
   static VerifyFaults from(BackendContext context) {
     context.rejectUnknown(OPTIONS);
-    Duration delay = context.duration("delay", Duration.ZERO);
+    Duration delay = context.getDuration("delay", Duration.ZERO);
     double rate = context.getDouble("worker-death-rate", 0.0);
     if (!(rate >= 0.0 && rate <= 1.0)) {
       throw context.invalidValue("worker-death-rate", "a probability from 0 to 1");

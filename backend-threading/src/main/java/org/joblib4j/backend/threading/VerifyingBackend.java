@@ -111,7 +111,7 @@ final class VerifyingBackend implements ParallelBackend {
           new TaskSerializationException(
               index,
               "The exception of task " + index + " could not travel back, which the loky, multiprocessing, dask and"
-                  + " ray backends need: " + e + " (the exception: " + failure + ")",
+                  + " ray backends need: " + e + " (the exception: " + (failure instanceof BatchTaskException && failure.getCause() != null ? failure.getCause() : failure) + ")",
               e);
       return new BatchTaskException(index, t);
     }

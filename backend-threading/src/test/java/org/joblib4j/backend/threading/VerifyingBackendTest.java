@@ -74,7 +74,7 @@ class VerifyingBackendTest {
   void anArgumentThatCannotTravelIsRefusedBeforeItsBatchRuns() {
     TaskSerializationException e =
         catchThrowableOfType(
-            () -> Parallel.builder().nJobs(1).backend("verify").build().run(List.of(delayed(h -> h.value, new Handle(5)))),
+            () -> verify().run(List.of(delayed(h -> h.value, new Handle(5)))),
             TaskSerializationException.class);
     assertThat(e.taskIndex()).isZero();
     assertThat(e.getMessage()).contains("java.io.NotSerializableException: " + Handle.class.getName());
