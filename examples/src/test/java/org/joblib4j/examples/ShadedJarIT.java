@@ -29,6 +29,7 @@ class ShadedJarIT {
           .containsExactlyInAnyOrder(
               "org.joblib4j.core.sequential.SequentialBackendProvider",
               "org.joblib4j.backend.threading.ThreadingBackendProvider",
+              "org.joblib4j.backend.threading.VerifyingBackendProvider",
               "org.joblib4j.backend.loky.LokyBackendProvider",
               "org.joblib4j.backend.multiprocessing.MultiprocessingBackendProvider",
               "org.joblib4j.backend.dask.DaskBackendProvider",
