@@ -86,10 +86,9 @@ class LokyFailuresTest {
   }
 
   /** Fails once another task of the call has recorded its pid in {@code dir}. */
-  static int failOnceAnotherTaskRuns(String dir) throws InterruptedException {
-    while (pidFiles(dir).isEmpty()) {
-      Thread.sleep(5);
-    }
+  static int failOnceAnotherTaskRuns(String dir) {
+    // runs in a worker JVM: the other task is in another JVM, so the file is the only signal
+    await("task 1 to start").atMost(AT_ONCE).until(() -> !pidFiles(dir).isEmpty());
     throw new IllegalArgumentException("task 0 fails while task 1 runs");
   }
 
