@@ -9,7 +9,7 @@ import org.joblib4j.TaskSerializationException;
 import org.joblib4j.WorkerTerminatedException;
 import org.joblib4j.core.process.BatchShipper;
 import org.joblib4j.core.process.JavaTaskSerializer;
-import org.joblib4j.core.process.ResultsInOrder;
+import org.joblib4j.core.process.ResultsCodec;
 import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.BatchTaskException;
 import org.joblib4j.spi.CallSettings;
@@ -79,7 +79,8 @@ final class VerifyingBackend implements ParallelBackend {
   private static List<Object> travelled(Batch batch, List<Object> results, ClassLoader loader) {
     byte[] bytes;
     try {
-      bytes = new JavaTaskSerializer(null, loader).serialize(ResultsInOrder.of(results));
+      // the worker JVMs' encoding: compact values, or the results one by one in one stream
+      bytes = ResultsCodec.encode(results, new JavaTaskSerializer(null, loader));
     } catch (IOException | RuntimeException e) {
       throw new CompletionException(
           new TaskSerializationException(
@@ -89,7 +90,7 @@ final class VerifyingBackend implements ParallelBackend {
               e));
     }
     try {
-      return (List<Object>) JavaTaskSerializer.forResults(loader, "the verify backend").deserialize(bytes);
+      return (List<Object>) ResultsCodec.decode(bytes, JavaTaskSerializer.forResults(loader, "the verify backend"));
     } catch (IOException | ClassNotFoundException | RuntimeException e) {
       throw new CompletionException(
           new TaskSerializationException(
