@@ -29,6 +29,8 @@ final class VerifyingBackend implements ParallelBackend {
   private final ThreadingBackend threads = new ThreadingBackend(false);
   private final BatchShipper shipper = new BatchShipper();
   private final VerifyFaults faults;
+  /** Bumped by an abort: a batch still waiting out its injected delay then never starts. */
+  private final java.util.concurrent.atomic.AtomicLong aborts = new java.util.concurrent.atomic.AtomicLong();
 
   VerifyingBackend(VerifyFaults faults) {
     this.faults = faults;
@@ -62,8 +64,7 @@ final class VerifyingBackend implements ParallelBackend {
     CompletableFuture<List<Object>> ran =
         delay == 0
             ? threads.submit(copy)
-            : CompletableFuture.runAsync(() -> {}, CompletableFuture.delayedExecutor(delay, TimeUnit.NANOSECONDS))
-                .thenCompose(v -> threads.submit(copy));
+            : delayed(copy, delay);
     return ran
         .handle(
             (results, failure) -> {
@@ -72,6 +73,16 @@ final class VerifyingBackend implements ParallelBackend {
               }
               return travelled(batch, results, loader);
             });
+  }
+
+  private CompletableFuture<List<Object>> delayed(Batch copy, long delayNanos) {
+    long abortsBefore = aborts.get();
+    return CompletableFuture.runAsync(() -> {}, CompletableFuture.delayedExecutor(delayNanos, TimeUnit.NANOSECONDS))
+        .thenCompose(
+            v ->
+                aborts.get() == abortsBefore
+                    ? threads.submit(copy)
+                    : CompletableFuture.failedFuture(new java.util.concurrent.CancellationException("the call was aborted")));
   }
 
   /** The results as the caller would read them from another JVM. */
@@ -128,6 +139,7 @@ final class VerifyingBackend implements ParallelBackend {
 
   @Override
   public void abortEverything(boolean ensureReady) {
+    aborts.incrementAndGet();
     threads.abortEverything(ensureReady);
   }
 

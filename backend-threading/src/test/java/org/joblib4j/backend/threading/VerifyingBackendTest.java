@@ -188,4 +188,28 @@ class VerifyingBackendTest {
                 org.joblib4j.ParallelConfigurationException.class))
         .hasMessage("Invalid value '2' for joblib4j.backend.verify.worker-death-rate: must be a probability from 0 to 1.");
   }
+
+  static final java.util.Set<Integer> STARTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  static int recordStart(int i) {
+    STARTED.add(i);
+    if (i == 0) {
+      throw new IllegalStateException("task 0 fails");
+    }
+    return i;
+  }
+
+  @Test
+  void aBatchStillInItsDelayWhenTheCallFailsNeverStarts() {
+    STARTED.clear();
+    Parallel p = Parallel.builder().nJobs(2).batchSize(1).backend("verify", java.util.Map.of("delay", "300ms", "seed", 11)).build();
+    catchThrowableOfType(() -> p.run(IntStream.range(0, 20).mapToObj(i -> delayed(VerifyingBackendTest::recordStart, i))), IllegalStateException.class);
+    int startedWhenItFailed = STARTED.size();
+    // batches dispatched ahead wait out their delays (below 300 ms) in this time: none may start
+    org.awaitility.Awaitility.await()
+        .during(java.time.Duration.ofMillis(500))
+        .atMost(java.time.Duration.ofSeconds(2))
+        .until(() -> STARTED.size() == startedWhenItFailed);
+    assertThat(STARTED).hasSizeLessThan(20);
+  }
 }
