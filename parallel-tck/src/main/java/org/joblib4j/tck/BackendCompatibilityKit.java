@@ -696,6 +696,17 @@ public abstract class BackendCompatibilityKit {
       }
       assertReadAheadBounded(parallel().maxPendingResults(100), 100);
     }
+
+    @Test
+    void maxPendingBytesBoundsHowManyLargeTasksAreReadAhead() {
+      if (!isParallel() || !supportsReturnGenerator()) {
+        return;
+      }
+      // tasks of about 1 MiB each (eight 128 KiB rows, none large enough to be memory-mapped):
+      // 16 MiB hold about 16 of them, however many the count bound would allow
+      assertReadAheadBounded(
+          parallel().maxPendingBytes(16L << 20), 16, 120, i -> delayed(TckTasks::indexOf, TckTasks.rowsOfOneMebibyte(), i), i -> i);
+    }
   }
 
   /**
@@ -703,7 +714,19 @@ public abstract class BackendCompatibilityKit {
    * ahead of it (and so the results finished but not consumed) stay within {@code bound}.
    */
   private static void assertReadAheadBounded(Parallel.Builder builder, int bound) {
-    int n = 4 * bound + 1000;
+    assertReadAheadBounded(builder, bound, 4 * bound + 1000, i -> delayed(TckTasks::square, i), i -> i * i);
+  }
+
+  /**
+   * Reads {@code n} tasks lazily with a consumer that pauses now and then, and asserts that no more
+   * than {@code bound} tasks are ever read ahead of it, nor results finished and not consumed.
+   */
+  private static void assertReadAheadBounded(
+      Parallel.Builder builder,
+      int bound,
+      int n,
+      java.util.function.IntFunction<Task<Integer>> task,
+      java.util.function.IntUnaryOperator expected) {
     AtomicLong read = new AtomicLong();
     AtomicLong consumed = new AtomicLong();
     AtomicReference<ProgressEvent> last = new AtomicReference<>();
@@ -711,7 +734,7 @@ public abstract class BackendCompatibilityKit {
     AtomicLong peakFinishedUnconsumed = new AtomicLong();
     Iterator<Task<Integer>> input = IntStream.range(0, n).<Task<Integer>>mapToObj(i -> {
       peakReadAhead.accumulateAndGet(read.incrementAndGet() - consumed.get(), Math::max);
-      return delayed(TckTasks::square, i);
+      return task.apply(i);
     }).iterator();
     ProgressListener finished =
         new ProgressListener() {
@@ -726,7 +749,7 @@ public abstract class BackendCompatibilityKit {
       for (int pause : new int[] {1, bound / 2 + 1, 2 * bound, n}) {
         while (consumed.get() < pause && it.hasNext()) {
           long i = consumed.get();
-          assertThat(it.next()).isEqualTo((int) (i * i));
+          assertThat(it.next()).isEqualTo(expected.applyAsInt((int) i));
           consumed.incrementAndGet();
         }
         // paused: wait until every task dispatched has finished and nothing more is dispatched

@@ -15,6 +15,7 @@ import org.joblib4j.spi.BatchTaskException;
 import org.joblib4j.spi.CallSettings;
 import org.joblib4j.spi.NestedBackend;
 import org.joblib4j.spi.ParallelBackend;
+import org.joblib4j.spi.ReceivedResults;
 import org.joblib4j.spi.RetrievalContext;
 
 /**
@@ -46,9 +47,12 @@ final class VerifyingBackend implements ParallelBackend {
   public CompletableFuture<List<Object>> submit(Batch batch) {
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
     Batch copy;
+    long sentBytes;
     try {
       // what a worker JVM receives: the batch as another JVM reads it
-      copy = BatchShipper.deserialize(shipper.serialize(batch), loader);
+      byte[] sent = shipper.serialize(batch);
+      sentBytes = sent.length;
+      copy = BatchShipper.deserialize(sent, loader);
     } catch (TaskSerializationException e) {
       return CompletableFuture.failedFuture(e);
     } catch (IOException | ClassNotFoundException | RuntimeException e) {
@@ -71,7 +75,7 @@ final class VerifyingBackend implements ParallelBackend {
               if (failure != null) {
                 throw new CompletionException(travelled(batch, unwrap(failure), loader));
               }
-              return travelled(batch, results, loader);
+              return travelled(batch, results, sentBytes, loader);
             });
   }
 
@@ -85,9 +89,9 @@ final class VerifyingBackend implements ParallelBackend {
                     : CompletableFuture.failedFuture(new java.util.concurrent.CancellationException("the call was aborted")));
   }
 
-  /** The results as the caller would read them from another JVM. */
+  /** The results as the caller would read them from another JVM, with the sizes they travelled at. */
   @SuppressWarnings("unchecked")
-  private static List<Object> travelled(Batch batch, List<Object> results, ClassLoader loader) {
+  private static List<Object> travelled(Batch batch, List<Object> results, long sentBytes, ClassLoader loader) {
     byte[] bytes;
     try {
       // the worker JVMs' encoding: compact values, or the results one by one in one stream
@@ -101,7 +105,8 @@ final class VerifyingBackend implements ParallelBackend {
               e));
     }
     try {
-      return (List<Object>) ResultsCodec.decode(bytes, JavaTaskSerializer.forResults(loader, "the verify backend"));
+      List<Object> read = (List<Object>) ResultsCodec.decode(bytes, JavaTaskSerializer.forResults(loader, "the verify backend"));
+      return new ReceivedResults(read, bytes.length, sentBytes);
     } catch (IOException | ClassNotFoundException | RuntimeException e) {
       throw new CompletionException(
           new TaskSerializationException(
