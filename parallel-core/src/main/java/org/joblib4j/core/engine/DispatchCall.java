@@ -10,6 +10,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.joblib4j.ParallelTimeoutException;
 import org.joblib4j.Task;
+import org.joblib4j.core.jfr.JfrEvents;
 import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.Durations;
 import org.joblib4j.spi.NestedBackend;
@@ -157,14 +158,16 @@ final class DispatchCall implements ResultSource {
   private static final class Job {
     final Batch batch;
     final long dispatchNanos;
+    final JfrEvents.Batch recorded;
     boolean done;
     List<Object> results;
     long bytes;
     long waitStartNanos;
 
-    Job(Batch batch, long dispatchNanos) {
+    Job(Batch batch, long dispatchNanos, String backendName) {
       this.batch = batch;
       this.dispatchNanos = dispatchNanos;
+      this.recorded = JfrEvents.batch(backendName, batch.firstIndex(), batch.size());
     }
   }
 
@@ -384,7 +387,7 @@ final class DispatchCall implements ResultSource {
   }
 
   private boolean submit(Batch b) {
-    Job job = new Job(b, System.nanoTime());
+    Job job = new Job(b, System.nanoTime(), backendName);
     lock.lock();
     try {
       if (aborting) {
@@ -450,6 +453,7 @@ final class DispatchCall implements ResultSource {
       if (job.done) {
         return;
       }
+      job.recorded.end(sentBytes, bytes, err);
       job.done = true;
       running--;
       if (err != null) {

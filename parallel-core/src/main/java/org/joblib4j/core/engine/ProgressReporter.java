@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Locale;
 import org.joblib4j.ProgressEvent;
 import org.joblib4j.ProgressListener;
+import org.joblib4j.core.jfr.JfrEvents;
 
 /**
  * joblib's progress output ({@code print_progress}, {@code _print}) and the {@link
@@ -22,6 +23,7 @@ final class ProgressReporter {
   private final int width;
   private int workers;
   private boolean finishedPrinted;
+  private JfrEvents.Call recorded;
 
   ProgressReporter(
       int verbose,
@@ -43,6 +45,7 @@ final class ProgressReporter {
   /** joblib's "Using backend X with N concurrent workers." and the listener's start event. */
   void started(String backendClass, int workers, long totalTasks, boolean announce) {
     this.workers = workers;
+    this.recorded = JfrEvents.call(backendName, workers);
     if (announce) {
       print("Using backend " + backendClass + " with " + workers + " concurrent workers.");
     }
@@ -63,6 +66,9 @@ final class ProgressReporter {
   void finished(CallState state, Throwable failure) {
     if (failure == null && state.completed() && !finishedPrinted) {
       printProgress(state);
+    }
+    if (recorded != null) {
+      recorded.end(state.completedTasks(), failure);
     }
     if (listener != null) {
       notify(() -> listener.onFinish(event(state, 0, failure)));

@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.joblib4j.TaskSerializationException;
 import org.joblib4j.WorkerTerminatedException;
+import org.joblib4j.core.jfr.JfrEvents;
 import org.joblib4j.spi.BatchTaskException;
 import org.joblib4j.spi.ReceivedResults;
 import org.slf4j.Logger;
@@ -500,6 +501,7 @@ public final class WorkerPool implements AutoCloseable {
         w.state = State.READY;
         w.reader = Thread.currentThread();
         LOG.debug("Worker JVM {} ready {} ms after it was started", w.pid(), (System.nanoTime() - w.spawnNanos) / 1_000_000);
+        JfrEvents.workerStarted(w.pid(), w.spawnNanos);
         failedStarts = 0;
         if (options.initializer() != null) {
           w.outbox.add(new Frame(Frame.INIT, 0, options.initializer()));
@@ -825,6 +827,10 @@ public final class WorkerPool implements AutoCloseable {
     synchronized (lock) {
       State was = w.state;
       w.state = State.DEAD;
+      JfrEvents.workerExited(
+          w.pid(),
+          w.killed ? "killed" : was == State.EXITING ? "retired" : was == State.STARTING ? "failed to start" : "died",
+          status);
       workers.remove(w);
       starting.remove(w.token);
       Iterator<Submission> it = w.inFlight.values().iterator();
