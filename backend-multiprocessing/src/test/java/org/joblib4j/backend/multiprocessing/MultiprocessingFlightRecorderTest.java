@@ -25,7 +25,12 @@ class MultiprocessingFlightRecorderTest {
   @TempDir Path dir;
 
   private static final List<String> EVENTS =
-      List.of("org.joblib4j.Call", "org.joblib4j.Batch", "org.joblib4j.WorkerStarted", "org.joblib4j.WorkerExited");
+      List.of(
+          "org.joblib4j.Call",
+          "org.joblib4j.Batch",
+          "org.joblib4j.WorkerBatch",
+          "org.joblib4j.WorkerStarted",
+          "org.joblib4j.WorkerExited");
 
   static Integer square(Integer x) {
     return x * x;
@@ -79,6 +84,14 @@ class MultiprocessingFlightRecorderTest {
       assertThat(started).hasSize(2).allSatisfy(s -> assertThat(s.getDuration("startup")).isPositive());
       Set<Long> pids = started.stream().map(s -> s.getLong("pid")).collect(Collectors.toSet());
       assertThat(pids).hasSize(2);
+
+      // each batch ran on one of those workers, and waited for one first (they were starting)
+      List<RecordedEvent> onWorkers = events(recording, "org.joblib4j.WorkerBatch");
+      assertThat(onWorkers).hasSize(10);
+      assertThat(onWorkers).extracting(b -> b.getLong("pid")).allMatch(pids::contains);
+      assertThat(onWorkers).extracting(b -> b.getLong("firstTask")).containsExactlyInAnyOrder(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+      assertThat(onWorkers).allSatisfy(b -> assertThat(b.getDuration("roundTrip")).isPositive());
+      assertThat(onWorkers).anySatisfy(b -> assertThat(b.getDuration("queueWait")).isPositive());
       // a multiprocessing pool lives for its call: both workers are asked to exit at its end
       Awaitility.await()
           .atMost(Duration.ofSeconds(30))

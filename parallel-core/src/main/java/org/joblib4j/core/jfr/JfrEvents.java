@@ -136,6 +136,30 @@ public final class JfrEvents {
   }
 
   /**
+   * Records a batch's stay in a worker pool.
+   *
+   * @param pid the worker JVM that ran it
+   * @param firstTask the index of its first task
+   * @param tasks its size
+   * @param submittedNanos {@link System#nanoTime} at its submission to the pool
+   * @param sentNanos {@link System#nanoTime} when it was handed to the worker
+   */
+  public static void workerBatch(long pid, long firstTask, int tasks, long submittedNanos, long sentNanos) {
+    if (!recording()) {
+      return;
+    }
+    WorkerBatchEvent e = new WorkerBatchEvent();
+    if (e.shouldCommit()) {
+      e.pid = pid;
+      e.firstTask = firstTask;
+      e.tasks = tasks;
+      e.queueWait = sentNanos - submittedNanos;
+      e.roundTrip = System.nanoTime() - sentNanos;
+      e.commit();
+    }
+  }
+
+  /**
    * Records a worker JVM's exit.
    *
    * @param pid its process id

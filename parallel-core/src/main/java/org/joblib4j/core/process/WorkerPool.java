@@ -87,6 +87,9 @@ public final class WorkerPool implements AutoCloseable {
     final List<SharedBlob> refs;
     final ClassLoader loader;
     final CompletableFuture<List<Object>> future = new CompletableFuture<>();
+    final long submittedNanos = System.nanoTime();
+    /** When it was handed to a worker (for its JFR event). */
+    long sentNanos;
 
     Submission(long id, Object call, byte[] bytes, long firstIndex, int tasks, List<SharedBlob> refs, ClassLoader loader) {
       this.id = id;
@@ -400,6 +403,7 @@ public final class WorkerPool implements AutoCloseable {
               }
             }
             w.outbox.add(new Frame(Frame.BATCH, s.id, s.bytes));
+            s.sentNanos = System.nanoTime();
             if (!toFlush.contains(w)) {
               toFlush.add(w);
             }
@@ -709,6 +713,7 @@ public final class WorkerPool implements AutoCloseable {
     if (s == null || s.future.isDone()) {
       return;
     }
+    JfrEvents.workerBatch(w.pid(), s.firstIndex, s.tasks, s.submittedNanos, s.sentNanos);
     Object value;
     try {
       value = deserialize(w, f.payload(), s.loader);
