@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.joblib4j.core.jfr.JfrEvents;
+import org.joblib4j.core.events.EngineEvents;
 
 /**
  * The sidecars of this JVM, one per distinct connection (scheduler, interpreter, TLS, worker JVM
@@ -43,7 +43,7 @@ final class DaskSessions {
       }
       long connecting = System.nanoTime();
       s = Sidecar.start(o);
-      JfrEvents.clusterConnected("dask", o.describeScheduler(), connecting);
+      EngineEvents.clusterConnected("dask", o.describeScheduler(), connecting);
       SESSIONS.put(key, s);
       return s;
     }

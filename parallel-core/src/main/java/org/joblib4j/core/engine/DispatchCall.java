@@ -10,7 +10,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.joblib4j.ParallelTimeoutException;
 import org.joblib4j.Task;
-import org.joblib4j.core.jfr.JfrEvents;
+import org.joblib4j.core.events.EngineEvents;
 import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.Durations;
 import org.joblib4j.spi.NestedBackend;
@@ -158,16 +158,16 @@ final class DispatchCall implements ResultSource {
   private static final class Job {
     final Batch batch;
     final long dispatchNanos;
-    final JfrEvents.Batch recorded;
+    final EngineEvents.Batch events;
     boolean done;
     List<Object> results;
     long bytes;
     long waitStartNanos;
 
-    Job(Batch batch, long dispatchNanos, String backendName) {
+    Job(Batch batch, long dispatchNanos, EngineEvents.Batch events) {
       this.batch = batch;
       this.dispatchNanos = dispatchNanos;
-      this.recorded = JfrEvents.batch(backendName, batch.firstIndex(), batch.size());
+      this.events = events;
     }
   }
 
@@ -387,7 +387,7 @@ final class DispatchCall implements ResultSource {
   }
 
   private boolean submit(Batch b) {
-    Job job = new Job(b, System.nanoTime(), backendName);
+    Job job = new Job(b, System.nanoTime(), progress.batchDispatched(b.firstIndex(), b.size()));
     lock.lock();
     try {
       if (aborting) {
@@ -453,7 +453,8 @@ final class DispatchCall implements ResultSource {
       if (job.done) {
         return;
       }
-      job.recorded.end(sentBytes, bytes, err);
+      // a batch that fails after the call's first failure was stopped by it: no failure of its own
+      job.events.end(sentBytes, bytes, results, err, aborting);
       job.done = true;
       running--;
       if (err != null) {

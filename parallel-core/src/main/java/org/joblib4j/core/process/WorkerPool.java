@@ -22,7 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.joblib4j.TaskSerializationException;
 import org.joblib4j.WorkerTerminatedException;
-import org.joblib4j.core.jfr.JfrEvents;
+import org.joblib4j.core.events.EngineEvents;
 import org.joblib4j.spi.BatchTaskException;
 import org.joblib4j.spi.ReceivedResults;
 import org.slf4j.Logger;
@@ -505,7 +505,7 @@ public final class WorkerPool implements AutoCloseable {
         w.state = State.READY;
         w.reader = Thread.currentThread();
         LOG.debug("Worker JVM {} ready {} ms after it was started", w.pid(), (System.nanoTime() - w.spawnNanos) / 1_000_000);
-        JfrEvents.workerStarted(w.pid(), w.spawnNanos);
+        EngineEvents.workerStarted(w.pid(), w.spawnNanos);
         failedStarts = 0;
         if (options.initializer() != null) {
           w.outbox.add(new Frame(Frame.INIT, 0, options.initializer()));
@@ -713,7 +713,7 @@ public final class WorkerPool implements AutoCloseable {
     if (s == null || s.future.isDone()) {
       return;
     }
-    JfrEvents.workerBatch(w.pid(), s.firstIndex, s.tasks, s.submittedNanos, s.sentNanos);
+    EngineEvents.workerBatch(w.pid(), s.firstIndex, s.tasks, s.submittedNanos, s.sentNanos);
     Object value;
     try {
       value = deserialize(w, f.payload(), s.loader);
@@ -832,7 +832,7 @@ public final class WorkerPool implements AutoCloseable {
     synchronized (lock) {
       State was = w.state;
       w.state = State.DEAD;
-      JfrEvents.workerExited(
+      EngineEvents.workerExited(
           w.pid(),
           w.killed ? "killed" : was == State.EXITING ? "retired" : was == State.STARTING ? "failed to start" : "died",
           status);
