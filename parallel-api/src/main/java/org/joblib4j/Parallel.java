@@ -61,9 +61,9 @@ public final class Parallel implements AutoCloseable {
   public static final int DEFAULT_MAX_PENDING_RESULTS = 65_536;
 
   /**
-   * The most serialized bytes of results a call holds received from worker processes and not yet
-   * handed to the consumer before it stops reading the input, when {@link Builder#maxPendingBytes}
-   * is not set: 256 MiB.
+   * The most bytes of tasks a call reads ahead, and of results it holds received from worker
+   * processes and not yet handed to the consumer before it stops reading the input, when {@link
+   * Builder#maxPendingBytes} is not set: 256 MiB.
    */
   public static final long DEFAULT_MAX_PENDING_BYTES = 256L << 20;
 
@@ -554,13 +554,17 @@ public final class Parallel implements AutoCloseable {
     }
 
     /**
-     * Backpressure in bytes, on backends whose results come from other processes (loky,
-     * multiprocessing, dask, ray): reading the input and dispatch pause while the results received
-     * and not yet handed to the consumer take more than this many bytes serialized (as received,
-     * not their size on the heap). Batches already sent still arrive, so the held bytes can pass
-     * the bound by their results; auto batches are capped so that one batch's results take at most
-     * a quarter of it per worker, by the largest results per task seen so far. Default {@link
-     * Parallel#DEFAULT_MAX_PENDING_BYTES}; {@link #maxPendingResults} holds as well.
+     * Backpressure in bytes. On every backend, no more tasks are held between the input and the
+     * consumer than this many bytes of them, by the last estimate of a task's size: the heap that
+     * reading the last slice of the input allocated per task, or, where tasks go to other
+     * processes, its share of the last batch as sent, whichever is larger (but always two batches
+     * per worker). On backends whose results come from other processes (loky, multiprocessing,
+     * dask, ray), reading and dispatch also pause while the results received and not yet handed to
+     * the consumer take more than this many bytes serialized (as received, not their size on the
+     * heap); batches already sent still arrive, so the held bytes can pass the bound by their
+     * results. Auto batches are capped so that one batch and its results take at most a quarter of
+     * it per worker. Default {@link Parallel#DEFAULT_MAX_PENDING_BYTES}; {@link #maxPendingResults}
+     * holds as well.
      *
      * @param max a positive number of bytes
      * @return this

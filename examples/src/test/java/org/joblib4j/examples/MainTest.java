@@ -63,7 +63,7 @@ class MainTest {
       assertThat(err.toString(StandardCharsets.UTF_8))
           .isEqualTo(
               "joblib4j-examples: Invalid backend: nosuch, expected one of \"dask\", \"loky\", \"multiprocessing\","
-                  + " \"ray\", \"sequential\" or \"threading\""
+                  + " \"ray\", \"sequential\", \"threading\" or \"verify\""
                   + System.lineSeparator());
     } finally {
       System.clearProperty("joblib4j.backend");

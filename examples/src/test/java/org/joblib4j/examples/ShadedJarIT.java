@@ -29,6 +29,7 @@ class ShadedJarIT {
           .containsExactlyInAnyOrder(
               "org.joblib4j.core.sequential.SequentialBackendProvider",
               "org.joblib4j.backend.threading.ThreadingBackendProvider",
+              "org.joblib4j.backend.threading.VerifyingBackendProvider",
               "org.joblib4j.backend.loky.LokyBackendProvider",
               "org.joblib4j.backend.multiprocessing.MultiprocessingBackendProvider",
               "org.joblib4j.backend.dask.DaskBackendProvider",
@@ -39,7 +40,7 @@ class ShadedJarIT {
   @Test
   void theFatJarDiscoversEveryBackendAndRunsOnLoky() throws Exception {
     String out = runJar("-Djoblib4j.backend=loky", "-jar", JAR.toString(), "--small");
-    assertThat(out).contains("Backends.available() = [dask, loky, multiprocessing, ray, sequential, threading]");
+    assertThat(out).contains("Backends.available() = [dask, loky, multiprocessing, ray, sequential, threading, verify]");
     List<String> lines = out.lines().collect(Collectors.toList());
     String allCpus = " \\(backend=loky, n_jobs=-1, [0-9]+ workers?\\); n_jobs=1 agrees: true";
     assertThat(lines)
@@ -116,7 +117,7 @@ class ShadedJarIT {
         .contains("  --no-baseline    skip the n_jobs=1 runs")
         .contains("  --backend NAME   joblib4j.backend for every Parallel that names none (default threading)")
         // Dask is provisioned here (scripts/test); Ray's runtime jar is not on this class path
-        .contains("                   installed: sequential, threading, loky, multiprocessing, dask" + NL)
+        .contains("                   installed: sequential, threading, loky, multiprocessing, dask, verify" + NL)
         .contains("                   missing: ray - needs Ray's runtime jar: RAY_DIST_JAR=");
   }
 
@@ -137,7 +138,7 @@ class ShadedJarIT {
     assertThat(RAY_DIST).as("Ray's runtime jar in the ray venv (scripts/test)").isRegularFile();
     ProcessBuilder help = new ProcessBuilder(java(), "-jar", JAR.toString(), "--help");
     help.environment().put("RAY_DIST_JAR", RAY_DIST.toString());
-    assertThat(run(help, 0)).contains("installed: sequential, threading, loky, multiprocessing, dask, ray" + NL);
+    assertThat(run(help, 0)).contains("installed: sequential, threading, loky, multiprocessing, dask, ray, verify" + NL);
 
     ProcessBuilder search =
         new ProcessBuilder(

@@ -45,12 +45,12 @@ class BrokenProviderTest {
             line -> assertThat(line).isEqualTo("sequential: sequential [2, 3, 4]"),
             line -> assertThat(line).isEqualTo("threading: threading [2, 3, 4]"),
             line -> assertThat(line).isEqualTo("sequential: sequential [2, 3, 4]"),
-            line -> assertThat(line).isEqualTo("available=[sequential, threading]"),
+            line -> assertThat(line).isEqualTo("available=[sequential, threading, verify]"),
             line ->
                 assertThat(line)
                     .isEqualTo(
                         "nope: threw org.joblib4j.UnknownBackendException: Invalid backend: nope,"
-                            + " expected one of \"sequential\" or \"threading\". Backend providers"
+                            + " expected one of \"sequential\", \"threading\" or \"verify\". Backend providers"
                             + " that failed to load: "
                             + provider
                             + ": java.lang.IllegalStateException: boom"));

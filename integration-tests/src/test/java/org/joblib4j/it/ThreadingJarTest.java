@@ -24,7 +24,7 @@ class ThreadingJarTest {
     assertThat(r.lines())
         .as(r.describe())
         .containsExactly(
-            "available=[sequential, threading]",
+            "available=[sequential, threading, verify]",
             "default=threading",
             "backend=threading",
             "nJobs=2",

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 class UnknownBackendTest {
   private static final String INVALID =
       "threw org.joblib4j.UnknownBackendException: Invalid backend: ";
-  private static final String EXPECTED = ", expected one of \"sequential\" or \"threading\"";
+  private static final String EXPECTED = ", expected one of \"sequential\", \"threading\" or \"verify\"";
 
   @TempDir Path dir;
 

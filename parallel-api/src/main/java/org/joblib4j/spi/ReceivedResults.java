@@ -5,14 +5,17 @@ import java.util.List;
 import java.util.RandomAccess;
 
 /**
- * A batch's results as a backend received them from another process, with their serialized size:
- * what a backend completes {@link ParallelBackend#submit}'s future with so that the engine can
- * pause reading the input while received results not yet consumed take more than {@code
- * maxPendingBytes}. Results given as a plain list count as zero bytes.
+ * A batch's results as a backend received them from another process, with their serialized size
+ * and the size of the batch as sent: what a backend completes {@link ParallelBackend#submit}'s
+ * future with so that the engine can bound in bytes what it reads ahead. It pauses reading the
+ * input while received results not yet consumed take more than {@code maxPendingBytes}, and holds
+ * no more tasks than that many bytes of them would take, by the largest sent size per task seen.
+ * Results given as a plain list count as zero bytes.
  */
 public final class ReceivedResults extends AbstractList<Object> implements RandomAccess {
   private final List<Object> results;
   private final long bytes;
+  private final long sentBytes;
 
   /**
    * Wraps a batch's results.
@@ -21,8 +24,21 @@ public final class ReceivedResults extends AbstractList<Object> implements Rando
    * @param bytes their size as received, serialized
    */
   public ReceivedResults(List<Object> results, long bytes) {
+    this(results, bytes, 0);
+  }
+
+  /**
+   * Wraps a batch's results, with the size of the batch as it was sent.
+   *
+   * @param results the results, in the batch's order
+   * @param bytes their size as received, serialized
+   * @param sentBytes the batch's size as sent, serialized (data sent once for many batches, such as
+   *     scattered or memory-mapped values, not included)
+   */
+  public ReceivedResults(List<Object> results, long bytes, long sentBytes) {
     this.results = results;
     this.bytes = bytes;
+    this.sentBytes = sentBytes;
   }
 
   /**
@@ -33,6 +49,16 @@ public final class ReceivedResults extends AbstractList<Object> implements Rando
    */
   public static long bytesOf(List<Object> results) {
     return results instanceof ReceivedResults ? ((ReceivedResults) results).bytes : 0;
+  }
+
+  /**
+   * The serialized size of the batch that gave these results, as it was sent.
+   *
+   * @param results what a backend's future completed with
+   * @return the batch's size as sent, or 0 if the backend did not say
+   */
+  public static long sentBytesOf(List<Object> results) {
+    return results instanceof ReceivedResults ? ((ReceivedResults) results).sentBytes : 0;
   }
 
   /**

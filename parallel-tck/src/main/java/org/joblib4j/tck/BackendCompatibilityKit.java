@@ -509,11 +509,17 @@ public abstract class BackendCompatibilityKit {
       assertThatThrownBy(() -> parallel().checkpoint(records).build().run(countedSquares(10)))
           .isInstanceOf(IllegalStateException.class)
           .hasMessage("task 7 failed");
+      // a backend may return before the tasks it could not stop have ended (a running Dask task cannot
+      // be interrupted; a killed worker's task never ends): wait until no run and no record appears
+      AtomicReference<List<Long>> seen = new AtomicReference<>();
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).during(Duration.ofMillis(300))
+          .until(() -> {
+            List<Long> now = List.of(recordsIn(records), (long) TckTasks.runs(dir).size());
+            return now.equals(seen.getAndSet(now));
+          });
+      // records first: each is of a task that ran, so task 7's run keeps the count of runs above it
+      long finished = recordsIn(records);
       int firstRuns = TckTasks.runs(dir).size();
-      long finished;
-      try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(records)) {
-        finished = files.filter(f -> f.toString().endsWith(".result")).count();
-      }
       assertThat(finished).isLessThan(firstRuns);
       java.nio.file.Files.delete(dir.resolve("fail7"));
       assertThat(parallel().checkpoint(records).build().run(countedSquares(10))).isEqualTo(squares(10));
@@ -522,6 +528,15 @@ public abstract class BackendCompatibilityKit {
       List<Integer> allRuns = TckTasks.runs(dir);
       assertThat((long) allRuns.size() - firstRuns).isBetween(1L, 10 - finished);
       assertThat(allRuns).filteredOn(i -> i == 7).hasSize(2);
+    }
+
+    private long recordsIn(Path records) throws IOException {
+      if (!java.nio.file.Files.isDirectory(records)) {
+        return 0;
+      }
+      try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(records)) {
+        return files.filter(f -> f.toString().endsWith(".result")).count();
+      }
     }
   }
 
@@ -566,9 +581,13 @@ public abstract class BackendCompatibilityKit {
     @Test
     void onlyTheNamedExceptionsAreRetried() throws IOException {
       org.joblib4j.RetryPolicy onIo = org.joblib4j.RetryPolicy.attempts(3).retryOn(IOException.class);
-      assertThatThrownBy(() -> parallel().retry(onIo).build().run(flakySquares(1)))
+      // outcomes: the call returns once every task has ended, so no task still writes in dir
+      // when it is deleted (a cluster does not stop a running task when a call fails)
+      List<org.joblib4j.Outcome<Integer>> outcomes = parallel().retry(onIo).build().runOutcomes(flakySquares(1));
+      assertThat(outcomes.get(4).failure())
           .isExactlyInstanceOf(IllegalStateException.class)
           .hasMessage("task 4 failed on run 1");
+      assertThat(outcomes.get(4).attempts()).isEqualTo(1);
       assertThat(TckTasks.runs(dir)).filteredOn(i -> i == 4).hasSize(1);
     }
   }
@@ -677,6 +696,17 @@ public abstract class BackendCompatibilityKit {
       }
       assertReadAheadBounded(parallel().maxPendingResults(100), 100);
     }
+
+    @Test
+    void maxPendingBytesBoundsHowManyLargeTasksAreReadAhead() {
+      if (!isParallel() || !supportsReturnGenerator()) {
+        return;
+      }
+      // tasks of about 1 MiB each (eight 128 KiB rows, none large enough to be memory-mapped):
+      // 16 MiB hold about 16 of them, however many the count bound would allow
+      assertReadAheadBounded(
+          parallel().maxPendingBytes(16L << 20), 16, 120, i -> delayed(TckTasks::indexOf, TckTasks.rowsOfOneMebibyte(), i), i -> i);
+    }
   }
 
   /**
@@ -684,7 +714,19 @@ public abstract class BackendCompatibilityKit {
    * ahead of it (and so the results finished but not consumed) stay within {@code bound}.
    */
   private static void assertReadAheadBounded(Parallel.Builder builder, int bound) {
-    int n = 4 * bound + 1000;
+    assertReadAheadBounded(builder, bound, 4 * bound + 1000, i -> delayed(TckTasks::square, i), i -> i * i);
+  }
+
+  /**
+   * Reads {@code n} tasks lazily with a consumer that pauses now and then, and asserts that no more
+   * than {@code bound} tasks are ever read ahead of it, nor results finished and not consumed.
+   */
+  private static void assertReadAheadBounded(
+      Parallel.Builder builder,
+      int bound,
+      int n,
+      java.util.function.IntFunction<Task<Integer>> task,
+      java.util.function.IntUnaryOperator expected) {
     AtomicLong read = new AtomicLong();
     AtomicLong consumed = new AtomicLong();
     AtomicReference<ProgressEvent> last = new AtomicReference<>();
@@ -692,7 +734,7 @@ public abstract class BackendCompatibilityKit {
     AtomicLong peakFinishedUnconsumed = new AtomicLong();
     Iterator<Task<Integer>> input = IntStream.range(0, n).<Task<Integer>>mapToObj(i -> {
       peakReadAhead.accumulateAndGet(read.incrementAndGet() - consumed.get(), Math::max);
-      return delayed(TckTasks::square, i);
+      return task.apply(i);
     }).iterator();
     ProgressListener finished =
         new ProgressListener() {
@@ -707,7 +749,7 @@ public abstract class BackendCompatibilityKit {
       for (int pause : new int[] {1, bound / 2 + 1, 2 * bound, n}) {
         while (consumed.get() < pause && it.hasNext()) {
           long i = consumed.get();
-          assertThat(it.next()).isEqualTo((int) (i * i));
+          assertThat(it.next()).isEqualTo(expected.applyAsInt((int) i));
           consumed.incrementAndGet();
         }
         // paused: wait until every task dispatched has finished and nothing more is dispatched

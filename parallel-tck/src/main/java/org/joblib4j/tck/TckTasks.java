@@ -15,6 +15,20 @@ final class TckTasks {
     return x * x;
   }
 
+  /** Returns {@code i}: a task whose argument is large. */
+  static Integer indexOf(List<double[]> rows, Integer i) {
+    return rows.isEmpty() ? -1 : i;
+  }
+
+  /** Eight distinct rows of 128 KiB: 1 MiB, no row large enough to be memory-mapped. */
+  static List<double[]> rowsOfOneMebibyte() {
+    List<double[]> rows = new java.util.ArrayList<>();
+    for (int r = 0; r < 8; r++) {
+      rows.add(new double[16_384]);
+    }
+    return rows;
+  }
+
   static Integer negate(Integer x) {
     return -x;
   }

@@ -309,7 +309,7 @@ public final class DaskDistributedBackend implements ParallelBackend {
           @SuppressWarnings("unchecked")
           List<Object> list = (List<Object>) results;
           // their size as received: the engine's read-ahead bound in bytes
-          finish(sub, new ReceivedResults(list, payload.length), null);
+          finish(sub, new ReceivedResults(list, payload.length, sub.encoded.bytes().length), null);
           return;
         }
       case Protocol.TASK_ERROR:

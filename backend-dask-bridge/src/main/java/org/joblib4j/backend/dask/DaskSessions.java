@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.joblib4j.core.events.EngineEvents;
 
 /**
  * The sidecars of this JVM, one per distinct connection (scheduler, interpreter, TLS, worker JVM
@@ -40,7 +41,9 @@ final class DaskSessions {
             .addShutdownHook(new Thread(DaskSessions::closeAllQuietly, "joblib4j-dask-shutdown"));
         hooked = true;
       }
+      long connecting = System.nanoTime();
       s = Sidecar.start(o);
+      EngineEvents.clusterConnected("dask", o.describeScheduler(), connecting);
       SESSIONS.put(key, s);
       return s;
     }

@@ -26,7 +26,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.joblib4j.TaskSerializationException;
+import org.joblib4j.core.process.JavaTaskSerializer;
 import org.joblib4j.core.process.RemoteTaskException;
+import org.joblib4j.core.process.SerializationDiagnostics;
 import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.BatchTaskException;
 
@@ -52,6 +55,8 @@ public final class ExecutorMain {
 
   private static volatile ExecutorMain current;
   private static final ThreadLocal<Long> RID = new ThreadLocal<>();
+  /** Writes results as the caller reads them, failing the moment they pass what one frame carries. */
+  private static final JavaTaskSerializer RESULTS = new JavaTaskSerializer();
 
   private final DataOutputStream out;
   private final long idleMs;
@@ -294,10 +299,16 @@ public final class ExecutorMain {
     }
     byte[] bytes;
     try {
-      bytes = serialize(results);
+      bytes = RESULTS.serialize(results);
     } catch (Throwable t) {
-      // a result that cannot travel is that task's failure, not the executor's
-      sendFailure(rid, new BatchTaskException(batch.firstIndex() + unserializable(results), t));
+      // a result that cannot travel is that task's failure, not the executor's; one too large for
+      // a frame is named with its size, found without holding its bytes (as a loky worker does)
+      TaskSerializationException tooLarge = SerializationDiagnostics.resultsTooLarge(batch.firstIndex(), results, t, RESULTS);
+      sendFailure(
+          rid,
+          tooLarge != null
+              ? new BatchTaskException(tooLarge.taskIndex(), tooLarge)
+              : new BatchTaskException(batch.firstIndex() + unserializable(results), t));
       return;
     }
     if (cancelled.remove(rid)) {

@@ -22,6 +22,11 @@ class DaskTckTest extends BackendCompatibilityKit {
   }
 
   @Override
+  protected boolean namesOversizedResults() {
+    return true;
+  }
+
+  @Override
   protected Map<String, Object> backendParameters() {
     return DaskTestSupport.local();
   }

@@ -79,9 +79,36 @@ class LokyFailuresTest {
     List<Integer> squares =
         loky(2).build().run(IntStream.range(0, 10).mapToObj(i -> delayed(LokyTestSupport::square, i)));
     assertThat(squares).isEqualTo(IntStream.range(0, 10).map(i -> i * i).boxed().collect(Collectors.toList()));
+    // a worker killed to stop an aborted call is replaced as soon as the kill is reaped
+    await("the pool back at two workers").atMost(AT_ONCE).until(() -> LokyBackend.workerPids().size() == 2);
     List<Long> now = LokyBackend.workerPids();
-    assertThat(now).hasSize(2);
     assertThat(gone).allSatisfy(p -> assertThat(now).doesNotContain(p));
+  }
+
+  /** Fails once another task of the call has recorded its pid in {@code dir}. */
+  static int failOnceAnotherTaskRuns(String dir) {
+    // runs in a worker JVM: the other task is in another JVM, so the file is the only signal
+    await("task 1 to start").atMost(AT_ONCE).until(() -> !pidFiles(dir).isEmpty());
+    throw new IllegalArgumentException("task 0 fails while task 1 runs");
+  }
+
+  // joblib: LokyBackend.abort_everything(ensure_ready=True) re-creates the executor at once
+  @Test
+  void aWorkerKilledToStopAnAbortedCallIsReplacedBeforeTheNextCall(@TempDir Path dir) {
+    warm(2);
+    String pids = dir.toString();
+    List<Task<Long>> tasks =
+        List.of(
+            delayed(() -> (long) failOnceAnotherTaskRuns(pids)),
+            delayed(LokyTestSupport::writePidThenSleep, pids, 60_000L));
+    assertThatThrownBy(() -> assertTimeoutPreemptively(AT_ONCE, () -> loky(2).batchSize(1).build().run(tasks)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("task 0 fails while task 1 runs");
+    long victim = pidFiles(dir.toString()).iterator().next();
+    awaitAllDead(Set.of(victim), AT_ONCE);
+    // no call is running: the replacement starts anyway, so the next call finds it ready
+    await("a replacement for the killed worker").atMost(AT_ONCE).until(() -> LokyBackend.workerPids().size() == 2);
+    assertThat(LokyBackend.workerPids()).doesNotContain(victim);
   }
 
   // ------------------------------------------------------------------ worker exits, kills, crashes

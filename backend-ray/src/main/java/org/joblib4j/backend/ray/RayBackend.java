@@ -294,7 +294,7 @@ final class RayBackend implements ParallelBackend {
       @SuppressWarnings("unchecked")
       List<Object> results = (List<Object>) envelope[1];
       // their size as received: the engine's read-ahead bound in bytes
-      f.future.complete(new ReceivedResults(results, bytes.length));
+      f.future.complete(new ReceivedResults(results, bytes.length, f.bytes.length));
     } else if (envelope[1] instanceof BatchTaskException) {
       f.future.completeExceptionally((BatchTaskException) envelope[1]);
     } else {

@@ -18,7 +18,7 @@ import org.joblib4j.Backends;
 public final class BackendStatus {
   /** The backends the examples' fat jar ships, in the README's order. */
   static final List<String> SHIPPED =
-      List.of("sequential", "threading", "loky", "multiprocessing", "dask", "ray");
+      List.of("sequential", "threading", "loky", "multiprocessing", "dask", "ray", "verify");
 
   /** The interpreter the dask backend runs unless configured otherwise (its default). */
   private static final String DEFAULT_PYTHON = "/usr/bin/python3";

@@ -52,7 +52,7 @@ class CliOptionsTest {
                 "each in parallel and then with n_jobs=1, and closes with a summary of the speed-ups.",
                 "  --backend NAME   joblib4j.backend for every Parallel that names none (default threading)",
                 // this test's class path has no Ray runtime; Dask is provisioned (scripts/test)
-                "                   installed: sequential, threading, loky, multiprocessing, dask",
+                "                   installed: sequential, threading, loky, multiprocessing, dask, verify",
                 "                   missing: ray - needs Ray's runtime jar:"
                     + " RAY_DIST_JAR=<venv>/lib/python3.11/site-packages/ray/jars/ray_dist.jar"
                     + " (from pip install ray==2.58.0), or that jar on the class path",

@@ -75,7 +75,7 @@ class GridSearchCvMainTest {
         .contains(
             "  --backend NAME   joblib4j.backend for the search (default threading)"
                 + System.lineSeparator()
-                + "                   installed: sequential, threading, loky, multiprocessing, dask"
+                + "                   installed: sequential, threading, loky, multiprocessing, dask, verify"
                 + System.lineSeparator()
                 + "                   missing: ray - needs Ray's runtime jar: RAY_DIST_JAR=");
   }

@@ -10,6 +10,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.joblib4j.ParallelTimeoutException;
 import org.joblib4j.Task;
+import org.joblib4j.core.events.EngineEvents;
 import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.Durations;
 import org.joblib4j.spi.NestedBackend;
@@ -28,9 +29,13 @@ import org.joblib4j.spi.ReceivedResults;
  * waiting, or in the consumer's current chunk). Dispatch pauses when the next batch would not fit
  * and resumes when the consumer releases a chunk; auto batch sizes are capped so that several
  * batches per worker fit, or tiny tasks would grow batches until one alone filled the heap.
- * Results that came from other processes also count in bytes ({@link ReceivedResults}): dispatch
- * pauses while those received and not yet released take more than {@code maxHeldBytes}, and auto
- * batches are capped so that one batch's results take at most a quarter of it per worker.
+ * What is held also counts in bytes, bounded by {@code maxHeldBytes}: dispatch pauses while
+ * results received from other processes ({@link ReceivedResults}) and not yet released take more;
+ * no more tasks are held than that many bytes of them would take, by the last estimate of a task's
+ * size (the heap its reading from the input allocated, {@link AllocationMeter}, or its share of a
+ * sent batch, whichever is larger), but always two batches per worker, so that none idles; and
+ * auto batches are capped so that one batch and its results take at most a quarter of it per
+ * worker.
  *
  * <p>Dispatching (reading the input, cutting batches, submitting) is done by one thread at a time,
  * the holder of the {@code draining} token, and never under the state lock, so a backend whose
@@ -83,6 +88,10 @@ final class DispatchCall implements ResultSource {
   private volatile long nanosPerTask = -1;
   /** The most result bytes per task a completed batch brought back, 0 before any. */
   private volatile long bytesPerTask;
+  /** The bytes per task the last completed batch took as sent, 0 before any (or on threads). */
+  private volatile long sentBytesPerTask;
+  /** The heap per task reading the last slice of the input allocated, 0 before any or unknown. */
+  private volatile long readBytesPerTask;
 
   // guarded by lock
   private boolean draining;
@@ -149,14 +158,16 @@ final class DispatchCall implements ResultSource {
   private static final class Job {
     final Batch batch;
     final long dispatchNanos;
+    final EngineEvents.Batch events;
     boolean done;
     List<Object> results;
     long bytes;
     long waitStartNanos;
 
-    Job(Batch batch, long dispatchNanos) {
+    Job(Batch batch, long dispatchNanos, EngineEvents.Batch events) {
       this.batch = batch;
       this.dispatchNanos = dispatchNanos;
+      this.events = events;
     }
   }
 
@@ -264,6 +275,7 @@ final class DispatchCall implements ResultSource {
       want = room / batchSize * batchSize;
     }
     List<Task<?>> slice = new ArrayList<>((int) Math.min(want, 4096));
+    long allocatedBefore = AllocationMeter.allocatedBytes();
     try {
       while (slice.size() < want && input.hasNext()) {
         Task<?> task = input.next();
@@ -280,6 +292,11 @@ final class DispatchCall implements ResultSource {
     }
     if (slice.size() < want) {
       inputExhausted = true;
+    }
+    if (allocatedBefore >= 0 && !slice.isEmpty()) {
+      // the last slice's figure, not the largest: a one-off cost of the input (opening a file)
+      // must not throttle the rest of the call
+      readBytesPerTask = Math.max(0, AllocationMeter.allocatedBytes() - allocatedBefore) / slice.size();
     }
     if (limited) {
       preDispatchBudget -= slice.size();
@@ -325,7 +342,20 @@ final class DispatchCall implements ResultSource {
 
   /** Call with the lock held. */
   private long roomLocked() {
-    return maxHeld - (readTasks - consumedTasks);
+    return heldBoundLocked() - (readTasks - consumedTasks);
+  }
+
+  /**
+   * The most tasks that may be held: {@code maxHeld}, and no more than {@code maxHeldBytes} of
+   * them as sent, but at least two batches per worker. Call with the lock held.
+   */
+  private long heldBoundLocked() {
+    long perTask = Math.max(sentBytesPerTask, readBytesPerTask);
+    if (perTask <= 0) {
+      return maxHeld;
+    }
+    long atLeast = 2L * nJobs * (fixedBatchSize == null ? 1 : fixedBatchSize);
+    return Math.min(maxHeld, Math.max(atLeast, maxHeldBytes / perTask));
   }
 
   /** Whether a batch of {@code needed} tasks may be read now; call with the lock held. */
@@ -333,9 +363,9 @@ final class DispatchCall implements ResultSource {
     return roomLocked() >= needed && heldBytes <= maxHeldBytes;
   }
 
-  /** The backend's auto batch size, under the count cap and the bytes its results may take. */
+  /** The backend's auto batch size, under the count cap and the bytes it and its results may take. */
   private int autoBatchSize() {
-    long perTask = bytesPerTask;
+    long perTask = bytesPerTask + Math.max(sentBytesPerTask, readBytesPerTask);
     int cap = batchSizeCap;
     if (perTask > 0) {
       cap = (int) Math.max(1, Math.min(cap, maxHeldBytes / (4L * nJobs * perTask)));
@@ -357,7 +387,7 @@ final class DispatchCall implements ResultSource {
   }
 
   private boolean submit(Batch b) {
-    Job job = new Job(b, System.nanoTime());
+    Job job = new Job(b, System.nanoTime(), progress.batchDispatched(b.firstIndex(), b.size()));
     lock.lock();
     try {
       if (aborting) {
@@ -392,6 +422,7 @@ final class DispatchCall implements ResultSource {
 
   private void completed(Job job, List<Object> received, Throwable error) {
     long bytes = received == null ? 0 : ReceivedResults.bytesOf(received);
+    long sentBytes = received == null ? 0 : ReceivedResults.sentBytesOf(received);
     List<Object> results = received == null ? null : ReceivedResults.unwrap(received);
     Throwable err = error == null ? null : Failures.unwrap(error);
     if (err != null && batchOptions.collect() && !isAborting()) {
@@ -422,6 +453,8 @@ final class DispatchCall implements ResultSource {
       if (job.done) {
         return;
       }
+      // a batch that fails after the call's first failure was stopped by it: no failure of its own
+      job.events.end(sentBytes, bytes, results, err, aborting);
       job.done = true;
       running--;
       if (err != null) {
@@ -436,6 +469,10 @@ final class DispatchCall implements ResultSource {
         heldBytes += bytes;
         if (bytes / job.batch.size() > bytesPerTask) {
           bytesPerTask = bytes / job.batch.size();
+        }
+        if (sentBytes > 0) {
+          // the last batch's figure: the first batch of a call may carry a shared value inline
+          sentBytesPerTask = sentBytes / job.batch.size();
         }
         completedTasks += job.batch.size();
         if (!ordered) {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Locale;
 import org.joblib4j.ProgressEvent;
 import org.joblib4j.ProgressListener;
+import org.joblib4j.core.events.EngineEvents;
 
 /**
  * joblib's progress output ({@code print_progress}, {@code _print}) and the {@link
@@ -22,6 +23,7 @@ final class ProgressReporter {
   private final int width;
   private int workers;
   private boolean finishedPrinted;
+  private EngineEvents.Call events;
 
   ProgressReporter(
       int verbose,
@@ -43,12 +45,22 @@ final class ProgressReporter {
   /** joblib's "Using backend X with N concurrent workers." and the listener's start event. */
   void started(String backendClass, int workers, long totalTasks, boolean announce) {
     this.workers = workers;
+    this.events = EngineEvents.call(backendName, workers, totalTasks);
     if (announce) {
       print("Using backend " + backendClass + " with " + workers + " concurrent workers.");
     }
     if (listener != null) {
       notify(() -> listener.onStart(event(new CallState(0, 0, 0, totalTasks, true, false), 0, null)));
     }
+  }
+
+  /**
+   * A batch is dispatched: its events (JFR, observers) begin.
+   *
+   * @return the batch's events, to end
+   */
+  EngineEvents.Batch batchDispatched(long firstTask, int tasks) {
+    return events.batch(firstTask, tasks);
   }
 
   /** After a batch completed: joblib's progress line when due, and the listener's event. */
@@ -63,6 +75,9 @@ final class ProgressReporter {
   void finished(CallState state, Throwable failure) {
     if (failure == null && state.completed() && !finishedPrinted) {
       printProgress(state);
+    }
+    if (events != null) {
+      events.end(state.completedTasks(), failure);
     }
     if (listener != null) {
       notify(() -> listener.onFinish(event(state, 0, failure)));

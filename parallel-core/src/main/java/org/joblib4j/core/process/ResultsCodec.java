@@ -12,9 +12,10 @@ import org.joblib4j.spi.CompactValues;
  * numeric tasks, short strings), a compact list, {@code [1][int n][n values]}, written and read
  * without Java serialization; otherwise the Java-serialized list, as {@link ResultsInOrder} when it
  * has more than one result (which starts with the stream magic {@code 0xACED}, so the two cannot
- * be confused).
+ * be confused). Worker JVMs write it and the caller reads it; the {@code verify} backend puts
+ * results through both on threads.
  */
-final class ResultsCodec {
+public final class ResultsCodec {
   private static final byte COMPACT = 1;
 
   private ResultsCodec() {}
@@ -27,7 +28,7 @@ final class ResultsCodec {
    * @return the payload
    * @throws IOException if a result cannot be serialized
    */
-  static byte[] encode(List<Object> results, TaskSerializer serializer) throws IOException {
+  public static byte[] encode(List<Object> results, TaskSerializer serializer) throws IOException {
     for (Object r : results) {
       if (!CompactValues.isCompact(r)) {
         // one by one, so a result the caller cannot read is known by its task
@@ -56,7 +57,7 @@ final class ResultsCodec {
    * @throws IOException if the payload is corrupt
    * @throws ClassNotFoundException if a class of a Java-serialized payload is missing
    */
-  static Object decode(byte[] payload, TaskSerializer serializer) throws IOException, ClassNotFoundException {
+  public static Object decode(byte[] payload, TaskSerializer serializer) throws IOException, ClassNotFoundException {
     if (payload.length == 0 || payload[0] != COMPACT) {
       return serializer.deserialize(payload);
     }

@@ -19,12 +19,15 @@ import org.joblib4j.spi.Batch;
 /**
  * Which values of a call travel once, for every backend that ships tasks to other processes:
  * objects given to {@code scatter} (for a {@code Parallel}'s lifetime), and, with auto-scatter,
- * every task argument or captured value whose serialized size passes the threshold (for the
- * call). Each such value is serialized once into a {@link SharedBlob} and written into batches as
- * a small reference (an identity map, so the same object shares one blob). Only arguments that
- * look large at a glance ({@link SizeEstimate}) are serialized on their own to be measured; one
- * measured and found small travels as an {@link InlineValue}, so it too is serialized once per
- * call. Small arguments are written as usual and not remembered.
+ * every task argument or captured value that a second task uses too and whose serialized size
+ * passes the threshold (for the call). Each such value is serialized once into a {@link
+ * SharedBlob} and written into batches as a small reference (by identity, so the same object shares
+ * one blob). Only arguments that look large at a glance ({@link SizeEstimate}) are looked at: the
+ * first task to use one sends it as usual, and the second has it serialized on its own to be
+ * measured; one measured and found small travels as an {@link InlineValue}, so it too is
+ * serialized once per call. Small arguments are written as usual and not remembered, and what is
+ * remembered is held weakly: a call over millions of distinct large arguments, read lazily, keeps
+ * neither the arguments nor a copy of each.
  *
  * <p>The same object is the same instance for every task of one worker: like dask's scattered
  * data and joblib's memory-mapped arrays, treat shared values as read-only.
@@ -39,11 +42,16 @@ public final class SharedValues {
   private final Measure measure;
   private final Function<SharedBlob, Object> refs;
   private final Function<byte[], Object> inlines;
-  private final IdentityHashMap<Object, Object> decisions = new IdentityHashMap<>();
-  private final IdentityHashMap<Object, Boolean> functions = new IdentityHashMap<>();
+  /** What a value looked at is written as: its blob, its inline form, or {@link #AS_USUAL}. */
+  private final WeakIdentityMap<Object, Object> decisions = new WeakIdentityMap<>();
+  /** Large-looking values one task has used: a second task makes them shared. */
+  private final WeakIdentityMap<Object, Boolean> seenOnce = new WeakIdentityMap<>();
+  private final WeakIdentityMap<Object, Boolean> functions = new WeakIdentityMap<>();
   /** The shared values a decided value's own bytes refer to: they travel with it. */
-  private final IdentityHashMap<Object, Set<SharedBlob>> nested = new IdentityHashMap<>();
+  private final WeakIdentityMap<Object, Set<SharedBlob>> nested = new WeakIdentityMap<>();
   private final Map<String, SharedBlob> callBlobs = new LinkedHashMap<>();
+  /** The decision for a value that travels as usual (not the value itself: the map holds keys weakly). */
+  private static final Object AS_USUAL = new Object();
 
   /**
    * Serializes one value on its own (to measure it, and to ship it if it is large), writing the
@@ -181,7 +189,7 @@ public final class SharedValues {
     SharedBlob blob = explicit.isEmpty() ? null : explicit.get(obj);
     if (blob == null) {
       Object d = decisions.isEmpty() ? null : decisions.get(obj);
-      if (d == null || d == obj) {
+      if (d == null || d == AS_USUAL) {
         return null;
       }
       Set<SharedBlob> inside = nested.isEmpty() ? null : nested.get(obj);
@@ -246,19 +254,25 @@ public final class SharedValues {
       // small arguments must neither serialize each twice nor keep each alive)
       return;
     }
+    if (seenOnce.remove(o) == null) {
+      // its first task: it travels as usual, so a value only one task uses is never copied to be
+      // kept for the call (nor cached by the workers)
+      seenOnce.put(o, Boolean.TRUE);
+      return;
+    }
     byte[] bytes;
     Set<SharedBlob> inside = new java.util.LinkedHashSet<>();
     try {
       bytes = measure.serialize(o, this, inside);
     } catch (RuntimeException notSerializable) {
-      decisions.put(o, o);
+      decisions.put(o, AS_USUAL);
       return;
     }
     if (bytes != null && !inside.isEmpty()) {
       nested.put(o, inside);
     }
     if (bytes == null) {
-      decisions.put(o, o); // travels its own way (a memory-mapped array)
+      decisions.put(o, AS_USUAL); // travels its own way (a memory-mapped array)
     } else if (bytes.length > threshold) {
       SharedBlob blob = SharedBlob.of(bytes);
       SharedBlob known = callBlobs.putIfAbsent(blob.sha(), blob);

@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.joblib4j.TaskSerializationException;
 import org.joblib4j.WorkerTerminatedException;
+import org.joblib4j.core.events.EngineEvents;
 import org.joblib4j.spi.BatchTaskException;
 import org.joblib4j.spi.ReceivedResults;
 import org.slf4j.Logger;
@@ -86,6 +87,9 @@ public final class WorkerPool implements AutoCloseable {
     final List<SharedBlob> refs;
     final ClassLoader loader;
     final CompletableFuture<List<Object>> future = new CompletableFuture<>();
+    final long submittedNanos = System.nanoTime();
+    /** When it was handed to a worker (for its JFR event). */
+    long sentNanos;
 
     Submission(long id, Object call, byte[] bytes, long firstIndex, int tasks, List<SharedBlob> refs, ClassLoader loader) {
       this.id = id;
@@ -112,6 +116,8 @@ public final class WorkerPool implements AutoCloseable {
     OutputPump stderr;
     State state = State.STARTING;
     boolean killed;
+    /** Killed to stop an aborted call's task: replaced at once, as joblib's abort_everything(ensure_ready=True) does. */
+    boolean abortedCall;
     long spawnNanos;
     long tasksAssigned;
     Thread reader;
@@ -295,7 +301,14 @@ public final class WorkerPool implements AutoCloseable {
 
   /** Starts workers up to the pool size while work is waiting. Called with the lock held. */
   private void ensureWorkers() {
-    if (closed || pending.isEmpty()) {
+    if (!pending.isEmpty()) {
+      restoreStrength();
+    }
+  }
+
+  /** Starts workers up to the pool's size even with no work waiting: the next call finds them warm. */
+  private void restoreStrength() {
+    if (closed) {
       return;
     }
     long live = workers.stream().filter(w -> w.state == State.STARTING || w.state == State.READY).count();
@@ -390,6 +403,7 @@ public final class WorkerPool implements AutoCloseable {
               }
             }
             w.outbox.add(new Frame(Frame.BATCH, s.id, s.bytes));
+            s.sentNanos = System.nanoTime();
             if (!toFlush.contains(w)) {
               toFlush.add(w);
             }
@@ -491,6 +505,7 @@ public final class WorkerPool implements AutoCloseable {
         w.state = State.READY;
         w.reader = Thread.currentThread();
         LOG.debug("Worker JVM {} ready {} ms after it was started", w.pid(), (System.nanoTime() - w.spawnNanos) / 1_000_000);
+        EngineEvents.workerStarted(w.pid(), w.spawnNanos);
         failedStarts = 0;
         if (options.initializer() != null) {
           w.outbox.add(new Frame(Frame.INIT, 0, options.initializer()));
@@ -698,6 +713,7 @@ public final class WorkerPool implements AutoCloseable {
     if (s == null || s.future.isDone()) {
       return;
     }
+    EngineEvents.workerBatch(w.pid(), s.firstIndex, s.tasks, s.submittedNanos, s.sentNanos);
     Object value;
     try {
       value = deserialize(w, f.payload(), s.loader);
@@ -719,7 +735,7 @@ public final class WorkerPool implements AutoCloseable {
       @SuppressWarnings("unchecked")
       List<Object> results = (List<Object>) value;
       // their size as received: the engine's read-ahead bound in bytes
-      s.future.complete(new ReceivedResults(results, f.payload().length));
+      s.future.complete(new ReceivedResults(results, f.payload().length, s.bytes.length));
     } else if (value instanceof BatchTaskException) {
       s.future.completeExceptionally((BatchTaskException) value);
     } else {
@@ -816,6 +832,10 @@ public final class WorkerPool implements AutoCloseable {
     synchronized (lock) {
       State was = w.state;
       w.state = State.DEAD;
+      EngineEvents.workerExited(
+          w.pid(),
+          w.killed ? "killed" : was == State.EXITING ? "retired" : was == State.STARTING ? "failed to start" : "died",
+          status);
       workers.remove(w);
       starting.remove(w.token);
       Iterator<Submission> it = w.inFlight.values().iterator();
@@ -844,7 +864,11 @@ public final class WorkerPool implements AutoCloseable {
         pending.addFirst(requeue.get(i));
       }
       if (!closed && failedStarts < 2) {
-        ensureWorkers();
+        if (w.abortedCall && !closing) {
+          restoreStrength();
+        } else {
+          ensureWorkers();
+        }
       }
     }
     if (failed != null) {
@@ -923,6 +947,9 @@ public final class WorkerPool implements AutoCloseable {
       s.future.completeExceptionally(cancelled);
     }
     for (Worker w : toKill) {
+      synchronized (lock) {
+        w.abortedCall = true;
+      }
       kill(w, true);
     }
     for (Worker w : toFlush) {

@@ -46,7 +46,34 @@ class BatchShipperTest {
   private Shipment shipRows(List<double[]> rows) {
     shipper.startCall(null, null, new SharingOptions(List.of(), true, SharedValues.DEFAULT_THRESHOLD), Map.of());
     TaskBiFunction<List<double[]>, Integer, Integer> rowLength = (r, i) -> r.get(i).length;
-    return shipper.ship(new Batch(0, List.of(delayed(rowLength, rows, 1)), null));
+    // two tasks use the rows: a value only one task uses travels in its batch
+    return shipper.ship(new Batch(0, List.of(delayed(rowLength, rows, 1), delayed(rowLength, rows, 2)), null));
+  }
+
+  @Test
+  void aLargeValueOnlyOneTaskUsesTravelsInItsBatchAndIsNotKept() throws Exception {
+    shipper.startCall(null, null, new SharingOptions(List.of(), true, SharedValues.DEFAULT_THRESHOLD), Map.of());
+    try {
+      TaskBiFunction<List<double[]>, Integer, Integer> rowLength = (r, i) -> r.get(i).length;
+      List<double[]> rows = rows();
+      java.lang.ref.WeakReference<List<double[]>> gone = new java.lang.ref.WeakReference<>(rows);
+      Shipment s = shipper.ship(new Batch(0, List.of(delayed(rowLength, rows, 1)), null));
+      assertThat(s.refs()).isEmpty();
+      assertThat(s.bytes().length).as("the rows inside the batch").isGreaterThan(8 * 1000 * 100);
+      assertThat(BatchShipper.deserialize(s.bytes(), loader).call()).containsExactly(1000);
+      // the call does not keep what it looked at: a lazily read call of distinct large values
+      // would otherwise hold them all
+      rows = null;
+      s = null;
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(30))
+          .until(() -> {
+            System.gc();
+            return gone.get() == null;
+          });
+    } finally {
+      shipper.endCall();
+    }
   }
 
   private static List<double[]> rows() {

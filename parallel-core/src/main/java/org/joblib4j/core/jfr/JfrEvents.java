@@ -1,0 +1,213 @@
+package org.joblib4j.core.jfr;
+
+/**
+ * The engine's Java Flight Recorder events ({@code org.joblib4j.*}, category {@code joblib4j}):
+ * calls, batches, worker JVMs' starts and exits, cluster connections. Off unless a recording enables them, as JFR
+ * events are: then each costs a check. A runtime without the {@code jdk.jfr} module (a jlink
+ * image) records nothing.
+ */
+public final class JfrEvents {
+  private static final boolean PRESENT = ModuleLayer.boot().findModule("jdk.jfr").isPresent();
+
+  private JfrEvents() {}
+
+  /** Whether a recording could be running: JFR initializes with the first one in this JVM. */
+  private static boolean recording() {
+    return PRESENT && jdk.jfr.FlightRecorder.isInitialized();
+  }
+
+  /** A call in progress: {@link #end} commits it. */
+  public static final class Call {
+    private final CallEvent event;
+
+    private Call(CallEvent event) {
+      this.event = event;
+    }
+
+    /**
+     * Ends the call.
+     *
+     * @param tasks the tasks it ran
+     * @param failure why it failed, or {@code null}
+     */
+    public void end(long tasks, Throwable failure) {
+      if (event != null) {
+        event.end();
+        if (event.shouldCommit()) {
+          event.tasks = tasks;
+          event.outcome = outcome(failure);
+          event.commit();
+        }
+      }
+    }
+  }
+
+  /** A batch in flight: {@link #end} commits it. */
+  public static final class Batch {
+    private final BatchEvent event;
+
+    private Batch(BatchEvent event) {
+      this.event = event;
+    }
+
+    /**
+     * Ends the batch.
+     *
+     * @param bytesSent its size as sent, 0 if it stayed in this JVM
+     * @param bytesReceived its results' size as received, 0 if they did
+     * @param failure why it failed, or {@code null}
+     */
+    public void end(long bytesSent, long bytesReceived, Throwable failure) {
+      if (event != null) {
+        event.end();
+        if (event.shouldCommit()) {
+          event.bytesSent = bytesSent;
+          event.bytesReceived = bytesReceived;
+          event.outcome = outcome(failure);
+          event.commit();
+        }
+      }
+    }
+  }
+
+  private static final Call NO_CALL = new Call(null);
+  private static final Batch NO_BATCH = new Batch(null);
+
+  /**
+   * Begins a call.
+   *
+   * @param backend the backend's name
+   * @param workers its effective n_jobs
+   * @return the call's event, to end
+   */
+  public static Call call(String backend, int workers) {
+    if (!recording()) {
+      return NO_CALL;
+    }
+    CallEvent e = new CallEvent();
+    if (!e.isEnabled()) {
+      return NO_CALL;
+    }
+    e.backend = backend;
+    e.workers = workers;
+    e.begin();
+    return new Call(e);
+  }
+
+  /**
+   * Begins a batch, at its dispatch.
+   *
+   * @param backend the backend's name
+   * @param firstTask the index of its first task
+   * @param tasks its size
+   * @return the batch's event, to end
+   */
+  public static Batch batch(String backend, long firstTask, int tasks) {
+    if (!recording()) {
+      return NO_BATCH;
+    }
+    BatchEvent e = new BatchEvent();
+    if (!e.isEnabled()) {
+      return NO_BATCH;
+    }
+    e.backend = backend;
+    e.firstTask = firstTask;
+    e.tasks = tasks;
+    e.begin();
+    return new Batch(e);
+  }
+
+  /**
+   * Records a worker JVM's start.
+   *
+   * @param pid its process id
+   * @param launchNanos {@link System#nanoTime} at its launch
+   */
+  public static void workerStarted(long pid, long launchNanos) {
+    if (!recording()) {
+      return;
+    }
+    WorkerStartedEvent e = new WorkerStartedEvent();
+    if (e.shouldCommit()) {
+      e.pid = pid;
+      e.startup = System.nanoTime() - launchNanos;
+      e.commit();
+    }
+  }
+
+  /**
+   * Records a batch's stay in a worker pool.
+   *
+   * @param pid the worker JVM that ran it
+   * @param firstTask the index of its first task
+   * @param tasks its size
+   * @param submittedNanos {@link System#nanoTime} at its submission to the pool
+   * @param sentNanos {@link System#nanoTime} when it was handed to the worker
+   */
+  public static void workerBatch(long pid, long firstTask, int tasks, long submittedNanos, long sentNanos) {
+    if (!recording()) {
+      return;
+    }
+    WorkerBatchEvent e = new WorkerBatchEvent();
+    if (e.shouldCommit()) {
+      e.pid = pid;
+      e.firstTask = firstTask;
+      e.tasks = tasks;
+      e.queueWait = sentNanos - submittedNanos;
+      e.roundTrip = System.nanoTime() - sentNanos;
+      e.commit();
+    }
+  }
+
+  /**
+   * Records a worker JVM's exit.
+   *
+   * @param pid its process id
+   * @param cause retired, killed, died, or failed to start
+   * @param exitStatus its exit status
+   */
+  public static void workerExited(long pid, String cause, int exitStatus) {
+    if (!recording()) {
+      return;
+    }
+    WorkerExitedEvent e = new WorkerExitedEvent();
+    if (e.shouldCommit()) {
+      e.pid = pid;
+      e.cause = cause;
+      e.exitStatus = exitStatus;
+      e.commit();
+    }
+  }
+
+  /**
+   * Records a connection to a cluster.
+   *
+   * @param backend the backend's name
+   * @param cluster the scheduler or head address, or what private cluster was started
+   * @param startNanos {@link System#nanoTime} when connecting began
+   */
+  public static void clusterConnected(String backend, String cluster, long startNanos) {
+    if (!recording()) {
+      return;
+    }
+    ClusterConnectedEvent e = new ClusterConnectedEvent();
+    if (e.shouldCommit()) {
+      e.backend = backend;
+      e.cluster = cluster;
+      e.connectTime = System.nanoTime() - startNanos;
+      e.commit();
+    }
+  }
+
+  private static String outcome(Throwable failure) {
+    if (failure == null) {
+      return "success";
+    }
+    if (failure instanceof org.joblib4j.spi.BatchTaskException && failure.getCause() != null) {
+      // the task's own exception, not the engine's wrapper that carries its index
+      failure = failure.getCause();
+    }
+    String message = failure.getMessage();
+    return failure.getClass().getName() + (message == null ? "" : ": " + message);
+  }
+}
