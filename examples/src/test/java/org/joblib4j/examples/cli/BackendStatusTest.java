@@ -16,7 +16,7 @@ class BackendStatusTest {
               "needs Debian's python3-distributed and python3-cryptography for /nonexistent/python3:"
                   + " sudo apt-get install python3-distributed python3-cryptography");
       assertThat(BackendStatus.lines())
-          .startsWith("installed: sequential, threading, loky, multiprocessing")
+          .startsWith("installed: sequential, threading, loky, multiprocessing, verify")
           .contains(
               "missing: dask - needs Debian's python3-distributed and python3-cryptography for"
                   + " /nonexistent/python3: sudo apt-get install python3-distributed python3-cryptography");

@@ -61,7 +61,7 @@ class GridSearchCvMainTest {
       assertThat(err.toString(StandardCharsets.UTF_8))
           .isEqualTo(
               "GridSearchCvMain: Invalid backend: nosuch, expected one of \"dask\", \"loky\","
-                  + " \"multiprocessing\", \"ray\", \"sequential\" or \"threading\""
+                  + " \"multiprocessing\", \"ray\", \"sequential\", \"threading\" or \"verify\""
                   + System.lineSeparator());
     } finally {
       System.clearProperty("joblib4j.backend");
