@@ -4,11 +4,10 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.joblib4j.Parallel;
-import org.joblib4j.ParallelConfigurationException;
-import org.joblib4j.UnknownBackendException;
 import org.joblib4j.examples.cli.CliOptions;
+import org.joblib4j.examples.cli.ExampleCommand;
 import org.joblib4j.examples.workload.DemoWorkloads;
+import org.joblib4j.examples.workload.SpareWorkers;
 import org.joblib4j.examples.workload.SummaryTable;
 import org.joblib4j.examples.workload.Workload;
 import org.joblib4j.examples.workload.WorkloadRunner;
@@ -26,9 +25,6 @@ import org.joblib4j.examples.workload.WorkloadTiming;
  * </pre>
  */
 public final class Main {
-  private static final String SPARE_WORKERS = "joblib4j.backend.multiprocessing.spare-workers";
-  private static final String SPARE_WORKERS_ENV = "JOBLIB4J_BACKEND_MULTIPROCESSING_SPARE_WORKERS";
-
   private Main() {}
 
   /**
@@ -37,10 +33,7 @@ public final class Main {
    * @param args see {@link CliOptions#usage()}
    */
   public static void main(String[] args) {
-    int status = execute(args, System.out, System.err);
-    if (status != 0) {
-      System.exit(status);
-    }
+    ExampleCommand.main(Main.class, args, Main::execute);
   }
 
   /**
@@ -52,64 +45,8 @@ public final class Main {
    * @return the exit status: 0, or 2 for a bad command line, configuration or backend
    */
   static int execute(String[] args, PrintStream out, PrintStream err) {
-    CliOptions options;
-    try {
-      options = CliOptions.parse(args);
-    } catch (IllegalArgumentException e) {
-      err.println(e.getMessage() + System.lineSeparator() + CliOptions.usage());
-      return 2;
-    }
-    if (options.help()) {
-      out.println(CliOptions.usage());
-      return 0;
-    }
-    // the same keys an application would set: the demo names no backend in code
-    setProperty("joblib4j.backend", options.backend());
-    setProperty("joblib4j.n-jobs", options.nJobs());
-    setProperty("joblib4j.verbose", options.verbose());
-    String backend;
-    try {
-      // resolves the configured backend before anything runs, so a missing jar or runtime (Ray's
-      // jar, Dask's Python packages) is one line
-      try (Parallel p = Parallel.builder().build()) {
-        backend = p.backendName();
-      }
-    } catch (UnknownBackendException | ParallelConfigurationException | IllegalStateException e) {
-      err.println("joblib4j-examples: " + e.getMessage());
-      return 2;
-    }
-    run(out, options, backend);
-    return 0;
-  }
-
-  /**
-   * multiprocessing starts fresh worker JVMs for every call; unless told otherwise, the demo keeps
-   * as many warm spares between calls as n_jobs=-1 (or --n-jobs) uses, and says so. Not the I/O
-   * workload's 8: every spare boots right after a call, on the CPUs the n_jobs=1 run then uses.
-   */
-  private static void keepSpareWorkers(PrintStream out, Integer nJobs) {
-    if (System.getProperty(SPARE_WORKERS) != null || System.getenv(SPARE_WORKERS_ENV) != null) {
-      return;
-    }
-    int cpus = Runtime.getRuntime().availableProcessors();
-    int n = nJobs != null ? nJobs : -1;
-    int spares = n < 0 ? Math.max(1, cpus + 1 + n) : n;
-    System.setProperty(SPARE_WORKERS, String.valueOf(spares));
-    out.println(
-        "== multiprocessing starts fresh worker JVMs for every call: this demo keeps "
-            + spares
-            + " warm spares booted between calls ("
-            + SPARE_WORKERS
-            + "="
-            + spares
-            + "; set it to choose, 0 for none)");
-    out.println();
-  }
-
-  private static void setProperty(String key, Object value) {
-    if (value != null) {
-      System.setProperty(key, value.toString());
-    }
+    return ExampleCommand.execute(
+        args, out, err, "joblib4j-examples", CliOptions::usage, (o, options, backend) -> Main.run(o, options, backend));
   }
 
   /**
@@ -138,7 +75,7 @@ public final class Main {
 
     List<Workload<?>> workloads = DemoWorkloads.create(options.small(), backend);
     if ("multiprocessing".equals(backend)) {
-      keepSpareWorkers(out, options.nJobs());
+      SpareWorkers.keep(out, options.nJobs());
     }
     WorkloadRunner runner =
         new WorkloadRunner(out, options.progress(), options.nJobs(), options.baseline(), backend);

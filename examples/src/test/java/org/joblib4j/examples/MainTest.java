@@ -94,6 +94,34 @@ class MainTest {
   }
 
   @Test
+  void daskWithoutItsPythonPackagesIsOneLineThatSaysWhatToInstall() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try {
+      // an interpreter that is not there: what a machine without python3-distributed gives too
+      System.setProperty("joblib4j.backend.dask.python", "/nonexistent/python3");
+      int status =
+          Main.execute(
+              new String[] {"--backend", "dask", "--small"},
+              new PrintStream(out, true, StandardCharsets.UTF_8),
+              new PrintStream(err, true, StandardCharsets.UTF_8));
+
+      assertThat(status).isEqualTo(2);
+      assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+      assertThat(err.toString(StandardCharsets.UTF_8))
+          .startsWith(
+              "joblib4j-examples: Please install Python 3 with dask.distributed to use the 'dask'"
+                  + " backend: the interpreter '/nonexistent/python3' cannot be started")
+          .contains("sudo apt-get install python3-distributed python3-cryptography")
+          .endsWith(System.lineSeparator())
+          .hasLineCount(1);
+    } finally {
+      System.clearProperty("joblib4j.backend");
+      System.clearProperty("joblib4j.backend.dask.python");
+    }
+  }
+
+  @Test
   void onMultiprocessingKeepsWarmSparesAndTimesTheFirstCallApart() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {

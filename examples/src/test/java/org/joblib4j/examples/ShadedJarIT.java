@@ -107,7 +107,7 @@ class ShadedJarIT {
   }
 
   @Test
-  void helpListsTheInstalledBackends() throws Exception {
+  void helpListsTheBackendsThatRunHereAndWhatTheOthersNeed() throws Exception {
     String out = runJar("-jar", JAR.toString(), "--help");
     assertThat(out)
         .startsWith(
@@ -115,7 +115,67 @@ class ShadedJarIT {
                 + " [--small] [--progress MODE] [--no-progress] [--no-baseline] [--help]")
         .contains("  --progress MODE  auto (default): a live bar on a terminal, plain lines otherwise;")
         .contains("  --no-baseline    skip the n_jobs=1 runs")
-        .contains("installed: [dask, loky, multiprocessing, ray, sequential, threading, verify] (default threading)");
+        .contains("  --backend NAME   joblib4j.backend for every Parallel that names none (default threading)")
+        // Dask is provisioned here (scripts/test); Ray's runtime jar is not on this class path
+        .contains("                   installed: sequential, threading, loky, multiprocessing, dask, verify" + NL)
+        .contains("                   missing: ray - needs Ray's runtime jar: RAY_DIST_JAR=");
+  }
+
+  @Test
+  void theGridSearchRunsFromTheFatJarByItsMainClass() throws Exception {
+    String out =
+        runJar(
+            "-cp", JAR.toString(), GRID_SEARCH, "--backend", "loky", "--small", "--progress", "off");
+    assertThat(out.lines())
+        .contains(
+            "best_params_={'max_depth': None, 'max_features': 0.3, 'n_estimators': 8},"
+                + " best_score_=0.9508 (backend=loky, n_jobs=-1, 2 workers); n_jobs=1 agrees: true",
+            "== speed-up over n_jobs=1");
+  }
+
+  @Test
+  void withRayDistJarTheFatJarRunsTheGridSearchOnRayWithTheSameScores() throws Exception {
+    assertThat(RAY_DIST).as("Ray's runtime jar in the ray venv (scripts/test)").isRegularFile();
+    ProcessBuilder help = new ProcessBuilder(java(), "-jar", JAR.toString(), "--help");
+    help.environment().put("RAY_DIST_JAR", RAY_DIST.toString());
+    assertThat(run(help, 0)).contains("installed: sequential, threading, loky, multiprocessing, dask, ray, verify" + NL);
+
+    ProcessBuilder search =
+        new ProcessBuilder(
+            java(), "-cp", JAR.toString(), GRID_SEARCH, "--backend", "ray", "--small", "--progress", "off");
+    search.environment().put("RAY_DIST_JAR", RAY_DIST.toString());
+    assertThat(run(search, 0).lines())
+        .contains(
+            "best_params_={'max_depth': None, 'max_features': 0.3, 'n_estimators': 8},"
+                + " best_score_=0.9508 (backend=ray, n_jobs=-1, 2 workers); n_jobs=1 agrees: true");
+  }
+
+  @Test
+  void aRayDistJarThatNamesNoFileIsOneLineAndExitStatusTwo() throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(java(), "-jar", JAR.toString(), "--backend", "ray");
+    pb.environment().put("RAY_DIST_JAR", "/nonexistent/ray_dist.jar");
+    assertThat(run(pb, 2)).isEqualTo("Main: RAY_DIST_JAR names no file: /nonexistent/ray_dist.jar" + NL);
+  }
+
+  private static final String NL = System.lineSeparator();
+  private static final String GRID_SEARCH = "org.joblib4j.examples.gridsearchcv.GridSearchCvMain";
+  private static final Path RAY_DIST =
+      Path.of(
+          System.getenv().getOrDefault("RAY_VENV", System.getProperty("user.home") + "/.cache/joblib4j-ray-venv"),
+          "lib/python3.11/site-packages/ray/jars/ray_dist.jar");
+
+  private static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /** Runs the process; fails unless it exits with this status within two minutes. */
+  private static String run(ProcessBuilder pb, int status) throws Exception {
+    assertThat(Files.exists(JAR)).isTrue();
+    Process p = pb.redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isEqualTo(status);
+    return out;
   }
 
   /** Runs the JVM with these arguments; fails unless it exits with 0 within two minutes. */

@@ -1,7 +1,7 @@
 package org.joblib4j.examples.cli;
 
+import java.util.ArrayList;
 import java.util.List;
-import org.joblib4j.Backends;
 import org.joblib4j.examples.progress.ProgressMode;
 
 /**
@@ -75,34 +75,32 @@ public record CliOptions(
   }
 
   /**
-   * Returns the help text, listing the installed backends.
+   * Returns the help text, listing the backends that run here and what the others need.
    *
    * @return the lines, joined by the line separator
    */
   public static String usage() {
-    return String.join(
-        System.lineSeparator(),
-        SYNOPSIS,
-        "Runs the mission page's examples, then three workloads (CPU-bound, I/O-bound, a grid search),",
-        "each in parallel and then with n_jobs=1, and closes with a summary of the speed-ups.",
-        "  --backend NAME   joblib4j.backend for every Parallel that names none; installed: "
-            + Backends.available()
-            + " (default "
-            + Backends.defaultBackend()
-            + ")",
-        "                   dask needs Debian's python3-distributed (apt-get install python3-distributed",
-        "                   python3-cryptography); ray needs Ray's ray_dist.jar on the class path: java -cp",
-        "                   joblib4j-examples.jar:<venv>/lib/python3.11/site-packages/ray/jars/ray_dist.jar",
-        "                   org.joblib4j.examples.Main --backend ray (pip install ray==2.58.0)",
-        "  --n-jobs N       n_jobs of the workloads' parallel runs (default -1, 8 for the I/O-bound one)",
-        "                   and joblib4j.n-jobs where the code sets none",
-        "  --verbose V      joblib's progress lines (stderr below 50)",
-        "  --small          small workloads (well under a second in all)",
-        "  --progress MODE  auto (default): a live bar on a terminal, plain lines otherwise;",
-        "                   bar, plain or off",
-        "  --no-progress    the same as --progress off",
-        "  --no-baseline    skip the n_jobs=1 runs: twice as fast, but no speed-ups in the summary",
-        "  --help, -h       this text");
+    List<String> lines = new ArrayList<>();
+    lines.add(SYNOPSIS);
+    lines.add("Runs the mission page's examples, then three workloads (CPU-bound, I/O-bound, a grid search),");
+    lines.add("each in parallel and then with n_jobs=1, and closes with a summary of the speed-ups.");
+    lines.add(
+        "  --backend NAME   joblib4j.backend for every Parallel that names none (default "
+            + BackendStatus.defaultBackend()
+            + ")");
+    BackendStatus.lines().forEach(l -> lines.add("                   " + l));
+    lines.addAll(
+        List.of(
+            "  --n-jobs N       n_jobs of the workloads' parallel runs (default -1, 8 for the I/O-bound one)",
+            "                   and joblib4j.n-jobs where the code sets none",
+            "  --verbose V      joblib's progress lines (stderr below 50)",
+            "  --small          small workloads (well under a second in all)",
+            "  --progress MODE  auto (default): a live bar on a terminal, plain lines otherwise;",
+            "                   bar, plain or off",
+            "  --no-progress    the same as --progress off",
+            "  --no-baseline    skip the n_jobs=1 runs: twice as fast, but no speed-ups in the summary",
+            "  --help, -h       this text"));
+    return String.join(System.lineSeparator(), lines);
   }
 
   private static int integer(String option, String value) {

@@ -20,7 +20,7 @@ import org.joblib4j.examples.gridsearch.SyntheticData;
  */
 public final class GridSearchWorkload implements Workload<GridSearchResult> {
   /** The backends that take a {@code scatter} option. */
-  static final Set<String> SCATTERING = Set.of("loky", "multiprocessing", "dask", "ray");
+  public static final Set<String> SCATTERING = Set.of("loky", "multiprocessing", "dask", "ray");
 
   private final GridSearchSize size;
   private final String backend;
@@ -59,9 +59,20 @@ public final class GridSearchWorkload implements Workload<GridSearchResult> {
 
   @Override
   public Parallel.Builder configure(Parallel.Builder builder) {
-    return SCATTERING.contains(backend)
-        ? builder.backend(backend, Map.of("scatter", List.of(data.x(), data.y())))
-        : builder;
+    return scatter(builder, backend, List.of(data.x(), data.y()));
+  }
+
+  /**
+   * Scatters values on a backend that takes the option, as the mission page does; elsewhere the
+   * builder stays as it is.
+   *
+   * @param builder the parallel run's builder
+   * @param backend its backend
+   * @param values what every task shares
+   * @return the builder
+   */
+  public static Parallel.Builder scatter(Parallel.Builder builder, String backend, List<?> values) {
+    return SCATTERING.contains(backend) ? builder.backend(backend, Map.of("scatter", values)) : builder;
   }
 
   @Override
