@@ -30,6 +30,15 @@ public interface ProgressListener {
   default void onBatchCompleted(ProgressEvent event) {}
 
   /**
+   * A task ended (returned, or threw: with {@code COLLECT}, each failure; otherwise the one that
+   * stopped the call), with its run time and worker where the backend has them. Called after the
+   * batch's {@link #onBatchCompleted}, once per task of it.
+   *
+   * @param event the task's end
+   */
+  default void onTaskCompleted(TaskEvent event) {}
+
+  /**
    * The call ended: all results ready, or failed, timed out or cancelled ({@link
    * ProgressEvent#failure()} says which).
    *

@@ -21,6 +21,10 @@ public final class Batch implements Serializable {
   private final List<Task<?>> tasks;
   private final NestedBackend nested;
   private final Options options;
+  /** The run time of each task run here, in order (set by {@link #call}; not serialized). */
+  private volatile long[] taskNanos;
+  /** The thread that ran the batch here (set by {@link #call}; not serialized). */
+  private volatile String ranOn;
 
   /**
    * How a batch runs its tasks, beyond the nested backend.
@@ -172,6 +176,9 @@ public final class Batch implements Serializable {
   public List<Object> call(java.util.function.BooleanSupplier cancelled, StuckTaskHandler stuck)
       throws BatchTaskException {
     List<Object> results = new ArrayList<>(tasks.size());
+    long[] nanos = new long[tasks.size()];
+    ranOn = Thread.currentThread().getName();
+    taskNanos = nanos;
     try (ParallelConfig.Scope ignored = nested == null ? null : ParallelConfig.nested(nested);
         TaskContext.BatchScope context = TaskContext.forBatch(options.context())) {
       for (int i = 0; i < tasks.size(); i++) {
@@ -185,11 +192,13 @@ public final class Batch implements Serializable {
         TaskWatchdog watchdog =
             options.taskTimeoutNanos() > 0 ? TaskWatchdog.start(index, options.taskTimeoutNanos(), stuck) : null;
         context.beforeTask();
+        long start = System.nanoTime();
         try {
           result = tasks.get(i).call();
         } catch (Throwable t) {
           failure = t;
         } finally {
+          nanos[i] = System.nanoTime() - start;
           // per task, not per batch: what one task puts in its MDC must not reach the next one
           context.afterTask();
           if (watchdog != null && watchdog.stop()) {
@@ -206,6 +215,26 @@ public final class Batch implements Serializable {
       }
     }
     return results;
+  }
+
+  /**
+   * How long each task ran, where this batch ran in this JVM (a backend of threads).
+   *
+   * @return one run time per task, in nanoseconds (0 for those not reached), or {@code null} if
+   *     this instance was not run (its tasks ran elsewhere, from a copy)
+   */
+  public long[] taskNanos() {
+    long[] n = taskNanos;
+    return n == null ? null : n.clone();
+  }
+
+  /**
+   * The thread that ran this batch, where it ran in this JVM.
+   *
+   * @return its name, or {@code null} if this instance was not run
+   */
+  public String ranOn() {
+    return ranOn;
   }
 
   /**

@@ -16,6 +16,7 @@ public final class ReceivedResults extends AbstractList<Object> implements Rando
   private final List<Object> results;
   private final long bytes;
   private final long sentBytes;
+  private final String worker;
 
   /**
    * Wraps a batch's results.
@@ -36,9 +37,32 @@ public final class ReceivedResults extends AbstractList<Object> implements Rando
    *     scattered or memory-mapped values, not included)
    */
   public ReceivedResults(List<Object> results, long bytes, long sentBytes) {
+    this(results, bytes, sentBytes, null);
+  }
+
+  /**
+   * Wraps a batch's results, with the size of the batch as sent and where it ran.
+   *
+   * @param results the results, in the batch's order
+   * @param bytes their size as received, serialized
+   * @param sentBytes the batch's size as sent, serialized
+   * @param worker where it ran (for example {@code "pid 1234"}), or {@code null}
+   */
+  public ReceivedResults(List<Object> results, long bytes, long sentBytes, String worker) {
     this.results = results;
     this.bytes = bytes;
     this.sentBytes = sentBytes;
+    this.worker = worker;
+  }
+
+  /**
+   * Where the batch that gave these results ran.
+   *
+   * @param results what a backend's future completed with
+   * @return the worker, or {@code null} if the backend did not say
+   */
+  public static String workerOf(List<Object> results) {
+    return results instanceof ReceivedResults ? ((ReceivedResults) results).worker : null;
   }
 
   /**

@@ -648,6 +648,53 @@ public abstract class BackendCompatibilityKit {
     }
   }
 
+  /** {@code ProgressListener.onTaskCompleted}: every task's end, with what the backend knows. */
+  @Nested
+  class TaskEvents {
+    private List<org.joblib4j.TaskEvent> events(Parallel.Builder builder, org.joblib4j.ErrorPolicy policy, int n) {
+      List<org.joblib4j.TaskEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+      ProgressListener listener =
+          new ProgressListener() {
+            @Override
+            public void onTaskCompleted(org.joblib4j.TaskEvent e) {
+              events.add(e);
+            }
+          };
+      List<Task<Integer>> tasks = IntStream.range(0, n).mapToObj(i -> delayed(TckTasks::failAtSeven, i)).collect(Collectors.toList());
+      catchThrowable(() -> builder.progress(listener).errorPolicy(policy).build().runOutcomes(tasks));
+      return events;
+    }
+
+    @Test
+    void collectingReportsEveryTaskOnceWithItsFailure() {
+      List<org.joblib4j.TaskEvent> events = events(parallel(), org.joblib4j.ErrorPolicy.COLLECT, 20);
+      assertThat(events).extracting(org.joblib4j.TaskEvent::index).containsExactlyInAnyOrderElementsOf(
+          IntStream.range(0, 20).mapToObj(i -> (long) i).collect(Collectors.toList()));
+      assertThat(events).allSatisfy(e -> assertThat(e.backendName()).isEqualTo(backendName()));
+      assertThat(events).filteredOn(e -> e.failure().isPresent()).singleElement().satisfies(e -> {
+        assertThat(e.index()).isEqualTo(7);
+        assertThat(e.error()).isInstanceOf(IllegalStateException.class).hasMessage("task 7 failed");
+      });
+      if (!shipsTasks()) {
+        // tasks that run in this JVM are timed one by one, on a named thread
+        assertThat(events).allSatisfy(e -> {
+          assertThat(e.duration()).isPresent();
+          assertThat(e.where()).isPresent();
+        });
+      }
+    }
+
+    @Test
+    void failingFastReportsTheTaskThatStoppedTheCall() {
+      List<org.joblib4j.TaskEvent> events = events(parallel(), org.joblib4j.ErrorPolicy.FAIL_FAST, 20);
+      assertThat(events).filteredOn(e -> e.failure().isPresent()).singleElement().satisfies(e -> {
+        assertThat(e.index()).isEqualTo(7);
+        assertThat(e.error()).hasMessage("task 7 failed");
+      });
+      assertThat(events).extracting(org.joblib4j.TaskEvent::index).doesNotHaveDuplicates();
+    }
+  }
+
   /** Calls made inside tasks. */
   @Nested
   class Nesting {

@@ -117,4 +117,28 @@ class LokyBeyondJoblibTest {
         .map(MdcLeakProbe::readsThenPutsItsTaskKey, upTo(20));
     assertThat(seen).hasSize(20).containsOnly("null/null");
   }
+
+  static long pid(Integer x) {
+    return ProcessHandle.current().pid();
+  }
+
+  @Test
+  void eachTaskEventNamesTheWorkerJvmThatRanIt() {
+    List<org.joblib4j.TaskEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    org.joblib4j.ProgressListener listener =
+        new org.joblib4j.ProgressListener() {
+          @Override
+          public void onTaskCompleted(org.joblib4j.TaskEvent e) {
+            events.add(e);
+          }
+        };
+    List<Long> pids = Parallel.builder().backend("loky").nJobs(2).batchSize(2).progress(listener).build()
+        .map(LokyBeyondJoblibTest::pid, upTo(10));
+    assertThat(events).hasSize(10);
+    for (org.joblib4j.TaskEvent e : events) {
+      assertThat(e.where()).contains("pid " + pids.get((int) e.index()));
+      // a worker JVM times its batches, not each task
+      assertThat(e.duration()).isEmpty();
+    }
+  }
 }

@@ -423,6 +423,7 @@ final class DispatchCall implements ResultSource {
   private void completed(Job job, List<Object> received, Throwable error) {
     long bytes = received == null ? 0 : ReceivedResults.bytesOf(received);
     long sentBytes = received == null ? 0 : ReceivedResults.sentBytesOf(received);
+    String worker = received == null ? null : ReceivedResults.workerOf(received);
     List<Object> results = received == null ? null : ReceivedResults.unwrap(received);
     Throwable err = error == null ? null : Failures.unwrap(error);
     if (err != null && batchOptions.collect() && !isAborting()) {
@@ -462,6 +463,7 @@ final class DispatchCall implements ResultSource {
           failure = err;
           aborting = true;
           firstFailure = true;
+          progress.taskFailed(job.batch, err, worker);
         }
       } else if (!aborting) {
         job.results = results;
@@ -485,6 +487,7 @@ final class DispatchCall implements ResultSource {
         }
         backend.batchCompleted(job.batch.size(), duration);
         progress.batchCompleted(stateLocked(), job.batch.size());
+        progress.tasksCompleted(job.batch, results, worker);
         if (iterating) {
           pendingDispatch++;
           // a dispatch waiting for room is resumed by the consumer, unless it already made room

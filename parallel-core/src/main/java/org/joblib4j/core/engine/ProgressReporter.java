@@ -2,10 +2,15 @@ package org.joblib4j.core.engine;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import org.joblib4j.ProgressEvent;
 import org.joblib4j.ProgressListener;
+import org.joblib4j.TaskEvent;
 import org.joblib4j.core.events.EngineEvents;
+import org.joblib4j.spi.Batch;
+import org.joblib4j.spi.BatchTaskException;
+import org.joblib4j.spi.TaskFailure;
 
 /**
  * joblib's progress output ({@code print_progress}, {@code _print}) and the {@link
@@ -69,6 +74,48 @@ final class ProgressReporter {
     if (listener != null) {
       notify(() -> listener.onBatchCompleted(event(state, batchSize, null)));
     }
+  }
+
+  /**
+   * After a batch completed: the listener's event for each of its tasks.
+   *
+   * @param batch the batch (its own run times where it ran in this JVM)
+   * @param results its results, {@link TaskFailure} for a collected failure
+   * @param worker where it ran, as the backend said, or {@code null}
+   */
+  void tasksCompleted(Batch batch, List<Object> results, String worker) {
+    if (listener == null) {
+      return;
+    }
+    long[] nanos = batch.taskNanos();
+    String where = worker != null ? worker : batch.ranOn();
+    for (int i = 0; i < results.size(); i++) {
+      Object r = results.get(i);
+      Throwable error = r instanceof TaskFailure ? ((TaskFailure) r).failure() : null;
+      TaskEvent e =
+          new TaskEvent(backendName, batch.firstIndex() + i, nanos == null ? null : Duration.ofNanos(nanos[i]), error, where);
+      notify(() -> listener.onTaskCompleted(e));
+    }
+  }
+
+  /**
+   * The failure that stops the call: the listener's event for the task that threw, when a task did.
+   *
+   * @param batch its batch
+   * @param failure what the backend failed the batch with
+   * @param worker where it ran, as the backend said, or {@code null}
+   */
+  void taskFailed(Batch batch, Throwable failure, String worker) {
+    if (listener == null || !(failure instanceof BatchTaskException)) {
+      return;
+    }
+    BatchTaskException e = (BatchTaskException) failure;
+    int i = (int) (e.taskIndex() - batch.firstIndex());
+    long[] nanos = batch.taskNanos();
+    Duration runTime = nanos == null || i < 0 || i >= nanos.length ? null : Duration.ofNanos(nanos[i]);
+    TaskEvent event =
+        new TaskEvent(backendName, e.taskIndex(), runTime, e.getCause() != null ? e.getCause() : e, worker != null ? worker : batch.ranOn());
+    notify(() -> listener.onTaskCompleted(event));
   }
 
   /** At the end of the call: the "finished" line when not yet printed, and the listener's event. */

@@ -63,11 +63,13 @@ final class SequentialSource implements ResultSource {
       return null;
     }
     List<Object> result;
+    Batch batch = new Batch(index, List.of(task), null, options);
     try {
       // no nested scope: a sequential call leaves its tasks' configuration alone (joblib)
-      result = new Batch(index, List.of(task), null, options).call();
+      result = batch.call();
     } catch (BatchTaskException e) {
       aborted = true;
+      progress.taskFailed(batch, e, null);
       throw Failures.taskFailure(
           e.getCause(), index, "thread " + Thread.currentThread().getName() + ", pid " + ProcessHandle.current().pid(),
           backendName, parallel);
@@ -75,6 +77,7 @@ final class SequentialSource implements ResultSource {
     Chunk chunk = new Chunk(index, result);
     index++;
     progress.batchCompleted(new CallState(index, index, index, -1, true, false), 1);
+    progress.tasksCompleted(batch, result, null);
     return chunk;
   }
 

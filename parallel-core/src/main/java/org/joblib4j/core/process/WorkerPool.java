@@ -735,7 +735,7 @@ public final class WorkerPool implements AutoCloseable {
       @SuppressWarnings("unchecked")
       List<Object> results = (List<Object>) value;
       // their size as received: the engine's read-ahead bound in bytes
-      s.future.complete(new ReceivedResults(results, f.payload().length, s.bytes.length));
+      s.future.complete(new ReceivedResults(results, f.payload().length, s.bytes.length, "pid " + w.pid()));
     } else if (value instanceof BatchTaskException) {
       s.future.completeExceptionally((BatchTaskException) value);
     } else {
