@@ -38,14 +38,16 @@ public final class Backends {
    * @param makeDefault whether it becomes the default backend of this JVM
    */
   public static void register(
-      String name, Supplier<? extends org.joblib4j.spi.ParallelBackend> factory, boolean makeDefault) {
+      String name,
+      Supplier<? extends org.joblib4j.spi.ParallelBackend> factory,
+      boolean makeDefault) {
     Objects.requireNonNull(factory, "factory");
     Engines.get().register(name, context -> factory.get(), makeDefault);
   }
 
   /**
-   * Removes a run-time registration (a jar's backend of the same name becomes visible again). If
-   * it was the default, the built-in default is restored.
+   * Removes a run-time registration (a jar's backend of the same name becomes visible again). If it
+   * was the default, the built-in default is restored.
    *
    * @param name the name
    * @return whether a registration was removed

@@ -54,7 +54,9 @@ public final class ConfigKeys {
   /** Where process backends memory-map large arrays. */
   public static final String TEMP_FOLDER = "joblib4j.temp-folder";
 
-  /** The size above which arrays are memory-mapped: {@code 1M}, {@code 500K}, bytes or {@code none}. */
+  /**
+   * The size above which arrays are memory-mapped: {@code 1M}, {@code 500K}, bytes or {@code none}.
+   */
   public static final String MAX_NBYTES = "joblib4j.max-nbytes";
 
   /** The thread cap inside each worker process (process backends). */
@@ -71,6 +73,7 @@ public final class ConfigKeys {
    * system properties, the environment and {@code joblib4j.properties}.
    */
   public static final String DESERIALIZATION_FILTER = "joblib4j.deserialization-filter";
+
   /** The prefix of backend parameters: {@code joblib4j.backend.<name>.<key>}. */
   public static final String BACKEND_PARAM_PREFIX = "joblib4j.backend.";
 

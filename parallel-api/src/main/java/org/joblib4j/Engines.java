@@ -29,7 +29,9 @@ final class Engines {
   }
 
   private static ParallelEngine load() {
-    ClassLoader[] loaders = {Engines.class.getClassLoader(), Thread.currentThread().getContextClassLoader()};
+    ClassLoader[] loaders = {
+      Engines.class.getClassLoader(), Thread.currentThread().getContextClassLoader()
+    };
     for (ClassLoader cl : loaders) {
       if (cl == null) {
         continue;

@@ -156,6 +156,8 @@ public final class Outcome<T> {
 
   @Override
   public String toString() {
-    return failure == null ? "Outcome[" + index + ": " + value + "]" : "Outcome[" + index + " failed: " + failure + "]";
+    return failure == null
+        ? "Outcome[" + index + ": " + value + "]"
+        : "Outcome[" + index + " failed: " + failure + "]";
   }
 }

@@ -45,8 +45,8 @@ import org.joblib4j.spi.ParallelSettings;
  * wrapped in {@link TaskFailedException}), with the task's index recorded in a suppressed
  * exception.
  *
- * <p>An instance runs one call at a time; it keeps its backend's workers between calls until
- * {@link #close()}.
+ * <p>An instance runs one call at a time; it keeps its backend's workers between calls until {@link
+ * #close()}.
  */
 public final class Parallel implements AutoCloseable {
   /** Releases the workers of a Parallel that was never closed once it is unreachable. */
@@ -54,8 +54,8 @@ public final class Parallel implements AutoCloseable {
 
   /**
    * The most tasks a call holds between reading them from the input and handing their results to
-   * the consumer, when {@link Builder#maxPendingResults} is not set: auto batching makes batches
-   * of tiny tasks grow large, and without a bound a lazy input would be read far ahead of a slow
+   * the consumer, when {@link Builder#maxPendingResults} is not set: auto batching makes batches of
+   * tiny tasks grow large, and without a bound a lazy input would be read far ahead of a slow
    * consumer.
    */
   public static final int DEFAULT_MAX_PENDING_RESULTS = 65_536;
@@ -79,12 +79,13 @@ public final class Parallel implements AutoCloseable {
   }
 
   /**
-   * The input as the engine gets it: with a checkpoint, each task records its result (its
-   * identity taken from the task as given); with a retry policy, each runs again on failure (the
-   * record is then written once, by the attempt that succeeds).
+   * The input as the engine gets it: with a checkpoint, each task records its result (its identity
+   * taken from the task as given); with a retry policy, each runs again on failure (the record is
+   * then written once, by the attempt that succeeds).
    */
   private Iterator<? extends Task<?>> input(Iterator<? extends Task<?>> tasks) {
-    Iterator<? extends Task<?>> in = checkpoint == null ? tasks : Engines.get().checkpointed(tasks, checkpoint);
+    Iterator<? extends Task<?>> in =
+        checkpoint == null ? tasks : Engines.get().checkpointed(tasks, checkpoint);
     return retry == null ? in : Engines.get().retried(in, retry);
   }
 
@@ -151,8 +152,7 @@ public final class Parallel implements AutoCloseable {
    * @param <R> the result type
    * @return the task
    */
-  public static <A, B, C, R> DelayedCall<R> delayed(
-      TaskTriFunction<A, B, C, R> f, A a, B b, C c) {
+  public static <A, B, C, R> DelayedCall<R> delayed(TaskTriFunction<A, B, C, R> f, A a, B b, C c) {
     return new DelayedCall<>(f, a, b, c);
   }
 
@@ -217,9 +217,9 @@ public final class Parallel implements AutoCloseable {
   }
 
   /**
-   * Starts the tasks and returns a lazy iterator over their results, in input order or, with
-   * {@link ReturnAs#GENERATOR_UNORDERED}, in completion order. The first {@code preDispatch} tasks
-   * are dispatched before this method returns. Close the iterator to cancel what is left.
+   * Starts the tasks and returns a lazy iterator over their results, in input order or, with {@link
+   * ReturnAs#GENERATOR_UNORDERED}, in completion order. The first {@code preDispatch} tasks are
+   * dispatched before this method returns. Close the iterator to cancel what is left.
    *
    * @param tasks the tasks, read lazily
    * @param <T> the result type
@@ -228,7 +228,8 @@ public final class Parallel implements AutoCloseable {
   @SuppressWarnings("unchecked")
   public <T> ResultIterator<T> iterate(Iterable<? extends Task<? extends T>> tasks) {
     Objects.requireNonNull(tasks, "tasks");
-    return (ResultIterator<T>) (ResultIterator<?>) execution.iterate(input(tasks.iterator()), sizeOf(tasks));
+    return (ResultIterator<T>)
+        (ResultIterator<?>) execution.iterate(input(tasks.iterator()), sizeOf(tasks));
   }
 
   /**
@@ -243,7 +244,8 @@ public final class Parallel implements AutoCloseable {
     Objects.requireNonNull(tasks, "tasks");
     Spliterator<? extends Task<? extends T>> s = tasks.spliterator();
     return (ResultIterator<T>)
-        (ResultIterator<?>) execution.iterate(input(Spliterators.iterator(s)), s.getExactSizeIfKnown());
+        (ResultIterator<?>)
+            execution.iterate(input(Spliterators.iterator(s)), s.getExactSizeIfKnown());
   }
 
   /**
@@ -258,7 +260,8 @@ public final class Parallel implements AutoCloseable {
   public <T> List<Outcome<T>> runOutcomes(Iterable<? extends Task<? extends T>> tasks) {
     Objects.requireNonNull(tasks, "tasks");
     try {
-      return (List<Outcome<T>>) (List<?>) execution.run(input(tasks.iterator()), sizeOf(tasks), true);
+      return (List<Outcome<T>>)
+          (List<?>) execution.run(input(tasks.iterator()), sizeOf(tasks), true);
     } finally {
       java.lang.ref.Reference.reachabilityFence(this);
     }
@@ -276,7 +279,8 @@ public final class Parallel implements AutoCloseable {
     Objects.requireNonNull(tasks, "tasks");
     Spliterator<? extends Task<? extends T>> s = tasks.spliterator();
     try {
-      return (List<Outcome<T>>) (List<?>) execution.run(input(Spliterators.iterator(s)), s.getExactSizeIfKnown(), true);
+      return (List<Outcome<T>>)
+          (List<?>) execution.run(input(Spliterators.iterator(s)), s.getExactSizeIfKnown(), true);
     } finally {
       java.lang.ref.Reference.reachabilityFence(this);
     }
@@ -291,19 +295,21 @@ public final class Parallel implements AutoCloseable {
    * @return the outcomes
    */
   @SuppressWarnings("unchecked")
-  public <T> ResultIterator<Outcome<T>> iterateOutcomes(Iterable<? extends Task<? extends T>> tasks) {
+  public <T> ResultIterator<Outcome<T>> iterateOutcomes(
+      Iterable<? extends Task<? extends T>> tasks) {
     Objects.requireNonNull(tasks, "tasks");
-    return (ResultIterator<Outcome<T>>) (ResultIterator<?>) execution.iterate(input(tasks.iterator()), sizeOf(tasks), true);
+    return (ResultIterator<Outcome<T>>)
+        (ResultIterator<?>) execution.iterate(input(tasks.iterator()), sizeOf(tasks), true);
   }
 
   /**
-   * Starts the tasks and returns at once with a future of their results, in input order: the
-   * future completes with what {@link #run(Iterable)} would return, or exceptionally with what it
-   * would throw. The call starts in the caller's thread, as {@link #iterate(Iterable)} does (its
-   * first {@code preDispatch} tasks are dispatched before this returns); a joblib4j thread
-   * collects the results. {@link CompletableFuture#cancel(boolean) cancel} cancels the call
-   * (queued tasks dropped, running ones interrupted or their workers stopped) and returns once it
-   * has ended. Until the future is done, this instance runs no other call.
+   * Starts the tasks and returns at once with a future of their results, in input order: the future
+   * completes with what {@link #run(Iterable)} would return, or exceptionally with what it would
+   * throw. The call starts in the caller's thread, as {@link #iterate(Iterable)} does (its first
+   * {@code preDispatch} tasks are dispatched before this returns); a joblib4j thread collects the
+   * results. {@link CompletableFuture#cancel(boolean) cancel} cancels the call (queued tasks
+   * dropped, running ones interrupted or their workers stopped) and returns once it has ended.
+   * Until the future is done, this instance runs no other call.
    *
    * @param tasks the tasks, read lazily
    * @param <T> the result type
@@ -312,7 +318,8 @@ public final class Parallel implements AutoCloseable {
   @SuppressWarnings("unchecked")
   public <T> CompletableFuture<List<T>> submit(Iterable<? extends Task<? extends T>> tasks) {
     Objects.requireNonNull(tasks, "tasks");
-    return (CompletableFuture<List<T>>) (CompletableFuture<?>) execution.submit(input(tasks.iterator()), sizeOf(tasks), false);
+    return (CompletableFuture<List<T>>)
+        (CompletableFuture<?>) execution.submit(input(tasks.iterator()), sizeOf(tasks), false);
   }
 
   /**
@@ -327,7 +334,8 @@ public final class Parallel implements AutoCloseable {
     Objects.requireNonNull(tasks, "tasks");
     Spliterator<? extends Task<? extends T>> s = tasks.spliterator();
     return (CompletableFuture<List<T>>)
-        (CompletableFuture<?>) execution.submit(input(Spliterators.iterator(s)), s.getExactSizeIfKnown(), false);
+        (CompletableFuture<?>)
+            execution.submit(input(Spliterators.iterator(s)), s.getExactSizeIfKnown(), false);
   }
 
   /**
@@ -346,7 +354,8 @@ public final class Parallel implements AutoCloseable {
   @SuppressWarnings("unchecked")
   public <T> Flow.Publisher<T> publish(Iterable<? extends Task<? extends T>> tasks) {
     Objects.requireNonNull(tasks, "tasks");
-    return (Flow.Publisher<T>) (Flow.Publisher<?>) execution.publish(() -> input(tasks.iterator()), sizeOf(tasks));
+    return (Flow.Publisher<T>)
+        (Flow.Publisher<?>) execution.publish(() -> input(tasks.iterator()), sizeOf(tasks));
   }
 
   /**
@@ -360,7 +369,9 @@ public final class Parallel implements AutoCloseable {
   @SuppressWarnings("unchecked")
   public <T> Flow.Publisher<T> publish(Stream<? extends Task<? extends T>> tasks) {
     Objects.requireNonNull(tasks, "tasks");
-    return (Flow.Publisher<T>) (Flow.Publisher<?>) execution.publish(() -> input(Spliterators.iterator(tasks.spliterator())), -1);
+    return (Flow.Publisher<T>)
+        (Flow.Publisher<?>)
+            execution.publish(() -> input(Spliterators.iterator(tasks.spliterator())), -1);
   }
 
   private static <A, R> Iterator<Task<R>> mapped(TaskFunction<A, R> f, Iterator<? extends A> it) {
@@ -479,7 +490,9 @@ public final class Parallel implements AutoCloseable {
     return onlyPhysicalCores ? Engines.get().physicalCpuCount() : cpuCount();
   }
 
-  /** Builds a {@link Parallel}. Everything not set comes from the scope, configuration or defaults. */
+  /**
+   * Builds a {@link Parallel}. Everything not set comes from the scope, configuration or defaults.
+   */
   public static final class Builder {
     private boolean nJobsSet;
     private Integer nJobs;
@@ -539,15 +552,16 @@ public final class Parallel implements AutoCloseable {
      * Backpressure: at most this many tasks are held between being read from the input and having
      * their results handed to the consumer (waiting to be sent, running, or finished and waiting);
      * reading and dispatch pause while the consumer lags, so a slow consumer never fills the heap.
-     * Default {@link Parallel#DEFAULT_MAX_PENDING_RESULTS}. A {@code preDispatch} or a fixed
-     * {@code batchSize} above it is capped at it, and auto batches at a quarter of it per worker.
+     * Default {@link Parallel#DEFAULT_MAX_PENDING_RESULTS}. A {@code preDispatch} or a fixed {@code
+     * batchSize} above it is capped at it, and auto batches at a quarter of it per worker.
      *
      * @param max a positive count
      * @return this
      */
     public Builder maxPendingResults(int max) {
       if (max < 1) {
-        throw new IllegalArgumentException("maxPendingResults must be a positive integer, got: " + max);
+        throw new IllegalArgumentException(
+            "maxPendingResults must be a positive integer, got: " + max);
       }
       this.maxPendingResults = max;
       return this;
@@ -571,7 +585,8 @@ public final class Parallel implements AutoCloseable {
      */
     public Builder maxPendingBytes(long max) {
       if (max < 1) {
-        throw new IllegalArgumentException("maxPendingBytes must be a positive integer, got: " + max);
+        throw new IllegalArgumentException(
+            "maxPendingBytes must be a positive integer, got: " + max);
       }
       this.maxPendingBytes = max;
       return this;
@@ -592,8 +607,8 @@ public final class Parallel implements AutoCloseable {
     }
 
     /**
-     * Sets n_jobs: a positive count, or negative to count back from the CPU count ({@code -1} =
-     * all CPUs, {@code -2} = all but one); {@code null} means unset. 0 fails when the call starts
+     * Sets n_jobs: a positive count, or negative to count back from the CPU count ({@code -1} = all
+     * CPUs, {@code -2} = all but one); {@code null} means unset. 0 fails when the call starts
      * ({@code nJobs == 0 in Parallel has no meaning}).
      *
      * @param nJobs the value

@@ -360,8 +360,8 @@ public final class ParallelConfig {
     }
 
     /**
-     * Restores the settings in force before this scope (and closes scopes opened inside it that
-     * are still open). Idempotent.
+     * Restores the settings in force before this scope (and closes scopes opened inside it that are
+     * still open). Idempotent.
      *
      * @throws IllegalStateException when called on another thread than the one that opened it
      */

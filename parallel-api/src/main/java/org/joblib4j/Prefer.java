@@ -3,8 +3,8 @@ package org.joblib4j;
 import java.util.Locale;
 
 /**
- * joblib's {@code prefer}: a soft hint that only acts when no backend was chosen explicitly (by
- * the builder, a {@link ParallelConfig} scope or configuration).
+ * joblib's {@code prefer}: a soft hint that only acts when no backend was chosen explicitly (by the
+ * builder, a {@link ParallelConfig} scope or configuration).
  */
 public enum Prefer {
   /** Prefer a thread-based backend ({@code threading}). */

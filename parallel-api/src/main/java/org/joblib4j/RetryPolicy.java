@@ -8,8 +8,8 @@ import java.util.Objects;
 /**
  * How often a failed task runs again ({@link Parallel.Builder#retry}): up to {@code maxAttempts}
  * runs in all, waiting {@code backoff} before the second, {@code backoff * multiplier} before the
- * third, and so on, and only for the exception types given (every {@link Exception} by default;
- * an {@link Error} is never retried unless named). A task runs again where it ran, and each failed
+ * third, and so on, and only for the exception types given (every {@link Exception} by default; an
+ * {@link Error} is never retried unless named). A task runs again where it ran, and each failed
  * attempt is kept: the final failure carries the earlier ones as suppressed {@link
  * TaskAttemptException}s, and {@link Outcome#attempts()} counts them. Immutable.
  *
@@ -25,7 +25,11 @@ public final class RetryPolicy implements Serializable {
   private final double multiplier;
   private final List<Class<? extends Throwable>> retryOn;
 
-  private RetryPolicy(int maxAttempts, Duration backoff, double multiplier, List<Class<? extends Throwable>> retryOn) {
+  private RetryPolicy(
+      int maxAttempts,
+      Duration backoff,
+      double multiplier,
+      List<Class<? extends Throwable>> retryOn) {
     this.maxAttempts = maxAttempts;
     this.backoff = backoff;
     this.multiplier = multiplier;
@@ -42,14 +46,15 @@ public final class RetryPolicy implements Serializable {
   public static RetryPolicy attempts(int maxAttempts) {
     if (maxAttempts < 1) {
       throw new IllegalArgumentException(
-          "maxAttempts must be at least 1 (the first run counts; 1 means no retry), got " + maxAttempts);
+          "maxAttempts must be at least 1 (the first run counts; 1 means no retry), got "
+              + maxAttempts);
     }
     return new RetryPolicy(maxAttempts, Duration.ZERO, 2.0, List.of(Exception.class));
   }
 
   /**
-   * Waits before each retry: {@code first} before the second attempt, then {@code multiplier}
-   * times longer each time.
+   * Waits before each retry: {@code first} before the second attempt, then {@code multiplier} times
+   * longer each time.
    *
    * @param first the first wait, zero or more
    * @return a policy with that wait
@@ -72,7 +77,8 @@ public final class RetryPolicy implements Serializable {
    */
   public RetryPolicy backoffMultiplier(double factor) {
     if (!(factor >= 1) || Double.isInfinite(factor)) {
-      throw new IllegalArgumentException("backoffMultiplier must be a finite number of at least 1, got " + factor);
+      throw new IllegalArgumentException(
+          "backoffMultiplier must be a finite number of at least 1, got " + factor);
     }
     return new RetryPolicy(maxAttempts, backoff, factor, retryOn);
   }
@@ -133,7 +139,14 @@ public final class RetryPolicy implements Serializable {
 
   @Override
   public String toString() {
-    return "RetryPolicy(maxAttempts=" + maxAttempts + ", backoff=" + backoff + ", multiplier=" + multiplier
-        + ", retryOn=" + retryOn.stream().map(Class::getSimpleName).toList() + ")";
+    return "RetryPolicy(maxAttempts="
+        + maxAttempts
+        + ", backoff="
+        + backoff
+        + ", multiplier="
+        + multiplier
+        + ", retryOn="
+        + retryOn.stream().map(Class::getSimpleName).toList()
+        + ")";
   }
 }

@@ -6,8 +6,8 @@ import java.io.Serializable;
  * One unit of work for {@link Parallel}: joblib's {@code delayed(f)(*args)}.
  *
  * <p>Tasks are {@link Serializable} so that process and cluster backends can ship them to other
- * JVMs; the threading and sequential backends never serialize them, so on those backends a task
- * may capture anything.
+ * JVMs; the threading and sequential backends never serialize them, so on those backends a task may
+ * capture anything.
  *
  * <pre>{@code
  * Task<Double> t = () -> Math.sqrt(4.0);

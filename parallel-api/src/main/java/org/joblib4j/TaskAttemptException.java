@@ -1,8 +1,8 @@
 package org.joblib4j;
 
 /**
- * One failed attempt of a task that ran again ({@link RetryPolicy}): kept as a suppressed
- * exception of the task's final failure, its cause the attempt's own exception.
+ * One failed attempt of a task that ran again ({@link RetryPolicy}): kept as a suppressed exception
+ * of the task's final failure, its cause the attempt's own exception.
  */
 public final class TaskAttemptException extends Exception {
   private static final long serialVersionUID = 1L;

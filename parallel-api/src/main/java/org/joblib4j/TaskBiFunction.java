@@ -3,8 +3,8 @@ package org.joblib4j;
 import java.io.Serializable;
 
 /**
- * A serializable two-argument function, as taken by {@link Parallel#delayed(TaskBiFunction,
- * Object, Object)}.
+ * A serializable two-argument function, as taken by {@link Parallel#delayed(TaskBiFunction, Object,
+ * Object)}.
  *
  * @param <A> the first argument type
  * @param <B> the second argument type

@@ -12,11 +12,11 @@ import java.util.Optional;
  * @param runTime how long the task itself ran, or {@code null} where the backend does not time
  *     tasks one by one (worker JVMs and clusters time batches)
  * @param error the task's exception, or {@code null} if it returned
- * @param worker where it ran: a thread's name ({@code threading}), {@code "pid 1234"} (a worker
- *     JVM of {@code loky} or {@code multiprocessing}), or {@code null} where the backend does not
- *     say
+ * @param worker where it ran: a thread's name ({@code threading}), {@code "pid 1234"} (a worker JVM
+ *     of {@code loky} or {@code multiprocessing}), or {@code null} where the backend does not say
  */
-public record TaskEvent(String backendName, long index, Duration runTime, Throwable error, String worker) {
+public record TaskEvent(
+    String backendName, long index, Duration runTime, Throwable error, String worker) {
   /**
    * How long the task ran, where known.
    *

@@ -16,8 +16,7 @@ public class TaskFailedException extends RuntimeException {
    * @param cause the checked exception the task threw
    */
   public TaskFailedException(long taskIndex, Throwable cause) {
-    super(
-        (taskIndex >= 0 ? "Task " + taskIndex : "A task") + " failed: " + cause, cause);
+    super((taskIndex >= 0 ? "Task " + taskIndex : "A task") + " failed: " + cause, cause);
     this.taskIndex = taskIndex;
   }
 

@@ -24,9 +24,16 @@ public class TaskFailuresException extends RuntimeException {
   }
 
   private static String message(List<Outcome<?>> outcomes) {
-    List<Outcome<?>> failed = outcomes.stream().filter(o -> !o.isSuccess()).collect(Collectors.toList());
-    return failed.size() + " of " + outcomes.size() + " tasks failed: "
-        + failed.stream().limit(5).map(o -> "task " + o.index() + " (" + o.failure() + ")").collect(Collectors.joining(", "))
+    List<Outcome<?>> failed =
+        outcomes.stream().filter(o -> !o.isSuccess()).collect(Collectors.toList());
+    return failed.size()
+        + " of "
+        + outcomes.size()
+        + " tasks failed: "
+        + failed.stream()
+            .limit(5)
+            .map(o -> "task " + o.index() + " (" + o.failure() + ")")
+            .collect(Collectors.joining(", "))
         + (failed.size() > 5 ? ", ..." : "");
   }
 

@@ -18,8 +18,12 @@ public class TaskTimeoutException extends RuntimeException {
    * @param limit the task timeout
    */
   public TaskTimeoutException(long taskIndex, Duration limit) {
-    super("Task " + taskIndex + " exceeded its taskTimeout of "
-        + org.joblib4j.spi.Durations.seconds(limit) + " s and was stopped.");
+    super(
+        "Task "
+            + taskIndex
+            + " exceeded its taskTimeout of "
+            + org.joblib4j.spi.Durations.seconds(limit)
+            + " s and was stopped.");
     this.taskIndex = taskIndex;
   }
 

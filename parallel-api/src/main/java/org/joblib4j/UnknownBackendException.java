@@ -3,9 +3,9 @@ package org.joblib4j;
 import java.util.List;
 
 /**
- * A backend name that no installed jar or registration provides. The message follows joblib
- * ({@code Invalid backend: foo, expected one of "sequential" or "threading"}) and, for a
- * well-known backend, names the artifact to add.
+ * A backend name that no installed jar or registration provides. The message follows joblib ({@code
+ * Invalid backend: foo, expected one of "sequential" or "threading"}) and, for a well-known
+ * backend, names the artifact to add.
  */
 public class UnknownBackendException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;

@@ -35,10 +35,12 @@ class BuilderValidationTest {
     assertThatThrownBy(
             () -> Parallel.builder().prefer(Prefer.PROCESSES).require(Require.SHAREDMEM).build())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("prefer == \"processes\" and require == \"sharedmem\" are inconsistent settings");
+        .hasMessage(
+            "prefer == \"processes\" and require == \"sharedmem\" are inconsistent settings");
     assertThatThrownBy(
             () -> ParallelConfig.builder().prefer("processes").require("sharedmem").open())
-        .hasMessage("prefer == \"processes\" and require == \"sharedmem\" are inconsistent settings");
+        .hasMessage(
+            "prefer == \"processes\" and require == \"sharedmem\" are inconsistent settings");
   }
 
   @Test

@@ -26,7 +26,8 @@ class RetryPolicyTest {
     assertThat(p.delayBefore(2)).isEqualTo(Duration.ofMillis(100));
     assertThat(p.delayBefore(3)).isEqualTo(Duration.ofMillis(300));
     assertThat(p.delayBefore(4)).isEqualTo(Duration.ofMillis(900));
-    assertThat(RetryPolicy.attempts(99).backoff(Duration.ofDays(1)).delayBefore(90)).isEqualTo(Duration.ofDays(1));
+    assertThat(RetryPolicy.attempts(99).backoff(Duration.ofDays(1)).delayBefore(90))
+        .isEqualTo(Duration.ofDays(1));
   }
 
   @Test
@@ -35,14 +36,17 @@ class RetryPolicyTest {
     assertThat(p.retries(new java.io.FileNotFoundException("x"))).isTrue();
     assertThat(p.retries(new AssertionError("x"))).isTrue();
     assertThat(p.retries(new UncheckedIOException(new IOException("x")))).isFalse();
-    assertThat(p).hasToString("RetryPolicy(maxAttempts=2, backoff=PT0S, multiplier=2.0, retryOn=[IOException, AssertionError])");
+    assertThat(p)
+        .hasToString(
+            "RetryPolicy(maxAttempts=2, backoff=PT0S, multiplier=2.0, retryOn=[IOException, AssertionError])");
   }
 
   @Test
   void badValuesAreRefusedSayingWhatIsAllowed() {
     assertThatThrownBy(() -> RetryPolicy.attempts(0))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("maxAttempts must be at least 1 (the first run counts; 1 means no retry), got 0");
+        .hasMessage(
+            "maxAttempts must be at least 1 (the first run counts; 1 means no retry), got 0");
     assertThatThrownBy(() -> RetryPolicy.attempts(2).backoff(Duration.ofMillis(-1)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("backoff must be zero or more, got PT-0.001S");
@@ -66,6 +70,7 @@ class RetryPolicyTest {
     assertThat(Outcome.failure(4, new IllegalStateException("once")).attempts()).isEqualTo(1);
     assertThat(Outcome.success(4, "v", 2).attempts()).isEqualTo(2);
     assertThat(Outcome.success(4, "v").attempts()).isEqualTo(1);
-    assertThat(last.getSuppressed()[0]).hasMessage("Attempt 1 of 3 failed: java.lang.IllegalStateException: first");
+    assertThat(last.getSuppressed()[0])
+        .hasMessage("Attempt 1 of 3 failed: java.lang.IllegalStateException: first");
   }
 }

@@ -13,8 +13,9 @@ import java.util.Map;
  * The side-by-side comparison on the machine at hand, in one run: every local joblib4j backend
  * against a raw {@code ExecutorService}, parallel streams and joblib's threading, loky and
  * multiprocessing backends ({@code ray} too, in a child JVM, when {@code RAY_DIST_JAR} is set), on
- * no-op throughput, CPU-bound speed-up, call latency and I/O-bound waits. Writes {@code comparison.md} and {@code comparison.png}; with {@code --publish}, also the
- * comparison block of {@code docs/performance.md} and {@code docs/comparison.png}.
+ * no-op throughput, CPU-bound speed-up, call latency and I/O-bound waits. Writes {@code
+ * comparison.md} and {@code comparison.png}; with {@code --publish}, also the comparison block of
+ * {@code docs/performance.md} and {@code docs/comparison.png}.
  *
  * <pre>
  * mvn -q -B -DskipTests package &amp;&amp; java -jar benchmarks/target/joblib4j-benchmarks.jar --publish
@@ -79,10 +80,7 @@ public final class Comparison {
     }
     entries.add(
         new ComparisonEntry(
-            JavaContenders.id("ray"),
-            JavaContenders.ray(o).label(),
-            RayComparison.LOOP,
-            ray));
+            JavaContenders.id("ray"), JavaContenders.ray(o).label(), RayComparison.LOOP, ray));
     load.put("Java", LoadMonitor.otherCpus(phase, LoadMonitor.now()));
 
     phase = LoadMonitor.now();
@@ -162,7 +160,10 @@ public final class Comparison {
     List<String> jvmArgs =
         ProcessHandle.current().info().arguments().map(List::of).orElse(List.of());
     if (jvmArgs.isEmpty()) {
-      return "java -cp joblib4j-benchmarks.jar " + Comparison.class.getName() + " " + String.join(" ", args);
+      return "java -cp joblib4j-benchmarks.jar "
+          + Comparison.class.getName()
+          + " "
+          + String.join(" ", args);
     }
     return ("java " + String.join(" ", jvmArgs)).trim();
   }

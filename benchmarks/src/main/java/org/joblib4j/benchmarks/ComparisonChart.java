@@ -85,7 +85,11 @@ final class ComparisonChart {
       int labelWidth =
           Math.min(
               WIDTH / 2,
-              16 + t.rows().stream().mapToInt(r -> labels.stringWidth(plain(r.label()))).max().orElse(0));
+              16
+                  + t.rows().stream()
+                      .mapToInt(r -> labels.stringWidth(plain(r.label())))
+                      .max()
+                      .orElse(0));
       LogAxis axis = LogAxis.spanning(t, labelWidth, WIDTH - RIGHT);
       g.setColor(Color.BLACK);
       g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));

@@ -127,6 +127,8 @@ final class ComparisonMarkdown {
           case SPEED_UP -> String.format(Locale.ROOT, "%.2f", c.value());
           case LATENCY -> MarkdownReport.duration(c.value());
         };
-    return Double.isFinite(c.ratio()) ? value + " (" + MarkdownReport.ratio(c.ratio()) + ")" : value;
+    return Double.isFinite(c.ratio())
+        ? value + " (" + MarkdownReport.ratio(c.ratio()) + ")"
+        : value;
   }
 }

@@ -104,12 +104,45 @@ record ComparisonOptions(
     }
     if (quick) {
       return new ComparisonOptions(
-          true, new long[] {1_000, 10_000}, 3, 2, 2, 1_000, 4, 20, 10, 5, 100, 10, 64,
-          List.of(GridSearchSize.SMALL), python,
-          pythonPath, out, publish, repo);
+          true,
+          new long[] {1_000, 10_000},
+          3,
+          2,
+          2,
+          1_000,
+          4,
+          20,
+          10,
+          5,
+          100,
+          10,
+          64,
+          List.of(GridSearchSize.SMALL),
+          python,
+          pythonPath,
+          out,
+          publish,
+          repo);
     }
     return new ComparisonOptions(
-        false, new long[] {10_000, 100_000}, 7, 10, 5, 10_000, 16, 100, 10, 30, 1_000, 10, 64,
-        List.of(GridSearchSize.DEMO, GridSearchSize.LARGE), python, pythonPath, out, publish, repo);
+        false,
+        new long[] {10_000, 100_000},
+        7,
+        10,
+        5,
+        10_000,
+        16,
+        100,
+        10,
+        30,
+        1_000,
+        10,
+        64,
+        List.of(GridSearchSize.DEMO, GridSearchSize.LARGE),
+        python,
+        pythonPath,
+        out,
+        publish,
+        repo);
   }
 }

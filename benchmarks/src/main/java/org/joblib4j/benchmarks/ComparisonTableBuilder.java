@@ -55,7 +55,8 @@ final class ComparisonTableBuilder {
     double score = score(e, c, m.get());
     double base = find(c, baseline.id()).map(b -> score(baseline, c, b)).orElse(Double.NaN);
     double value = c.kind() == ComparisonColumn.Kind.LATENCY ? m.get().medianNanos() : score;
-    boolean reference = e.id().equals(e.sequentialId()) && c.kind() == ComparisonColumn.Kind.SPEED_UP;
+    boolean reference =
+        e.id().equals(e.sequentialId()) && c.kind() == ComparisonColumn.Kind.SPEED_UP;
     return ComparisonCell.measured(value, reference ? Double.NaN : score / base);
   }
 

@@ -16,8 +16,8 @@ import org.joblib4j.examples.gridsearch.SyntheticData;
 
 /**
  * The mission page's workload: the example program's grid search (ridge regression, 8 penalties,
- * 4-fold CV) over one data set, run by each implementation; on process and cluster backends X and
- * y are scattered, as the mission page does. Records the bytes each backend sent to worker JVMs.
+ * 4-fold CV) over one data set, run by each implementation; on process and cluster backends X and y
+ * are scattered, as the mission page does. Records the bytes each backend sent to worker JVMs.
  */
 final class GridSearchCase {
   /** The backends that take a {@code scatter} option. */
@@ -31,7 +31,8 @@ final class GridSearchCase {
 
   GridSearchCase(GridSearchSize size) {
     this.size = size;
-    this.data = SyntheticData.generate(size.nSamples(), size.nFeatures(), size.noise(), size.seed());
+    this.data =
+        SyntheticData.generate(size.nSamples(), size.nFeatures(), size.noise(), size.seed());
     this.splits = KFold.split(size.nSamples(), size.nFolds(), size.seed());
     this.expected = GridSearch.run(data, splits, size.alphas(), 1);
   }
@@ -118,7 +119,10 @@ final class GridSearchCase {
     bytesPerCall.entrySet().stream()
         .filter(e -> e.getValue() > 0)
         .sorted(Map.Entry.comparingByKey())
-        .forEach(e -> s.append(String.format(Locale.ROOT, " `%s` %.2f MB;", e.getKey(), e.getValue() / 1e6)));
+        .forEach(
+            e ->
+                s.append(
+                    String.format(Locale.ROOT, " `%s` %.2f MB;", e.getKey(), e.getValue() / 1e6)));
     return s.toString();
   }
 

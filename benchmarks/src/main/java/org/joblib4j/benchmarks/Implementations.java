@@ -17,10 +17,12 @@ final class Implementations {
 
   private static final Map<String, String> LABELS =
       Map.of(
-          EXECUTOR_FRESH, "Java `Executors.newFixedThreadPool(2)`, fresh pool per run (**baseline**)",
+          EXECUTOR_FRESH,
+              "Java `Executors.newFixedThreadPool(2)`, fresh pool per run (**baseline**)",
           EXECUTOR_REUSED, "Java `Executors.newFixedThreadPool(2)`, one pool reused",
           JOBLIB4J_FRESH, "joblib4j `threading`, nJobs 2, fresh `Parallel` per run",
-          JOBLIB4J_REUSED, "joblib4j `threading`, nJobs 2, one `Parallel` reused (try-with-resources)",
+          JOBLIB4J_REUSED,
+              "joblib4j `threading`, nJobs 2, one `Parallel` reused (try-with-resources)",
           SEQUENTIAL, "Java plain loop in the caller thread (sequential reference)",
           PY_JOBLIB, "Python joblib `threading`, n_jobs=2",
           PY_EXECUTOR, "Python `ThreadPoolExecutor(2)` (context)",

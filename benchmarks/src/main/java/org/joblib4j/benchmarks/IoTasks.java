@@ -10,7 +10,9 @@ import java.util.stream.IntStream;
 import org.joblib4j.Parallel;
 import org.joblib4j.Task;
 
-/** The I/O-bound workload: {@code n} tasks that each sleep {@code millis} and return their index. */
+/**
+ * The I/O-bound workload: {@code n} tasks that each sleep {@code millis} and return their index.
+ */
 final class IoTasks {
   private IoTasks() {}
 

@@ -6,8 +6,8 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * Measures the Java side of the comparison: every workload, the implementations interleaved run
- * by run (see {@link Sampler}), after a warm-up of each.
+ * Measures the Java side of the comparison: every workload, the implementations interleaved run by
+ * run (see {@link Sampler}), after a warm-up of each.
  */
 final class JavaComparison {
   private final ComparisonOptions o;
@@ -58,7 +58,8 @@ final class JavaComparison {
       sample(3 * o.runs(), "noop", n, noop, c -> c.noop().apply(n));
     }
     with(JavaContender::noop, "latency"); // the same runs, so the same skips
-    sample(o.latencyRuns(), "latency", o.latencyTasks(), noop, c -> c.noop().apply(o.latencyTasks()));
+    sample(
+        o.latencyRuns(), "latency", o.latencyTasks(), noop, c -> c.noop().apply(o.latencyTasks()));
 
     System.err.println("[compare] calibrating the CPU-bound task");
     CpuBoundTasks cpu = new CpuBoundTasks(o.cpuTasks(), CpuWork.calibrate(o.cpuMillis()));

@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import org.joblib4j.Backends;
@@ -13,8 +13,8 @@ import org.joblib4j.Parallel;
 
 /**
  * The Java side of the comparison: raw {@code ExecutorService}, parallel streams, a plain loop and
- * every joblib4j backend installed here, each with {@code NoOpTasks.THREADS} workers. Holds the
- * one {@code Parallel} that a "reused" row keeps open; close it at the end.
+ * every joblib4j backend installed here, each with {@code NoOpTasks.THREADS} workers. Holds the one
+ * {@code Parallel} that a "reused" row keeps open; close it at the end.
  */
 final class JavaContenders implements AutoCloseable {
   static final String EXECUTOR = "java-executor";
@@ -40,7 +40,9 @@ final class JavaContenders implements AutoCloseable {
     c.contenders.add(
         new JavaContender(
             EXECUTOR,
-            "Java `Executors.newFixedThreadPool(" + threads + ")`, fresh pool per call ("
+            "Java `Executors.newFixedThreadPool("
+                + threads
+                + ")`, fresh pool per call ("
                 + o.ioJobs()
                 + " threads for I/O)",
             n -> () -> NoOpTasks.executorFresh(n),
@@ -71,8 +73,12 @@ final class JavaContenders implements AutoCloseable {
     String dask = daskMissing(installed);
     if (dask == null) {
       c.joblib4j(
-          installed, "dask", " (private local cluster)", threads, o, "a local cluster's workers"
-              + " are single-thread processes");
+          installed,
+          "dask",
+          " (private local cluster)",
+          threads,
+          o,
+          "a local cluster's workers" + " are single-thread processes");
     } else {
       c.notRun.put("dask", dask);
     }
@@ -154,7 +160,10 @@ final class JavaContenders implements AutoCloseable {
     contenders.add(
         new JavaContender(
             id("multiprocessing") + "-reused",
-            label("multiprocessing") + ", nJobs " + NoOpTasks.THREADS + ", one `Parallel` reused (idle-worker-timeout 600 s)",
+            label("multiprocessing")
+                + ", nJobs "
+                + NoOpTasks.THREADS
+                + ", one `Parallel` reused (idle-worker-timeout 600 s)",
             n -> () -> NoOpTasks.joblib4jReused(p, n),
             cpu -> () -> cpu.joblib4jReused(p),
             null,

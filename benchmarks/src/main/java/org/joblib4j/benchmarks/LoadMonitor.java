@@ -12,8 +12,8 @@ import java.util.stream.Collectors;
 /**
  * Measures how busy the machine was with other processes while a phase ran: the CPU time /proc/stat
  * counts for the whole machine minus the time of this JVM and its finished children (the Python
- * script), divided by the wall time. A benchmark shared with other work gives meaningless
- * numbers, so the report says how much other work there was.
+ * script), divided by the wall time. A benchmark shared with other work gives meaningless numbers,
+ * so the report says how much other work there was.
  */
 final class LoadMonitor {
   private static final double TICKS_PER_SECOND = 100.0; // USER_HZ on Linux
@@ -94,7 +94,10 @@ final class LoadMonitor {
       String s = Files.readString(Path.of("/proc/self/stat"));
       String[] f = s.substring(s.lastIndexOf(')') + 2).trim().split("\\s+");
       // fields after "pid (comm) ": state=0 ... utime=11 stime=12 cutime=13 cstime=14
-      return Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+      return Long.parseLong(f[11])
+          + Long.parseLong(f[12])
+          + Long.parseLong(f[13])
+          + Long.parseLong(f[14]);
     } catch (IOException | RuntimeException e) {
       return -1;
     }

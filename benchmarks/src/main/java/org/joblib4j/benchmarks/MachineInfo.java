@@ -87,7 +87,8 @@ record MachineInfo(
         gc,
         args.isEmpty() ? "(none)" : String.join(" ", args),
         os,
-        ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT)));
+        ZonedDateTime.now(ZoneOffset.UTC)
+            .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT)));
   }
 
   /**

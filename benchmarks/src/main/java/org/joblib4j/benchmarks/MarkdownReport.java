@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /** Renders the measurements as a Markdown report: the machine, then one table per workload. */
 final class MarkdownReport {
@@ -31,8 +30,7 @@ final class MarkdownReport {
     return r.md.toString();
   }
 
-  private void header(
-      MachineInfo m, String pythonLine, String method, Map<String, Double> load) {
+  private void header(MachineInfo m, String pythonLine, String method, Map<String, Double> load) {
     line("# joblib4j `threading` vs a raw ExecutorService vs joblib");
     line("");
     m.markdownLines().forEach(this::line);
@@ -147,7 +145,8 @@ final class MarkdownReport {
 
   private Optional<Measurement> find(String section, String id, long tasks) {
     return all.stream()
-        .filter(m -> m.section().equals(section) && m.implementation().equals(id) && m.tasks() == tasks)
+        .filter(
+            m -> m.section().equals(section) && m.implementation().equals(id) && m.tasks() == tasks)
         .findFirst();
   }
 

@@ -75,8 +75,15 @@ final class PythonComparison {
                 o.gridSizes().stream()
                     .map(
                         g ->
-                            g.nSamples() + "x" + g.nFeatures() + "x" + g.nFolds() + "@"
-                                + Arrays.stream(g.alphas()).mapToObj(Double::toString).collect(Collectors.joining("/")))
+                            g.nSamples()
+                                + "x"
+                                + g.nFeatures()
+                                + "x"
+                                + g.nFolds()
+                                + "@"
+                                + Arrays.stream(g.alphas())
+                                    .mapToObj(Double::toString)
+                                    .collect(Collectors.joining("/")))
                     .collect(Collectors.joining(",")),
                 "--grid-runs",
                 Integer.toString(Math.min(o.runs(), 3))),

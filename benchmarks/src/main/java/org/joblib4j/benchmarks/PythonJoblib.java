@@ -19,8 +19,8 @@ final class PythonJoblib {
   private PythonJoblib() {}
 
   /**
-   * Finds a python that can {@code import joblib}: the given one, else {@code python3} on the
-   * PATH, else {@code /usr/bin/python3} (Debian's python3-joblib installs there, which a pyenv or
+   * Finds a python that can {@code import joblib}: the given one, else {@code python3} on the PATH,
+   * else {@code /usr/bin/python3} (Debian's python3-joblib installs there, which a pyenv or
    * virtualenv {@code python3} on the PATH may not see).
    *
    * @param explicit an interpreter to use, or {@code null}

@@ -7,12 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The {@code ray} row: Ray's runtime is not on Maven Central, so it runs in a child JVM whose
- * class path adds the {@code ray_dist.jar} that {@code RAY_DIST_JAR} names (an embedded head on
+ * The {@code ray} row: Ray's runtime is not on Maven Central, so it runs in a child JVM whose class
+ * path adds the {@code ray_dist.jar} that {@code RAY_DIST_JAR} names (an embedded head on
  * 127.0.0.1), and reports its measurements on stdout.
  */
 public final class RayComparison {
   static final String ENV = "RAY_DIST_JAR";
+
   /** The child's own plain loop: its speed-up's reference, calibrated and run in the same JVM. */
   static final String LOOP = "java-loop-ray";
 

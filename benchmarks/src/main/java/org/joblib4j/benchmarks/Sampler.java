@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Times a run repeatedly: up to {@code runs} times, stopping early (after at least {@code
- * minRuns}) once the runs have taken {@code budgetNanos} in total.
+ * Times a run repeatedly: up to {@code runs} times, stopping early (after at least {@code minRuns})
+ * once the runs have taken {@code budgetNanos} in total.
  */
 final class Sampler {
   /** One timed run; returns its own wall time in nanoseconds. */
@@ -29,8 +29,8 @@ final class Sampler {
    * Runs several implementations of one workload, round-robin (run 1 of each, then run 2 of each,
    * ...), so slow drift of the machine affects them alike.
    */
-  List<Measurement> interleaved(String section, long tasks, List<String> names, List<TimedRun> runsOf)
-      throws Exception {
+  List<Measurement> interleaved(
+      String section, long tasks, List<String> names, List<TimedRun> runsOf) throws Exception {
     List<List<Long>> times = new ArrayList<>();
     long[] total = new long[names.size()];
     for (int i = 0; i < names.size(); i++) {

@@ -13,8 +13,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,17 +22,19 @@ import org.joblib4j.Backends;
 import org.joblib4j.Parallel;
 
 /**
- * Measures, in one run on this machine: the throughput of no-op tasks and the speed-up of
- * CPU-bound tasks with joblib4j's {@code threading} backend, a raw {@code ExecutorService}, and
- * (when a python with joblib is installed) joblib's threading backend. Prints a Markdown report
- * and writes it to {@code threading-benchmark.md} next to the jar.
+ * Measures, in one run on this machine: the throughput of no-op tasks and the speed-up of CPU-bound
+ * tasks with joblib4j's {@code threading} backend, a raw {@code ExecutorService}, and (when a
+ * python with joblib is installed) joblib's threading backend. Prints a Markdown report and writes
+ * it to {@code threading-benchmark.md} next to the jar.
  *
  * <pre>
  * mvn -q -B -DskipTests package &amp;&amp; java -cp benchmarks/target/joblib4j-benchmarks.jar org.joblib4j.benchmarks.ThreadingBenchmark
- * java -cp benchmarks/target/joblib4j-benchmarks.jar org.joblib4j.benchmarks.ThreadingBenchmark --quick --no-python</pre>
+ * java -cp benchmarks/target/joblib4j-benchmarks.jar org.joblib4j.benchmarks.ThreadingBenchmark --quick --no-python
+ * </pre>
  *
  * <p>{@link Comparison} (the jar's main) puts these workloads side by side with every other backend
- * and joblib's; this harness goes into more detail for threading (reused pools, 10<sup>6</sup> tasks).
+ * and joblib's; this harness goes into more detail for threading (reused pools, 10<sup>6</sup>
+ * tasks).
  */
 public final class ThreadingBenchmark {
   /** No-op measurements of at most this many tasks get three times the runs. */
@@ -194,7 +196,8 @@ public final class ThreadingBenchmark {
   private static Path defaultOutput() {
     try {
       Path here =
-          Path.of(ThreadingBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+          Path.of(
+              ThreadingBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());
       return here.getParent().resolve("threading-benchmark.md");
     } catch (Exception | Error e) {
       return Path.of("threading-benchmark.md");

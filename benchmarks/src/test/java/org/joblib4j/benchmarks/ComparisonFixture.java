@@ -13,9 +13,12 @@ final class ComparisonFixture {
 
   static final List<ComparisonColumn> COLUMNS =
       List.of(
-          new ComparisonColumn("noop", 1000, "no-op, 1,000 tasks: tasks/s", ComparisonColumn.Kind.THROUGHPUT),
-          new ComparisonColumn("cpu", 4, "CPU-bound, 4 × 20 ms: speed-up", ComparisonColumn.Kind.SPEED_UP),
-          new ComparisonColumn("latency", 10, "one call of 10 no-op tasks: latency", ComparisonColumn.Kind.LATENCY));
+          new ComparisonColumn(
+              "noop", 1000, "no-op, 1,000 tasks: tasks/s", ComparisonColumn.Kind.THROUGHPUT),
+          new ComparisonColumn(
+              "cpu", 4, "CPU-bound, 4 × 20 ms: speed-up", ComparisonColumn.Kind.SPEED_UP),
+          new ComparisonColumn(
+              "latency", 10, "one call of 10 no-op tasks: latency", ComparisonColumn.Kind.LATENCY));
 
   static final List<Measurement> MEASUREMENTS =
       List.of(
@@ -42,7 +45,15 @@ final class ComparisonFixture {
   static ComparisonReport report() {
     MachineInfo m =
         new MachineInfo(
-            "AMD EPYC", 2, 2, 23.5, "OpenJDK 17", "G1", "(none)", "Debian 12", "2026-11-26 10:00 UTC");
+            "AMD EPYC",
+            2,
+            2,
+            23.5,
+            "OpenJDK 17",
+            "G1",
+            "(none)",
+            "Debian 12",
+            "2026-11-26 10:00 UTC");
     return new ComparisonReport(
         m,
         "`/usr/bin/python3` 3.11.2, joblib 1.2.0",

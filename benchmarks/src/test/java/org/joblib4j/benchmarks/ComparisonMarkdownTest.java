@@ -59,8 +59,14 @@ class ComparisonMarkdownTest {
     ComparisonReport r = ComparisonFixture.report();
     ComparisonReport withNotes =
         new ComparisonReport(
-            r.machine(), r.python(), r.command(), r.method(), r.load(), r.table(),
-            java.util.List.of("- Grid search 1600 × 480 (X: 6.1 MB): bytes sent to worker JVMs in one call — `loky` 12.30 MB;"));
+            r.machine(),
+            r.python(),
+            r.command(),
+            r.method(),
+            r.load(),
+            r.table(),
+            java.util.List.of(
+                "- Grid search 1600 × 480 (X: 6.1 MB): bytes sent to worker JVMs in one call — `loky` 12.30 MB;"));
     String md = ComparisonMarkdown.body(withNotes);
     assertThat(md)
         .endsWith(

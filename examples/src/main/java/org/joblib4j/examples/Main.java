@@ -46,7 +46,12 @@ public final class Main {
    */
   static int execute(String[] args, PrintStream out, PrintStream err) {
     return ExampleCommand.execute(
-        args, out, err, "joblib4j-examples", CliOptions::usage, (o, options, backend) -> Main.run(o, options, backend));
+        args,
+        out,
+        err,
+        "joblib4j-examples",
+        CliOptions::usage,
+        (o, options, backend) -> Main.run(o, options, backend));
   }
 
   /**

@@ -25,7 +25,9 @@ class MainTest {
             CliOptions.parse("--small", "--progress", "plain"),
             "threading");
 
-    assertThat(timings).extracting(WorkloadTiming::name).containsExactly("primes", "requests", "grid search");
+    assertThat(timings)
+        .extracting(WorkloadTiming::name)
+        .containsExactly("primes", "requests", "grid search");
     assertThat(timings).extracting(WorkloadTiming::tasks).containsExactly(16, 16, 12);
     assertThat(timings).extracting(WorkloadTiming::nJobs).containsExactly(-1, 8, -1);
     assertThat(timings).allMatch(WorkloadTiming::hasBaseline);
@@ -127,12 +129,15 @@ class MainTest {
     try {
       int status =
           Main.execute(
-              new String[] {"--backend", "multiprocessing", "--small", "--no-progress", "--n-jobs", "2"},
+              new String[] {
+                "--backend", "multiprocessing", "--small", "--no-progress", "--n-jobs", "2"
+              },
               new PrintStream(out, true, StandardCharsets.UTF_8),
               System.err);
 
       assertThat(status).isZero();
-      List<String> lines = out.toString(StandardCharsets.UTF_8).lines().collect(Collectors.toList());
+      List<String> lines =
+          out.toString(StandardCharsets.UTF_8).lines().collect(Collectors.toList());
       assertThat(lines)
           .contains(
               "== multiprocessing starts fresh worker JVMs for every call: this demo keeps 2 warm"
@@ -141,8 +146,10 @@ class MainTest {
               "17984 primes (backend=multiprocessing, n_jobs=2, 2 workers); n_jobs=1 agrees: true",
               "workload     tasks  n_jobs first call  wall time  sequential  speed-up",
               SummaryTable.FIRST_CALL_NOTE)
-          .anyMatch(l -> l.matches("total           44 +[0-9.]+ s +[0-9.]+ s +[0-9.]+ s +[0-9.]+x"));
-      assertThat(System.getProperty("joblib4j.backend.multiprocessing.spare-workers")).isEqualTo("2");
+          .anyMatch(
+              l -> l.matches("total           44 +[0-9.]+ s +[0-9.]+ s +[0-9.]+ s +[0-9.]+x"));
+      assertThat(System.getProperty("joblib4j.backend.multiprocessing.spare-workers"))
+          .isEqualTo("2");
     } finally {
       System.clearProperty("joblib4j.backend");
       System.clearProperty("joblib4j.n-jobs");
@@ -158,13 +165,16 @@ class MainTest {
     try {
       int status =
           Main.execute(
-              new String[] {"--backend", "multiprocessing", "--small", "--no-progress", "--no-baseline"},
+              new String[] {
+                "--backend", "multiprocessing", "--small", "--no-progress", "--no-baseline"
+              },
               new PrintStream(out, true, StandardCharsets.UTF_8),
               System.err);
 
       assertThat(status).isZero();
       assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("warm spares");
-      assertThat(System.getProperty("joblib4j.backend.multiprocessing.spare-workers")).isEqualTo("0");
+      assertThat(System.getProperty("joblib4j.backend.multiprocessing.spare-workers"))
+          .isEqualTo("0");
     } finally {
       System.clearProperty("joblib4j.backend");
       System.clearProperty("joblib4j.backend.multiprocessing.spare-workers");

@@ -24,8 +24,16 @@ class ShadedJarIT {
   void theServicesFileListsEveryBackend() throws IOException {
     try (JarFile jar = new JarFile(JAR.toFile())) {
       String services =
-          new String(jar.getInputStream(jar.getEntry("META-INF/services/org.joblib4j.spi.BackendProvider")).readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(services.lines().map(String::trim).filter(l -> !l.isEmpty()).collect(Collectors.toList()))
+          new String(
+              jar.getInputStream(jar.getEntry("META-INF/services/org.joblib4j.spi.BackendProvider"))
+                  .readAllBytes(),
+              StandardCharsets.UTF_8);
+      assertThat(
+              services
+                  .lines()
+                  .map(String::trim)
+                  .filter(l -> !l.isEmpty())
+                  .collect(Collectors.toList()))
           .containsExactlyInAnyOrder(
               "org.joblib4j.core.sequential.SequentialBackendProvider",
               "org.joblib4j.backend.threading.ThreadingBackendProvider",
@@ -40,11 +48,14 @@ class ShadedJarIT {
   @Test
   void theFatJarDiscoversEveryBackendAndRunsOnLoky() throws Exception {
     String out = runJar("-Djoblib4j.backend=loky", "-jar", JAR.toString(), "--small");
-    assertThat(out).contains("Backends.available() = [dask, loky, multiprocessing, ray, sequential, threading, verify]");
+    assertThat(out)
+        .contains(
+            "Backends.available() = [dask, loky, multiprocessing, ray, sequential, threading, verify]");
     List<String> lines = out.lines().collect(Collectors.toList());
     String allCpus = " \\(backend=loky, n_jobs=-1, [0-9]+ workers?\\); n_jobs=1 agrees: true";
     assertThat(lines)
-        .contains("16 responses, 12632 bytes (backend=loky, n_jobs=8, 8 workers); n_jobs=1 agrees: true")
+        .contains(
+            "16 responses, 12632 bytes (backend=loky, n_jobs=8, 8 workers); n_jobs=1 agrees: true")
         .anyMatch(l -> l.matches("17984 primes" + allCpus))
         .anyMatch(l -> l.matches("best alpha=100, mean CV MSE=70\\.3513" + allCpus));
   }
@@ -56,8 +67,15 @@ class ShadedJarIT {
       @org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
     assertThat(JDK25).as("this machine's JDK 25").isExecutable();
     String[] run = {
-      JDK25.toString(), "-Djava.io.tmpdir=" + tmp, "-jar", JAR.toString(),
-      "--backend", "loky", "--small", "--no-baseline", "--no-progress"
+      JDK25.toString(),
+      "-Djava.io.tmpdir=" + tmp,
+      "-jar",
+      JAR.toString(),
+      "--backend",
+      "loky",
+      "--small",
+      "--no-baseline",
+      "--no-progress"
     };
     assertThat(runCommand(run)).contains("== summary");
     Path caches = tmp.resolve("joblib4j-cds-" + System.getProperty("user.name"));
@@ -77,7 +95,9 @@ class ShadedJarIT {
       return List.of();
     }
     try (java.util.stream.Stream<Path> files = Files.list(folder)) {
-      return files.filter(f -> f.getFileName().toString().endsWith(".aot")).collect(Collectors.toList());
+      return files
+          .filter(f -> f.getFileName().toString().endsWith(".aot"))
+          .collect(Collectors.toList());
     }
   }
 
@@ -94,11 +114,15 @@ class ShadedJarIT {
         .anyMatch(l -> l.matches("n_jobs=8 16/16 100%" + done))
         .anyMatch(l -> l.matches("n_jobs=-1 12/12 100%" + done))
         // n_jobs=1 completes the tasks one by one: a line at each quarter
-        .anyMatch(l -> l.matches("n_jobs=1   3/12  25% \\| [0-9.]+ tasks/s \\| 0:[0-9.]+ \\| ETA 0:[0-9.]+"));
+        .anyMatch(
+            l ->
+                l.matches(
+                    "n_jobs=1   3/12  25% \\| [0-9.]+ tasks/s \\| 0:[0-9.]+ \\| ETA 0:[0-9.]+"));
     List<String> summary = lines.subList(lines.indexOf("== summary"), lines.size());
     String times = " +[0-9]+\\.[0-9]{2} s +[0-9]+\\.[0-9]{2} s +[0-9]+\\.[0-9]{2}x";
     assertThat(summary).hasSize(7);
-    assertThat(summary.get(1)).isEqualTo("workload     tasks  n_jobs  wall time  sequential  speed-up");
+    assertThat(summary.get(1))
+        .isEqualTo("workload     tasks  n_jobs  wall time  sequential  speed-up");
     assertThat(summary.get(2)).matches("primes          16      -1" + times);
     assertThat(summary.get(3)).matches("requests        16       8" + times);
     assertThat(summary.get(4)).matches("grid search     12      -1" + times);
@@ -113,11 +137,15 @@ class ShadedJarIT {
         .startsWith(
             "usage: java -jar joblib4j-examples.jar [--backend NAME] [--n-jobs N] [--verbose V]"
                 + " [--small] [--progress MODE] [--no-progress] [--no-baseline] [--help]")
-        .contains("  --progress MODE  auto (default): a live bar on a terminal, plain lines otherwise;")
+        .contains(
+            "  --progress MODE  auto (default): a live bar on a terminal, plain lines otherwise;")
         .contains("  --no-baseline    skip the n_jobs=1 runs")
-        .contains("  --backend NAME   joblib4j.backend for every Parallel that names none (default threading)")
+        .contains(
+            "  --backend NAME   joblib4j.backend for every Parallel that names none (default threading)")
         // Dask is provisioned here (scripts/test); Ray's runtime jar is not on this class path
-        .contains("                   installed: sequential, threading, loky, multiprocessing, dask, verify" + NL)
+        .contains(
+            "                   installed: sequential, threading, loky, multiprocessing, dask, verify"
+                + NL)
         .contains("                   missing: ray - needs Ray's runtime jar: RAY_DIST_JAR=");
   }
 
@@ -125,7 +153,14 @@ class ShadedJarIT {
   void theGridSearchRunsFromTheFatJarByItsMainClass() throws Exception {
     String out =
         runJar(
-            "-cp", JAR.toString(), GRID_SEARCH, "--backend", "loky", "--small", "--progress", "off");
+            "-cp",
+            JAR.toString(),
+            GRID_SEARCH,
+            "--backend",
+            "loky",
+            "--small",
+            "--progress",
+            "off");
     assertThat(out.lines())
         .contains(
             "best_params_={'max_depth': None, 'max_features': 0.3, 'n_estimators': 8},"
@@ -138,11 +173,21 @@ class ShadedJarIT {
     assertThat(RAY_DIST).as("Ray's runtime jar in the ray venv (scripts/test)").isRegularFile();
     ProcessBuilder help = new ProcessBuilder(java(), "-jar", JAR.toString(), "--help");
     help.environment().put("RAY_DIST_JAR", RAY_DIST.toString());
-    assertThat(run(help, 0)).contains("installed: sequential, threading, loky, multiprocessing, dask, ray, verify" + NL);
+    assertThat(run(help, 0))
+        .contains(
+            "installed: sequential, threading, loky, multiprocessing, dask, ray, verify" + NL);
 
     ProcessBuilder search =
         new ProcessBuilder(
-            java(), "-cp", JAR.toString(), GRID_SEARCH, "--backend", "ray", "--small", "--progress", "off");
+            java(),
+            "-cp",
+            JAR.toString(),
+            GRID_SEARCH,
+            "--backend",
+            "ray",
+            "--small",
+            "--progress",
+            "off");
     search.environment().put("RAY_DIST_JAR", RAY_DIST.toString());
     assertThat(run(search, 0).lines())
         .contains(
@@ -154,14 +199,17 @@ class ShadedJarIT {
   void aRayDistJarThatNamesNoFileIsOneLineAndExitStatusTwo() throws Exception {
     ProcessBuilder pb = new ProcessBuilder(java(), "-jar", JAR.toString(), "--backend", "ray");
     pb.environment().put("RAY_DIST_JAR", "/nonexistent/ray_dist.jar");
-    assertThat(run(pb, 2)).isEqualTo("Main: RAY_DIST_JAR names no file: /nonexistent/ray_dist.jar" + NL);
+    assertThat(run(pb, 2))
+        .isEqualTo("Main: RAY_DIST_JAR names no file: /nonexistent/ray_dist.jar" + NL);
   }
 
   private static final String NL = System.lineSeparator();
   private static final String GRID_SEARCH = "org.joblib4j.examples.gridsearchcv.GridSearchCvMain";
   private static final Path RAY_DIST =
       Path.of(
-          System.getenv().getOrDefault("RAY_VENV", System.getProperty("user.home") + "/.cache/joblib4j-ray-venv"),
+          System.getenv()
+              .getOrDefault(
+                  "RAY_VENV", System.getProperty("user.home") + "/.cache/joblib4j-ray-venv"),
           "lib/python3.11/site-packages/ray/jars/ray_dist.jar");
 
   private static String java() {

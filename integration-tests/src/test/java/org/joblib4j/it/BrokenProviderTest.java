@@ -38,7 +38,8 @@ class BrokenProviderTest {
         .satisfiesExactly(
             warning ->
                 assertThat(warning)
-                    .startsWith("WARN org.joblib4j.core.registry.BackendRegistry - Backend provider ")
+                    .startsWith(
+                        "WARN org.joblib4j.core.registry.BackendRegistry - Backend provider ")
                     .contains(provider)
                     .contains("boom"),
             line -> assertThat(line).isEqualTo("threading: threading [2, 3, 4]"),

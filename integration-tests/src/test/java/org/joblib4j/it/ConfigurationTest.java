@@ -91,8 +91,7 @@ class ConfigurationTest {
     assertThat(r.exitCode()).as(r.describe()).isZero();
     assertThat(r.lines())
         .as(r.describe())
-        .containsExactly(
-            "parallel: backend=" + backend + " nJobs=" + nJobs + " results=[10, 20]");
+        .containsExactly("parallel: backend=" + backend + " nJobs=" + nJobs + " results=[10, 20]");
     assertThat(r.stderr()).as(r.describe()).isEmpty();
   }
 }

@@ -35,8 +35,7 @@ class NoEngineTest {
 
   @Test
   void aBackendJarWithoutCoreFailsTheSameWay() throws Exception {
-    ChildJvm.Result r =
-        ChildJvm.in(dir).with(Artifact.API, Artifact.THREADING).run(NoEngine.class);
+    ChildJvm.Result r = ChildJvm.in(dir).with(Artifact.API, Artifact.THREADING).run(NoEngine.class);
 
     assertNoEngine(r);
   }

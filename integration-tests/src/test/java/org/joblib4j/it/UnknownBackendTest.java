@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 class UnknownBackendTest {
   private static final String INVALID =
       "threw org.joblib4j.UnknownBackendException: Invalid backend: ";
-  private static final String EXPECTED = ", expected one of \"sequential\", \"threading\" or \"verify\"";
+  private static final String EXPECTED =
+      ", expected one of \"sequential\", \"threading\" or \"verify\"";
 
   @TempDir Path dir;
 
@@ -22,7 +23,8 @@ class UnknownBackendTest {
     ChildJvm.Result r =
         ChildJvm.in(dir)
             .with(Artifact.API, Artifact.CORE, Artifact.THREADING)
-            .run(SelectBackends.class, "loky", "multiprocessing", "dask", "ray", "foo", "threading");
+            .run(
+                SelectBackends.class, "loky", "multiprocessing", "dask", "ray", "foo", "threading");
 
     assertThat(r.exitCode()).as(r.describe()).isZero();
     assertThat(r.lines())

@@ -47,7 +47,8 @@ public final class JoblibMetrics implements MeterBinder, AutoCloseable {
   @Override
   public synchronized void bindTo(MeterRegistry registry) {
     if (registration != null) {
-      throw new IllegalStateException("JoblibMetrics is already bound to a registry: create one per registry");
+      throw new IllegalStateException(
+          "JoblibMetrics is already bound to a registry: create one per registry");
     }
     Gauge.builder("joblib4j.tasks.in.flight", inFlight, AtomicLong::get)
         .description("Tasks dispatched to a backend and not yet done")
@@ -80,7 +81,12 @@ public final class JoblibMetrics implements MeterBinder, AutoCloseable {
     public void callFinished(ObservedCallEnd end) {
       Timer.builder("joblib4j.calls")
           .description("Parallel calls, start to end")
-          .tags(Tags.of("backend", end.call().backend(), "outcome", end.succeeded() ? "success" : "failure"))
+          .tags(
+              Tags.of(
+                  "backend",
+                  end.call().backend(),
+                  "outcome",
+                  end.succeeded() ? "success" : "failure"))
           .register(registry)
           .record(end.duration());
     }
@@ -112,17 +118,23 @@ public final class JoblibMetrics implements MeterBinder, AutoCloseable {
       // a failed batch stops at its failing task: only that one is counted
       int completed = batch.failure() == null ? batch.tasks() - batch.failedTasks() : 0;
       if (completed > 0) {
-        counter("joblib4j.tasks.completed", "Tasks that returned a value", Tags.of("backend", backend)).increment(completed);
+        counter(
+                "joblib4j.tasks.completed",
+                "Tasks that returned a value",
+                Tags.of("backend", backend))
+            .increment(completed);
       }
       if (batch.failedTasks() > 0) {
-        counter("joblib4j.tasks.failed", "Tasks that threw", Tags.of("backend", backend)).increment(batch.failedTasks());
+        counter("joblib4j.tasks.failed", "Tasks that threw", Tags.of("backend", backend))
+            .increment(batch.failedTasks());
       }
     }
 
     @Override
     public void workerBatch(ObservedWorkerBatch batch) {
       Timer.builder("joblib4j.batch.queue.wait")
-          .description("A worker JVM batch's wait, from its submission to the pool until a worker took it")
+          .description(
+              "A worker JVM batch's wait, from its submission to the pool until a worker took it")
           .register(registry)
           .record(batch.queueWait());
     }
@@ -138,11 +150,16 @@ public final class JoblibMetrics implements MeterBinder, AutoCloseable {
       if (!"failed to start".equals(worker.cause())) {
         liveWorkers.updateAndGet(n -> Math.max(0, n - 1));
       }
-      counter("joblib4j.worker.exits", "Worker JVMs that ended", Tags.of("cause", worker.cause())).increment();
+      counter("joblib4j.worker.exits", "Worker JVMs that ended", Tags.of("cause", worker.cause()))
+          .increment();
     }
 
     private Counter counter(String name, String description, Tags tags) {
-      return Counter.builder(name).description(description).baseUnit(name.contains("worker") ? "workers" : "tasks").tags(tags).register(registry);
+      return Counter.builder(name)
+          .description(description)
+          .baseUnit(name.contains("worker") ? "workers" : "tasks")
+          .tags(tags)
+          .register(registry);
     }
   }
 }

@@ -51,30 +51,67 @@ class JoblibMetricsTest {
   @Test
   void aThreadingCallIsTimedAndItsTasksCounted() {
     List<Integer> out =
-        Parallel.builder().backend("threading").nJobs(2).batchSize(5).preDispatch("all").build()
+        Parallel.builder()
+            .backend("threading")
+            .nJobs(2)
+            .batchSize(5)
+            .preDispatch("all")
+            .build()
             .run(IntStream.range(0, 20).mapToObj(i -> delayed(JoblibMetricsTest::square, i)));
     assertThat(out).hasSize(20);
 
-    assertThat(registry.get("joblib4j.calls").tags("backend", "threading", "outcome", "success").timer().count()).isEqualTo(1);
+    assertThat(
+            registry
+                .get("joblib4j.calls")
+                .tags("backend", "threading", "outcome", "success")
+                .timer()
+                .count())
+        .isEqualTo(1);
     assertThat(counted("joblib4j.tasks.completed", "backend", "threading")).isEqualTo(20);
-    assertThat(registry.get("joblib4j.batches").tags("backend", "threading", "outcome", "success").timer().count()).isEqualTo(4);
+    assertThat(
+            registry
+                .get("joblib4j.batches")
+                .tags("backend", "threading", "outcome", "success")
+                .timer()
+                .count())
+        .isEqualTo(4);
     assertThat(registry.get("joblib4j.tasks.in.flight").gauge().value()).isZero();
   }
 
   @Test
   void collectedFailuresAreFailedTasksAndAFailingCallIsAFailure() {
     List<Outcome<Integer>> outcomes =
-        Parallel.builder().backend("threading").nJobs(2).batchSize(5).errorPolicy(ErrorPolicy.COLLECT).build()
-            .runOutcomes(IntStream.range(0, 10).mapToObj(i -> delayed(JoblibMetricsTest::failOdd, i)));
-    assertThat(outcomes.stream().filter(o -> !o.isSuccess()).collect(Collectors.toList())).hasSize(5);
+        Parallel.builder()
+            .backend("threading")
+            .nJobs(2)
+            .batchSize(5)
+            .errorPolicy(ErrorPolicy.COLLECT)
+            .build()
+            .runOutcomes(
+                IntStream.range(0, 10).mapToObj(i -> delayed(JoblibMetricsTest::failOdd, i)));
+    assertThat(outcomes.stream().filter(o -> !o.isSuccess()).collect(Collectors.toList()))
+        .hasSize(5);
     assertThat(counted("joblib4j.tasks.failed", "backend", "threading")).isEqualTo(5);
     assertThat(counted("joblib4j.tasks.completed", "backend", "threading")).isEqualTo(5);
 
     assertThatThrownBy(
-            () -> Parallel.builder().backend("threading").nJobs(2).batchSize(1).build()
-                .run(IntStream.range(0, 2).mapToObj(i -> delayed(JoblibMetricsTest::failOdd, i))))
+            () ->
+                Parallel.builder()
+                    .backend("threading")
+                    .nJobs(2)
+                    .batchSize(1)
+                    .build()
+                    .run(
+                        IntStream.range(0, 2)
+                            .mapToObj(i -> delayed(JoblibMetricsTest::failOdd, i))))
         .hasMessage("odd 1");
-    assertThat(registry.get("joblib4j.calls").tags("backend", "threading", "outcome", "failure").timer().count()).isEqualTo(1);
+    assertThat(
+            registry
+                .get("joblib4j.calls")
+                .tags("backend", "threading", "outcome", "failure")
+                .timer()
+                .count())
+        .isEqualTo(1);
     // the failing task only
     assertThat(counted("joblib4j.tasks.failed", "backend", "threading")).isEqualTo(6);
   }
@@ -82,7 +119,11 @@ class JoblibMetricsTest {
   @Test
   void workerJvmsAreCountedWhileTheyLiveAndTheirBatchesWaitsTimed() {
     List<Integer> out =
-        Parallel.builder().backend("multiprocessing").nJobs(2).batchSize(1).build()
+        Parallel.builder()
+            .backend("multiprocessing")
+            .nJobs(2)
+            .batchSize(1)
+            .build()
             .run(IntStream.range(0, 6).mapToObj(i -> delayed(JoblibMetricsTest::square, i)));
     assertThat(out).containsExactly(0, 1, 4, 9, 16, 25);
 
@@ -92,10 +133,15 @@ class JoblibMetricsTest {
     // the call's pool ends with it: both workers exit, and the gauge follows
     Awaitility.await()
         .atMost(Duration.ofSeconds(30))
-        .untilAsserted(() -> {
-          assertThat(registry.get("joblib4j.workers.live").gauge().value()).isZero();
-          assertThat(registry.find("joblib4j.worker.exits").counters().stream().mapToDouble(c -> c.count()).sum()).isEqualTo(2);
-        });
+        .untilAsserted(
+            () -> {
+              assertThat(registry.get("joblib4j.workers.live").gauge().value()).isZero();
+              assertThat(
+                      registry.find("joblib4j.worker.exits").counters().stream()
+                          .mapToDouble(c -> c.count())
+                          .sum())
+                  .isEqualTo(2);
+            });
   }
 
   @Test
@@ -104,7 +150,11 @@ class JoblibMetricsTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("JoblibMetrics is already bound to a registry: create one per registry");
     metrics.close();
-    Parallel.builder().backend("threading").nJobs(2).build().run(IntStream.range(0, 5).mapToObj(i -> delayed(JoblibMetricsTest::square, i)));
+    Parallel.builder()
+        .backend("threading")
+        .nJobs(2)
+        .build()
+        .run(IntStream.range(0, 5).mapToObj(i -> delayed(JoblibMetricsTest::square, i)));
     assertThat(registry.find("joblib4j.calls").timer()).isNull();
   }
 }

@@ -36,7 +36,8 @@ public final class JoblibTracing implements AutoCloseable {
   static final AttributeKey<Long> FAILED = AttributeKey.longKey("joblib4j.tasks.failed");
   static final AttributeKey<Long> FIRST_TASK = AttributeKey.longKey("joblib4j.batch.first_task");
   static final AttributeKey<Long> BYTES_SENT = AttributeKey.longKey("joblib4j.batch.bytes_sent");
-  static final AttributeKey<Long> BYTES_RECEIVED = AttributeKey.longKey("joblib4j.batch.bytes_received");
+  static final AttributeKey<Long> BYTES_RECEIVED =
+      AttributeKey.longKey("joblib4j.batch.bytes_received");
 
   private final Observers.Registration registration;
 
@@ -76,7 +77,8 @@ public final class JoblibTracing implements AutoCloseable {
     public void callStarted(ObservedCall call) {
       // called in the caller's thread: its current span is the parent
       Span span =
-          tracer.spanBuilder("joblib4j.call")
+          tracer
+              .spanBuilder("joblib4j.call")
               .setAttribute(BACKEND, call.backend())
               .setAttribute(WORKERS, (long) call.workers())
               .setAttribute(TASKS, call.totalTasks())
@@ -105,7 +107,8 @@ public final class JoblibTracing implements AutoCloseable {
         return;
       }
       Span span =
-          tracer.spanBuilder("joblib4j.batch")
+          tracer
+              .spanBuilder("joblib4j.batch")
               .setParent(Context.root().with(parent))
               .setAttribute(BACKEND, call.backend())
               .setAttribute(FIRST_TASK, firstTask)

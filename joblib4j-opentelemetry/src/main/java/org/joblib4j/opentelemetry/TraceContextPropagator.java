@@ -23,7 +23,8 @@ import org.joblib4j.spi.ContextPropagator;
 public final class TraceContextPropagator implements ContextPropagator {
   /** W3C's formats: what any OpenTelemetry SDK, or none, reads back. */
   private static final TextMapPropagator W3C =
-      TextMapPropagator.composite(W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance());
+      TextMapPropagator.composite(
+          W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance());
 
   /** Reads the headers back (W3C's propagators look keys up; they never list them). */
   private static final TextMapGetter<HashMap<String, String>> GETTER =
@@ -35,7 +36,9 @@ public final class TraceContextPropagator implements ContextPropagator {
     HashMap<String, String> headers = new HashMap<>();
     W3C.inject(current, headers, HashMap::put);
     // nothing to carry outside a trace: tasks then cost nothing more
-    return headers.isEmpty() && !Span.fromContext(current).getSpanContext().isValid() ? null : headers;
+    return headers.isEmpty() && !Span.fromContext(current).getSpanContext().isValid()
+        ? null
+        : headers;
   }
 
   @Override

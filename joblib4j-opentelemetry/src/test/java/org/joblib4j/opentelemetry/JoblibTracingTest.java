@@ -20,12 +20,18 @@ import org.joblib4j.Parallel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Spans of real calls, and the trace context inside real worker JVMs, with the SDK's in-memory exporter. */
+/**
+ * Spans of real calls, and the trace context inside real worker JVMs, with the SDK's in-memory
+ * exporter.
+ */
 class JoblibTracingTest {
   private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
   private final OpenTelemetrySdk sdk =
       OpenTelemetrySdk.builder()
-          .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter)).build())
+          .setTracerProvider(
+              SdkTracerProvider.builder()
+                  .addSpanProcessor(SimpleSpanProcessor.create(exporter))
+                  .build())
           .build();
   private final JoblibTracing tracing = JoblibTracing.install(sdk);
   private final Tracer tracer = sdk.getTracer("test");
@@ -50,7 +56,9 @@ class JoblibTracingTest {
   }
 
   private List<SpanData> named(String name) {
-    return exporter.getFinishedSpanItems().stream().filter(s -> s.getName().equals(name)).collect(Collectors.toList());
+    return exporter.getFinishedSpanItems().stream()
+        .filter(s -> s.getName().equals(name))
+        .collect(Collectors.toList());
   }
 
   @Test
@@ -59,19 +67,28 @@ class JoblibTracingTest {
     List<String> seen;
     try (Scope ignored = request.makeCurrent()) {
       seen =
-          Parallel.builder().backend("multiprocessing").nJobs(2).batchSize(1).build()
+          Parallel.builder()
+              .backend("multiprocessing")
+              .nJobs(2)
+              .batchSize(1)
+              .build()
               .run(IntStream.range(0, 4).mapToObj(i -> delayed(JoblibTracingTest::seen, i)));
     } finally {
       request.end();
     }
     String trace = request.getSpanContext().getTraceId();
     long me = ProcessHandle.current().pid();
-    assertThat(seen).hasSize(4).allSatisfy(line -> {
-      String[] parts = line.split("/");
-      assertThat(parts[0]).as("the trace inside the worker JVM").isEqualTo(trace);
-      assertThat(parts[1]).as("the task's parent span").isEqualTo(request.getSpanContext().getSpanId());
-      assertThat(Long.parseLong(parts[2])).as("ran in another JVM").isNotEqualTo(me);
-    });
+    assertThat(seen)
+        .hasSize(4)
+        .allSatisfy(
+            line -> {
+              String[] parts = line.split("/");
+              assertThat(parts[0]).as("the trace inside the worker JVM").isEqualTo(trace);
+              assertThat(parts[1])
+                  .as("the task's parent span")
+                  .isEqualTo(request.getSpanContext().getSpanId());
+              assertThat(Long.parseLong(parts[2])).as("ran in another JVM").isNotEqualTo(me);
+            });
 
     SpanData call = named("joblib4j.call").get(0);
     assertThat(named("joblib4j.call")).hasSize(1);
@@ -80,18 +97,30 @@ class JoblibTracingTest {
     assertThat(call.getAttributes().get(JoblibTracing.BACKEND)).isEqualTo("multiprocessing");
     assertThat(call.getAttributes().get(JoblibTracing.COMPLETED)).isEqualTo(4L);
     List<SpanData> batches = named("joblib4j.batch");
-    assertThat(batches).hasSize(4).allSatisfy(b -> {
-      assertThat(b.getParentSpanId()).isEqualTo(call.getSpanId());
-      assertThat(b.getAttributes().get(JoblibTracing.BYTES_SENT)).isPositive();
-    });
-    assertThat(batches).extracting(b -> b.getAttributes().get(JoblibTracing.FIRST_TASK)).containsExactlyInAnyOrder(0L, 1L, 2L, 3L);
+    assertThat(batches)
+        .hasSize(4)
+        .allSatisfy(
+            b -> {
+              assertThat(b.getParentSpanId()).isEqualTo(call.getSpanId());
+              assertThat(b.getAttributes().get(JoblibTracing.BYTES_SENT)).isPositive();
+            });
+    assertThat(batches)
+        .extracting(b -> b.getAttributes().get(JoblibTracing.FIRST_TASK))
+        .containsExactlyInAnyOrder(0L, 1L, 2L, 3L);
   }
 
   @Test
   void aFailedCallsSpanHasTheErrorAndItsException() {
     assertThatThrownBy(
-            () -> Parallel.builder().backend("multiprocessing").nJobs(2).batchSize(1).build()
-                .run(IntStream.range(0, 3).mapToObj(i -> delayed(JoblibTracingTest::failOn2, i))))
+            () ->
+                Parallel.builder()
+                    .backend("multiprocessing")
+                    .nJobs(2)
+                    .batchSize(1)
+                    .build()
+                    .run(
+                        IntStream.range(0, 3)
+                            .mapToObj(i -> delayed(JoblibTracingTest::failOn2, i))))
         .hasMessage("task 2 failed");
     SpanData call = named("joblib4j.call").get(0);
     assertThat(call.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
@@ -107,7 +136,11 @@ class JoblibTracingTest {
   void outsideATraceTasksCarryNoContext() {
     assertThat(new TraceContextPropagator().capture()).isNull();
     List<String> seen =
-        Parallel.builder().backend("multiprocessing").nJobs(2).build().run(List.of(delayed(JoblibTracingTest::seen, 0)));
+        Parallel.builder()
+            .backend("multiprocessing")
+            .nJobs(2)
+            .build()
+            .run(List.of(delayed(JoblibTracingTest::seen, 0)));
     assertThat(seen.get(0)).startsWith("00000000000000000000000000000000/0000000000000000/");
   }
 }

@@ -10,7 +10,8 @@ import java.time.Duration;
  * @param duration from its start to its end
  * @param failure why it failed, or {@code null}
  */
-public record ObservedCallEnd(ObservedCall call, long completedTasks, Duration duration, Throwable failure) {
+public record ObservedCallEnd(
+    ObservedCall call, long completedTasks, Duration duration, Throwable failure) {
   /**
    * Whether the call succeeded.
    *

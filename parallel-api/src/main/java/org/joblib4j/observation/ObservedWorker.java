@@ -7,8 +7,8 @@ import java.time.Duration;
  *
  * @param pid its process id
  * @param startup from its launch to its handshake (when it started), else {@link Duration#ZERO}
- * @param cause why it ended: {@code retired} (asked to exit), {@code killed} (by the pool),
- *     {@code died} or {@code failed to start}; {@code null} when it started
+ * @param cause why it ended: {@code retired} (asked to exit), {@code killed} (by the pool), {@code
+ *     died} or {@code failed to start}; {@code null} when it started
  * @param exitStatus its exit status when it ended, else 0
  */
 public record ObservedWorker(long pid, Duration startup, String cause, int exitStatus) {}

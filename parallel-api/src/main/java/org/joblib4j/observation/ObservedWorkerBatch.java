@@ -11,4 +11,5 @@ import java.time.Duration;
  * @param queueWait from its submission to the pool until it was handed to a worker
  * @param roundTrip from its hand-over to the worker until its answer was read
  */
-public record ObservedWorkerBatch(long pid, long firstTask, int tasks, Duration queueWait, Duration roundTrip) {}
+public record ObservedWorkerBatch(
+    long pid, long firstTask, int tasks, Duration queueWait, Duration roundTrip) {}

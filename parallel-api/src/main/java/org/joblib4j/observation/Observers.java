@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Observers {
   private static final Logger LOG = LoggerFactory.getLogger(Observers.class);
-  private static final CopyOnWriteArrayList<ParallelObserver> ACTIVE = new CopyOnWriteArrayList<>(discovered());
+  private static final CopyOnWriteArrayList<ParallelObserver> ACTIVE =
+      new CopyOnWriteArrayList<>(discovered());
 
   private Observers() {}
 
@@ -29,7 +30,8 @@ public final class Observers {
   private static List<ParallelObserver> discovered() {
     List<ParallelObserver> found = new ArrayList<>();
     try {
-      ServiceLoader.load(ParallelObserver.class, Observers.class.getClassLoader()).forEach(found::add);
+      ServiceLoader.load(ParallelObserver.class, Observers.class.getClassLoader())
+          .forEach(found::add);
     } catch (java.util.ServiceConfigurationError e) {
       LOG.warn("A ParallelObserver could not be loaded and is ignored: {}", e.toString());
     }
@@ -71,7 +73,10 @@ public final class Observers {
         event.accept(o);
       } catch (RuntimeException | LinkageError e) {
         ACTIVE.remove(o);
-        LOG.warn("The observer {} threw {} and is removed; calls go on without it", o.getClass().getName(), e.toString());
+        LOG.warn(
+            "The observer {} threw {} and is removed; calls go on without it",
+            o.getClass().getName(),
+            e.toString());
       }
     }
   }

@@ -9,6 +9,7 @@ package org.joblib4j.spi;
 public final class AutoBatchSizer {
   /** joblib's {@code MIN_IDEAL_BATCH_DURATION}: 0.2 s. */
   public static final long DEFAULT_MIN_NANOS = 200_000_000L;
+
   /** joblib's {@code MAX_IDEAL_BATCH_DURATION}: 2 s. */
   public static final long DEFAULT_MAX_NANOS = 2_000_000_000L;
 
@@ -38,10 +39,10 @@ public final class AutoBatchSizer {
   /**
    * Creates a sizer that also ramps up faster than joblib for tiny tasks: a batch that finished in
    * less than {@code jumpNanos} grows at once to the size expected to take {@code jumpNanos}
-   * (assuming the time per task it showed, an overestimate when per-batch overhead dominates)
-   * when that is more than joblib's doubling. A batch then never holds more than about {@code
-   * jumpNanos} of work more than joblib's would, so load balance is kept, while tiny tasks reach
-   * an efficient size in two or three round trips instead of one per doubling.
+   * (assuming the time per task it showed, an overestimate when per-batch overhead dominates) when
+   * that is more than joblib's doubling. A batch then never holds more than about {@code jumpNanos}
+   * of work more than joblib's would, so load balance is kept, while tiny tasks reach an efficient
+   * size in two or three round trips instead of one per doubling.
    *
    * @param minNanos batches faster than this grow
    * @param maxNanos batches slower than this shrink
@@ -53,10 +54,15 @@ public final class AutoBatchSizer {
     if (minNanos <= 0 || maxNanos < minNanos || maxBatchSize < 1) {
       throw new IllegalArgumentException(
           "need 0 < minNanos <= maxNanos and maxBatchSize >= 1, got "
-              + minNanos + ", " + maxNanos + ", " + maxBatchSize);
+              + minNanos
+              + ", "
+              + maxNanos
+              + ", "
+              + maxBatchSize);
     }
     if (jumpNanos < 0 || jumpNanos >= minNanos) {
-      throw new IllegalArgumentException("need 0 <= jumpNanos < minNanos, got " + jumpNanos + " and " + minNanos);
+      throw new IllegalArgumentException(
+          "need 0 <= jumpNanos < minNanos, got " + jumpNanos + " and " + minNanos);
     }
     this.minNanos = minNanos;
     this.maxNanos = maxNanos;

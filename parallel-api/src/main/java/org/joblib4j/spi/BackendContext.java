@@ -34,6 +34,7 @@ public final class BackendContext {
 
   private final String backendName;
   private final Map<String, Object> parameters;
+
   /** The key a user wrote for a parameter given under an old name (an alias): messages use it. */
   private final Map<String, String> writtenAs;
 
@@ -48,7 +49,8 @@ public final class BackendContext {
     this(backendName, normalized(backendName, parameters, Map.of()), Map.of());
   }
 
-  private BackendContext(String backendName, Map<String, Object> parameters, Map<String, String> writtenAs) {
+  private BackendContext(
+      String backendName, Map<String, Object> parameters, Map<String, String> writtenAs) {
     this.backendName = Objects.requireNonNull(backendName, "backendName");
     this.parameters = Collections.unmodifiableMap(parameters);
     this.writtenAs = Map.copyOf(writtenAs);
@@ -74,8 +76,15 @@ public final class BackendContext {
       key = aliases.getOrDefault(key, key);
       if (keys.containsKey(key)) {
         throw new ParallelConfigurationException(
-            "The option '" + key + "' of backend '" + backendName + "' is given twice (as '"
-                + e.getKey() + "' and as '" + written.get(key) + "'): give it once.");
+            "The option '"
+                + key
+                + "' of backend '"
+                + backendName
+                + "' is given twice (as '"
+                + e.getKey()
+                + "' and as '"
+                + written.get(key)
+                + "'): give it once.");
       }
       keys.put(key, e.getValue());
       written.put(key, e.getKey());
@@ -321,7 +330,9 @@ public final class BackendContext {
    */
   public Duration getDuration(String key) {
     return read(
-        key, OptionValues::duration, "a duration such as 300s, 500ms, 5m or PT5M (a bare number is seconds)");
+        key,
+        OptionValues::duration,
+        "a duration such as 300s, 500ms, 5m or PT5M (a bare number is seconds)");
   }
 
   /**
@@ -337,8 +348,8 @@ public final class BackendContext {
   }
 
   /**
-   * Returns a list parameter: a {@code Collection} or an array is taken element by element, text
-   * is split on commas ({@code a, b}).
+   * Returns a list parameter: a {@code Collection} or an array is taken element by element, text is
+   * split on commas ({@code a, b}).
    *
    * @param key the key
    * @param defaultValue returned when absent
@@ -347,7 +358,10 @@ public final class BackendContext {
    */
   public List<String> getList(String key, List<String> defaultValue) {
     return orDefault(
-        read(key, v -> OptionValues.list(v, COMMAS), "a list, or text with its elements separated by commas"),
+        read(
+            key,
+            v -> OptionValues.list(v, COMMAS),
+            "a list, or text with its elements separated by commas"),
         defaultValue);
   }
 
@@ -363,7 +377,10 @@ public final class BackendContext {
    */
   public List<String> getWords(String key, List<String> defaultValue) {
     return orDefault(
-        read(key, v -> OptionValues.list(v, SPACES), "a list, or text with its elements separated by spaces"),
+        read(
+            key,
+            v -> OptionValues.list(v, SPACES),
+            "a list, or text with its elements separated by spaces"),
         defaultValue);
   }
 
@@ -377,7 +394,9 @@ public final class BackendContext {
    * @throws ParallelConfigurationException if the value is not a map
    */
   public Map<String, Object> getMap(String key, Map<String, Object> defaultValue) {
-    return orDefault(read(key, OptionValues::map, "a map, or key=value pairs separated by , or ;"), defaultValue);
+    return orDefault(
+        read(key, OptionValues::map, "a map, or key=value pairs separated by , or ;"),
+        defaultValue);
   }
 
   /**
@@ -391,8 +410,13 @@ public final class BackendContext {
   public ParallelConfigurationException invalidValue(String key, String accepted) {
     Object value = get(key);
     return new ParallelConfigurationException(
-        "Invalid value '" + (value == null ? null : OptionValues.show(value)) + "' for " + qualifiedKey(key)
-            + ": must be " + accepted + ".");
+        "Invalid value '"
+            + (value == null ? null : OptionValues.show(value))
+            + "' for "
+            + qualifiedKey(key)
+            + ": must be "
+            + accepted
+            + ".");
   }
 
   /**
@@ -406,8 +430,14 @@ public final class BackendContext {
       if (!known.contains(key)) {
         String written = writtenAs.getOrDefault(key, key);
         throw new ParallelConfigurationException(
-            "Invalid option '" + written + "' for backend '" + backendName + "' (" + qualifiedKey(key)
-                + "). Known options: " + new TreeSet<>(known));
+            "Invalid option '"
+                + written
+                + "' for backend '"
+                + backendName
+                + "' ("
+                + qualifiedKey(key)
+                + "). Known options: "
+                + new TreeSet<>(known));
       }
     }
   }

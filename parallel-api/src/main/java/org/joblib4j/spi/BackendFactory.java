@@ -1,8 +1,8 @@
 package org.joblib4j.spi;
 
 /**
- * Creates a backend instance for one {@code Parallel} (or one configuration scope). Used by
- * {@link BackendProvider} and by {@code Backends.register(name, factory, makeDefault)}.
+ * Creates a backend instance for one {@code Parallel} (or one configuration scope). Used by {@link
+ * BackendProvider} and by {@code Backends.register(name, factory, makeDefault)}.
  */
 @FunctionalInterface
 public interface BackendFactory {

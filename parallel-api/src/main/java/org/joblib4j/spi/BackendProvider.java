@@ -3,9 +3,9 @@ package org.joblib4j.spi;
 import java.util.Optional;
 
 /**
- * Makes a backend available by name. A backend jar registers one implementation with {@code
- * @AutoService(BackendProvider.class)} (or a {@code META-INF/services} entry); adding the jar to
- * the classpath is then all a user does to be able to write {@code backend("name")}.
+ * Makes a backend available by name. A backend jar registers one implementation with
+ * {@code @AutoService(BackendProvider.class)} (or a {@code META-INF/services} entry); adding the
+ * jar to the classpath is then all a user does to be able to write {@code backend("name")}.
  *
  * <p>Providers are created once per JVM and must be cheap to construct: do real work in {@link
  * #create}, which is called only for the backend that is selected.

@@ -21,8 +21,10 @@ public final class Batch implements Serializable {
   private final List<Task<?>> tasks;
   private final NestedBackend nested;
   private final Options options;
+
   /** The run time of each task run here, in order (set by {@link #call}; not serialized). */
   private volatile long[] taskNanos;
+
   /** The thread that ran the batch here (set by {@link #call}; not serialized). */
   private volatile String ranOn;
 
@@ -34,7 +36,8 @@ public final class Batch implements Serializable {
    *     the batch ({@code ErrorPolicy.COLLECT})
    * @param taskTimeoutNanos each task's time limit from its start, 0 for none
    */
-  public record Options(TaskContext context, boolean collect, long taskTimeoutNanos) implements Serializable {
+  public record Options(TaskContext context, boolean collect, long taskTimeoutNanos)
+      implements Serializable {
     /** Nothing beyond joblib's defaults. */
     public static final Options DEFAULT = new Options(null, false, 0);
 
@@ -87,7 +90,8 @@ public final class Batch implements Serializable {
    * @param nested the backend that calls made inside the tasks use, or {@code null}
    * @param options context, error collection and task timeout
    */
-  public Batch(long firstIndex, List<? extends Task<?>> tasks, NestedBackend nested, Options options) {
+  public Batch(
+      long firstIndex, List<? extends Task<?>> tasks, NestedBackend nested, Options options) {
     this.firstIndex = firstIndex;
     this.tasks = Collections.unmodifiableList(new ArrayList<>(tasks));
     this.nested = nested;
@@ -163,9 +167,10 @@ public final class Batch implements Serializable {
   }
 
   /**
-   * Runs the tasks in order in the current thread (see {@link #call(java.util.function.BooleanSupplier)}),
-   * enforcing the task timeout: a task past its limit is interrupted, and one that ignores the
-   * interrupt is handed to {@code stuck} after a grace period.
+   * Runs the tasks in order in the current thread (see {@link
+   * #call(java.util.function.BooleanSupplier)}), enforcing the task timeout: a task past its limit
+   * is interrupted, and one that ignores the interrupt is handed to {@code stuck} after a grace
+   * period.
    *
    * @param cancelled says whether the batch was cancelled
    * @param stuck what to do with a task that ignores its timeout
@@ -190,7 +195,9 @@ public final class Batch implements Serializable {
         Object result = null;
         Throwable failure = null;
         TaskWatchdog watchdog =
-            options.taskTimeoutNanos() > 0 ? TaskWatchdog.start(index, options.taskTimeoutNanos(), stuck) : null;
+            options.taskTimeoutNanos() > 0
+                ? TaskWatchdog.start(index, options.taskTimeoutNanos(), stuck)
+                : null;
         context.beforeTask();
         long start = System.nanoTime();
         try {
@@ -324,7 +331,8 @@ public final class Batch implements Serializable {
     }
 
     @Override
-    public void readExternal(java.io.ObjectInput in) throws java.io.IOException, ClassNotFoundException {
+    public void readExternal(java.io.ObjectInput in)
+        throws java.io.IOException, ClassNotFoundException {
       long firstIndex = in.readLong();
       NestedBackend nested = (NestedBackend) in.readObject();
       Options options = (Options) in.readObject();

@@ -1,9 +1,9 @@
 package org.joblib4j.spi;
 
 /**
- * Thrown by {@link Batch#call()} when one of its tasks fails: carries the task's index in the
- * whole input and, as its cause, exactly what the task threw. Backends pass it through their
- * futures unchanged (a process backend serializes it back to the caller).
+ * Thrown by {@link Batch#call()} when one of its tasks fails: carries the task's index in the whole
+ * input and, as its cause, exactly what the task threw. Backends pass it through their futures
+ * unchanged (a process backend serializes it back to the caller).
  */
 public final class BatchTaskException extends Exception {
   private static final long serialVersionUID = 1L;

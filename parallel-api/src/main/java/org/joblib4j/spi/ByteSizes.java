@@ -39,7 +39,9 @@ public final class ByteSizes {
       return (long) (unit * Double.parseDouble(t.substring(0, t.length() - 1)));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
-          "Invalid literal for size give: " + text + " (type String) should be alike '10G', '500M', '50K'.",
+          "Invalid literal for size give: "
+              + text
+              + " (type String) should be alike '10G', '500M', '50K'.",
           e);
     }
   }

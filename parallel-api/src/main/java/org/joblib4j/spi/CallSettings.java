@@ -8,8 +8,8 @@ import org.joblib4j.Require;
 /**
  * The resolved settings of one {@code Parallel}, given to {@link ParallelBackend#configure}.
  *
- * @param nJobs the requested n_jobs after configuration resolution (never 0 here is not
- *     guaranteed: backends map it with {@link ParallelBackend#effectiveNJobs})
+ * @param nJobs the requested n_jobs after configuration resolution (never 0 here is not guaranteed:
+ *     backends map it with {@link ParallelBackend#effectiveNJobs})
  * @param nestingLevel 0 at top level, 1 inside a task of another call, and so on
  * @param verbose joblib's verbosity
  * @param prefer the soft hint, or {@code null}
@@ -18,8 +18,8 @@ import org.joblib4j.Require;
  * @param tempFolder where large arrays may be memory-mapped, or {@code null} for the default
  * @param maxNbytes the size above which arrays are memory-mapped, or {@code null} to disable
  * @param innerMaxNumThreads the thread cap for each worker's own parallelism, or {@code null}
- * @param reused whether the call belongs to a reused {@code Parallel} (the backend stays
- *     configured between calls)
+ * @param reused whether the call belongs to a reused {@code Parallel} (the backend stays configured
+ *     between calls)
  */
 public record CallSettings(
     int nJobs,

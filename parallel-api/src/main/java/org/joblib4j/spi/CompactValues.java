@@ -11,8 +11,8 @@ import java.io.StreamCorruptedException;
  * A compact wire form for the values tasks most often take and return: {@code null}, boxed
  * primitives and short strings, written as a one-byte tag and the raw value instead of a Java
  * serialization record (a class descriptor reference and a handle each, and reflection to read it
- * back). Process backends use it for task arguments and results; any other value goes through
- * Java serialization ({@link #writeValue}), so sharing, spilling of large arrays and custom
+ * back). Process backends use it for task arguments and results; any other value goes through Java
+ * serialization ({@link #writeValue}), so sharing, spilling of large arrays and custom
  * serialization keep working.
  *
  * <p>Strings longer than {@link #MAX_STRING_CHARS} characters are not compact: Java serialization
@@ -33,6 +33,7 @@ public final class CompactValues {
   private static final byte TRUE = 8;
   private static final byte FALSE = 9;
   private static final byte STRING = 10;
+
   /** A Java-serialized object follows (only through {@link #writeValue}). */
   private static final byte OBJECT = 127;
 
@@ -56,16 +57,23 @@ public final class CompactValues {
     }
     Class<?> c = value.getClass();
     int tag =
-        c == Integer.class ? INTEGER
-            : c == Long.class ? LONG
-            : c == Double.class ? DOUBLE
-            : c == String.class ? STRING
-            : c == Boolean.class ? ((Boolean) value ? TRUE : FALSE)
-            : c == Float.class ? FLOAT
-            : c == Short.class ? SHORT
-            : c == Byte.class ? BYTE
-            : c == Character.class ? CHARACTER
-            : -1;
+        c == Integer.class
+            ? INTEGER
+            : c == Long.class
+                ? LONG
+                : c == Double.class
+                    ? DOUBLE
+                    : c == String.class
+                        ? STRING
+                        : c == Boolean.class
+                            ? ((Boolean) value ? TRUE : FALSE)
+                            : c == Float.class
+                                ? FLOAT
+                                : c == Short.class
+                                    ? SHORT
+                                    : c == Byte.class
+                                        ? BYTE
+                                        : c == Character.class ? CHARACTER : -1;
     return tag == STRING && ((String) value).length() > MAX_STRING_CHARS ? -1 : tag;
   }
 

@@ -3,8 +3,8 @@ package org.joblib4j.spi;
 import java.io.Serializable;
 
 /**
- * Carries request-scoped state from the thread that starts a {@code Parallel} call to every task
- * of it — on pool threads and in worker JVMs (joblib #1071, #1591). Found with {@link
+ * Carries request-scoped state from the thread that starts a {@code Parallel} call to every task of
+ * it — on pool threads and in worker JVMs (joblib #1071, #1591). Found with {@link
  * java.util.ServiceLoader} (register with {@code @AutoService(ContextPropagator.class)}); the
  * caller's SLF4J MDC is always carried.
  *

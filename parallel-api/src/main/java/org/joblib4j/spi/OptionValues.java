@@ -17,7 +17,10 @@ import java.util.regex.Pattern;
  * cannot be read: the context then words the error, in one place.
  */
 final class OptionValues {
-  /** Entries of a map written as text: {@code a=1,b=2} or {@code a=1;b=2}; a comma inside a value stays. */
+  /**
+   * Entries of a map written as text: {@code a=1,b=2} or {@code a=1;b=2}; a comma inside a value
+   * stays.
+   */
   private static final Pattern MAP_ENTRIES = Pattern.compile("\\s*[;,]\\s*(?=[^;,=]+=)");
 
   private OptionValues() {}
@@ -28,7 +31,9 @@ final class OptionValues {
 
   /** The value as a message shows it: an array by its elements. */
   static String show(Object v) {
-    return v.getClass().isArray() ? java.util.Arrays.deepToString(new Object[] {v}).replaceAll("^\\[|]$", "") : v.toString();
+    return v.getClass().isArray()
+        ? java.util.Arrays.deepToString(new Object[] {v}).replaceAll("^\\[|]$", "")
+        : v.toString();
   }
 
   static String string(Object v) {
@@ -72,7 +77,9 @@ final class OptionValues {
     }
   }
 
-  /** A size in bytes; {@code none} is {@code noneValue}, or unreadable when that is {@code null}. */
+  /**
+   * A size in bytes; {@code none} is {@code noneValue}, or unreadable when that is {@code null}.
+   */
   static Long size(Object v, Long noneValue) {
     if (v instanceof Number) {
       double d = ((Number) v).doubleValue();

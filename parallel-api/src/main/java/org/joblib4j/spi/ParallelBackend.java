@@ -134,8 +134,8 @@ public interface ParallelBackend {
   default void terminate() {}
 
   /**
-   * Wraps the caller's wait for results (joblib's {@code retrieval_context}); a cluster backend
-   * can leave its worker slot while it waits. Entered once per top-level call.
+   * Wraps the caller's wait for results (joblib's {@code retrieval_context}); a cluster backend can
+   * leave its worker slot while it waits. Entered once per top-level call.
    *
    * @return the context to close when the wait ends
    */

@@ -58,8 +58,7 @@ public interface ParallelExecution extends AutoCloseable {
   }
 
   /**
-   * Runs the tasks; with {@code outcomes}, every task runs and each element is an {@code
-   * Outcome}.
+   * Runs the tasks; with {@code outcomes}, every task runs and each element is an {@code Outcome}.
    *
    * @param tasks the tasks, consumed lazily
    * @param size the number of tasks if known, else -1
@@ -100,7 +99,8 @@ public interface ParallelExecution extends AutoCloseable {
    * @param outcomes whether to collect one outcome per task
    * @return the results or outcomes, in input order
    */
-  CompletableFuture<List<Object>> submit(Iterator<? extends Task<?>> tasks, long size, boolean outcomes);
+  CompletableFuture<List<Object>> submit(
+      Iterator<? extends Task<?>> tasks, long size, boolean outcomes);
 
   /**
    * A cold publisher of the results: each subscriber's first request starts a call over the tasks

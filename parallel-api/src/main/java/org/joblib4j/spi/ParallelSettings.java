@@ -10,8 +10,8 @@ import org.joblib4j.Require;
 import org.joblib4j.ReturnAs;
 
 /**
- * What a {@code Parallel.Builder} was told explicitly; {@code null} means "not set", so the
- * engine falls back to the scope, the configuration and the defaults.
+ * What a {@code Parallel.Builder} was told explicitly; {@code null} means "not set", so the engine
+ * falls back to the scope, the configuration and the defaults.
  *
  * @param nJobsSet whether n_jobs was given (it may be given as {@code null}, which means unset)
  * @param nJobs the n_jobs, or {@code null}
@@ -31,9 +31,8 @@ import org.joblib4j.ReturnAs;
  * @param progress a progress listener, or {@code null}
  * @param errorPolicy what a failing task does, or {@code null} (fail fast)
  * @param taskTimeout each task's limit from its start, or {@code null}
- * @param maxPendingResults the most tasks held from reading until consumption (running or
- *     finished) before dispatch pauses, or {@code null} for {@code
- *     Parallel.DEFAULT_MAX_PENDING_RESULTS}
+ * @param maxPendingResults the most tasks held from reading until consumption (running or finished)
+ *     before dispatch pauses, or {@code null} for {@code Parallel.DEFAULT_MAX_PENDING_RESULTS}
  * @param maxBatchSize a cap on auto batching, or {@code null}
  * @param maxPendingBytes the most serialized bytes of results received and not yet consumed before
  *     dispatch pauses, or {@code null} for {@code Parallel.DEFAULT_MAX_PENDING_BYTES}

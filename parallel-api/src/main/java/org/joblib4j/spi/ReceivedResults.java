@@ -5,12 +5,12 @@ import java.util.List;
 import java.util.RandomAccess;
 
 /**
- * A batch's results as a backend received them from another process, with their serialized size
- * and the size of the batch as sent: what a backend completes {@link ParallelBackend#submit}'s
- * future with so that the engine can bound in bytes what it reads ahead. It pauses reading the
- * input while received results not yet consumed take more than {@code maxPendingBytes}, and holds
- * no more tasks than that many bytes of them would take, by the largest sent size per task seen.
- * Results given as a plain list count as zero bytes.
+ * A batch's results as a backend received them from another process, with their serialized size and
+ * the size of the batch as sent: what a backend completes {@link ParallelBackend#submit}'s future
+ * with so that the engine can bound in bytes what it reads ahead. It pauses reading the input while
+ * received results not yet consumed take more than {@code maxPendingBytes}, and holds no more tasks
+ * than that many bytes of them would take, by the largest sent size per task seen. Results given as
+ * a plain list count as zero bytes.
  */
 public final class ReceivedResults extends AbstractList<Object> implements RandomAccess {
   private final List<Object> results;

@@ -58,8 +58,8 @@ public final class TaskContext implements Serializable {
   }
 
   /**
-   * The context around one batch's tasks. Per task it costs one MDC reset (none while a task
-   * leaves an empty MDC empty) plus the propagators' own restore, instead of a full install.
+   * The context around one batch's tasks. Per task it costs one MDC reset (none while a task leaves
+   * an empty MDC empty) plus the propagators' own restore, instead of a full install.
    */
   public static final class BatchScope implements AutoCloseable {
     private final TaskContext context;
@@ -149,7 +149,8 @@ public final class TaskContext implements Serializable {
 
     static List<ContextPropagator> load() {
       List<ContextPropagator> found = new ArrayList<>();
-      ServiceLoader.load(ContextPropagator.class, TaskContext.class.getClassLoader()).forEach(found::add);
+      ServiceLoader.load(ContextPropagator.class, TaskContext.class.getClassLoader())
+          .forEach(found::add);
       return List.copyOf(found);
     }
 

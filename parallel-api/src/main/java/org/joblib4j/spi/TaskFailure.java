@@ -21,6 +21,8 @@ public record TaskFailure(long taskIndex, Throwable failure, String where) imple
    */
   public static TaskFailure of(long taskIndex, Throwable failure) {
     return new TaskFailure(
-        taskIndex, failure, "thread " + Thread.currentThread().getName() + ", pid " + ProcessHandle.current().pid());
+        taskIndex,
+        failure,
+        "thread " + Thread.currentThread().getName() + ", pid " + ProcessHandle.current().pid());
   }
 }

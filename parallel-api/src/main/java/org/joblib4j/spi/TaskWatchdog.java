@@ -51,7 +51,9 @@ final class TaskWatchdog {
     }
     fired = true;
     thread.interrupt();
-    long grace = Math.max(TimeUnit.MILLISECONDS.toNanos(200), Math.min(limitNanos, TimeUnit.SECONDS.toNanos(1)));
+    long grace =
+        Math.max(
+            TimeUnit.MILLISECONDS.toNanos(200), Math.min(limitNanos, TimeUnit.SECONDS.toNanos(1)));
     giveUp =
         TIMER.schedule(
             () -> {

@@ -66,7 +66,8 @@ class AutoBatchSizerTest {
 
   @Test
   void respectsTheCapAndResets() {
-    AutoBatchSizer s = new AutoBatchSizer(AutoBatchSizer.DEFAULT_MIN_NANOS, AutoBatchSizer.DEFAULT_MAX_NANOS, 3);
+    AutoBatchSizer s =
+        new AutoBatchSizer(AutoBatchSizer.DEFAULT_MIN_NANOS, AutoBatchSizer.DEFAULT_MAX_NANOS, 3);
     s.batchCompleted(1, MS);
     assertThat(s.computeBatchSize()).isEqualTo(2);
     s.batchCompleted(2, MS);
@@ -80,7 +81,11 @@ class AutoBatchSizerTest {
   @Test
   void aTinyBatchJumpsToTheSizeExpectedToTakeTheJumpDuration() {
     AutoBatchSizer s =
-        new AutoBatchSizer(AutoBatchSizer.DEFAULT_MIN_NANOS, AutoBatchSizer.DEFAULT_MAX_NANOS, Integer.MAX_VALUE, 20 * MS);
+        new AutoBatchSizer(
+            AutoBatchSizer.DEFAULT_MIN_NANOS,
+            AutoBatchSizer.DEFAULT_MAX_NANOS,
+            Integer.MAX_VALUE,
+            20 * MS);
     s.batchCompleted(1, MS / 2); // 0.5 ms: 20 ms holds 40 such batches
     assertThat(s.computeBatchSize()).isEqualTo(40);
     s.batchCompleted(40, 4 * MS); // 0.1 ms per task: 20 ms holds 200
@@ -92,7 +97,11 @@ class AutoBatchSizerTest {
   @Test
   void slowTasksGrowAsInJoblibWithAJumpDurationSet() {
     AutoBatchSizer s =
-        new AutoBatchSizer(AutoBatchSizer.DEFAULT_MIN_NANOS, AutoBatchSizer.DEFAULT_MAX_NANOS, Integer.MAX_VALUE, 20 * MS);
+        new AutoBatchSizer(
+            AutoBatchSizer.DEFAULT_MIN_NANOS,
+            AutoBatchSizer.DEFAULT_MAX_NANOS,
+            Integer.MAX_VALUE,
+            20 * MS);
     s.batchCompleted(1, 100 * MS);
     assertThat(s.computeBatchSize()).isEqualTo(2);
     s.batchCompleted(2, 150 * MS); // ideal = int(2 * 0.2 / 0.15) * 2 = 4

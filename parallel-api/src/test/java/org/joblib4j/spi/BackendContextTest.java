@@ -22,7 +22,9 @@ class BackendContextTest {
   }
 
   private static void assertInvalid(Runnable read, String message) {
-    assertThatThrownBy(read::run).isInstanceOf(ParallelConfigurationException.class).hasMessage(message);
+    assertThatThrownBy(read::run)
+        .isInstanceOf(ParallelConfigurationException.class)
+        .hasMessage(message);
   }
 
   @Test
@@ -46,21 +48,29 @@ class BackendContextTest {
     assertThat(c.getBoolean("c", true)).isFalse();
     assertThat(c.getBoolean("absent")).isNull();
     assertThat(c.getBoolean("absent", true)).isTrue();
-    assertInvalid(() -> c.getBoolean("bad"), "Invalid value 'yes' for joblib4j.backend.loky.bad: must be true or false.");
+    assertInvalid(
+        () -> c.getBoolean("bad"),
+        "Invalid value 'yes' for joblib4j.backend.loky.bad: must be true or false.");
   }
 
   @Test
   void getIntReadsIntegersWithinIntsRange() {
-    BackendContext c = loky("s", " 4 ", "i", 5, "l", 6L, "big", 3_000_000_000L, "d", 1.5, "bad", "many");
+    BackendContext c =
+        loky("s", " 4 ", "i", 5, "l", 6L, "big", 3_000_000_000L, "d", 1.5, "bad", "many");
     assertThat(c.getInt("s")).isEqualTo(4);
     assertThat(c.getInt("i", 0)).isEqualTo(5);
     assertThat(c.getInt("l", 0)).isEqualTo(6);
     assertThat(c.getInt("absent")).isNull();
     assertThat(c.getInt("absent", 9)).isEqualTo(9);
-    assertInvalid(() -> c.getInt("bad"), "Invalid value 'many' for joblib4j.backend.loky.bad: must be an integer.");
-    assertInvalid(() -> c.getInt("d"), "Invalid value '1.5' for joblib4j.backend.loky.d: must be an integer.");
     assertInvalid(
-        () -> c.getInt("big"), "Invalid value '3000000000' for joblib4j.backend.loky.big: must be an integer.");
+        () -> c.getInt("bad"),
+        "Invalid value 'many' for joblib4j.backend.loky.bad: must be an integer.");
+    assertInvalid(
+        () -> c.getInt("d"),
+        "Invalid value '1.5' for joblib4j.backend.loky.d: must be an integer.");
+    assertInvalid(
+        () -> c.getInt("big"),
+        "Invalid value '3000000000' for joblib4j.backend.loky.big: must be an integer.");
   }
 
   @Test
@@ -69,7 +79,9 @@ class BackendContextTest {
     assertThat(c.getLong("big")).isEqualTo(3_000_000_000L);
     assertThat(c.getLong("i", 0)).isEqualTo(7L);
     assertThat(c.getLong("absent", 8)).isEqualTo(8L);
-    assertInvalid(() -> c.getLong("bad"), "Invalid value '1e3' for joblib4j.backend.loky.bad: must be an integer.");
+    assertInvalid(
+        () -> c.getLong("bad"),
+        "Invalid value '1e3' for joblib4j.backend.loky.bad: must be an integer.");
   }
 
   @Test
@@ -79,14 +91,20 @@ class BackendContextTest {
     assertThat(c.getDouble("i", 0)).isEqualTo(2.0);
     assertThat(c.getDouble("e", 0)).isEqualTo(2e9);
     assertThat(c.getDouble("absent", 1.5)).isEqualTo(1.5);
-    assertInvalid(() -> c.getDouble("bad"), "Invalid value 'half' for joblib4j.backend.loky.bad: must be a number.");
-    assertInvalid(() -> c.getDouble("nan"), "Invalid value 'NaN' for joblib4j.backend.loky.nan: must be a number.");
+    assertInvalid(
+        () -> c.getDouble("bad"),
+        "Invalid value 'half' for joblib4j.backend.loky.bad: must be a number.");
+    assertInvalid(
+        () -> c.getDouble("nan"),
+        "Invalid value 'NaN' for joblib4j.backend.loky.nan: must be a number.");
   }
 
   @Test
   void getSizeReadsJoblibsSizesAndNoneOnlyWhereNoneIsAllowed() {
     BackendContext c =
-        loky("k", "64K", "m", "1m", "g", "2G", "n", "123", "i", 4096, "none", "none", "neg", -1, "bad", "big");
+        loky(
+            "k", "64K", "m", "1m", "g", "2G", "n", "123", "i", 4096, "none", "none", "neg", -1,
+            "bad", "big");
     assertThat(c.getSize("k")).isEqualTo(64 * 1024L);
     assertThat(c.getSize("m")).isEqualTo(1024L * 1024);
     assertThat(c.getSize("g", 0)).isEqualTo(2L * 1024 * 1024 * 1024);
@@ -110,7 +128,8 @@ class BackendContextTest {
 
   @Test
   void getDurationReadsDurationsSecondsAndText() {
-    BackendContext c = loky("idle", "300s", "t", 1.5, "d", Duration.ofMillis(7), "iso", "PT5M", "bad", "soon");
+    BackendContext c =
+        loky("idle", "300s", "t", 1.5, "d", Duration.ofMillis(7), "iso", "PT5M", "bad", "soon");
     assertThat(c.getDuration("idle")).isEqualTo(Duration.ofSeconds(300));
     assertThat(c.getDuration("t", null)).isEqualTo(Duration.ofMillis(1500));
     assertThat(c.getDuration("d", null)).isEqualTo(Duration.ofMillis(7));
@@ -126,12 +145,18 @@ class BackendContextTest {
   void getListTakesAListAsAListAndSplitsText() {
     BackendContext c =
         loky(
-            "list", List.of("a b", "c"),
-            "array", new String[] {"x", "y"},
-            "text", " a, b ,c ",
-            "empty", "",
-            "nulls", java.util.Arrays.asList("a", null),
-            "map", Map.of("a", 1));
+            "list",
+            List.of("a b", "c"),
+            "array",
+            new String[] {"x", "y"},
+            "text",
+            " a, b ,c ",
+            "empty",
+            "",
+            "nulls",
+            java.util.Arrays.asList("a", null),
+            "map",
+            Map.of("a", 1));
     assertThat(c.getList("list", null)).containsExactly("a b", "c");
     assertThat(c.getList("array", null)).containsExactly("x", "y");
     assertThat(c.getList("text", null)).containsExactly("a", "b", "c");
@@ -150,8 +175,15 @@ class BackendContextTest {
   @Test
   void getWordsTakesAListAsAListAndSplitsTextOnSpaces() {
     BackendContext c =
-        loky("list", List.of("-Xss2m", "-Dx=a b"), "text", " -Xss2m  -Dx=1 ", "array", new String[] {"-Xss2m"},
-            "bad", Map.of("a", 1));
+        loky(
+            "list",
+            List.of("-Xss2m", "-Dx=a b"),
+            "text",
+            " -Xss2m  -Dx=1 ",
+            "array",
+            new String[] {"-Xss2m"},
+            "bad",
+            Map.of("a", 1));
     assertThat(c.getWords("list", null)).containsExactly("-Xss2m", "-Dx=a b");
     assertThat(c.getWords("text", null)).containsExactly("-Xss2m", "-Dx=1");
     assertThat(c.getWords("array", null)).containsExactly("-Xss2m");
@@ -172,8 +204,10 @@ class BackendContextTest {
             "bad", "GPU",
             "list", List.of("a=1"));
     assertThat(c.getMap("map", null)).containsExactly(Map.entry("GPU", 1));
-    assertThat(c.getMap("commas", null)).containsExactly(Map.entry("GPU", "1"), Map.entry("MEM", "2e9"));
-    assertThat(c.getMap("semicolons", null)).containsExactly(Map.entry("a.b", "1"), Map.entry("c", "x,y"));
+    assertThat(c.getMap("commas", null))
+        .containsExactly(Map.entry("GPU", "1"), Map.entry("MEM", "2e9"));
+    assertThat(c.getMap("semicolons", null))
+        .containsExactly(Map.entry("a.b", "1"), Map.entry("c", "x,y"));
     assertThat(c.getMap("absent", Map.of())).isEmpty();
     assertInvalid(
         () -> c.getMap("bad", null),
@@ -187,7 +221,8 @@ class BackendContextTest {
   void invalidValueWordsABackendsOwnCheckAsTheGettersDo() {
     BackendContext c = loky("max-in-flight", 0, "arr", new String[] {"a", "b"});
     assertThat(c.invalidValue("max-in-flight", "a positive integer"))
-        .hasMessage("Invalid value '0' for joblib4j.backend.loky.max-in-flight: must be a positive integer.");
+        .hasMessage(
+            "Invalid value '0' for joblib4j.backend.loky.max-in-flight: must be a positive integer.");
     assertThat(c.invalidValue("arr", "text"))
         .hasMessage("Invalid value '[a, b]' for joblib4j.backend.loky.arr: must be text.");
   }
@@ -204,12 +239,15 @@ class BackendContextTest {
 
   @Test
   void joblibsSnakeCaseKeysAndAnyCaseAreReadAsTheJavaKeys() {
-    BackendContext c = new BackendContext("loky", Map.of("idle_worker_timeout", "3s", "Max-In-Flight", "2"));
+    BackendContext c =
+        new BackendContext("loky", Map.of("idle_worker_timeout", "3s", "Max-In-Flight", "2"));
     assertThat(c.parameters()).containsOnlyKeys("idle-worker-timeout", "max-in-flight");
     assertThat(c.getDuration("idle-worker-timeout", null)).isEqualTo(Duration.ofSeconds(3));
     assertThat(c.getInt("max_in_flight", 0)).isEqualTo(2);
     assertThatThrownBy(
-            () -> new BackendContext("loky", Map.of("idle_worker_timeout", "3s", "idle-worker-timeout", "4s")))
+            () ->
+                new BackendContext(
+                    "loky", Map.of("idle_worker_timeout", "3s", "idle-worker-timeout", "4s")))
         .isInstanceOf(ParallelConfigurationException.class)
         .hasMessage(
             "The option 'idle-worker-timeout' of backend 'loky' is given twice (as 'idle_worker_timeout' and as"
@@ -219,7 +257,8 @@ class BackendContextTest {
   @Test
   void anOldNameIsReadAsTheNewOneAndNamedAsWrittenInMessages() {
     Map<String, String> aliases = Map.of("jvm-args", "worker-jvm-options");
-    BackendContext c = loky("jvm_args", List.of("-Xss2m"), "max-in-flight", "x").withAliases(aliases);
+    BackendContext c =
+        loky("jvm_args", List.of("-Xss2m"), "max-in-flight", "x").withAliases(aliases);
     assertThat(c.parameters()).containsOnlyKeys("worker-jvm-options", "max-in-flight");
     assertThat(c.getWords("worker-jvm-options", null)).containsExactly("-Xss2m");
     assertThat(c.qualifiedKey("worker-jvm-options")).isEqualTo("joblib4j.backend.loky.jvm-args");
@@ -232,7 +271,8 @@ class BackendContextTest {
         .hasMessage(
             "Invalid option 'jvm-args' for backend 'loky' (joblib4j.backend.loky.jvm-args). Known options:"
                 + " [max-in-flight]");
-    assertThatThrownBy(() -> loky("jvm-args", "-Xss2m", "worker-jvm-options", "-Xss1m").withAliases(aliases))
+    assertThatThrownBy(
+            () -> loky("jvm-args", "-Xss2m", "worker-jvm-options", "-Xss1m").withAliases(aliases))
         .isInstanceOf(ParallelConfigurationException.class)
         .hasMessage(
             "The option 'worker-jvm-options' of backend 'loky' is given twice (as 'worker-jvm-options' and as"

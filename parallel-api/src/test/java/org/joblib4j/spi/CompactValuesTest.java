@@ -19,8 +19,23 @@ import org.junit.jupiter.api.Test;
 class CompactValuesTest {
   private static final List<Object> COMPACT =
       Arrays.asList(
-          null, 0, -7, Integer.MIN_VALUE, Long.MAX_VALUE, -0.0, Double.NaN, 1.5f, (short) -3, (byte) 9, 'é',
-          true, false, "", "héllo \uD83D\uDE00", "\uD800 unpaired", "x".repeat(CompactValues.MAX_STRING_CHARS));
+          null,
+          0,
+          -7,
+          Integer.MIN_VALUE,
+          Long.MAX_VALUE,
+          -0.0,
+          Double.NaN,
+          1.5f,
+          (short) -3,
+          (byte) 9,
+          'é',
+          true,
+          false,
+          "",
+          "héllo \uD83D\uDE00",
+          "\uD800 unpaired",
+          "x".repeat(CompactValues.MAX_STRING_CHARS));
 
   @Test
   void boxedPrimitivesAndShortStringsAreCompactOthersAreNot() {
@@ -64,7 +79,8 @@ class CompactValuesTest {
         CompactValues.writeValue(out, v);
       }
     }
-    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+    try (ObjectInputStream in =
+        new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
       assertThat(CompactValues.readValue(in)).isEqualTo(42);
       int[] first = (int[]) CompactValues.readValue(in);
       assertThat(first).containsExactly(1, 2, 3);

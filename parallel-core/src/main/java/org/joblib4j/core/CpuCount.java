@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
  * loky's {@code cpu_count()}: the CPUs this JVM may really use. {@link
  * Runtime#availableProcessors()} already honours CPU affinity, {@code -XX:ActiveProcessorCount} and
  * the container limits the JVM detects; the cgroup quota is read here too (cgroup v2 {@code
- * cpu.max}, v1 {@code cpu.cfs_quota_us}) because the JVM misses it in some setups, and a
- * configured cap ({@code JOBLIB4J_MAX_CPU_COUNT}) applies last.
+ * cpu.max}, v1 {@code cpu.cfs_quota_us}) because the JVM misses it in some setups, and a configured
+ * cap ({@code JOBLIB4J_MAX_CPU_COUNT}) applies last.
  */
 public final class CpuCount {
   private static final Logger LOG = LoggerFactory.getLogger("org.joblib4j.Parallel");
@@ -35,9 +35,9 @@ public final class CpuCount {
   }
 
   /**
-   * loky's {@code cpu_count(only_physical_cores=True)}: the user's restriction (affinity, container,
-   * cap) when there is one, else the machine's physical cores; the logical count, with a warning
-   * once, when those cannot be found.
+   * loky's {@code cpu_count(only_physical_cores=True)}: the user's restriction (affinity,
+   * container, cap) when there is one, else the machine's physical cores; the logical count, with a
+   * warning once, when those cannot be found.
    *
    * @param cap a cap, or {@code null}
    * @return at least 1
@@ -51,7 +51,8 @@ public final class CpuCount {
    *
    * @param user the CPUs the user left this JVM
    * @param machine the machine's logical CPUs
-   * @param physical the physical core count ({@link Integer}) or why it is unknown ({@link Exception})
+   * @param physical the physical core count ({@link Integer}) or why it is unknown ({@link
+   *     Exception})
    */
   static int physical(int user, int machine, Object physical) {
     if (user < machine) {
@@ -68,7 +69,9 @@ public final class CpuCount {
 
   /** loky's warning, once per JVM, naming joblib4j's cap instead of {@code LOKY_MAX_CPU_COUNT}. */
   static String physicalUnknown(Object reason) {
-    return "Could not find the number of physical cores for the following reason:\n" + reason + "\nReturning the"
+    return "Could not find the number of physical cores for the following reason:\n"
+        + reason
+        + "\nReturning the"
         + " number of logical cores instead. You can silence this warning by setting JOBLIB4J_MAX_CPU_COUNT to the"
         + " number of cores you want to use.";
   }
@@ -128,7 +131,8 @@ public final class CpuCount {
         Path p = root.resolve(dir).resolve("cpu.cfs_period_us");
         if (Files.isReadable(q) && Files.isReadable(p)) {
           return quota(
-              Long.parseLong(Files.readString(q).trim()), Long.parseLong(Files.readString(p).trim()));
+              Long.parseLong(Files.readString(q).trim()),
+              Long.parseLong(Files.readString(p).trim()));
         }
       }
     } catch (IOException | NumberFormatException | SecurityException e) {

@@ -1,15 +1,14 @@
 package org.joblib4j.core;
 
+import com.google.auto.service.AutoService;
 import java.nio.file.Path;
 import java.util.Iterator;
-import org.joblib4j.Task;
-import org.joblib4j.RetryPolicy;
-import org.joblib4j.core.checkpoint.Checkpoints;
-import org.joblib4j.core.retry.RetriedInput;
-import com.google.auto.service.AutoService;
 import java.util.List;
 import java.util.Map;
 import org.joblib4j.ParallelConfig;
+import org.joblib4j.RetryPolicy;
+import org.joblib4j.Task;
+import org.joblib4j.core.checkpoint.Checkpoints;
 import org.joblib4j.core.config.ConfigSource;
 import org.joblib4j.core.config.GlobalSettings;
 import org.joblib4j.core.config.LayeredConfigSource;
@@ -17,6 +16,7 @@ import org.joblib4j.core.engine.Execution;
 import org.joblib4j.core.engine.ResolvedParallel;
 import org.joblib4j.core.engine.SettingsResolver;
 import org.joblib4j.core.registry.BackendRegistry;
+import org.joblib4j.core.retry.RetriedInput;
 import org.joblib4j.spi.BackendFactory;
 import org.joblib4j.spi.ParallelBackend;
 import org.joblib4j.spi.ParallelEngine;
@@ -122,7 +122,8 @@ public final class DefaultEngine implements ParallelEngine {
   }
 
   @Override
-  public Iterator<? extends Task<?>> retried(Iterator<? extends Task<?>> tasks, RetryPolicy policy) {
+  public Iterator<? extends Task<?>> retried(
+      Iterator<? extends Task<?>> tasks, RetryPolicy policy) {
     return new RetriedInput(tasks, policy);
   }
 

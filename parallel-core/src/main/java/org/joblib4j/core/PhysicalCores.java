@@ -33,7 +33,10 @@ final class PhysicalCores {
           .filter(p -> CPU_DIR.matcher(p.getFileName().toString()).matches())
           .map(p -> p.resolve("topology"))
           .filter(Files::isDirectory)
-          .forEach(t -> cores.add(read(t.resolve("physical_package_id")) + ":" + read(t.resolve("core_id"))));
+          .forEach(
+              t ->
+                  cores.add(
+                      read(t.resolve("physical_package_id")) + ":" + read(t.resolve("core_id"))));
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }

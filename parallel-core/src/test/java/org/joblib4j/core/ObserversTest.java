@@ -36,7 +36,11 @@ class ObserversTest {
           }
         };
     try (Observers.Registration r = Observers.register(observer)) {
-      assertThat(Parallel.builder().backend("sequential").build().run(IntStream.range(0, 3).mapToObj(i -> delayed(ObserversTest::square, i))))
+      assertThat(
+              Parallel.builder()
+                  .backend("sequential")
+                  .build()
+                  .run(IntStream.range(0, 3).mapToObj(i -> delayed(ObserversTest::square, i))))
           .containsExactly(0, 1, 4);
     }
     assertThat(heard).hasSize(2);
@@ -49,7 +53,10 @@ class ObserversTest {
     assertThat(end.completedTasks()).isEqualTo(3);
     assertThat(end.succeeded()).isTrue();
 
-    Parallel.builder().backend("sequential").build().run(List.of(delayed(ObserversTest::square, 1)));
+    Parallel.builder()
+        .backend("sequential")
+        .build()
+        .run(List.of(delayed(ObserversTest::square, 1)));
     assertThat(heard).as("after its registration was closed").hasSize(2);
   }
 
@@ -65,8 +72,18 @@ class ObserversTest {
           }
         };
     try (Observers.Registration r = Observers.register(broken)) {
-      assertThat(Parallel.builder().backend("sequential").build().run(List.of(delayed(ObserversTest::square, 2)))).containsExactly(4);
-      assertThat(Parallel.builder().backend("sequential").build().run(List.of(delayed(ObserversTest::square, 3)))).containsExactly(9);
+      assertThat(
+              Parallel.builder()
+                  .backend("sequential")
+                  .build()
+                  .run(List.of(delayed(ObserversTest::square, 2))))
+          .containsExactly(4);
+      assertThat(
+              Parallel.builder()
+                  .backend("sequential")
+                  .build()
+                  .run(List.of(delayed(ObserversTest::square, 3))))
+          .containsExactly(9);
     }
     assertThat(calls).hasValue(1);
     assertThat(Observers.any()).isFalse();

@@ -41,8 +41,11 @@ class PhysicalCoresTest {
   @Test
   void aFolderWithoutTopologyGivesTheReason(@TempDir Path root) throws IOException {
     Files.createDirectories(root.resolve("cpu0"));
-    assertThatThrownBy(() -> PhysicalCores.count(root)).isInstanceOf(IOException.class).hasMessage("no CPU topology below " + root);
-    assertThatThrownBy(() -> PhysicalCores.count(root.resolve("missing"))).isInstanceOf(NoSuchFileException.class);
+    assertThatThrownBy(() -> PhysicalCores.count(root))
+        .isInstanceOf(IOException.class)
+        .hasMessage("no CPU topology below " + root);
+    assertThatThrownBy(() -> PhysicalCores.count(root.resolve("missing")))
+        .isInstanceOf(NoSuchFileException.class);
   }
 
   @Test

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.joblib4j.Parallel.delayed;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.IOException;
 import java.io.NotSerializableException;
@@ -18,9 +18,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -144,7 +144,9 @@ public abstract class BackendCompatibilityKit {
   }
 
   private static List<Task<Integer>> squareTasks(int n) {
-    return IntStream.range(0, n).mapToObj(i -> delayed(TckTasks::square, i)).collect(Collectors.toList());
+    return IntStream.range(0, n)
+        .mapToObj(i -> delayed(TckTasks::square, i))
+        .collect(Collectors.toList());
   }
 
   /** Results come back in input order, whatever the completion order. */
@@ -157,8 +159,13 @@ public abstract class BackendCompatibilityKit {
 
     @Test
     void mapAndStreamsWork() {
-      assertThat(parallel().build().map(TckTasks::square, List.of(1, 2, 3))).containsExactly(1, 4, 9);
-      assertThat(parallel().build().<Integer>run(IntStream.range(0, 50).mapToObj(i -> delayed(TckTasks::jitteredSquare, i))))
+      assertThat(parallel().build().map(TckTasks::square, List.of(1, 2, 3)))
+          .containsExactly(1, 4, 9);
+      assertThat(
+              parallel()
+                  .build()
+                  .<Integer>run(
+                      IntStream.range(0, 50).mapToObj(i -> delayed(TckTasks::jitteredSquare, i))))
           .isEqualTo(squares(50));
     }
 
@@ -172,7 +179,8 @@ public abstract class BackendCompatibilityKit {
 
     @Test
     void nullResultsAreKept() {
-      assertThat(parallel().build().map(TckTasks::nothing, List.of(1, 2, 3))).containsExactly(null, null, null);
+      assertThat(parallel().build().map(TckTasks::nothing, List.of(1, 2, 3)))
+          .containsExactly(null, null, null);
     }
   }
 
@@ -183,7 +191,8 @@ public abstract class BackendCompatibilityKit {
     void emptyListAndIterator() {
       assertThat(parallel().build().run(List.<Task<Integer>>of())).isEmpty();
       if (supportsReturnGenerator()) {
-        try (ResultIterator<Integer> it = parallel().returnAs(ReturnAs.GENERATOR).build().iterate(List.<Task<Integer>>of())) {
+        try (ResultIterator<Integer> it =
+            parallel().returnAs(ReturnAs.GENERATOR).build().iterate(List.<Task<Integer>>of())) {
           assertThat(it.hasNext()).isFalse();
         }
       }
@@ -195,13 +204,24 @@ public abstract class BackendCompatibilityKit {
   class Errors {
     @Test
     void aRuntimeExceptionKeepsItsTypeAndNamesTheTask() {
-      assertThatThrownBy(() -> parallel().build().map(TckTasks::failAtSeven, IntStream.range(0, 30).boxed().collect(Collectors.toList())))
+      assertThatThrownBy(
+              () ->
+                  parallel()
+                      .build()
+                      .map(
+                          TckTasks::failAtSeven,
+                          IntStream.range(0, 30).boxed().collect(Collectors.toList())))
           .isInstanceOf(IllegalStateException.class)
           .hasMessage("task 7 failed")
-          .satisfies(e -> assertThat(e.getSuppressed())
-              .anySatisfy(s -> assertThat(s).isInstanceOf(TaskOrigin.class)
-                  .hasMessageContaining("Task 7 ")
-                  .hasMessageContaining("'" + backendName() + "'")));
+          .satisfies(
+              e ->
+                  assertThat(e.getSuppressed())
+                      .anySatisfy(
+                          s ->
+                              assertThat(s)
+                                  .isInstanceOf(TaskOrigin.class)
+                                  .hasMessageContaining("Task 7 ")
+                                  .hasMessageContaining("'" + backendName() + "'")));
     }
 
     @Test
@@ -218,12 +238,18 @@ public abstract class BackendCompatibilityKit {
           .isInstanceOf(AssertionError.class);
     }
 
-    /** The JVM's own StackOverflowError refuses suppressed exceptions: a same-type carrier names the task. */
+    /**
+     * The JVM's own StackOverflowError refuses suppressed exceptions: a same-type carrier names the
+     * task.
+     */
     @Test
     void aJvmStackOverflowErrorKeepsItsTypeAndNamesTheTask() {
-      Throwable e = catchThrowable(() -> parallel().build().map(TckTasks::overflowAtTwo, List.of(0, 1, 2, 3)));
+      Throwable e =
+          catchThrowable(
+              () -> parallel().build().map(TckTasks::overflowAtTwo, List.of(0, 1, 2, 3)));
       assertThat(e).isExactlyInstanceOf(StackOverflowError.class);
-      TaskOrigin origin = TaskOrigin.of(e).orElseThrow(() -> new AssertionError("no TaskOrigin on " + e, e));
+      TaskOrigin origin =
+          TaskOrigin.of(e).orElseThrow(() -> new AssertionError("no TaskOrigin on " + e, e));
       assertThat(origin.taskIndex()).isEqualTo(2);
       assertThat(origin.backendName()).isEqualTo(backendName());
       assertThat(origin.getMessage()).startsWith("Task 2 of Parallel(n_jobs=");
@@ -233,13 +259,14 @@ public abstract class BackendCompatibilityKit {
       assertThat(e.getCause()).isExactlyInstanceOf(StackOverflowError.class).hasMessage(null);
       assertThat(e.getStackTrace()).isEqualTo(e.getCause().getStackTrace());
       assertThat(e.getStackTrace()).anyMatch(f -> f.getMethodName().equals("recurse"));
-      assertThat(TaskOrigin.of(new IllegalStateException("wrapped by the caller", e))).containsSame(origin);
+      assertThat(TaskOrigin.of(new IllegalStateException("wrapped by the caller", e)))
+          .containsSame(origin);
     }
 
     /**
-     * Until the failure reaches the dispatcher, each task finishing on another worker dispatches the
-     * next: on a loaded machine the failing thread may wait its turn for milliseconds while instant
-     * tasks go on (CI once read 1,438). The bound says reading stopped, far before the end.
+     * Until the failure reaches the dispatcher, each task finishing on another worker dispatches
+     * the next: on a loaded machine the failing thread may wait its turn for milliseconds while
+     * instant tasks go on (CI once read 1,438). The bound says reading stopped, far before the end.
      */
     @Test
     void theFirstErrorStopsReadingTheInput() {
@@ -266,7 +293,11 @@ public abstract class BackendCompatibilityKit {
     @Test
     void theBackendStaysUsableAfterAFailure() {
       try (Parallel p = parallel().build()) {
-        assertThatThrownBy(() -> p.map(TckTasks::failAtSeven, IntStream.range(0, 10).boxed().collect(Collectors.toList())))
+        assertThatThrownBy(
+                () ->
+                    p.map(
+                        TckTasks::failAtSeven,
+                        IntStream.range(0, 10).boxed().collect(Collectors.toList())))
             .isInstanceOf(IllegalStateException.class);
         assertThat(p.run(squareTasks(10))).isEqualTo(squares(10));
       }
@@ -276,7 +307,8 @@ public abstract class BackendCompatibilityKit {
 
   /**
    * What docs/errors.md promises for a task that cannot be serialized: the call fails with {@code
-   * TaskSerializationException} naming it, and no task of its batch runs (earlier batches may have).
+   * TaskSerializationException} naming it, and no task of its batch runs (earlier batches may
+   * have).
    */
   @Nested
   class Serialization {
@@ -284,7 +316,13 @@ public abstract class BackendCompatibilityKit {
 
     private List<Task<Integer>> markingTasks(int n, int unserializable) {
       return IntStream.range(0, n)
-          .mapToObj(i -> delayed(TckTasks::mark, markers.toString(), i, i == unserializable ? new TckTasks.Unserializable() : (Object) "ok"))
+          .mapToObj(
+              i ->
+                  delayed(
+                      TckTasks::mark,
+                      markers.toString(),
+                      i,
+                      i == unserializable ? new TckTasks.Unserializable() : (Object) "ok"))
           .collect(Collectors.toList());
     }
 
@@ -292,8 +330,11 @@ public abstract class BackendCompatibilityKit {
       assertThat(e)
           .isInstanceOf(TaskSerializationException.class)
           .hasMessageStartingWith(
-              "Could not serialize the task to send it to the workers. Task " + index + " cannot be serialized:"
-                  + " java.io.NotSerializableException: " + TckTasks.Unserializable.class.getName())
+              "Could not serialize the task to send it to the workers. Task "
+                  + index
+                  + " cannot be serialized:"
+                  + " java.io.NotSerializableException: "
+                  + TckTasks.Unserializable.class.getName())
           .hasCauseInstanceOf(NotSerializableException.class);
       assertThat(((TaskSerializationException) e).taskIndex()).isEqualTo(index);
     }
@@ -304,7 +345,8 @@ public abstract class BackendCompatibilityKit {
         return;
       }
       try (Parallel p = parallel().batchSize(3).preDispatch("all").build()) {
-        // batches [0..2] [3..5]: tasks 0 and 1 serialize, task 2 does not, so [3..5] is not sent either
+        // batches [0..2] [3..5]: tasks 0 and 1 serialize, task 2 does not, so [3..5] is not sent
+        // either
         assertNamed(catchThrowable(() -> p.run(markingTasks(6, 2))), 2);
         // whatever had been sent would have run by the end of the next call on the same workers
         assertThat(p.run(squareTasks(10))).isEqualTo(squares(10));
@@ -323,7 +365,10 @@ public abstract class BackendCompatibilityKit {
         assertThat(p.run(squareTasks(10))).isEqualTo(squares(10));
       }
       Set<Integer> ran = TckTasks.marked(markers);
-      assertThat(ran).as("the batch whose completion sent [4,5] ran").containsAnyOf(0, 2).isSubsetOf(0, 1, 2, 3);
+      assertThat(ran)
+          .as("the batch whose completion sent [4,5] ran")
+          .containsAnyOf(0, 2)
+          .isSubsetOf(0, 1, 2, 3);
     }
 
     @Test
@@ -333,11 +378,14 @@ public abstract class BackendCompatibilityKit {
       }
       long size = TckTasks.serializedSize(new TckTasks.Zeros(1L << 31));
       try (Parallel p = parallel().batchSize(1).build()) {
-        Throwable e = catchThrowable(() -> p.map(x -> TckTasks.twoGibibytesAt(x, 3), List.of(0, 1, 2, 3)));
+        Throwable e =
+            catchThrowable(() -> p.map(x -> TckTasks.twoGibibytesAt(x, 3), List.of(0, 1, 2, 3)));
         assertThat(e)
             .isInstanceOf(TaskSerializationException.class)
             .hasMessage(
-                "The result of task 3 takes " + size + " bytes serialized, more than the 2147483622 bytes"
+                "The result of task 3 takes "
+                    + size
+                    + " bytes serialized, more than the 2147483622 bytes"
                     + " one batch's results can carry back from a worker JVM. Write large results to shared"
                     + " storage and return where they are.");
         assertThat(((TaskSerializationException) e).taskIndex()).isEqualTo(3);
@@ -351,7 +399,8 @@ public abstract class BackendCompatibilityKit {
   class Timeouts {
     @Test
     void aGenerousTimeoutDoesNotFire() {
-      assertThat(parallel().timeout(Duration.ofSeconds(60)).build().run(squareTasks(10))).isEqualTo(squares(10));
+      assertThat(parallel().timeout(Duration.ofSeconds(60)).build().run(squareTasks(10)))
+          .isEqualTo(squares(10));
     }
 
     @Test
@@ -359,7 +408,12 @@ public abstract class BackendCompatibilityKit {
       if (!supportsTimeout() || !isParallel()) {
         return;
       }
-      assertThatThrownBy(() -> parallel().timeout(Duration.ofMillis(500)).build().map(TckTasks::stuckAtOne, List.of(0, 1)))
+      assertThatThrownBy(
+              () ->
+                  parallel()
+                      .timeout(Duration.ofMillis(500))
+                      .build()
+                      .map(TckTasks::stuckAtOne, List.of(0, 1)))
           .isInstanceOf(ParallelTimeoutException.class);
       assertThat(parallel().build().run(squareTasks(10))).isEqualTo(squares(10));
     }
@@ -379,7 +433,9 @@ public abstract class BackendCompatibilityKit {
     @Test
     void submitCompletesExceptionallyWithTheTasksOwnException() {
       CompletableFuture<List<Integer>> results =
-          parallel().build().submit(IntStream.range(0, 20).mapToObj(i -> delayed(TckTasks::failAtSeven, i)));
+          parallel()
+              .build()
+              .submit(IntStream.range(0, 20).mapToObj(i -> delayed(TckTasks::failAtSeven, i)));
       assertThatThrownBy(() -> results.get(LIMIT_SECONDS, TimeUnit.SECONDS))
           .isInstanceOf(ExecutionException.class)
           .cause()
@@ -390,9 +446,11 @@ public abstract class BackendCompatibilityKit {
     @Test
     void cancellingASubmittedCallEndsItAndFreesTheInstance() {
       try (Parallel p = parallel().build()) {
-        CompletableFuture<List<Integer>> results = p.submit(IntStream.range(0, 4).mapToObj(i -> delayed(TckTasks::stuckAtOne, i)));
+        CompletableFuture<List<Integer>> results =
+            p.submit(IntStream.range(0, 4).mapToObj(i -> delayed(TckTasks::stuckAtOne, i)));
         // task 1 runs for 60 s unless the cancel stops it
-        assertThat(assertTimeoutPreemptively(Duration.ofSeconds(30), () -> results.cancel(true))).isTrue();
+        assertThat(assertTimeoutPreemptively(Duration.ofSeconds(30), () -> results.cancel(true)))
+            .isTrue();
         assertThat(results).isCancelled();
         assertThat(p.run(squareTasks(10))).isEqualTo(squares(10));
       }
@@ -403,7 +461,8 @@ public abstract class BackendCompatibilityKit {
       RecordingSubscriber<Integer> subscriber = new RecordingSubscriber<>();
       parallel().build().publish(squareTasks(30)).subscribe(subscriber);
       subscriber.request(3);
-      assertThat(subscriber.receivedAtLeast(3).get(LIMIT_SECONDS, TimeUnit.SECONDS)).containsExactly(0, 1, 4);
+      assertThat(subscriber.receivedAtLeast(3).get(LIMIT_SECONDS, TimeUnit.SECONDS))
+          .containsExactly(0, 1, 4);
       subscriber.request(Long.MAX_VALUE);
       subscriber.ended.get(LIMIT_SECONDS, TimeUnit.SECONDS);
       assertThat(subscriber.received()).isEqualTo(squares(30));
@@ -425,7 +484,10 @@ public abstract class BackendCompatibilityKit {
     @Test
     void aTaskFailureEndsTheStreamWithItsException() {
       RecordingSubscriber<Integer> subscriber = new RecordingSubscriber<>();
-      parallel().build().publish(IntStream.range(0, 20).mapToObj(i -> delayed(TckTasks::failAtSeven, i))).subscribe(subscriber);
+      parallel()
+          .build()
+          .publish(IntStream.range(0, 20).mapToObj(i -> delayed(TckTasks::failAtSeven, i)))
+          .subscribe(subscriber);
       subscriber.request(Long.MAX_VALUE);
       assertThatThrownBy(() -> subscriber.ended.get(LIMIT_SECONDS, TimeUnit.SECONDS))
           .cause()
@@ -433,17 +495,21 @@ public abstract class BackendCompatibilityKit {
           .hasMessage("task 7 failed");
       // what came before the failure came in input order
       List<Integer> received = subscriber.received();
-      assertThat(received).hasSizeLessThanOrEqualTo(7).isEqualTo(IntStream.range(0, received.size()).boxed().collect(Collectors.toList()));
+      assertThat(received)
+          .hasSizeLessThanOrEqualTo(7)
+          .isEqualTo(IntStream.range(0, received.size()).boxed().collect(Collectors.toList()));
       assertThat(subscriber.violations()).isEmpty();
     }
 
     @Test
     void cancellingTheSubscriptionEndsTheCallAndFreesTheInstance() throws Exception {
       try (Parallel p = parallel().build()) {
-        RecordingSubscriber<Integer> subscriber = new RecordingSubscriber<>((s, item) -> s.subscribed.join().cancel());
+        RecordingSubscriber<Integer> subscriber =
+            new RecordingSubscriber<>((s, item) -> s.subscribed.join().cancel());
         p.publish(squareTasks(1000)).subscribe(subscriber);
         subscriber.request(Long.MAX_VALUE);
-        assertThat(subscriber.receivedAtLeast(1).get(LIMIT_SECONDS, TimeUnit.SECONDS)).containsExactly(0);
+        assertThat(subscriber.receivedAtLeast(1).get(LIMIT_SECONDS, TimeUnit.SECONDS))
+            .containsExactly(0);
         assertThat(p.run(squareTasks(10))).isEqualTo(squares(10));
         assertThat(subscriber.received()).containsExactly(0);
         assertThat(subscriber.ended).isNotDone();
@@ -459,7 +525,8 @@ public abstract class BackendCompatibilityKit {
       assertThatThrownBy(() -> subscriber.ended.get(LIMIT_SECONDS, TimeUnit.SECONDS))
           .cause()
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("request(0): a subscriber must request a positive number of results (Reactive Streams rule 3.9)");
+          .hasMessage(
+              "request(0): a subscriber must request a positive number of results (Reactive Streams rule 3.9)");
     }
 
     @Test
@@ -482,23 +549,31 @@ public abstract class BackendCompatibilityKit {
     @TempDir Path dir;
 
     private List<Task<Integer>> countedSquares(int n) {
-      return IntStream.range(0, n).mapToObj(i -> delayed(TckTasks::countedSquare, dir.toString(), i)).collect(Collectors.toList());
+      return IntStream.range(0, n)
+          .mapToObj(i -> delayed(TckTasks::countedSquare, dir.toString(), i))
+          .collect(Collectors.toList());
     }
 
     @Test
     void aRerunAfterFailuresRunsOnlyTheTasksThatFailed() throws IOException {
       Path records = dir.resolve("records");
       java.nio.file.Files.createFile(dir.resolve("fail7"));
-      List<org.joblib4j.Outcome<Integer>> first = parallel().checkpoint(records).build().runOutcomes(countedSquares(10));
-      assertThat(first).filteredOn(o -> !o.isSuccess()).extracting(org.joblib4j.Outcome::index).containsExactly(7L);
+      List<org.joblib4j.Outcome<Integer>> first =
+          parallel().checkpoint(records).build().runOutcomes(countedSquares(10));
+      assertThat(first)
+          .filteredOn(o -> !o.isSuccess())
+          .extracting(org.joblib4j.Outcome::index)
+          .containsExactly(7L);
       assertThat(TckTasks.runs(dir)).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
 
       java.nio.file.Files.delete(dir.resolve("fail7"));
-      assertThat(parallel().checkpoint(records).build().run(countedSquares(10))).isEqualTo(squares(10));
+      assertThat(parallel().checkpoint(records).build().run(countedSquares(10)))
+          .isEqualTo(squares(10));
       // only task 7 ran again
       assertThat(TckTasks.runs(dir)).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 7, 8, 9);
       // and a third run runs nothing
-      assertThat(parallel().checkpoint(records).build().run(countedSquares(10))).isEqualTo(squares(10));
+      assertThat(parallel().checkpoint(records).build().run(countedSquares(10)))
+          .isEqualTo(squares(10));
       assertThat(TckTasks.runs(dir)).hasSize(11);
     }
 
@@ -509,21 +584,28 @@ public abstract class BackendCompatibilityKit {
       assertThatThrownBy(() -> parallel().checkpoint(records).build().run(countedSquares(10)))
           .isInstanceOf(IllegalStateException.class)
           .hasMessage("task 7 failed");
-      // a backend may return before the tasks it could not stop have ended (a running Dask task cannot
+      // a backend may return before the tasks it could not stop have ended (a running Dask task
+      // cannot
       // be interrupted; a killed worker's task never ends): wait until no run and no record appears
       AtomicReference<List<Long>> seen = new AtomicReference<>();
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).during(Duration.ofMillis(300))
-          .until(() -> {
-            List<Long> now = List.of(recordsIn(records), (long) TckTasks.runs(dir).size());
-            return now.equals(seen.getAndSet(now));
-          });
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(20))
+          .during(Duration.ofMillis(300))
+          .until(
+              () -> {
+                List<Long> now = List.of(recordsIn(records), (long) TckTasks.runs(dir).size());
+                return now.equals(seen.getAndSet(now));
+              });
       // records first: each is of a task that ran, so task 7's run keeps the count of runs above it
       long finished = recordsIn(records);
       int firstRuns = TckTasks.runs(dir).size();
       assertThat(finished).isLessThan(firstRuns);
       java.nio.file.Files.delete(dir.resolve("fail7"));
-      assertThat(parallel().checkpoint(records).build().run(countedSquares(10))).isEqualTo(squares(10));
-      // the rerun ran only tasks without a record (task 7, those not reached, those cut off); a task of
+      assertThat(parallel().checkpoint(records).build().run(countedSquares(10)))
+          .isEqualTo(squares(10));
+      // the rerun ran only tasks without a record (task 7, those not reached, those cut off); a
+      // task of
       // the first call still finishing after it failed may have added its record since
       List<Integer> allRuns = TckTasks.runs(dir);
       assertThat((long) allRuns.size() - firstRuns).isBetween(1L, 10 - finished);
@@ -546,25 +628,42 @@ public abstract class BackendCompatibilityKit {
     @TempDir Path dir;
 
     private List<Task<Integer>> flakySquares(int failures) {
-      return IntStream.range(0, 8).mapToObj(i -> delayed(TckTasks::flakySquare, dir.toString(), i, failures)).collect(Collectors.toList());
+      return IntStream.range(0, 8)
+          .mapToObj(i -> delayed(TckTasks::flakySquare, dir.toString(), i, failures))
+          .collect(Collectors.toList());
     }
 
     @Test
     void aTaskThatFailsTwiceSucceedsOnItsThirdAttempt() throws IOException {
       List<org.joblib4j.Outcome<Integer>> outcomes =
-          parallel().retry(org.joblib4j.RetryPolicy.attempts(3)).build().runOutcomes(flakySquares(2));
+          parallel()
+              .retry(org.joblib4j.RetryPolicy.attempts(3))
+              .build()
+              .runOutcomes(flakySquares(2));
       assertThat(outcomes).allMatch(org.joblib4j.Outcome::isSuccess);
       assertThat(outcomes).extracting(org.joblib4j.Outcome::get).isEqualTo(squares(8));
-      assertThat(outcomes).extracting(org.joblib4j.Outcome::attempts).containsExactly(1, 1, 1, 1, 3, 1, 1, 1);
+      assertThat(outcomes)
+          .extracting(org.joblib4j.Outcome::attempts)
+          .containsExactly(1, 1, 1, 1, 3, 1, 1, 1);
       assertThat(TckTasks.runs(dir)).containsExactly(0, 1, 2, 3, 4, 4, 4, 5, 6, 7);
       // run() gives the plain values
-      assertThat(parallel().retry(org.joblib4j.RetryPolicy.attempts(3)).build().run(flakySquares(0))).isEqualTo(squares(8));
+      assertThat(
+              parallel().retry(org.joblib4j.RetryPolicy.attempts(3)).build().run(flakySquares(0)))
+          .isEqualTo(squares(8));
     }
 
     @Test
     void aTaskThatKeepsFailingFailsWithEveryAttemptRecorded() throws IOException {
-      Throwable e = catchThrowable(() -> parallel().retry(org.joblib4j.RetryPolicy.attempts(3)).build().run(flakySquares(99)));
-      assertThat(e).isExactlyInstanceOf(IllegalStateException.class).hasMessage("task 4 failed on run 3");
+      Throwable e =
+          catchThrowable(
+              () ->
+                  parallel()
+                      .retry(org.joblib4j.RetryPolicy.attempts(3))
+                      .build()
+                      .run(flakySquares(99)));
+      assertThat(e)
+          .isExactlyInstanceOf(IllegalStateException.class)
+          .hasMessage("task 4 failed on run 3");
       assertThat(e.getSuppressed())
           .filteredOn(s -> s instanceof org.joblib4j.TaskAttemptException)
           .extracting(Throwable::getMessage)
@@ -573,17 +672,22 @@ public abstract class BackendCompatibilityKit {
               "Attempt 2 of 3 failed: java.lang.IllegalStateException: task 4 failed on run 2");
       assertThat(TckTasks.runs(dir)).filteredOn(i -> i == 4).hasSize(3);
       List<org.joblib4j.Outcome<Integer>> outcomes =
-          parallel().retry(org.joblib4j.RetryPolicy.attempts(2)).build().runOutcomes(flakySquares(99));
+          parallel()
+              .retry(org.joblib4j.RetryPolicy.attempts(2))
+              .build()
+              .runOutcomes(flakySquares(99));
       assertThat(outcomes.get(4).isSuccess()).isFalse();
       assertThat(outcomes.get(4).attempts()).isEqualTo(2);
     }
 
     @Test
     void onlyTheNamedExceptionsAreRetried() throws IOException {
-      org.joblib4j.RetryPolicy onIo = org.joblib4j.RetryPolicy.attempts(3).retryOn(IOException.class);
+      org.joblib4j.RetryPolicy onIo =
+          org.joblib4j.RetryPolicy.attempts(3).retryOn(IOException.class);
       // outcomes: the call returns once every task has ended, so no task still writes in dir
       // when it is deleted (a cluster does not stop a running task when a call fails)
-      List<org.joblib4j.Outcome<Integer>> outcomes = parallel().retry(onIo).build().runOutcomes(flakySquares(1));
+      List<org.joblib4j.Outcome<Integer>> outcomes =
+          parallel().retry(onIo).build().runOutcomes(flakySquares(1));
       assertThat(outcomes.get(4).failure())
           .isExactlyInstanceOf(IllegalStateException.class)
           .hasMessage("task 4 failed on run 1");
@@ -598,11 +702,13 @@ public abstract class BackendCompatibilityKit {
     @Test
     void orderedGeneratorsFollowTheInput() {
       if (!supportsReturnGenerator()) {
-        assertThatThrownBy(() -> parallel().returnAs(ReturnAs.GENERATOR).build()).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> parallel().returnAs(ReturnAs.GENERATOR).build())
+            .isInstanceOf(IllegalArgumentException.class);
         return;
       }
       List<Integer> got = new ArrayList<>();
-      try (ResultIterator<Integer> it = parallel().returnAs(ReturnAs.GENERATOR).build().iterate(squareTasks(50))) {
+      try (ResultIterator<Integer> it =
+          parallel().returnAs(ReturnAs.GENERATOR).build().iterate(squareTasks(50))) {
         it.forEachRemaining(got::add);
       }
       assertThat(got).isEqualTo(squares(50));
@@ -614,7 +720,8 @@ public abstract class BackendCompatibilityKit {
         return;
       }
       List<Integer> got = new ArrayList<>();
-      try (ResultIterator<Integer> it = parallel().returnAs(ReturnAs.GENERATOR_UNORDERED).build().iterate(squareTasks(50))) {
+      try (ResultIterator<Integer> it =
+          parallel().returnAs(ReturnAs.GENERATOR_UNORDERED).build().iterate(squareTasks(50))) {
         it.forEachRemaining(got::add);
       }
       assertThat(got).containsExactlyInAnyOrderElementsOf(squares(50));
@@ -626,7 +733,8 @@ public abstract class BackendCompatibilityKit {
         return;
       }
       try (Parallel p = parallel().returnAs(ReturnAs.GENERATOR).build()) {
-        try (ResultIterator<Integer> it = p.iterate(IntStream.range(0, 1000).mapToObj(i -> delayed(TckTasks::slowSquare, i)))) {
+        try (ResultIterator<Integer> it =
+            p.iterate(IntStream.range(0, 1000).mapToObj(i -> delayed(TckTasks::slowSquare, i)))) {
           assertThat(it.next()).isZero();
         }
         assertThat(p.run(squareTasks(5))).isEqualTo(squares(5));
@@ -651,7 +759,8 @@ public abstract class BackendCompatibilityKit {
   /** {@code ProgressListener.onTaskCompleted}: every task's end, with what the backend knows. */
   @Nested
   class TaskEvents {
-    private List<org.joblib4j.TaskEvent> events(Parallel.Builder builder, org.joblib4j.ErrorPolicy policy, int n) {
+    private List<org.joblib4j.TaskEvent> events(
+        Parallel.Builder builder, org.joblib4j.ErrorPolicy policy, int n) {
       List<org.joblib4j.TaskEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
       ProgressListener listener =
           new ProgressListener() {
@@ -660,37 +769,57 @@ public abstract class BackendCompatibilityKit {
               events.add(e);
             }
           };
-      List<Task<Integer>> tasks = IntStream.range(0, n).mapToObj(i -> delayed(TckTasks::failAtSeven, i)).collect(Collectors.toList());
-      catchThrowable(() -> builder.progress(listener).errorPolicy(policy).build().runOutcomes(tasks));
+      List<Task<Integer>> tasks =
+          IntStream.range(0, n)
+              .mapToObj(i -> delayed(TckTasks::failAtSeven, i))
+              .collect(Collectors.toList());
+      catchThrowable(
+          () -> builder.progress(listener).errorPolicy(policy).build().runOutcomes(tasks));
       return events;
     }
 
     @Test
     void collectingReportsEveryTaskOnceWithItsFailure() {
-      List<org.joblib4j.TaskEvent> events = events(parallel(), org.joblib4j.ErrorPolicy.COLLECT, 20);
-      assertThat(events).extracting(org.joblib4j.TaskEvent::index).containsExactlyInAnyOrderElementsOf(
-          IntStream.range(0, 20).mapToObj(i -> (long) i).collect(Collectors.toList()));
+      List<org.joblib4j.TaskEvent> events =
+          events(parallel(), org.joblib4j.ErrorPolicy.COLLECT, 20);
+      assertThat(events)
+          .extracting(org.joblib4j.TaskEvent::index)
+          .containsExactlyInAnyOrderElementsOf(
+              IntStream.range(0, 20).mapToObj(i -> (long) i).collect(Collectors.toList()));
       assertThat(events).allSatisfy(e -> assertThat(e.backendName()).isEqualTo(backendName()));
-      assertThat(events).filteredOn(e -> e.failure().isPresent()).singleElement().satisfies(e -> {
-        assertThat(e.index()).isEqualTo(7);
-        assertThat(e.error()).isInstanceOf(IllegalStateException.class).hasMessage("task 7 failed");
-      });
+      assertThat(events)
+          .filteredOn(e -> e.failure().isPresent())
+          .singleElement()
+          .satisfies(
+              e -> {
+                assertThat(e.index()).isEqualTo(7);
+                assertThat(e.error())
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("task 7 failed");
+              });
       if (!shipsTasks()) {
         // tasks that run in this JVM are timed one by one, on a named thread
-        assertThat(events).allSatisfy(e -> {
-          assertThat(e.duration()).isPresent();
-          assertThat(e.where()).isPresent();
-        });
+        assertThat(events)
+            .allSatisfy(
+                e -> {
+                  assertThat(e.duration()).isPresent();
+                  assertThat(e.where()).isPresent();
+                });
       }
     }
 
     @Test
     void failingFastReportsTheTaskThatStoppedTheCall() {
-      List<org.joblib4j.TaskEvent> events = events(parallel(), org.joblib4j.ErrorPolicy.FAIL_FAST, 20);
-      assertThat(events).filteredOn(e -> e.failure().isPresent()).singleElement().satisfies(e -> {
-        assertThat(e.index()).isEqualTo(7);
-        assertThat(e.error()).hasMessage("task 7 failed");
-      });
+      List<org.joblib4j.TaskEvent> events =
+          events(parallel(), org.joblib4j.ErrorPolicy.FAIL_FAST, 20);
+      assertThat(events)
+          .filteredOn(e -> e.failure().isPresent())
+          .singleElement()
+          .satisfies(
+              e -> {
+                assertThat(e.index()).isEqualTo(7);
+                assertThat(e.error()).hasMessage("task 7 failed");
+              });
       assertThat(events).extracting(org.joblib4j.TaskEvent::index).doesNotHaveDuplicates();
     }
   }
@@ -716,12 +845,22 @@ public abstract class BackendCompatibilityKit {
         return;
       }
       AtomicInteger read = new AtomicInteger();
-      Iterator<Task<Integer>> input = IntStream.range(0, 10_000).<Task<Integer>>mapToObj(i -> {
-        read.incrementAndGet();
-        return delayed(TckTasks::sleepySquare, i);
-      }).iterator();
+      Iterator<Task<Integer>> input =
+          IntStream.range(0, 10_000)
+              .<Task<Integer>>mapToObj(
+                  i -> {
+                    read.incrementAndGet();
+                    return delayed(TckTasks::sleepySquare, i);
+                  })
+              .iterator();
       Iterable<Task<Integer>> tasks = () -> input;
-      try (ResultIterator<Integer> it = parallel().batchSize(1).preDispatch(3).returnAs(ReturnAs.GENERATOR).build().iterate(tasks)) {
+      try (ResultIterator<Integer> it =
+          parallel()
+              .batchSize(1)
+              .preDispatch(3)
+              .returnAs(ReturnAs.GENERATOR)
+              .build()
+              .iterate(tasks)) {
         assertThat(read.get()).isLessThanOrEqualTo(3);
         assertThat(it.next()).isZero();
       }
@@ -752,7 +891,11 @@ public abstract class BackendCompatibilityKit {
       // tasks of about 1 MiB each (eight 128 KiB rows, none large enough to be memory-mapped):
       // 16 MiB hold about 16 of them, however many the count bound would allow
       assertReadAheadBounded(
-          parallel().maxPendingBytes(16L << 20), 16, 120, i -> delayed(TckTasks::indexOf, TckTasks.rowsOfOneMebibyte(), i), i -> i);
+          parallel().maxPendingBytes(16L << 20),
+          16,
+          120,
+          i -> delayed(TckTasks::indexOf, TckTasks.rowsOfOneMebibyte(), i),
+          i -> i);
     }
   }
 
@@ -761,7 +904,8 @@ public abstract class BackendCompatibilityKit {
    * ahead of it (and so the results finished but not consumed) stay within {@code bound}.
    */
   private static void assertReadAheadBounded(Parallel.Builder builder, int bound) {
-    assertReadAheadBounded(builder, bound, 4 * bound + 1000, i -> delayed(TckTasks::square, i), i -> i * i);
+    assertReadAheadBounded(
+        builder, bound, 4 * bound + 1000, i -> delayed(TckTasks::square, i), i -> i * i);
   }
 
   /**
@@ -779,10 +923,15 @@ public abstract class BackendCompatibilityKit {
     AtomicReference<ProgressEvent> last = new AtomicReference<>();
     AtomicLong peakReadAhead = new AtomicLong();
     AtomicLong peakFinishedUnconsumed = new AtomicLong();
-    Iterator<Task<Integer>> input = IntStream.range(0, n).<Task<Integer>>mapToObj(i -> {
-      peakReadAhead.accumulateAndGet(read.incrementAndGet() - consumed.get(), Math::max);
-      return task.apply(i);
-    }).iterator();
+    Iterator<Task<Integer>> input =
+        IntStream.range(0, n)
+            .<Task<Integer>>mapToObj(
+                i -> {
+                  peakReadAhead.accumulateAndGet(
+                      read.incrementAndGet() - consumed.get(), Math::max);
+                  return task.apply(i);
+                })
+            .iterator();
     ProgressListener finished =
         new ProgressListener() {
           @Override
@@ -792,7 +941,8 @@ public abstract class BackendCompatibilityKit {
           }
         };
     Iterable<Task<Integer>> tasks = () -> input;
-    try (ResultIterator<Integer> it = builder.progress(finished).returnAs(ReturnAs.GENERATOR).build().iterate(tasks)) {
+    try (ResultIterator<Integer> it =
+        builder.progress(finished).returnAs(ReturnAs.GENERATOR).build().iterate(tasks)) {
       for (int pause : new int[] {1, bound / 2 + 1, 2 * bound, n}) {
         while (consumed.get() < pause && it.hasNext()) {
           long i = consumed.get();
@@ -800,16 +950,27 @@ public abstract class BackendCompatibilityKit {
           consumed.incrementAndGet();
         }
         // paused: wait until every task dispatched has finished and nothing more is dispatched
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).during(Duration.ofMillis(300))
-            .until(() -> last.get() != null && last.get().completedTasks() == last.get().dispatchedTasks());
-        assertThat(read.get() - consumed.get()).as("tasks read ahead of a consumer paused after %d", consumed.get())
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(20))
+            .during(Duration.ofMillis(300))
+            .until(
+                () ->
+                    last.get() != null
+                        && last.get().completedTasks() == last.get().dispatchedTasks());
+        assertThat(read.get() - consumed.get())
+            .as("tasks read ahead of a consumer paused after %d", consumed.get())
             .isLessThanOrEqualTo(bound);
       }
       assertThat(it.hasNext()).isFalse();
     }
     assertThat(consumed.get()).isEqualTo(n);
-    assertThat(peakReadAhead.get()).as("peak of the tasks read ahead of the consumer").isLessThanOrEqualTo(bound);
-    assertThat(peakFinishedUnconsumed.get()).as("peak of the results finished but not consumed").isLessThanOrEqualTo(bound);
+    assertThat(peakReadAhead.get())
+        .as("peak of the tasks read ahead of the consumer")
+        .isLessThanOrEqualTo(bound);
+    assertThat(peakFinishedUnconsumed.get())
+        .as("peak of the results finished but not consumed")
+        .isLessThanOrEqualTo(bound);
   }
 
   /** Several threads may use the backend at once. */
@@ -819,10 +980,20 @@ public abstract class BackendCompatibilityKit {
     void twoThreadsGetTheirOwnResults() throws Exception {
       ExecutorService callers = Executors.newFixedThreadPool(2);
       try {
-        CompletableFuture<List<Integer>> a = CompletableFuture.supplyAsync(() -> parallel().build().run(squareTasks(300)), callers);
-        CompletableFuture<List<Integer>> b = CompletableFuture.supplyAsync(() -> parallel().build().map(TckTasks::negate, IntStream.range(0, 300).boxed().collect(Collectors.toList())), callers);
+        CompletableFuture<List<Integer>> a =
+            CompletableFuture.supplyAsync(() -> parallel().build().run(squareTasks(300)), callers);
+        CompletableFuture<List<Integer>> b =
+            CompletableFuture.supplyAsync(
+                () ->
+                    parallel()
+                        .build()
+                        .map(
+                            TckTasks::negate,
+                            IntStream.range(0, 300).boxed().collect(Collectors.toList())),
+                callers);
         assertThat(a.get(60, TimeUnit.SECONDS)).isEqualTo(squares(300));
-        assertThat(b.get(60, TimeUnit.SECONDS)).isEqualTo(IntStream.range(0, 300).map(i -> -i).boxed().collect(Collectors.toList()));
+        assertThat(b.get(60, TimeUnit.SECONDS))
+            .isEqualTo(IntStream.range(0, 300).map(i -> -i).boxed().collect(Collectors.toList()));
       } finally {
         callers.shutdownNow();
       }
@@ -832,10 +1003,20 @@ public abstract class BackendCompatibilityKit {
     void oneCallsFailureDoesNotFailAnother() throws Exception {
       ExecutorService callers = Executors.newFixedThreadPool(2);
       try {
-        CompletableFuture<List<Integer>> failing = CompletableFuture.supplyAsync(() -> parallel().build().map(TckTasks::failAtSeven, IntStream.range(0, 20).boxed().collect(Collectors.toList())), callers);
-        CompletableFuture<List<Integer>> fine = CompletableFuture.supplyAsync(() -> parallel().build().run(squareTasks(200)), callers);
+        CompletableFuture<List<Integer>> failing =
+            CompletableFuture.supplyAsync(
+                () ->
+                    parallel()
+                        .build()
+                        .map(
+                            TckTasks::failAtSeven,
+                            IntStream.range(0, 20).boxed().collect(Collectors.toList())),
+                callers);
+        CompletableFuture<List<Integer>> fine =
+            CompletableFuture.supplyAsync(() -> parallel().build().run(squareTasks(200)), callers);
         assertThat(fine.get(60, TimeUnit.SECONDS)).isEqualTo(squares(200));
-        assertThatThrownBy(() -> failing.get(60, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> failing.get(60, TimeUnit.SECONDS))
+            .hasCauseInstanceOf(IllegalStateException.class);
       } finally {
         callers.shutdownNow();
       }

@@ -14,7 +14,8 @@ public final class MdcLeakProbe {
    * run before it leaked its MDC.
    *
    * @param x the task's input
-   * @return {@code <task key seen>/<request key seen>}, {@code null/<caller's request>} when nothing leaked
+   * @return {@code <task key seen>/<request key seen>}, {@code null/<caller's request>} when
+   *     nothing leaked
    */
   public static String readsThenPutsItsTaskKey(Integer x) {
     String seen = MDC.get("task") + "/" + MDC.get("request");

@@ -8,13 +8,15 @@ import java.util.function.BiConsumer;
 
 /**
  * A subscriber for the kit's publisher checks: records what arrives, asks for results only when
- * told, and notes every signal that breaks the Reactive Streams rules (more results than asked
- * for, a signal after the end, a signal before {@code onSubscribe}).
+ * told, and notes every signal that breaks the Reactive Streams rules (more results than asked for,
+ * a signal after the end, a signal before {@code onSubscribe}).
  */
 final class RecordingSubscriber<T> implements Flow.Subscriber<T> {
   final CompletableFuture<Flow.Subscription> subscribed = new CompletableFuture<>();
+
   /** Completes with null on {@code onComplete}, exceptionally with what {@code onError} got. */
   final CompletableFuture<Void> ended = new CompletableFuture<>();
+
   private final List<T> received = new ArrayList<>();
   private final List<String> violations = new ArrayList<>();
   private final BiConsumer<RecordingSubscriber<T>, T> onEach;
@@ -26,7 +28,9 @@ final class RecordingSubscriber<T> implements Flow.Subscriber<T> {
     this((s, item) -> {});
   }
 
-  /** @param onEach runs after each result is recorded, in the publisher's thread */
+  /**
+   * @param onEach runs after each result is recorded, in the publisher's thread
+   */
   RecordingSubscriber(BiConsumer<RecordingSubscriber<T>, T> onEach) {
     this.onEach = onEach;
   }

@@ -80,7 +80,9 @@ final class TckTasks {
     throw new AssertionError("assertion " + x);
   }
 
-  /** Sleeps "forever" for 1 (ignoring interrupts, as stuck code does), returns at once otherwise. */
+  /**
+   * Sleeps "forever" for 1 (ignoring interrupts, as stuck code does), returns at once otherwise.
+   */
   static Integer stuckAtOne(Integer x) {
     if (x == 1) {
       long end = System.nanoTime() + 60_000_000_000L;
@@ -154,7 +156,9 @@ final class TckTasks {
   /** The tasks whose marker is in {@code dir}. */
   static java.util.Set<Integer> marked(Path dir) throws IOException {
     try (java.util.stream.Stream<Path> files = Files.list(dir)) {
-      return files.map(f -> Integer.valueOf(f.getFileName().toString())).collect(java.util.stream.Collectors.toSet());
+      return files
+          .map(f -> Integer.valueOf(f.getFileName().toString()))
+          .collect(java.util.stream.Collectors.toSet());
     }
   }
 

@@ -17,12 +17,12 @@ import org.joblib4j.core.process.Shipment;
 import org.joblib4j.spi.Batch;
 
 /**
- * Serializes batches for Dask workers. What travels once is decided by core's {@link
- * SharedValues}, as on every backend: objects given to {@code scatter}, and with auto-scatter every
- * task argument and captured value larger than the threshold (joblib's auto-scatter). Here a shared
- * value is a Dask blob, written into batches as a {@link ScatterRef} that the executor JVM
- * resolves from the blobs Dask delivered with the task; a measured small value travels as an {@link
- * InlineValue} (the executor reads batches with a plain object stream).
+ * Serializes batches for Dask workers. What travels once is decided by core's {@link SharedValues},
+ * as on every backend: objects given to {@code scatter}, and with auto-scatter every task argument
+ * and captured value larger than the threshold (joblib's auto-scatter). Here a shared value is a
+ * Dask blob, written into batches as a {@link ScatterRef} that the executor JVM resolves from the
+ * blobs Dask delivered with the task; a measured small value travels as an {@link InlineValue} (the
+ * executor reads batches with a plain object stream).
  */
 final class BatchEncoder {
   /** A serialized batch and the blobs it references. */
@@ -33,7 +33,8 @@ final class BatchEncoder {
   private final long limit;
   private final Set<String> callBlobs = new HashSet<>();
 
-  BatchEncoder(DaskSession session, Map<Object, SharedBlob> explicit, boolean auto, long threshold) {
+  BatchEncoder(
+      DaskSession session, Map<Object, SharedBlob> explicit, boolean auto, long threshold) {
     this(session, explicit, auto, threshold, Protocol.MAX_BATCH);
   }
 
@@ -42,11 +43,21 @@ final class BatchEncoder {
    *
    * @param limit the most bytes of a serialized batch
    */
-  BatchEncoder(DaskSession session, Map<Object, SharedBlob> explicit, boolean auto, long threshold, long limit) {
+  BatchEncoder(
+      DaskSession session,
+      Map<Object, SharedBlob> explicit,
+      boolean auto,
+      long threshold,
+      long limit) {
     this.session = session;
     this.shared =
         new SharedValues(
-            explicit, auto, threshold, BatchEncoder::serializeUnchecked, b -> new ScatterRef(b.sha()), InlineValue::new);
+            explicit,
+            auto,
+            threshold,
+            BatchEncoder::serializeUnchecked,
+            b -> new ScatterRef(b.sha()),
+            InlineValue::new);
     this.limit = limit;
   }
 
@@ -103,7 +114,8 @@ final class BatchEncoder {
   }
 
   /** Builds the explicit scatter map of a backend: each object serialized once, broadcast once. */
-  static Map<Object, SharedBlob> scatterAll(DaskSession session, List<Object> objects, Set<String> acquired) {
+  static Map<Object, SharedBlob> scatterAll(
+      DaskSession session, List<Object> objects, Set<String> acquired) {
     Map<Object, SharedBlob> out = SharedValues.scatter(objects, BatchEncoder::serializeUnchecked);
     for (SharedBlob b : out.values()) {
       if (acquired.add(b.sha())) {

@@ -9,7 +9,10 @@ import org.joblib4j.DelayedCall;
 import org.joblib4j.Task;
 import org.joblib4j.spi.Batch;
 
-/** joblib's batch reprs and keys: {@code batch_of_<f>_<n>_calls-<uuid>}, {@code mixed_} when functions differ. */
+/**
+ * joblib's batch reprs and keys: {@code batch_of_<f>_<n>_calls-<uuid>}, {@code mixed_} when
+ * functions differ.
+ */
 final class BatchNames {
   private BatchNames() {}
 
@@ -26,7 +29,8 @@ final class BatchNames {
     boolean mixed = false;
     for (Task<?> t : tasks) {
       Object f = function(t);
-      if (f != firstFunction && (f.getClass() != firstFunction.getClass() || !functionName(t).equals(first))) {
+      if (f != firstFunction
+          && (f.getClass() != firstFunction.getClass() || !functionName(t).equals(first))) {
         mixed = true;
         break;
       }

@@ -19,9 +19,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.joblib4j.core.process.PrivateFolders;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.joblib4j.core.process.PrivateFolders;
 
 /**
  * Turns a classpath into content-addressed jars for Dask workers: jars go as they are, directories
@@ -31,6 +31,7 @@ import java.util.zip.ZipOutputStream;
 final class ClasspathShipper {
   /** Packed directories and their hashes live here (mode 0700). */
   private final Path cacheDir;
+
   private final Map<String, Entry> memo = new ConcurrentHashMap<>();
 
   /** A jar to ship. */
@@ -67,7 +68,9 @@ final class ClasspathShipper {
           out.add(file(p));
         }
       } catch (IOException ex) {
-        throw new UncheckedIOException("Could not prepare the classpath entry " + p + " for Dask workers: " + ex.getMessage(), ex);
+        throw new UncheckedIOException(
+            "Could not prepare the classpath entry " + p + " for Dask workers: " + ex.getMessage(),
+            ex);
       }
     }
     return out;
@@ -100,11 +103,18 @@ final class ClasspathShipper {
     StringBuilder sig = new StringBuilder();
     for (Path f : files) {
       BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
-      sig.append(dir.relativize(f)).append('/').append(a.size()).append('/').append(a.lastModifiedTime().toMillis()).append('\n');
+      sig.append(dir.relativize(f))
+          .append('/')
+          .append(a.size())
+          .append('/')
+          .append(a.lastModifiedTime().toMillis())
+          .append('\n');
     }
     String signature = sig.toString();
     Entry cached = memo.get(dir.toString());
-    if (cached != null && cached.signature.equals(signature) && Files.isRegularFile(cached.jar.path())) {
+    if (cached != null
+        && cached.signature.equals(signature)
+        && Files.isRegularFile(cached.jar.path())) {
       return cached.jar;
     }
     byte[] bytes = pack(dir, files);

@@ -143,7 +143,10 @@ public final class DaskClient {
     return session.isDead();
   }
 
-  /** Closes the connection for every user of it: the sidecar exits, and a private local cluster with it. */
+  /**
+   * Closes the connection for every user of it: the sidecar exits, and a private local cluster with
+   * it.
+   */
   public void close() {
     DaskSessions.close(session);
   }

@@ -17,16 +17,16 @@ import org.joblib4j.ParallelTimeoutException;
 import org.joblib4j.WorkerTerminatedException;
 import org.joblib4j.core.process.DeserializationFilter;
 import org.joblib4j.core.process.JavaTaskSerializer;
-import org.joblib4j.spi.BackendContext;
 import org.joblib4j.core.process.SharedBlob;
+import org.joblib4j.spi.BackendContext;
 import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.BatchTaskException;
 import org.joblib4j.spi.CallSettings;
 import org.joblib4j.spi.Durations;
 import org.joblib4j.spi.NestedBackend;
 import org.joblib4j.spi.ParallelBackend;
-import org.joblib4j.spi.RetrievalContext;
 import org.joblib4j.spi.ReceivedResults;
+import org.joblib4j.spi.RetrievalContext;
 
 /**
  * joblib's {@code DaskDistributedBackend}: every batch runs as a Dask task on a real Dask cluster,
@@ -52,9 +52,12 @@ public final class DaskDistributedBackend implements ParallelBackend {
   static final int GROWTH = 4;
 
   private final DaskOptions options;
+
   /** Results come from Dask workers: through the shared filter, plus this backend's own pattern. */
   private final DeserializationFilter filter;
-  private final DaskBatchSizer batching = new DaskBatchSizer(MIN_BATCH_NANOS, MAX_BATCH_NANOS, GROWTH);
+
+  private final DaskBatchSizer batching =
+      new DaskBatchSizer(MIN_BATCH_NANOS, MAX_BATCH_NANOS, GROWTH);
   private final byte[] submitOptions;
   private final long batchLimit;
   private volatile int lastBatchSize = 1;
@@ -114,7 +117,8 @@ public final class DaskDistributedBackend implements ParallelBackend {
   DaskDistributedBackend(BackendContext context, long batchLimit) {
     this.batchLimit = batchLimit;
     this.options = DaskOptions.of(context);
-    this.filter = DeserializationFilter.configured().and(options.resultFilter, DaskOptions.RESULT_FILTER_KEY);
+    this.filter =
+        DeserializationFilter.configured().and(options.resultFilter, DaskOptions.RESULT_FILTER_KEY);
     this.submitOptions = Json.write(options.submitOptions).getBytes(StandardCharsets.UTF_8);
   }
 
@@ -163,7 +167,9 @@ public final class DaskDistributedBackend implements ParallelBackend {
     if (!options.scatter.isEmpty() && explicit.isEmpty()) {
       explicit = BatchEncoder.scatterAll(s, options.scatter, explicitBlobs);
     }
-    encoder = new BatchEncoder(s, explicit, options.autoScatter, options.autoScatterThreshold, batchLimit);
+    encoder =
+        new BatchEncoder(
+            s, explicit, options.autoScatter, options.autoScatterThreshold, batchLimit);
     // a call always runs on the cluster: 1 would make the engine run it in the caller's thread
     return Math.max(2, slots);
   }
@@ -195,7 +201,8 @@ public final class DaskDistributedBackend implements ParallelBackend {
   private int waitForWorkers(DaskSession s, Duration t) {
     double seconds = t.toNanos() / 1e9;
     try {
-      Map<String, Object> info = s.call(Protocol.PROBE, Map.of("timeout", seconds), t.plusSeconds(30));
+      Map<String, Object> info =
+          s.call(Protocol.PROBE, Map.of("timeout", seconds), t.plusSeconds(30));
       return ((Number) info.get("nthreads")).intValue();
     } catch (DaskException e) {
       if (!e.type().contains("Timeout")) {
@@ -207,7 +214,10 @@ public final class DaskDistributedBackend implements ParallelBackend {
               + " seconds. Make sure that workers are started and can properly connect to the scheduler and"
               + " increase the joblib/dask connection timeout with:\n\nParallelConfig.builder().backend(\"dask\")"
               + ".backendParam(\"wait-for-workers-timeout\", \""
-              + Durations.seconds(t.multipliedBy(2).compareTo(Duration.ofSeconds(10)) > 0 ? t.multipliedBy(2) : Duration.ofSeconds(10))
+              + Durations.seconds(
+                  t.multipliedBy(2).compareTo(Duration.ofSeconds(10)) > 0
+                      ? t.multipliedBy(2)
+                      : Duration.ofSeconds(10))
               + "s\")");
     }
   }
@@ -234,7 +244,9 @@ public final class DaskDistributedBackend implements ParallelBackend {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    Submission sub = new Submission(batch, BatchNames.key(batch), encoded, Thread.currentThread().getContextClassLoader());
+    Submission sub =
+        new Submission(
+            batch, BatchNames.key(batch), encoded, Thread.currentThread().getContextClassLoader());
     boolean send;
     synchronized (this) {
       if (aborted) {
@@ -297,13 +309,25 @@ public final class DaskDistributedBackend implements ParallelBackend {
         {
           Object results;
           try {
-            results = JavaTaskSerializer.forResults(sub.loader, "a Dask worker", filter).deserialize(payload);
+            results =
+                JavaTaskSerializer.forResults(sub.loader, "a Dask worker", filter)
+                    .deserialize(payload);
           } catch (IOException | ClassNotFoundException | RuntimeException e) {
-            finish(sub, null, new DaskException("ResultError", "Could not read the results of " + sub.tasks() + " from Dask: " + e, e));
+            finish(
+                sub,
+                null,
+                new DaskException(
+                    "ResultError",
+                    "Could not read the results of " + sub.tasks() + " from Dask: " + e,
+                    e));
             return;
           }
           if (!(results instanceof List)) {
-            finish(sub, null, new DaskException("ResultError", "Dask returned " + results + " for " + sub.tasks()));
+            finish(
+                sub,
+                null,
+                new DaskException(
+                    "ResultError", "Dask returned " + results + " for " + sub.tasks()));
             return;
           }
           @SuppressWarnings("unchecked")
@@ -316,9 +340,16 @@ public final class DaskDistributedBackend implements ParallelBackend {
         {
           Throwable t;
           try {
-            t = (Throwable) JavaTaskSerializer.forResults(sub.loader, "a Dask worker", filter).deserialize(payload);
+            t =
+                (Throwable)
+                    JavaTaskSerializer.forResults(sub.loader, "a Dask worker", filter)
+                        .deserialize(payload);
           } catch (IOException | ClassNotFoundException | RuntimeException e) {
-            t = new DaskException("ResultError", "Could not read the failure of " + sub.tasks() + " from Dask: " + e, e);
+            t =
+                new DaskException(
+                    "ResultError",
+                    "Could not read the failure of " + sub.tasks() + " from Dask: " + e,
+                    e);
           }
           if (t instanceof BatchTaskException && ((BatchTaskException) t).taskIndex() < 0) {
             t = new BatchTaskException(sub.batch.firstIndex(), t.getCause());
@@ -329,11 +360,17 @@ public final class DaskDistributedBackend implements ParallelBackend {
       case Protocol.INFRA_ERROR:
         {
           Map<String, Object> m = Json.object(new String(payload, StandardCharsets.UTF_8));
-          finish(sub, null, infrastructure(sub, String.valueOf(m.get("type")), String.valueOf(m.get("message"))));
+          finish(
+              sub,
+              null,
+              infrastructure(sub, String.valueOf(m.get("type")), String.valueOf(m.get("message"))));
           return;
         }
       default:
-        finish(sub, null, new CancellationException("Dask cancelled " + sub.tasks() + " (" + sub.key + ")"));
+        finish(
+            sub,
+            null,
+            new CancellationException("Dask cancelled " + sub.tasks() + " (" + sub.key + ")"));
     }
   }
 
@@ -377,7 +414,8 @@ public final class DaskDistributedBackend implements ParallelBackend {
                 + ". Check joblib4j.backend.dask.worker-java, worker-jvm-options and classpath-mode (shared mode"
                 + " needs the classpath's paths on every worker host).");
       default:
-        return new DaskException(type, "Dask failed " + sub.tasks() + " (" + sub.key + "): " + type + ": " + message);
+        return new DaskException(
+            type, "Dask failed " + sub.tasks() + " (" + sub.key + "): " + type + ": " + message);
     }
   }
 
@@ -492,15 +530,18 @@ public final class DaskDistributedBackend implements ParallelBackend {
     return lastBatchSize;
   }
 
-  /** Nested calls inside a task go back to the cluster (joblib: {@code (DaskDistributedBackend(client), -1)}). */
+  /**
+   * Nested calls inside a task go back to the cluster (joblib: {@code
+   * (DaskDistributedBackend(client), -1)}).
+   */
   @Override
   public NestedBackend nestedBackend(int nestingLevel) {
     return NestedBackend.named("dask", -1, nestingLevel + 1);
   }
 
   /**
-   * Inside a Dask task, the waiting task steps out of its worker's thread pool ({@code secede})
-   * and back in afterwards ({@code rejoin}), so nested calls cannot deadlock a saturated cluster.
+   * Inside a Dask task, the waiting task steps out of its worker's thread pool ({@code secede}) and
+   * back in afterwards ({@code rejoin}), so nested calls cannot deadlock a saturated cluster.
    */
   @Override
   public RetrievalContext retrievalContext() {

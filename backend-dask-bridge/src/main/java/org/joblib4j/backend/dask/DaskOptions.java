@@ -21,7 +21,8 @@ import org.joblib4j.spi.BackendContext;
  * {@code backend("dask", Map.of(...))} / {@code ParallelConfig.builder().backend("dask", ...)} in
  * code. Keys may be written with {@code -} or {@code _} ({@code wait_for_workers_timeout} as in
  * joblib), in any case; the old names {@code worker-idle-timeout} and {@code jvm-args} are read as
- * {@code idle-worker-timeout} and {@code worker-jvm-options}, as loky and multiprocessing name them.
+ * {@code idle-worker-timeout} and {@code worker-jvm-options}, as loky and multiprocessing name
+ * them.
  *
  * <table>
  *   <caption>Keys</caption>
@@ -74,7 +75,9 @@ import org.joblib4j.spi.BackendContext;
  * </table>
  */
 public final class DaskOptions {
-  /** The default interpreter: Debian's, which {@code apt-get install python3-distributed} serves. */
+  /**
+   * The default interpreter: Debian's, which {@code apt-get install python3-distributed} serves.
+   */
   public static final String DEFAULT_PYTHON = "/usr/bin/python3";
 
   /** The key of this backend's own result filter, named when it refuses a class. */
@@ -117,7 +120,11 @@ public final class DaskOptions {
           "pure");
 
   /** Where the sidecar connects. */
-  enum SchedulerKind { LOCAL, ADDRESS, FILE }
+  enum SchedulerKind {
+    LOCAL,
+    ADDRESS,
+    FILE
+  }
 
   final SchedulerKind kind;
   final String address;
@@ -193,7 +200,8 @@ public final class DaskOptions {
     }
     for (String f : new String[] {tlsCa, tlsCert, tlsKey}) {
       if (f != null && !Files.isReadable(Path.of(f))) {
-        throw new ParallelConfigurationException("The TLS file '" + f + "' of the dask backend cannot be read.");
+        throw new ParallelConfigurationException(
+            "The TLS file '" + f + "' of the dask backend cannot be read.");
       }
     }
     if (kind == SchedulerKind.LOCAL && tlsCa != null && tlsCert == null) {
@@ -207,17 +215,22 @@ public final class DaskOptions {
     this.startupTimeout = c.getDuration("startup-timeout", Duration.ofSeconds(120));
     this.daskConfig = daskConfig(c);
     this.workerJava = c.getString("worker-java", WorkerLauncher.javaExecutable());
-    List<String> jvm = new ArrayList<>(c.getWords("worker-jvm-options", List.of("-XX:+UseSerialGC", "-Xshare:auto")));
+    List<String> jvm =
+        new ArrayList<>(
+            c.getWords("worker-jvm-options", List.of("-XX:+UseSerialGC", "-Xshare:auto")));
     String heap = c.getString("worker-heap", null);
     if (heap != null) {
       jvm.add("-Xmx" + heap.trim());
     }
     this.workerJvmOptions = List.copyOf(jvm);
     this.workerIdleTimeout = c.getDuration("idle-worker-timeout", Duration.ofSeconds(600));
-    String mode = c.getString("classpath-mode", kind == SchedulerKind.LOCAL ? "shared" : "ship").trim();
+    String mode =
+        c.getString("classpath-mode", kind == SchedulerKind.LOCAL ? "shared" : "ship").trim();
     if (!mode.equals("ship") && !mode.equals("shared")) {
       throw new ParallelConfigurationException(
-          "Invalid value '" + mode + "' for joblib4j.backend.dask.classpath-mode: must be ship or shared.");
+          "Invalid value '"
+              + mode
+              + "' for joblib4j.backend.dask.classpath-mode: must be ship or shared.");
     }
     this.ship = mode.equals("ship");
     this.classpath = absolute(c.getString("classpath", WorkerLauncher.classPath()));
@@ -267,8 +280,8 @@ public final class DaskOptions {
   }
 
   /**
-   * The identity of the sidecar these options need: calls with the same key share one sidecar
-   * (and one client).
+   * The identity of the sidecar these options need: calls with the same key share one sidecar (and
+   * one client).
    *
    * @return the key
    */
@@ -357,14 +370,18 @@ public final class DaskOptions {
     for (Map.Entry<String, Object> e : c.getMap("resources", Map.of()).entrySet()) {
       Number amount = number(e.getValue());
       if (amount == null) {
-        throw c.invalidValue("resources", "a map of resource names to numbers, such as GPU=1,MEM=2e9");
+        throw c.invalidValue(
+            "resources", "a map of resource names to numbers, such as GPU=1,MEM=2e9");
       }
       out.put(e.getKey(), amount);
     }
     return out;
   }
 
-  /** Dask's configuration values keep their type: {@code true}, {@code 3} and {@code 1.5} are not text. */
+  /**
+   * Dask's configuration values keep their type: {@code true}, {@code 3} and {@code 1.5} are not
+   * text.
+   */
   private static Map<String, Object> daskConfig(BackendContext c) {
     Map<String, Object> out = new LinkedHashMap<>();
     c.getMap("dask-config", Map.of()).forEach((k, v) -> out.put(k, scalar(v)));

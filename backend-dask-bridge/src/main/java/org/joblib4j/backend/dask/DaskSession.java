@@ -48,7 +48,8 @@ final class DaskSession {
   private final Transport transport;
   private final String description;
   private final Map<Long, Outcome> pending = new ConcurrentHashMap<>();
-  private final Map<Long, CompletableFuture<Map<String, Object>>> requests = new ConcurrentHashMap<>();
+  private final Map<Long, CompletableFuture<Map<String, Object>>> requests =
+      new ConcurrentHashMap<>();
   private final Map<Long, CompletableFuture<Void>> rejoins = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong();
   private final AtomicLong scatters = new AtomicLong();
@@ -113,7 +114,8 @@ final class DaskSession {
       return id;
     }
     try {
-      ByteArrayOutputStream head = new ByteArrayOutputStream(64 + refs.size() * 32 + options.length);
+      ByteArrayOutputStream head =
+          new ByteArrayOutputStream(64 + refs.size() * 32 + options.length);
       DataOutputStream out = new DataOutputStream(head);
       out.writeShort(refs.size());
       for (byte[] r : refs) {
@@ -127,7 +129,9 @@ final class DaskSession {
       out.flush();
       transport.send(Protocol.SUBMIT, id, head.toByteArray(), task);
     } catch (IOException e) {
-      died(new DaskException("BridgeClosed", "Could not send a task to " + description + ": " + e, e));
+      died(
+          new DaskException(
+              "BridgeClosed", "Could not send a task to " + description + ": " + e, e));
     }
     // died() may have run meanwhile: it fails what is pending, this task included
     return id;
@@ -277,7 +281,8 @@ final class DaskSession {
       return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new java.util.concurrent.CancellationException("interrupted while waiting for " + description);
+      throw new java.util.concurrent.CancellationException(
+          "interrupted while waiting for " + description);
     } catch (ExecutionException e) {
       Throwable c = e.getCause();
       if (c instanceof RuntimeException) {
@@ -285,7 +290,8 @@ final class DaskSession {
       }
       throw new DaskException("BridgeError", String.valueOf(c), c);
     } catch (TimeoutException e) {
-      throw new DaskException("Timeout", "No answer from " + description + " within " + timeout.toSeconds() + " s");
+      throw new DaskException(
+          "Timeout", "No answer from " + description + " within " + timeout.toSeconds() + " s");
     }
   }
 
@@ -333,7 +339,8 @@ final class DaskSession {
               r.complete(m);
             } else {
               r.completeExceptionally(
-                  new DaskException(String.valueOf(m.get("type")), m.get("type") + ": " + m.get("message")));
+                  new DaskException(
+                      String.valueOf(m.get("type")), m.get("type") + ": " + m.get("message")));
             }
           }
           break;
@@ -352,7 +359,8 @@ final class DaskSession {
           died(
               new DaskException(
                   "SchedulerLost",
-                  m.get("message") + ". Every pending task of the dask backend failed; the next call connects again."));
+                  m.get("message")
+                      + ". Every pending task of the dask backend failed; the next call connects again."));
           break;
         }
       default:
@@ -406,7 +414,9 @@ final class DaskSession {
 
   /** Ends the session: the sidecar shuts down (a private cluster with it). */
   void close() {
-    died(new DaskException("Closed", "The dask backend's connection to " + description + " was closed."));
+    died(
+        new DaskException(
+            "Closed", "The dask backend's connection to " + description + " was closed."));
     transport.close();
     completions.shutdown();
   }

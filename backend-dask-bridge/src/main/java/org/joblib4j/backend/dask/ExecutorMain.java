@@ -39,10 +39,10 @@ import org.joblib4j.spi.BatchTaskException;
  * protocol has two pipes of its own, passed as file descriptors ({@value #CHANNEL_PROPERTY}{@code
  * =IN,OUT}): its stdout and stderr go to the worker's log, so a task's prints, a child process with
  * inherited I/O, native output, {@code -Xlog} or a crash banner cannot corrupt the protocol (Java
- * closes every descriptor above 2 in the processes it starts). Without that property (no
- * descriptor passing) the protocol is on stdin/stdout and {@code System.out} is redirected to
- * stderr. Every request gets an answer, also when something outside a task fails. It exits when its
- * input closes: it never outlives its Dask worker. It is reachable only through those pipes.
+ * closes every descriptor above 2 in the processes it starts). Without that property (no descriptor
+ * passing) the protocol is on stdin/stdout and {@code System.out} is redirected to stderr. Every
+ * request gets an answer, also when something outside a task fails. It exits when its input closes:
+ * it never outlives its Dask worker. It is reachable only through those pipes.
  *
  * <p>Argument: the idle timeout in milliseconds (after it, it asks the plugin to be stopped).
  */
@@ -55,7 +55,10 @@ public final class ExecutorMain {
 
   private static volatile ExecutorMain current;
   private static final ThreadLocal<Long> RID = new ThreadLocal<>();
-  /** Writes results as the caller reads them, failing the moment they pass what one frame carries. */
+
+  /**
+   * Writes results as the caller reads them, failing the moment they pass what one frame carries.
+   */
   private static final JavaTaskSerializer RESULTS = new JavaTaskSerializer();
 
   private final DataOutputStream out;
@@ -102,11 +105,13 @@ public final class ExecutorMain {
         protocolOut = new FileOutputStream(FileDescriptor.out);
       }
     } catch (IOException | RuntimeException e) {
-      System.err.println("joblib4j executor: cannot open the protocol channel " + channel + ": " + e);
+      System.err.println(
+          "joblib4j executor: cannot open the protocol channel " + channel + ": " + e);
       exit(2);
       return;
     }
-    // a task's prints go to the worker's log (and not into stdin/stdout when they carry the protocol)
+    // a task's prints go to the worker's log (and not into stdin/stdout when they carry the
+    // protocol)
     System.setOut(System.err);
     System.setIn(new ByteArrayInputStream(new byte[0]));
     long idle = args.length > 0 ? Long.parseLong(args[0]) : 600_000L;
@@ -176,7 +181,8 @@ public final class ExecutorMain {
             Object v = in.readObject();
             return v == null ? NULL : v;
           } catch (IOException | ClassNotFoundException e) {
-            throw new IllegalStateException("could not deserialize the scattered object " + sha.substring(0, 16) + ": " + e, e);
+            throw new IllegalStateException(
+                "could not deserialize the scattered object " + sha.substring(0, 16) + ": " + e, e);
           }
         });
   }
@@ -209,12 +215,15 @@ public final class ExecutorMain {
         idleSent = false;
         try {
           tasks.execute(() -> runTask(f.id(), f.payload()));
-        } catch (RuntimeException | Error e) { // no thread for it (rejected, or out of native threads)
+        } catch (RuntimeException
+            | Error e) { // no thread for it (rejected, or out of native threads)
           sendFailure(f.id(), new BatchTaskException(-1, e));
         }
         break;
       case Protocol.PUT_BLOB:
-        blobs.put(HexFormat.of().formatHex(f.payload(), 0, 32), Arrays.copyOfRange(f.payload(), 32, f.payload().length));
+        blobs.put(
+            HexFormat.of().formatHex(f.payload(), 0, 32),
+            Arrays.copyOfRange(f.payload(), 32, f.payload().length));
         break;
       case Protocol.DROP_BLOB:
         {
@@ -282,7 +291,9 @@ public final class ExecutorMain {
     List<Object> results;
     Batch b = batch;
     try {
-      results = batch.call(() -> cancelled.contains(rid), (index, timeout) -> abandon(rid, b, index, timeout));
+      results =
+          batch.call(
+              () -> cancelled.contains(rid), (index, timeout) -> abandon(rid, b, index, timeout));
     } catch (BatchTaskException e) {
       if (abandoned.remove(rid)) {
         return;
@@ -303,7 +314,8 @@ public final class ExecutorMain {
     } catch (Throwable t) {
       // a result that cannot travel is that task's failure, not the executor's; one too large for
       // a frame is named with its size, found without holding its bytes (as a loky worker does)
-      TaskSerializationException tooLarge = SerializationDiagnostics.resultsTooLarge(batch.firstIndex(), results, t, RESULTS);
+      TaskSerializationException tooLarge =
+          SerializationDiagnostics.resultsTooLarge(batch.firstIndex(), results, t, RESULTS);
       sendFailure(
           rid,
           tooLarge != null
@@ -321,15 +333,18 @@ public final class ExecutorMain {
   /**
    * A task ignored the interrupt of its {@code taskTimeout}: its batch is answered now (the timeout
    * as that task's outcome), so its Dask task ends and frees the worker slot. The thread cannot be
-   * stopped without killing the tasks that share this JVM, so it is left to finish; its late
-   * answer is dropped.
+   * stopped without killing the tasks that share this JVM, so it is left to finish; its late answer
+   * is dropped.
    */
   private void abandon(long rid, Batch batch, long index, RuntimeException timeout) {
     abandoned.add(rid);
     if (batch.options().collect()) {
       List<Object> outcome = new java.util.ArrayList<>();
       for (int i = 0; i < batch.size(); i++) {
-        outcome.add(batch.firstIndex() + i == index ? org.joblib4j.spi.TaskFailure.of(index, timeout) : null);
+        outcome.add(
+            batch.firstIndex() + i == index
+                ? org.joblib4j.spi.TaskFailure.of(index, timeout)
+                : null);
       }
       try {
         send(Protocol.OK, rid, serialize(outcome));
@@ -367,7 +382,8 @@ public final class ExecutorMain {
     } catch (Throwable notSerializable) {
       Throwable stand =
           t instanceof BatchTaskException
-              ? new BatchTaskException(((BatchTaskException) t).taskIndex(), new RemoteTaskException(t.getCause()))
+              ? new BatchTaskException(
+                  ((BatchTaskException) t).taskIndex(), new RemoteTaskException(t.getCause()))
               : new RemoteTaskException(t);
       try {
         bytes = serialize(stand);
@@ -387,7 +403,10 @@ public final class ExecutorMain {
       }
       DaskSession s = session;
       boolean nestedBusy = s != null && s.pendingCount() > 0;
-      if (!idleSent && running.isEmpty() && !nestedBusy && System.nanoTime() - lastActivity > idleMs * 1_000_000L) {
+      if (!idleSent
+          && running.isEmpty()
+          && !nestedBusy
+          && System.nanoTime() - lastActivity > idleMs * 1_000_000L) {
         idleSent = true;
         send(Protocol.IDLE, 0);
       }

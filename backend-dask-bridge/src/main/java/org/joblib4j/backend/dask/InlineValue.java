@@ -25,7 +25,8 @@ final class InlineValue implements Serializable {
     try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
       return in.readObject();
     } catch (IOException | ClassNotFoundException e) {
-      InvalidObjectException x = new InvalidObjectException("could not rebuild a task argument: " + e);
+      InvalidObjectException x =
+          new InvalidObjectException("could not rebuild a task argument: " + e);
       x.initCause(e);
       throw x;
     }

@@ -6,7 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The little JSON the bridge exchanges with its Python side: maps, lists, text, numbers, booleans. */
+/**
+ * The little JSON the bridge exchanges with its Python side: maps, lists, text, numbers, booleans.
+ */
 final class Json {
   private final String s;
   private int pos;
@@ -65,14 +67,18 @@ final class Json {
       b.append("null");
     } else if (v instanceof String) {
       quote(b, (String) v);
-    } else if (v instanceof Boolean || v instanceof Integer || v instanceof Long || v instanceof Short) {
+    } else if (v instanceof Boolean
+        || v instanceof Integer
+        || v instanceof Long
+        || v instanceof Short) {
       b.append(v);
     } else if (v instanceof Number) {
       double d = ((Number) v).doubleValue();
       if (Double.isNaN(d) || Double.isInfinite(d)) {
         throw new IllegalArgumentException("JSON has no " + d);
       }
-      b.append(d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d));
+      b.append(
+          d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d));
     } else if (v instanceof Map) {
       b.append('{');
       boolean first = true;
@@ -289,6 +295,7 @@ final class Json {
   }
 
   private IllegalArgumentException error(String what) {
-    return new IllegalArgumentException("bad JSON from the Dask bridge (" + what + " at " + pos + "): " + s);
+    return new IllegalArgumentException(
+        "bad JSON from the Dask bridge (" + what + " at " + pos + "): " + s);
   }
 }

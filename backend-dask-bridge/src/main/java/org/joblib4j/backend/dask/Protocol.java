@@ -113,12 +113,15 @@ final class Protocol {
     }
     if (marker != MARKER) {
       throw new IOException(
-          "corrupt frame on the Dask bridge: expected the marker " + Integer.toHexString(MARKER) + ", got "
+          "corrupt frame on the Dask bridge: expected the marker "
+              + Integer.toHexString(MARKER)
+              + ", got "
               + String.format("%08x", marker));
     }
     long size = Integer.toUnsignedLong(in.readInt());
     if (size < HEADER || size > MAX_LENGTH) {
-      throw new IOException("corrupt frame on the Dask bridge: length " + size + " (at most " + MAX_LENGTH + ")");
+      throw new IOException(
+          "corrupt frame on the Dask bridge: length " + size + " (at most " + MAX_LENGTH + ")");
     }
     int op = in.readUnsignedByte();
     long id = in.readLong();

@@ -20,7 +20,8 @@ import org.joblib4j.core.process.PrivateFolders;
  * The bridge's Python files, shipped inside this jar and extracted at run time into a private,
  * content-addressed folder ({@code <tmp>/joblib4j-dask-<user>/py-<hash>}, mode 0700). The sidecar
  * is started by {@code jbridge_boot.py}, passed with {@code python3 -c} together with each file's
- * SHA-256: Python checks the bytes it reads once and runs those, so a file swapped on disk never runs.
+ * SHA-256: Python checks the bytes it reads once and runs those, so a file swapped on disk never
+ * runs.
  */
 final class PythonResources {
   static final String[] FILES = {"jbridge_core.py", "jbridge_shim.py", "jbridge_sidecar.py"};
@@ -48,9 +49,18 @@ final class PythonResources {
    * @return the command
    */
   static List<String> command(String python, Path dir) {
-    List<String> cmd = new ArrayList<>(List.of(python, "-c", new String(resource("jbridge_boot.py"), StandardCharsets.UTF_8), dir.toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                python,
+                "-c",
+                new String(resource("jbridge_boot.py"), StandardCharsets.UTF_8),
+                dir.toString()));
     for (Map.Entry<String, byte[]> e : sources().entrySet()) {
-      cmd.add(e.getKey().substring(0, e.getKey().length() - ".py".length()) + "=" + HexFormat.of().formatHex(sha256().digest(e.getValue())));
+      cmd.add(
+          e.getKey().substring(0, e.getKey().length() - ".py".length())
+              + "="
+              + HexFormat.of().formatHex(sha256().digest(e.getValue())));
     }
     return cmd;
   }
@@ -70,11 +80,13 @@ final class PythonResources {
   private static byte[] resource(String name) {
     try (InputStream in = PythonResources.class.getResourceAsStream(PREFIX + name)) {
       if (in == null) {
-        throw new IllegalStateException("The joblib4j dask bridge jar is incomplete: " + PREFIX + name + " is missing.");
+        throw new IllegalStateException(
+            "The joblib4j dask bridge jar is incomplete: " + PREFIX + name + " is missing.");
       }
       return in.readAllBytes();
     } catch (IOException e) {
-      throw new UncheckedIOException("Could not read " + PREFIX + name + " from the dask bridge jar: " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "Could not read " + PREFIX + name + " from the dask bridge jar: " + e.getMessage(), e);
     }
   }
 
@@ -97,17 +109,20 @@ final class PythonResources {
       Path dir = PrivateFolders.create(ClasspathShipper.privateBase().resolve("py-" + hash));
       for (Map.Entry<String, byte[]> e : sources().entrySet()) {
         Path target = dir.resolve(e.getKey());
-        if (Files.isRegularFile(target) && java.util.Arrays.equals(Files.readAllBytes(target), e.getValue())) {
+        if (Files.isRegularFile(target)
+            && java.util.Arrays.equals(Files.readAllBytes(target), e.getValue())) {
           continue;
         }
         Path tmp = Files.createTempFile(dir, e.getKey(), ".tmp");
         Files.write(tmp, e.getValue());
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+            tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       }
       extracted = dir;
       return dir;
     } catch (IOException e) {
-      throw new UncheckedIOException("Could not extract the dask bridge's Python files: " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "Could not extract the dask bridge's Python files: " + e.getMessage(), e);
     }
   }
 

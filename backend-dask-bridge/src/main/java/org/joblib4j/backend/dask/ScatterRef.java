@@ -26,7 +26,9 @@ final class ScatterRef implements Serializable {
     Object value = ExecutorMain.resolveBlob(sha);
     if (value == null) {
       throw new InvalidObjectException(
-          "The scattered object " + sha.substring(0, 16) + " is not available in this JVM (scattered objects are"
+          "The scattered object "
+              + sha.substring(0, 16)
+              + " is not available in this JVM (scattered objects are"
               + " resolved only in the dask backend's executor JVMs).");
     }
     return value == ExecutorMain.NULL ? null : value;

@@ -24,11 +24,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Python sidecar of a client JVM: a child process running {@code jbridge_sidecar.py} (started by
- * {@code jbridge_boot.py}, which checks the files' hashes) with the
- * configured interpreter, which drives the official {@code dask.distributed.Client}. It reads
- * framed requests on its stdin and answers on its stdout; its stderr goes to the log. It exits
- * when its stdin closes, so it never outlives this JVM.
+ * The Python sidecar of a client JVM: a child process running {@code jbridge_sidecar.py} (started
+ * by {@code jbridge_boot.py}, which checks the files' hashes) with the configured interpreter,
+ * which drives the official {@code dask.distributed.Client}. It reads framed requests on its stdin
+ * and answers on its stdout; its stderr goes to the log. It exits when its stdin closes, so it
+ * never outlives this JVM.
  */
 final class Sidecar implements DaskSession.Transport {
   private static final Logger LOG = LoggerFactory.getLogger(Sidecar.class);
@@ -100,13 +100,18 @@ final class Sidecar implements DaskSession.Transport {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       s.kill();
-      throw new java.util.concurrent.CancellationException("interrupted while starting the Dask sidecar");
+      throw new java.util.concurrent.CancellationException(
+          "interrupted while starting the Dask sidecar");
     } catch (TimeoutException e) {
       s.kill();
       throw new DaskException(
           "Timeout",
-          "The Dask sidecar did not connect to " + o.describeScheduler() + " within " + wait.toSeconds()
-              + " s (joblib4j.backend.dask.startup-timeout)." + s.tailText());
+          "The Dask sidecar did not connect to "
+              + o.describeScheduler()
+              + " within "
+              + wait.toSeconds()
+              + " s (joblib4j.backend.dask.startup-timeout)."
+              + s.tailText());
     } catch (ExecutionException e) {
       s.kill();
       throw s.startFailure(o, e.getCause());
@@ -117,7 +122,13 @@ final class Sidecar implements DaskSession.Transport {
     }
     Map<String, Object> welcome = Json.object(new String(f.payload(), StandardCharsets.UTF_8));
     String description =
-        "the Dask scheduler " + welcome.get("scheduler") + " (" + o.describeScheduler() + ", sidecar pid " + p.pid() + ")";
+        "the Dask scheduler "
+            + welcome.get("scheduler")
+            + " ("
+            + o.describeScheduler()
+            + ", sidecar pid "
+            + p.pid()
+            + ")";
     DaskSession session = new DaskSession(s, description, welcome);
     synchronized (s) {
       s.session = session;
@@ -196,7 +207,8 @@ final class Sidecar implements DaskSession.Transport {
         return missingDask(o, "the sidecar failed to import it", null);
       }
       return new DaskException(
-          "SidecarExited", "The Dask sidecar (" + python + ") exited before connecting" + exitText() + "." + text);
+          "SidecarExited",
+          "The Dask sidecar (" + python + ") exited before connecting" + exitText() + "." + text);
     }
     Map<String, Object> m = Json.object(new String(f.payload(), StandardCharsets.UTF_8));
     String type = String.valueOf(m.get("type"));
@@ -206,7 +218,10 @@ final class Sidecar implements DaskSession.Transport {
     if (type.equals("MissingCryptography")) {
       return new DaskUnavailableException(
           "The private local Dask cluster is secured with ephemeral mutual TLS (Dask's Security.temporary()),"
-              + " which needs the cryptography package: " + o.python + " cannot import it (" + m.get("message")
+              + " which needs the cryptography package: "
+              + o.python
+              + " cannot import it ("
+              + m.get("message")
               + "). On Debian or Ubuntu: sudo apt-get install python3-cryptography. Or set"
               + " joblib4j.backend.dask.local-tls=false to accept that every local user can run code in the"
               + " cluster.",
@@ -214,15 +229,22 @@ final class Sidecar implements DaskSession.Transport {
     }
     return new DaskException(
         "ConnectError",
-        "Could not connect to the Dask scheduler at " + o.describeScheduler() + ": " + type + ": " + m.get("message")
+        "Could not connect to the Dask scheduler at "
+            + o.describeScheduler()
+            + ": "
+            + type
+            + ": "
+            + m.get("message")
             + (o.tlsCa != null ? " (TLS: CA " + o.tlsCa + ", certificate " + o.tlsCert + ")" : ""));
   }
 
   private RuntimeException startFailure(DaskOptions o, Throwable cause) {
-    return new DaskException("SidecarExited", "The Dask sidecar failed while starting: " + cause + tailText(), cause);
+    return new DaskException(
+        "SidecarExited", "The Dask sidecar failed while starting: " + cause + tailText(), cause);
   }
 
-  private static DaskUnavailableException missingDask(DaskOptions o, String detail, Throwable cause) {
+  private static DaskUnavailableException missingDask(
+      DaskOptions o, String detail, Throwable cause) {
     return new DaskUnavailableException(
         "Please install dask.distributed to use the 'dask' backend: "
             + o.python
@@ -285,7 +307,10 @@ final class Sidecar implements DaskSession.Transport {
       s.died(
           new DaskException(
               "SidecarExited",
-              "The Dask sidecar (pid " + process.pid() + ") exited" + exitText()
+              "The Dask sidecar (pid "
+                  + process.pid()
+                  + ") exited"
+                  + exitText()
                   + (failure != null ? " (" + failure + ")" : "")
                   + "; every pending task of the dask backend failed. The next call starts a new one."
                   + tailText()));
@@ -293,7 +318,9 @@ final class Sidecar implements DaskSession.Transport {
   }
 
   private void pumpStderr() {
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(
+            new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = r.readLine()) != null; ) {
         synchronized (tail) {
           tail.addLast(line);
@@ -303,7 +330,9 @@ final class Sidecar implements DaskSession.Transport {
         }
         if (line.startsWith(EXECUTOR_MARK)) {
           PY_LOG.info("{}", line);
-        } else if (line.contains(" - ERROR - ") || line.contains(" - CRITICAL - ") || line.startsWith("Traceback")) {
+        } else if (line.contains(" - ERROR - ")
+            || line.contains(" - CRITICAL - ")
+            || line.startsWith("Traceback")) {
           PY_LOG.warn("{}", line);
         } else {
           PY_LOG.debug("{}", line);
@@ -338,7 +367,10 @@ final class Sidecar implements DaskSession.Transport {
     return "";
   }
 
-  /** Sends SHUTDOWN, closes stdin and waits (bounded) for the sidecar and its private cluster to end. */
+  /**
+   * Sends SHUTDOWN, closes stdin and waits (bounded) for the sidecar and its private cluster to
+   * end.
+   */
   @Override
   public void close() {
     closing = true;
@@ -354,7 +386,9 @@ final class Sidecar implements DaskSession.Transport {
     }
     try {
       if (!process.waitFor(20, TimeUnit.SECONDS)) {
-        LOG.warn("The Dask sidecar (pid {}) did not exit within 20 s of its shutdown; killing it", process.pid());
+        LOG.warn(
+            "The Dask sidecar (pid {}) did not exit within 20 s of its shutdown; killing it",
+            process.pid());
         kill();
       }
     } catch (InterruptedException e) {

@@ -30,12 +30,14 @@ class BatchEncoderTest {
     ZerosTask small = new ZerosTask("d", 0, 10);
     ZerosTask huge = new ZerosTask("d", 1, 8000);
     Batch batch = new Batch(20, List.of(small, huge, new ZerosTask("d", 2, 10)), null);
-    TaskSerializationException e = catchThrowableOfType(() -> encoder.encode(batch), TaskSerializationException.class);
+    TaskSerializationException e =
+        catchThrowableOfType(() -> encoder.encode(batch), TaskSerializationException.class);
     long[] t = SerializedZeros.totals(small, huge);
     assertThat(e.taskIndex()).isEqualTo(21);
     assertThat(e)
         .hasMessage(
-            "Could not serialize the task to send it to the workers. Task 21 takes " + (t[1] - t[0])
+            "Could not serialize the task to send it to the workers. Task 21 takes "
+                + (t[1] - t[0])
                 + " bytes serialized, more than the 5000 bytes one batch can carry to a worker JVM. Send"
                 + " large values once (scatter, auto-scatter) or read large data from shared storage in"
                 + " the task.");
@@ -43,15 +45,23 @@ class BatchEncoderTest {
 
   @Test
   void aBatchTooLargeAsAWholeNamesTheTaskThatTakesItPastTheLimit() throws IOException {
-    ZerosTask[] tasks = {new ZerosTask("d", 0, 3000), new ZerosTask("d", 1, 3000), new ZerosTask("d", 2, 3000)};
+    ZerosTask[] tasks = {
+      new ZerosTask("d", 0, 3000), new ZerosTask("d", 1, 3000), new ZerosTask("d", 2, 3000)
+    };
     TaskSerializationException e =
-        catchThrowableOfType(() -> encoder.encode(new Batch(0, List.of(tasks), null)), TaskSerializationException.class);
+        catchThrowableOfType(
+            () -> encoder.encode(new Batch(0, List.of(tasks), null)),
+            TaskSerializationException.class);
     long[] t = SerializedZeros.totals((Object[]) tasks);
     assertThat(e.taskIndex()).isEqualTo(1);
     assertThat(e)
         .hasMessage(
             "Could not serialize the task to send it to the workers. Task 1 takes the batch of tasks 0..2"
-                + " to " + t[1] + " bytes serialized (it adds " + (t[1] - t[0]) + " bytes), more than the"
+                + " to "
+                + t[1]
+                + " bytes serialized (it adds "
+                + (t[1] - t[0])
+                + " bytes), more than the"
                 + " 5000 bytes one batch can carry to a worker JVM. Send large values once (scatter,"
                 + " auto-scatter), read large data from shared storage in the task, or use a smaller batch"
                 + " size.");
@@ -59,7 +69,8 @@ class BatchEncoderTest {
 
   @Test
   void aBatchThatFitsIsReadByAPlainObjectStream() throws Exception {
-    Batch batch = new Batch(3, List.of(new ZerosTask("d", 3, 1000), new ZerosTask("d", 4, 1000)), null);
+    Batch batch =
+        new Batch(3, List.of(new ZerosTask("d", 3, 1000), new ZerosTask("d", 4, 1000)), null);
     BatchEncoder.Encoded encoded = encoder.encode(batch);
     assertThat(encoded.refs()).isEmpty();
     try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(encoded.bytes()))) {

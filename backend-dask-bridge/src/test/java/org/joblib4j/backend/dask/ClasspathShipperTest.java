@@ -26,18 +26,21 @@ class ClasspathShipperTest {
     Path cache = root.resolve("cache");
     ClasspathShipper shipper = new ClasspathShipper(cache);
     List<ClasspathShipper.Jar> ja = shipper.jars(root.resolve("a/classes").toString());
-    List<ClasspathShipper.Jar> jb = new ClasspathShipper(cache).jars(root.resolve("b/classes") + ":" + root.resolve("missing"));
+    List<ClasspathShipper.Jar> jb =
+        new ClasspathShipper(cache).jars(root.resolve("b/classes") + ":" + root.resolve("missing"));
     assertThat(ja).hasSize(1);
     assertThat(jb).hasSize(1);
     assertThat(ja.get(0).sha256()).isEqualTo(jb.get(0).sha256()).hasSize(64);
     assertThat(ja.get(0).path()).isEqualTo(cache.resolve(ja.get(0).sha256() + ".jar"));
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cache))).isEqualTo("rwx------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cache)))
+        .isEqualTo("rwx------");
     try (JarFile jar = new JarFile(ja.get(0).path().toFile())) {
       assertThat(jar.getEntry("com/acme/X.class")).isNotNull();
     }
     // a change of content changes the hash
     Files.writeString(a.resolve("X.class"), "x2");
-    assertThat(shipper.jars(root.resolve("a/classes").toString()).get(0).sha256()).isNotEqualTo(ja.get(0).sha256());
+    assertThat(shipper.jars(root.resolve("a/classes").toString()).get(0).sha256())
+        .isNotEqualTo(ja.get(0).sha256());
   }
 
   @Test
@@ -45,8 +48,10 @@ class ClasspathShipperTest {
     Path root = DaskTestSupport.testDir("shipper-jar");
     Path jar = root.resolve("lib.jar");
     Files.write(jar, new byte[] {1, 2, 3});
-    ClasspathShipper.Jar j = new ClasspathShipper(root.resolve("cache")).jars(jar.toString()).get(0);
+    ClasspathShipper.Jar j =
+        new ClasspathShipper(root.resolve("cache")).jars(jar.toString()).get(0);
     assertThat(j.path()).isEqualTo(jar);
-    assertThat(j.sha256()).isEqualTo("039058c6f2c0cb492c533b0a4d14ef77cc0f78abccced5287d84a1a2011cfb81");
+    assertThat(j.sha256())
+        .isEqualTo("039058c6f2c0cb492c533b0a4d14ef77cc0f78abccced5287d84a1a2011cfb81");
   }
 }

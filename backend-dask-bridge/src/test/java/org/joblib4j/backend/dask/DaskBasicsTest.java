@@ -30,8 +30,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Results, errors, batching, cleanup and the error round trip, on a private local cluster of two workers
- * (shared by the test classes that use {@link DaskTestSupport#local}; it ends with the test JVM).
+ * Results, errors, batching, cleanup and the error round trip, on a private local cluster of two
+ * workers (shared by the test classes that use {@link DaskTestSupport#local}; it ends with the test
+ * JVM).
  */
 @SuppressWarnings("try") // scopes held open for their effect
 @Timeout(120)
@@ -56,29 +57,49 @@ class DaskBasicsTest {
     return UUID.randomUUID().toString();
   }
 
-  // joblib: test_dask.py::test_simple, test_dask.py::test_parallel_unordered_generator_returns_fastest_first_with_dask
+  // joblib: test_dask.py::test_simple,
+  // test_dask.py::test_parallel_unordered_generator_returns_fastest_first_with_dask
   @Test
   void resultsErrorsAndContinuedUse() {
     try (ParallelConfig.Scope s = ParallelConfig.builder().backend("dask", LOCAL).open()) {
-      List<Integer> r = Parallel.builder().build().run(IntStream.range(0, 10).mapToObj(i -> delayed(DaskTestSupport::inc, i)));
+      List<Integer> r =
+          Parallel.builder()
+              .build()
+              .run(IntStream.range(0, 10).mapToObj(i -> delayed(DaskTestSupport::inc, i)));
       assertThat(r).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
 
-      assertThatThrownBy(() -> Parallel.builder().build().run(IntStream.range(0, 10).mapToObj(i -> delayed(DaskBasicsTest::failAt3, i))))
+      assertThatThrownBy(
+              () ->
+                  Parallel.builder()
+                      .build()
+                      .run(
+                          IntStream.range(0, 10)
+                              .mapToObj(i -> delayed(DaskBasicsTest::failAt3, i))))
           .isExactlyInstanceOf(IllegalArgumentException.class)
           .hasMessage("task 3 refused")
           .satisfies(
               e -> {
                 // the worker's stack trace, and where it ran
                 assertThat(e.getStackTrace()[0].getMethodName()).isEqualTo("failAt3");
-                assertThat(DaskTestSupport.origin(e).getMessage()).contains("Task 3 of").contains("'dask'").contains("pid ");
+                assertThat(DaskTestSupport.origin(e).getMessage())
+                    .contains("Task 3 of")
+                    .contains("'dask'")
+                    .contains("pid ");
                 assertThat(DaskTestSupport.origin(e).taskIndex()).isEqualTo(3);
               });
 
-      assertThat(Parallel.builder().build().<Integer>run(IntStream.range(0, 10).mapToObj(i -> delayed(DaskTestSupport::inc, i))))
+      assertThat(
+              Parallel.builder()
+                  .build()
+                  .<Integer>run(
+                      IntStream.range(0, 10).mapToObj(i -> delayed(DaskTestSupport::inc, i))))
           .containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
 
       // never assumed pure: two identical calls are two computations
-      List<String> xy = Parallel.builder().build().run(IntStream.range(0, 2).mapToObj(i -> delayed(DaskBasicsTest::random2)));
+      List<String> xy =
+          Parallel.builder()
+              .build()
+              .run(IntStream.range(0, 2).mapToObj(i -> delayed(DaskBasicsTest::random2)));
       assertThat(xy.get(0)).isNotEqualTo(xy.get(1));
     }
   }
@@ -107,15 +128,18 @@ class DaskBasicsTest {
 
   @Test
   void exceptionsKeepTheirTypeFieldsAndWorkerStackTrace() {
-    assertThatThrownBy(() -> dask(LOCAL).build().run(List.of(delayed(DaskBasicsTest::throwDemo, 17))))
+    assertThatThrownBy(
+            () -> dask(LOCAL).build().run(List.of(delayed(DaskBasicsTest::throwDemo, 17))))
         .isExactlyInstanceOf(DemoException.class)
         .satisfies(e -> assertThat(((DemoException) e).code).isEqualTo(17))
         .satisfies(e -> assertThat(e.getStackTrace()[0].getMethodName()).isEqualTo("throwDemo"));
-    assertThatThrownBy(() -> dask(LOCAL).build().run(List.of(delayed(DaskBasicsTest::throwChecked, 5))))
+    assertThatThrownBy(
+            () -> dask(LOCAL).build().run(List.of(delayed(DaskBasicsTest::throwChecked, 5))))
         .isExactlyInstanceOf(TaskFailedException.class)
         .hasCauseExactlyInstanceOf(java.io.IOException.class)
         .hasRootCauseMessage("checked 5");
-    assertThatThrownBy(() -> dask(LOCAL).build().run(List.of(delayed(DaskBasicsTest::unserializable, 5))))
+    assertThatThrownBy(
+            () -> dask(LOCAL).build().run(List.of(delayed(DaskBasicsTest::unserializable, 5))))
         .isExactlyInstanceOf(TaskFailedException.class)
         .hasCauseExactlyInstanceOf(NotSerializableException.class);
   }
@@ -123,7 +147,9 @@ class DaskBasicsTest {
   @Test
   void aTaskThatCannotBeSerializedFailsInTheCaller() {
     Object notSerializable = new Object();
-    assertThatThrownBy(() -> dask(LOCAL).build().run(List.of((Task<Integer>) () -> notSerializable.hashCode())))
+    assertThatThrownBy(
+            () ->
+                dask(LOCAL).build().run(List.of((Task<Integer>) () -> notSerializable.hashCode())))
         .isInstanceOf(TaskSerializationException.class)
         .hasMessageContaining("java.lang.Object");
   }
@@ -135,7 +161,9 @@ class DaskBasicsTest {
     try {
       Parallel p = Parallel.builder().build();
       assertThat(p.backendName()).isEqualTo("dask");
-      assertThat(p.<Integer>run(IntStream.range(0, 4).mapToObj(i -> delayed(DaskTestSupport::inc, i)))).containsExactly(1, 2, 3, 4);
+      assertThat(
+              p.<Integer>run(IntStream.range(0, 4).mapToObj(i -> delayed(DaskTestSupport::inc, i))))
+          .containsExactly(1, 2, 3, 4);
     } finally {
       System.clearProperty("joblib4j.backend");
       System.clearProperty("joblib4j.backend.dask.scheduler");
@@ -152,7 +180,8 @@ class DaskBasicsTest {
   @Test
   void theSidecarAndItsClusterListenOnLoopbackOnly() {
     DaskClient c = DaskClient.connect(LOCAL);
-    Set<String> listening = DaskTestSupport.listeningAddresses(DaskTestSupport.tree(c.sidecarPid()));
+    Set<String> listening =
+        DaskTestSupport.listeningAddresses(DaskTestSupport.tree(c.sidecarPid()));
     // scheduler, workers, nannies and their dashboards; executor JVMs listen on nothing
     assertThat(listening).isNotEmpty().allSatisfy(a -> assertThat(a).startsWith("127.0.0.1:"));
   }
@@ -175,35 +204,62 @@ class DaskBasicsTest {
 
   @Test
   void batchesAreNamedAfterTheirFunction() {
-    List<Task<?>> same = IntStream.range(0, 4).mapToObj(i -> delayed(DaskTestSupport::inc, i)).collect(Collectors.toList());
-    assertThat(BatchNames.repr(new org.joblib4j.spi.Batch(0, same, null))).isEqualTo("batch_of_inc_4_calls");
+    List<Task<?>> same =
+        IntStream.range(0, 4)
+            .mapToObj(i -> delayed(DaskTestSupport::inc, i))
+            .collect(Collectors.toList());
+    assertThat(BatchNames.repr(new org.joblib4j.spi.Batch(0, same, null)))
+        .isEqualTo("batch_of_inc_4_calls");
     List<Task<?>> mixed = new ArrayList<>(same);
     mixed.set(1, delayed(DaskBasicsTest::abs, -1));
-    assertThat(BatchNames.repr(new org.joblib4j.spi.Batch(0, mixed, null))).isEqualTo("mixed_batch_of_inc_4_calls");
+    assertThat(BatchNames.repr(new org.joblib4j.spi.Batch(0, mixed, null)))
+        .isEqualTo("mixed_batch_of_inc_4_calls");
 
-    dask(LOCAL).batchSize(2).preDispatch("all").build().run(IntStream.range(0, 10).mapToObj(i -> delayed(DaskTestSupport::inc, i)));
+    dask(LOCAL)
+        .batchSize(2)
+        .preDispatch("all")
+        .build()
+        .run(IntStream.range(0, 10).mapToObj(i -> delayed(DaskTestSupport::inc, i)));
     @SuppressWarnings("unchecked")
     List<String> keys = (List<String>) DaskClient.connect(LOCAL).schedulerState().get("log_keys");
-    List<String> ours = keys.stream().filter(k -> k.contains("_calls-")).collect(Collectors.toList());
-    assertThat(ours).isNotEmpty().anySatisfy(k -> assertThat(k).startsWith("batch_of_inc_2_calls-"));
+    List<String> ours =
+        keys.stream().filter(k -> k.contains("_calls-")).collect(Collectors.toList());
+    assertThat(ours)
+        .isNotEmpty()
+        .anySatisfy(k -> assertThat(k).startsWith("batch_of_inc_2_calls-"));
   }
 
-  // joblib: test_dask.py::test_parallel_unordered_generator_returns_fastest_first_with_dask, test_dask.py::test_deadlock_with_generator_and_dask
+  // joblib: test_dask.py::test_parallel_unordered_generator_returns_fastest_first_with_dask,
+  // test_dask.py::test_deadlock_with_generator_and_dask
   @Test
   void unorderedGeneratorReturnsFastestFirst() {
     // the slow task first; in completion order it comes last (n_jobs=2: two batches in flight,
-    // so the fast ones follow each other on the free worker instead of queueing behind the slow one)
+    // so the fast ones follow each other on the free worker instead of queueing behind the slow
+    // one)
     try (ResultIterator<Integer> it =
-        dask(LOCAL).nJobs(2).batchSize(1).returnAs(ReturnAs.GENERATOR_UNORDERED).build()
-            .iterate(IntStream.range(0, 4).mapToObj(i -> delayed(DaskTestSupport::sleepThenInc, i, i == 0 ? 1500L : 10L)))) {
+        dask(LOCAL)
+            .nJobs(2)
+            .batchSize(1)
+            .returnAs(ReturnAs.GENERATOR_UNORDERED)
+            .build()
+            .iterate(
+                IntStream.range(0, 4)
+                    .mapToObj(
+                        i -> delayed(DaskTestSupport::sleepThenInc, i, i == 0 ? 1500L : 10L)))) {
       List<Integer> order = new ArrayList<>();
       it.forEachRemaining(order::add);
       assertThat(order).containsExactlyInAnyOrder(1, 2, 3, 4);
       assertThat(order.get(order.size() - 1)).isEqualTo(1);
     }
     try (ResultIterator<Integer> it =
-        dask(LOCAL).batchSize(1).returnAs(ReturnAs.GENERATOR).build()
-            .iterate(IntStream.range(0, 4).mapToObj(i -> delayed(DaskTestSupport::sleepThenInc, i, i == 0 ? 300L : 10L)))) {
+        dask(LOCAL)
+            .batchSize(1)
+            .returnAs(ReturnAs.GENERATOR)
+            .build()
+            .iterate(
+                IntStream.range(0, 4)
+                    .mapToObj(
+                        i -> delayed(DaskTestSupport::sleepThenInc, i, i == 0 ? 300L : 10L)))) {
       List<Integer> order = new ArrayList<>();
       it.forEachRemaining(order::add);
       assertThat(order).containsExactly(1, 2, 3, 4);
@@ -222,7 +278,11 @@ class DaskBasicsTest {
       for (int nJobs : new int[] {2, -1}) {
         Set<Integer> firsts = new HashSet<>();
         try (ResultIterator<byte[]> it =
-            dask(LOCAL).nJobs(nJobs).returnAs(mode).build().iterate(IntStream.range(0, 20).mapToObj(i -> delayed(DaskBasicsTest::large, i)))) {
+            dask(LOCAL)
+                .nJobs(nJobs)
+                .returnAs(mode)
+                .build()
+                .iterate(IntStream.range(0, 20).mapToObj(i -> delayed(DaskBasicsTest::large, i)))) {
           it.forEachRemaining(b -> firsts.add((int) b[0]));
         }
         assertThat(firsts).hasSize(20);
@@ -237,12 +297,15 @@ class DaskBasicsTest {
   void theSchedulerIsLeftCleanAfterACall() {
     dask(LOCAL).build().run(IntStream.range(0, 10).mapToObj(i -> delayed(DaskTestSupport::inc, i)));
     DaskClient c = DaskClient.connect(LOCAL);
-    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
-        .untilAsserted(() -> {
-          Map<String, Object> st = c.schedulerState();
-          assertThat((List<?>) st.get("tasks")).isEmpty();
-          assertThat(((Number) st.get("client_futures")).intValue()).isZero();
-          assertThat(((Number) st.get("client_keys")).intValue()).isZero();
-        });
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(50))
+        .untilAsserted(
+            () -> {
+              Map<String, Object> st = c.schedulerState();
+              assertThat((List<?>) st.get("tasks")).isEmpty();
+              assertThat(((Number) st.get("client_futures")).intValue()).isZero();
+              assertThat(((Number) st.get("client_keys")).intValue()).isZero();
+            });
   }
 }

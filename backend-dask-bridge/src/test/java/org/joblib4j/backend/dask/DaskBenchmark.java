@@ -14,14 +14,16 @@ import java.util.stream.IntStream;
 import org.joblib4j.Parallel;
 
 /**
- * The dask backend against pure-Python Dask, side by side in one run, each on its own local
- * cluster of two single-thread workers (one after the other, never both at once):
+ * The dask backend against pure-Python Dask, side by side in one run, each on its own local cluster
+ * of two single-thread workers (one after the other, never both at once):
  *
  * <ul>
  *   <li>1,000 trivial tasks: Java with auto batching vs Python {@code client.map} + {@code gather};
- *   <li>a single task's round trip: a one-task {@code Parallel} call vs {@code submit(...).result()};
- *   <li>the first result on a fresh local cluster, cluster start included: from the {@code Parallel}
- *       call (sidecar start, cluster start, plugin, executor JVMs) vs from {@code LocalCluster(...)}.
+ *   <li>a single task's round trip: a one-task {@code Parallel} call vs {@code
+ *       submit(...).result()};
+ *   <li>the first result on a fresh local cluster, cluster start included: from the {@code
+ *       Parallel} call (sidecar start, cluster start, plugin, executor JVMs) vs from {@code
+ *       LocalCluster(...)}.
  * </ul>
  *
  * <pre>
@@ -35,9 +37,17 @@ import org.joblib4j.Parallel;
  */
 public final class DaskBenchmark {
   private static final Map<String, Object> DEFAULT = Map.of("scheduler", "local:2");
-  /** Executor JVMs with the C1 compiler only: less JIT work for short tasks (see docs/performance.md). */
+
+  /**
+   * Executor JVMs with the C1 compiler only: less JIT work for short tasks (see
+   * docs/performance.md).
+   */
   private static final Map<String, Object> C1 =
-      Map.of("scheduler", "local:2", "worker-jvm-options", "-XX:+UseSerialGC -Xshare:auto -XX:TieredStopAtLevel=1");
+      Map.of(
+          "scheduler",
+          "local:2",
+          "worker-jvm-options",
+          "-XX:+UseSerialGC -Xshare:auto -XX:TieredStopAtLevel=1");
 
   private DaskBenchmark() {}
 
@@ -64,7 +74,10 @@ public final class DaskBenchmark {
       versions = measureJava(DEFAULT, java);
       measureJava(C1, javaC1);
       // Python: the same measurements, in a fresh interpreter, alone on the machine's cores
-      Process p = new ProcessBuilder(DaskOptions.DEFAULT_PYTHON, script.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      Process p =
+          new ProcessBuilder(DaskOptions.DEFAULT_PYTHON, script.toString())
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (p.waitFor() != 0) {
         throw new IllegalStateException("the Python baseline failed: " + out);
@@ -80,34 +93,81 @@ public final class DaskBenchmark {
     }
     Files.deleteIfExists(script);
     System.out.println();
-    System.out.println("Machine: " + Runtime.getRuntime().availableProcessors() + " CPUs (" + cpuModel() + "), load average before/after: "
-        + LOAD_BEFORE + " / " + load() + "; Java " + System.getProperty("java.version") + ", " + versions + ", Python " + pythonVersion());
+    System.out.println(
+        "Machine: "
+            + Runtime.getRuntime().availableProcessors()
+            + " CPUs ("
+            + cpuModel()
+            + "), load average before/after: "
+            + LOAD_BEFORE
+            + " / "
+            + load()
+            + "; Java "
+            + System.getProperty("java.version")
+            + ", "
+            + versions
+            + ", Python "
+            + pythonVersion());
     System.out.println(rounds + " rounds; medians (min–max, number of samples)");
     System.out.println();
-    System.out.println("| measurement | Java, dask backend (defaults) | Java, executors C1-only | Python, pure Dask | target |");
+    System.out.println(
+        "| measurement | Java, dask backend (defaults) | Java, executors C1-only | Python, pure Dask | target |");
     System.out.println("|---|---|---|---|---|");
-    System.out.println("| 1,000 trivial tasks (Java: auto batching; Python: `client.map` + `gather`) | " + fmt(java.thousand, true) + " | " + fmt(javaC1.thousand, true) + " | " + fmt(py.thousand, true) + " | < 0.2 s |");
-    System.out.println("| single-task round trip | " + fmt(java.single, false) + " | " + fmt(javaC1.single, false) + " | " + fmt(py.single, false) + " | ≤ Python's |");
-    System.out.println("| first result on a fresh local cluster, cluster start included | " + fmt(java.first, true) + " | " + fmt(javaC1.first, true) + " | " + fmt(py.first, true) + " | < 3 s |");
+    System.out.println(
+        "| 1,000 trivial tasks (Java: auto batching; Python: `client.map` + `gather`) | "
+            + fmt(java.thousand, true)
+            + " | "
+            + fmt(javaC1.thousand, true)
+            + " | "
+            + fmt(py.thousand, true)
+            + " | < 0.2 s |");
+    System.out.println(
+        "| single-task round trip | "
+            + fmt(java.single, false)
+            + " | "
+            + fmt(javaC1.single, false)
+            + " | "
+            + fmt(py.single, false)
+            + " | ≤ Python's |");
+    System.out.println(
+        "| first result on a fresh local cluster, cluster start included | "
+            + fmt(java.first, true)
+            + " | "
+            + fmt(javaC1.first, true)
+            + " | "
+            + fmt(py.first, true)
+            + " | < 3 s |");
   }
 
   /** One round on a fresh local cluster (sidecar and cluster started by the first call). */
   private static String measureJava(Map<String, Object> options, Series s) {
     DaskDistributedBackend.shutdown();
     long t0 = System.nanoTime();
-    Parallel.builder().backend("dask", options).build().run(List.of(delayed(DaskBenchmark::noop, 0)));
+    Parallel.builder()
+        .backend("dask", options)
+        .build()
+        .run(List.of(delayed(DaskBenchmark::noop, 0)));
     s.first.add(ms(t0));
     for (int i = 0; i < 5; i++) {
-      Parallel.builder().backend("dask", options).build().run(IntStream.range(0, 1000).mapToObj(k -> delayed(DaskBenchmark::noop, k)));
+      Parallel.builder()
+          .backend("dask", options)
+          .build()
+          .run(IntStream.range(0, 1000).mapToObj(k -> delayed(DaskBenchmark::noop, k)));
     }
     for (int i = 0; i < 50; i++) {
       t0 = System.nanoTime();
-      Parallel.builder().backend("dask", options).build().run(List.of(delayed(DaskBenchmark::noop, i)));
+      Parallel.builder()
+          .backend("dask", options)
+          .build()
+          .run(List.of(delayed(DaskBenchmark::noop, i)));
       s.single.add(ms(t0));
     }
     for (int i = 0; i < 7; i++) {
       t0 = System.nanoTime();
-      Parallel.builder().backend("dask", options).build().run(IntStream.range(0, 1000).mapToObj(k -> delayed(DaskBenchmark::noop, k)));
+      Parallel.builder()
+          .backend("dask", options)
+          .build()
+          .run(IntStream.range(0, 1000).mapToObj(k -> delayed(DaskBenchmark::noop, k)));
       s.thousand.add(ms(t0));
     }
     String versions = "dask.distributed " + DaskClient.connect(options).daskVersion();
@@ -124,10 +184,20 @@ public final class DaskBenchmark {
   private static String fmt(List<Double> v, boolean big) {
     List<Double> s = new ArrayList<>(v);
     Collections.sort(s);
-    double med = s.size() % 2 == 1 ? s.get(s.size() / 2) : (s.get(s.size() / 2 - 1) + s.get(s.size() / 2)) / 2;
+    double med =
+        s.size() % 2 == 1
+            ? s.get(s.size() / 2)
+            : (s.get(s.size() / 2 - 1) + s.get(s.size() / 2)) / 2;
     String f = big ? "%.3f s" : "%.1f ms";
     double k = big ? 1000 : 1;
-    return String.format(f, med / k) + " (" + String.format(f, s.get(0) / k) + "–" + String.format(f, s.get(s.size() - 1) / k) + ", n=" + s.size() + ")";
+    return String.format(f, med / k)
+        + " ("
+        + String.format(f, s.get(0) / k)
+        + "–"
+        + String.format(f, s.get(s.size() - 1) / k)
+        + ", n="
+        + s.size()
+        + ")";
   }
 
   private static String load() {
@@ -141,8 +211,11 @@ public final class DaskBenchmark {
 
   private static String cpuModel() {
     try {
-      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-          .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("?");
+      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+          .filter(l -> l.startsWith("model name"))
+          .findFirst()
+          .map(l -> l.substring(l.indexOf(':') + 1).trim())
+          .orElse("?");
     } catch (IOException e) {
       return "?";
     }
@@ -150,7 +223,10 @@ public final class DaskBenchmark {
 
   private static String pythonVersion() {
     try {
-      Process p = new ProcessBuilder(DaskOptions.DEFAULT_PYTHON, "--version").redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(DaskOptions.DEFAULT_PYTHON, "--version")
+              .redirectErrorStream(true)
+              .start();
       String v = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
       p.waitFor();
       return v.replace("Python ", "");

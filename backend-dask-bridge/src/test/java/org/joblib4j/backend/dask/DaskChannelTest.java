@@ -41,13 +41,20 @@ class DaskChannelTest {
   }
 
   static Map<String, Object> withGcLog() {
-    return DaskTestSupport.with(ONE, "worker-jvm-options", "-XX:+UseSerialGC -Xlog:gc*=info:stdout -verbose:gc");
+    return DaskTestSupport.with(
+        ONE, "worker-jvm-options", "-XX:+UseSerialGC -Xlog:gc*=info:stdout -verbose:gc");
   }
 
-  /** Writes to the executor's stdout every way a JVM can: a child with inherited I/O, fd 1 itself, System.out. */
+  /**
+   * Writes to the executor's stdout every way a JVM can: a child with inherited I/O, fd 1 itself,
+   * System.out.
+   */
   static int writeEverywhere(int x) throws IOException, InterruptedException {
     Process child =
-        new ProcessBuilder("sh", "-c", "echo garbage from a child; printf 'JB4J\\377\\377\\377\\377\\000'").inheritIO().start();
+        new ProcessBuilder(
+                "sh", "-c", "echo garbage from a child; printf 'JB4J\\377\\377\\377\\377\\000'")
+            .inheritIO()
+            .start();
     child.waitFor();
     FileOutputStream fd1 = new FileOutputStream(FileDescriptor.out);
     fd1.write("bytes on file descriptor 1, past System.out\n".getBytes(StandardCharsets.UTF_8));
@@ -71,22 +78,37 @@ class DaskChannelTest {
     List<Integer> results =
         assertTimeoutPreemptively(
             NO_HANG,
-            () -> dask(withGcLog()).batchSize(1).build().<Integer>run(
-                IntStream.range(0, 4).mapToObj(i -> delayed(DaskChannelTest::writeEverywhere, i))));
+            () ->
+                dask(withGcLog())
+                    .batchSize(1)
+                    .build()
+                    .<Integer>run(
+                        IntStream.range(0, 4)
+                            .mapToObj(i -> delayed(DaskChannelTest::writeEverywhere, i))));
     assertThat(results).containsExactly(1, 2, 3, 4);
   }
 
   @Test
   void bytesThatAreNotAFrameFailTheBatchClearlyAndTheNextCallGetsANewExecutor() {
-    long before = assertTimeoutPreemptively(NO_HANG, () -> dask(ONE).build().<Long>run(List.of(delayed(DaskTestSupport::pid))).get(0));
+    long before =
+        assertTimeoutPreemptively(
+            NO_HANG,
+            () -> dask(ONE).build().<Long>run(List.of(delayed(DaskTestSupport::pid))).get(0));
     Throwable t =
         assertTimeoutPreemptively(
-            NO_HANG, () -> catchThrowable(() -> dask(ONE).build().run(List.of(delayed(DaskChannelTest::writeToTheProtocol, 7)))));
+            NO_HANG,
+            () ->
+                catchThrowable(
+                    () ->
+                        dask(ONE)
+                            .build()
+                            .run(List.of(delayed(DaskChannelTest::writeToTheProtocol, 7)))));
     assertThat(t)
         .isInstanceOf(WorkerTerminatedException.class)
         .hasMessageStartingWith(
             "The executor JVM running task 0 on a Dask worker broke the bridge's protocol: the executor JVM (pid "
-                + before + ") on Dask worker tls://127.0.0.1:")
+                + before
+                + ") on Dask worker tls://127.0.0.1:")
         .hasMessageContaining(
             " sent bytes that are not a frame of the bridge, so it was killed: not a frame of the bridge (expected the"
                 + " marker 4a42344a and a length of 9 to 2147483631 bytes): b'garbage, not a frame\\n") // and what followed
@@ -95,7 +117,12 @@ class DaskChannelTest {
     assertThat(DaskTestSupport.alive(before)).isFalse();
     List<Integer> next =
         assertTimeoutPreemptively(
-            NO_HANG, () -> dask(ONE).build().<Integer>run(IntStream.range(0, 5).mapToObj(i -> delayed(DaskTestSupport::inc, i))));
+            NO_HANG,
+            () ->
+                dask(ONE)
+                    .build()
+                    .<Integer>run(
+                        IntStream.range(0, 5).mapToObj(i -> delayed(DaskTestSupport::inc, i))));
     assertThat(next).isEqualTo(IntStream.range(1, 6).boxed().collect(Collectors.toList()));
     long after = dask(ONE).build().<Long>run(List.of(delayed(DaskTestSupport::pid))).get(0);
     assertThat(after).isNotEqualTo(before);
@@ -106,8 +133,12 @@ class DaskChannelTest {
     ExecutorOnlyFailingPropagator.armed = true;
     Throwable t;
     try {
-      t = assertTimeoutPreemptively(
-          NO_HANG, () -> catchThrowable(() -> dask(ONE).build().run(List.of(delayed(DaskTestSupport::inc, 1)))));
+      t =
+          assertTimeoutPreemptively(
+              NO_HANG,
+              () ->
+                  catchThrowable(
+                      () -> dask(ONE).build().run(List.of(delayed(DaskTestSupport::inc, 1)))));
     } finally {
       ExecutorOnlyFailingPropagator.armed = false;
     }
@@ -115,6 +146,7 @@ class DaskChannelTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("this propagator cannot restore its state in an executor JVM");
     assertThat(DaskTestSupport.origin(t).taskIndex()).isEqualTo(0);
-    assertThat(dask(ONE).build().<Integer>run(List.of(delayed(DaskTestSupport::inc, 1)))).containsExactly(2);
+    assertThat(dask(ONE).build().<Integer>run(List.of(delayed(DaskTestSupport::inc, 1))))
+        .containsExactly(2);
   }
 }

@@ -59,11 +59,13 @@ class DaskClusterTest {
     try {
       if (options != null) {
         DaskClient c = DaskClient.connect(options);
-        c.executors().forEach(e -> {
-          if (e.get("jvm_pid") instanceof Number) {
-            jvms.add(((Number) e.get("jvm_pid")).longValue());
-          }
-        });
+        c.executors()
+            .forEach(
+                e -> {
+                  if (e.get("jvm_pid") instanceof Number) {
+                    jvms.add(((Number) e.get("jvm_pid")).longValue());
+                  }
+                });
         c.close();
       }
     } finally {
@@ -72,48 +74,70 @@ class DaskClusterTest {
       }
     }
     // the executor JVMs end with their workers: no orphans
-    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(100))
         .until(() -> jvms.stream().noneMatch(DaskTestSupport::alive));
   }
 
   @Test
   @Order(1)
   void theClasspathIsShippedContentAddressedIntoPrivateFolders() throws Exception {
-    List<Integer> r = dask(options).build().run(IntStream.range(0, 20).mapToObj(i -> delayed(DaskTestSupport::inc, i)));
+    List<Integer> r =
+        dask(options)
+            .build()
+            .run(IntStream.range(0, 20).mapToObj(i -> delayed(DaskTestSupport::inc, i)));
     assertThat(r).isEqualTo(IntStream.range(1, 21).boxed().collect(Collectors.toList()));
     DaskClient c = DaskClient.connect(options);
     assertThat(c.schedulerAddress()).startsWith("tcp://127.0.0.1:");
     List<Map<String, Object>> executors = c.executors();
-    assertThat(executors).hasSize(2).allSatisfy(e -> {
-      assertThat(e.get("classpath_mode")).isEqualTo("ship");
-      assertThat(e.get("jvm_pid")).isNotNull();
-    });
+    assertThat(executors)
+        .hasSize(2)
+        .allSatisfy(
+            e -> {
+              assertThat(e.get("classpath_mode")).isEqualTo("ship");
+              assertThat(e.get("jvm_pid")).isNotNull();
+            });
     // every jar under <worker space>/jbridge-jars, named by its SHA-256, in a 0700 folder
     String cp = String.valueOf(executors.get(0).get("classpath"));
     List<Path> jars = Stream.of(cp.split(":")).map(Path::of).collect(Collectors.toList());
-    assertThat(jars).isNotEmpty().allSatisfy(j -> assertThat(j.getFileName().toString()).matches("[0-9a-f]{64}\\.jar"));
+    assertThat(jars)
+        .isNotEmpty()
+        .allSatisfy(j -> assertThat(j.getFileName().toString()).matches("[0-9a-f]{64}\\.jar"));
     Path cache = jars.get(0).getParent();
     assertThat(cache.getFileName().toString()).isEqualTo("jbridge-jars");
     assertThat(cache.startsWith(cluster.dir)).isTrue();
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cache))).isEqualTo("rwx------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cache)))
+        .isEqualTo("rwx------");
     // scheduler, workers, nannies, dashboards: loopback only; the executor JVMs listen on nothing
     List<Long> pids = new ArrayList<>(DaskTestSupport.tree(cluster.scheduler().pid()));
     cluster.workers().forEach(w -> pids.addAll(DaskTestSupport.tree(w.pid())));
-    assertThat(DaskTestSupport.listeningAddresses(pids)).hasSizeGreaterThanOrEqualTo(3)
+    assertThat(DaskTestSupport.listeningAddresses(pids))
+        .hasSizeGreaterThanOrEqualTo(3)
         .allSatisfy(a -> assertThat(a).startsWith("127.0.0.1:"));
-    List<Long> jvms = executors.stream().map(e -> ((Number) e.get("jvm_pid")).longValue()).collect(Collectors.toList());
+    List<Long> jvms =
+        executors.stream()
+            .map(e -> ((Number) e.get("jvm_pid")).longValue())
+            .collect(Collectors.toList());
     assertThat(DaskTestSupport.listeningAddresses(jvms)).isEmpty();
     // the client's own cache of packed folders too
     Path client = ClasspathShipper.privateBase().resolve("jars");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(client))).isEqualTo("rwx------");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(ClasspathShipper.privateBase()))).isEqualTo("rwx------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(client)))
+        .isEqualTo("rwx------");
+    assertThat(
+            PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(ClasspathShipper.privateBase())))
+        .isEqualTo("rwx------");
   }
 
   @Test
   @Order(2)
   void resourcesArePassedToDask() {
     Map<String, Object> gpu = with(options, "resources", "GPU=1");
-    List<String> where = dask(gpu).build().run(IntStream.range(0, 8).mapToObj(i -> delayed(DaskTestSupport::workerAddress, i)));
+    List<String> where =
+        dask(gpu)
+            .build()
+            .run(IntStream.range(0, 8).mapToObj(i -> delayed(DaskTestSupport::workerAddress, i)));
     Map<String, Integer> workers = DaskClient.connect(options).workers();
     assertThat(new HashSet<>(where)).hasSize(1);
     assertThat(workers).containsKey(where.get(0));
@@ -123,14 +147,28 @@ class DaskClusterTest {
   @Order(3)
   void aWorkerKilledMidRunCostsNothing() throws Exception {
     // the Dask worker processes (the executor JVMs' parents), one per worker
-    Set<Long> workerPids = new HashSet<>(
-        dask(options).batchSize(1).build().<Long>run(IntStream.range(0, 8).mapToObj(i -> delayed(DaskTestSupport::workerPid, i))));
+    Set<Long> workerPids =
+        new HashSet<>(
+            dask(options)
+                .batchSize(1)
+                .build()
+                .<Long>run(
+                    IntStream.range(0, 8).mapToObj(i -> delayed(DaskTestSupport::workerPid, i))));
     assertThat(workerPids).hasSize(2);
     Path dir = DaskTestSupport.testDir("kill");
     CompletableFuture<List<Integer>> run =
-        CompletableFuture.supplyAsync(() -> dask(options).batchSize(1).build()
-            .run(IntStream.range(0, 60).mapToObj(i -> delayed(DaskClusterTest::markedInc, dir.toString(), i))));
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+        CompletableFuture.supplyAsync(
+            () ->
+                dask(options)
+                    .batchSize(1)
+                    .build()
+                    .run(
+                        IntStream.range(0, 60)
+                            .mapToObj(
+                                i -> delayed(DaskClusterTest::markedInc, dir.toString(), i))));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(20))
         .until(() -> DaskTestSupport.countFiles(dir, "done-") >= 6);
     long victim = workerPids.iterator().next();
     ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly);
@@ -139,9 +177,21 @@ class DaskClusterTest {
     assertThat(DaskTestSupport.alive(victim)).isFalse();
     // the nanny starts a new worker; the plugin gives it an executor JVM
     cluster.awaitWorkers(options, 2);
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
-        assertThat(new HashSet<>(dask(options).batchSize(1).build().<Long>run(IntStream.range(0, 8).mapToObj(i -> delayed(DaskTestSupport::workerPid, i)))))
-            .hasSize(2).doesNotContain(victim));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        new HashSet<>(
+                            dask(options)
+                                .batchSize(1)
+                                .build()
+                                .<Long>run(
+                                    IntStream.range(0, 8)
+                                        .mapToObj(i -> delayed(DaskTestSupport::workerPid, i)))))
+                    .hasSize(2)
+                    .doesNotContain(victim));
   }
 
   static int markedInc(String dir, int i) throws Exception {
@@ -156,25 +206,47 @@ class DaskClusterTest {
     try (DaskProcessCluster empty = DaskProcessCluster.start("late", 0, 1, null, Map.of())) {
       Map<String, Object> o = empty.options("connect-timeout", "3s");
       assertThat(DaskClient.connect(o).workers()).isEmpty();
-      // F12: the call waits (wait_for_workers_timeout, 10 s by default) for a worker that joins late
-      CompletableFuture<List<Integer>> call = CompletableFuture.supplyAsync(() -> {
-        try (ParallelConfig.Scope s = ParallelConfig.builder().backend("dask", o).open()) {
-          return Parallel.builder().build().run(IntStream.range(0, 10).mapToObj(i -> delayed(DaskTestSupport::inc, i)));
-        }
-      });
+      // F12: the call waits (wait_for_workers_timeout, 10 s by default) for a worker that joins
+      // late
+      CompletableFuture<List<Integer>> call =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try (ParallelConfig.Scope s = ParallelConfig.builder().backend("dask", o).open()) {
+                  return Parallel.builder()
+                      .build()
+                      .run(IntStream.range(0, 10).mapToObj(i -> delayed(DaskTestSupport::inc, i)));
+                }
+              });
       empty.addWorker("late", 1);
-      assertThat(call.get(60, TimeUnit.SECONDS)).isEqualTo(IntStream.range(1, 11).boxed().collect(Collectors.toList()));
+      assertThat(call.get(60, TimeUnit.SECONDS))
+          .isEqualTo(IntStream.range(1, 11).boxed().collect(Collectors.toList()));
 
       // the scheduler dies while tasks run: every pending task fails at once, no hang
       Path dir = DaskTestSupport.testDir("lost");
-      CompletableFuture<List<String>> running = CompletableFuture.supplyAsync(() ->
-          dask(o).batchSize(1).build().run(IntStream.range(0, 4).mapToObj(i -> delayed(DaskTestSupport::markerThenSleep, dir.toString(), 60_000L))));
-      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> DaskTestSupport.countFiles(dir, "started-") >= 1);
+      CompletableFuture<List<String>> running =
+          CompletableFuture.supplyAsync(
+              () ->
+                  dask(o)
+                      .batchSize(1)
+                      .build()
+                      .run(
+                          IntStream.range(0, 4)
+                              .mapToObj(
+                                  i ->
+                                      delayed(
+                                          DaskTestSupport::markerThenSleep,
+                                          dir.toString(),
+                                          60_000L))));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(20))
+          .until(() -> DaskTestSupport.countFiles(dir, "started-") >= 1);
       long t0 = System.nanoTime();
       empty.scheduler().destroyForcibly();
       assertThatThrownBy(() -> running.get(30, TimeUnit.SECONDS))
           .hasCauseInstanceOf(DaskException.class)
-          .cause().hasMessageContaining("Lost the connection to the Dask scheduler");
+          .cause()
+          .hasMessageContaining("Lost the connection to the Dask scheduler");
       DaskTestSupport.assertWithin(Duration.ofSeconds(10), t0);
       // and the next call says the scheduler cannot be reached
       assertThatThrownBy(() -> dask(o).build().run(List.of(delayed(DaskTestSupport::inc, 1))))

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
-import org.joblib4j.Parallel;
 import org.joblib4j.ParallelTimeoutException;
 import org.joblib4j.ResultIterator;
 import org.joblib4j.ReturnAs;
@@ -47,7 +46,11 @@ class DaskControlTest {
   /** Twenty quick tasks: they need the two worker slots. */
   static void quickCallCompletesWithin(Duration limit) {
     long t0 = System.nanoTime();
-    List<Integer> r = dask(LOCAL).batchSize(1).build().run(IntStream.range(0, 20).mapToObj(i -> delayed(DaskTestSupport::inc, i)));
+    List<Integer> r =
+        dask(LOCAL)
+            .batchSize(1)
+            .build()
+            .run(IntStream.range(0, 20).mapToObj(i -> delayed(DaskTestSupport::inc, i)));
     assertThat(r).hasSize(20);
     DaskTestSupport.assertWithin(limit, t0);
   }
@@ -56,13 +59,25 @@ class DaskControlTest {
   void closingAGeneratorEarlyInterruptsTheRunningTasksAndFreesTheSlots() {
     Path dir = DaskTestSupport.testDir("cancel");
     try (ResultIterator<String> it =
-        dask(LOCAL).batchSize(1).returnAs(ReturnAs.GENERATOR).build()
-            .iterate(IntStream.range(0, 6).mapToObj(i -> delayed(DaskTestSupport::markerThenSleep, dir.toString(), 60_000L)))) {
+        dask(LOCAL)
+            .batchSize(1)
+            .returnAs(ReturnAs.GENERATOR)
+            .build()
+            .iterate(
+                IntStream.range(0, 6)
+                    .mapToObj(
+                        i -> delayed(DaskTestSupport::markerThenSleep, dir.toString(), 60_000L)))) {
       // both workers run a 60-s task, four more wait
-      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> countFiles(dir, "started-") == 2);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(20))
+          .until(() -> countFiles(dir, "started-") == 2);
     }
     // closed: the two running tasks were interrupted in their executor JVMs, the rest never ran
-    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> countFiles(dir, "interrupted-") == 2);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> countFiles(dir, "interrupted-") == 2);
     quickCallCompletesWithin(Duration.ofSeconds(10));
     assertThat(countFiles(dir, "started-")).isEqualTo(2);
   }
@@ -72,12 +87,26 @@ class DaskControlTest {
     Path dir = DaskTestSupport.testDir("timeout");
     long t0 = System.nanoTime();
     assertThatThrownBy(
-            () -> dask(LOCAL).batchSize(1).timeout(Duration.ofSeconds(2)).build()
-                .run(IntStream.range(0, 4).mapToObj(i -> delayed(DaskTestSupport::markerThenSleep, dir.toString(), 60_000L))))
+            () ->
+                dask(LOCAL)
+                    .batchSize(1)
+                    .timeout(Duration.ofSeconds(2))
+                    .build()
+                    .run(
+                        IntStream.range(0, 4)
+                            .mapToObj(
+                                i ->
+                                    delayed(
+                                        DaskTestSupport::markerThenSleep,
+                                        dir.toString(),
+                                        60_000L))))
         .isInstanceOf(ParallelTimeoutException.class)
         .hasMessageContaining("timeout=2 s on backend 'dask'");
     DaskTestSupport.assertWithin(Duration.ofSeconds(20), t0);
-    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> countFiles(dir, "interrupted-") == 2);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> countFiles(dir, "interrupted-") == 2);
     quickCallCompletesWithin(Duration.ofSeconds(10));
   }
 
@@ -85,15 +114,31 @@ class DaskControlTest {
   void aFailureAbortsTheOtherRunningTasks() {
     Path dir = DaskTestSupport.testDir("abort");
     assertThatThrownBy(
-            () -> dask(LOCAL).batchSize(1).build()
-                .run(IntStream.range(0, 6).mapToObj(i -> i == 0
-                    ? delayed(DaskControlTest::failWhenOthersRun, dir.toString())
-                    : delayed(DaskTestSupport::markerThenSleep, dir.toString(), 60_000L))))
+            () ->
+                dask(LOCAL)
+                    .batchSize(1)
+                    .build()
+                    .run(
+                        IntStream.range(0, 6)
+                            .mapToObj(
+                                i ->
+                                    i == 0
+                                        ? delayed(
+                                            DaskControlTest::failWhenOthersRun, dir.toString())
+                                        : delayed(
+                                            DaskTestSupport::markerThenSleep,
+                                            dir.toString(),
+                                            60_000L))))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("planned failure");
     // the sleepers that started were interrupted, not left to sleep for a minute
-    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
-        .until(() -> countFiles(dir, "interrupted-") >= 1 && countFiles(dir, "interrupted-") == countFiles(dir, "started-"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(20))
+        .until(
+            () ->
+                countFiles(dir, "interrupted-") >= 1
+                    && countFiles(dir, "interrupted-") == countFiles(dir, "started-"));
     quickCallCompletesWithin(Duration.ofSeconds(10));
   }
 
@@ -110,9 +155,19 @@ class DaskControlTest {
 
   @Test
   void anExplicitNJobsCapsTheBatchesInFlight() {
-    List<long[]> one = dask(LOCAL).nJobs(1).batchSize(1).build().run(IntStream.range(0, 4).mapToObj(i -> delayed(DaskTestSupport::interval, 200L)));
+    List<long[]> one =
+        dask(LOCAL)
+            .nJobs(1)
+            .batchSize(1)
+            .build()
+            .run(IntStream.range(0, 4).mapToObj(i -> delayed(DaskTestSupport::interval, 200L)));
     assertThat(maxOverlap(one)).isEqualTo(1);
-    List<long[]> two = dask(LOCAL).nJobs(2).batchSize(1).build().run(IntStream.range(0, 6).mapToObj(i -> delayed(DaskTestSupport::interval, 300L)));
+    List<long[]> two =
+        dask(LOCAL)
+            .nJobs(2)
+            .batchSize(1)
+            .build()
+            .run(IntStream.range(0, 6).mapToObj(i -> delayed(DaskTestSupport::interval, 300L)));
     assertThat(maxOverlap(two)).isEqualTo(2);
   }
 
@@ -148,18 +203,23 @@ class DaskControlTest {
   void aDeadExecutorJvmFailsItsTaskAndTheNextTaskGetsANewOne() {
     Path dir = DaskTestSupport.testDir("halt");
     String marker = dir.resolve("m1").toString();
-    assertThatThrownBy(() -> dask(LOCAL).build().run(List.of(delayed(DaskControlTest::haltOnce, marker))))
+    assertThatThrownBy(
+            () -> dask(LOCAL).build().run(List.of(delayed(DaskControlTest::haltOnce, marker))))
         .isInstanceOf(WorkerTerminatedException.class)
         .hasMessageContaining("executor JVM")
         .hasMessageContaining("EXIT(7)");
-    assertThat(dask(LOCAL).build().<String>run(List.of(delayed(DaskControlTest::haltOnce, marker)))).containsExactly("second attempt");
+    assertThat(dask(LOCAL).build().<String>run(List.of(delayed(DaskControlTest::haltOnce, marker))))
+        .containsExactly("second attempt");
   }
 
   @Test
   void retriesArePassedToDask() {
     Path dir = DaskTestSupport.testDir("retries");
     String marker = dir.resolve("m2").toString();
-    assertThat(dask(with(LOCAL, "retries", 1)).build().<String>run(List.of(delayed(DaskControlTest::haltOnce, marker))))
+    assertThat(
+            dask(with(LOCAL, "retries", 1))
+                .build()
+                .<String>run(List.of(delayed(DaskControlTest::haltOnce, marker))))
         .containsExactly("second attempt");
   }
 
@@ -171,10 +231,18 @@ class DaskControlTest {
 
   @Test
   void resultsAreReadThroughTheObjectInputFilter() {
-    assertThat(dask(LOCAL).build().<AtomicLong>run(List.of(delayed(DaskControlTest::counter, 3))).get(0).get()).isEqualTo(3);
+    assertThat(
+            dask(LOCAL)
+                .build()
+                .<AtomicLong>run(List.of(delayed(DaskControlTest::counter, 3)))
+                .get(0)
+                .get())
+        .isEqualTo(3);
     assertThatThrownBy(
-            () -> dask(with(LOCAL, "result-filter", "!java.util.concurrent.atomic.AtomicLong")).build()
-                .run(List.of(delayed(DaskControlTest::counter, 3))))
+            () ->
+                dask(with(LOCAL, "result-filter", "!java.util.concurrent.atomic.AtomicLong"))
+                    .build()
+                    .run(List.of(delayed(DaskControlTest::counter, 3))))
         .isInstanceOf(DaskException.class)
         .hasMessageContaining(
             "java.util.concurrent.atomic.AtomicLong; A result or exception from a Dask worker was refused by"
@@ -189,14 +257,22 @@ class DaskControlTest {
     Map<String, Object> empty = Map.of("scheduler", "local:0");
     try {
       long t0 = System.nanoTime();
-      assertThatThrownBy(() -> dask(with(empty, "wait_for_workers_timeout", 0.1)).build().run(IntStream.range(0, 10).mapToObj(i -> delayed(DaskTestSupport::inc, i))))
+      assertThatThrownBy(
+              () ->
+                  dask(with(empty, "wait_for_workers_timeout", 0.1))
+                      .build()
+                      .run(IntStream.range(0, 10).mapToObj(i -> delayed(DaskTestSupport::inc, i))))
           .isInstanceOf(ParallelTimeoutException.class)
           .hasMessage(
               "DaskDistributedBackend has no worker after 0.1 seconds. Make sure that workers are started and can"
                   + " properly connect to the scheduler and increase the joblib/dask connection timeout with:\n\n"
                   + "ParallelConfig.builder().backend(\"dask\").backendParam(\"wait-for-workers-timeout\", \"10s\")");
       DaskTestSupport.assertWithin(Duration.ofSeconds(30), t0);
-      assertThatThrownBy(() -> dask(with(empty, "wait_for_workers_timeout", 0)).build().run(IntStream.range(0, 10).mapToObj(i -> delayed(DaskTestSupport::inc, i))))
+      assertThatThrownBy(
+              () ->
+                  dask(with(empty, "wait_for_workers_timeout", 0))
+                      .build()
+                      .run(IntStream.range(0, 10).mapToObj(i -> delayed(DaskTestSupport::inc, i))))
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("DaskDistributedBackend has no active worker");
     } finally {

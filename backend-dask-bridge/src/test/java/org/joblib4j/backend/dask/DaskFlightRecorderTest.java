@@ -18,11 +18,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The cluster connection and the call, as JFR events from a real recording, on a real local cluster. */
+/**
+ * The cluster connection and the call, as JFR events from a real recording, on a real local
+ * cluster.
+ */
 @Timeout(120)
 class DaskFlightRecorderTest {
   // options of their own: the connection is made for this test, not reused from another
-  static final Map<String, Object> OWN = Map.of("scheduler", "local:1", "worker-idle-timeout", "17s");
+  static final Map<String, Object> OWN =
+      Map.of("scheduler", "local:1", "worker-idle-timeout", "17s");
 
   @TempDir Path dir;
 
@@ -43,7 +47,11 @@ class DaskFlightRecorderTest {
       recording.enable("org.joblib4j.Call");
       recording.enable("org.joblib4j.Batch");
       recording.start();
-      assertThat(dask(OWN).build().<Integer>run(IntStream.range(0, 4).mapToObj(i -> delayed(DaskTestSupport::inc, i))))
+      assertThat(
+              dask(OWN)
+                  .build()
+                  .<Integer>run(
+                      IntStream.range(0, 4).mapToObj(i -> delayed(DaskTestSupport::inc, i))))
           .containsExactly(1, 2, 3, 4);
       recording.stop();
       Path file = dir.resolve("dask.jfr");
@@ -57,11 +65,14 @@ class DaskFlightRecorderTest {
       assertThat(connects.get(0).getDuration("connectTime")).isPositive();
 
       List<RecordedEvent> calls = named(events, "org.joblib4j.Call");
-      assertThat(calls).singleElement().satisfies(c -> {
-        assertThat(c.getString("backend")).isEqualTo("dask");
-        assertThat(c.getLong("tasks")).isEqualTo(4);
-        assertThat(c.getString("outcome")).isEqualTo("success");
-      });
+      assertThat(calls)
+          .singleElement()
+          .satisfies(
+              c -> {
+                assertThat(c.getString("backend")).isEqualTo("dask");
+                assertThat(c.getLong("tasks")).isEqualTo(4);
+                assertThat(c.getString("outcome")).isEqualTo("success");
+              });
       assertThat(named(events, "org.joblib4j.Batch"))
           .isNotEmpty()
           .allSatisfy(b -> assertThat(b.getLong("bytesReceived")).isPositive());
@@ -69,6 +80,8 @@ class DaskFlightRecorderTest {
   }
 
   private static List<RecordedEvent> named(List<RecordedEvent> events, String name) {
-    return events.stream().filter(e -> e.getEventType().getName().equals(name)).collect(Collectors.toList());
+    return events.stream()
+        .filter(e -> e.getEventType().getName().equals(name))
+        .collect(Collectors.toList());
   }
 }

@@ -31,9 +31,14 @@ class DaskInstallationTest {
     Path python = dir.resolve("python-without-dask");
     Files.writeString(python, "#!/bin/sh\nexec " + DaskTestSupport.PYTHON + " -S \"$@\"\n");
     Files.setPosixFilePermissions(python, PosixFilePermissions.fromString("rwx------"));
-    assertThatThrownBy(() -> dask(Map.of("python", python.toString())).build().run(List.of(delayed(DaskTestSupport::inc, 1))))
+    assertThatThrownBy(
+            () ->
+                dask(Map.of("python", python.toString()))
+                    .build()
+                    .run(List.of(delayed(DaskTestSupport::inc, 1))))
         .isInstanceOf(DaskUnavailableException.class)
-        .hasMessageStartingWith("Please install dask.distributed to use the 'dask' backend: " + python)
+        .hasMessageStartingWith(
+            "Please install dask.distributed to use the 'dask' backend: " + python)
         .hasMessageContaining("No module named")
         .hasMessageContaining("sudo apt-get install python3-distributed")
         .hasMessageContaining("joblib4j.backend.dask.python");
@@ -41,7 +46,11 @@ class DaskInstallationTest {
 
   @Test
   void aMissingInterpreterSaysWhatToInstall() {
-    assertThatThrownBy(() -> dask(Map.of("python", "/nonexistent/python3")).build().run(List.of(delayed(DaskTestSupport::inc, 1))))
+    assertThatThrownBy(
+            () ->
+                dask(Map.of("python", "/nonexistent/python3"))
+                    .build()
+                    .run(List.of(delayed(DaskTestSupport::inc, 1))))
         .isInstanceOf(DaskUnavailableException.class)
         .hasMessageContaining("'/nonexistent/python3' cannot be started")
         .hasMessageContaining("sudo apt-get install python3-distributed");
@@ -59,7 +68,8 @@ class DaskInstallationTest {
     assertThatThrownBy(() -> dask(Map.of("scheduler", "/no/such/scheduler.json")).build())
         .isInstanceOf(ParallelConfigurationException.class)
         .hasMessageContaining("no such file");
-    assertThatThrownBy(() -> dask(Map.of("tls-cert", "/etc/hostname", "tls-key", "/etc/hostname")).build())
+    assertThatThrownBy(
+            () -> dask(Map.of("tls-cert", "/etc/hostname", "tls-key", "/etc/hostname")).build())
         .isInstanceOf(ParallelConfigurationException.class)
         .hasMessageContaining("tls-ca-file");
     assertThatThrownBy(() -> dask(Map.of("classpath-mode", "copy")).build())
@@ -74,7 +84,11 @@ class DaskInstallationTest {
   void anUnreachableSchedulerFailsWithinTheConnectTimeout() {
     DaskTestSupport.requireDask();
     long t0 = System.nanoTime();
-    assertThatThrownBy(() -> dask(Map.of("scheduler", "tcp://127.0.0.1:9", "connect-timeout", "2s")).build().run(List.of(delayed(DaskTestSupport::inc, 1))))
+    assertThatThrownBy(
+            () ->
+                dask(Map.of("scheduler", "tcp://127.0.0.1:9", "connect-timeout", "2s"))
+                    .build()
+                    .run(List.of(delayed(DaskTestSupport::inc, 1))))
         .isInstanceOf(DaskException.class)
         .hasMessageContaining("Could not connect to the Dask scheduler at tcp://127.0.0.1:9");
     DaskTestSupport.assertWithin(java.time.Duration.ofSeconds(30), t0);

@@ -16,10 +16,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Executor JVMs: an idle one exits and the next task starts another; a stuck task frees its slot. */
+/**
+ * Executor JVMs: an idle one exits and the next task starts another; a stuck task frees its slot.
+ */
 @Timeout(120)
 class DaskLifecycleTest {
-  static final Map<String, Object> ONE = Map.of("scheduler", "local:1", "worker-idle-timeout", "1s");
+  static final Map<String, Object> ONE =
+      Map.of("scheduler", "local:1", "worker-idle-timeout", "1s");
 
   @BeforeAll
   static void requireDask() {
@@ -38,11 +41,17 @@ class DaskLifecycleTest {
   @Test
   void anIdleExecutorJvmExitsAndTheNextTaskStartsANewOne() {
     DaskClient c = DaskClient.connect(ONE);
-    assertThat(dask(ONE).build().<Integer>run(List.of(delayed(DaskTestSupport::inc, 1)))).containsExactly(2);
+    assertThat(dask(ONE).build().<Integer>run(List.of(delayed(DaskTestSupport::inc, 1))))
+        .containsExactly(2);
     long first = jvmPid(c);
-    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> !DaskTestSupport.alive(first));
-    assertThat(dask(ONE).build().<Long>run(List.of(delayed(DaskTestSupport::pid)))).doesNotContain(first);
-    assertThat(((Number) c.executors().get(0).get("jvm_starts")).intValue()).isGreaterThanOrEqualTo(2);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> !DaskTestSupport.alive(first));
+    assertThat(dask(ONE).build().<Long>run(List.of(delayed(DaskTestSupport::pid))))
+        .doesNotContain(first);
+    assertThat(((Number) c.executors().get(0).get("jvm_starts")).intValue())
+        .isGreaterThanOrEqualTo(2);
   }
 
   /** Sleeps until the deadline, ignoring interrupts. */
@@ -61,11 +70,21 @@ class DaskLifecycleTest {
   @Test
   void aTaskPastItsTimeoutThatIgnoresTheInterruptFreesItsWorkerSlot() {
     long t0 = System.nanoTime();
-    assertThatThrownBy(() -> dask(ONE).taskTimeout(Duration.ofMillis(300)).build().run(List.of(delayed(DaskLifecycleTest::ignoreInterrupts, 8_000L))))
+    assertThatThrownBy(
+            () ->
+                dask(ONE)
+                    .taskTimeout(Duration.ofMillis(300))
+                    .build()
+                    .run(List.of(delayed(DaskLifecycleTest::ignoreInterrupts, 8_000L))))
         .isInstanceOf(TaskTimeoutException.class);
     DaskTestSupport.assertWithin(Duration.ofSeconds(6), t0);
     // the only worker thread is free again while the stuck Java thread still sleeps
-    assertThat(dask(ONE).build().<Integer>run(IntStream.range(0, 5).mapToObj(i -> delayed(DaskTestSupport::inc, i)))).containsExactly(1, 2, 3, 4, 5);
+    assertThat(
+            dask(ONE)
+                .build()
+                .<Integer>run(
+                    IntStream.range(0, 5).mapToObj(i -> delayed(DaskTestSupport::inc, i))))
+        .containsExactly(1, 2, 3, 4, 5);
     DaskTestSupport.assertWithin(Duration.ofSeconds(8), t0);
   }
 }

@@ -59,7 +59,11 @@ class DaskLocalClusterSecurityTest {
     Map<String, Object> o = Map.of("scheduler", "local:1");
     DaskClient c = DaskClient.connect(o);
     try {
-      assertThat(dask(o).build().<Integer>run(IntStream.range(0, 4).mapToObj(i -> delayed(DaskTestSupport::inc, i))))
+      assertThat(
+              dask(o)
+                  .build()
+                  .<Integer>run(
+                      IntStream.range(0, 4).mapToObj(i -> delayed(DaskTestSupport::inc, i))))
           .containsExactly(1, 2, 3, 4);
       String scheduler = c.schedulerAddress();
       List<String> workers = new ArrayList<>(c.workers().keySet());
@@ -77,7 +81,8 @@ class DaskLocalClusterSecurityTest {
             .contains("Timed out during handshake while connecting to " + plain);
       }
       // refused, not broken: joblib4j still runs on it
-      assertThat(dask(o).build().<Integer>run(List.of(delayed(DaskTestSupport::inc, 41)))).containsExactly(42);
+      assertThat(dask(o).build().<Integer>run(List.of(delayed(DaskTestSupport::inc, 41))))
+          .containsExactly(42);
     } finally {
       c.close();
     }
@@ -89,7 +94,8 @@ class DaskLocalClusterSecurityTest {
     DaskClient c = DaskClient.connect(o);
     try {
       assertThat(c.schedulerAddress()).startsWith("tcp://127.0.0.1:");
-      assertThat(dask(o).build().<Integer>run(List.of(delayed(DaskTestSupport::inc, 1)))).containsExactly(2);
+      assertThat(dask(o).build().<Integer>run(List.of(delayed(DaskTestSupport::inc, 1))))
+          .containsExactly(2);
     } finally {
       c.close();
     }
@@ -97,14 +103,20 @@ class DaskLocalClusterSecurityTest {
 
   @Test
   void withoutCryptographyTheLocalClusterSaysWhatToInstall() throws IOException {
-    // an interpreter on which `import cryptography` fails, as on a machine without python3-cryptography
+    // an interpreter on which `import cryptography` fails, as on a machine without
+    // python3-cryptography
     Path dir = DaskTestSupport.testDir("no-cryptography");
     Path pkg = Files.createDirectories(dir.resolve("hide").resolve("cryptography"));
-    Files.writeString(pkg.resolve("__init__.py"), "raise ImportError('No module named cryptography (hidden)')\n");
+    Files.writeString(
+        pkg.resolve("__init__.py"), "raise ImportError('No module named cryptography (hidden)')\n");
     Path python = dir.resolve("python3");
     Files.writeString(
         python,
-        "#!/bin/sh\nPYTHONPATH=" + dir.resolve("hide") + " exec " + DaskTestSupport.PYTHON + " \"$@\"\n",
+        "#!/bin/sh\nPYTHONPATH="
+            + dir.resolve("hide")
+            + " exec "
+            + DaskTestSupport.PYTHON
+            + " \"$@\"\n",
         StandardCharsets.UTF_8);
     Files.setPosixFilePermissions(python, PosixFilePermissions.fromString("rwx------"));
     Map<String, Object> o = Map.of("scheduler", "local:1", "python", python.toString());
@@ -112,14 +124,17 @@ class DaskLocalClusterSecurityTest {
         .isInstanceOf(DaskUnavailableException.class)
         .hasMessage(
             "The private local Dask cluster is secured with ephemeral mutual TLS (Dask's Security.temporary()),"
-                + " which needs the cryptography package: " + python + " cannot import it (Using"
+                + " which needs the cryptography package: "
+                + python
+                + " cannot import it (Using"
                 + " `Security.temporary` requires `cryptography`, please install it using either pip or conda)."
                 + " On Debian or Ubuntu: sudo apt-get install python3-cryptography. Or set"
                 + " joblib4j.backend.dask.local-tls=false to accept that every local user can run code in the"
                 + " cluster.");
   }
 
-  private static List<String> stranger(List<String> addresses) throws IOException, InterruptedException {
+  private static List<String> stranger(List<String> addresses)
+      throws IOException, InterruptedException {
     Path script = DaskTestSupport.testDir("stranger").resolve("stranger.py");
     Files.writeString(script, STRANGER, StandardCharsets.UTF_8);
     List<String> cmd = new ArrayList<>(List.of(DaskTestSupport.PYTHON, script.toString()));

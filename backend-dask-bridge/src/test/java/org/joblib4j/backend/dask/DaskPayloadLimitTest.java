@@ -35,23 +35,32 @@ class DaskPayloadLimitTest {
     Path dir = DaskTestSupport.testDir("payload-limit");
     // two batches of 6 (a slice of batchSize * nJobs tasks is cut in nJobs batches)
     List<Task<?>> tasks =
-        IntStream.range(0, 12).mapToObj(i -> new ZerosTask(dir.toString(), i, 6000)).collect(Collectors.toList());
+        IntStream.range(0, 12)
+            .mapToObj(i -> new ZerosTask(dir.toString(), i, 6000))
+            .collect(Collectors.toList());
     DaskDistributedBackend backend =
         new DaskDistributedBackend(new BackendContext("dask", DaskTestSupport.local()), 20_000);
-    try (Parallel p = Parallel.builder().backend(backend).nJobs(2).batchSize(6).preDispatch("all").build()) {
-      TaskSerializationException e = catchThrowableOfType(() -> p.run(tasks), TaskSerializationException.class);
+    try (Parallel p =
+        Parallel.builder().backend(backend).nJobs(2).batchSize(6).preDispatch("all").build()) {
+      TaskSerializationException e =
+          catchThrowableOfType(() -> p.run(tasks), TaskSerializationException.class);
       long[] t = SerializedZeros.totals(tasks.subList(0, 6).toArray());
       assertThat(e.taskIndex()).isEqualTo(3);
       assertThat(e)
           .hasMessage(
               "Could not serialize the task to send it to the workers. Task 3 takes the batch of tasks 0..5"
-                  + " to " + t[3] + " bytes serialized (it adds " + (t[3] - t[2]) + " bytes), more than the"
+                  + " to "
+                  + t[3]
+                  + " bytes serialized (it adds "
+                  + (t[3] - t[2])
+                  + " bytes), more than the"
                   + " 20000 bytes one batch can carry to a worker JVM. Send large values once (scatter,"
                   + " auto-scatter), read large data from shared storage in the task, or use a smaller batch"
                   + " size.");
       assertThat(DaskTestSupport.countFiles(dir, "ran-")).isZero();
       // the same Parallel, its bridge and cluster go on
-      assertThat(p.<Integer>run(IntStream.range(0, 4).mapToObj(i -> delayed(DaskTestSupport::inc, i))))
+      assertThat(
+              p.<Integer>run(IntStream.range(0, 4).mapToObj(i -> delayed(DaskTestSupport::inc, i))))
           .containsExactly(1, 2, 3, 4);
     }
   }

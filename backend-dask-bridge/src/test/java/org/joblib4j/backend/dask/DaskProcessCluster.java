@@ -33,9 +33,21 @@ final class DaskProcessCluster implements AutoCloseable {
     this.tls = tls;
     this.env = env;
     this.schedulerFile = dir.resolve("sched.json");
-    List<String> cmd = new ArrayList<>(List.of(DaskTestSupport.PYTHON, "-m", "dask", "scheduler",
-        "--host", "127.0.0.1", "--port", "0", "--dashboard-address", "127.0.0.1:0",
-        "--scheduler-file", schedulerFile.toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                DaskTestSupport.PYTHON,
+                "-m",
+                "dask",
+                "scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--dashboard-address",
+                "127.0.0.1:0",
+                "--scheduler-file",
+                schedulerFile.toString()));
     if (tls != null) {
       cmd.addAll(List.of("--protocol", "tls"));
       cmd.addAll(tlsArgs());
@@ -44,13 +56,16 @@ final class DaskProcessCluster implements AutoCloseable {
     await("the scheduler file " + schedulerFile)
         .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(50))
-        .until(() -> {
-          if (!scheduler.isAlive()) {
-            throw new IllegalStateException("dask scheduler exited: " + Files.readString(dir.resolve("scheduler.log")));
-          }
-          return Files.isRegularFile(schedulerFile) && Files.size(schedulerFile) > 0
-              && Files.readString(schedulerFile).contains("\"address\"");
-        });
+        .until(
+            () -> {
+              if (!scheduler.isAlive()) {
+                throw new IllegalStateException(
+                    "dask scheduler exited: " + Files.readString(dir.resolve("scheduler.log")));
+              }
+              return Files.isRegularFile(schedulerFile)
+                  && Files.size(schedulerFile) > 0
+                  && Files.readString(schedulerFile).contains("\"address\"");
+            });
     try {
       this.address = String.valueOf(Json.object(Files.readString(schedulerFile)).get("address"));
     } catch (IOException e) {
@@ -62,7 +77,8 @@ final class DaskProcessCluster implements AutoCloseable {
    * Starts a scheduler and {@code n} workers of {@code threads} threads; returns once the scheduler
    * is up (use {@link #awaitWorkers} for the workers).
    */
-  static DaskProcessCluster start(String name, int n, int threads, Path tls, Map<String, String> env) {
+  static DaskProcessCluster start(
+      String name, int n, int threads, Path tls, Map<String, String> env) {
     DaskProcessCluster c = new DaskProcessCluster(DaskTestSupport.testDir(name), tls, env);
     for (int i = 1; i <= n; i++) {
       c.addWorker("w" + i, threads);
@@ -76,10 +92,25 @@ final class DaskProcessCluster implements AutoCloseable {
 
   /** Starts one more {@code dask worker} process. */
   Process addWorker(String name, int threads, String... extra) {
-    List<String> cmd = new ArrayList<>(List.of(DaskTestSupport.PYTHON, "-m", "dask", "worker",
-        "--scheduler-file", schedulerFile.toString(), "--host", "127.0.0.1",
-        "--dashboard-address", "127.0.0.1:0", "--nthreads", Integer.toString(threads), "--name", name,
-        "--local-directory", dir.resolve("work").toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                DaskTestSupport.PYTHON,
+                "-m",
+                "dask",
+                "worker",
+                "--scheduler-file",
+                schedulerFile.toString(),
+                "--host",
+                "127.0.0.1",
+                "--dashboard-address",
+                "127.0.0.1:0",
+                "--nthreads",
+                Integer.toString(threads),
+                "--name",
+                name,
+                "--local-directory",
+                dir.resolve("work").toString()));
     if (tls != null) {
       cmd.addAll(tlsArgs());
     }
@@ -92,13 +123,21 @@ final class DaskProcessCluster implements AutoCloseable {
   }
 
   private List<String> tlsArgs() {
-    return List.of("--tls-ca-file", tls.resolve("ca.pem").toString(),
-        "--tls-cert", tls.resolve("node.pem").toString(), "--tls-key", tls.resolve("node.key").toString());
+    return List.of(
+        "--tls-ca-file",
+        tls.resolve("ca.pem").toString(),
+        "--tls-cert",
+        tls.resolve("node.pem").toString(),
+        "--tls-key",
+        tls.resolve("node.key").toString());
   }
 
   private Process start(List<String> cmd, Path log) {
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     pb.environment().putAll(env);
     try {
       return pb.start();
@@ -125,7 +164,10 @@ final class DaskProcessCluster implements AutoCloseable {
     }
   }
 
-  /** Stops the workers (SIGTERM: the nanny closes the worker, the plugin its JVM), then the scheduler. */
+  /**
+   * Stops the workers (SIGTERM: the nanny closes the worker, the plugin its JVM), then the
+   * scheduler.
+   */
   @Override
   public void close() {
     List<ProcessHandle> tree = new ArrayList<>();
@@ -149,13 +191,16 @@ final class DaskProcessCluster implements AutoCloseable {
       return;
     }
     try (var paths = Files.walk(root)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          // a file a dying process still writes: left for mvn clean
-        }
-      });
+      paths
+          .sorted(java.util.Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.deleteIfExists(p);
+                } catch (IOException e) {
+                  // a file a dying process still writes: left for mvn clean
+                }
+              });
     } catch (IOException e) {
       // left for mvn clean
     }

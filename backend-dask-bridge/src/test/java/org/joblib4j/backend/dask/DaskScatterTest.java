@@ -80,15 +80,16 @@ class DaskScatterTest {
     Counted z = new Counted("z" + id, 1000);
     List<Task<Integer>> tasks = new ArrayList<>();
     Counted[][] args = {
-      {w, x, y}, {x, y, z}, {y, z, w}, {z, w, x}, {w, w, w}, {x, x, x}, {y, y, y},
-      {w, x, z}, {x, z, y}, {z, y, w}, {w, y, x}, {y, x, w}, {x, w, y}
+      {w, x, y}, {x, y, z}, {y, z, w}, {z, w, x}, {w, w, w}, {x, x, x}, {y, y, y}, {w, x, z},
+      {x, z, y}, {z, y, w}, {w, y, x}, {y, x, w}, {x, w, y}
     };
     List<Integer> expected = new ArrayList<>();
     for (Counted[] a : args) {
       tasks.add(delayed(DaskScatterTest::add3, a[0], a[1], a[2]));
       expected.add(a[0].value + a[1].value + a[2].value);
     }
-    try (ParallelConfig.Scope s = ParallelConfig.builder().backend("dask", with(LOCAL, "scatter", List.of(w, x, y))).open()) {
+    try (ParallelConfig.Scope s =
+        ParallelConfig.builder().backend("dask", with(LOCAL, "scatter", List.of(w, x, y))).open()) {
       assertThat(Parallel.builder().batchSize(1).build().run(tasks)).isEqualTo(expected);
     }
     // once each, at scatter time (as client.scatter(obj, broadcast=True) then submit)
@@ -101,7 +102,9 @@ class DaskScatterTest {
 
   @Test
   void scatterMustBeAList() {
-    assertThatThrownBy(() -> ParallelConfig.builder().backend("dask", with(LOCAL, "scatter", 1)).open().close())
+    assertThatThrownBy(
+            () ->
+                ParallelConfig.builder().backend("dask", with(LOCAL, "scatter", 1)).open().close())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("scatter must be a list/tuple, got `Integer`");
     assertThatThrownBy(() -> dask(with(LOCAL, "scatter", 1)).build())
@@ -132,8 +135,18 @@ class DaskScatterTest {
     data2[0] = 1; // distinct content
     long before = c.scatterCount();
     List<Integer> r =
-        dask(opts).batchSize(1).build()
-            .run(IntStream.range(0, 6).mapToObj(i -> delayed(DaskScatterTest::noop, i % 2 == 0 ? data1 : data2, i % 2 == 0 ? data1 : data2, i)));
+        dask(opts)
+            .batchSize(1)
+            .build()
+            .run(
+                IntStream.range(0, 6)
+                    .mapToObj(
+                        i ->
+                            delayed(
+                                DaskScatterTest::noop,
+                                i % 2 == 0 ? data1 : data2,
+                                i % 2 == 0 ? data1 : data2,
+                                i)));
     assertThat(r).containsExactly(20_000, 20_001, 20_002, 20_003, 20_004, 20_005);
     // each array broadcast once for its three tasks, and the scheduler saw both
     assertThat(c.scatterCount() - before).isEqualTo(2);
@@ -143,7 +156,10 @@ class DaskScatterTest {
 
     byte[] small = new byte[3];
     long mid = c.scatterCount();
-    dask(opts).batchSize(1).build().run(IntStream.range(0, 5).mapToObj(i -> delayed(DaskScatterTest::noop, small, small, i)));
+    dask(opts)
+        .batchSize(1)
+        .build()
+        .run(IntStream.range(0, 5).mapToObj(i -> delayed(DaskScatterTest::noop, small, small, i)));
     assertThat(c.scatterCount()).isEqualTo(mid);
     assertThat(seen(blobKeys(), blobKey(small))).isFalse();
   }
@@ -156,16 +172,23 @@ class DaskScatterTest {
   @Test
   void noMutationLeaksBackAndNoUndesiredCacheHit() throws IOException {
     Map<String, Object> opts = with(LOCAL, "auto-scatter-threshold", 1000);
-    List<List<String>> lists = IntStream.range(0, 100).mapToObj(i -> new ArrayList<String>()).collect(Collectors.toList());
+    List<List<String>> lists =
+        IntStream.range(0, 100).mapToObj(i -> new ArrayList<String>()).collect(Collectors.toList());
     DaskClient c = DaskClient.connect(LOCAL);
     long before = c.scatterCount();
-    List<List<String>> r = dask(opts).build().run(lists.stream().map(l -> delayed(DaskScatterTest::appendUuid, l, (double[]) null)));
+    List<List<String>> r =
+        dask(opts)
+            .build()
+            .run(lists.stream().map(l -> delayed(DaskScatterTest::appendUuid, l, (double[]) null)));
     assertThat(r).allSatisfy(l -> assertThat(l).hasSize(1));
     assertThat(r.stream().map(l -> l.get(0)).distinct()).hasSize(100);
     assertThat(c.scatterCount()).isEqualTo(before);
 
     double[] big = new double[1_000_000];
-    r = dask(opts).build().run(lists.stream().map(l -> delayed(DaskScatterTest::appendUuid, l, big)));
+    r =
+        dask(opts)
+            .build()
+            .run(lists.stream().map(l -> delayed(DaskScatterTest::appendUuid, l, big)));
     assertThat(r).allSatisfy(l -> assertThat(l).hasSize(1));
     assertThat(lists).allSatisfy(l -> assertThat(l).isEmpty());
     assertThat(c.scatterCount()).isGreaterThan(before);
@@ -185,8 +208,13 @@ class DaskScatterTest {
     double[] big = new double[2_000_000];
     java.util.Arrays.fill(big, 1.0);
     DaskClient c = DaskClient.connect(LOCAL);
-    List<Double> r = dask(LOCAL).batchSize(1).build().run(IntStream.range(0, 8).mapToObj(i -> (Task<Double>) () -> sum(big) + i));
-    assertThat(r).containsExactly(2e6, 2e6 + 1, 2e6 + 2, 2e6 + 3, 2e6 + 4, 2e6 + 5, 2e6 + 6, 2e6 + 7);
+    List<Double> r =
+        dask(LOCAL)
+            .batchSize(1)
+            .build()
+            .run(IntStream.range(0, 8).mapToObj(i -> (Task<Double>) () -> sum(big) + i));
+    assertThat(r)
+        .containsExactly(2e6, 2e6 + 1, 2e6 + 2, 2e6 + 3, 2e6 + 4, 2e6 + 5, 2e6 + 6, 2e6 + 7);
     // released when the call ends
     assertThat(c.scatteredNow()).isZero();
   }

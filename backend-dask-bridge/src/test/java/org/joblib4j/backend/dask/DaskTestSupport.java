@@ -23,23 +23,32 @@ final class DaskTestSupport {
 
   private DaskTestSupport() {}
 
-  /**
-   * Fails (never skips) when Debian's Dask is missing, with the command that installs it.
-   */
+  /** Fails (never skips) when Debian's Dask is missing, with the command that installs it. */
   static void requireDask() {
     try {
-      Process p = new ProcessBuilder(PYTHON, "-c", "import distributed, sys; print(distributed.__version__)")
-          .redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(
+                  PYTHON, "-c", "import distributed, sys; print(distributed.__version__)")
+              .redirectErrorStream(true)
+              .start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
         throw new AssertionError(
-            "The dask tests need Debian's Dask: " + PYTHON + " cannot import distributed (" + out.trim()
+            "The dask tests need Debian's Dask: "
+                + PYTHON
+                + " cannot import distributed ("
+                + out.trim()
                 + "). Install it with: sudo apt-get update && sudo apt-get install -y python3-distributed"
                 + " (.ci/run does this on a fresh machine).");
       }
     } catch (IOException e) {
-      throw new AssertionError("The dask tests need " + PYTHON + " with python3-distributed: " + e
-          + ". Install it with: sudo apt-get install -y python3-distributed", e);
+      throw new AssertionError(
+          "The dask tests need "
+              + PYTHON
+              + " with python3-distributed: "
+              + e
+              + ". Install it with: sudo apt-get install -y python3-distributed",
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
@@ -71,7 +80,9 @@ final class DaskTestSupport {
   /** A fresh folder under target/dask-test. */
   static Path testDir(String name) {
     try {
-      Path base = Path.of(System.getProperty("joblib4j.dask.test.dir", "target/dask-test")).toAbsolutePath();
+      Path base =
+          Path.of(System.getProperty("joblib4j.dask.test.dir", "target/dask-test"))
+              .toAbsolutePath();
       Files.createDirectories(base);
       return Files.createTempDirectory(base, name + "-");
     } catch (IOException e) {
@@ -106,7 +117,9 @@ final class DaskTestSupport {
   }
 
   static String markerThenSleep(String dir, long millis) throws InterruptedException, IOException {
-    Path started = Path.of(dir, "started-" + ProcessHandle.current().pid() + "-" + Thread.currentThread().getId());
+    Path started =
+        Path.of(
+            dir, "started-" + ProcessHandle.current().pid() + "-" + Thread.currentThread().getId());
     Files.writeString(started, "x");
     try {
       Thread.sleep(millis);
@@ -155,16 +168,17 @@ final class DaskTestSupport {
     java.util.Set<String> inodes = new java.util.HashSet<>();
     for (long pid : pids) {
       try (var fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
-        fds.forEach(fd -> {
-          try {
-            String target = Files.readSymbolicLink(fd).toString();
-            if (target.startsWith("socket:[")) {
-              inodes.add(target.substring(8, target.length() - 1));
-            }
-          } catch (IOException e) {
-            // closed meanwhile
-          }
-        });
+        fds.forEach(
+            fd -> {
+              try {
+                String target = Files.readSymbolicLink(fd).toString();
+                if (target.startsWith("socket:[")) {
+                  inodes.add(target.substring(8, target.length() - 1));
+                }
+              } catch (IOException e) {
+                // closed meanwhile
+              }
+            });
       } catch (IOException e) {
         // the process is gone
       }
@@ -190,8 +204,15 @@ final class DaskTestSupport {
     int port = Integer.parseInt(hp[1], 16);
     String h = hp[0];
     if (h.length() == 8) {
-      return Integer.parseInt(h.substring(6, 8), 16) + "." + Integer.parseInt(h.substring(4, 6), 16) + "."
-          + Integer.parseInt(h.substring(2, 4), 16) + "." + Integer.parseInt(h.substring(0, 2), 16) + ":" + port;
+      return Integer.parseInt(h.substring(6, 8), 16)
+          + "."
+          + Integer.parseInt(h.substring(4, 6), 16)
+          + "."
+          + Integer.parseInt(h.substring(2, 4), 16)
+          + "."
+          + Integer.parseInt(h.substring(0, 2), 16)
+          + ":"
+          + port;
     }
     if (h.equals("0000000000000000FFFF00000100007F")) {
       return "127.0.0.1:" + port;
@@ -205,10 +226,12 @@ final class DaskTestSupport {
   /** A process and all its descendants. */
   static java.util.List<Long> tree(long pid) {
     java.util.List<Long> out = new java.util.ArrayList<>();
-    ProcessHandle.of(pid).ifPresent(p -> {
-      out.add(p.pid());
-      p.descendants().forEach(d -> out.add(d.pid()));
-    });
+    ProcessHandle.of(pid)
+        .ifPresent(
+            p -> {
+              out.add(p.pid());
+              p.descendants().forEach(d -> out.add(d.pid()));
+            });
     return out;
   }
 

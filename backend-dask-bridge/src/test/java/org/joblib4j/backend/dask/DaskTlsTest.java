@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Mutual TLS with certificates made here with {@code openssl}: a {@code dask scheduler} and a
- * {@code dask worker} that require TLS accept a client with a certificate of their CA and refuse one
- * signed by another CA, or none.
+ * {@code dask worker} that require TLS accept a client with a certificate of their CA and refuse
+ * one signed by another CA, or none.
  */
 @Timeout(180)
 class DaskTlsTest {
@@ -65,18 +65,22 @@ class DaskTlsTest {
   @Test
   void aClientWithACertificateOfTheClusterCaIsAccepted() {
     assertThat(cluster.address()).startsWith("tls://127.0.0.1:");
-    List<Integer> r = dask(good()).build().run(IntStream.range(0, 10).mapToObj(i -> delayed(DaskTestSupport::inc, i)));
+    List<Integer> r =
+        dask(good())
+            .build()
+            .run(IntStream.range(0, 10).mapToObj(i -> delayed(DaskTestSupport::inc, i)));
     assertThat(r).isEqualTo(IntStream.range(1, 11).boxed().collect(Collectors.toList()));
     assertThat(DaskClient.connect(good()).schedulerAddress()).startsWith("tls://");
   }
 
   @Test
   void aCertificateFromAnotherCaIsRefused() {
-    Map<String, Object> rogue = cluster.options(
-        "tls-ca-file", certs.resolve("ca.pem").toString(),
-        "tls-cert", certs.resolve("rogue.pem").toString(),
-        "tls-key", certs.resolve("rogue.key").toString(),
-        "connect-timeout", "5s");
+    Map<String, Object> rogue =
+        cluster.options(
+            "tls-ca-file", certs.resolve("ca.pem").toString(),
+            "tls-cert", certs.resolve("rogue.pem").toString(),
+            "tls-key", certs.resolve("rogue.key").toString(),
+            "connect-timeout", "5s");
     long t0 = System.nanoTime();
     assertThatThrownBy(() -> dask(rogue).build().run(List.of(delayed(DaskTestSupport::inc, 1))))
         .isInstanceOf(DaskException.class)
@@ -97,13 +101,24 @@ class DaskTlsTest {
 
   @Test
   void aPrivateLocalClusterCanUseTlsToo() {
-    Map<String, Object> o = Map.of("scheduler", "local:1",
-        "tls-ca-file", certs.resolve("ca.pem").toString(),
-        "tls-cert", certs.resolve("node.pem").toString(),
-        "tls-key", certs.resolve("node.key").toString());
+    Map<String, Object> o =
+        Map.of(
+            "scheduler",
+            "local:1",
+            "tls-ca-file",
+            certs.resolve("ca.pem").toString(),
+            "tls-cert",
+            certs.resolve("node.pem").toString(),
+            "tls-key",
+            certs.resolve("node.key").toString());
     try {
       assertThat(DaskClient.connect(o).schedulerAddress()).startsWith("tls://127.0.0.1:");
-      assertThat(dask(o).build().<Integer>run(IntStream.range(0, 4).mapToObj(i -> delayed(DaskTestSupport::inc, i)))).containsExactly(1, 2, 3, 4);
+      assertThat(
+              dask(o)
+                  .build()
+                  .<Integer>run(
+                      IntStream.range(0, 4).mapToObj(i -> delayed(DaskTestSupport::inc, i))))
+          .containsExactly(1, 2, 3, 4);
     } finally {
       DaskClient.connect(o).close();
     }
@@ -112,15 +127,52 @@ class DaskTlsTest {
   // ------------------------------------------------------------------ openssl
 
   private static void ca(String name) throws Exception {
-    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out", name + ".pem",
-        "-days", "2", "-subj", "/CN=joblib4j-test-" + name);
+    openssl(
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        name + ".key",
+        "-out",
+        name + ".pem",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=joblib4j-test-" + name);
   }
 
   private static void signed(String name, String ca) throws Exception {
-    openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out", name + ".csr", "-subj", "/CN=" + name);
-    Files.writeString(certs.resolve("ext.cnf"), "subjectAltName=IP:127.0.0.1\n", StandardCharsets.UTF_8);
-    openssl("x509", "-req", "-in", name + ".csr", "-CA", ca + ".pem", "-CAkey", ca + ".key", "-CAcreateserial",
-        "-out", name + ".pem", "-days", "2", "-extfile", "ext.cnf");
+    openssl(
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        name + ".key",
+        "-out",
+        name + ".csr",
+        "-subj",
+        "/CN=" + name);
+    Files.writeString(
+        certs.resolve("ext.cnf"), "subjectAltName=IP:127.0.0.1\n", StandardCharsets.UTF_8);
+    openssl(
+        "x509",
+        "-req",
+        "-in",
+        name + ".csr",
+        "-CA",
+        ca + ".pem",
+        "-CAkey",
+        ca + ".key",
+        "-CAcreateserial",
+        "-out",
+        name + ".pem",
+        "-days",
+        "2",
+        "-extfile",
+        "ext.cnf");
   }
 
   private static void openssl(String... args) throws IOException, InterruptedException {
@@ -130,7 +182,8 @@ class DaskTlsTest {
     Process p = new ProcessBuilder(cmd).directory(certs.toFile()).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new AssertionError("openssl " + String.join(" ", args) + " failed (install openssl): " + out);
+      throw new AssertionError(
+          "openssl " + String.join(" ", args) + " failed (install openssl): " + out);
     }
   }
 }

@@ -18,7 +18,8 @@ public final class ExecutorOnlyFailingPropagator implements ContextPropagator {
   @Override
   public Restored restore(Serializable captured) {
     if (System.getProperty("joblib4j.dask.worker") != null) {
-      throw new IllegalStateException("this propagator cannot restore its state in an executor JVM");
+      throw new IllegalStateException(
+          "this propagator cannot restore its state in an executor JVM");
     }
     return () -> {};
   }

@@ -27,7 +27,10 @@ class PythonResourcesTest {
     }
   }
 
-  /** Starts the sidecar with stdin closed (it then exits 0 before any Dask import); returns its exit code. */
+  /**
+   * Starts the sidecar with stdin closed (it then exits 0 before any Dask import); returns its exit
+   * code.
+   */
   private int run(Path stderr) throws Exception {
     Process p =
         new ProcessBuilder(PythonResources.command(DaskOptions.DEFAULT_PYTHON, dir))
@@ -55,15 +58,27 @@ class PythonResourcesTest {
     extract();
     Path marker = cwd.resolve("ran");
     Path core = dir.resolve("jbridge_core.py");
-    byte[] evil = ("open(" + pyString(marker) + ", 'w').close()\n" + Files.readString(core)).getBytes(StandardCharsets.UTF_8);
+    byte[] evil =
+        ("open(" + pyString(marker) + ", 'w').close()\n" + Files.readString(core))
+            .getBytes(StandardCharsets.UTF_8);
     Files.write(core, evil);
     String got = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(evil));
     String want =
-        HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(PythonResources.sources().get("jbridge_core.py")));
+        HexFormat.of()
+            .formatHex(
+                MessageDigest.getInstance("SHA-256")
+                    .digest(PythonResources.sources().get("jbridge_core.py")));
     Path err = cwd.resolve("err.txt");
     assertThat(run(err)).isEqualTo(6);
     assertThat(Files.readString(err))
-        .isEqualTo("joblib4j: refusing to run " + core + ": its SHA-256 is " + got + ", not " + want + " as shipped in the jar\n");
+        .isEqualTo(
+            "joblib4j: refusing to run "
+                + core
+                + ": its SHA-256 is "
+                + got
+                + ", not "
+                + want
+                + " as shipped in the jar\n");
     assertThat(marker).doesNotExist();
   }
 

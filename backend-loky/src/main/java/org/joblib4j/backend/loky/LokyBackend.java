@@ -24,16 +24,20 @@ import org.slf4j.LoggerFactory;
  * hangs cannot take the caller down, and a stuck task can really be stopped.
  *
  * <p>Options ({@code joblib4j.backend.loky.<key>}, or {@code backend("loky", Map.of(...))}): those
- * of {@link WorkerOptionsParser#KEYS} (and their old names, {@link WorkerOptionsParser#aliases}), and {@code scatter}, {@code auto-scatter}, {@code
- * auto-scatter-threshold} ({@link SharingOptions}).
+ * of {@link WorkerOptionsParser#KEYS} (and their old names, {@link WorkerOptionsParser#aliases}),
+ * and {@code scatter}, {@code auto-scatter}, {@code auto-scatter-threshold} ({@link
+ * SharingOptions}).
  */
 public final class LokyBackend extends ProcessBackend {
   /** Tells a worker JVM which backend started it (for joblib's nesting warnings). */
-  static final Map<String, String> WORKER_ENVIRONMENT = Map.of(WorkerLauncher.KIND_VARIABLE, "loky");
+  static final Map<String, String> WORKER_ENVIRONMENT =
+      Map.of(WorkerLauncher.KIND_VARIABLE, "loky");
 
   private static final Logger WARNINGS = LoggerFactory.getLogger("org.joblib4j.Parallel");
 
-  /** The option names: the worker JVMs' ({@link WorkerOptionsParser#KEYS}) and what travels once. */
+  /**
+   * The option names: the worker JVMs' ({@link WorkerOptionsParser#KEYS}) and what travels once.
+   */
   static final List<String> KEYS;
 
   static {
@@ -43,8 +47,10 @@ public final class LokyBackend extends ProcessBackend {
   }
 
   private final WorkerOptions baseOptions;
+
   /** What the configured calls need; the pool itself is leased at each call's start. */
   private WorkerOptions callOptions;
+
   private int callWorkers;
 
   /**
@@ -58,11 +64,13 @@ public final class LokyBackend extends ProcessBackend {
           "The 'timeout' parameter is not supported by the LokyBackend. Please use the"
               + " `idle-worker-timeout` parameter instead.");
     }
-    BackendContext options = context.withAliases(WorkerOptionsParser.aliases("max-tasks-per-worker"));
+    BackendContext options =
+        context.withAliases(WorkerOptionsParser.aliases("max-tasks-per-worker"));
     options.rejectUnknown(KEYS);
     sharing(SharingOptions.parse(options));
     this.baseOptions =
-        WorkerOptionsParser.parse(options, "max-tasks-per-worker", Duration.ofSeconds(300), WORKER_ENVIRONMENT);
+        WorkerOptionsParser.parse(
+            options, "max-tasks-per-worker", Duration.ofSeconds(300), WORKER_ENVIRONMENT);
   }
 
   @Override
@@ -71,7 +79,8 @@ public final class LokyBackend extends ProcessBackend {
     int n = effectiveNJobs(settings.nJobs());
     if (n > 1 && "multiprocessing".equals(WorkerLauncher.currentKind())) {
       // joblib: a multiprocessing worker is daemonic and cannot have children
-      WARNINGS.warn("Loky-backed parallel loops cannot be called in a multiprocessing, setting nJobs=1");
+      WARNINGS.warn(
+          "Loky-backed parallel loops cannot be called in a multiprocessing, setting nJobs=1");
       return 1;
     }
     if (n > 1 && settings.nestingLevel() > 0 && !WorkerMain.isTaskThread()) {
@@ -85,14 +94,16 @@ public final class LokyBackend extends ProcessBackend {
         settings.innerMaxNumThreads() != null
             ? settings.innerMaxNumThreads()
             : Math.max(Parallel.cpuCount() / n, 1);
-    callOptions = WorkerOptionsParser.withThreadLimit(baseOptions, threads, settings.innerMaxNumThreads() != null);
+    callOptions =
+        WorkerOptionsParser.withThreadLimit(
+            baseOptions, threads, settings.innerMaxNumThreads() != null);
     callWorkers = n;
     return n;
   }
 
   /**
-   * Takes the shared pool current at the call's start: a kept-open {@code Parallel} configured
-   * once moves to the pool that replaced its old one (or replaces it with its own options).
+   * Takes the shared pool current at the call's start: a kept-open {@code Parallel} configured once
+   * moves to the pool that replaced its old one (or replaces it with its own options).
    */
   @Override
   protected synchronized WorkerPool leasePool(Object call) {

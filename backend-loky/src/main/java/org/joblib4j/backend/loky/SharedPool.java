@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * loky's reusable executor: one worker pool per JVM, shared by every call on every thread. A call
- * with the same worker options reuses it (resized to its n_jobs); different options replace it,
- * and the replaced pool closes once the calls it serves have ended. A call leases the pool at its
+ * with the same worker options reuses it (resized to its n_jobs); different options replace it, and
+ * the replaced pool closes once the calls it serves have ended. A call leases the pool at its
  * start, so a kept-open {@code Parallel} never holds a pool another caller replaced or shut down.
  * {@link WorkerPool}'s shutdown hook kills the workers when the JVM exits.
  */

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A parent JVM killed with SIGKILL mid-call cannot delete its memory-mapped folder (RAM, when it is
- * in /dev/shm) nor its workers' socket folder: a later JVM sweeps them, as loky's resource tracker does.
+ * in /dev/shm) nor its workers' socket folder: a later JVM sweeps them, as loky's resource tracker
+ * does.
  */
 class LeftoverFoldersTest {
   static final String MEMMAP = "joblib4j_memmapping_folder_";
@@ -34,8 +35,16 @@ class LeftoverFoldersTest {
       String markers = args[1];
       System.setProperty("java.io.tmpdir", args[2]);
       double[] big = LokyMemmapTest.bigArray();
-      Parallel.builder().backend("loky").nJobs(2).batchSize(1).maxNbytes("1M").tempFolder(Path.of(base)).build()
-          .run(IntStream.range(0, 2).mapToObj(i -> (Task<Double>) () -> announceThenSpin(markers, big)));
+      Parallel.builder()
+          .backend("loky")
+          .nJobs(2)
+          .batchSize(1)
+          .maxNbytes("1M")
+          .tempFolder(Path.of(base))
+          .build()
+          .run(
+              IntStream.range(0, 2)
+                  .mapToObj(i -> (Task<Double>) () -> announceThenSpin(markers, big)));
       System.out.println("UNEXPECTED the call returned");
     }
   }
@@ -48,7 +57,9 @@ class LeftoverFoldersTest {
 
   static List<Path> named(Path dir, String prefix) throws IOException {
     try (Stream<Path> entries = Files.list(dir)) {
-      return entries.filter(p -> p.getFileName().toString().startsWith(prefix)).collect(Collectors.toList());
+      return entries
+          .filter(p -> p.getFileName().toString().startsWith(prefix))
+          .collect(Collectors.toList());
     }
   }
 
@@ -56,19 +67,25 @@ class LeftoverFoldersTest {
   void theFoldersOfAParentKilledMidCallAreSweptByALaterJvm(
       @TempDir Path base, @TempDir Path markers, @TempDir Path tmp) throws Exception {
     List<Long> workers = List.of();
-    try (ChildJvm parent = ChildJvm.start(Parent.class, Map.of(), base.toString(), markers.toString(), tmp.toString())) {
+    try (ChildJvm parent =
+        ChildJvm.start(
+            Parent.class, Map.of(), base.toString(), markers.toString(), tmp.toString())) {
       await("the parent's first task to start in a worker")
           .atMost(Duration.ofSeconds(60))
           .failFast("the parent exited", () -> !parent.process.isAlive())
           .until(() -> !LokyTestSupport.pidFiles(markers.toString()).isEmpty());
-      assertThat(parent.process.isAlive()).as("parent alive; its output:\n%s", parent.output()).isTrue();
+      assertThat(parent.process.isAlive())
+          .as("parent alive; its output:\n%s", parent.output())
+          .isTrue();
       workers = parent.process.descendants().map(ProcessHandle::pid).collect(Collectors.toList());
       assertThat(workers).containsAll(LokyTestSupport.pidFiles(markers.toString()));
       String owner = parent.process.pid() + ".";
       List<Path> memmap = named(base, MEMMAP);
       // (the CDS archive's joblib4j-cds-<user> may be there too: a per-user cache, not a leftover)
       List<Path> sockets = named(tmp, "joblib4j-" + owner);
-      assertThat(memmap).singleElement().satisfies(d -> assertThat(d.getFileName().toString()).startsWith(MEMMAP + owner));
+      assertThat(memmap)
+          .singleElement()
+          .satisfies(d -> assertThat(d.getFileName().toString()).startsWith(MEMMAP + owner));
       assertThat(sockets).hasSize(1);
       // a sweep while the parent lives keeps everything
       assertThat(OwnedFolders.sweep(base, MEMMAP)).isEmpty();
@@ -85,10 +102,15 @@ class LeftoverFoldersTest {
       // this JVM's first memory-mapped call in that folder sweeps it on its own
       double[] big = LokyMemmapTest.bigArray();
       List<Integer> lengths =
-          LokyTestSupport.loky(2).maxNbytes("1M").tempFolder(base).build()
+          LokyTestSupport.loky(2)
+              .maxNbytes("1M")
+              .tempFolder(base)
+              .build()
               .run(IntStream.range(0, 2).mapToObj(i -> (Task<Integer>) () -> big.length));
       assertThat(lengths).containsExactly(big.length, big.length);
-      await("the leftover to be swept").atMost(Duration.ofSeconds(10)).until(() -> named(base, MEMMAP).isEmpty());
+      await("the leftover to be swept")
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> named(base, MEMMAP).isEmpty());
     } finally {
       workers.forEach(w -> ProcessHandle.of(w).ifPresent(ProcessHandle::destroyForcibly));
     }

@@ -24,7 +24,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Results, empty input, timeouts, generators, reuse and task output forwarding, on the process-wide pool. */
+/**
+ * Results, empty input, timeouts, generators, reuse and task output forwarding, on the process-wide
+ * pool.
+ */
 @SuppressWarnings("try") // ParallelConfig scopes and captures are opened for their effect
 class LokyBasicsTest {
 
@@ -53,7 +56,11 @@ class LokyBasicsTest {
   void resultsComeBackInInputOrder(int nJobs, int verbose) {
     try (StdCapture ignored = StdCapture.start()) {
       List<Integer> r =
-          Parallel.builder().backend("loky").nJobs(nJobs).verbose(verbose).build()
+          Parallel.builder()
+              .backend("loky")
+              .nJobs(nJobs)
+              .verbose(verbose)
+              .build()
               .run(IntStream.range(0, 5).mapToObj(x -> delayed(LokyTestSupport::square, x)));
       assertThat(r).containsExactly(0, 1, 4, 9, 16);
     }
@@ -63,8 +70,12 @@ class LokyBasicsTest {
   void keywordStyleArgumentsReachTheTask() {
     for (int k : new int[] {1, 2, 3}) {
       List<Integer> r =
-          loky(k).build().run(IntStream.range(0, 10).mapToObj(x -> delayed(LokyBasicsTest::f, x, 1)));
-      assertThat(r).isEqualTo(IntStream.range(0, 10).map(x -> x * x + 1).boxed().collect(Collectors.toList()));
+          loky(k)
+              .build()
+              .run(IntStream.range(0, 10).mapToObj(x -> delayed(LokyBasicsTest::f, x, 1)));
+      assertThat(r)
+          .isEqualTo(
+              IntStream.range(0, 10).map(x -> x * x + 1).boxed().collect(Collectors.toList()));
     }
   }
 
@@ -72,11 +83,18 @@ class LokyBasicsTest {
   void resultsStayInInputOrderWhenCompletionOrderDiffers() {
     // early tasks sleep longest, so they complete last
     List<Long> r =
-        loky(2).batchSize(1).build()
-            .run(IntStream.range(0, 6).mapToObj(i -> (Task<Long>) () -> {
-              Thread.sleep((6 - i) * 30L);
-              return (long) i;
-            }));
+        loky(2)
+            .batchSize(1)
+            .build()
+            .run(
+                IntStream.range(0, 6)
+                    .mapToObj(
+                        i ->
+                            (Task<Long>)
+                                () -> {
+                                  Thread.sleep((6 - i) * 30L);
+                                  return (long) i;
+                                }));
     assertThat(r).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
   }
 
@@ -96,7 +114,9 @@ class LokyBasicsTest {
   @Test
   void aGenerousTimeoutDoesNotFire() {
     List<Long> r =
-        loky(2).timeout(Duration.ofSeconds(30)).build()
+        loky(2)
+            .timeout(Duration.ofSeconds(30))
+            .build()
             .run(IntStream.range(0, 10).mapToObj(i -> delayed(LokyTestSupport::sleepThenPid, 1L)));
     assertThat(r).hasSize(10);
   }
@@ -115,7 +135,8 @@ class LokyBasicsTest {
     return Math.sqrt((double) i * i);
   }
 
-  // joblib: test_parallel.py::test_parallel_return_order_with_return_as_generator_parameter, test_parallel.py::test_multiple_generator_call_separated
+  // joblib: test_parallel.py::test_parallel_return_order_with_return_as_generator_parameter,
+  // test_parallel.py::test_multiple_generator_call_separated
   @ParameterizedTest(name = "{0} and {1} consumed interleaved")
   @MethodSource("generatorModes")
   void twoGeneratorsCanBeConsumedInterleaved(ReturnAs first, ReturnAs second) {
@@ -123,8 +144,12 @@ class LokyBasicsTest {
     Parallel p2 = loky(2).returnAs(second).build();
     List<Double> got1 = new ArrayList<>();
     List<Double> got2 = new ArrayList<>();
-    try (ResultIterator<Double> g1 = p1.iterate(IntStream.range(0, 10).mapToObj(i -> delayed(LokyBasicsTest::sqrtOfSquare, i)));
-        ResultIterator<Double> g2 = p2.iterate(IntStream.range(10, 20).mapToObj(i -> delayed(LokyBasicsTest::sqrtOfSquare, i)))) {
+    try (ResultIterator<Double> g1 =
+            p1.iterate(
+                IntStream.range(0, 10).mapToObj(i -> delayed(LokyBasicsTest::sqrtOfSquare, i)));
+        ResultIterator<Double> g2 =
+            p2.iterate(
+                IntStream.range(10, 20).mapToObj(i -> delayed(LokyBasicsTest::sqrtOfSquare, i)))) {
       while (g1.hasNext() || g2.hasNext()) {
         if (g1.hasNext()) {
           got1.add(g1.next());
@@ -134,8 +159,10 @@ class LokyBasicsTest {
         }
       }
     }
-    List<Double> want1 = IntStream.range(0, 10).mapToObj(i -> (double) i).collect(Collectors.toList());
-    List<Double> want2 = IntStream.range(10, 20).mapToObj(i -> (double) i).collect(Collectors.toList());
+    List<Double> want1 =
+        IntStream.range(0, 10).mapToObj(i -> (double) i).collect(Collectors.toList());
+    List<Double> want2 =
+        IntStream.range(10, 20).mapToObj(i -> (double) i).collect(Collectors.toList());
     if (first == ReturnAs.GENERATOR) {
       assertThat(got1).isEqualTo(want1);
     } else {
@@ -156,33 +183,52 @@ class LokyBasicsTest {
 
   // joblib: test_parallel.py::test_deadlock_with_generator
   @ParameterizedTest(name = "early close of a {0} with large results")
-  @org.junit.jupiter.params.provider.EnumSource(value = ReturnAs.class, names = {"GENERATOR", "GENERATOR_UNORDERED"})
+  @org.junit.jupiter.params.provider.EnumSource(
+      value = ReturnAs.class,
+      names = {"GENERATOR", "GENERATOR_UNORDERED"})
   void closingAGeneratorEarlyDoesNotDeadlock(ReturnAs mode) {
-    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
-      try (Parallel p = loky(2).returnAs(mode).build()) {
-        ResultIterator<byte[]> it = p.iterate(IntStream.range(0, 10).mapToObj(i -> delayed(LokyBasicsTest::largeObject, i)));
-        assertThat(it.next()).hasSize(500_000);
-        assertThat(it.next()).hasSize(500_000);
-        it.close();
-      }
-    });
-    assertThat(loky(2).build().<Integer>run(IntStream.range(0, 5).mapToObj(x -> delayed(LokyTestSupport::square, x))))
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+        Duration.ofSeconds(20),
+        () -> {
+          try (Parallel p = loky(2).returnAs(mode).build()) {
+            ResultIterator<byte[]> it =
+                p.iterate(
+                    IntStream.range(0, 10).mapToObj(i -> delayed(LokyBasicsTest::largeObject, i)));
+            assertThat(it.next()).hasSize(500_000);
+            assertThat(it.next()).hasSize(500_000);
+            it.close();
+          }
+        });
+    assertThat(
+            loky(2)
+                .build()
+                .<Integer>run(
+                    IntStream.range(0, 5).mapToObj(x -> delayed(LokyTestSupport::square, x))))
         .containsExactly(0, 1, 4, 9, 16);
   }
 
   // joblib: test_parallel.py::test_parallel_as_context_manager
   @Test
   void aManagedParallelKeepsOnePoolAndStillWorksAfterClose() {
-    List<Integer> want = IntStream.range(0, 10).map(x -> x * x + 1).boxed().collect(Collectors.toList());
+    List<Integer> want =
+        IntStream.range(0, 10).map(x -> x * x + 1).boxed().collect(Collectors.toList());
     Parallel p = loky(2).build();
     List<Long> pidsFirst;
     try (p) {
-      assertThat(p.<Integer>run(IntStream.range(0, 10).mapToObj(x -> delayed(LokyBasicsTest::f, x, 1)))).isEqualTo(want);
+      assertThat(
+              p.<Integer>run(
+                  IntStream.range(0, 10).mapToObj(x -> delayed(LokyBasicsTest::f, x, 1))))
+          .isEqualTo(want);
       pidsFirst = LokyBackend.workerPids();
-      assertThat(p.<Integer>run(IntStream.range(0, 10).mapToObj(x -> delayed(LokyBasicsTest::f, x, 1)))).isEqualTo(want);
+      assertThat(
+              p.<Integer>run(
+                  IntStream.range(0, 10).mapToObj(x -> delayed(LokyBasicsTest::f, x, 1))))
+          .isEqualTo(want);
       assertThat(LokyBackend.workerPids()).containsExactlyInAnyOrderElementsOf(pidsFirst);
     }
-    assertThat(p.<Integer>run(IntStream.range(0, 10).mapToObj(x -> delayed(LokyBasicsTest::f, x, 1)))).isEqualTo(want);
+    assertThat(
+            p.<Integer>run(IntStream.range(0, 10).mapToObj(x -> delayed(LokyBasicsTest::f, x, 1))))
+        .isEqualTo(want);
     // loky's "release" is detaching from the shared pool: its workers stay for the next call
     assertThat(LokyBackend.workerPids()).containsExactlyInAnyOrderElementsOf(pidsFirst);
   }
@@ -213,18 +259,24 @@ class LokyBasicsTest {
   @Test
   void tasksOutputReachesTheParentsStreams() {
     try (StdCapture std = StdCapture.start()) {
-      List<Integer> r = loky(2).build().run(IntStream.range(0, 4).mapToObj(i -> delayed(LokyBasicsTest::speak, i)));
+      List<Integer> r =
+          loky(2)
+              .build()
+              .run(IntStream.range(0, 4).mapToObj(i -> delayed(LokyBasicsTest::speak, i)));
       assertThat(r).containsExactly(0, 1, 2, 3);
       await("task output to be forwarded")
           .atMost(Duration.ofSeconds(10))
-          .untilAsserted(() -> {
-            for (int i = 0; i < 4; i++) {
-              assertThat(std.out()).contains("loky-stdout-line-" + i + " from pid ");
-              assertThat(std.err()).contains("loky-stderr-line-" + i + "\n");
-            }
-          });
+          .untilAsserted(
+              () -> {
+                for (int i = 0; i < 4; i++) {
+                  assertThat(std.out()).contains("loky-stdout-line-" + i + " from pid ");
+                  assertThat(std.err()).contains("loky-stderr-line-" + i + "\n");
+                }
+              });
       // whole lines, from worker JVMs, never mixed into the other stream
-      assertThat(std.out()).doesNotContain("loky-stderr-line-").doesNotContain("from pid " + LokyTestSupport.PARENT_PID);
+      assertThat(std.out())
+          .doesNotContain("loky-stderr-line-")
+          .doesNotContain("from pid " + LokyTestSupport.PARENT_PID);
       assertThat(std.err()).doesNotContain("loky-stdout-line-");
     }
   }

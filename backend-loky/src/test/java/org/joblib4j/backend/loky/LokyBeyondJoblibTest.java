@@ -48,27 +48,52 @@ class LokyBeyondJoblibTest {
   @Test
   void aStuckTaskIsStoppedByKillingItsWorkerAndTheCallFailsNamingIt() {
     long start = System.nanoTime();
-    assertThatThrownBy(() -> Parallel.builder().backend("loky").nJobs(2).taskTimeout(Duration.ofMillis(500)).build()
-            .map(LokyBeyondJoblibTest::spinsOn1, upTo(4)))
+    assertThatThrownBy(
+            () ->
+                Parallel.builder()
+                    .backend("loky")
+                    .nJobs(2)
+                    .taskTimeout(Duration.ofMillis(500))
+                    .build()
+                    .map(LokyBeyondJoblibTest::spinsOn1, upTo(4)))
         .isInstanceOf(TaskTimeoutException.class)
         .hasMessage("Task 1 exceeded its taskTimeout of 0.5 s and was stopped.");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
-    assertThat(Parallel.builder().backend("loky").nJobs(2).build().map(x -> x + 1, upTo(3))).containsExactly(1, 2, 3);
+    assertThat(Parallel.builder().backend("loky").nJobs(2).build().map(x -> x + 1, upTo(3)))
+        .containsExactly(1, 2, 3);
   }
 
   @Test
   void underCollectAStuckTaskTimesOutAndTheOthersFinish() {
-    List<Long> before = List.copyOf(new java.util.TreeSet<>(
-        Parallel.builder().backend("loky").nJobs(2).batchSize(1).build().map(LokyBeyondJoblibTest::slowPid, upTo(4))));
+    List<Long> before =
+        List.copyOf(
+            new java.util.TreeSet<>(
+                Parallel.builder()
+                    .backend("loky")
+                    .nJobs(2)
+                    .batchSize(1)
+                    .build()
+                    .map(LokyBeyondJoblibTest::slowPid, upTo(4))));
     List<Outcome<Long>> outcomes =
-        Parallel.builder().backend("loky").nJobs(2).taskTimeout(Duration.ofMillis(500)).build()
-            .runOutcomes(upTo(6).stream().map(i -> delayed(LokyBeyondJoblibTest::spinsOn1, i)).collect(Collectors.toList()));
+        Parallel.builder()
+            .backend("loky")
+            .nJobs(2)
+            .taskTimeout(Duration.ofMillis(500))
+            .build()
+            .runOutcomes(
+                upTo(6).stream()
+                    .map(i -> delayed(LokyBeyondJoblibTest::spinsOn1, i))
+                    .collect(Collectors.toList()));
     assertThat(outcomes.get(1).isTimeout()).isTrue();
     assertThat(outcomes).filteredOn(Outcome::isSuccess).hasSize(5);
     // the worker that ran the stuck task exited (it cannot be stopped otherwise) and was replaced
     assertThat(before).hasSize(2);
-    await().atMost(Duration.ofSeconds(20))
-        .until(() -> before.stream().anyMatch(pid -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true)));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                before.stream()
+                    .anyMatch(pid -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true)));
   }
 
   private static long slowPid(Integer x) {
@@ -79,8 +104,15 @@ class LokyBeyondJoblibTest {
   @Test
   void underCollectACrashedWorkerIsItsTasksOutcome() {
     List<Outcome<Long>> outcomes =
-        Parallel.builder().backend("loky").nJobs(2).batchSize(1).build()
-            .runOutcomes(upTo(6).stream().map(i -> delayed(LokyBeyondJoblibTest::haltsOn2, i)).collect(Collectors.toList()));
+        Parallel.builder()
+            .backend("loky")
+            .nJobs(2)
+            .batchSize(1)
+            .build()
+            .runOutcomes(
+                upTo(6).stream()
+                    .map(i -> delayed(LokyBeyondJoblibTest::haltsOn2, i))
+                    .collect(Collectors.toList()));
     assertThat(outcomes.get(2).failure())
         .isInstanceOf(WorkerTerminatedException.class)
         .hasMessageContaining("The exit codes of the workers are {EXIT(5)}");
@@ -91,8 +123,21 @@ class LokyBeyondJoblibTest {
   void theCallersMdcReachesTasksInWorkerJvms() {
     MDC.put("request", "r-7");
     try {
-      List<String> seen = Parallel.builder().backend("loky").nJobs(2).build()
-          .map(x -> MDC.get("request") + "@" + (ProcessHandle.current().pid() != ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L)), upTo(10));
+      List<String> seen =
+          Parallel.builder()
+              .backend("loky")
+              .nJobs(2)
+              .build()
+              .map(
+                  x ->
+                      MDC.get("request")
+                          + "@"
+                          + (ProcessHandle.current().pid()
+                              != ProcessHandle.current()
+                                  .parent()
+                                  .map(ProcessHandle::pid)
+                                  .orElse(-1L)),
+                  upTo(10));
       assertThat(seen).containsOnly("r-7@true");
     } finally {
       MDC.clear();
@@ -103,8 +148,13 @@ class LokyBeyondJoblibTest {
   void aTasksMdcChangesDoNotReachTheNextTaskOfItsBatchInAWorkerJvm() {
     MDC.put("request", "r-9");
     try {
-      List<String> seen = Parallel.builder().backend("loky").nJobs(2).batchSize(5).build()
-          .map(MdcLeakProbe::readsThenPutsItsTaskKey, upTo(20));
+      List<String> seen =
+          Parallel.builder()
+              .backend("loky")
+              .nJobs(2)
+              .batchSize(5)
+              .build()
+              .map(MdcLeakProbe::readsThenPutsItsTaskKey, upTo(20));
       assertThat(seen).hasSize(20).containsOnly("null/r-9");
     } finally {
       MDC.clear();
@@ -113,8 +163,13 @@ class LokyBeyondJoblibTest {
 
   @Test
   void withoutACallerMdcATasksMdcChangesDoNotReachTheNextTaskInAWorkerJvm() {
-    List<String> seen = Parallel.builder().backend("loky").nJobs(2).batchSize(5).build()
-        .map(MdcLeakProbe::readsThenPutsItsTaskKey, upTo(20));
+    List<String> seen =
+        Parallel.builder()
+            .backend("loky")
+            .nJobs(2)
+            .batchSize(5)
+            .build()
+            .map(MdcLeakProbe::readsThenPutsItsTaskKey, upTo(20));
     assertThat(seen).hasSize(20).containsOnly("null/null");
   }
 
@@ -132,8 +187,14 @@ class LokyBeyondJoblibTest {
             events.add(e);
           }
         };
-    List<Long> pids = Parallel.builder().backend("loky").nJobs(2).batchSize(2).progress(listener).build()
-        .map(LokyBeyondJoblibTest::pid, upTo(10));
+    List<Long> pids =
+        Parallel.builder()
+            .backend("loky")
+            .nJobs(2)
+            .batchSize(2)
+            .progress(listener)
+            .build()
+            .map(LokyBeyondJoblibTest::pid, upTo(10));
     assertThat(events).hasSize(10);
     for (org.joblib4j.TaskEvent e : events) {
       assertThat(e.where()).contains("pid " + pids.get((int) e.index()));

@@ -48,9 +48,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * What reaches the caller when a worker dies, when a task
- * or its result cannot travel, when a task fails, and what timeout and the first error do to stuck
- * workers. After each failure the pool must serve the next call.
+ * What reaches the caller when a worker dies, when a task or its result cannot travel, when a task
+ * fails, and what timeout and the first error do to stuck workers. After each failure the pool must
+ * serve the next call.
  */
 class LokyFailuresTest {
   /** loky's TerminatedWorkerError text, up to the exit codes. */
@@ -73,14 +73,22 @@ class LokyFailuresTest {
     List<Long> pids =
         assertTimeoutPreemptively(
             AT_ONCE,
-            () -> loky(2).build().<Long>run(IntStream.range(0, 6).mapToObj(i -> delayed(LokyTestSupport::pid))));
+            () ->
+                loky(2)
+                    .build()
+                    .<Long>run(IntStream.range(0, 6).mapToObj(i -> delayed(LokyTestSupport::pid))));
     assertThat(pids).hasSize(6).doesNotContain(PARENT_PID);
     assertThat(gone).allSatisfy(p -> assertThat(pids).doesNotContain(p));
     List<Integer> squares =
-        loky(2).build().run(IntStream.range(0, 10).mapToObj(i -> delayed(LokyTestSupport::square, i)));
-    assertThat(squares).isEqualTo(IntStream.range(0, 10).map(i -> i * i).boxed().collect(Collectors.toList()));
+        loky(2)
+            .build()
+            .run(IntStream.range(0, 10).mapToObj(i -> delayed(LokyTestSupport::square, i)));
+    assertThat(squares)
+        .isEqualTo(IntStream.range(0, 10).map(i -> i * i).boxed().collect(Collectors.toList()));
     // a worker killed to stop an aborted call is replaced as soon as the kill is reaped
-    await("the pool back at two workers").atMost(AT_ONCE).until(() -> LokyBackend.workerPids().size() == 2);
+    await("the pool back at two workers")
+        .atMost(AT_ONCE)
+        .until(() -> LokyBackend.workerPids().size() == 2);
     List<Long> now = LokyBackend.workerPids();
     assertThat(gone).allSatisfy(p -> assertThat(now).doesNotContain(p));
   }
@@ -101,13 +109,16 @@ class LokyFailuresTest {
         List.of(
             delayed(() -> (long) failOnceAnotherTaskRuns(pids)),
             delayed(LokyTestSupport::writePidThenSleep, pids, 60_000L));
-    assertThatThrownBy(() -> assertTimeoutPreemptively(AT_ONCE, () -> loky(2).batchSize(1).build().run(tasks)))
+    assertThatThrownBy(
+            () -> assertTimeoutPreemptively(AT_ONCE, () -> loky(2).batchSize(1).build().run(tasks)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("task 0 fails while task 1 runs");
     long victim = pidFiles(dir.toString()).iterator().next();
     awaitAllDead(Set.of(victim), AT_ONCE);
     // no call is running: the replacement starts anyway, so the next call finds it ready
-    await("a replacement for the killed worker").atMost(AT_ONCE).until(() -> LokyBackend.workerPids().size() == 2);
+    await("a replacement for the killed worker")
+        .atMost(AT_ONCE)
+        .until(() -> LokyBackend.workerPids().size() == 2);
     assertThat(LokyBackend.workerPids()).doesNotContain(victim);
   }
 
@@ -127,8 +138,12 @@ class LokyFailuresTest {
   @ValueSource(strings = {"System.exit", "Runtime.halt"})
   void aWorkerThatExitsFailsTheCallAndIsReplaced(String how) {
     Task<Integer> task =
-        how.equals("System.exit") ? delayed(LokyFailuresTest::exitWith, 7) : delayed(LokyFailuresTest::haltWith, 7);
-    Throwable e = assertTimeoutPreemptively(AT_ONCE, () -> catchThrowable(() -> loky(2).build().run(List.of(task))));
+        how.equals("System.exit")
+            ? delayed(LokyFailuresTest::exitWith, 7)
+            : delayed(LokyFailuresTest::haltWith, 7);
+    Throwable e =
+        assertTimeoutPreemptively(
+            AT_ONCE, () -> catchThrowable(() -> loky(2).build().run(List.of(task))));
     assertThat(e)
         .isInstanceOf(WorkerTerminatedException.class)
         .message()
@@ -147,10 +162,16 @@ class LokyFailuresTest {
 
   @ParameterizedTest(name = "{0} from outside")
   @ValueSource(strings = {"SIGKILL", "SIGTERM"})
-  void aKilledWorkerFailsTheCallAtOnceAndIsReplaced(String signal, @TempDir Path dir) throws Exception {
+  void aKilledWorkerFailsTheCallAtOnceAndIsReplaced(String signal, @TempDir Path dir)
+      throws Exception {
     CompletableFuture<List<Long>> call =
         CompletableFuture.supplyAsync(
-            () -> loky(2).build().run(List.of(delayed(LokyTestSupport::writePidThenSleep, dir.toString(), 60_000L))));
+            () ->
+                loky(2)
+                    .build()
+                    .run(
+                        List.of(
+                            delayed(LokyTestSupport::writePidThenSleep, dir.toString(), 60_000L))));
     await("the task to start").atMost(AT_ONCE).until(() -> !pidFiles(dir.toString()).isEmpty());
     long victim = pidFiles(dir.toString()).iterator().next();
     assertThat(pool).contains(victim);
@@ -162,7 +183,8 @@ class LokyFailuresTest {
     }
     // the task would sleep a minute: the call must fail as soon as the worker is gone
     ExecutionException e =
-        org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> call.get(AT_ONCE.toSeconds(), TimeUnit.SECONDS));
+        org.junit.jupiter.api.Assertions.assertThrows(
+            ExecutionException.class, () -> call.get(AT_ONCE.toSeconds(), TimeUnit.SECONDS));
     String code = signal.equals("SIGKILL") ? "{SIGKILL(-9)}" : "{SIGTERM(-15)}";
     assertThat(e.getCause())
         .isInstanceOf(WorkerTerminatedException.class)
@@ -181,12 +203,17 @@ class LokyFailuresTest {
     return "unreachable";
   }
 
-  // joblib: loky: tests/test_reusable_executor.py::TestExecutorDeadLock::test_crashes, loky: tests/test_reusable_executor.py::test_faulthandler_enabled
+  // joblib: loky: tests/test_reusable_executor.py::TestExecutorDeadLock::test_crashes, loky:
+  // tests/test_reusable_executor.py::test_faulthandler_enabled
   @Test
   void aWorkerThatCrashesIsReportedWithItsSignalAndCrashReport() {
     try (StdCapture std = StdCapture.start()) {
       Throwable e =
-          assertTimeoutPreemptively(AT_ONCE, () -> catchThrowable(() -> loky(2).build().run(List.of(delayed(LokyFailuresTest::crash)))));
+          assertTimeoutPreemptively(
+              AT_ONCE,
+              () ->
+                  catchThrowable(
+                      () -> loky(2).build().run(List.of(delayed(LokyFailuresTest::crash)))));
       assertThat(e).isInstanceOf(WorkerTerminatedException.class);
       // HotSpot handles the SIGSEGV itself, writes hs_err and aborts: the status says SIGABRT
       assertThat(e.getMessage())
@@ -195,11 +222,14 @@ class LokyFailuresTest {
           .contains("crash report")
           .contains("hs_err_pid");
       // the worker's crash output reaches the parent's stderr
-      await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-          assertThat(std.err())
-              .as("the parent's stderr (the parent's stdout got: %s)", std.out())
-              .contains("A fatal error has been detected by the Java Runtime Environment")
-              .contains("SIGSEGV"));
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(
+              () ->
+                  assertThat(std.err())
+                      .as("the parent's stderr (the parent's stdout got: %s)", std.out())
+                      .contains("A fatal error has been detected by the Java Runtime Environment")
+                      .contains("SIGSEGV"));
     }
     assertPoolServesWithout(deadPidsAmong(pool));
   }
@@ -211,13 +241,28 @@ class LokyFailuresTest {
     Throwable e =
         assertTimeoutPreemptively(
             AT_ONCE,
-            () -> catchThrowable(() -> loky(2).batchSize(1).build().run(
-                IntStream.range(0, 8).mapToObj(i -> i == 3 ? delayed(LokyFailuresTest::haltWith, 3) : delayed(LokyTestSupport::square, i)))));
-    assertThat(e).isInstanceOf(WorkerTerminatedException.class).message().startsWith(TERMINATED + "{EXIT(3)}");
+            () ->
+                catchThrowable(
+                    () ->
+                        loky(2)
+                            .batchSize(1)
+                            .build()
+                            .run(
+                                IntStream.range(0, 8)
+                                    .mapToObj(
+                                        i ->
+                                            i == 3
+                                                ? delayed(LokyFailuresTest::haltWith, 3)
+                                                : delayed(LokyTestSupport::square, i)))));
+    assertThat(e)
+        .isInstanceOf(WorkerTerminatedException.class)
+        .message()
+        .startsWith(TERMINATED + "{EXIT(3)}");
     assertPoolServesWithout(deadPidsAmong(pool));
   }
 
-  // ------------------------------------------------------------------ tasks that cannot be serialized
+  // ------------------------------------------------------------------ tasks that cannot be
+  // serialized
 
   /** Not serializable. */
   static final class Connection {
@@ -251,8 +296,19 @@ class LokyFailuresTest {
     // 6 tasks, batches of 3 (joblib cuts batch_size * n_jobs tasks into n_jobs batches): the bad
     // task is in the first batch, so nothing is sent and no worker is involved
     Throwable e =
-        catchThrowable(() -> loky(2).batchSize(3).preDispatch("all").build().run(
-            IntStream.range(0, 6).mapToObj(i -> delayed(LokyFailuresTest::describe, i == 2 ? new Connection("db") : (Object) ("ok" + i)))));
+        catchThrowable(
+            () ->
+                loky(2)
+                    .batchSize(3)
+                    .preDispatch("all")
+                    .build()
+                    .run(
+                        IntStream.range(0, 6)
+                            .mapToObj(
+                                i ->
+                                    delayed(
+                                        LokyFailuresTest::describe,
+                                        i == 2 ? new Connection("db") : (Object) ("ok" + i)))));
     assertThat(e).isInstanceOf(TaskSerializationException.class);
     TaskSerializationException t = (TaskSerializationException) e;
     assertThat(t.taskIndex()).isEqualTo(2);
@@ -268,8 +324,18 @@ class LokyFailuresTest {
   @Test
   void aNonSerializableArgumentInALaterBatchIsNamedByItsIndex() {
     Throwable e =
-        catchThrowable(() -> loky(2).batchSize(1).build().run(
-            IntStream.range(0, 9).mapToObj(i -> delayed(LokyFailuresTest::describe, i == 6 ? new Connection("db") : (Object) ("ok" + i)))));
+        catchThrowable(
+            () ->
+                loky(2)
+                    .batchSize(1)
+                    .build()
+                    .run(
+                        IntStream.range(0, 9)
+                            .mapToObj(
+                                i ->
+                                    delayed(
+                                        LokyFailuresTest::describe,
+                                        i == 6 ? new Connection("db") : (Object) ("ok" + i)))));
     assertThat(e).isInstanceOf(TaskSerializationException.class);
     assertThat(((TaskSerializationException) e).taskIndex()).isEqualTo(6);
     assertThat(e.getMessage()).contains("Task 6").contains(Connection.class.getName());
@@ -290,12 +356,22 @@ class LokyFailuresTest {
     assertPoolKeepsItsWorkers();
   }
 
-  // joblib: test_parallel.py::test_parallel_pickling, loky: tests/test_reusable_executor.py::TestExecutorDeadLock::test_crashes
+  // joblib: test_parallel.py::test_parallel_pickling, loky:
+  // tests/test_reusable_executor.py::TestExecutorDeadLock::test_crashes
   @Test
   void anArgumentWhoseWriteObjectThrowsFailsInTheCaller() {
     Throwable e =
-        catchThrowable(() -> loky(2).build().run(
-            IntStream.range(0, 10).mapToObj(i -> delayed(LokyFailuresTest::describe, (Object) new ErrorAtPickle()))));
+        catchThrowable(
+            () ->
+                loky(2)
+                    .build()
+                    .run(
+                        IntStream.range(0, 10)
+                            .mapToObj(
+                                i ->
+                                    delayed(
+                                        LokyFailuresTest::describe,
+                                        (Object) new ErrorAtPickle()))));
     assertThat(e).isInstanceOf(TaskSerializationException.class);
     assertThat(((TaskSerializationException) e).taskIndex()).isZero();
     assertThat(e.getMessage()).contains("Task 0").contains("123");
@@ -308,7 +384,13 @@ class LokyFailuresTest {
   @Test
   void manySerializationFailuresDoNotClogThePool() {
     for (int i = 0; i < 20; i++) {
-      assertThatThrownBy(() -> loky(2).build().run(List.of(delayed(LokyFailuresTest::describe, (Object) new ErrorAtPickle()))))
+      assertThatThrownBy(
+              () ->
+                  loky(2)
+                      .build()
+                      .run(
+                          List.of(
+                              delayed(LokyFailuresTest::describe, (Object) new ErrorAtPickle()))))
           .isInstanceOf(TaskSerializationException.class);
     }
     assertPoolKeepsItsWorkers();
@@ -318,19 +400,25 @@ class LokyFailuresTest {
     List<Long> pids =
         assertTimeoutPreemptively(
             AT_ONCE,
-            () -> loky(2).build().<Long>run(IntStream.range(0, 10).mapToObj(i -> delayed(LokyTestSupport::pid))));
+            () ->
+                loky(2)
+                    .build()
+                    .<Long>run(
+                        IntStream.range(0, 10).mapToObj(i -> delayed(LokyTestSupport::pid))));
     assertThat(pool).containsAll(pids);
     assertThat(LokyBackend.workerPids()).containsExactlyInAnyOrderElementsOf(pool);
   }
 
-  // ------------------------------------------------------------------ results and tasks that fail to (de)serialize
+  // ------------------------------------------------------------------ results and tasks that fail
+  // to (de)serialize
 
   /** A result whose writeObject throws in the worker (loky's ErrorAtPickle as a result). */
   static final class RefusesToBeWritten implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private void writeObject(ObjectOutputStream out) throws IOException {
-      throw new IllegalStateException("result refuses to be serialized in pid " + ProcessHandle.current().pid());
+      throw new IllegalStateException(
+          "result refuses to be serialized in pid " + ProcessHandle.current().pid());
     }
   }
 
@@ -345,7 +433,8 @@ class LokyFailuresTest {
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
       in.defaultReadObject();
       if (ProcessHandle.current().pid() != createdIn) {
-        throw new InvalidObjectException("created in pid " + createdIn + ", refusing to be read elsewhere");
+        throw new InvalidObjectException(
+            "created in pid " + createdIn + ", refusing to be read elsewhere");
       }
     }
   }
@@ -368,9 +457,20 @@ class LokyFailuresTest {
     Throwable e =
         assertTimeoutPreemptively(
             AT_ONCE,
-            () -> catchThrowable(() -> loky(2).build().run(IntStream.range(0, 3).mapToObj(i -> delayed(LokyFailuresTest::returnRefusesToBeWritten)))));
+            () ->
+                catchThrowable(
+                    () ->
+                        loky(2)
+                            .build()
+                            .run(
+                                IntStream.range(0, 3)
+                                    .mapToObj(
+                                        i ->
+                                            delayed(LokyFailuresTest::returnRefusesToBeWritten)))));
     assertThat(e).isNotNull();
-    assertThat(chainHas(e, IllegalStateException.class, "result refuses to be serialized in pid ")).as("%s", e).isTrue();
+    assertThat(chainHas(e, IllegalStateException.class, "result refuses to be serialized in pid "))
+        .as("%s", e)
+        .isTrue();
     assertThat(chainHas(e, IllegalStateException.class, "in pid " + PARENT_PID)).isFalse();
     assertPoolServesWithout(Set.of());
   }
@@ -378,9 +478,15 @@ class LokyFailuresTest {
   @Test
   void aNonSerializableResultIsReportedWithItsClass() {
     Throwable e =
-        assertTimeoutPreemptively(AT_ONCE, () -> catchThrowable(() -> loky(2).build().run(List.of(delayed(LokyFailuresTest::returnPlain)))));
+        assertTimeoutPreemptively(
+            AT_ONCE,
+            () ->
+                catchThrowable(
+                    () -> loky(2).build().run(List.of(delayed(LokyFailuresTest::returnPlain)))));
     assertThat(e).isNotNull();
-    assertThat(chainHas(e, NotSerializableException.class, PlainResult.class.getName())).as("%s", e).isTrue();
+    assertThat(chainHas(e, NotSerializableException.class, PlainResult.class.getName()))
+        .as("%s", e)
+        .isTrue();
     assertPoolServesWithout(Set.of());
   }
 
@@ -390,12 +496,25 @@ class LokyFailuresTest {
     Throwable e =
         assertTimeoutPreemptively(
             AT_ONCE,
-            () -> catchThrowable(() -> loky(2).build().run(IntStream.range(0, 3).mapToObj(i -> delayed(LokyFailuresTest::returnOnlyReadableInWorker)))));
+            () ->
+                catchThrowable(
+                    () ->
+                        loky(2)
+                            .build()
+                            .run(
+                                IntStream.range(0, 3)
+                                    .mapToObj(
+                                        i ->
+                                            delayed(
+                                                LokyFailuresTest::returnOnlyReadableInWorker)))));
     assertThat(e)
         .isInstanceOf(TaskSerializationException.class)
         .message()
-        .startsWith("A result has failed to un-serialize. Please ensure that the objects returned by the function are always serializable");
-    assertThat(chainHas(e, InvalidObjectException.class, "refusing to be read elsewhere")).as("%s", e).isTrue();
+        .startsWith(
+            "A result has failed to un-serialize. Please ensure that the objects returned by the function are always serializable");
+    assertThat(chainHas(e, InvalidObjectException.class, "refusing to be read elsewhere"))
+        .as("%s", e)
+        .isTrue();
     assertPoolServesWithout(Set.of());
   }
 
@@ -404,8 +523,15 @@ class LokyFailuresTest {
     Throwable e =
         assertTimeoutPreemptively(
             AT_ONCE,
-            () -> catchThrowable(() -> loky(2).batchSize(1).build().run(
-                IntStream.range(0, 4).mapToObj(i -> delayed(TooLargeForTheCaller::at, i, 2)))));
+            () ->
+                catchThrowable(
+                    () ->
+                        loky(2)
+                            .batchSize(1)
+                            .build()
+                            .run(
+                                IntStream.range(0, 4)
+                                    .mapToObj(i -> delayed(TooLargeForTheCaller::at, i, 2)))));
     assertThat(e)
         .isInstanceOf(TaskSerializationException.class)
         .hasCauseInstanceOf(OutOfMemoryError.class)
@@ -422,8 +548,16 @@ class LokyFailuresTest {
     Throwable e =
         assertTimeoutPreemptively(
             AT_ONCE,
-            () -> catchThrowable(() -> loky(2).batchSize(4).preDispatch("all").build().run(
-                IntStream.range(0, 8).mapToObj(i -> delayed(TooLargeForTheCaller::at, i, 6)))));
+            () ->
+                catchThrowable(
+                    () ->
+                        loky(2)
+                            .batchSize(4)
+                            .preDispatch("all")
+                            .build()
+                            .run(
+                                IntStream.range(0, 8)
+                                    .mapToObj(i -> delayed(TooLargeForTheCaller::at, i, 6)))));
     assertThat(e)
         .isInstanceOf(TaskSerializationException.class)
         .hasCauseExactlyInstanceOf(OutOfMemoryError.class)
@@ -438,29 +572,50 @@ class LokyFailuresTest {
     Throwable e =
         assertTimeoutPreemptively(
             AT_ONCE,
-            () -> catchThrowable(() -> Parallel.builder().backend("loky", java.util.Map.of("worker-start-timeout", "1ms"))
-                .nJobs(2).build().run(List.of(delayed(LokyTestSupport::square, 3)))));
+            () ->
+                catchThrowable(
+                    () ->
+                        Parallel.builder()
+                            .backend("loky", java.util.Map.of("worker-start-timeout", "1ms"))
+                            .nJobs(2)
+                            .build()
+                            .run(List.of(delayed(LokyTestSupport::square, 3)))));
     assertThat(e)
         .isInstanceOf(WorkerTerminatedException.class)
         .message()
         .startsWith("A worker JVM (pid ")
-        .contains(") did not connect within 1 ms of its start (worker-start-timeout), so it was killed (command: ");
+        .contains(
+            ") did not connect within 1 ms of its start (worker-start-timeout), so it was killed (command: ");
   }
 
   static String readArgument(Object arg) {
     return "read " + arg;
   }
 
-  // joblib: loky: tests/test_reusable_executor.py::TestExecutorDeadLock::test_crashes, loky: tests/test_reusable_executor.py::test_in_callback_submit_with_crash
+  // joblib: loky: tests/test_reusable_executor.py::TestExecutorDeadLock::test_crashes, loky:
+  // tests/test_reusable_executor.py::test_in_callback_submit_with_crash
   @Test
   void aTaskThatFailsToDeserializeInTheWorkerCarriesTheWorkersException() {
     Throwable e =
         assertTimeoutPreemptively(
             AT_ONCE,
-            () -> catchThrowable(() -> loky(2).build().run(List.of(delayed(LokyFailuresTest::readArgument, (Object) new OnlyReadableWhereCreated())))));
+            () ->
+                catchThrowable(
+                    () ->
+                        loky(2)
+                            .build()
+                            .run(
+                                List.of(
+                                    delayed(
+                                        LokyFailuresTest::readArgument,
+                                        (Object) new OnlyReadableWhereCreated())))));
     assertThat(e).isInstanceOf(TaskSerializationException.class);
     assertThat(e.getMessage()).contains("failed to un-serialize in worker JVM");
-    assertThat(chainHas(e, InvalidObjectException.class, "created in pid " + PARENT_PID + ", refusing to be read elsewhere"))
+    assertThat(
+            chainHas(
+                e,
+                InvalidObjectException.class,
+                "created in pid " + PARENT_PID + ", refusing to be read elsewhere"))
         .as("%s", e)
         .isTrue();
     assertPoolKeepsItsWorkers();
@@ -499,8 +654,13 @@ class LokyFailuresTest {
         when.equals("reading the task")
             ? delayed(LokyFailuresTest::readArgument, (Object) new ExitAtUnpickle())
             : delayed(LokyFailuresTest::returnExitAtPickle);
-    Throwable e = assertTimeoutPreemptively(AT_ONCE, () -> catchThrowable(() -> loky(2).build().run(List.of(task))));
-    assertThat(e).isInstanceOf(WorkerTerminatedException.class).message().startsWith(TERMINATED + "{EXIT(0)}");
+    Throwable e =
+        assertTimeoutPreemptively(
+            AT_ONCE, () -> catchThrowable(() -> loky(2).build().run(List.of(task))));
+    assertThat(e)
+        .isInstanceOf(WorkerTerminatedException.class)
+        .message()
+        .startsWith(TERMINATED + "{EXIT(0)}");
     assertPoolServesWithout(deadPidsAmong(pool));
   }
 
@@ -520,14 +680,22 @@ class LokyFailuresTest {
     return i;
   }
 
-  // joblib: loky: tests/_test_process_executor.py::ExecutorTest::test_traceback, test_parallel.py::test_nested_exception_dispatch
+  // joblib: loky: tests/_test_process_executor.py::ExecutorTest::test_traceback,
+  // test_parallel.py::test_nested_exception_dispatch
   @Test
   void aTaskExceptionIsRethrownAsItselfWithTheWorkersStackAndOrigin() {
     Throwable e =
-        catchThrowable(() -> loky(2).build().run(IntStream.range(0, 10).mapToObj(i -> delayed(LokyFailuresTest::raiseIfSeven, i))));
+        catchThrowable(
+            () ->
+                loky(2)
+                    .build()
+                    .run(
+                        IntStream.range(0, 10)
+                            .mapToObj(i -> delayed(LokyFailuresTest::raiseIfSeven, i))));
     assertThat(e).isExactlyInstanceOf(IllegalArgumentException.class).hasMessage("task 7 is seven");
     // the worker's stack: the task's function, called by the worker's loop
-    assertThat(Arrays.stream(e.getStackTrace()).map(f -> f.getClassName() + "." + f.getMethodName()))
+    assertThat(
+            Arrays.stream(e.getStackTrace()).map(f -> f.getClassName() + "." + f.getMethodName()))
         .contains(LokyFailuresTest.class.getName() + ".raiseIfSeven")
         .anyMatch(f -> f.startsWith("org.joblib4j.core.process.WorkerMain."));
     TaskOrigin origin = LokyTestSupport.origin(e);
@@ -541,14 +709,18 @@ class LokyFailuresTest {
 
   @Test
   void aTaskInALambdaShowsTheLambdasFrames() {
-    Task<Integer> t = () -> {
-      Object o = null;
-      return o.hashCode();
-    };
+    Task<Integer> t =
+        () -> {
+          Object o = null;
+          return o.hashCode();
+        };
     Throwable e = catchThrowable(() -> loky(2).build().run(List.of(t, t)));
     assertThat(e).isExactlyInstanceOf(NullPointerException.class);
     assertThat(Arrays.stream(e.getStackTrace()))
-        .anyMatch(f -> f.getClassName().equals(LokyFailuresTest.class.getName()) && f.getMethodName().startsWith("lambda$"));
+        .anyMatch(
+            f ->
+                f.getClassName().equals(LokyFailuresTest.class.getName())
+                    && f.getMethodName().startsWith("lambda$"));
     assertThat(LokyTestSupport.origin(e).backendName()).isEqualTo("loky");
     assertThat(pool).contains(LokyTestSupport.originPid(e));
   }
@@ -556,11 +728,20 @@ class LokyFailuresTest {
   @Test
   void aCheckedExceptionArrivesWrappedInTaskFailedException() {
     Throwable e =
-        catchThrowable(() -> loky(2).build().run(IntStream.range(0, 4).mapToObj(i -> delayed(LokyFailuresTest::readConfig, i))));
+        catchThrowable(
+            () ->
+                loky(2)
+                    .build()
+                    .run(
+                        IntStream.range(0, 4)
+                            .mapToObj(i -> delayed(LokyFailuresTest::readConfig, i))));
     assertThat(e).isExactlyInstanceOf(TaskFailedException.class);
     assertThat(((TaskFailedException) e).taskIndex()).isEqualTo(1);
-    assertThat(e.getCause()).isExactlyInstanceOf(IOException.class).hasMessage("config 1 is missing");
-    assertThat(Arrays.stream(e.getCause().getStackTrace()).map(StackTraceElement::getMethodName)).contains("readConfig");
+    assertThat(e.getCause())
+        .isExactlyInstanceOf(IOException.class)
+        .hasMessage("config 1 is missing");
+    assertThat(Arrays.stream(e.getCause().getStackTrace()).map(StackTraceElement::getMethodName))
+        .contains("readConfig");
     TaskOrigin origin = LokyTestSupport.origin(e);
     assertThat(origin.taskIndex()).isEqualTo(1);
     assertThat(origin.backendName()).isEqualTo("loky");
@@ -590,13 +771,33 @@ class LokyFailuresTest {
   // joblib: test_parallel.py::test_error_capture, test_parallel.py::test_exception_dispatch
   @Test
   void exceptionsKeepTheirExactClass() {
-    assertThatThrownBy(() -> loky(2).build().run(List.of(delayed(LokyFailuresTest::divide, 0, 1), delayed(LokyFailuresTest::divide, 1, 0))))
+    assertThatThrownBy(
+            () ->
+                loky(2)
+                    .build()
+                    .run(
+                        List.of(
+                            delayed(LokyFailuresTest::divide, 0, 1),
+                            delayed(LokyFailuresTest::divide, 1, 0))))
         .isExactlyInstanceOf(ArithmeticException.class)
         .hasMessage("/ by zero");
-    assertThatThrownBy(() -> loky(2).build().run(IntStream.range(0, 30).mapToObj(i -> delayed(LokyFailuresTest::finicky, i))))
+    assertThatThrownBy(
+            () ->
+                loky(2)
+                    .build()
+                    .run(
+                        IntStream.range(0, 30)
+                            .mapToObj(i -> delayed(LokyFailuresTest::finicky, i))))
         .isExactlyInstanceOf(FinickyException.class)
         .hasMessage("a,b,c,d");
-    assertThatThrownBy(() -> loky(2).preDispatch(16).build().run(IntStream.range(0, 30).mapToObj(i -> delayed(LokyFailuresTest::raiseIfSeven, i))))
+    assertThatThrownBy(
+            () ->
+                loky(2)
+                    .preDispatch(16)
+                    .build()
+                    .run(
+                        IntStream.range(0, 30)
+                            .mapToObj(i -> delayed(LokyFailuresTest::raiseIfSeven, i))))
         .isExactlyInstanceOf(IllegalArgumentException.class)
         .hasMessage("task 7 is seven");
   }
@@ -618,13 +819,25 @@ class LokyFailuresTest {
   // joblib: test_parallel.py::test_error_capture
   @Test
   void anErrorThatIsNotAnExceptionPropagatesAndThePoolSurvives() {
-    assertThatThrownBy(() -> loky(2).build().run(IntStream.range(0, 4).mapToObj(i -> delayed(LokyFailuresTest::interruptRaiser, i))))
+    assertThatThrownBy(
+            () ->
+                loky(2)
+                    .build()
+                    .run(
+                        IntStream.range(0, 4)
+                            .mapToObj(i -> delayed(LokyFailuresTest::interruptRaiser, i))))
         .isExactlyInstanceOf(Interrupt.class)
         .hasMessageStartingWith("interrupt ");
     try (Parallel p = loky(2).build()) {
-      assertThatThrownBy(() -> p.run(IntStream.range(0, 4).mapToObj(i -> delayed(LokyFailuresTest::interruptRaiser, i))))
+      assertThatThrownBy(
+              () ->
+                  p.run(
+                      IntStream.range(0, 4)
+                          .mapToObj(i -> delayed(LokyFailuresTest::interruptRaiser, i))))
           .isExactlyInstanceOf(Interrupt.class);
-      assertThat(p.<Integer>run(IntStream.range(0, 10).mapToObj(x -> delayed(LokyTestSupport::square, x))))
+      assertThat(
+              p.<Integer>run(
+                  IntStream.range(0, 10).mapToObj(x -> delayed(LokyTestSupport::square, x))))
           .isEqualTo(IntStream.range(0, 10).map(x -> x * x).boxed().collect(Collectors.toList()));
     }
   }
@@ -632,6 +845,7 @@ class LokyFailuresTest {
   /** An exception that cannot be serialized back (a non-serializable field). */
   static final class HoldsAConnection extends RuntimeException {
     private static final long serialVersionUID = 1L;
+
     @SuppressWarnings("serial")
     final Connection conn = new Connection("in-exception");
 
@@ -647,10 +861,20 @@ class LokyFailuresTest {
   @Test
   void anExceptionThatCannotTravelKeepsItsClassNameMessageAndStack() {
     Throwable e =
-        assertTimeoutPreemptively(AT_ONCE, () -> catchThrowable(() -> loky(2).build().run(List.of(delayed(LokyFailuresTest::raiseUnserializable, 3)))));
+        assertTimeoutPreemptively(
+            AT_ONCE,
+            () ->
+                catchThrowable(
+                    () ->
+                        loky(2)
+                            .build()
+                            .run(List.of(delayed(LokyFailuresTest::raiseUnserializable, 3)))));
     assertThat(e).isNotNull();
-    assertThat(e.getMessage()).contains(HoldsAConnection.class.getName()).contains("cannot travel 3");
-    assertThat(Arrays.stream(e.getStackTrace()).map(StackTraceElement::getMethodName)).contains("raiseUnserializable");
+    assertThat(e.getMessage())
+        .contains(HoldsAConnection.class.getName())
+        .contains("cannot travel 3");
+    assertThat(Arrays.stream(e.getStackTrace()).map(StackTraceElement::getMethodName))
+        .contains("raiseUnserializable");
     assertThat(LokyTestSupport.origin(e).taskIndex()).isZero();
     assertPoolKeepsItsWorkers();
   }
@@ -667,7 +891,8 @@ class LokyFailuresTest {
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
       in.defaultReadObject();
       if (ProcessHandle.current().pid() != createdIn) {
-        throw new InvalidObjectException("exception created in pid " + createdIn + " cannot be read here");
+        throw new InvalidObjectException(
+            "exception created in pid " + createdIn + " cannot be read here");
       }
     }
   }
@@ -679,10 +904,19 @@ class LokyFailuresTest {
   @Test
   void anExceptionThatFailsToDeserializeInTheCallerIsReported() {
     Throwable e =
-        assertTimeoutPreemptively(AT_ONCE, () -> catchThrowable(() -> loky(2).build().run(List.of(delayed(LokyFailuresTest::raiseUnreadable, 1)))));
+        assertTimeoutPreemptively(
+            AT_ONCE,
+            () ->
+                catchThrowable(
+                    () ->
+                        loky(2)
+                            .build()
+                            .run(List.of(delayed(LokyFailuresTest::raiseUnreadable, 1)))));
     assertThat(e).isInstanceOf(TaskSerializationException.class);
     assertThat(e.getMessage()).contains("exception has failed to un-serialize in the caller");
-    assertThat(chainHas(e, InvalidObjectException.class, "cannot be read here")).as("%s", e).isTrue();
+    assertThat(chainHas(e, InvalidObjectException.class, "cannot be read here"))
+        .as("%s", e)
+        .isTrue();
     assertPoolKeepsItsWorkers();
   }
 
@@ -693,8 +927,20 @@ class LokyFailuresTest {
     Throwable e =
         assertTimeoutPreemptively(
             AT_ONCE,
-            () -> catchThrowable(() -> loky(2).batchSize(1).timeout(Duration.ofSeconds(3)).build().run(
-                IntStream.range(0, 2).mapToObj(i -> delayed(LokyTestSupport::writePidThenSpin, dir.toString())))));
+            () ->
+                catchThrowable(
+                    () ->
+                        loky(2)
+                            .batchSize(1)
+                            .timeout(Duration.ofSeconds(3))
+                            .build()
+                            .run(
+                                IntStream.range(0, 2)
+                                    .mapToObj(
+                                        i ->
+                                            delayed(
+                                                LokyTestSupport::writePidThenSpin,
+                                                dir.toString())))));
     assertThat(e)
         .isInstanceOf(ParallelTimeoutException.class)
         .hasCauseInstanceOf(TimeoutException.class)
@@ -716,7 +962,9 @@ class LokyFailuresTest {
         assertTimeoutPreemptively(
             AT_ONCE,
             // the timeout only guards against a hang of this test
-            () -> catchThrowable(() -> loky(2).batchSize(1).timeout(Duration.ofSeconds(15)).build().run(tasks)));
+            () ->
+                catchThrowable(
+                    () -> loky(2).batchSize(1).timeout(Duration.ofSeconds(15)).build().run(tasks)));
     assertThat(e).isExactlyInstanceOf(IllegalStateException.class).hasMessage("first error");
     Set<Long> stuck = pidFiles(dir.toString());
     assertThat(stuck).hasSize(1);
@@ -733,7 +981,14 @@ class LokyFailuresTest {
       t =
           assertTimeoutPreemptively(
               Duration.ofSeconds(60),
-              () -> catchThrowable(() -> loky(2).build().run(IntStream.range(0, 4).mapToObj(i -> delayed(LokyTestSupport::square, i)))));
+              () ->
+                  catchThrowable(
+                      () ->
+                          loky(2)
+                              .build()
+                              .run(
+                                  IntStream.range(0, 4)
+                                      .mapToObj(i -> delayed(LokyTestSupport::square, i)))));
     } finally {
       WorkerOnlyFailingPropagator.armed = false;
     }
@@ -742,7 +997,10 @@ class LokyFailuresTest {
         .hasMessage("this propagator cannot restore its state in a worker JVM");
     assertThat(TaskOrigin.of(t)).isPresent();
     // the workers serve on
-    assertThat(loky(2).build().run(IntStream.range(0, 4).mapToObj(i -> delayed(LokyTestSupport::square, i))))
+    assertThat(
+            loky(2)
+                .build()
+                .run(IntStream.range(0, 4).mapToObj(i -> delayed(LokyTestSupport::square, i))))
         .containsExactly(0, 1, 4, 9);
   }
 }

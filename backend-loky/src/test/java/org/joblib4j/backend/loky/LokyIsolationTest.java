@@ -30,8 +30,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Process isolation (captured state re-sent at each call, results and arguments are copies,
- * worker state is the worker's own) and concurrent callers sharing the process-wide pool.
+ * Process isolation (captured state re-sent at each call, results and arguments are copies, worker
+ * state is the worker's own) and concurrent callers sharing the process-wide pool.
  */
 @SuppressWarnings("try") // ParallelConfig scopes and captures are opened for their effect
 class LokyIsolationTest {
@@ -59,18 +59,21 @@ class LokyIsolationTest {
     assertThat(threads.awaitTermination(20, TimeUnit.SECONDS)).isTrue();
   }
 
-  // joblib: test_parallel.py::test_lambda_expression, test_parallel.py::test_parallel_with_unpicklable_functions_in_args
+  // joblib: test_parallel.py::test_lambda_expression,
+  // test_parallel.py::test_parallel_with_unpicklable_functions_in_args
   @Test
   void lambdasReachTheWorkers() {
     List<Integer> r =
         loky(2).build().run(IntStream.range(0, 10).mapToObj(i -> delayed((Integer x) -> x * x, i)));
-    assertThat(r).isEqualTo(IntStream.range(0, 10).map(i -> i * i).boxed().collect(Collectors.toList()));
+    assertThat(r)
+        .isEqualTo(IntStream.range(0, 10).map(i -> i * i).boxed().collect(Collectors.toList()));
   }
 
   /** One capture site: every call's tasks are instances of the same lambda class. */
   static List<String> readCaptured(String value) {
     long parent = ProcessHandle.current().pid();
-    Task<String> t = () -> value + " in " + (ProcessHandle.current().pid() == parent ? "parent" : "worker");
+    Task<String> t =
+        () -> value + " in " + (ProcessHandle.current().pid() == parent ? "parent" : "worker");
     return loky(2).build().run(List.of(t, t, t, t));
   }
 
@@ -103,12 +106,16 @@ class LokyIsolationTest {
   void resultsAndArgumentsAreCopies() {
     ArrayList<String> obj = new ArrayList<>(List.of("payload"));
     List<ArrayList<String>> r =
-        loky(2).build().run(IntStream.range(0, 2).mapToObj(i -> delayed(LokyIsolationTest::ident, obj)));
+        loky(2)
+            .build()
+            .run(IntStream.range(0, 2).mapToObj(i -> delayed(LokyIsolationTest::ident, obj)));
     assertThat(r.get(0)).isEqualTo(obj).isNotSameAs(obj);
     assertThat(r.get(1)).isEqualTo(obj).isNotSameAs(obj).isNotSameAs(r.get(0));
 
     List<ArrayList<String>> mutated =
-        loky(2).build().run(IntStream.range(0, 2).mapToObj(i -> delayed(LokyIsolationTest::mutate, obj)));
+        loky(2)
+            .build()
+            .run(IntStream.range(0, 2).mapToObj(i -> delayed(LokyIsolationTest::mutate, obj)));
     assertThat(mutated.get(0)).containsExactly("payload", "added in a worker");
     // the parent's object never sees a worker's mutation
     assertThat(obj).containsExactly("payload");
@@ -125,7 +132,9 @@ class LokyIsolationTest {
 
   @Test
   void staticStateChangedByTasksStaysInTheWorkers() {
-    loky(2).build().run(IntStream.range(0, 10).mapToObj(i -> delayed(LokyIsolationTest::bump, "isolation")));
+    loky(2)
+        .build()
+        .run(IntStream.range(0, 10).mapToObj(i -> delayed(LokyIsolationTest::bump, "isolation")));
     synchronized (STATE) {
       assertThat(STATE).doesNotContainKey("isolation");
     }
@@ -148,18 +157,27 @@ class LokyIsolationTest {
     CountDownLatch go = new CountDownLatch(1);
     List<CompletableFuture<List<Integer>>> calls = new ArrayList<>();
     for (int t = 0; t < 2; t++) {
-      calls.add(CompletableFuture.supplyAsync(() -> {
-        try {
-          go.await();
-        } catch (InterruptedException e) {
-          throw new IllegalStateException(e);
-        }
-        List<Integer> all = new ArrayList<>();
-        for (int round = 0; round < 3; round++) {
-          all.addAll(loky(2).batchSize(1).build().run(IntStream.range(0, 20).mapToObj(i -> delayed(LokyIsolationTest::slowSquare, i))));
-        }
-        return all;
-      }, threads));
+      calls.add(
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  go.await();
+                } catch (InterruptedException e) {
+                  throw new IllegalStateException(e);
+                }
+                List<Integer> all = new ArrayList<>();
+                for (int round = 0; round < 3; round++) {
+                  all.addAll(
+                      loky(2)
+                          .batchSize(1)
+                          .build()
+                          .run(
+                              IntStream.range(0, 20)
+                                  .mapToObj(i -> delayed(LokyIsolationTest::slowSquare, i))));
+                }
+                return all;
+              },
+              threads));
     }
     go.countDown();
     List<Integer> want = new ArrayList<>();
@@ -180,48 +198,80 @@ class LokyIsolationTest {
   @Test
   void abortingOneThreadsCallDoesNotFailTheOtherThreadsCall() throws Exception {
     CountDownLatch aIsRunning = new CountDownLatch(1);
-    ProgressListener listener = new ProgressListener() {
-      @Override
-      public void onBatchCompleted(ProgressEvent event) {
-        aIsRunning.countDown();
-      }
-    };
+    ProgressListener listener =
+        new ProgressListener() {
+          @Override
+          public void onBatchCompleted(ProgressEvent event) {
+            aIsRunning.countDown();
+          }
+        };
     // A: 40 tasks of 20 ms, one at a time, on both workers
     CompletableFuture<List<Integer>> a =
         CompletableFuture.supplyAsync(
-            () -> loky(2).batchSize(1).progress(listener).build()
-                .run(IntStream.range(0, 40).mapToObj(i -> delayed(LokyIsolationTest::slowSquare, i))),
+            () ->
+                loky(2)
+                    .batchSize(1)
+                    .progress(listener)
+                    .build()
+                    .run(
+                        IntStream.range(0, 40)
+                            .mapToObj(i -> delayed(LokyIsolationTest::slowSquare, i))),
             threads);
     assertThat(aIsRunning.await(20, TimeUnit.SECONDS)).isTrue();
     // B fails while A runs: B's abort kills only workers running B's tasks
     Throwable b =
         assertTimeoutPreemptively(
             Duration.ofSeconds(20),
-            () -> catchThrowable(() -> loky(2).batchSize(1).build().run(
-                IntStream.range(0, 6).mapToObj(i -> i == 2 ? delayed(LokyIsolationTest::failSoon, i) : delayed(LokyIsolationTest::slowSquare, i)))));
-    assertThat(b).isExactlyInstanceOf(IllegalStateException.class).hasMessage("call B fails at task 2");
+            () ->
+                catchThrowable(
+                    () ->
+                        loky(2)
+                            .batchSize(1)
+                            .build()
+                            .run(
+                                IntStream.range(0, 6)
+                                    .mapToObj(
+                                        i ->
+                                            i == 2
+                                                ? delayed(LokyIsolationTest::failSoon, i)
+                                                : delayed(LokyIsolationTest::slowSquare, i)))));
+    assertThat(b)
+        .isExactlyInstanceOf(IllegalStateException.class)
+        .hasMessage("call B fails at task 2");
     assertThat(a.get(30, TimeUnit.SECONDS)).isEqualTo(squares(40));
   }
 
   @Test
   void aCallWithOtherWorkerOptionsDoesNotFailARunningCall() throws Exception {
     CountDownLatch aIsRunning = new CountDownLatch(1);
-    ProgressListener listener = new ProgressListener() {
-      @Override
-      public void onBatchCompleted(ProgressEvent event) {
-        aIsRunning.countDown();
-      }
-    };
+    ProgressListener listener =
+        new ProgressListener() {
+          @Override
+          public void onBatchCompleted(ProgressEvent event) {
+            aIsRunning.countDown();
+          }
+        };
     CompletableFuture<List<Integer>> a =
         CompletableFuture.supplyAsync(
-            () -> loky(2).batchSize(1).progress(listener).build()
-                .run(IntStream.range(0, 40).mapToObj(i -> delayed(LokyIsolationTest::slowSquare, i))),
+            () ->
+                loky(2)
+                    .batchSize(1)
+                    .progress(listener)
+                    .build()
+                    .run(
+                        IntStream.range(0, 40)
+                            .mapToObj(i -> delayed(LokyIsolationTest::slowSquare, i))),
             threads);
     assertThat(aIsRunning.await(20, TimeUnit.SECONDS)).isTrue();
     // loky's get_reusable_executor shuts the old executor down with wait=True: running jobs finish
     List<Integer> b;
-    try (ParallelConfig.Scope s = ParallelConfig.builder().backend("loky").innerMaxNumThreads(2).open()) {
-      b = Parallel.builder().nJobs(2).build().run(IntStream.range(0, 4).mapToObj(i -> delayed(LokyTestSupport::square, i)));
+    try (ParallelConfig.Scope s =
+        ParallelConfig.builder().backend("loky").innerMaxNumThreads(2).open()) {
+      b =
+          Parallel.builder()
+              .nJobs(2)
+              .build()
+              .run(IntStream.range(0, 4).mapToObj(i -> delayed(LokyTestSupport::square, i)));
     }
     assertThat(b).containsExactly(0, 1, 4, 9);
     assertThat(a.get(30, TimeUnit.SECONDS)).isEqualTo(squares(40));

@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The reusable pool's life: reuse, resize, idle workers exit ({@code timeout} rejected), recycling
- * (max-tasks-per-worker, memory-leak protection) and a task's
- * OutOfMemoryError in a small worker heap.
+ * (max-tasks-per-worker, memory-leak protection) and a task's OutOfMemoryError in a small worker
+ * heap.
  */
 @SuppressWarnings("try") // ParallelConfig scopes and captures are opened for their effect
 class LokyLifecycleTest {
@@ -53,7 +53,9 @@ class LokyLifecycleTest {
     return () -> Parallel.builder().backend("loky", options).nJobs(nJobs);
   }
 
-  // joblib: loky: tests/test_reusable_executor.py::TestResizeExecutor::test_reusable_executor_resize, loky: tests/test_reusable_executor.py::test_kill_after_resize_call
+  // joblib: loky:
+  // tests/test_reusable_executor.py::TestResizeExecutor::test_reusable_executor_resize, loky:
+  // tests/test_reusable_executor.py::test_kill_after_resize_call
   @Test
   void growingKeepsTheOldWorkersAndShrinkingKeepsSomeOfThem() {
     Set<Long> two = warm(2);
@@ -110,31 +112,51 @@ class LokyLifecycleTest {
         .until(
             () ->
                 new HashSet<>(
-                    loky(2).batchSize(1).build()
-                        .run(IntStream.range(0, 8).mapToObj(i -> delayed(LokyLifecycleTest::pidAndWarmUp)))),
+                    loky(2)
+                        .batchSize(1)
+                        .build()
+                        .run(
+                            IntStream.range(0, 8)
+                                .mapToObj(i -> delayed(LokyLifecycleTest::pidAndWarmUp)))),
             seen -> seen.size() == 2 && seen.stream().allMatch(s -> s.endsWith(":true")));
     assertThat(LokyBackend.workerPids()).containsExactlyInAnyOrderElementsOf(workers);
   }
 
-  // joblib: loky: tests/test_reusable_executor.py::TestTerminateExecutor::test_shutdown_kill, loky: tests/test_reusable_executor.py::test_kill_workers_on_new_options
+  // joblib: loky: tests/test_reusable_executor.py::TestTerminateExecutor::test_shutdown_kill, loky:
+  // tests/test_reusable_executor.py::test_kill_workers_on_new_options
   @Test
-  void shuttingThePoolDownFailsARunningCallAtOnce(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+  void shuttingThePoolDownFailsARunningCallAtOnce(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
     Set<Long> workers = warm(2);
     java.util.concurrent.CompletableFuture<List<Long>> call =
         java.util.concurrent.CompletableFuture.supplyAsync(
-            () -> loky(2).batchSize(1).build().run(
-                IntStream.range(0, 2).mapToObj(i -> delayed(LokyTestSupport::writePidThenSleep, dir.toString(), 60_000L))));
-    await("a task to start").atMost(Duration.ofSeconds(20)).until(() -> !LokyTestSupport.pidFiles(dir.toString()).isEmpty());
+            () ->
+                loky(2)
+                    .batchSize(1)
+                    .build()
+                    .run(
+                        IntStream.range(0, 2)
+                            .mapToObj(
+                                i ->
+                                    delayed(
+                                        LokyTestSupport::writePidThenSleep,
+                                        dir.toString(),
+                                        60_000L))));
+    await("a task to start")
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> !LokyTestSupport.pidFiles(dir.toString()).isEmpty());
     LokyBackend.shutdown();
     Throwable e = catchThrowable(() -> call.get(20, java.util.concurrent.TimeUnit.SECONDS));
     assertThat(e).isInstanceOf(java.util.concurrent.ExecutionException.class);
     awaitAllDead(workers, Duration.ofSeconds(10));
     assertThat(LokyBackend.workerPids()).isEmpty();
-    List<Long> next = loky(2).build().run(IntStream.range(0, 4).mapToObj(i -> delayed(LokyTestSupport::pid)));
+    List<Long> next =
+        loky(2).build().run(IntStream.range(0, 4).mapToObj(i -> delayed(LokyTestSupport::pid)));
     assertThat(next).hasSize(4).doesNotContainAnyElementsOf(workers);
   }
 
-  // joblib: loky: tests/_test_process_executor.py::ExecutorTest::test_worker_timeout, loky: tests/test_worker_timeout.py::TestTimeoutExecutor::test_worker_timeout_with_slowly_pickling_objects
+  // joblib: loky: tests/_test_process_executor.py::ExecutorTest::test_worker_timeout, loky:
+  // tests/test_worker_timeout.py::TestTimeoutExecutor::test_worker_timeout_with_slowly_pickling_objects
   @Test
   void idleWorkersExitAfterTheIdleTimeoutAndComeBackOnTheNextCall() {
     Supplier<Parallel.Builder> idle = lokyWith(2, Map.of("idle-worker-timeout", "1s"));
@@ -145,7 +167,9 @@ class LokyLifecycleTest {
         idle.get().build().run(IntStream.range(0, 6).mapToObj(i -> delayed(LokyTestSupport::pid)));
     assertThat(second).hasSize(6).doesNotContainAnyElementsOf(first);
     List<Integer> squares =
-        idle.get().build().run(IntStream.range(0, 5).mapToObj(i -> delayed(LokyTestSupport::square, i)));
+        idle.get()
+            .build()
+            .run(IntStream.range(0, 5).mapToObj(i -> delayed(LokyTestSupport::square, i)));
     assertThat(squares).containsExactly(0, 1, 4, 9, 16);
   }
 
@@ -155,15 +179,22 @@ class LokyLifecycleTest {
 
   @Test
   void theTimeoutBackendOptionIsRejected() {
-    assertThatThrownBy(() -> Parallel.builder().backend("loky", Map.of("timeout", 3)).nJobs(2).build()
-            .run(List.of(delayed(LokyTestSupport::pid))))
+    assertThatThrownBy(
+            () ->
+                Parallel.builder()
+                    .backend("loky", Map.of("timeout", 3))
+                    .nJobs(2)
+                    .build()
+                    .run(List.of(delayed(LokyTestSupport::pid))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(TIMEOUT_REJECTED);
-    assertThatThrownBy(() -> {
-      try (ParallelConfig.Scope s = ParallelConfig.builder().backend("loky", Map.of("timeout", 3)).open()) {
-        Parallel.builder().nJobs(2).build().run(List.of(delayed(LokyTestSupport::pid)));
-      }
-    })
+    assertThatThrownBy(
+            () -> {
+              try (ParallelConfig.Scope s =
+                  ParallelConfig.builder().backend("loky", Map.of("timeout", 3)).open()) {
+                Parallel.builder().nJobs(2).build().run(List.of(delayed(LokyTestSupport::pid)));
+              }
+            })
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(TIMEOUT_REJECTED);
   }
@@ -176,14 +207,25 @@ class LokyLifecycleTest {
     List<Long> pids =
         assertTimeoutPreemptively(
             Duration.ofSeconds(30),
-            () -> recycled.get().batchSize(1).build()
-                .<Long>run(IntStream.range(0, 12).mapToObj(i -> delayed(LokyTestSupport::sleepThenPid, 10L))));
+            () ->
+                recycled
+                    .get()
+                    .batchSize(1)
+                    .build()
+                    .<Long>run(
+                        IntStream.range(0, 12)
+                            .mapToObj(i -> delayed(LokyTestSupport::sleepThenPid, 10L))));
     assertThat(pids).hasSize(12);
-    Map<Long, Long> tasksPerPid = pids.stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+    Map<Long, Long> tasksPerPid =
+        pids.stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
     // loky's max_tasks_per_child: a worker completes at most that many tasks, then exits
     assertThat(tasksPerPid.values()).as("tasks per worker: %s", tasksPerPid).allMatch(n -> n <= 2);
     assertThat(tasksPerPid.size()).as("workers used: %s", tasksPerPid).isGreaterThanOrEqualTo(6);
-    awaitAllDead(tasksPerPid.keySet().stream().filter(p -> tasksPerPid.get(p) == 2).collect(Collectors.toSet()), Duration.ofSeconds(10));
+    awaitAllDead(
+        tasksPerPid.keySet().stream()
+            .filter(p -> tasksPerPid.get(p) == 2)
+            .collect(Collectors.toSet()),
+        Duration.ofSeconds(10));
   }
 
   /** Keeps what tasks allocate (a leak), in each worker JVM. */
@@ -210,7 +252,11 @@ class LokyLifecycleTest {
     // 24 MiB: memory-mapped, and more than the leak threshold if a worker kept it past its call
     double[] data = new double[3 << 20];
     java.util.Arrays.fill(data, 1.0);
-    return builder.get().batchSize(1).build().run(IntStream.range(0, 6).mapToObj(i -> delayed(LokyLifecycleTest::sumThenPid, data)));
+    return builder
+        .get()
+        .batchSize(1)
+        .build()
+        .run(IntStream.range(0, 6).mapToObj(i -> delayed(LokyLifecycleTest::sumThenPid, data)));
   }
 
   @Test
@@ -225,7 +271,14 @@ class LokyLifecycleTest {
       }
       // a worker that asked to retire did so before the results of its later batches: a last call
       // on both workers has seen every request
-      assertThat(guarded.get().batchSize(1).build().<Long>run(IntStream.range(0, 6).mapToObj(i -> delayed(LokyTestSupport::sleepThenPid, 20L))))
+      assertThat(
+              guarded
+                  .get()
+                  .batchSize(1)
+                  .build()
+                  .<Long>run(
+                      IntStream.range(0, 6)
+                          .mapToObj(i -> delayed(LokyTestSupport::sleepThenPid, 20L))))
           .allMatch(pool::contains);
       assertThat(LokyBackend.workerPids()).containsExactlyInAnyOrderElementsOf(pool);
       assertThat(log.warnings()).noneMatch(w -> w.contains("Memory leak detected"));
@@ -240,13 +293,21 @@ class LokyLifecycleTest {
       List<Long> pids =
           assertTimeoutPreemptively(
               Duration.ofSeconds(30),
-              () -> guarded.get().batchSize(1).build().<Long>run(IntStream.range(0, 30).mapToObj(i -> delayed(LokyLifecycleTest::leak, 5))));
+              () ->
+                  guarded
+                      .get()
+                      .batchSize(1)
+                      .build()
+                      .<Long>run(
+                          IntStream.range(0, 30)
+                              .mapToObj(i -> delayed(LokyLifecycleTest::leak, 5))));
       assertThat(pids).hasSize(30);
       assertThat(new HashSet<>(pids)).as("workers used").hasSizeGreaterThan(2);
       assertThat(pids.get(0)).isNotEqualTo(pids.get(29));
       await("the leak warning")
           .atMost(Duration.ofSeconds(10))
-          .untilAsserted(() -> assertThat(log.warnings()).anyMatch(w -> w.contains("Memory leak detected")));
+          .untilAsserted(
+              () -> assertThat(log.warnings()).anyMatch(w -> w.contains("Memory leak detected")));
     }
   }
 
@@ -264,20 +325,28 @@ class LokyLifecycleTest {
     Throwable e =
         assertTimeoutPreemptively(
             Duration.ofSeconds(30),
-            () -> catchThrowable(() -> small.get().build().run(List.of((Task<Integer>) () -> exhaustHeap(0)))));
+            () ->
+                catchThrowable(
+                    () -> small.get().build().run(List.of((Task<Integer>) () -> exhaustHeap(0)))));
     assertThat(e).isInstanceOf(OutOfMemoryError.class);
     // the worker whose heap was exhausted is replaced
     await("the exhausted worker to exit")
         .atMost(Duration.ofSeconds(10))
         .until(() -> before.stream().anyMatch(p -> !LokyTestSupport.alive(p)));
-    Set<Long> gone = before.stream().filter(p -> !LokyTestSupport.alive(p)).collect(Collectors.toSet());
+    Set<Long> gone =
+        before.stream().filter(p -> !LokyTestSupport.alive(p)).collect(Collectors.toSet());
     assertThat(gone).hasSize(1);
     List<Integer> squares =
-        small.get().build().run(IntStream.range(0, 5).mapToObj(i -> delayed(LokyTestSupport::square, i)));
+        small
+            .get()
+            .build()
+            .run(IntStream.range(0, 5).mapToObj(i -> delayed(LokyTestSupport::square, i)));
     assertThat(squares).containsExactly(0, 1, 4, 9, 16);
     assertThat(LokyBackend.workerPids()).doesNotContainAnyElementsOf(gone).hasSize(2);
     // reported like any task failure: which task, which backend, which worker
-    assertThat(e.getSuppressed()).as("suppressed on the OutOfMemoryError").hasAtLeastOneElementOfType(org.joblib4j.TaskOrigin.class);
+    assertThat(e.getSuppressed())
+        .as("suppressed on the OutOfMemoryError")
+        .hasAtLeastOneElementOfType(org.joblib4j.TaskOrigin.class);
     assertThat(LokyTestSupport.origin(e).taskIndex()).isZero();
     assertThat(LokyTestSupport.origin(e).backendName()).isEqualTo("loky");
     assertThat(LokyTestSupport.originPid(e)).isIn(gone);

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LokyMemmapTest {
   static final String PREFIX = "joblib4j_memmapping_folder_";
+
   /** 10 MiB of doubles. */
   static final int LENGTH = 10 * 1024 * 1024 / Double.BYTES;
 
@@ -47,7 +48,12 @@ class LokyMemmapTest {
   }
 
   /** What a task saw of the temp folder, and what it read from the array. */
-  record Seen(List<String> folders, List<String> permissions, List<Long> fileSizes, int length, double value)
+  record Seen(
+      List<String> folders,
+      List<String> permissions,
+      List<Long> fileSizes,
+      int length,
+      double value)
       implements Serializable {}
 
   static Seen inspect(String base, double[] data, int i) {
@@ -55,7 +61,10 @@ class LokyMemmapTest {
     List<String> permissions = new ArrayList<>();
     List<Long> sizes = new ArrayList<>();
     try (Stream<Path> entries = Files.list(Path.of(base))) {
-      for (Path f : entries.filter(p -> p.getFileName().toString().startsWith(PREFIX)).collect(Collectors.toList())) {
+      for (Path f :
+          entries
+              .filter(p -> p.getFileName().toString().startsWith(PREFIX))
+              .collect(Collectors.toList())) {
         folders.add(f.getFileName().toString());
         permissions.add(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
         try (Stream<Path> files = Files.list(f)) {
@@ -67,7 +76,8 @@ class LokyMemmapTest {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return new Seen(folders, permissions, sizes, data.length, data[i * 1000] + data[data.length - 1 - i]);
+    return new Seen(
+        folders, permissions, sizes, data.length, data[i * 1000] + data[data.length - 1 - i]);
   }
 
   static Seen inspectOrFail(String base, double[] data, int i) {
@@ -82,7 +92,8 @@ class LokyMemmapTest {
     Seen seen = inspect(base, data, i);
     LokyTestSupport.writePid(markers);
     try {
-      Files.writeString(Path.of(markers, "seen-" + i), String.join(",", seen.folders()), StandardCharsets.UTF_8);
+      Files.writeString(
+          Path.of(markers, "seen-" + i), String.join(",", seen.folders()), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -96,12 +107,16 @@ class LokyMemmapTest {
 
   static List<String> leftovers(Path base) throws IOException {
     try (Stream<Path> entries = Files.list(base)) {
-      return entries.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(PREFIX)).collect(Collectors.toList());
+      return entries
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith(PREFIX))
+          .collect(Collectors.toList());
     }
   }
 
   @Test
-  void aLargeCapturedArrayIsWrittenOnceToAPrivateFolderThatGoesWithTheCall(@TempDir Path base) throws IOException {
+  void aLargeCapturedArrayIsWrittenOnceToAPrivateFolderThatGoesWithTheCall(@TempDir Path base)
+      throws IOException {
     double[] big = bigArray();
     String dir = base.toString();
     List<Task<Seen>> tasks = new ArrayList<>();
@@ -131,7 +146,10 @@ class LokyMemmapTest {
     List<String> folders = new ArrayList<>();
     for (int call = 0; call < 2; call++) {
       List<Seen> seen =
-          loky(2).maxNbytes("1M").tempFolder(base).build()
+          loky(2)
+              .maxNbytes("1M")
+              .tempFolder(base)
+              .build()
               .run(IntStream.range(0, 4).mapToObj(i -> (Task<Seen>) () -> inspect(dir, big, i)));
       folders.addAll(seen.get(0).folders());
       assertThat(leftovers(base)).isEmpty();
@@ -144,22 +162,45 @@ class LokyMemmapTest {
     double[] big = bigArray();
     String dir = base.toString();
     Throwable e =
-        catchThrowable(() -> loky(2).maxNbytes("1M").tempFolder(base).build()
-            .run(IntStream.range(0, 20).mapToObj(i -> (Task<Seen>) () -> inspectOrFail(dir, big, i))));
-    assertThat(e).isExactlyInstanceOf(IllegalStateException.class).hasMessageContaining("task 7 failed; it saw [" + PREFIX);
+        catchThrowable(
+            () ->
+                loky(2)
+                    .maxNbytes("1M")
+                    .tempFolder(base)
+                    .build()
+                    .run(
+                        IntStream.range(0, 20)
+                            .mapToObj(i -> (Task<Seen>) () -> inspectOrFail(dir, big, i))));
+    assertThat(e)
+        .isExactlyInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("task 7 failed; it saw [" + PREFIX);
     assertThat(leftovers(base)).isEmpty();
   }
 
   @Test
-  void theFolderIsRemovedAfterATimeoutKill(@TempDir Path base, @TempDir Path markers) throws IOException {
+  void theFolderIsRemovedAfterATimeoutKill(@TempDir Path base, @TempDir Path markers)
+      throws IOException {
     double[] big = bigArray();
     String dir = base.toString();
     String marks = markers.toString();
     Throwable e =
         assertTimeoutPreemptively(
             Duration.ofSeconds(20),
-            () -> catchThrowable(() -> loky(2).batchSize(1).maxNbytes("1M").tempFolder(base).timeout(Duration.ofSeconds(5)).build()
-                .run(IntStream.range(0, 2).mapToObj(i -> (Task<Seen>) () -> inspectThenSpin(dir, marks, big, i)))));
+            () ->
+                catchThrowable(
+                    () ->
+                        loky(2)
+                            .batchSize(1)
+                            .maxNbytes("1M")
+                            .tempFolder(base)
+                            .timeout(Duration.ofSeconds(5))
+                            .build()
+                            .run(
+                                IntStream.range(0, 2)
+                                    .mapToObj(
+                                        i ->
+                                            (Task<Seen>)
+                                                () -> inspectThenSpin(dir, marks, big, i)))));
     assertThat(e).isInstanceOf(ParallelTimeoutException.class);
     assertThat(Files.readString(markers.resolve("seen-0"))).startsWith(PREFIX);
     assertThat(leftovers(base)).isEmpty();
@@ -171,7 +212,10 @@ class LokyMemmapTest {
     double[] big = bigArray();
     String dir = base.toString();
     List<Seen> seen =
-        loky(2).maxNbytes("none").tempFolder(base).build()
+        loky(2)
+            .maxNbytes("none")
+            .tempFolder(base)
+            .build()
             .run(IntStream.range(0, 6).mapToObj(i -> (Task<Seen>) () -> inspect(dir, big, i)));
     for (int i = 0; i < 6; i++) {
       assertThat(seen.get(i).folders()).isEmpty();
@@ -185,7 +229,10 @@ class LokyMemmapTest {
     double[] small = new double[1000];
     String dir = base.toString();
     List<Seen> seen =
-        loky(2).maxNbytes("1M").tempFolder(base).build()
+        loky(2)
+            .maxNbytes("1M")
+            .tempFolder(base)
+            .build()
             .run(IntStream.range(0, 4).mapToObj(i -> (Task<Seen>) () -> inspect(dir, small, 0)));
     assertThat(seen).allSatisfy(s -> assertThat(s.folders()).isEmpty());
     assertThat(leftovers(base)).isEmpty();
@@ -218,16 +265,26 @@ class LokyMemmapTest {
   static SeenNested inspectNested(String base, Data data, int i) {
     Seen seen = inspect(base, new double[1], 0);
     int[][] r = data.ragged().get(0);
-    return new SeenNested(seen.fileSizes(), data.x()[i][i] + data.x()[1599][479], r[i][i] + r[699].length, data.x().length);
+    return new SeenNested(
+        seen.fileSizes(),
+        data.x()[i][i] + data.x()[1599][479],
+        r[i][i] + r[699].length,
+        data.x().length);
   }
 
   @Test
-  void nestedArraysInsideRecordsAndListsAreWrittenOnceAndReadBackAsJavaArrays(@TempDir Path base) throws IOException {
+  void nestedArraysInsideRecordsAndListsAreWrittenOnceAndReadBackAsJavaArrays(@TempDir Path base)
+      throws IOException {
     Data data = new Data(matrix(), java.util.Collections.singletonList(ragged()));
     String dir = base.toString();
     List<SeenNested> seen =
-        loky(2).maxNbytes("1M").tempFolder(base).build()
-            .run(IntStream.range(0, 16).mapToObj(i -> (Task<SeenNested>) () -> inspectNested(dir, data, i)));
+        loky(2)
+            .maxNbytes("1M")
+            .tempFolder(base)
+            .build()
+            .run(
+                IntStream.range(0, 16)
+                    .mapToObj(i -> (Task<SeenNested>) () -> inspectNested(dir, data, i)));
     long raggedBytes = 700L * 701 / 2 * Integer.BYTES;
     for (int i = 0; i < 16; i++) {
       SeenNested s = seen.get(i);
@@ -242,7 +299,8 @@ class LokyMemmapTest {
   }
 
   @Test
-  void aRaggedNestedArrayOverTheThresholdIsWrittenWithItsShape(@TempDir Path base) throws IOException {
+  void aRaggedNestedArrayOverTheThresholdIsWrittenWithItsShape(@TempDir Path base)
+      throws IOException {
     int[][] big = new int[1200][];
     for (int r = 0; r < big.length; r++) {
       big[r] = new int[r + 1];
@@ -250,9 +308,16 @@ class LokyMemmapTest {
     }
     String dir = base.toString();
     List<Seen> seen =
-        loky(2).maxNbytes("1M").tempFolder(base).build()
-            .run(IntStream.range(0, 6).mapToObj(i -> (Task<Seen>) () ->
-                inspect(dir, new double[] {big[i][i], big[1199].length}, 0)));
+        loky(2)
+            .maxNbytes("1M")
+            .tempFolder(base)
+            .build()
+            .run(
+                IntStream.range(0, 6)
+                    .mapToObj(
+                        i ->
+                            (Task<Seen>)
+                                () -> inspect(dir, new double[] {big[i][i], big[1199].length}, 0)));
     for (int i = 0; i < 6; i++) {
       assertThat(seen.get(i).value()).isEqualTo(i + 1200);
       assertThat(seen.get(i).fileSizes()).containsExactly(1200L * 1201 / 2 * Integer.BYTES);

@@ -34,16 +34,27 @@ class LokyNestingTest {
   }
 
   /** What a task saw of its nested configuration, and where its nested tasks ran. */
-  record Nested(long workerPid, String backendName, int effectiveNJobs, int nestingLevel, List<Long> innerPids)
+  record Nested(
+      long workerPid,
+      String backendName,
+      int effectiveNJobs,
+      int nestingLevel,
+      List<Long> innerPids)
       implements Serializable {}
 
   static Nested nestedPids() {
     Parallel plain = Parallel.builder().build();
     List<Long> inner =
-        Parallel.builder().nJobs(2).build()
+        Parallel.builder()
+            .nJobs(2)
+            .build()
             .run(IntStream.range(0, 2).mapToObj(i -> delayed(LokyTestSupport::sleepThenPid, 20L)));
     return new Nested(
-        ProcessHandle.current().pid(), plain.backendName(), plain.effectiveNJobs(), plain.nestingLevel(), inner);
+        ProcessHandle.current().pid(),
+        plain.backendName(),
+        plain.effectiveNJobs(),
+        plain.nestingLevel(),
+        inner);
   }
 
   // joblib: test_parallel.py::test_nested_backend_context_manager
@@ -51,19 +62,29 @@ class LokyNestingTest {
   void nestedCallsRunAsThreadsInTheSameWorker() {
     List<Nested> groups;
     try (ParallelConfig.Scope s = ParallelConfig.parallelBackend("loky", 2)) {
-      groups = Parallel.builder().nJobs(2).build().run(IntStream.range(0, 10).mapToObj(i -> delayed(LokyNestingTest::nestedPids)));
+      groups =
+          Parallel.builder()
+              .nJobs(2)
+              .build()
+              .run(IntStream.range(0, 10).mapToObj(i -> delayed(LokyNestingTest::nestedPids)));
     }
-    assertThat(groups).hasSize(10).allSatisfy(g -> {
-      assertThat(g.workerPid()).isNotEqualTo(PARENT_PID);
-      assertThat(g.backendName()).isEqualTo("threading");
-      assertThat(g.effectiveNJobs()).isEqualTo(1);
-      assertThat(g.nestingLevel()).isEqualTo(1);
-      assertThat(new HashSet<>(g.innerPids())).containsExactly(g.workerPid());
-    });
+    assertThat(groups)
+        .hasSize(10)
+        .allSatisfy(
+            g -> {
+              assertThat(g.workerPid()).isNotEqualTo(PARENT_PID);
+              assertThat(g.backendName()).isEqualTo("threading");
+              assertThat(g.effectiveNJobs()).isEqualTo(1);
+              assertThat(g.nestingLevel()).isEqualTo(1);
+              assertThat(new HashSet<>(g.innerPids())).containsExactly(g.workerPid());
+            });
   }
 
   static List<Integer> nestedLoop(String backend) {
-    return Parallel.builder().nJobs(2).backend(backend).build()
+    return Parallel.builder()
+        .nJobs(2)
+        .backend(backend)
+        .build()
         .run(IntStream.range(0, 2).mapToObj(i -> delayed(LokyTestSupport::square, i)));
   }
 
@@ -83,15 +104,22 @@ class LokyNestingTest {
     return args.stream();
   }
 
-  // joblib: test_parallel.py::test_nested_loop, test_parallel.py::test_nested_loop_with_exception_with_loky
+  // joblib: test_parallel.py::test_nested_loop,
+  // test_parallel.py::test_nested_loop_with_exception_with_loky
   @ParameterizedTest(name = "nested {0} -> {1}")
   @MethodSource("pairs")
   void nestedLoopsWorkForEveryPair(String parent, String child) {
     List<List<Integer>> r =
         assertTimeoutPreemptively(
             Duration.ofSeconds(30),
-            () -> Parallel.builder().nJobs(2).backend(parent).build()
-                .<List<Integer>>run(IntStream.range(0, 2).mapToObj(i -> delayed(LokyNestingTest::nestedLoop, child))));
+            () ->
+                Parallel.builder()
+                    .nJobs(2)
+                    .backend(parent)
+                    .build()
+                    .<List<Integer>>run(
+                        IntStream.range(0, 2)
+                            .mapToObj(i -> delayed(LokyNestingTest::nestedLoop, child))));
     assertThat(r).containsExactly(List.of(0, 1), List.of(0, 1));
   }
 
@@ -99,8 +127,11 @@ class LokyNestingTest {
   void anErrorFromTheNestPropagates() {
     try (Parallel p = loky(2).build()) {
       List<Task<List<Integer>>> tasks =
-          List.of(delayed(LokyNestingTest::nestedLoop, "loky"), delayed(LokyNestingTest::raiseException, "loky"));
-      assertThatThrownBy(() -> assertTimeoutPreemptively(Duration.ofSeconds(30), () -> p.run(tasks)))
+          List.of(
+              delayed(LokyNestingTest::nestedLoop, "loky"),
+              delayed(LokyNestingTest::raiseException, "loky"));
+      assertThatThrownBy(
+              () -> assertTimeoutPreemptively(Duration.ofSeconds(30), () -> p.run(tasks)))
           .isExactlyInstanceOf(IllegalArgumentException.class)
           .hasMessage("raised inside a nested call on loky");
     }
@@ -108,7 +139,10 @@ class LokyNestingTest {
 
   static long lokyInsideAThread() {
     List<Long> pids =
-        Parallel.builder().backend("loky").nJobs(2).build()
+        Parallel.builder()
+            .backend("loky")
+            .nJobs(2)
+            .build()
             .run(IntStream.range(0, 2).mapToObj(i -> delayed(LokyTestSupport::pid)));
     if (new HashSet<>(pids).size() != 1) {
       throw new IllegalStateException("nested loky ran in " + pids);
@@ -120,13 +154,20 @@ class LokyNestingTest {
   void lokyBelowThreadsFallsBackToOneJobWithJoblibsWarning() {
     try (LogCapture log = LogCapture.parallelWarnings()) {
       List<Long> pids =
-          Parallel.builder().backend("threading").nJobs(2).build()
-              .run(IntStream.range(0, 2).mapToObj(i -> delayed(LokyNestingTest::lokyInsideAThread)));
+          Parallel.builder()
+              .backend("threading")
+              .nJobs(2)
+              .build()
+              .run(
+                  IntStream.range(0, 2).mapToObj(i -> delayed(LokyNestingTest::lokyInsideAThread)));
       // n_jobs=1: the nested tasks ran in the calling thread, in this JVM
       assertThat(pids).containsOnly(PARENT_PID);
       assertThat(log.warnings())
           .isNotEmpty()
-          .allMatch(w -> w.equals("Loky-backed parallel loops cannot be nested below threads, setting nJobs=1"));
+          .allMatch(
+              w ->
+                  w.equals(
+                      "Loky-backed parallel loops cannot be nested below threads, setting nJobs=1"));
     }
   }
 }

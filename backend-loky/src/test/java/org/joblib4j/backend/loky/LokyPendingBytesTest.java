@@ -45,17 +45,31 @@ class LokyPendingBytesTest {
       long bytes = 0;
       long readAhead;
       try (ResultIterator<byte[]> it =
-          Parallel.builder().backend("loky").nJobs(2).maxPendingBytes(MAX_PENDING_BYTES).progress(progress)
-              .returnAs(ReturnAs.GENERATOR).build()
-              .iterate(IntStream.range(0, TASKS).mapToObj(i -> {
-                read.incrementAndGet();
-                return delayed(LokyPendingBytesTest::mebibyte, i);
-              }))) {
+          Parallel.builder()
+              .backend("loky")
+              .nJobs(2)
+              .maxPendingBytes(MAX_PENDING_BYTES)
+              .progress(progress)
+              .returnAs(ReturnAs.GENERATOR)
+              .build()
+              .iterate(
+                  IntStream.range(0, TASKS)
+                      .mapToObj(
+                          i -> {
+                            read.incrementAndGet();
+                            return delayed(LokyPendingBytesTest::mebibyte, i);
+                          }))) {
         bytes += it.next().length;
         consumed.incrementAndGet();
         // paused: every task dispatched has finished and nothing more is dispatched
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).during(Duration.ofMillis(500))
-            .until(() -> last.get() != null && last.get().completedTasks() == last.get().dispatchedTasks());
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(20))
+            .during(Duration.ofMillis(500))
+            .until(
+                () ->
+                    last.get() != null
+                        && last.get().completedTasks() == last.get().dispatchedTasks());
         readAhead = read.get() - consumed.get();
         while (it.hasNext()) {
           bytes += it.next().length;
@@ -78,12 +92,18 @@ class LokyPendingBytesTest {
   @Test
   void aPausedConsumerHoldsAboutMaxPendingBytesOfResultsInA96MegabyteCaller() throws Exception {
     try (ChildJvm caller = ChildJvm.start(SmallHeapCaller.class, List.of("-Xmx96m"), Map.of())) {
-      assertThat(caller.process.waitFor(300, TimeUnit.SECONDS)).as("caller finished; output:\n%s", caller.output()).isTrue();
+      assertThat(caller.process.waitFor(300, TimeUnit.SECONDS))
+          .as("caller finished; output:\n%s", caller.output())
+          .isTrue();
       assertThat(caller.process.exitValue()).as(caller.output()).isZero();
-      assertThat(caller.value("BYTES")).as(caller.output()).isEqualTo(Long.toString((long) TASKS * RESULT));
+      assertThat(caller.value("BYTES"))
+          .as(caller.output())
+          .isEqualTo(Long.toString((long) TASKS * RESULT));
       // 16 results of a MiB pass the bound; the batches in flight then (pre-dispatch: 4 tasks, auto
       // batches capped at 2 tasks by the bytes per task) still arrive
-      assertThat(Long.parseLong(caller.value("READ_AHEAD"))).as(caller.output()).isBetween(16L, 16L + 8 + 2);
+      assertThat(Long.parseLong(caller.value("READ_AHEAD")))
+          .as(caller.output())
+          .isBetween(16L, 16L + 8 + 2);
     }
   }
 }

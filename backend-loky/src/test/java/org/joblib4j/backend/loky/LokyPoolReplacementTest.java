@@ -37,7 +37,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 @SuppressWarnings("try") // ParallelConfig scopes are opened for their effect
 class LokyPoolReplacementTest {
   private static final Duration AT_MOST = Duration.ofSeconds(60);
-  /** A thread limit no default call derives (cpuCount / 2 for two workers), so it shows in the workers' flags. */
+
+  /**
+   * A thread limit no default call derives (cpuCount / 2 for two workers), so it shows in the
+   * workers' flags.
+   */
   private static final int OTHER_LIMIT = Math.max(Parallel.cpuCount() / 2, 1) + 1;
 
   @AfterEach
@@ -49,7 +53,10 @@ class LokyPoolReplacementTest {
   record Seen(int square, long pid, List<String> jvmArgs) implements Serializable {}
 
   static Seen see(int x) {
-    return new Seen(x * x, ProcessHandle.current().pid(), ManagementFactory.getRuntimeMXBean().getInputArguments());
+    return new Seen(
+        x * x,
+        ProcessHandle.current().pid(),
+        ManagementFactory.getRuntimeMXBean().getInputArguments());
   }
 
   static int squareAfterGate(int port, int x) {
@@ -76,12 +83,22 @@ class LokyPoolReplacementTest {
   /** Another caller with other worker options, and the JVM flag its workers get from them. */
   static Stream<Arguments> otherOptions() {
     Function<Integer, List<Seen>> heap =
-        n -> seen(Parallel.builder().backend("loky", Map.of("worker-heap", "96m")).nJobs(2).build(), n);
+        n ->
+            seen(
+                Parallel.builder().backend("loky", Map.of("worker-heap", "96m")).nJobs(2).build(),
+                n);
     Function<Integer, List<Seen>> jvmArgs =
-        n -> seen(Parallel.builder().backend("loky", Map.of("jvm-args", "-Dh.pool=other")).nJobs(2).build(), n);
+        n ->
+            seen(
+                Parallel.builder()
+                    .backend("loky", Map.of("jvm-args", "-Dh.pool=other"))
+                    .nJobs(2)
+                    .build(),
+                n);
     Function<Integer, List<Seen>> threads =
         n -> {
-          try (ParallelConfig.Scope s = ParallelConfig.builder().backend("loky").innerMaxNumThreads(OTHER_LIMIT).open()) {
+          try (ParallelConfig.Scope s =
+              ParallelConfig.builder().backend("loky").innerMaxNumThreads(OTHER_LIMIT).open()) {
             return seen(Parallel.builder().nJobs(2).build(), n);
           }
         };
@@ -107,13 +124,25 @@ class LokyPoolReplacementTest {
   @Test
   void aKeptOpenParallelsScatteredValuesFollowItToTheNewPool() {
     List<double[]> rows = LokySharingTest.rows();
-    List<Double> expected = IntStream.range(0, 6).mapToObj(i -> LokySharingTest.rowSum(rows, i)).collect(Collectors.toList());
+    List<Double> expected =
+        IntStream.range(0, 6)
+            .mapToObj(i -> LokySharingTest.rowSum(rows, i))
+            .collect(Collectors.toList());
     try (Parallel p =
-        Parallel.builder().backend("loky", Map.of("scatter", List.of(rows), "auto-scatter", false)).nJobs(2).build()) {
-      assertThat(p.run(IntStream.range(0, 6).mapToObj(i -> (Task<Double>) () -> LokySharingTest.rowSum(rows, i))))
+        Parallel.builder()
+            .backend("loky", Map.of("scatter", List.of(rows), "auto-scatter", false))
+            .nJobs(2)
+            .build()) {
+      assertThat(
+              p.run(
+                  IntStream.range(0, 6)
+                      .mapToObj(i -> (Task<Double>) () -> LokySharingTest.rowSum(rows, i))))
           .isEqualTo(expected);
       LokyBackend.shutdown();
-      assertThat(p.run(IntStream.range(0, 6).mapToObj(i -> (Task<Double>) () -> LokySharingTest.rowSum(rows, i))))
+      assertThat(
+              p.run(
+                  IntStream.range(0, 6)
+                      .mapToObj(i -> (Task<Double>) () -> LokySharingTest.rowSum(rows, i))))
           .isEqualTo(expected);
     }
   }
@@ -144,7 +173,8 @@ class LokyPoolReplacementTest {
 
   /** The pool a call configured is replaced before the call has started submitting. */
   @Test
-  void aCallWhosePoolIsReplacedBetweenConfigureAndItsFirstBatchRunsOnTheCurrentPool() throws Exception {
+  void aCallWhosePoolIsReplacedBetweenConfigureAndItsFirstBatchRunsOnTheCurrentPool()
+      throws Exception {
     CountDownLatch configured = new CountDownLatch(1);
     CountDownLatch replaced = new CountDownLatch(1);
     ProgressListener pause =
@@ -160,9 +190,11 @@ class LokyPoolReplacementTest {
             }
           }
         };
-    CompletableFuture<List<Seen>> call = CompletableFuture.supplyAsync(() -> seen(loky(2).progress(pause).build(), 6));
+    CompletableFuture<List<Seen>> call =
+        CompletableFuture.supplyAsync(() -> seen(loky(2).progress(pause).build(), 6));
     assertThat(configured.await(AT_MOST.toSeconds(), TimeUnit.SECONDS)).isTrue();
-    List<Seen> other = seen(Parallel.builder().backend("loky", Map.of("worker-heap", "96m")).nJobs(2).build(), 4);
+    List<Seen> other =
+        seen(Parallel.builder().backend("loky", Map.of("worker-heap", "96m")).nJobs(2).build(), 4);
     replaced.countDown();
     List<Seen> result = call.get(AT_MOST.toSeconds(), TimeUnit.SECONDS);
     assertSquares(result, 6);
@@ -179,13 +211,21 @@ class LokyPoolReplacementTest {
       Parallel running = loky(2).batchSize(1).preDispatch(4).build();
       CompletableFuture<List<Integer>> call =
           CompletableFuture.supplyAsync(
-              () -> running.run(IntStream.range(0, n).mapToObj(i -> delayed(LokyPoolReplacementTest::squareAfterGate, gate.port(), i))));
+              () ->
+                  running.run(
+                      IntStream.range(0, n)
+                          .mapToObj(
+                              i ->
+                                  delayed(
+                                      LokyPoolReplacementTest::squareAfterGate, gate.port(), i))));
       Set<Long> oldWorkers = new HashSet<>(gate.awaitArrivals(2, AT_MOST));
       assertThat(oldWorkers).hasSize(2);
 
       // another caller's options replace the pool while both old workers run the call's tasks:
       // it gets its own workers at once
-      List<Seen> other = seen(Parallel.builder().backend("loky", Map.of("worker-heap", "96m")).nJobs(2).build(), 4);
+      List<Seen> other =
+          seen(
+              Parallel.builder().backend("loky", Map.of("worker-heap", "96m")).nJobs(2).build(), 4);
       assertSquares(other, 4);
       assertThat(pids(other)).doesNotContainAnyElementsOf(oldWorkers);
       assertThat(new HashSet<>(LokyBackend.workerPids())).isEqualTo(pids(other));

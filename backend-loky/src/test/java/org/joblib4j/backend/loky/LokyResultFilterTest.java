@@ -45,10 +45,18 @@ class LokyResultFilterTest {
 
   @Test
   void aResultOfADeniedClassFailsNamingTheClassAndTheKey() {
-    assertThat(loky(2).build().<AtomicLong>run(List.of(delayed(LokyResultFilterTest::counter, 3))).get(0).get())
+    assertThat(
+            loky(2)
+                .build()
+                .<AtomicLong>run(List.of(delayed(LokyResultFilterTest::counter, 3)))
+                .get(0)
+                .get())
         .isEqualTo(3);
-    System.setProperty(ConfigKeys.DESERIALIZATION_FILTER, "!java.util.concurrent.atomic.AtomicLong");
-    Throwable e = catchThrowable(() -> loky(2).build().run(List.of(delayed(LokyResultFilterTest::counter, 3))));
+    System.setProperty(
+        ConfigKeys.DESERIALIZATION_FILTER, "!java.util.concurrent.atomic.AtomicLong");
+    Throwable e =
+        catchThrowable(
+            () -> loky(2).build().run(List.of(delayed(LokyResultFilterTest::counter, 3))));
     assertThat(e)
         .isInstanceOf(TaskSerializationException.class)
         .hasMessageMatching(
@@ -62,7 +70,11 @@ class LokyResultFilterTest {
   @Test
   void aForgedMemoryMappedReferenceFromAWorkerIsRefused() {
     Throwable e =
-        catchThrowable(() -> loky(2).build().run(List.of(delayed(LokyResultFilterTest::forgedReference, "/etc/hostname"))));
+        catchThrowable(
+            () ->
+                loky(2)
+                    .build()
+                    .run(List.of(delayed(LokyResultFilterTest::forgedReference, "/etc/hostname"))));
     assertThat(e)
         .isInstanceOf(TaskSerializationException.class)
         .hasMessage(

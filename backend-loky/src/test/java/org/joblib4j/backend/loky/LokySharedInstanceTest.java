@@ -46,19 +46,41 @@ class LokySharedInstanceTest {
       CompletableFuture<List<Double>> first =
           CompletableFuture.supplyAsync(
               () ->
-                  Parallel.builder().backend(shared).nJobs(2).batchSize(1).preDispatch(4).maxNbytes("1M").build()
-                      .run(IntStream.range(0, 4).mapToObj(i -> delayed(LokySharedInstanceTest::readAfterGate, gate.port(), a, i))));
+                  Parallel.builder()
+                      .backend(shared)
+                      .nJobs(2)
+                      .batchSize(1)
+                      .preDispatch(4)
+                      .maxNbytes("1M")
+                      .build()
+                      .run(
+                          IntStream.range(0, 4)
+                              .mapToObj(
+                                  i ->
+                                      delayed(
+                                          LokySharedInstanceTest::readAfterGate,
+                                          gate.port(),
+                                          a,
+                                          i))));
       gate.awaitArrivals(2, AT_MOST);
 
       // the second call starts and ends on the same instance while the first is held
       CompletableFuture<List<Double>> second =
           CompletableFuture.supplyAsync(
               () ->
-                  Parallel.builder().backend(shared).nJobs(2).batchSize(1).maxNbytes("1M").build()
-                      .run(IntStream.range(0, 4).mapToObj(i -> delayed(LokySharedInstanceTest::read, b, i))));
+                  Parallel.builder()
+                      .backend(shared)
+                      .nJobs(2)
+                      .batchSize(1)
+                      .maxNbytes("1M")
+                      .build()
+                      .run(
+                          IntStream.range(0, 4)
+                              .mapToObj(i -> delayed(LokySharedInstanceTest::read, b, i))));
       gate.open();
 
-      List<Double> expected = IntStream.range(0, 4).mapToObj(i -> a[i * 1000]).collect(Collectors.toList());
+      List<Double> expected =
+          IntStream.range(0, 4).mapToObj(i -> a[i * 1000]).collect(Collectors.toList());
       assertThat(first.get(AT_MOST.toSeconds(), TimeUnit.SECONDS)).isEqualTo(expected);
       assertThat(second.get(AT_MOST.toSeconds(), TimeUnit.SECONDS)).isEqualTo(expected);
     }

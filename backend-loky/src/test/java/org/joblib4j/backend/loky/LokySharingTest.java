@@ -67,7 +67,11 @@ class LokySharingTest {
 
   static Map<Long, Long> retainedHeapByWorker() {
     Map<Long, Long> out = new java.util.HashMap<>();
-    for (long[] pidAndHeap : loky(2).batchSize(1).build().run(IntStream.range(0, 8).mapToObj(i -> delayed(LokySharingTest::retainedHeap)))) {
+    for (long[] pidAndHeap :
+        loky(2)
+            .batchSize(1)
+            .build()
+            .run(IntStream.range(0, 8).mapToObj(i -> delayed(LokySharingTest::retainedHeap)))) {
       out.merge(pidAndHeap[0], pidAndHeap[1], Math::min);
     }
     return out;
@@ -82,14 +86,18 @@ class LokySharingTest {
   void aCapturedListSharedByEveryTaskIsSerializedOnceAndSentOncePerWorker() {
     List<double[]> rows = rows();
     List<Task<Double>> tasks =
-        IntStream.range(0, 40).mapToObj(i -> (Task<Double>) () -> rowSum(rows, i)).collect(Collectors.toList());
+        IntStream.range(0, 40)
+            .mapToObj(i -> (Task<Double>) () -> rowSum(rows, i))
+            .collect(Collectors.toList());
     long serialized = TransferCounters.sharedValuesSerialized();
     long sent = TransferCounters.sharedValuesSent();
     long bytes = TransferCounters.bytesSent();
 
     List<Double> out = loky(2).batchSize(1).build().run(tasks);
 
-    assertThat(out).containsExactlyElementsOf(IntStream.range(0, 40).mapToObj(i -> rowSum(rows, i)).collect(Collectors.toList()));
+    assertThat(out)
+        .containsExactlyElementsOf(
+            IntStream.range(0, 40).mapToObj(i -> rowSum(rows, i)).collect(Collectors.toList()));
     assertThat(TransferCounters.sharedValuesSerialized() - serialized).isEqualTo(1);
     assertThat(TransferCounters.sharedValuesSent() - sent).isBetween(1L, 2L);
     // the first task's batch carries it (a value only one task uses is not shared), then one copy
@@ -107,12 +115,21 @@ class LokySharingTest {
     long serialized = TransferCounters.sharedValuesSerialized();
 
     List<Double> out =
-        loky(2).batchSize(2).build().run(IntStream.range(0, 30).mapToObj(i -> delayed(LokySharingTest::cell, d, i)));
+        loky(2)
+            .batchSize(2)
+            .build()
+            .run(IntStream.range(0, 30).mapToObj(i -> delayed(LokySharingTest::cell, d, i)));
 
-    assertThat(out).containsExactlyElementsOf(IntStream.range(0, 30).mapToObj(i -> cell(d, i)).collect(Collectors.toList()));
+    assertThat(out)
+        .containsExactlyElementsOf(
+            IntStream.range(0, 30).mapToObj(i -> cell(d, i)).collect(Collectors.toList()));
     assertThat(TransferCounters.sharedValuesSerialized() - serialized).isEqualTo(1);
     // the next call's tasks see no value left over from the last one, in every worker
-    assertThat(loky(2).batchSize(1).build().run(IntStream.range(0, 8).mapToObj(i -> delayed(LokySharingTest::held))))
+    assertThat(
+            loky(2)
+                .batchSize(1)
+                .build()
+                .run(IntStream.range(0, 8).mapToObj(i -> delayed(LokySharingTest::held))))
         .containsOnly(0);
   }
 
@@ -123,18 +140,28 @@ class LokySharingTest {
     for (int call = 0; call < 50; call++) {
       int c = call;
       List<Double> out =
-          loky(2).build().run(IntStream.range(0, 4).mapToObj(i -> (Task<Double>) () -> rowSum(rows, i + c)));
+          loky(2)
+              .build()
+              .run(IntStream.range(0, 4).mapToObj(i -> (Task<Double>) () -> rowSum(rows, i + c)));
       assertThat(out.get(0)).isEqualTo(rowSum(rows, c));
     }
-    assertThat(loky(2).batchSize(1).build().run(IntStream.range(0, 8).mapToObj(i -> delayed(LokySharingTest::held))))
+    assertThat(
+            loky(2)
+                .batchSize(1)
+                .build()
+                .run(IntStream.range(0, 8).mapToObj(i -> delayed(LokySharingTest::held))))
         .containsOnly(0);
     // 50 calls × 1.6 MB shared: a worker that kept them would have grown by up to 80 MB
     Map<Long, Long> after = retainedHeapByWorker();
-    assertThat(after.keySet()).as("the same workers served every call").containsAnyElementsOf(before.keySet());
+    assertThat(after.keySet())
+        .as("the same workers served every call")
+        .containsAnyElementsOf(before.keySet());
     after.forEach(
         (pid, heap) -> {
           if (before.containsKey(pid)) {
-            assertThat(heap - before.get(pid)).as("heap growth of worker %s", pid).isLessThan(8_000_000L);
+            assertThat(heap - before.get(pid))
+                .as("heap growth of worker %s", pid)
+                .isLessThan(8_000_000L);
           }
         });
   }
@@ -151,16 +178,27 @@ class LokySharingTest {
               () -> {
                 bothStarted.countDown();
                 await(bothStarted);
-                return loky(2).batchSize(1).build()
-                    .run(IntStream.range(0, 30).mapToObj(i -> (Task<Double>) () -> rowSum(rows, i + offset)));
+                return loky(2)
+                    .batchSize(1)
+                    .build()
+                    .run(
+                        IntStream.range(0, 30)
+                            .mapToObj(i -> (Task<Double>) () -> rowSum(rows, i + offset)));
               }));
     }
     for (int k = 0; k < 2; k++) {
       int offset = k * 100;
       assertThat(calls.get(k).get(120, TimeUnit.SECONDS))
-          .containsExactlyElementsOf(IntStream.range(0, 30).mapToObj(i -> rowSum(rows, i + offset)).collect(Collectors.toList()));
+          .containsExactlyElementsOf(
+              IntStream.range(0, 30)
+                  .mapToObj(i -> rowSum(rows, i + offset))
+                  .collect(Collectors.toList()));
     }
-    assertThat(loky(2).batchSize(1).build().run(IntStream.range(0, 8).mapToObj(i -> delayed(LokySharingTest::held))))
+    assertThat(
+            loky(2)
+                .batchSize(1)
+                .build()
+                .run(IntStream.range(0, 8).mapToObj(i -> delayed(LokySharingTest::held))))
         .containsOnly(0);
   }
 
@@ -177,7 +215,9 @@ class LokySharingTest {
             .build()
             .run(IntStream.range(0, 12).mapToObj(i -> (Task<Double>) () -> rowSum(rows, i)));
 
-    assertThat(out).containsExactlyElementsOf(IntStream.range(0, 12).mapToObj(i -> rowSum(rows, i)).collect(Collectors.toList()));
+    assertThat(out)
+        .containsExactlyElementsOf(
+            IntStream.range(0, 12).mapToObj(i -> rowSum(rows, i)).collect(Collectors.toList()));
     // 12 tasks, 3 per worker: at least 4 workers, each sent the value once
     assertThat(TransferCounters.sharedValuesSent() - sent).isBetween(4L, 12L);
     LokyBackend.shutdown();
@@ -192,8 +232,11 @@ class LokySharingTest {
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         ProcessHandle.of(pid).ifPresent(h -> h.onExit().join());
       }
-      List<Double> out = p.run(IntStream.range(0, 8).mapToObj(i -> (Task<Double>) () -> rowSum(rows, i)));
-      assertThat(out).containsExactlyElementsOf(IntStream.range(0, 8).mapToObj(i -> rowSum(rows, i)).collect(Collectors.toList()));
+      List<Double> out =
+          p.run(IntStream.range(0, 8).mapToObj(i -> (Task<Double>) () -> rowSum(rows, i)));
+      assertThat(out)
+          .containsExactlyElementsOf(
+              IntStream.range(0, 8).mapToObj(i -> rowSum(rows, i)).collect(Collectors.toList()));
     }
   }
 
@@ -210,13 +253,22 @@ class LokySharingTest {
             .build()) {
       for (int call = 0; call < 3; call++) {
         int c = call;
-        List<Double> out = p.run(IntStream.range(0, 10).mapToObj(i -> (Task<Double>) () -> rowSum(rows, i + c)));
-        assertThat(out).containsExactlyElementsOf(IntStream.range(0, 10).mapToObj(i -> rowSum(rows, i + c)).collect(Collectors.toList()));
+        List<Double> out =
+            p.run(IntStream.range(0, 10).mapToObj(i -> (Task<Double>) () -> rowSum(rows, i + c)));
+        assertThat(out)
+            .containsExactlyElementsOf(
+                IntStream.range(0, 10)
+                    .mapToObj(i -> rowSum(rows, i + c))
+                    .collect(Collectors.toList()));
       }
     }
     assertThat(TransferCounters.sharedValuesSerialized() - serialized).isEqualTo(1);
     assertThat(TransferCounters.sharedValuesSent() - sent).isBetween(1L, 2L);
-    assertThat(loky(2).batchSize(1).build().run(IntStream.range(0, 8).mapToObj(i -> delayed(LokySharingTest::held))))
+    assertThat(
+            loky(2)
+                .batchSize(1)
+                .build()
+                .run(IntStream.range(0, 8).mapToObj(i -> delayed(LokySharingTest::held))))
         .containsOnly(0);
   }
 
@@ -239,13 +291,21 @@ class LokySharingTest {
     long serialized = TransferCounters.sharedValuesSerialized();
     long sent = TransferCounters.sharedValuesSent();
     try (Parallel p =
-        Parallel.builder().backend("loky", Map.of("scatter", List.of((Object) x))).nJobs(2).batchSize(1).build()) {
+        Parallel.builder()
+            .backend("loky", Map.of("scatter", List.of((Object) x)))
+            .nJobs(2)
+            .batchSize(1)
+            .build()) {
       for (int call = 0; call < 3; call++) {
         List<Double> out =
-            p.run(IntStream.range(0, 7).mapToObj(i -> delayed(LokySharingTest::firstColumnSum, data, i)));
+            p.run(
+                IntStream.range(0, 7)
+                    .mapToObj(i -> delayed(LokySharingTest::firstColumnSum, data, i)));
         assertThat(out)
             .containsExactlyElementsOf(
-                IntStream.range(0, 7).mapToObj(i -> firstColumnSum(data, i)).collect(Collectors.toList()));
+                IntStream.range(0, 7)
+                    .mapToObj(i -> firstColumnSum(data, i))
+                    .collect(Collectors.toList()));
       }
     }
     // the matrix only (the data set around it is small once the matrix is a reference)
@@ -276,9 +336,14 @@ class LokySharingTest {
             .tempFolder(base)
             .build()) {
       for (int call = 0; call < 2; call++) {
-        assertThat(p.run(IntStream.range(0, 7).mapToObj(i -> delayed(LokySharingTest::firstColumnSum, data, i))))
+        assertThat(
+                p.run(
+                    IntStream.range(0, 7)
+                        .mapToObj(i -> delayed(LokySharingTest::firstColumnSum, data, i))))
             .containsExactlyElementsOf(
-                IntStream.range(0, 7).mapToObj(i -> firstColumnSum(data, i)).collect(Collectors.toList()));
+                IntStream.range(0, 7)
+                    .mapToObj(i -> firstColumnSum(data, i))
+                    .collect(Collectors.toList()));
         // between calls: the scattered matrix's one file, kept for the next call
         assertThat(filesIn(base)).isEqualTo(1);
       }
@@ -303,10 +368,21 @@ class LokySharingTest {
 
   @Test
   void badSharingOptionsAreRejectedWithJoblibsText() {
-    assertThatThrownBy(() -> Parallel.builder().backend("loky", Map.of("scatter", 3)).nJobs(2).build().run(List.of(() -> 1)))
+    assertThatThrownBy(
+            () ->
+                Parallel.builder()
+                    .backend("loky", Map.of("scatter", 3))
+                    .nJobs(2)
+                    .build()
+                    .run(List.of(() -> 1)))
         .hasMessage("scatter must be a list/tuple, got `Integer`");
     assertThatThrownBy(
-            () -> Parallel.builder().backend("loky", Map.of("auto-scatter-threshold", "big")).nJobs(2).build().run(List.of(() -> 1)))
+            () ->
+                Parallel.builder()
+                    .backend("loky", Map.of("auto-scatter-threshold", "big"))
+                    .nJobs(2)
+                    .build()
+                    .run(List.of(() -> 1)))
         .isInstanceOf(ParallelConfigurationException.class)
         .hasMessage(
             "Invalid value 'big' for joblib4j.backend.loky.auto-scatter-threshold: must be a size such as 500K, 1M,"

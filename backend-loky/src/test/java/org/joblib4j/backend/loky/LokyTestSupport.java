@@ -13,9 +13,15 @@ import org.joblib4j.Parallel;
 import org.joblib4j.TaskOrigin;
 import org.joblib4j.tck.support.WorkerProcesses;
 
-/** Tasks and helpers shared by the loky tests. Tasks are static methods: worker JVMs load this class. */
+/**
+ * Tasks and helpers shared by the loky tests. Tasks are static methods: worker JVMs load this
+ * class.
+ */
 final class LokyTestSupport {
-  /** The pid of the test JVM (the pool's parent). Read it in the test JVM only: in a worker it is the worker's pid. */
+  /**
+   * The pid of the test JVM (the pool's parent). Read it in the test JVM only: in a worker it is
+   * the worker's pid.
+   */
   static final long PARENT_PID = ProcessHandle.current().pid();
 
   private LokyTestSupport() {}
@@ -91,16 +97,25 @@ final class LokyTestSupport {
     Set<Long> seen = new HashSet<>();
     for (int attempt = 0; attempt < 30; attempt++) {
       List<Long> pids =
-          builder.get().batchSize(1).build()
-              .run(IntStream.range(0, 3 * nJobs).mapToObj(i -> delayed(LokyTestSupport::sleepThenPid, 30L)));
+          builder
+              .get()
+              .batchSize(1)
+              .build()
+              .run(
+                  IntStream.range(0, 3 * nJobs)
+                      .mapToObj(i -> delayed(LokyTestSupport::sleepThenPid, 30L)));
       seen = new HashSet<>(pids);
       if (seen.size() == nJobs && seen.equals(new HashSet<>(LokyBackend.workerPids()))) {
         return seen;
       }
     }
     throw new AssertionError(
-        "the loky pool did not get " + nJobs + " ready workers: tasks ran on " + seen
-            + ", pool has " + LokyBackend.workerPids());
+        "the loky pool did not get "
+            + nJobs
+            + " ready workers: tasks ran on "
+            + seen
+            + ", pool has "
+            + LokyBackend.workerPids());
   }
 
   static Set<Long> warm(int nJobs) {
@@ -117,7 +132,10 @@ final class LokyTestSupport {
     return WorkerProcesses.originPid(t);
   }
 
-  /** Whether {@code t} or one of its causes is of {@code type} with a message containing {@code text}. */
+  /**
+   * Whether {@code t} or one of its causes is of {@code type} with a message containing {@code
+   * text}.
+   */
   static boolean chainHas(Throwable t, Class<? extends Throwable> type, String text) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (type.isInstance(c) && c.getMessage() != null && c.getMessage().contains(text)) {

@@ -61,18 +61,26 @@ class LokyThreadLimitsTest {
 
   static void assertLimit(List<Map<String, String>> seen, int limit) {
     String want = Integer.toString(limit);
-    assertThat(seen).isNotEmpty().allSatisfy(m -> {
-      assertThat(m.get("pid")).isNotEqualTo(Long.toString(LokyTestSupport.PARENT_PID));
-      for (String v : VARIABLES) {
-        assertThat(m.get(v)).as(v).isEqualTo(want);
-      }
-      assertThat(m.get("ENABLE_IPC")).as("ENABLE_IPC").isEqualTo("1");
-      assertThat(m.get("availableProcessors")).as("Runtime.availableProcessors()").isEqualTo(want);
-      assertThat(m.get("commonPoolParallelism")).as("ForkJoinPool.getCommonPoolParallelism()").isEqualTo(want);
-    });
+    assertThat(seen)
+        .isNotEmpty()
+        .allSatisfy(
+            m -> {
+              assertThat(m.get("pid")).isNotEqualTo(Long.toString(LokyTestSupport.PARENT_PID));
+              for (String v : VARIABLES) {
+                assertThat(m.get(v)).as(v).isEqualTo(want);
+              }
+              assertThat(m.get("ENABLE_IPC")).as("ENABLE_IPC").isEqualTo("1");
+              assertThat(m.get("availableProcessors"))
+                  .as("Runtime.availableProcessors()")
+                  .isEqualTo(want);
+              assertThat(m.get("commonPoolParallelism"))
+                  .as("ForkJoinPool.getCommonPoolParallelism()")
+                  .isEqualTo(want);
+            });
   }
 
-  // joblib: test_parallel.py::test_parallel_thread_limit, test_parallel.py::test_threadpool_limitation_in_child_loky
+  // joblib: test_parallel.py::test_parallel_thread_limit,
+  // test_parallel.py::test_threadpool_limitation_in_child_loky
   @Test
   void byDefaultEachOfTwoWorkersGetsHalfTheCpus() {
     assertLimit(limitsSeen(loky(2).build()), Math.max(Parallel.cpuCount() / 2, 1));
@@ -80,21 +88,24 @@ class LokyThreadLimitsTest {
 
   @Test
   void innerMaxNumThreadsOneGivesOne() {
-    try (ParallelConfig.Scope s = ParallelConfig.builder().backend("loky").innerMaxNumThreads(1).open()) {
+    try (ParallelConfig.Scope s =
+        ParallelConfig.builder().backend("loky").innerMaxNumThreads(1).open()) {
       assertLimit(limitsSeen(Parallel.builder().nJobs(2).build()), 1);
     }
   }
 
   @Test
   void innerMaxNumThreadsIsAppliedAsGiven() {
-    try (ParallelConfig.Scope s = ParallelConfig.builder().backend("loky").innerMaxNumThreads(2).open()) {
+    try (ParallelConfig.Scope s =
+        ParallelConfig.builder().backend("loky").innerMaxNumThreads(2).open()) {
       assertLimit(limitsSeen(Parallel.builder().nJobs(2).build()), 2);
     }
   }
 
   @Test
   void afterAnInnerMaxNumThreadsScopeAPlainCallGetsTheDefaultLimitAgain() {
-    try (ParallelConfig.Scope s = ParallelConfig.builder().backend("loky").innerMaxNumThreads(2).open()) {
+    try (ParallelConfig.Scope s =
+        ParallelConfig.builder().backend("loky").innerMaxNumThreads(2).open()) {
       assertLimit(limitsSeen(Parallel.builder().nJobs(2).build()), 2);
     }
     assertLimit(limitsSeen(loky(2).build()), Math.max(Parallel.cpuCount() / 2, 1));
@@ -102,30 +113,38 @@ class LokyThreadLimitsTest {
 
   @Test
   void threadingDoesNotAcceptInnerMaxNumThreads() {
-    assertThatThrownBy(() -> {
-      try (ParallelConfig.Scope s = ParallelConfig.builder().backend("threading").innerMaxNumThreads(1).open()) {
-        Parallel.builder().nJobs(2).build().run(List.of(delayed(LokyTestSupport::pid)));
-      }
-    })
+    assertThatThrownBy(
+            () -> {
+              try (ParallelConfig.Scope s =
+                  ParallelConfig.builder().backend("threading").innerMaxNumThreads(1).open()) {
+                Parallel.builder().nJobs(2).build().run(List.of(delayed(LokyTestSupport::pid)));
+              }
+            })
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("ThreadingBackend does not accept setting the innerMaxNumThreads argument.");
   }
 
   // ------------------------------------------------------------------ the parent's own setting
 
-  /** A parent JVM started with OMP_NUM_THREADS=4: prints what its workers see, without and with innerMaxNumThreads(1). */
+  /**
+   * A parent JVM started with OMP_NUM_THREADS=4: prints what its workers see, without and with
+   * innerMaxNumThreads(1).
+   */
   public static final class ParentWithOmp {
     public static void main(String[] args) {
       System.out.println("DEFAULT " + omp(Parallel.builder().backend("loky").nJobs(2).build()));
       LokyBackend.shutdown();
-      try (ParallelConfig.Scope s = ParallelConfig.builder().backend("loky").innerMaxNumThreads(1).open()) {
+      try (ParallelConfig.Scope s =
+          ParallelConfig.builder().backend("loky").innerMaxNumThreads(1).open()) {
         System.out.println("EXPLICIT " + omp(Parallel.builder().nJobs(2).build()));
       }
       LokyBackend.shutdown();
     }
 
     static String omp(Parallel p) {
-      List<String> seen = p.run(IntStream.range(0, 2).mapToObj(i -> delayed(() -> System.getenv("OMP_NUM_THREADS"))));
+      List<String> seen =
+          p.run(
+              IntStream.range(0, 2).mapToObj(i -> delayed(() -> System.getenv("OMP_NUM_THREADS"))));
       return String.join(" ", seen);
     }
   }

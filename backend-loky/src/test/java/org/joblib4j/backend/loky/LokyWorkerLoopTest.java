@@ -27,14 +27,24 @@ class LokyWorkerLoopTest {
 
   @Test
   void aTaskThatLeavesItsThreadInterruptedHarmsNeitherTheChannelNorTheNextBatch() {
-    List<Long> before = LokyTestSupport.loky(2).batchSize(1).build()
-        .run(IntStream.range(0, 40).mapToObj(i -> delayed(LokyWorkerLoopTest::interruptsItself, i)));
+    List<Long> before =
+        LokyTestSupport.loky(2)
+            .batchSize(1)
+            .build()
+            .run(
+                IntStream.range(0, 40)
+                    .mapToObj(i -> delayed(LokyWorkerLoopTest::interruptsItself, i)));
     Set<Long> workers = new HashSet<>(LokyBackend.workerPids());
     assertThat(new HashSet<>(before)).isSubsetOf(workers);
     // those threads have read the channel since (an interrupted read would have closed it) and run
     // these batches with their interrupt cleared
-    List<Boolean> interrupted = LokyTestSupport.loky(2).batchSize(1).build()
-        .run(IntStream.range(0, 40).mapToObj(i -> delayed(LokyWorkerLoopTest::seesAnInterrupt, i)));
+    List<Boolean> interrupted =
+        LokyTestSupport.loky(2)
+            .batchSize(1)
+            .build()
+            .run(
+                IntStream.range(0, 40)
+                    .mapToObj(i -> delayed(LokyWorkerLoopTest::seesAnInterrupt, i)));
     assertThat(interrupted).hasSize(40).containsOnly(false);
     assertThat(new HashSet<>(LokyBackend.workerPids())).isEqualTo(workers);
   }

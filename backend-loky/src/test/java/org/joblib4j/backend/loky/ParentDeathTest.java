@@ -16,16 +16,23 @@ import org.joblib4j.tck.support.ChildJvm;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** No orphans: when the parent JVM dies, even by SIGKILL, every loky worker exits within seconds. */
+/**
+ * No orphans: when the parent JVM dies, even by SIGKILL, every loky worker exits within seconds.
+ */
 class ParentDeathTest {
 
   /** The parent: warms a loky pool, reports its workers, then runs a call of long tasks. */
   public static final class Parent {
     public static void main(String[] args) {
       Set<Long> workers = LokyTestSupport.warm(2);
-      System.out.println("WORKERS " + workers.stream().map(String::valueOf).collect(Collectors.joining(" ")));
+      System.out.println(
+          "WORKERS " + workers.stream().map(String::valueOf).collect(Collectors.joining(" ")));
       System.out.flush();
-      Parallel.builder().backend("loky").nJobs(2).batchSize(1).build()
+      Parallel.builder()
+          .backend("loky")
+          .nJobs(2)
+          .batchSize(1)
+          .build()
           .run(IntStream.range(0, 2).mapToObj(i -> delayed(ParentDeathTest::announceThenSleep)));
       System.out.println("UNEXPECTED the long call returned");
     }
@@ -45,14 +52,23 @@ class ParentDeathTest {
     try (ChildJvm parent = ChildJvm.start(Parent.class, Map.of())) {
       await("the parent to report its workers and start the long tasks")
           .atMost(Duration.ofSeconds(30))
-          .until(() -> parent.value("WORKERS") != null && parent.value("STARTED") != null || !parent.process.isAlive());
-      assertThat(parent.process.isAlive()).as("parent alive; its output:\n%s", parent.output()).isTrue();
-      workers = Arrays.stream(parent.value("WORKERS").split(" ")).map(Long::parseLong).collect(Collectors.toList());
+          .until(
+              () ->
+                  parent.value("WORKERS") != null && parent.value("STARTED") != null
+                      || !parent.process.isAlive());
+      assertThat(parent.process.isAlive())
+          .as("parent alive; its output:\n%s", parent.output())
+          .isTrue();
+      workers =
+          Arrays.stream(parent.value("WORKERS").split(" "))
+              .map(Long::parseLong)
+              .collect(Collectors.toList());
       assertThat(workers).hasSize(2).doesNotContain(parent.process.pid());
       assertThat(workers).allMatch(LokyTestSupport::alive);
       assertThat(workers).contains(Long.parseLong(parent.value("STARTED")));
       for (long w : workers) {
-        assertThat(ProcessHandle.of(w).flatMap(ProcessHandle::parent).map(ProcessHandle::pid)).contains(parent.process.pid());
+        assertThat(ProcessHandle.of(w).flatMap(ProcessHandle::parent).map(ProcessHandle::pid))
+            .contains(parent.process.pid());
       }
       if (signal.equals("SIGKILL")) {
         parent.process.destroyForcibly();

@@ -51,10 +51,13 @@ final class WorkerGate implements AutoCloseable {
     return pid;
   }
 
-  /** Waits until {@code count} tasks in all have arrived; returns the pids of every arrival so far. */
+  /**
+   * Waits until {@code count} tasks in all have arrived; returns the pids of every arrival so far.
+   */
   List<Long> awaitArrivals(int count, Duration atMost) throws InterruptedException {
     if (!arrived.tryAcquire(count, atMost.toMillis(), TimeUnit.MILLISECONDS)) {
-      throw new AssertionError(count + " tasks did not reach the gate within " + atMost + "; arrived: " + pids());
+      throw new AssertionError(
+          count + " tasks did not reach the gate within " + atMost + "; arrived: " + pids());
     }
     arrived.release(count);
     return pids();

@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.Map;
 import org.joblib4j.Parallel;
 import org.joblib4j.core.process.ProcessBackend;
+import org.joblib4j.core.process.SharingOptions;
 import org.joblib4j.core.process.WorkerLauncher;
 import org.joblib4j.core.process.WorkerMain;
 import org.joblib4j.core.process.WorkerOptions;
 import org.joblib4j.core.process.WorkerOptionsParser;
-import org.joblib4j.core.process.SharingOptions;
 import org.joblib4j.core.process.WorkerPool;
 import org.joblib4j.spi.BackendContext;
 import org.joblib4j.spi.CallSettings;
@@ -60,7 +60,8 @@ public final class MultiprocessingBackend extends ProcessBackend {
    * @param context the options
    */
   public MultiprocessingBackend(BackendContext context) {
-    BackendContext options = context.withAliases(WorkerOptionsParser.aliases("max-tasks-per-child"));
+    BackendContext options =
+        context.withAliases(WorkerOptionsParser.aliases("max-tasks-per-child"));
     options.rejectUnknown(KEYS);
     sharing(SharingOptions.parse(options));
     this.baseOptions =
@@ -97,7 +98,8 @@ public final class MultiprocessingBackend extends ProcessBackend {
       return 1;
     }
     if (n != 1 && settings.nestingLevel() > 0 && !WorkerMain.isTaskThread()) {
-      WARNINGS.warn("Multiprocessing-backed parallel loops cannot be nested below threads, setting nJobs=1");
+      WARNINGS.warn(
+          "Multiprocessing-backed parallel loops cannot be nested below threads, setting nJobs=1");
       return 1;
     }
     if (n == 1) {
@@ -105,11 +107,15 @@ public final class MultiprocessingBackend extends ProcessBackend {
     }
     WorkerPool pool = pool();
     if (pool == null || pool.isClosed()) {
-      WorkerOptions options = WorkerOptionsParser.withThreadLimit(baseOptions, Math.max(Parallel.cpuCount() / n, 1), false);
+      WorkerOptions options =
+          WorkerOptionsParser.withThreadLimit(
+              baseOptions, Math.max(Parallel.cpuCount() / n, 1), false);
       try {
-        pool = new WorkerPool(n, options, spareWorkers > 0 ? new SpareTaker() : new WorkerLauncher());
+        pool =
+            new WorkerPool(n, options, spareWorkers > 0 ? new SpareTaker() : new WorkerLauncher());
       } catch (IOException e) {
-        throw new UncheckedIOException("Could not create the multiprocessing worker pool: " + e.getMessage(), e);
+        throw new UncheckedIOException(
+            "Could not create the multiprocessing worker pool: " + e.getMessage(), e);
       }
       usePool(pool);
     } else if (pool.size() != n) {
@@ -120,8 +126,8 @@ public final class MultiprocessingBackend extends ProcessBackend {
   }
 
   /**
-   * Destroys the pool: no worker JVM outlives its {@code Parallel}'s call or block. Every worker has
-   * been sent SIGKILL when this returns; waiting for them to be reaped and deleting the pool's
+   * Destroys the pool: no worker JVM outlives its {@code Parallel}'s call or block. Every worker
+   * has been sent SIGKILL when this returns; waiting for them to be reaped and deleting the pool's
    * folder happen in the background, so the call returns at once.
    */
   @Override
@@ -151,7 +157,8 @@ public final class MultiprocessingBackend extends ProcessBackend {
   /** Starts a pool's workers from the spares when some fit, and as usual otherwise. */
   private static final class SpareTaker extends WorkerLauncher {
     @Override
-    public Process launch(WorkerOptions options, Path socket, String token, Path errorDir) throws IOException {
+    public Process launch(WorkerOptions options, Path socket, String token, Path errorDir)
+        throws IOException {
       Process spare = SpareWorkers.take(options);
       if (spare != null) {
         try {

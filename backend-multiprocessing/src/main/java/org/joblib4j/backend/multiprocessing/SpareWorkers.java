@@ -21,12 +21,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The opt-in warm spares of the multiprocessing backend ({@code spare-workers}): blank worker JVMs,
- * started after a call for the next one, that have booted and warmed their task path with joblib4j's
- * own tasks, but never joined a pool nor run a user task.
- * A call's pool takes them instead of starting JVMs (so it still gets fresh static state), and they
- * are replaced in the background at the end of the call. They exit with this JVM (as workers do: they watch
- * their parent, and a shutdown hook kills them), after {@code spare-idle-timeout} without a call,
- * and on {@link #shutdown()}. One set per JVM, for the worker options of the latest call.
+ * started after a call for the next one, that have booted and warmed their task path with
+ * joblib4j's own tasks, but never joined a pool nor run a user task. A call's pool takes them
+ * instead of starting JVMs (so it still gets fresh static state), and they are replaced in the
+ * background at the end of the call. They exit with this JVM (as workers do: they watch their
+ * parent, and a shutdown hook kills them), after {@code spare-idle-timeout} without a call, and on
+ * {@link #shutdown()}. One set per JVM, for the worker options of the latest call.
  */
 final class SpareWorkers {
   private static final Logger LOG = LoggerFactory.getLogger(SpareWorkers.class);
@@ -43,16 +43,21 @@ final class SpareWorkers {
   private static Path errorDir;
   private static ScheduledFuture<?> idleCheck;
   private static long generation;
+
   /** Spares a scheduled {@link #fill} has still to start. */
   private static int owed;
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(SpareWorkers::shutdown, "joblib4j-multiprocessing-spares-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(SpareWorkers::shutdown, "joblib4j-multiprocessing-spares-shutdown"));
   }
 
   private SpareWorkers() {}
 
-  /** What makes two worker JVMs interchangeable: everything on their command line and environment. */
+  /**
+   * What makes two worker JVMs interchangeable: everything on their command line and environment.
+   */
   private static WorkerOptions keyOf(WorkerOptions options) {
     return new WorkerOptions(
         options.jvmArgs(),
@@ -93,8 +98,8 @@ final class SpareWorkers {
   }
 
   /**
-   * Brings the spares for these options up to {@code count} in the background (other options' spares
-   * are killed: the latest call predicts the next), and restarts the idle timer.
+   * Brings the spares for these options up to {@code count} in the background (other options'
+   * spares are killed: the latest call predicts the next), and restarts the idle timer.
    *
    * @param options the worker options of the call that just ended
    * @param count the number of spares to keep
@@ -109,7 +114,8 @@ final class SpareWorkers {
       if (idleCheck != null) {
         idleCheck.cancel(false);
       }
-      idleCheck = BACKGROUND.schedule(() -> expire(gen), idleTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      idleCheck =
+          BACKGROUND.schedule(() -> expire(gen), idleTimeout.toMillis(), TimeUnit.MILLISECONDS);
       if (!wanted.equals(key)) {
         stale.addAll(SPARES);
         SPARES.clear();
@@ -129,7 +135,10 @@ final class SpareWorkers {
         });
   }
 
-  /** Starts the spares still owed, one at a time (a pool that found none cancels one: see {@link #take}). */
+  /**
+   * Starts the spares still owed, one at a time (a pool that found none cancels one: see {@link
+   * #take}).
+   */
   private static void fill(WorkerOptions wanted) {
     while (true) {
       synchronized (SpareWorkers.class) {

@@ -76,7 +76,10 @@ final class MpTestSupport {
     return x / y;
   }
 
-  /** Sleeps (simulated work), then returns {@code x * x}: later inputs finish first when {@code millis} decreases. */
+  /**
+   * Sleeps (simulated work), then returns {@code x * x}: later inputs finish first when {@code
+   * millis} decreases.
+   */
   static int slowSquare(int x, long millis) throws InterruptedException {
     Thread.sleep(millis);
     return x * x;
@@ -92,7 +95,10 @@ final class MpTestSupport {
     return List.of(pid(), (long) ++counter);
   }
 
-  /** What a task sees of the initializer: (pid, initializer runs in this JVM, tasks run before this one). */
+  /**
+   * What a task sees of the initializer: (pid, initializer runs in this JVM, tasks run before this
+   * one).
+   */
   static List<Long> initState() throws InterruptedException {
     Thread.sleep(20);
     long before = tasksRun++;
@@ -116,7 +122,9 @@ final class MpTestSupport {
     return MpTestSupport::initialize;
   }
 
-  /** The JVM's view of its options: (foo property, max heap, input arguments, available processors). */
+  /**
+   * The JVM's view of its options: (foo property, max heap, input arguments, available processors).
+   */
   static List<Object> jvmView() {
     return List.of(
         String.valueOf(System.getProperty("foo")),
@@ -204,6 +212,8 @@ final class MpTestSupport {
   }
 
   static List<Task<Long>> pidTasks(int n) {
-    return IntStream.range(0, n).mapToObj(i -> (Task<Long>) MpTestSupport::pid).collect(Collectors.toList());
+    return IntStream.range(0, n)
+        .mapToObj(i -> (Task<Long>) MpTestSupport::pid)
+        .collect(Collectors.toList());
   }
 }

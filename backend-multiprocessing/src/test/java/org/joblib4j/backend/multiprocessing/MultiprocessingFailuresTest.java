@@ -43,10 +43,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Failures on the multiprocessing backend: task errors
- * come back as themselves with the worker's stack; a worker killed mid-task fails the call at once
- * (never a hang, unlike joblib's multiprocessing); timeout and the first error kill the call's
- * workers.
+ * Failures on the multiprocessing backend: task errors come back as themselves with the worker's
+ * stack; a worker killed mid-task fails the call at once (never a hang, unlike joblib's
+ * multiprocessing); timeout and the first error kill the call's workers.
  */
 class MultiprocessingFailuresTest {
 
@@ -106,15 +105,26 @@ class MultiprocessingFailuresTest {
   void divisionByZeroComesBackAsArithmeticExceptionWithTheWorkerStack() {
     Throwable t =
         catchThrowable(
-            () -> mp(2).batchSize(1).build().run(List.of(delayed(MpTestSupport::divide, 0, 1), delayed(MpTestSupport::divide, 1, 0))));
+            () ->
+                mp(2)
+                    .batchSize(1)
+                    .build()
+                    .run(
+                        List.of(
+                            delayed(MpTestSupport::divide, 0, 1),
+                            delayed(MpTestSupport::divide, 1, 0))));
     assertThat(t).isExactlyInstanceOf(ArithmeticException.class).hasMessage("/ by zero");
     // the worker's stack trace: the task method, run by the worker JVM's main loop
     List<StackTraceElement> stack = Arrays.asList(t.getStackTrace());
-    assertThat(stack).anySatisfy(e -> {
-      assertThat(e.getClassName()).isEqualTo(MpTestSupport.class.getName());
-      assertThat(e.getMethodName()).isEqualTo("divide");
-    });
-    assertThat(stack).anySatisfy(e -> assertThat(e.getClassName()).isEqualTo("org.joblib4j.core.process.WorkerMain"));
+    assertThat(stack)
+        .anySatisfy(
+            e -> {
+              assertThat(e.getClassName()).isEqualTo(MpTestSupport.class.getName());
+              assertThat(e.getMethodName()).isEqualTo("divide");
+            });
+    assertThat(stack)
+        .anySatisfy(
+            e -> assertThat(e.getClassName()).isEqualTo("org.joblib4j.core.process.WorkerMain"));
     TaskOrigin origin = MpTestSupport.origin(t);
     assertThat(origin.taskIndex()).isEqualTo(1);
     assertThat(origin.backendName()).isEqualTo("multiprocessing");
@@ -125,7 +135,12 @@ class MultiprocessingFailuresTest {
   void aFinickyExceptionKeepsItsExactClass() {
     Throwable t =
         catchThrowable(
-            () -> mp(2).build().run(IntStream.range(0, 30).mapToObj(i -> delayed(MultiprocessingFailuresTest::finickyAt7, i))));
+            () ->
+                mp(2)
+                    .build()
+                    .run(
+                        IntStream.range(0, 30)
+                            .mapToObj(i -> delayed(MultiprocessingFailuresTest::finickyAt7, i))));
     assertThat(t).isExactlyInstanceOf(FinickyException.class);
     assertThat(((FinickyException) t).a).isEqualTo("a");
     assertThat(((FinickyException) t).d).isEqualTo("d");
@@ -140,8 +155,12 @@ class MultiprocessingFailuresTest {
                 mp(2)
                     .preDispatch(16)
                     .build()
-                    .run(IntStream.range(0, 30).mapToObj(i -> delayed(MultiprocessingFailuresTest::illegalAt7, i))));
-    assertThat(t).isExactlyInstanceOf(IllegalArgumentException.class).hasMessage("raised by task 7");
+                    .run(
+                        IntStream.range(0, 30)
+                            .mapToObj(i -> delayed(MultiprocessingFailuresTest::illegalAt7, i))));
+    assertThat(t)
+        .isExactlyInstanceOf(IllegalArgumentException.class)
+        .hasMessage("raised by task 7");
     assertThat(MpTestSupport.origin(t).taskIndex()).isEqualTo(7);
   }
 
@@ -149,10 +168,17 @@ class MultiprocessingFailuresTest {
   void aCheckedExceptionIsWrappedInTaskFailedException() {
     Throwable t =
         catchThrowable(
-            () -> mp(2).build().run(IntStream.range(0, 8).mapToObj(i -> delayed(MultiprocessingFailuresTest::checkedAt3, i))));
+            () ->
+                mp(2)
+                    .build()
+                    .run(
+                        IntStream.range(0, 8)
+                            .mapToObj(i -> delayed(MultiprocessingFailuresTest::checkedAt3, i))));
     assertThat(t).isExactlyInstanceOf(TaskFailedException.class);
     assertThat(((TaskFailedException) t).taskIndex()).isEqualTo(3);
-    assertThat(t.getCause()).isExactlyInstanceOf(IOException.class).hasMessage("checked failure in task 3");
+    assertThat(t.getCause())
+        .isExactlyInstanceOf(IOException.class)
+        .hasMessage("checked failure in task 3");
     assertThat(Arrays.asList(t.getCause().getStackTrace()))
         .anySatisfy(e -> assertThat(e.getMethodName()).isEqualTo("checkedAt3"));
     assertThat(MpTestSupport.origin(t).backendName()).isEqualTo("multiprocessing");
@@ -162,11 +188,23 @@ class MultiprocessingFailuresTest {
   @Test
   void anErrorPropagatesUnchangedAndAManagedPoolServesTheNextCall() {
     try (Parallel p = mp(2).build()) {
-      Throwable t = catchThrowable(() -> p.run(IntStream.range(0, 4).mapToObj(i -> delayed(MultiprocessingFailuresTest::interrupt, i))));
-      assertThat(t).isExactlyInstanceOf(MyInterrupt.class).hasMessageStartingWith("interrupted task ");
+      Throwable t =
+          catchThrowable(
+              () ->
+                  p.run(
+                      IntStream.range(0, 4)
+                          .mapToObj(i -> delayed(MultiprocessingFailuresTest::interrupt, i))));
+      assertThat(t)
+          .isExactlyInstanceOf(MyInterrupt.class)
+          .hasMessageStartingWith("interrupted task ");
       // after an error the block's pool still serves calls
-      List<Integer> r = assertTimeoutPreemptively(GENEROUS, () -> p.run(IntStream.range(0, 10).mapToObj(x -> delayed(MpTestSupport::f, x, 1))));
-      assertThat(r).isEqualTo(IntStream.range(0, 10).map(x -> x * x + 1).boxed().collect(Collectors.toList()));
+      List<Integer> r =
+          assertTimeoutPreemptively(
+              GENEROUS,
+              () -> p.run(IntStream.range(0, 10).mapToObj(x -> delayed(MpTestSupport::f, x, 1))));
+      assertThat(r)
+          .isEqualTo(
+              IntStream.range(0, 10).map(x -> x * x + 1).boxed().collect(Collectors.toList()));
     }
   }
 
@@ -178,7 +216,13 @@ class MultiprocessingFailuresTest {
     String d = dir.toString();
     CompletableFuture<List<Long>> call =
         CompletableFuture.supplyAsync(
-            () -> mp(2).batchSize(1).build().run(IntStream.range(0, 2).mapToObj(i -> delayed(MpTestSupport::writePidThenSleep, d, 60_000L))));
+            () ->
+                mp(2)
+                    .batchSize(1)
+                    .build()
+                    .run(
+                        IntStream.range(0, 2)
+                            .mapToObj(i -> delayed(MpTestSupport::writePidThenSleep, d, 60_000L))));
     await("a task to start").atMost(GENEROUS).until(() -> !pidFiles(d).isEmpty());
     long victim = pidFiles(d).iterator().next();
     long killedAt = System.nanoTime();
@@ -194,7 +238,9 @@ class MultiprocessingFailuresTest {
     String code = signal.equals("SIGKILL") ? "{SIGKILL(-9)}" : "{SIGTERM(-15)}";
     assertThat(t).isInstanceOf(WorkerTerminatedException.class);
     assertThat(t.getMessage()).startsWith(TERMINATED + code).contains(Long.toString(victim));
-    assertThat(tookMillis).as("the call failed %d ms after the kill (tasks sleep 60 s)", tookMillis).isLessThan(10_000);
+    assertThat(tookMillis)
+        .as("the call failed %d ms after the kill (tasks sleep 60 s)", tookMillis)
+        .isLessThan(10_000);
     // the first error kills the call's other workers: the second sleeper does not run on
     awaitAllDead(pidFiles(d));
   }
@@ -208,13 +254,22 @@ class MultiprocessingFailuresTest {
     return "unreachable";
   }
 
-  // joblib: loky: tests/test_reusable_executor.py::TestExecutorDeadLock::test_crashes, loky: tests/test_reusable_executor.py::test_faulthandler_enabled
+  // joblib: loky: tests/test_reusable_executor.py::TestExecutorDeadLock::test_crashes, loky:
+  // tests/test_reusable_executor.py::test_faulthandler_enabled
   @Test
   void aWorkerThatCrashesIsReportedWithItsSignalAndCrashReport() {
     Throwable t =
         assertTimeoutPreemptively(
             GENEROUS,
-            () -> catchThrowable(() -> mp(2).build().run(List.of(delayed(MultiprocessingFailuresTest::crash), delayed(MpTestSupport::square, 2)))));
+            () ->
+                catchThrowable(
+                    () ->
+                        mp(2)
+                            .build()
+                            .run(
+                                List.of(
+                                    delayed(MultiprocessingFailuresTest::crash),
+                                    delayed(MpTestSupport::square, 2)))));
     assertThat(t).isInstanceOf(WorkerTerminatedException.class);
     // HotSpot handles the SIGSEGV itself, writes hs_err and aborts: the status may say SIGABRT
     assertThat(t.getMessage())
@@ -235,7 +290,11 @@ class MultiprocessingFailuresTest {
                         mp(2)
                             .batchSize(1)
                             .build()
-                            .run(Stream.of(delayed(MpTestSupport::sleepThenPid, 10L), delayed(MpTestSupport::halt, 3), delayed(MpTestSupport::sleepThenPid, 10L)))));
+                            .run(
+                                Stream.of(
+                                    delayed(MpTestSupport::sleepThenPid, 10L),
+                                    delayed(MpTestSupport::halt, 3),
+                                    delayed(MpTestSupport::sleepThenPid, 10L)))));
     assertThat(t).isInstanceOf(WorkerTerminatedException.class);
     assertThat(t.getMessage()).contains(TERMINATED + "{EXIT(3)}");
   }
@@ -243,17 +302,27 @@ class MultiprocessingFailuresTest {
   @Test
   void afterAWorkerCrashAManagedPoolServesTheNextCall() {
     try (Parallel p = mp(2).batchSize(1).build()) {
-      Throwable t = catchThrowable(() -> p.run(Stream.of(delayed(MpTestSupport::halt, 7), delayed(MpTestSupport::sleepThenPid, 10L))));
+      Throwable t =
+          catchThrowable(
+              () ->
+                  p.run(
+                      Stream.of(
+                          delayed(MpTestSupport::halt, 7),
+                          delayed(MpTestSupport::sleepThenPid, 10L))));
       assertThat(t).isInstanceOf(WorkerTerminatedException.class);
       assertThat(t.getMessage()).contains("{EXIT(7)}");
-      List<Integer> r = assertTimeoutPreemptively(GENEROUS, () -> p.run(IntStream.range(0, 5).mapToObj(x -> delayed(MpTestSupport::square, x))));
+      List<Integer> r =
+          assertTimeoutPreemptively(
+              GENEROUS,
+              () -> p.run(IntStream.range(0, 5).mapToObj(x -> delayed(MpTestSupport::square, x))));
       assertThat(r).containsExactly(0, 1, 4, 9, 16);
     }
   }
 
   // ------------------------------------------------------------------ timeout, first error
 
-  // joblib: test_parallel.py::test_parallel_as_context_manager, test_parallel.py::test_parallel_timeout_fail
+  // joblib: test_parallel.py::test_parallel_as_context_manager,
+  // test_parallel.py::test_parallel_timeout_fail
   @Test
   void timeoutFailsTheCallAndKillsTheWorkersRunningItsTasks(@TempDir Path dir) {
     String d = dir.toString();
@@ -266,16 +335,22 @@ class MultiprocessingFailuresTest {
                     () ->
                         mp(2)
                             .batchSize(1)
-                            // long enough for this call's fresh worker JVMs to start on a loaded machine
+                            // long enough for this call's fresh worker JVMs to start on a loaded
+                            // machine
                             .timeout(Duration.ofSeconds(8))
                             .build()
-                            .run(IntStream.range(0, 4).mapToObj(i -> delayed(MpTestSupport::writePidThenSpin, d)))));
+                            .run(
+                                IntStream.range(0, 4)
+                                    .mapToObj(i -> delayed(MpTestSupport::writePidThenSpin, d)))));
     assertThat(t).isInstanceOf(ParallelTimeoutException.class);
     assertThat(t.getCause()).isInstanceOf(TimeoutException.class);
     assertThat(t.getMessage()).contains("timed out").contains("timeout=8");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
     Set<Long> spinners = pidFiles(d);
-    assertThat(spinners).as("tasks started before the 8 s timeout").isNotEmpty().doesNotContain(PARENT_PID);
+    assertThat(spinners)
+        .as("tasks started before the 8 s timeout")
+        .isNotEmpty()
+        .doesNotContain(PARENT_PID);
     // a spinning task ignores interrupts and never lets its worker go idle: only a kill ends it
     awaitAllDead(spinners);
   }
@@ -288,7 +363,10 @@ class MultiprocessingFailuresTest {
                 Stream.of(delayed(MpTestSupport::failOnceAnotherPidFileExists, d, "first error")),
                 IntStream.range(0, 5).mapToObj(i -> delayed(MpTestSupport::writePidThenSpin, d)))
             .collect(Collectors.toList());
-    Throwable t = assertTimeoutPreemptively(GENEROUS.plusSeconds(10), () -> catchThrowable(() -> mp(2).batchSize(1).build().run(tasks)));
+    Throwable t =
+        assertTimeoutPreemptively(
+            GENEROUS.plusSeconds(10),
+            () -> catchThrowable(() -> mp(2).batchSize(1).build().run(tasks)));
     assertThat(t).isExactlyInstanceOf(IllegalStateException.class).hasMessage("first error");
     Set<Long> spinners = pidFiles(d);
     assertThat(spinners).isNotEmpty();
@@ -307,7 +385,13 @@ class MultiprocessingFailuresTest {
       assertThat(catchThrowable(() -> p.run(tasks))).hasMessage("first error");
       Set<Long> killed = pidFiles(d);
       awaitAllDead(killed);
-      List<Long> pids = assertTimeoutPreemptively(GENEROUS, () -> p.run(IntStream.range(0, 6).mapToObj(i -> delayed(MpTestSupport::sleepThenPid, 10L))));
+      List<Long> pids =
+          assertTimeoutPreemptively(
+              GENEROUS,
+              () ->
+                  p.run(
+                      IntStream.range(0, 6)
+                          .mapToObj(i -> delayed(MpTestSupport::sleepThenPid, 10L))));
       assertThat(pids).hasSize(6).doesNotContainAnyElementsOf(killed).doesNotContain(PARENT_PID);
     }
   }
@@ -339,7 +423,8 @@ class MultiprocessingFailuresTest {
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
       in.defaultReadObject();
       if (ProcessHandle.current().pid() != createdIn) {
-        throw new InvalidObjectException("created in pid " + createdIn + ", refusing to be read elsewhere");
+        throw new InvalidObjectException(
+            "created in pid " + createdIn + ", refusing to be read elsewhere");
       }
     }
   }
@@ -365,14 +450,17 @@ class MultiprocessingFailuresTest {
     return false;
   }
 
-  // joblib: test_parallel.py::test_parallel_with_unpicklable_functions_in_args, test_parallel.py::test_parallel_with_interactively_defined_functions
+  // joblib: test_parallel.py::test_parallel_with_unpicklable_functions_in_args,
+  // test_parallel.py::test_parallel_with_interactively_defined_functions
   @Test
   void aNonSerializableTaskFailsInTheCallerAndASerializableOneWorks() {
     Connection conn = new Connection();
     Task<String> bad = () -> conn.toString();
     try (Parallel p = mp(2, MpTestSupport.KEEP_IDLE).build()) {
       Throwable t = catchThrowable(() -> p.run(List.of(bad)));
-      assertThat(t).isInstanceOf(TaskSerializationException.class).hasCauseInstanceOf(NotSerializableException.class);
+      assertThat(t)
+          .isInstanceOf(TaskSerializationException.class)
+          .hasCauseInstanceOf(NotSerializableException.class);
       assertThat(((TaskSerializationException) t).taskIndex()).isZero();
       assertThat(t.getMessage()).contains("Task 0").contains(Connection.class.getName());
       assertThat(p.map(MpTestSupport::square, List.of(1, 2, 3))).containsExactly(1, 4, 9);
@@ -385,25 +473,62 @@ class MultiprocessingFailuresTest {
       // an argument that refuses to be serialized: found in the caller, before anything is sent
       Throwable arg =
           assertTimeoutPreemptively(
-              GENEROUS, () -> catchThrowable(() -> p.run(IntStream.range(0, 4).mapToObj(i -> delayed(MultiprocessingFailuresTest::describe, (Object) new Unpicklable())))));
-      assertThat(arg).isInstanceOf(TaskSerializationException.class).hasCauseInstanceOf(IllegalStateException.class);
+              GENEROUS,
+              () ->
+                  catchThrowable(
+                      () ->
+                          p.run(
+                              IntStream.range(0, 4)
+                                  .mapToObj(
+                                      i ->
+                                          delayed(
+                                              MultiprocessingFailuresTest::describe,
+                                              (Object) new Unpicklable())))));
+      assertThat(arg)
+          .isInstanceOf(TaskSerializationException.class)
+          .hasCauseInstanceOf(IllegalStateException.class);
       assertThat(arg.getCause()).hasMessage("123");
       // a result that refuses to be serialized in the worker
       Throwable result =
           assertTimeoutPreemptively(
-              GENEROUS, () -> catchThrowable(() -> p.run(IntStream.range(0, 3).mapToObj(i -> delayed(MultiprocessingFailuresTest::returnUnpicklable)))));
+              GENEROUS,
+              () ->
+                  catchThrowable(
+                      () ->
+                          p.run(
+                              IntStream.range(0, 3)
+                                  .mapToObj(
+                                      i ->
+                                          delayed(
+                                              MultiprocessingFailuresTest::returnUnpicklable)))));
       assertThat(result).isNotNull();
       assertThat(chainHas(result, IllegalStateException.class, "123")).as("%s", result).isTrue();
       // a result that fails to deserialize in the caller
       Throwable back =
           assertTimeoutPreemptively(
-              GENEROUS, () -> catchThrowable(() -> p.run(IntStream.range(0, 3).mapToObj(i -> delayed(MultiprocessingFailuresTest::returnOnlyReadableInWorker)))));
+              GENEROUS,
+              () ->
+                  catchThrowable(
+                      () ->
+                          p.run(
+                              IntStream.range(0, 3)
+                                  .mapToObj(
+                                      i ->
+                                          delayed(
+                                              MultiprocessingFailuresTest
+                                                  ::returnOnlyReadableInWorker)))));
       assertThat(back)
           .isInstanceOf(TaskSerializationException.class)
           .message()
-          .startsWith("A result has failed to un-serialize. Please ensure that the objects returned by the function are always serializable");
-      assertThat(chainHas(back, InvalidObjectException.class, "refusing to be read elsewhere")).as("%s", back).isTrue();
-      List<Integer> r = assertTimeoutPreemptively(GENEROUS, () -> p.run(IntStream.range(0, 5).mapToObj(x -> delayed(MpTestSupport::square, x))));
+          .startsWith(
+              "A result has failed to un-serialize. Please ensure that the objects returned by the function are always serializable");
+      assertThat(chainHas(back, InvalidObjectException.class, "refusing to be read elsewhere"))
+          .as("%s", back)
+          .isTrue();
+      List<Integer> r =
+          assertTimeoutPreemptively(
+              GENEROUS,
+              () -> p.run(IntStream.range(0, 5).mapToObj(x -> delayed(MpTestSupport::square, x))));
       assertThat(r).containsExactly(0, 1, 4, 9, 16);
     }
   }

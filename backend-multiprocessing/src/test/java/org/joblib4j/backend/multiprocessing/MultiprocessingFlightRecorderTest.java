@@ -58,7 +58,12 @@ class MultiprocessingFlightRecorderTest {
       recording.start();
 
       List<Integer> out =
-          mp(2).batchSize(1).build().run(IntStream.range(0, 10).mapToObj(i -> delayed(MultiprocessingFlightRecorderTest::square, i)));
+          mp(2)
+              .batchSize(1)
+              .build()
+              .run(
+                  IntStream.range(0, 10)
+                      .mapToObj(i -> delayed(MultiprocessingFlightRecorderTest::square, i)));
       assertThat(out).hasSize(10);
 
       List<RecordedEvent> calls = events(recording, "org.joblib4j.Call");
@@ -72,16 +77,22 @@ class MultiprocessingFlightRecorderTest {
 
       List<RecordedEvent> batches = events(recording, "org.joblib4j.Batch");
       assertThat(batches).hasSize(10);
-      assertThat(batches).extracting(b -> b.getLong("firstTask")).containsExactlyInAnyOrder(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
-      assertThat(batches).allSatisfy(b -> {
-        assertThat(b.getInt("tasks")).isEqualTo(1);
-        assertThat(b.getLong("bytesSent")).isPositive();
-        assertThat(b.getLong("bytesReceived")).isPositive();
-        assertThat(b.getString("outcome")).isEqualTo("success");
-      });
+      assertThat(batches)
+          .extracting(b -> b.getLong("firstTask"))
+          .containsExactlyInAnyOrder(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+      assertThat(batches)
+          .allSatisfy(
+              b -> {
+                assertThat(b.getInt("tasks")).isEqualTo(1);
+                assertThat(b.getLong("bytesSent")).isPositive();
+                assertThat(b.getLong("bytesReceived")).isPositive();
+                assertThat(b.getString("outcome")).isEqualTo("success");
+              });
 
       List<RecordedEvent> started = events(recording, "org.joblib4j.WorkerStarted");
-      assertThat(started).hasSize(2).allSatisfy(s -> assertThat(s.getDuration("startup")).isPositive());
+      assertThat(started)
+          .hasSize(2)
+          .allSatisfy(s -> assertThat(s.getDuration("startup")).isPositive());
       Set<Long> pids = started.stream().map(s -> s.getLong("pid")).collect(Collectors.toSet());
       assertThat(pids).hasSize(2);
 
@@ -89,7 +100,9 @@ class MultiprocessingFlightRecorderTest {
       List<RecordedEvent> onWorkers = events(recording, "org.joblib4j.WorkerBatch");
       assertThat(onWorkers).hasSize(10);
       assertThat(onWorkers).extracting(b -> b.getLong("pid")).allMatch(pids::contains);
-      assertThat(onWorkers).extracting(b -> b.getLong("firstTask")).containsExactlyInAnyOrder(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+      assertThat(onWorkers)
+          .extracting(b -> b.getLong("firstTask"))
+          .containsExactlyInAnyOrder(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
       assertThat(onWorkers).allSatisfy(b -> assertThat(b.getDuration("roundTrip")).isPositive());
       assertThat(onWorkers).anySatisfy(b -> assertThat(b.getDuration("queueWait")).isPositive());
       // a multiprocessing pool lives for its call: both workers are asked to exit at its end
@@ -111,16 +124,26 @@ class MultiprocessingFlightRecorderTest {
       EVENTS.forEach(recording::enable);
       recording.start();
       try (Parallel p = mp(2).batchSize(1).build()) {
-        Throwable e = catchThrowable(() -> p.run(IntStream.range(0, 6).mapToObj(i -> delayed(MultiprocessingFlightRecorderTest::failOn3, i))));
+        Throwable e =
+            catchThrowable(
+                () ->
+                    p.run(
+                        IntStream.range(0, 6)
+                            .mapToObj(
+                                i -> delayed(MultiprocessingFlightRecorderTest::failOn3, i))));
         assertThat(e).hasMessage("task 3 failed");
       }
       List<RecordedEvent> calls = events(recording, "org.joblib4j.Call");
       assertThat(calls).hasSize(1);
-      assertThat(calls.get(0).getString("outcome")).isEqualTo("java.lang.IllegalStateException: task 3 failed");
+      assertThat(calls.get(0).getString("outcome"))
+          .isEqualTo("java.lang.IllegalStateException: task 3 failed");
       assertThat(events(recording, "org.joblib4j.Batch"))
           .filteredOn(b -> b.getLong("firstTask") == 3)
           .singleElement()
-          .satisfies(b -> assertThat(b.getString("outcome")).isEqualTo("java.lang.IllegalStateException: task 3 failed"));
+          .satisfies(
+              b ->
+                  assertThat(b.getString("outcome"))
+                      .isEqualTo("java.lang.IllegalStateException: task 3 failed"));
     }
   }
 }

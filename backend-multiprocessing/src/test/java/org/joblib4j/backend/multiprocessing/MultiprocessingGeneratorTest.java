@@ -38,7 +38,8 @@ class MultiprocessingGeneratorTest {
     return i;
   }
 
-  // joblib: test_parallel.py::test_parallel_return_order_with_return_as_generator_parameter, test_parallel.py::test_multiple_generator_call_separated
+  // joblib: test_parallel.py::test_parallel_return_order_with_return_as_generator_parameter,
+  // test_parallel.py::test_multiple_generator_call_separated
   @Test
   void generatorYieldsInSubmissionOrder() {
     List<Integer> seen = new ArrayList<>();
@@ -47,7 +48,9 @@ class MultiprocessingGeneratorTest {
             .returnAs(ReturnAs.GENERATOR)
             .batchSize(1)
             .build()
-            .iterate(IntStream.range(0, 6).mapToObj(x -> delayed(MpTestSupport::slowSquare, x, (6L - x) * 40)))) {
+            .iterate(
+                IntStream.range(0, 6)
+                    .mapToObj(x -> delayed(MpTestSupport::slowSquare, x, (6L - x) * 40)))) {
       it.forEachRemaining(seen::add);
     }
     assertThat(seen).containsExactly(0, 1, 4, 9, 16, 25);
@@ -71,7 +74,8 @@ class MultiprocessingGeneratorTest {
 
   // joblib: test_parallel.py::test_deadlock_with_generator
   @Test
-  void closingAGeneratorEarlyKillsTheWorkersStillRunningItsTasks(@TempDir Path dir) throws Exception {
+  void closingAGeneratorEarlyKillsTheWorkersStillRunningItsTasks(@TempDir Path dir)
+      throws Exception {
     for (ReturnAs mode : new ReturnAs[] {ReturnAs.GENERATOR, ReturnAs.GENERATOR_UNORDERED}) {
       String d = Files.createDirectory(dir.resolve(mode.name())).toString();
       List<Task<Long>> tasks =
@@ -87,7 +91,9 @@ class MultiprocessingGeneratorTest {
         assertTimeoutPreemptively(GENEROUS, it::close);
         awaitAllDead(pidFiles(d));
         // the block's pool serves the next call
-        assertThat(assertTimeoutPreemptively(GENEROUS, () -> p.map(MpTestSupport::square, List.of(1, 2, 3))))
+        assertThat(
+                assertTimeoutPreemptively(
+                    GENEROUS, () -> p.map(MpTestSupport::square, List.of(1, 2, 3))))
             .containsExactlyInAnyOrder(1, 4, 9);
       }
     }
@@ -97,7 +103,9 @@ class MultiprocessingGeneratorTest {
   void inGeneratorModeATaskErrorSurfacesOnIteration() {
     Parallel p = mp(2).returnAs(ReturnAs.GENERATOR).batchSize(1).build();
     List<Integer> yielded = new ArrayList<>();
-    ResultIterator<Integer> it = p.iterate(IntStream.range(0, 5).mapToObj(i -> delayed(MultiprocessingGeneratorTest::boom, i)));
+    ResultIterator<Integer> it =
+        p.iterate(
+            IntStream.range(0, 5).mapToObj(i -> delayed(MultiprocessingGeneratorTest::boom, i)));
     Throwable t =
         catchThrowable(
             () -> {
@@ -107,11 +115,16 @@ class MultiprocessingGeneratorTest {
             });
     assertThat(t).isExactlyInstanceOf(IllegalStateException.class).hasMessage("k2");
     assertThat(yielded).isSubsetOf(0, 1);
-    assertThat(catchThrowable(() -> {
-      if (it.hasNext()) {
-        yielded.add(it.next());
-      }
-    })).satisfiesAnyOf(x -> assertThat(x).isNull(), x -> assertThat(x).isInstanceOf(IllegalStateException.class));
+    assertThat(
+            catchThrowable(
+                () -> {
+                  if (it.hasNext()) {
+                    yielded.add(it.next());
+                  }
+                }))
+        .satisfiesAnyOf(
+            x -> assertThat(x).isNull(),
+            x -> assertThat(x).isInstanceOf(IllegalStateException.class));
     assertThat(yielded).isSubsetOf(0, 1);
     it.close();
     p.close();

@@ -29,9 +29,9 @@ import org.joblib4j.tck.support.LogCapture;
 import org.junit.jupiter.api.Test;
 
 /**
- * On multiprocessing, a pool lives for one call or one {@code try (Parallel p =
- * ...)} block, never longer; a new {@code Parallel} gets new JVMs (fresh static state); the
- * initializer and max-tasks-per-child options.
+ * On multiprocessing, a pool lives for one call or one {@code try (Parallel p = ...)} block, never
+ * longer; a new {@code Parallel} gets new JVMs (fresh static state); the initializer and
+ * max-tasks-per-child options.
  */
 class MultiprocessingLifecycleTest {
 
@@ -54,7 +54,10 @@ class MultiprocessingLifecycleTest {
         (pid, seen) ->
             assertThat(seen)
                 .as("static counter seen by the tasks of worker %d", pid)
-                .isEqualTo(IntStream.rangeClosed(1, seen.size()).mapToObj(i -> (long) i).collect(Collectors.toList())));
+                .isEqualTo(
+                    IntStream.rangeClosed(1, seen.size())
+                        .mapToObj(i -> (long) i)
+                        .collect(Collectors.toList())));
   }
 
   // ------------------------------------------------------------------ reuse in a block
@@ -88,13 +91,16 @@ class MultiprocessingLifecycleTest {
   @Test
   void aCallAfterCloseStartsItsOwnPoolAndDestroysItAfterwards() {
     Parallel p = mp(2).build();
-    List<Long> inBlock = p.run(IntStream.range(0, 4).mapToObj(i -> delayed(MpTestSupport::sleepThenPid, 10L)));
+    List<Long> inBlock =
+        p.run(IntStream.range(0, 4).mapToObj(i -> delayed(MpTestSupport::sleepThenPid, 10L)));
     p.close();
     awaitAllDead(inBlock);
     Set<Long> before = descendants();
     List<Integer> r = p.run(IntStream.range(0, 10).mapToObj(x -> delayed(MpTestSupport::f, x, 1)));
-    assertThat(r).isEqualTo(IntStream.range(0, 10).map(x -> x * x + 1).boxed().collect(Collectors.toList()));
-    List<Long> after = p.run(IntStream.range(0, 4).mapToObj(i -> delayed(MpTestSupport::sleepThenPid, 10L)));
+    assertThat(r)
+        .isEqualTo(IntStream.range(0, 10).map(x -> x * x + 1).boxed().collect(Collectors.toList()));
+    List<Long> after =
+        p.run(IntStream.range(0, 4).mapToObj(i -> delayed(MpTestSupport::sleepThenPid, 10L)));
     assertThat(after).doesNotContainAnyElementsOf(inBlock);
     awaitAllDead(after);
     awaitNoNewDescendant(before);
@@ -120,9 +126,16 @@ class MultiprocessingLifecycleTest {
 
   @Test
   void twoLiveParallelsNeverShareWorkers() {
-    try (Parallel a = mp(2, KEEP_IDLE).batchSize(1).build(); Parallel b = mp(2, KEEP_IDLE).batchSize(1).build()) {
-      Set<Long> pa = new HashSet<>(a.run(IntStream.range(0, 4).mapToObj(i -> delayed(MpTestSupport::sleepThenPid, 10L))));
-      Set<Long> pb = new HashSet<>(b.run(IntStream.range(0, 4).mapToObj(i -> delayed(MpTestSupport::sleepThenPid, 10L))));
+    try (Parallel a = mp(2, KEEP_IDLE).batchSize(1).build();
+        Parallel b = mp(2, KEEP_IDLE).batchSize(1).build()) {
+      Set<Long> pa =
+          new HashSet<>(
+              a.run(
+                  IntStream.range(0, 4).mapToObj(i -> delayed(MpTestSupport::sleepThenPid, 10L))));
+      Set<Long> pb =
+          new HashSet<>(
+              b.run(
+                  IntStream.range(0, 4).mapToObj(i -> delayed(MpTestSupport::sleepThenPid, 10L))));
       assertThat(pa).doesNotContainAnyElementsOf(pb);
       assertCountersStartAtOne(byPid(count(b, 4)));
     }
@@ -131,11 +144,17 @@ class MultiprocessingLifecycleTest {
   @Test
   void noWorkerOfAOneShotCallOutlivesIt() throws Exception {
     Set<Long> before = descendants();
-    // a top-level call from a background thread (nesting level 0) uses real workers, without warnings
+    // a top-level call from a background thread (nesting level 0) uses real workers, without
+    // warnings
     try (LogCapture log = LogCapture.parallelWarnings()) {
       List<Long> pids =
           CompletableFuture.supplyAsync(
-                  () -> mp(2).build().run(IntStream.range(0, 6).mapToObj(i -> delayed(MpTestSupport::sleepThenPid, 10L))))
+                  () ->
+                      mp(2)
+                          .build()
+                          .run(
+                              IntStream.range(0, 6)
+                                  .mapToObj(i -> delayed(MpTestSupport::sleepThenPid, 10L))))
               .get();
       assertThat(pids).hasSize(6).doesNotContain(PARENT_PID);
       assertThat(log.warnings()).isEmpty();
@@ -147,7 +166,8 @@ class MultiprocessingLifecycleTest {
   @Test
   void aHeldParallelThatIsNeverClosedReleasesItsIdleWorkersAndStillServesCalls() {
     Parallel p = mp(2).batchSize(1).build();
-    List<Long> first = p.run(IntStream.range(0, 4).mapToObj(i -> delayed(MpTestSupport::sleepThenPid, 10L)));
+    List<Long> first =
+        p.run(IntStream.range(0, 4).mapToObj(i -> delayed(MpTestSupport::sleepThenPid, 10L)));
     // idle-worker-timeout (default 1 s): the workers go although p is still reachable
     awaitAllDead(first);
     List<List<Long>> again = count(p, 4);
@@ -162,15 +182,20 @@ class MultiprocessingLifecycleTest {
   // joblib: test_parallel.py::test_initializer_context, test_parallel.py::test_initializer_parallel
   @Test
   void theInitializerRunsOnceInEachWorkerBeforeAnyTask() {
-    Map<String, Object> options = Map.of("initializer", MpTestSupport.initializer(), "idle-worker-timeout", "30s");
+    Map<String, Object> options =
+        Map.of("initializer", MpTestSupport.initializer(), "idle-worker-timeout", "30s");
     List<List<Long>> r;
     try (Parallel p = mp(2, options).batchSize(1).build()) {
       r = p.run(IntStream.range(0, 30).mapToObj(i -> delayed(MpTestSupport::initState)));
       r = new ArrayList<>(r);
       r.addAll(p.run(IntStream.range(0, 10).mapToObj(i -> delayed(MpTestSupport::initState))));
     }
-    assertThat(r).hasSize(40).allSatisfy(s -> assertThat(s.get(1)).as("initializer runs seen by a task").isEqualTo(1L));
-    assertThat(r.stream().map(s -> s.get(0)).collect(Collectors.toSet())).hasSizeBetween(1, 2).doesNotContain(PARENT_PID);
+    assertThat(r)
+        .hasSize(40)
+        .allSatisfy(s -> assertThat(s.get(1)).as("initializer runs seen by a task").isEqualTo(1L));
+    assertThat(r.stream().map(s -> s.get(0)).collect(Collectors.toSet()))
+        .hasSizeBetween(1, 2)
+        .doesNotContain(PARENT_PID);
     assertThat(MpTestSupport.initCalls).as("the initializer never runs in the caller").isZero();
   }
 
@@ -185,12 +210,19 @@ class MultiprocessingLifecycleTest {
           try (Parallel p = mp(3, Map.of("initializer", init)).batchSize(1).build()) {
             // the block's next calls fail the same way: no hang, no broken state
             for (int call = 0; call < 3; call++) {
-              Throwable t = catchThrowable(() -> p.run(IntStream.range(0, 12).mapToObj(x -> delayed(MpTestSupport::square, x))));
+              Throwable t =
+                  catchThrowable(
+                      () ->
+                          p.run(
+                              IntStream.range(0, 12)
+                                  .mapToObj(x -> delayed(MpTestSupport::square, x))));
               assertThat(t)
                   .isExactlyInstanceOf(IllegalStateException.class)
                   .hasMessageStartingWith("The worker initializer failed in worker JVM ")
                   .hasMessageEndingWith(": java.lang.IllegalArgumentException: initializer boom");
-              assertThat(t.getCause()).isExactlyInstanceOf(IllegalArgumentException.class).hasMessage("initializer boom");
+              assertThat(t.getCause())
+                  .isExactlyInstanceOf(IllegalArgumentException.class)
+                  .hasMessage("initializer boom");
               assertThat(Arrays.asList(t.getCause().getStackTrace()))
                   .anySatisfy(e -> assertThat(e.getMethodName()).isEqualTo("failingInitializer"));
             }
@@ -203,13 +235,15 @@ class MultiprocessingLifecycleTest {
 
   @Test
   void maxTasksPerChildReplacesEachWorkerAfterThatManyTasks() {
-    Map<String, Object> options = Map.of("max-tasks-per-child", 2, "initializer", MpTestSupport.initializer());
+    Map<String, Object> options =
+        Map.of("max-tasks-per-child", 2, "initializer", MpTestSupport.initializer());
     List<List<Long>> r;
     Set<Long> before = descendants();
     try (Parallel p = mp(2, options).batchSize(1).build()) {
       r = p.run(IntStream.range(0, 10).mapToObj(i -> delayed(MpTestSupport::initState)));
     }
-    Map<Long, Long> tasksPerPid = r.stream().collect(Collectors.groupingBy(s -> s.get(0), Collectors.counting()));
+    Map<Long, Long> tasksPerPid =
+        r.stream().collect(Collectors.groupingBy(s -> s.get(0), Collectors.counting()));
     assertThat(tasksPerPid.keySet()).doesNotContain(PARENT_PID);
     assertThat(tasksPerPid.values())
         .as("tasks run per worker JVM with max-tasks-per-child=2: %s", tasksPerPid)

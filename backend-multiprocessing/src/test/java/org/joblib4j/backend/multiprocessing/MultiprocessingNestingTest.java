@@ -17,15 +17,18 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Reference §2.3 and §6, A31, A34: a multiprocessing call nested below threads, inside a
- * multiprocessing worker or inside a loky worker runs with n_jobs=1 and logs joblib's warning;
- * a default nested call inside a worker JVM uses threads of that JVM.
+ * multiprocessing worker or inside a loky worker runs with n_jobs=1 and logs joblib's warning; a
+ * default nested call inside a worker JVM uses threads of that JVM.
  */
 class MultiprocessingNestingTest {
   static final String BELOW_THREADS =
       "Multiprocessing-backed parallel loops cannot be nested below threads, setting nJobs=1";
-  static final String IN_MULTIPROCESSING = "Multiprocessing-backed parallel loops cannot be nested, setting nJobs=1";
-  static final String BELOW_LOKY = "Multiprocessing-backed parallel loops cannot be nested, below loky, setting nJobs=1";
-  static final String LOKY_IN_MULTIPROCESSING = "Loky-backed parallel loops cannot be called in a multiprocessing, setting nJobs=1";
+  static final String IN_MULTIPROCESSING =
+      "Multiprocessing-backed parallel loops cannot be nested, setting nJobs=1";
+  static final String BELOW_LOKY =
+      "Multiprocessing-backed parallel loops cannot be nested, below loky, setting nJobs=1";
+  static final String LOKY_IN_MULTIPROCESSING =
+      "Loky-backed parallel loops cannot be called in a multiprocessing, setting nJobs=1";
 
   /**
    * Runs inside a worker JVM: (own pid, pids of a nested loky call's tasks, warnings that call
@@ -36,21 +39,26 @@ class MultiprocessingNestingTest {
     ArrayList<String> warnings;
     try (LogCapture log = LogCapture.parallelWarnings()) {
       Parallel inner = Parallel.builder().backend("loky").nJobs(2).build();
-      lokyPids = new ArrayList<>(inner.run(IntStream.range(0, 3).mapToObj(i -> delayed(MpTestSupport::sleepThenPid, 5L))));
+      lokyPids =
+          new ArrayList<>(
+              inner.run(
+                  IntStream.range(0, 3).mapToObj(i -> delayed(MpTestSupport::sleepThenPid, 5L))));
       warnings = log.warnings();
     }
-    return List.of(MpTestSupport.pid(), lokyPids, warnings, new ArrayList<>(LokyBackend.workerPids()));
+    return List.of(
+        MpTestSupport.pid(), lokyPids, warnings, new ArrayList<>(LokyBackend.workerPids()));
   }
 
   /** A nested multiprocessing call: the pids its tasks ran in. */
   static List<Long> nestedMultiprocessing() {
     Parallel inner = Parallel.builder().backend("multiprocessing").nJobs(2).build();
-    return new ArrayList<>(inner.run(IntStream.range(0, 3).mapToObj(i -> delayed(MpTestSupport::sleepThenPid, 5L))));
+    return new ArrayList<>(
+        inner.run(IntStream.range(0, 3).mapToObj(i -> delayed(MpTestSupport::sleepThenPid, 5L))));
   }
 
   /**
-   * Runs inside a worker JVM: (own pid, nested multiprocessing pids, warnings logged in this JVM
-   * by that nested call, default nested backend name, its effective n_jobs, its pids).
+   * Runs inside a worker JVM: (own pid, nested multiprocessing pids, warnings logged in this JVM by
+   * that nested call, default nested backend name, its effective n_jobs, its pids).
    */
   static List<Object> nestedInsideAWorker() {
     List<Long> mpPids;
@@ -61,9 +69,12 @@ class MultiprocessingNestingTest {
     }
     Parallel byDefault = Parallel.builder().nJobs(2).build();
     List<Long> defaultPids =
-        new ArrayList<>(byDefault.run(IntStream.range(0, 4).mapToObj(i -> delayed(MpTestSupport::sleepThenPid, 5L))));
+        new ArrayList<>(
+            byDefault.run(
+                IntStream.range(0, 4).mapToObj(i -> delayed(MpTestSupport::sleepThenPid, 5L))));
     int unset = Parallel.builder().build().effectiveNJobs();
-    return List.of(MpTestSupport.pid(), mpPids, warnings, byDefault.backendName(), unset, defaultPids);
+    return List.of(
+        MpTestSupport.pid(), mpPids, warnings, byDefault.backendName(), unset, defaultPids);
   }
 
   @Test
@@ -77,9 +88,15 @@ class MultiprocessingNestingTest {
                       .backend("threading")
                       .nJobs(2)
                       .build()
-                      .run(IntStream.range(0, 2).mapToObj(i -> delayed(MultiprocessingNestingTest::nestedMultiprocessing))));
+                      .run(
+                          IntStream.range(0, 2)
+                              .mapToObj(
+                                  i ->
+                                      delayed(MultiprocessingNestingTest::nestedMultiprocessing))));
       // n_jobs=1: the nested tasks ran in the worker thread, in this JVM
-      assertThat(r).hasSize(2).allSatisfy(pids -> assertThat(pids).containsOnly(PARENT_PID).hasSize(3));
+      assertThat(r)
+          .hasSize(2)
+          .allSatisfy(pids -> assertThat(pids).containsOnly(PARENT_PID).hasSize(3));
       assertThat(log.warnings()).containsExactly(BELOW_THREADS, BELOW_THREADS);
     }
   }
@@ -91,7 +108,14 @@ class MultiprocessingNestingTest {
       r =
           assertTimeoutPreemptively(
               GENEROUS,
-              () -> mp(2).batchSize(1).build().run(IntStream.range(0, 2).mapToObj(i -> delayed(MultiprocessingNestingTest::nestedInsideAWorker))));
+              () ->
+                  mp(2)
+                      .batchSize(1)
+                      .build()
+                      .run(
+                          IntStream.range(0, 2)
+                              .mapToObj(
+                                  i -> delayed(MultiprocessingNestingTest::nestedInsideAWorker))));
       assertThat(log.warnings()).as("nothing is logged in the caller").isEmpty();
     }
     assertThat(r).hasSize(2).allSatisfy(v -> assertNestedInWorker(v, IN_MULTIPROCESSING));
@@ -103,14 +127,25 @@ class MultiprocessingNestingTest {
     List<List<Object>> r =
         assertTimeoutPreemptively(
             GENEROUS,
-            () -> mp(2).batchSize(1).build().run(IntStream.range(0, 2).mapToObj(i -> delayed(MultiprocessingNestingTest::nestedLokyInsideAWorker))));
+            () ->
+                mp(2)
+                    .batchSize(1)
+                    .build()
+                    .run(
+                        IntStream.range(0, 2)
+                            .mapToObj(
+                                i ->
+                                    delayed(MultiprocessingNestingTest::nestedLokyInsideAWorker))));
     assertThat(r)
         .hasSize(2)
         .allSatisfy(
             v -> {
               long workerPid = (Long) v.get(0);
               assertThat(workerPid).isNotEqualTo(PARENT_PID);
-              assertThat((List<Long>) v.get(1)).as("nested loky ran in the worker itself").hasSize(3).containsOnly(workerPid);
+              assertThat((List<Long>) v.get(1))
+                  .as("nested loky ran in the worker itself")
+                  .hasSize(3)
+                  .containsOnly(workerPid);
               assertThat((List<String>) v.get(2)).containsExactly(LOKY_IN_MULTIPROCESSING);
               assertThat((List<Long>) v.get(3)).as("no loky pool started in the worker").isEmpty();
             });
@@ -128,7 +163,10 @@ class MultiprocessingNestingTest {
                       .nJobs(2)
                       .batchSize(1)
                       .build()
-                      .run(IntStream.range(0, 2).mapToObj(i -> delayed(MultiprocessingNestingTest::nestedInsideAWorker))));
+                      .run(
+                          IntStream.range(0, 2)
+                              .mapToObj(
+                                  i -> delayed(MultiprocessingNestingTest::nestedInsideAWorker))));
       assertThat(r).hasSize(2).allSatisfy(v -> assertNestedInWorker(v, BELOW_LOKY));
     } finally {
       LokyBackend.shutdown();
@@ -139,9 +177,13 @@ class MultiprocessingNestingTest {
   private static void assertNestedInWorker(List<Object> v, String warning) {
     long workerPid = (Long) v.get(0);
     assertThat(workerPid).isNotEqualTo(PARENT_PID);
-    assertThat((List<Long>) v.get(1)).as("nested multiprocessing ran in the worker itself").hasSize(3).containsOnly(workerPid);
+    assertThat((List<Long>) v.get(1))
+        .as("nested multiprocessing ran in the worker itself")
+        .hasSize(3)
+        .containsOnly(workerPid);
     assertThat((List<String>) v.get(2)).containsExactly(warning);
-    // A34: by default a nested call uses threads of the same worker JVM, and an unset n_jobs means 1
+    // A34: by default a nested call uses threads of the same worker JVM, and an unset n_jobs means
+    // 1
     assertThat(v.get(3)).isEqualTo("threading");
     assertThat(v.get(4)).isEqualTo(1);
     assertThat((List<Long>) v.get(5)).hasSize(4).containsOnly(workerPid);

@@ -48,7 +48,9 @@ class MultiprocessingSpareWorkersTest {
   }
 
   private static List<Long> awaitSpares(int n) {
-    await("" + n + " spare worker JVMs").atMost(GENEROUS).until(() -> MultiprocessingBackend.spareWorkerPids().size() == n);
+    await("" + n + " spare worker JVMs")
+        .atMost(GENEROUS)
+        .until(() -> MultiprocessingBackend.spareWorkerPids().size() == n);
     return MultiprocessingBackend.spareWorkerPids();
   }
 
@@ -77,24 +79,33 @@ class MultiprocessingSpareWorkersTest {
    * loaded before it, and no socket file goes to the temporary folder.
    */
   @Test
-  void aSpareWarmsItsTaskPathWithoutUserClassesAndLeavesNoSocketFile(@TempDir Path tmp) throws Exception {
+  void aSpareWarmsItsTaskPathWithoutUserClassesAndLeavesNoSocketFile(@TempDir Path tmp)
+      throws Exception {
     Path logs = Files.createDirectories(tmp.resolve("logs"));
     Path sockets = Files.createDirectories(tmp.resolve("sockets"));
     Map<String, Object> options =
         Map.of(
-            "spare-workers", 2,
-            "jvm-args", "-Xlog:class+load=info:file=" + logs.resolve("%p.log") + " -Djdk.net.unixdomain.tmpdir=" + sockets);
+            "spare-workers",
+            2,
+            "jvm-args",
+            "-Xlog:class+load=info:file="
+                + logs.resolve("%p.log")
+                + " -Djdk.net.unixdomain.tmpdir="
+                + sockets);
     count(mp(2, options).batchSize(1).build(), 4);
     List<Long> spares = awaitSpares(2);
     Map<Long, List<Long>> second = byPid(count(mp(2, options).batchSize(1).build(), 8));
     assertCountersStartAtOne(second);
-    List<Long> used = second.keySet().stream().filter(spares::contains).collect(Collectors.toList());
+    List<Long> used =
+        second.keySet().stream().filter(spares::contains).collect(Collectors.toList());
     assertThat(used).as("tasks that ran on the spares %s", spares).isNotEmpty();
     awaitAllDead(used);
     for (long pid : used) {
       List<String> loaded = Files.readAllLines(logs.resolve(pid + ".log"));
       int firstUserClass = indexOf(loaded, "org.joblib4j.backend.multiprocessing.");
-      assertThat(firstUserClass).as("the call's tasks loaded MpTestSupport in spare %d", pid).isPositive();
+      assertThat(firstUserClass)
+          .as("the call's tasks loaded MpTestSupport in spare %d", pid)
+          .isPositive();
       // loaded when a batch is deserialized (SerializedLambda) and run (ParallelConfig, the nested
       // scope): before the call's first task, only the warm-up batch did that
       assertThat(indexOf(loaded, "java.lang.invoke.SerializedLambda "))
@@ -158,10 +169,14 @@ class MultiprocessingSpareWorkersTest {
   /** A parent that leaves two spares, reports them, and waits to be killed. */
   public static final class Parent {
     public static void main(String[] args) throws InterruptedException {
-      Parallel.builder().backend("multiprocessing", TWO_SPARES).nJobs(2).build()
+      Parallel.builder()
+          .backend("multiprocessing", TWO_SPARES)
+          .nJobs(2)
+          .build()
           .run(IntStream.range(0, 4).mapToObj(i -> delayed(MpTestSupport::pid)));
       List<Long> spares = awaitSpares(2);
-      System.out.println("SPARES " + spares.stream().map(String::valueOf).collect(Collectors.joining(" ")));
+      System.out.println(
+          "SPARES " + spares.stream().map(String::valueOf).collect(Collectors.joining(" ")));
       System.out.flush();
       Thread.currentThread().join(); // until the test kills this JVM
     }
@@ -170,15 +185,22 @@ class MultiprocessingSpareWorkersTest {
   @Test
   void sparesExitWhenTheirParentIsKilled() throws Exception {
     List<String> cmd =
-        List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-            System.getProperty("java.class.path"), Parent.class.getName());
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            Parent.class.getName());
     Process parent = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     List<Long> spares = new ArrayList<>();
     try {
-      BufferedReader out = new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8));
+      BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8));
       for (String line; (line = out.readLine()) != null; ) {
         if (line.startsWith("SPARES ")) {
-          Arrays.stream(line.substring(7).trim().split(" ")).map(Long::parseLong).forEach(spares::add);
+          Arrays.stream(line.substring(7).trim().split(" "))
+              .map(Long::parseLong)
+              .forEach(spares::add);
           break;
         }
       }
@@ -194,20 +216,37 @@ class MultiprocessingSpareWorkersTest {
 
   @Test
   void badValuesSayWhatIsWrongAndWhatToDo() {
-    Throwable negative = catchThrowable(() -> mp(2, Map.of("spare-workers", -1)).build().run(List.of(delayed(MpTestSupport::pid))));
+    Throwable negative =
+        catchThrowable(
+            () ->
+                mp(2, Map.of("spare-workers", -1))
+                    .build()
+                    .run(List.of(delayed(MpTestSupport::pid))));
     assertThat(negative)
         .isInstanceOf(ParallelConfigurationException.class)
-        .hasMessageStartingWith("Invalid value '-1' for joblib4j.backend.multiprocessing.spare-workers: must be an integer >= 0")
+        .hasMessageStartingWith(
+            "Invalid value '-1' for joblib4j.backend.multiprocessing.spare-workers: must be an integer >= 0")
         .hasMessageContaining("0, the default, keeps nothing running between calls");
-    Throwable word = catchThrowable(() -> mp(2, Map.of("spare-workers", "two")).build().run(List.of(delayed(MpTestSupport::pid))));
+    Throwable word =
+        catchThrowable(
+            () ->
+                mp(2, Map.of("spare-workers", "two"))
+                    .build()
+                    .run(List.of(delayed(MpTestSupport::pid))));
     assertThat(word)
         .isInstanceOf(ParallelConfigurationException.class)
-        .hasMessage("Invalid value 'two' for joblib4j.backend.multiprocessing.spare-workers: must be an integer.");
+        .hasMessage(
+            "Invalid value 'two' for joblib4j.backend.multiprocessing.spare-workers: must be an integer.");
     Throwable timeout =
-        catchThrowable(() -> mp(2, Map.of("spare-workers", 1, "spare-idle-timeout", "0s")).build().run(List.of(delayed(MpTestSupport::pid))));
+        catchThrowable(
+            () ->
+                mp(2, Map.of("spare-workers", 1, "spare-idle-timeout", "0s"))
+                    .build()
+                    .run(List.of(delayed(MpTestSupport::pid))));
     assertThat(timeout)
         .isInstanceOf(ParallelConfigurationException.class)
-        .hasMessageStartingWith("Invalid value '0s' for joblib4j.backend.multiprocessing.spare-idle-timeout: must be a positive duration");
+        .hasMessageStartingWith(
+            "Invalid value '0s' for joblib4j.backend.multiprocessing.spare-idle-timeout: must be a positive duration");
     assertThat(MultiprocessingBackend.spareWorkerPids()).isEmpty();
   }
 }

@@ -24,12 +24,22 @@ public final class NoWorkerJvmsMain {
         Parallel p = Parallel.builder().backend(name).nJobs(2).build();
         List<Long> pids = p.run(IntStream.range(0, 4).mapToObj(i -> delayed(MpTestSupport::pid)));
         out.add(
-            name + " -> " + p.backendName() + ", n_jobs " + p.effectiveNJobs() + ", ran in "
-                + (pids.stream().allMatch(pid -> pid == MpTestSupport.pid()) ? "this JVM" : "other JVMs " + pids));
+            name
+                + " -> "
+                + p.backendName()
+                + ", n_jobs "
+                + p.effectiveNJobs()
+                + ", ran in "
+                + (pids.stream().allMatch(pid -> pid == MpTestSupport.pid())
+                    ? "this JVM"
+                    : "other JVMs " + pids));
       }
       out.add("default -> " + Parallel.builder().build().backendName());
-      out.add("prefer processes -> " + Parallel.builder().prefer(Prefer.PROCESSES).build().backendName());
-      out.add("child processes: " + ProcessHandle.current().children().collect(Collectors.toList()));
+      out.add(
+          "prefer processes -> "
+              + Parallel.builder().prefer(Prefer.PROCESSES).build().backendName());
+      out.add(
+          "child processes: " + ProcessHandle.current().children().collect(Collectors.toList()));
       log.warnings().forEach(w -> out.add("WARN " + w));
     }
     out.forEach(line -> System.out.println("RESULT " + line));

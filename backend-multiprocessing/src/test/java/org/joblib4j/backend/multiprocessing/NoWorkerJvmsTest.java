@@ -43,16 +43,22 @@ class NoWorkerJvmsTest {
         "prefer processes -> threading",
         "child processes: []",
         "WARN joblib backend 'loky' is not available on your system, falling back to threading. (Worker JVMs cannot be"
-            + " started: " + reason + ".)",
+            + " started: "
+            + reason
+            + ".)",
         "WARN joblib backend 'multiprocessing' is not available on your system, falling back to threading. (Worker"
-            + " JVMs cannot be started: " + reason + ".)");
+            + " JVMs cannot be started: "
+            + reason
+            + ".)");
   }
 
-  private List<String> runChild(String java, List<String> jvmArgs, Map<String, String> env) throws Exception {
+  private List<String> runChild(String java, List<String> jvmArgs, Map<String, String> env)
+      throws Exception {
     return runChild(List.of(java), jvmArgs, env);
   }
 
-  private List<String> runChild(List<String> launch, List<String> jvmArgs, Map<String, String> env) throws Exception {
+  private List<String> runChild(List<String> launch, List<String> jvmArgs, Map<String, String> env)
+      throws Exception {
     List<String> cmd = new ArrayList<>(launch);
     cmd.addAll(jvmArgs);
     cmd.add("-cp");
@@ -65,13 +71,22 @@ class NoWorkerJvmsTest {
     String stdout = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(child.exitValue()).as(Files.readString(temp.resolve("stderr.txt"))).isZero();
-    return stdout.lines().filter(l -> l.startsWith("RESULT ")).map(l -> l.substring(7)).collect(Collectors.toList());
+    return stdout
+        .lines()
+        .filter(l -> l.startsWith("RESULT "))
+        .map(l -> l.substring(7))
+        .collect(Collectors.toList());
   }
 
   @Test
   void theEnvironmentSwitchDisablesTheProcessBackends() throws Exception {
-    assertThat(runChild(WorkerLauncher.javaExecutable(), List.of(), Map.of("JOBLIB4J_MULTIPROCESSING", "0")))
-        .containsExactlyElementsOf(expected("they are disabled by the environment variable JOBLIB4J_MULTIPROCESSING=0"));
+    assertThat(
+            runChild(
+                WorkerLauncher.javaExecutable(),
+                List.of(),
+                Map.of("JOBLIB4J_MULTIPROCESSING", "0")))
+        .containsExactlyElementsOf(
+            expected("they are disabled by the environment variable JOBLIB4J_MULTIPROCESSING=0"));
   }
 
   @Test
@@ -81,14 +96,17 @@ class NoWorkerJvmsTest {
                 WorkerLauncher.javaExecutable(),
                 List.of("-Djoblib4j.multiprocessing=false"),
                 Map.of("JOBLIB4J_MULTIPROCESSING", "1")))
-        .containsExactlyElementsOf(expected("they are disabled by the system property joblib4j.multiprocessing=false"));
+        .containsExactlyElementsOf(
+            expected("they are disabled by the system property joblib4j.multiprocessing=false"));
   }
 
   @Test
   void aNativeImageCannotStartWorkerJvms() throws Exception {
     assertThat(
             runChild(
-                WorkerLauncher.javaExecutable(), List.of("-Dorg.graalvm.nativeimage.imagecode=runtime"), Map.of()))
+                WorkerLauncher.javaExecutable(),
+                List.of("-Dorg.graalvm.nativeimage.imagecode=runtime"),
+                Map.of()))
         .containsExactlyElementsOf(
             expected(
                 "this is a GraalVM native image (org.graalvm.nativeimage.imagecode=runtime), which cannot start JVMs"));
@@ -96,38 +114,56 @@ class NoWorkerJvmsTest {
 
   /**
    * A sandbox that refuses every new process: in its own mount namespace the child JVM's process
-   * spawn helper ({@code lib/jspawnhelper}, which JDK 17+ runs for every {@code ProcessBuilder.start})
-   * is covered by {@code /dev/null}, so the JVM itself runs but cannot start any program.
+   * spawn helper ({@code lib/jspawnhelper}, which JDK 17+ runs for every {@code
+   * ProcessBuilder.start}) is covered by {@code /dev/null}, so the JVM itself runs but cannot start
+   * any program.
    */
   @Test
   void aSandboxThatRefusesProcessesCannotStartWorkerJvms() throws Exception {
     assertThat(new com.sun.security.auth.module.UnixSystem().getUid())
-        .as("this test builds a mount namespace with unshare and needs root; run the suite as root (CI does)")
+        .as(
+            "this test builds a mount namespace with unshare and needs root; run the suite as root (CI does)")
         .isZero();
     String java = WorkerLauncher.javaExecutable();
     Path helper = Path.of(System.getProperty("java.home"), "lib", "jspawnhelper");
     assertThat(helper).as("the JDK's process spawn helper").isRegularFile();
     List<String> sandbox =
-        List.of("unshare", "--mount", "--propagation", "private", "sh", "-c",
-            "mount --bind /dev/null \"$0\" && exec \"$@\"", helper.toString(), java);
+        List.of(
+            "unshare",
+            "--mount",
+            "--propagation",
+            "private",
+            "sh",
+            "-c",
+            "mount --bind /dev/null \"$0\" && exec \"$@\"",
+            helper.toString(),
+            java);
     assertThat(runChild(sandbox, List.of(), Map.of()))
         .containsExactlyElementsOf(
-            expected("this JVM may not start processes (java.io.IOException: Cannot run program \"" + java
-                + "\": error=13, Permission denied)"));
+            expected(
+                "this JVM may not start processes (java.io.IOException: Cannot run program \""
+                    + java
+                    + "\": error=13, Permission denied)"));
   }
 
-  /** A jlink-style image started by its own launcher, with no bin/java: lib and conf are the real JDK's. */
+  /**
+   * A jlink-style image started by its own launcher, with no bin/java: lib and conf are the real
+   * JDK's.
+   */
   @Test
   void aJavaHomeWithoutALauncherCannotStartWorkerJvms() throws Exception {
     Path realHome = Path.of(WorkerLauncher.javaExecutable()).toRealPath().getParent().getParent();
     Path home = temp.resolve("image");
     Files.createDirectories(home.resolve("bin"));
-    Path launcher = Files.copy(realHome.resolve("bin").resolve("java"), home.resolve("bin").resolve("app"));
+    Path launcher =
+        Files.copy(realHome.resolve("bin").resolve("java"), home.resolve("bin").resolve("app"));
     assertThat(launcher.toFile().setExecutable(true)).isTrue();
     Files.createSymbolicLink(home.resolve("lib"), realHome.resolve("lib"));
     Files.createSymbolicLink(home.resolve("conf"), realHome.resolve("conf"));
     Path missing = home.resolve("bin").resolve("java");
     assertThat(runChild(launcher.toString(), List.of("-Djava.home=" + home), Map.of()))
-        .containsExactlyElementsOf(expected("there is no java launcher at " + missing + " (a jlink image without bin/java?)"));
+        .containsExactlyElementsOf(
+            expected(
+                "there is no java launcher at " + missing + " (a jlink image without bin/java?)"));
   }
 }

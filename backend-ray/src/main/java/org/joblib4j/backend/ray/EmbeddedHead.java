@@ -44,7 +44,8 @@ final class EmbeddedHead {
       // JVM, so that a later JVM removes it if this one is killed
       dir = OwnedFolders.create(options.tempDir(), "rayj");
     } catch (IOException e) {
-      throw new IllegalStateException("Cannot create the Ray head's temp dir under " + options.tempDir() + ": " + e, e);
+      throw new IllegalStateException(
+          "Cannot create the Ray head's temp dir under " + options.tempDir() + ": " + e, e);
     }
     Path log = dir.resolve("head.log");
     RayAuth.prepareEmbeddedHead();
@@ -72,14 +73,16 @@ final class EmbeddedHead {
     env.put("PATH", javaBin + File.pathSeparator + env.getOrDefault("PATH", "/usr/bin:/bin"));
     pb.redirectErrorStream(true);
     pb.redirectOutput(log.toFile());
-    // stdin stays a pipe from this JVM, never written to: its end tells the watchdog to stop the head
+    // stdin stays a pipe from this JVM, never written to: its end tells the watchdog to stop the
+    // head
     Process p;
     long t0 = System.nanoTime();
     try {
       p = pb.start();
     } catch (IOException e) {
       deleteTree(dir);
-      throw new RayUnavailableException("Cannot start the embedded Ray head with '" + ray + "': " + e + ".", e);
+      throw new RayUnavailableException(
+          "Cannot start the embedded Ray head with '" + ray + "': " + e + ".", e);
     }
     EmbeddedHead head = new EmbeddedHead(p, dir, null);
     long deadline = t0 + options.headStartTimeout().toNanos();
@@ -90,19 +93,29 @@ final class EmbeddedHead {
         if (text.contains("Ray runtime started") && Files.isRegularFile(current)) {
           String addr = Files.readString(current).trim();
           if (!addr.isEmpty()) {
-            LOG.debug("embedded Ray head pid {} at {} after {} ms", p.pid(), addr, (System.nanoTime() - t0) / 1_000_000);
+            LOG.debug(
+                "embedded Ray head pid {} at {} after {} ms",
+                p.pid(),
+                addr,
+                (System.nanoTime() - t0) / 1_000_000);
             return new EmbeddedHead(p, dir, addr);
           }
         }
         if (!p.isAlive()) {
           throw new IllegalStateException(
-              "The embedded Ray head exited with code " + p.exitValue() + " before it was ready. Its log ("
-                  + log + "):\n" + tail(text));
+              "The embedded Ray head exited with code "
+                  + p.exitValue()
+                  + " before it was ready. Its log ("
+                  + log
+                  + "):\n"
+                  + tail(text));
         }
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException(
-              "The embedded Ray head was not ready after " + options.headStartTimeout().toSeconds()
-                  + " s (joblib4j.backend.ray.head-start-timeout). Its log:\n" + tail(text));
+              "The embedded Ray head was not ready after "
+                  + options.headStartTimeout().toSeconds()
+                  + " s (joblib4j.backend.ray.head-start-timeout). Its log:\n"
+                  + tail(text));
         }
         TimeUnit.MILLISECONDS.sleep(50);
       }
@@ -135,7 +148,12 @@ final class EmbeddedHead {
   List<ProcessHandle> javaWorkers() {
     List<ProcessHandle> out = new ArrayList<>();
     try (Stream<ProcessHandle> all = process.descendants()) {
-      all.filter(h -> h.info().commandLine().map(c -> c.contains("io.ray.runtime.runner.worker.DefaultWorker")).orElse(false))
+      all.filter(
+              h ->
+                  h.info()
+                      .commandLine()
+                      .map(c -> c.contains("io.ray.runtime.runner.worker.DefaultWorker"))
+                      .orElse(false))
           .forEach(out::add);
     }
     return out;
@@ -165,7 +183,9 @@ final class EmbeddedHead {
     }
     try {
       if (!process.waitFor(HeadWatchdog.HEAD_GRACE.toSeconds() + 30, TimeUnit.SECONDS)) {
-        LOG.warn("The embedded Ray head's watchdog (pid {}) did not stop it in time; killing its processes", process.pid());
+        LOG.warn(
+            "The embedded Ray head's watchdog (pid {}) did not stop it in time; killing its processes",
+            process.pid());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -198,7 +218,8 @@ final class EmbeddedHead {
       }
     }
     throw new RayUnavailableException(
-        "No 'ray' executable was found for the embedded Ray head (looked next to " + distJar
+        "No 'ray' executable was found for the embedded Ray head (looked next to "
+            + distJar
             + " and on the PATH). Set joblib4j.backend.ray.ray-executable, or joblib4j.backend.ray.address to use"
             + " an existing cluster.");
   }

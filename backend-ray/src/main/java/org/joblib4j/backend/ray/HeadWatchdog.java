@@ -20,9 +20,9 @@ import java.util.stream.Stream;
  * exits or is killed (SIGKILL included): the head cannot outlive the JVM that started it. Java
  * cannot ask for a parent-death signal (prctl PR_SET_PDEATHSIG); the end of a pipe is portable.
  *
- * <p>Usage: {@code java -cp <this jar> org.joblib4j.backend.ray.HeadWatchdog <dir> <ray> start ...}.
- * If the head exits by itself, the watchdog exits with its status and leaves {@code dir} (its log)
- * to the caller. JDK classes only: nothing else is on its class path.
+ * <p>Usage: {@code java -cp <this jar> org.joblib4j.backend.ray.HeadWatchdog <dir> <ray> start
+ * ...}. If the head exits by itself, the watchdog exits with its status and leaves {@code dir} (its
+ * log) to the caller. JDK classes only: nothing else is on its class path.
  */
 final class HeadWatchdog {
   /** How long {@code ray start --block} may take to stop its processes after SIGTERM. */
@@ -39,8 +39,18 @@ final class HeadWatchdog {
     List<String> cmd = new ArrayList<>();
     cmd.add(java);
     // a few MB of heap and no JIT beyond C1: it only waits
-    cmd.addAll(List.of("-Xmx16m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
-        "-Xshare:auto", "-cp", classPath(), HeadWatchdog.class.getName(), dir.toString()));
+    cmd.addAll(
+        List.of(
+            "-Xmx16m",
+            "-Xss512k",
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "-XX:-UsePerfData",
+            "-Xshare:auto",
+            "-cp",
+            classPath(),
+            HeadWatchdog.class.getName(),
+            dir.toString()));
     cmd.addAll(rayCommand);
     return cmd;
   }
@@ -63,7 +73,8 @@ final class HeadWatchdog {
         new Thread(
             () -> {
               awaitEndOfInput(System.in);
-              System.err.println("[joblib4j] the JVM that started this Ray head is gone or done: stopping it");
+              System.err.println(
+                  "[joblib4j] the JVM that started this Ray head is gone or done: stopping it");
               stop(dir);
               System.exit(0);
             },

@@ -11,7 +11,9 @@ import java.lang.reflect.Method;
 final class Log4jStatusQuiet {
   private Log4jStatusQuiet() {}
 
-  /** Lowers the status listeners Ray's configuration registered to WARN; does nothing without log4j. */
+  /**
+   * Lowers the status listeners Ray's configuration registered to WARN; does nothing without log4j.
+   */
   static void apply() {
     try {
       Class<?> level = Class.forName("org.apache.logging.log4j.Level");

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Stops a process and what it started, by PID only (never by name: other users' and other
- * drivers' Ray processes share the machine). JDK classes only: the head's watchdog JVM uses it.
+ * Stops a process and what it started, by PID only (never by name: other users' and other drivers'
+ * Ray processes share the machine). JDK classes only: the head's watchdog JVM uses it.
  */
 final class ProcessTree {
   private ProcessTree() {}

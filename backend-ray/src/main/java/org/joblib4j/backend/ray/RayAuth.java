@@ -7,11 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import org.joblib4j.core.process.PrivateFolders;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.joblib4j.core.process.PrivateFolders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * and the token ({@code RAY_AUTH_TOKEN}, {@code RAY_AUTH_TOKEN_PATH}, else {@code
  * ~/.ray/auth_token}) in its native library, from the process environment only, and a JVM cannot
  * change its own environment. So the head is secured when this JVM was started with {@code
- * RAY_AUTH_MODE=token} (the head inherits it; a missing default token file is created, as
- * Python's {@code ray.init()} does); otherwise it accepts every local user, and that is said once.
+ * RAY_AUTH_MODE=token} (the head inherits it; a missing default token file is created, as Python's
+ * {@code ray.init()} does); otherwise it accepts every local user, and that is said once.
  */
 final class RayAuth {
   private static final Logger LOG = LoggerFactory.getLogger(RayAuth.class);
@@ -63,7 +63,9 @@ final class RayAuth {
       if (!hasText(Path.of(path))) {
         // ray start would stop with a fatal error
         throw new IllegalStateException(
-            "RAY_AUTH_MODE=token and RAY_AUTH_TOKEN_PATH=" + path + ", but that file is missing or empty: the"
+            "RAY_AUTH_MODE=token and RAY_AUTH_TOKEN_PATH="
+                + path
+                + ", but that file is missing or empty: the"
                 + " embedded Ray head cannot start. Write a token into it, or unset RAY_AUTH_TOKEN_PATH (joblib4j"
                 + " then uses ~/.ray/auth_token).");
       }
@@ -86,14 +88,18 @@ final class RayAuth {
       PrivateFolders.create(dir);
       Path tmp =
           Files.createTempFile(
-              dir, ".auth_token", ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+              dir,
+              ".auth_token",
+              ".tmp",
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       try {
         Files.writeString(tmp, HexFormat.of().formatHex(bytes), StandardCharsets.US_ASCII);
         try {
           Files.createLink(token, tmp); // complete or absent, never replacing another JVM's token
         } catch (FileAlreadyExistsException e) {
           if (!hasText(token)) {
-            Files.move(tmp, token, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(
+                tmp, token, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
           }
         }
       } finally {
@@ -101,7 +107,8 @@ final class RayAuth {
       }
       LOG.info("Using the Ray authentication token {} for the embedded Ray head", token);
     } catch (IOException e) {
-      throw new IllegalStateException("Cannot create the Ray authentication token " + token + ": " + e, e);
+      throw new IllegalStateException(
+          "Cannot create the Ray authentication token " + token + ": " + e, e);
     }
   }
 

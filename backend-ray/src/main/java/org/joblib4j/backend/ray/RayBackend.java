@@ -53,12 +53,14 @@ final class RayBackend implements ParallelBackend {
   private final BatchShipper shipper = new BatchShipper();
   private final SharingOptions sharing;
   private final Map<Object, SharedBlob> scattered;
+
   /**
-   * The shared values in Ray's object store, one object per set of blobs that batches refer to
-   * (put once, fetched once per node): a call's go with the call, those made only of {@code
-   * scatter} objects stay until this backend's {@code Parallel} closes.
+   * The shared values in Ray's object store, one object per set of blobs that batches refer to (put
+   * once, fetched once per node): a call's go with the call, those made only of {@code scatter}
+   * objects stay until this backend's {@code Parallel} closes.
    */
   private final Map<List<SharedBlob>, ObjectRef<byte[]>> bundles = new HashMap<>();
+
   private final AutoBatchSizer sizer =
       new AutoBatchSizer(AutoBatchSizer.DEFAULT_MIN_NANOS, 1_000_000_000L, Integer.MAX_VALUE);
   private final Object lock = new Object();
@@ -77,8 +79,10 @@ final class RayBackend implements ParallelBackend {
     final byte[] bytes;
     final CompletableFuture<List<Object>> future = new CompletableFuture<>();
     final Path pidFile;
+
     /** The batch's shared values in the object store, or {@code null}. */
     final ObjectRef<byte[]> shared;
+
     int attempts;
     int redeliveries;
 
@@ -91,18 +95,24 @@ final class RayBackend implements ParallelBackend {
     }
 
     String tasks() {
-      return size == 1 ? "task " + firstIndex : "tasks " + firstIndex + ".." + (firstIndex + size - 1);
+      return size == 1
+          ? "task " + firstIndex
+          : "tasks " + firstIndex + ".." + (firstIndex + size - 1);
     }
   }
 
   RayBackend(RayOptions options) {
-    this(options, new SharingOptions(List.of(), true, org.joblib4j.core.process.SharedValues.DEFAULT_THRESHOLD));
+    this(
+        options,
+        new SharingOptions(
+            List.of(), true, org.joblib4j.core.process.SharedValues.DEFAULT_THRESHOLD));
   }
 
   RayBackend(RayOptions options, SharingOptions sharing) {
     this.options = options;
     this.sharing = sharing;
-    this.scattered = sharing.scatter().isEmpty() ? Map.of() : BatchShipper.scatter(sharing.scatter());
+    this.scattered =
+        sharing.scatter().isEmpty() ? Map.of() : BatchShipper.scatter(sharing.scatter());
   }
 
   @Override
@@ -150,7 +160,8 @@ final class RayBackend implements ParallelBackend {
   public CompletableFuture<List<Object>> submit(Batch batch) {
     Shipment shipment = shipper.ship(batch);
     EmbeddedHead head = runtime == null ? null : runtime.head();
-    Path pidFile = head == null ? null : head.dir().resolve("batch-" + IDS.incrementAndGet() + ".pid");
+    Path pidFile =
+        head == null ? null : head.dir().resolve("batch-" + IDS.incrementAndGet() + ".pid");
     InFlight f = new InFlight(batch, shipment.bytes(), pidFile, bundle(shipment.refs()));
     synchronized (lock) {
       if (running.size() < slots) {
@@ -213,7 +224,8 @@ final class RayBackend implements ParallelBackend {
         }
         for (InFlight f : lost) {
           f.future.completeExceptionally(
-              new IllegalStateException("Lost the Ray cluster while waiting for " + f.tasks() + ": " + firstLine(e), e));
+              new IllegalStateException(
+                  "Lost the Ray cluster while waiting for " + f.tasks() + ": " + firstLine(e), e));
         }
         continue;
       }
@@ -230,7 +242,8 @@ final class RayBackend implements ParallelBackend {
             f.future.completeExceptionally(
                 e instanceof OutOfMemoryError
                     ? TooLargeResults.failure(f.firstIndex, f.size, -1, e)
-                    : new IllegalStateException("Cannot read the results of " + f.tasks() + " from Ray: " + e, e));
+                    : new IllegalStateException(
+                        "Cannot read the results of " + f.tasks() + " from Ray: " + e, e));
           }
         }
         synchronized (lock) {
@@ -252,14 +265,19 @@ final class RayBackend implements ParallelBackend {
         // before Ray noticed: the batch never ran, so it goes again, whatever max-retries says
         f.redeliveries++;
         f.attempts--;
-        LOG.debug("{} was sent to a dead Ray worker before it started; sending it again", f.tasks());
+        LOG.debug(
+            "{} was sent to a dead Ray worker before it started; sending it again", f.tasks());
         synchronized (lock) {
           launch(f);
         }
         return;
       }
       if (f.attempts <= options.maxRetries() && !stopping) {
-        LOG.warn("A Ray worker died while running {}; retrying ({} of {})", f.tasks(), f.attempts, options.maxRetries());
+        LOG.warn(
+            "A Ray worker died while running {}; retrying ({} of {})",
+            f.tasks(),
+            f.attempts,
+            options.maxRetries());
         synchronized (lock) {
           launch(f);
         }
@@ -267,10 +285,15 @@ final class RayBackend implements ParallelBackend {
       }
       f.future.completeExceptionally(
           new WorkerTerminatedException(
-              "A worker process of the ray backend died unexpectedly while running " + f.tasks()
-                  + " (Ray: " + firstLine(e) + "). Likely causes: the task called System.exit or Runtime.halt,"
+              "A worker process of the ray backend died unexpectedly while running "
+                  + f.tasks()
+                  + " (Ray: "
+                  + firstLine(e)
+                  + "). Likely causes: the task called System.exit or Runtime.halt,"
                   + " the worker ran out of memory and was killed (by the OS or Ray's memory monitor), a native"
-                  + " crash, or the worker JVM was killed. The batch ran " + f.attempts + " time(s); Ray does not"
+                  + " crash, or the worker JVM was killed. The batch ran "
+                  + f.attempts
+                  + " time(s); Ray does not"
                   + " retry Java tasks: set joblib4j.backend.ray.max-retries to rerun it on a new worker.",
               e));
       return;
@@ -281,13 +304,16 @@ final class RayBackend implements ParallelBackend {
     }
     Object[] envelope;
     try {
-      envelope = (Object[]) JavaTaskSerializer.forResults(loader, "the Ray worker").deserialize(bytes);
+      envelope =
+          (Object[]) JavaTaskSerializer.forResults(loader, "the Ray worker").deserialize(bytes);
     } catch (OutOfMemoryError e) {
-      f.future.completeExceptionally(TooLargeResults.failure(f.firstIndex, f.size, bytes.length, e));
+      f.future.completeExceptionally(
+          TooLargeResults.failure(f.firstIndex, f.size, bytes.length, e));
       return;
     } catch (IOException | ClassNotFoundException | RuntimeException e) {
       f.future.completeExceptionally(
-          new IllegalStateException("Cannot read the results of " + f.tasks() + " from the Ray worker: " + e, e));
+          new IllegalStateException(
+              "Cannot read the results of " + f.tasks() + " from the Ray worker: " + e, e));
       return;
     }
     if (Boolean.TRUE.equals(envelope[0])) {
@@ -301,7 +327,10 @@ final class RayBackend implements ParallelBackend {
       Throwable t = (Throwable) envelope[1];
       f.future.completeExceptionally(
           new IllegalStateException(
-              "A Ray worker could not run " + f.tasks() + ": " + t
+              "A Ray worker could not run "
+                  + f.tasks()
+                  + ": "
+                  + t
                   + ". Are the caller's classes on the workers' code search path"
                   + " (joblib4j.backend.ray.code-search-path)?",
               t));
@@ -408,7 +437,9 @@ final class RayBackend implements ParallelBackend {
     }
   }
 
-  /** The object holding a batch's shared values, put once per set of values; {@code null} for none. */
+  /**
+   * The object holding a batch's shared values, put once per set of values; {@code null} for none.
+   */
   private ObjectRef<byte[]> bundle(List<SharedBlob> refs) {
     if (refs.isEmpty()) {
       return null;

@@ -9,8 +9,8 @@ import java.util.List;
 import org.joblib4j.TaskSerializationException;
 import org.joblib4j.core.process.BatchShipper;
 import org.joblib4j.core.process.JavaTaskSerializer;
-import org.joblib4j.core.process.ResultsInOrder;
 import org.joblib4j.core.process.RemoteTaskException;
+import org.joblib4j.core.process.ResultsInOrder;
 import org.joblib4j.core.process.SerializationDiagnostics;
 import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.BatchTaskException;
@@ -51,18 +51,22 @@ public final class RayBridge {
     Path pid = pidFile == null || pidFile.isEmpty() ? null : Path.of(pidFile);
     if (pid != null) {
       try {
-        Files.writeString(pid, Long.toString(ProcessHandle.current().pid()), StandardCharsets.US_ASCII);
+        Files.writeString(
+            pid, Long.toString(ProcessHandle.current().pid()), StandardCharsets.US_ASCII);
       } catch (IOException e) {
         pid = null;
       }
     }
     try {
       // Ray's per-job class loader over the code search path is the context loader here
-      JavaTaskSerializer serializer = new JavaTaskSerializer(null, Thread.currentThread().getContextClassLoader());
+      JavaTaskSerializer serializer =
+          new JavaTaskSerializer(null, Thread.currentThread().getContextClassLoader());
       Object[] envelope;
       Batch batch = null;
       try {
-        batch = BatchShipper.deserialize(payload, Thread.currentThread().getContextClassLoader(), shared);
+        batch =
+            BatchShipper.deserialize(
+                payload, Thread.currentThread().getContextClassLoader(), shared);
         envelope = new Object[] {Boolean.TRUE, new ArrayList<>(batch.call())};
       } catch (Throwable t) {
         envelope = new Object[] {Boolean.FALSE, t};
@@ -99,14 +103,29 @@ public final class RayBridge {
         // as on loky: a result too large for a frame is named with its task and size
         TaskSerializationException tooLarge =
             SerializationDiagnostics.resultsTooLarge(index, results, first, serializer);
-        stand = new Object[] {Boolean.FALSE, tooLarge != null
-            ? new BatchTaskException(tooLarge.taskIndex(), tooLarge)
-            : new BatchTaskException(index, new IllegalStateException(
-                "A result of tasks " + index + ".." + (index + batch.size() - 1)
-                    + " could not be serialized back from the Ray worker: " + first, null))};
+        stand =
+            new Object[] {
+              Boolean.FALSE,
+              tooLarge != null
+                  ? new BatchTaskException(tooLarge.taskIndex(), tooLarge)
+                  : new BatchTaskException(
+                      index,
+                      new IllegalStateException(
+                          "A result of tasks "
+                              + index
+                              + ".."
+                              + (index + batch.size() - 1)
+                              + " could not be serialized back from the Ray worker: "
+                              + first,
+                          null))
+            };
       } else if (envelope[1] instanceof BatchTaskException) {
         BatchTaskException e = (BatchTaskException) envelope[1];
-        stand = new Object[] {Boolean.FALSE, new BatchTaskException(e.taskIndex(), new RemoteTaskException(e.getCause()))};
+        stand =
+            new Object[] {
+              Boolean.FALSE,
+              new BatchTaskException(e.taskIndex(), new RemoteTaskException(e.getCause()))
+            };
       } else {
         stand = new Object[] {Boolean.FALSE, new RemoteTaskException((Throwable) envelope[1])};
       }

@@ -76,13 +76,15 @@ record RayOptions(
     boolean local = c.getBoolean("local-mode", false);
     if (local && address != null) {
       throw new ParallelConfigurationException(
-          "joblib4j.backend.ray.local-mode=true and joblib4j.backend.ray.address=" + address
+          "joblib4j.backend.ray.local-mode=true and joblib4j.backend.ray.address="
+              + address
               + " exclude each other: local mode runs everything in this JVM.");
     }
     double cpus = c.getDouble("cpus-per-task", 1);
     if (!(cpus > 0)) {
       throw c.invalidValue(
-          "cpus-per-task", "a number > 0 (Ray's Java default of 0 CPU gives unbounded concurrency)");
+          "cpus-per-task",
+          "a number > 0 (Ray's Java default of 0 CPU gives unbounded concurrency)");
     }
     int retries = c.getInt("max-retries", 0);
     if (retries < 0) {

@@ -37,8 +37,16 @@ public final class RayRuntime {
   /** Ray needs these on JDK 17+ on the driver and on workers (its FST serializer). */
   static final List<String> ADD_OPENS =
       List.of(
-          "java.lang", "java.util", "java.util.concurrent", "java.math", "java.net", "java.text", "java.io",
-          "java.nio", "java.lang.reflect", "java.time");
+          "java.lang",
+          "java.util",
+          "java.util.concurrent",
+          "java.math",
+          "java.net",
+          "java.text",
+          "java.io",
+          "java.nio",
+          "java.lang.reflect",
+          "java.time");
 
   private static final Path RAY_TMP = Path.of("/tmp/ray");
 
@@ -52,7 +60,13 @@ public final class RayRuntime {
   private final Set<Path> leftovers;
   private final int cpus;
 
-  private RayRuntime(String target, boolean owned, boolean localMode, EmbeddedHead head, Set<Path> leftovers, int cpus) {
+  private RayRuntime(
+      String target,
+      boolean owned,
+      boolean localMode,
+      EmbeddedHead head,
+      Set<Path> leftovers,
+      int cpus) {
     this.target = target;
     this.owned = owned;
     this.localMode = localMode;
@@ -65,9 +79,11 @@ public final class RayRuntime {
   static void checkAvailable() {
     try {
       Class.forName("io.ray.api.Ray", false, RayRuntime.class.getClassLoader());
-      Class.forName("io.ray.runtime.DefaultRayRuntimeFactory", false, RayRuntime.class.getClassLoader());
+      Class.forName(
+          "io.ray.runtime.DefaultRayRuntimeFactory", false, RayRuntime.class.getClassLoader());
     } catch (ClassNotFoundException | LinkageError e) {
-      throw new RayUnavailableException("The Ray runtime (ray_dist.jar) is not on the classpath.", e);
+      throw new RayUnavailableException(
+          "The Ray runtime (ray_dist.jar) is not on the classpath.", e);
     }
   }
 
@@ -80,8 +96,11 @@ public final class RayRuntime {
     if (current != null) {
       if (current.owned && !current.target.equals(options.target())) {
         throw new IllegalStateException(
-            "This JVM's Ray runtime is connected to " + current.target + "; it cannot also use "
-                + options.target() + " (Ray.init is process-wide). Call RayRuntime.shutdown() first.");
+            "This JVM's Ray runtime is connected to "
+                + current.target
+                + "; it cannot also use "
+                + options.target()
+                + " (Ray.init is process-wide). Call RayRuntime.shutdown() first.");
       }
       return current;
     }
@@ -106,7 +125,9 @@ public final class RayRuntime {
       LOG.debug("Ray.init took {} ms", (System.nanoTime() - t0) / 1_000_000);
       EngineEvents.clusterConnected("ray", address != null ? address : "local mode", t0);
       Set<Path> leftovers = dropNativeCopy(before);
-      current = new RayRuntime(options.target(), true, options.localMode(), head, leftovers, clusterCpus(options));
+      current =
+          new RayRuntime(
+              options.target(), true, options.localMode(), head, leftovers, clusterCpus(options));
       return current;
     } catch (RuntimeException | Error e) {
       // a refused connection (a token missing, for one) has loaded the library too
@@ -168,7 +189,8 @@ public final class RayRuntime {
   /**
    * Returns what this JVM's runtime is connected to.
    *
-   * @return {@code embedded}, {@code local-mode}, a cluster address, {@code application}, or null when not running
+   * @return {@code embedded}, {@code local-mode}, a cluster address, {@code application}, or null
+   *     when not running
    */
   public static synchronized String target() {
     return current == null ? null : current.target;
@@ -193,7 +215,8 @@ public final class RayRuntime {
   private static void installHook() {
     if (!hookInstalled) {
       hookInstalled = true;
-      Runtime.getRuntime().addShutdownHook(new Thread(RayRuntime::shutdown, "joblib4j-ray-shutdown"));
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(RayRuntime::shutdown, "joblib4j-ray-shutdown"));
     }
   }
 
@@ -208,7 +231,9 @@ public final class RayRuntime {
         System.setProperty("ray.node-ip", nodeIp);
       }
     }
-    System.setProperty("ray.job.code-search-path", o.codeSearchPath() != null ? o.codeSearchPath() : codeSearchPath());
+    System.setProperty(
+        "ray.job.code-search-path",
+        o.codeSearchPath() != null ? o.codeSearchPath() : codeSearchPath());
     List<String> jvm = new ArrayList<>();
     for (String pkg : ADD_OPENS) {
       jvm.add("--add-opens=java.base/" + pkg + "=ALL-UNNAMED");
@@ -222,7 +247,9 @@ public final class RayRuntime {
     }
   }
 
-  /** The caller's classpath (Surefire's test classpath when under Surefire) without Ray's own jars. */
+  /**
+   * The caller's classpath (Surefire's test classpath when under Surefire) without Ray's own jars.
+   */
   static String codeSearchPath() {
     String cp = System.getProperty("surefire.test.class.path");
     if (cp == null || cp.isBlank()) {
@@ -234,7 +261,9 @@ public final class RayRuntime {
         continue;
       }
       String name = Path.of(e).getFileName().toString();
-      if (name.equals("ray_dist.jar") || name.startsWith("ray-api-") || name.startsWith("ray-runtime-")) {
+      if (name.equals("ray_dist.jar")
+          || name.startsWith("ray-api-")
+          || name.startsWith("ray-runtime-")) {
         continue;
       }
       out.add(Path.of(e).toAbsolutePath().toString());
@@ -265,7 +294,10 @@ public final class RayRuntime {
       }
       return (int) Math.floor(sum / o.cpusPerTask());
     } catch (RuntimeException e) {
-      LOG.warn("Could not read the Ray cluster's CPUs ({}); assuming {}", e.toString(), Parallel.cpuCount());
+      LOG.warn(
+          "Could not read the Ray cluster's CPUs ({}); assuming {}",
+          e.toString(),
+          Parallel.cpuCount());
       return Parallel.cpuCount();
     }
   }
@@ -310,7 +342,8 @@ public final class RayRuntime {
             }
           });
     } catch (IOException | RuntimeException e) {
-      LOG.debug("Cannot read /proc/self/maps ({}); keeping every new /tmp/ray folder", e.toString());
+      LOG.debug(
+          "Cannot read /proc/self/maps ({}); keeping every new /tmp/ray folder", e.toString());
     }
     return dirs;
   }

@@ -25,8 +25,12 @@ public final class EmbeddedHeadChild {
   public static void main(String[] args) throws Exception {
     if (args[0].equals("connect")) {
       try {
-        List<Integer> r = Parallel.builder().backend("ray", Map.of("address", args[1])).nJobs(1).build()
-            .map(RayTestSupport::square, List.of(3));
+        List<Integer> r =
+            Parallel.builder()
+                .backend("ray", Map.of("address", args[1]))
+                .nJobs(1)
+                .build()
+                .map(RayTestSupport::square, List.of(3));
         System.out.println("ACCEPTED " + r);
       } catch (Throwable t) {
         StringBuilder sb = new StringBuilder("REFUSED");
@@ -38,14 +42,20 @@ public final class EmbeddedHeadChild {
       System.out.flush();
       Runtime.getRuntime().halt(0);
     }
-    List<Integer> r = Parallel.builder().backend("ray").nJobs(2).build().map(RayTestSupport::square, List.of(1, 2, 3));
+    List<Integer> r =
+        Parallel.builder()
+            .backend("ray")
+            .nJobs(2)
+            .build()
+            .map(RayTestSupport::square, List.of(1, 2, 3));
     EmbeddedHead head = RayRuntime.current().head();
     List<String> lines = new ArrayList<>();
     lines.add("result " + r);
     lines.add("address " + head.address());
     lines.add("dir " + head.dir());
-    ProcessHandle.current().descendants().forEach(
-        h -> lines.add("pid " + h.pid() + " " + h.info().commandLine().orElse("?")));
+    ProcessHandle.current()
+        .descendants()
+        .forEach(h -> lines.add("pid " + h.pid() + " " + h.info().commandLine().orElse("?")));
     Path report = Path.of(args[1]);
     Path tmp = Path.of(args[1] + ".tmp");
     Files.write(tmp, lines, StandardCharsets.UTF_8);

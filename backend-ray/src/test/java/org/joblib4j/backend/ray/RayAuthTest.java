@@ -41,8 +41,10 @@ class RayAuthTest {
   void withoutTokenModeTheHeadIsOpenAndThatIsSaidOnce() {
     AtomicBoolean warned = new AtomicBoolean();
     assertThat(RayAuth.prepareEmbeddedHead(Map.of(), home, warned)).isFalse();
-    assertThat(RayAuth.prepareEmbeddedHead(Map.of("RAY_AUTH_MODE", "disabled"), home, warned)).isFalse();
-    List<ILoggingEvent> warnings = logs.list.stream().filter(e -> e.getLevel() == Level.WARN).toList();
+    assertThat(RayAuth.prepareEmbeddedHead(Map.of("RAY_AUTH_MODE", "disabled"), home, warned))
+        .isFalse();
+    List<ILoggingEvent> warnings =
+        logs.list.stream().filter(e -> e.getLevel() == Level.WARN).toList();
     assertThat(warnings).hasSize(1);
     assertThat(warnings.get(0).getFormattedMessage())
         .isEqualTo(
@@ -61,8 +63,10 @@ class RayAuthTest {
     Path token = home.resolve(".ray").resolve("auth_token");
     String first = Files.readString(token);
     assertThat(first).matches("[0-9a-f]{64}");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(token))).isEqualTo("rw-------");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(token.getParent()))).isEqualTo("rwx------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(token)))
+        .isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(token.getParent())))
+        .isEqualTo("rwx------");
     assertThat(RayAuth.prepareEmbeddedHead(env, home, new AtomicBoolean())).isTrue();
     assertThat(Files.readString(token)).isEqualTo(first);
     try (var s = Files.list(token.getParent())) {
@@ -73,19 +77,30 @@ class RayAuthTest {
 
   @Test
   void aTokenGivenInTheEnvironmentIsUsedAsItIs() {
-    assertThat(RayAuth.prepareEmbeddedHead(Map.of("RAY_AUTH_MODE", "token", "RAY_AUTH_TOKEN", "abc"), home,
-        new AtomicBoolean())).isTrue();
+    assertThat(
+            RayAuth.prepareEmbeddedHead(
+                Map.of("RAY_AUTH_MODE", "token", "RAY_AUTH_TOKEN", "abc"),
+                home,
+                new AtomicBoolean()))
+        .isTrue();
     assertThat(home.resolve(".ray")).doesNotExist();
   }
 
   @Test
   void aMissingTokenFileIsAClearError() {
     Path missing = home.resolve("none");
-    assertThatThrownBy(() -> RayAuth.prepareEmbeddedHead(
-            Map.of("RAY_AUTH_MODE", "token", "RAY_AUTH_TOKEN_PATH", missing.toString()), home, new AtomicBoolean()))
+    assertThatThrownBy(
+            () ->
+                RayAuth.prepareEmbeddedHead(
+                    Map.of("RAY_AUTH_MODE", "token", "RAY_AUTH_TOKEN_PATH", missing.toString()),
+                    home,
+                    new AtomicBoolean()))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("RAY_AUTH_MODE=token and RAY_AUTH_TOKEN_PATH=" + missing + ", but that file is missing or empty:"
-            + " the embedded Ray head cannot start. Write a token into it, or unset RAY_AUTH_TOKEN_PATH (joblib4j"
-            + " then uses ~/.ray/auth_token).");
+        .hasMessage(
+            "RAY_AUTH_MODE=token and RAY_AUTH_TOKEN_PATH="
+                + missing
+                + ", but that file is missing or empty:"
+                + " the embedded Ray head cannot start. Write a token into it, or unset RAY_AUTH_TOKEN_PATH (joblib4j"
+                + " then uses ~/.ray/auth_token).");
   }
 }

@@ -17,8 +17,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The benchmark table of docs/performance.md ("Performance: ray"), on a fresh embedded head. Run alone with
- * {@code mvn -B -o -pl backend-ray verify -Pray-benchmark}; writes {@code target/ray-benchmark.md}.
+ * The benchmark table of docs/performance.md ("Performance: ray"), on a fresh embedded head. Run
+ * alone with {@code mvn -B -o -pl backend-ray verify -Pray-benchmark}; writes {@code
+ * target/ray-benchmark.md}.
  */
 class RayBenchmark {
   private static final int TRIVIAL = 1_000;
@@ -34,19 +35,28 @@ class RayBenchmark {
     String load = loadAverage();
     List<String> rows = new ArrayList<>();
     long t0 = System.nanoTime();
-    assertThat(Parallel.builder().backend("ray").build().map(RayTestSupport::square, List.of(3))).containsExactly(9);
+    assertThat(Parallel.builder().backend("ray").build().map(RayTestSupport::square, List.of(3)))
+        .containsExactly(9);
     long first = System.nanoTime() - t0;
-    rows.add(row("first result from a fresh embedded head (head start + Ray.init + worker JVM start)", List.of(first)));
+    rows.add(
+        row(
+            "first result from a fresh embedded head (head start + Ray.init + worker JVM start)",
+            List.of(first)));
     // warm-up: worker JVMs and JIT on both sides
     for (int i = 0; i < 3; i++) {
       trivial(0);
       trivial(1);
     }
-    rows.add(row(TRIVIAL + " trivial tasks, auto batching (n_jobs=-1)", measure(9, () -> trivial(0))));
-    rows.add(row(TRIVIAL + " trivial tasks, unbatched (batchSize=1)", measure(3, () -> trivial(1))));
+    rows.add(
+        row(TRIVIAL + " trivial tasks, auto batching (n_jobs=-1)", measure(9, () -> trivial(0))));
+    rows.add(
+        row(TRIVIAL + " trivial tasks, unbatched (batchSize=1)", measure(3, () -> trivial(1))));
     calibrate();
     long iterations = calibrate();
-    List<Task<Long>> cpu = IntStream.range(0, 16).<Task<Long>>mapToObj(i -> delayed(RayTestSupport::spin, iterations)).toList();
+    List<Task<Long>> cpu =
+        IntStream.range(0, 16)
+            .<Task<Long>>mapToObj(i -> delayed(RayTestSupport::spin, iterations))
+            .toList();
     Parallel.builder().backend("ray").nJobs(2).batchSize(1).build().run(cpu);
     // sequential and ray runs alternate, so a busy neighbour on the shared machine hits both alike
     List<Long> seq = new ArrayList<>();
@@ -68,9 +78,15 @@ class RayBenchmark {
     out.append("| measure | median (min-max), ms | n |\n|---|---|---|\n");
     rows.forEach(r -> out.append(r).append('\n'));
     double best = (double) Collections.min(seq) / Collections.min(ray);
-    out.append(String.format("| CPU-bound speed-up on %d cores: median sequential / median ray (best / best) | %.2fx (%.2fx) | 7 |%n",
-        Runtime.getRuntime().availableProcessors(), speedup, best));
-    out.append("\nload average before/after: ").append(load).append(" / ").append(loadAverage()).append('\n');
+    out.append(
+        String.format(
+            "| CPU-bound speed-up on %d cores: median sequential / median ray (best / best) | %.2fx (%.2fx) | 7 |%n",
+            Runtime.getRuntime().availableProcessors(), speedup, best));
+    out.append("\nload average before/after: ")
+        .append(load)
+        .append(" / ")
+        .append(loadAverage())
+        .append('\n');
     System.out.println(out);
     Files.writeString(Path.of("target", "ray-benchmark.md"), out.toString());
   }
@@ -89,7 +105,8 @@ class RayBenchmark {
       b.batchSize(batchSize);
     }
     long s = System.nanoTime();
-    List<Integer> r = b.build().map(RayTestSupport::square, IntStream.range(0, TRIVIAL).boxed().toList());
+    List<Integer> r =
+        b.build().map(RayTestSupport::square, IntStream.range(0, TRIVIAL).boxed().toList());
     long d = System.nanoTime() - s;
     assertThat(r).hasSize(TRIVIAL);
     return d;
@@ -125,7 +142,12 @@ class RayBenchmark {
   }
 
   private static String row(String what, List<Long> nanos) {
-    return String.format("| %s | %d (%d-%d) | %d |", what, median(nanos) / 1_000_000,
-        Collections.min(nanos) / 1_000_000, Collections.max(nanos) / 1_000_000, nanos.size());
+    return String.format(
+        "| %s | %d (%d-%d) | %d |",
+        what,
+        median(nanos) / 1_000_000,
+        Collections.min(nanos) / 1_000_000,
+        Collections.max(nanos) / 1_000_000,
+        nanos.size());
   }
 }

@@ -60,7 +60,12 @@ class RayClusterTest extends BackendCompatibilityKit {
     RayTestSupport.requireRay();
     rayTmpBefore = RayTestSupport.rayTmp();
     // the first call starts the embedded head and the Ray job
-    assertThat(Parallel.builder().backend("ray").nJobs(2).build().map(RayTestSupport::square, List.of(1, 2)))
+    assertThat(
+            Parallel.builder()
+                .backend("ray")
+                .nJobs(2)
+                .build()
+                .map(RayTestSupport::square, List.of(1, 2)))
         .containsExactly(1, 4);
     assertThat(RayRuntime.target()).isEqualTo("embedded");
     EmbeddedHead head = RayRuntime.current().head();
@@ -70,17 +75,21 @@ class RayClusterTest extends BackendCompatibilityKit {
 
   @AfterAll
   static void stopAndCheckNothingIsLeft() {
-    ProcessHandle.of(headPid).ifPresent(h -> {
-      headTree.add(h);
-      h.descendants().forEach(headTree::add);
-    });
+    ProcessHandle.of(headPid)
+        .ifPresent(
+            h -> {
+              headTree.add(h);
+              h.descendants().forEach(headTree::add);
+            });
     RayRuntime.shutdown();
     assertThat(RayRuntime.target()).isNull();
     for (ProcessHandle h : headTree) {
       assertThat(h.isAlive()).as("process %s of the head", h.pid()).isFalse();
     }
     assertThat(headDir).doesNotExist();
-    assertThat(RayTestSupport.leakedSince(rayTmpBefore)).as("native-library copies left in /tmp/ray").isEmpty();
+    assertThat(RayTestSupport.leakedSince(rayTmpBefore))
+        .as("native-library copies left in /tmp/ray")
+        .isEmpty();
   }
 
   /** Task 1's result is 2 GiB serialized, held by nobody; the others are their index. */
@@ -95,9 +104,12 @@ class RayClusterTest extends BackendCompatibilityKit {
     void nJobsDefaultsToTheClusterCpus() {
       Parallel p = Parallel.builder().backend("ray").build();
       assertThat(p.nJobs()).isEqualTo(-1);
-      int cpus = RayRuntime.clusterCpus(RayOptions.from(org.joblib4j.spi.BackendContext.empty("ray")));
+      int cpus =
+          RayRuntime.clusterCpus(RayOptions.from(org.joblib4j.spi.BackendContext.empty("ray")));
       assertThat(cpus).isEqualTo(Runtime.getRuntime().availableProcessors());
-      assertThat(new RayBackend(RayOptions.from(org.joblib4j.spi.BackendContext.empty("ray"))).effectiveNJobs(-1))
+      assertThat(
+              new RayBackend(RayOptions.from(org.joblib4j.spi.BackendContext.empty("ray")))
+                  .effectiveNJobs(-1))
           .isEqualTo(cpus);
     }
 
@@ -105,11 +117,14 @@ class RayClusterTest extends BackendCompatibilityKit {
     @org.junit.jupiter.api.Timeout(30)
     void onlyTheFolderThisJvmLoadedRaysLibraryFromIsClaimed() throws IOException {
       // another driver's numeric folder, as it could appear while this runtime starts
-      Path foreign = Files.createDirectories(Path.of("/tmp/ray", "9" + ProcessHandle.current().pid() + "7"));
+      Path foreign =
+          Files.createDirectories(Path.of("/tmp/ray", "9" + ProcessHandle.current().pid() + "7"));
       try {
         Set<Path> own = RayRuntime.foldersOfLoadedLibraries();
         assertThat(own).doesNotContain(foreign);
-        assertThat(own).isNotEmpty().allSatisfy(d -> assertThat(d.getParent()).isEqualTo(Path.of("/tmp/ray")));
+        assertThat(own)
+            .isNotEmpty()
+            .allSatisfy(d -> assertThat(d.getParent()).isEqualTo(Path.of("/tmp/ray")));
       } finally {
         Files.deleteIfExists(foreign);
       }
@@ -118,11 +133,20 @@ class RayClusterTest extends BackendCompatibilityKit {
     @Test
     void tasksRunInOtherProcessesAndKeepTheirOrder() {
       List<Long> pids =
-          Parallel.builder().backend("ray").nJobs(2).batchSize(1).build()
-              .run(IntStream.range(0, 8).mapToObj(i -> (Task<Long>) () -> ProcessHandle.current().pid()));
+          Parallel.builder()
+              .backend("ray")
+              .nJobs(2)
+              .batchSize(1)
+              .build()
+              .run(
+                  IntStream.range(0, 8)
+                      .mapToObj(i -> (Task<Long>) () -> ProcessHandle.current().pid()));
       assertThat(pids).hasSize(8).doesNotContain(ProcessHandle.current().pid());
       List<Integer> squares =
-          Parallel.builder().backend("ray").build().map(RayTestSupport::square, IntStream.range(0, 200).boxed().toList());
+          Parallel.builder()
+              .backend("ray")
+              .build()
+              .map(RayTestSupport::square, IntStream.range(0, 200).boxed().toList());
       assertThat(squares).isEqualTo(IntStream.range(0, 200).map(i -> i * i).boxed().toList());
     }
 
@@ -136,17 +160,27 @@ class RayClusterTest extends BackendCompatibilityKit {
       }
       long serialized = TransferCounters.sharedValuesSerialized();
       List<Double> sums =
-          Parallel.builder().backend("ray").nJobs(2).batchSize(1).build()
-              .run(IntStream.range(0, 12).mapToObj(i -> (Task<Double>) () -> rows.get(i)[0] * rows.get(i).length));
+          Parallel.builder()
+              .backend("ray")
+              .nJobs(2)
+              .batchSize(1)
+              .build()
+              .run(
+                  IntStream.range(0, 12)
+                      .mapToObj(i -> (Task<Double>) () -> rows.get(i)[0] * rows.get(i).length));
       assertThat(sums).isEqualTo(IntStream.range(0, 12).mapToObj(i -> i * 1000.0).toList());
       assertThat(TransferCounters.sharedValuesSerialized() - serialized).isEqualTo(1);
 
       // scatter: serialized once for the Parallel, whatever the number of calls
       serialized = TransferCounters.sharedValuesSerialized();
       try (Parallel p =
-          Parallel.builder().backend("ray", Map.of("scatter", List.of(rows), "auto-scatter", false)).nJobs(2).build()) {
+          Parallel.builder()
+              .backend("ray", Map.of("scatter", List.of(rows), "auto-scatter", false))
+              .nJobs(2)
+              .build()) {
         for (int call = 0; call < 2; call++) {
-          assertThat(p.run(IntStream.range(0, 4).mapToObj(i -> (Task<Integer>) () -> rows.size()))).containsOnly(200);
+          assertThat(p.run(IntStream.range(0, 4).mapToObj(i -> (Task<Integer>) () -> rows.size())))
+              .containsOnly(200);
         }
       }
       assertThat(TransferCounters.sharedValuesSerialized() - serialized).isEqualTo(1);
@@ -155,11 +189,17 @@ class RayClusterTest extends BackendCompatibilityKit {
     @Test
     void unorderedGeneratorGivesEveryResultOnce() {
       try (ResultIterator<Integer> it =
-          Parallel.builder().backend("ray").nJobs(2).returnAs(ReturnAs.GENERATOR_UNORDERED).build()
+          Parallel.builder()
+              .backend("ray")
+              .nJobs(2)
+              .returnAs(ReturnAs.GENERATOR_UNORDERED)
+              .build()
               .iterate(IntStream.range(0, 20).mapToObj(i -> delayed(RayTestSupport::square, i)))) {
         List<Integer> got = new ArrayList<>();
         it.forEachRemaining(got::add);
-        assertThat(got).containsExactlyInAnyOrderElementsOf(IntStream.range(0, 20).map(i -> i * i).boxed().toList());
+        assertThat(got)
+            .containsExactlyInAnyOrderElementsOf(
+                IntStream.range(0, 20).map(i -> i * i).boxed().toList());
       }
     }
 
@@ -167,12 +207,22 @@ class RayClusterTest extends BackendCompatibilityKit {
     void aResultLargerThanAFrameIsNamedWithItsTaskAndSize() throws IOException {
       // two batches of 3 (a slice of batchSize * nJobs tasks is cut in nJobs batches)
       Throwable e =
-          catchThrowable(() -> Parallel.builder().backend("ray").nJobs(2).batchSize(3).preDispatch("all").build()
-              .map(RayClusterTest::twoGibibytesAt1, IntStream.range(0, 6).boxed().toList()));
+          catchThrowable(
+              () ->
+                  Parallel.builder()
+                      .backend("ray")
+                      .nJobs(2)
+                      .batchSize(3)
+                      .preDispatch("all")
+                      .build()
+                      .map(
+                          RayClusterTest::twoGibibytesAt1, IntStream.range(0, 6).boxed().toList()));
       assertThat(e)
           .isInstanceOf(TaskSerializationException.class)
           .hasMessage(
-              "The result of task 1 takes " + SerializedZeros.sizeAfter(0, 1L << 31) + " bytes serialized, more"
+              "The result of task 1 takes "
+                  + SerializedZeros.sizeAfter(0, 1L << 31)
+                  + " bytes serialized, more"
                   + " than the 2147483622 bytes one batch's results can carry back from a worker JVM. Write large"
                   + " results to shared storage and return where they are.");
       assertThat(((TaskSerializationException) e).taskIndex()).isEqualTo(1);
@@ -180,8 +230,13 @@ class RayClusterTest extends BackendCompatibilityKit {
 
     @Test
     void aTaskExceptionComesBackWithItsTypeAndRemoteStack() {
-      assertThatThrownBy(() -> Parallel.builder().backend("ray").nJobs(2).build()
-              .map(RayTestSupport::failAt, IntStream.range(0, 10).boxed().toList()))
+      assertThatThrownBy(
+              () ->
+                  Parallel.builder()
+                      .backend("ray")
+                      .nJobs(2)
+                      .build()
+                      .map(RayTestSupport::failAt, IntStream.range(0, 10).boxed().toList()))
           .isInstanceOf(IllegalStateException.class)
           .hasMessage("boom-3")
           .satisfies(e -> assertThat(e.getStackTrace()[0].getMethodName()).isEqualTo("failAt"));
@@ -190,21 +245,42 @@ class RayClusterTest extends BackendCompatibilityKit {
     @Test
     void nestedCallsRunOnThreadsInsideTheRayWorker() {
       List<String> got =
-          Parallel.builder().backend("ray").nJobs(2).build()
-              .run(IntStream.range(0, 2).mapToObj(i -> (Task<String>) () -> {
-                Parallel inner = Parallel.builder().nJobs(2).build();
-                List<Integer> r = inner.map(RayTestSupport::square, List.of(1, 2, 3));
-                return inner.backendName() + "/" + inner.nestingLevel() + "/" + r;
-              }));
+          Parallel.builder()
+              .backend("ray")
+              .nJobs(2)
+              .build()
+              .run(
+                  IntStream.range(0, 2)
+                      .mapToObj(
+                          i ->
+                              (Task<String>)
+                                  () -> {
+                                    Parallel inner = Parallel.builder().nJobs(2).build();
+                                    List<Integer> r =
+                                        inner.map(RayTestSupport::square, List.of(1, 2, 3));
+                                    return inner.backendName()
+                                        + "/"
+                                        + inner.nestingLevel()
+                                        + "/"
+                                        + r;
+                                  }));
       assertThat(got).containsOnly("threading/1/[1, 4, 9]");
     }
 
     @Test
     void aKilledWorkerFailsTheCallClearly(@TempDir Path dir) throws Exception {
       String pidFile = dir.resolve("victim.pid").toString();
-      CompletableFuture<List<String>> call = CompletableFuture.supplyAsync(() ->
-          Parallel.builder().backend("ray").nJobs(2).batchSize(1).build()
-              .run(List.<Task<String>>of(delayed(RayTestSupport::writePidAndHang, pidFile), () -> "ok")));
+      CompletableFuture<List<String>> call =
+          CompletableFuture.supplyAsync(
+              () ->
+                  Parallel.builder()
+                      .backend("ray")
+                      .nJobs(2)
+                      .batchSize(1)
+                      .build()
+                      .run(
+                          List.<Task<String>>of(
+                              delayed(RayTestSupport::writePidAndHang, pidFile), () -> "ok")));
       long pid = awaitPid(Path.of(pidFile));
       assertThat(pid).isNotEqualTo(ProcessHandle.current().pid());
       ProcessHandle.of(pid).orElseThrow().destroyForcibly();
@@ -214,16 +290,29 @@ class RayClusterTest extends BackendCompatibilityKit {
           .hasMessageContaining("died unexpectedly while running task 0")
           .hasMessageContaining("max-retries");
       // the cluster starts a new worker and goes on
-      assertThat(Parallel.builder().backend("ray").nJobs(2).build().map(RayTestSupport::square, List.of(2, 3)))
+      assertThat(
+              Parallel.builder()
+                  .backend("ray")
+                  .nJobs(2)
+                  .build()
+                  .map(RayTestSupport::square, List.of(2, 3)))
           .containsExactly(4, 9);
     }
 
     @Test
     void aKilledWorkerIsRetriedWhenAsked(@TempDir Path dir) throws Exception {
       String pidFile = dir.resolve("victim.pid").toString();
-      CompletableFuture<List<String>> call = CompletableFuture.supplyAsync(() ->
-          Parallel.builder().backend("ray", Map.of("max-retries", 1)).nJobs(2).batchSize(1).build()
-              .run(List.<Task<String>>of(delayed(RayTestSupport::writePidAndHang, pidFile), () -> "ok")));
+      CompletableFuture<List<String>> call =
+          CompletableFuture.supplyAsync(
+              () ->
+                  Parallel.builder()
+                      .backend("ray", Map.of("max-retries", 1))
+                      .nJobs(2)
+                      .batchSize(1)
+                      .build()
+                      .run(
+                          List.<Task<String>>of(
+                              delayed(RayTestSupport::writePidAndHang, pidFile), () -> "ok")));
       long pid = awaitPid(Path.of(pidFile));
       ProcessHandle.of(pid).orElseThrow().destroyForcibly();
       List<String> got = call.get(60, TimeUnit.SECONDS);
@@ -234,12 +323,24 @@ class RayClusterTest extends BackendCompatibilityKit {
     @Test
     void anAbortedCallKillsTheWorkersOfItsRunningBatches(@TempDir Path dir) throws Exception {
       String pidFile = dir.resolve("stuck.pid").toString();
-      CompletableFuture<List<String>> call = CompletableFuture.supplyAsync(() ->
-          Parallel.builder().backend("ray").nJobs(2).batchSize(1).timeout(Duration.ofSeconds(3)).build()
-              .run(List.<Task<String>>of(delayed(RayTestSupport::writePidAndHang, pidFile), () -> "ok")));
+      CompletableFuture<List<String>> call =
+          CompletableFuture.supplyAsync(
+              () ->
+                  Parallel.builder()
+                      .backend("ray")
+                      .nJobs(2)
+                      .batchSize(1)
+                      .timeout(Duration.ofSeconds(3))
+                      .build()
+                      .run(
+                          List.<Task<String>>of(
+                              delayed(RayTestSupport::writePidAndHang, pidFile), () -> "ok")));
       long pid = awaitPid(Path.of(pidFile));
-      assertThatThrownBy(() -> call.get(60, TimeUnit.SECONDS)).hasCauseInstanceOf(org.joblib4j.ParallelTimeoutException.class);
-      await().atMost(Duration.ofSeconds(20)).until(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
+      assertThatThrownBy(() -> call.get(60, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(org.joblib4j.ParallelTimeoutException.class);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
     }
 
     @Test
@@ -279,9 +380,11 @@ class RayClusterTest extends BackendCompatibilityKit {
       assertThat(listening).as("listening sockets of the head and the driver").isNotEmpty();
       assertThat(listening)
           .as("every listening socket is on 127.0.0.1 (also as ::ffff:127.0.0.1) or ::1")
-          .allMatch(a -> a.startsWith("0100007F:")
-              || a.startsWith("0000000000000000FFFF00000100007F:")
-              || a.startsWith("00000000000000000000000001000000:"));
+          .allMatch(
+              a ->
+                  a.startsWith("0100007F:")
+                      || a.startsWith("0000000000000000FFFF00000100007F:")
+                      || a.startsWith("00000000000000000000000001000000:"));
     }
 
     private long awaitPid(Path file) throws IOException {

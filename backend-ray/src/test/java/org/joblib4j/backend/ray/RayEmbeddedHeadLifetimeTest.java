@@ -46,14 +46,19 @@ class RayEmbeddedHeadLifetimeTest {
     Path token = dir.resolve("token");
     byte[] bytes = new byte[32];
     new SecureRandom().nextBytes(bytes);
-    Files.writeString(Files.createFile(token, PosixFilePermissions.asFileAttribute(
-        PosixFilePermissions.fromString("rw-------"))), HexFormat.of().formatHex(bytes));
+    Files.writeString(
+        Files.createFile(
+            token,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
+        HexFormat.of().formatHex(bytes));
     Path report = dir.resolve("report.txt");
     ProcessBuilder pb = java("head", report.toString());
     pb.environment().put("RAY_AUTH_MODE", "token");
     pb.environment().put("RAY_AUTH_TOKEN_PATH", token.toString());
     child = pb.redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
-    await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(200))
+    await()
+        .atMost(Duration.ofSeconds(180))
+        .pollInterval(Duration.ofMillis(200))
         .until(() -> Files.exists(report) || !child.isAlive());
     assertThat(report).as("the child's report; its log:\n%s", log("child.log")).exists();
     for (String line : Files.readAllLines(report)) {
@@ -83,12 +88,16 @@ class RayEmbeddedHeadLifetimeTest {
     for (String v : List.of("RAY_AUTH_MODE", "RAY_AUTH_TOKEN", "RAY_AUTH_TOKEN_PATH")) {
       pb.environment().remove(v);
     }
-    Path stranger = Files.createDirectories(dir.resolve("stranger-home")); // no ~/.ray/auth_token there
+    Path stranger =
+        Files.createDirectories(dir.resolve("stranger-home")); // no ~/.ray/auth_token there
     pb.environment().put("HOME", stranger.toString());
-    Process p = pb.redirectErrorStream(true).redirectOutput(dir.resolve("stranger.log").toFile()).start();
+    Process p =
+        pb.redirectErrorStream(true).redirectOutput(dir.resolve("stranger.log").toFile()).start();
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
     List<String> out = Files.readAllLines(dir.resolve("stranger.log"));
-    assertThat(out).filteredOn(l -> l.startsWith("ACCEPTED") || l.startsWith("REFUSED")).singleElement()
+    assertThat(out)
+        .filteredOn(l -> l.startsWith("ACCEPTED") || l.startsWith("REFUSED"))
+        .singleElement()
         .asString()
         .startsWith("REFUSED")
         .contains("RPC error: InvalidAuthToken: Authentication token is missing or incorrect");
@@ -97,17 +106,24 @@ class RayEmbeddedHeadLifetimeTest {
   @Test
   @Order(2)
   void theHeadDiesWithTheJvmThatStartedIt() {
-    assertThat(tree.values()).as("the head's tree").anyMatch(c -> c.contains("gcs_server"))
+    assertThat(tree.values())
+        .as("the head's tree")
+        .anyMatch(c -> c.contains("gcs_server"))
         .anyMatch(c -> c.contains("/raylet ") || c.contains("/raylet/raylet"))
         .anyMatch(c -> c.contains(" start --head --block"));
     assertThat(headDir).isDirectory();
     child.destroyForcibly(); // SIGKILL: no shutdown hook runs
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
-        .untilAsserted(() -> {
-          assertThat(tree.entrySet()).filteredOn(e -> e.getKey().isAlive()).as("processes of the head still alive")
-              .isEmpty();
-          assertThat(headDir).doesNotExist();
-        });
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(200))
+        .untilAsserted(
+            () -> {
+              assertThat(tree.entrySet())
+                  .filteredOn(e -> e.getKey().isAlive())
+                  .as("processes of the head still alive")
+                  .isEmpty();
+              assertThat(headDir).doesNotExist();
+            });
   }
 
   private static ProcessBuilder java(String... args) {
@@ -117,8 +133,9 @@ class RayEmbeddedHeadLifetimeTest {
       cmd.add("--add-opens=java.base/" + pkg + "=ALL-UNNAMED");
     }
     cmd.add("-cp");
-    cmd.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"))
-        .replace(File.pathSeparator + File.pathSeparator, File.pathSeparator));
+    cmd.add(
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"))
+            .replace(File.pathSeparator + File.pathSeparator, File.pathSeparator));
     cmd.add(EmbeddedHeadChild.class.getName());
     cmd.addAll(List.of(args));
     return new ProcessBuilder(cmd);

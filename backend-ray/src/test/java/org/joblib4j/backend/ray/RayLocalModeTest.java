@@ -13,9 +13,9 @@ import java.util.stream.IntStream;
 import org.joblib4j.Parallel;
 import org.joblib4j.ParallelConfig;
 import org.joblib4j.ParallelConfigurationException;
+import org.joblib4j.Task;
 import org.joblib4j.TaskFailedException;
 import org.joblib4j.TaskSerializationException;
-import org.joblib4j.Task;
 import org.joblib4j.tck.TooLargeForTheCaller;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,25 +38,37 @@ class RayLocalModeTest {
   @AfterAll
   static void shutdownLeavesNothing() {
     RayRuntime.shutdown();
-    assertThat(RayTestSupport.leakedSince(rayTmpBefore)).as("local-mode session and native library copies").isEmpty();
+    assertThat(RayTestSupport.leakedSince(rayTmpBefore))
+        .as("local-mode session and native library copies")
+        .isEmpty();
   }
 
   @Test
   void log4jsOwnStatusLinesAreKeptForWarningsSoTheJvmExitsQuietly() throws Exception {
-    Parallel.builder().backend("ray", LOCAL).nJobs(2).build().run(IntStream.range(0, 2).mapToObj(i -> Parallel.delayed(Math::abs, i)));
+    Parallel.builder()
+        .backend("ray", LOCAL)
+        .nJobs(2)
+        .build()
+        .run(IntStream.range(0, 2).mapToObj(i -> Parallel.delayed(Math::abs, i)));
 
     // Ray configures log4j's status logger at INFO: "Stopping configuration ..." at every exit.
     // (log4j comes with Ray's jar, on the test class path only at run time)
     Class<?> statusLogger = Class.forName("org.apache.logging.log4j.status.StatusLogger");
     Object fallback =
-        statusLogger.getMethod("getFallbackListener").invoke(statusLogger.getMethod("getLogger").invoke(null));
-    assertThat(fallback.getClass().getMethod("getStatusLevel").invoke(fallback)).hasToString("WARN");
+        statusLogger
+            .getMethod("getFallbackListener")
+            .invoke(statusLogger.getMethod("getLogger").invoke(null));
+    assertThat(fallback.getClass().getMethod("getStatusLevel").invoke(fallback))
+        .hasToString("WARN");
   }
 
   @Test
   void orderedResultsWithAutoBatching() {
     List<Integer> got =
-        Parallel.builder().backend("ray", LOCAL).nJobs(2).build()
+        Parallel.builder()
+            .backend("ray", LOCAL)
+            .nJobs(2)
+            .build()
             .map(RayTestSupport::square, IntStream.range(0, 500).boxed().toList());
     assertThat(got).isEqualTo(IntStream.range(0, 500).map(i -> i * i).boxed().toList());
     assertThat(RayRuntime.target()).isEqualTo("local-mode");
@@ -64,14 +76,28 @@ class RayLocalModeTest {
 
   @Test
   void exceptionsKeepTheirTypeThroughTheEnvelope() {
-    assertThatThrownBy(() -> Parallel.builder().backend("ray", LOCAL).nJobs(2).batchSize(2).build()
-            .map(RayTestSupport::failAt, IntStream.range(0, 8).boxed().toList()))
+    assertThatThrownBy(
+            () ->
+                Parallel.builder()
+                    .backend("ray", LOCAL)
+                    .nJobs(2)
+                    .batchSize(2)
+                    .build()
+                    .map(RayTestSupport::failAt, IntStream.range(0, 8).boxed().toList()))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("boom-3");
-    assertThatThrownBy(() -> Parallel.builder().backend("ray", LOCAL).nJobs(2).build()
-            .run(List.<Task<Integer>>of(() -> 1, () -> {
-              throw new java.io.FileNotFoundException("nofile-7");
-            })))
+    assertThatThrownBy(
+            () ->
+                Parallel.builder()
+                    .backend("ray", LOCAL)
+                    .nJobs(2)
+                    .build()
+                    .run(
+                        List.<Task<Integer>>of(
+                            () -> 1,
+                            () -> {
+                              throw new java.io.FileNotFoundException("nofile-7");
+                            })))
         .isInstanceOf(TaskFailedException.class)
         .hasCauseInstanceOf(java.io.FileNotFoundException.class);
   }
@@ -82,10 +108,16 @@ class RayLocalModeTest {
 
   @Test
   void resultsAreReadThroughTheSharedDeserializationFilter() {
-    System.setProperty("joblib4j.deserialization-filter", "!java.util.concurrent.atomic.AtomicLong");
+    System.setProperty(
+        "joblib4j.deserialization-filter", "!java.util.concurrent.atomic.AtomicLong");
     try {
-      assertThatThrownBy(() -> Parallel.builder().backend("ray", LOCAL).nJobs(2).build()
-              .map(RayLocalModeTest::counter, List.of(1, 2)))
+      assertThatThrownBy(
+              () ->
+                  Parallel.builder()
+                      .backend("ray", LOCAL)
+                      .nJobs(2)
+                      .build()
+                      .map(RayLocalModeTest::counter, List.of(1, 2)))
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining(
               "java.util.concurrent.atomic.AtomicLong; A result or exception from the Ray worker was refused by"
@@ -101,8 +133,18 @@ class RayLocalModeTest {
     Throwable e =
         assertTimeoutPreemptively(
             Duration.ofSeconds(60),
-            () -> catchThrowable(() -> Parallel.builder().backend("ray", LOCAL).nJobs(2).batchSize(4).preDispatch("all").build()
-                .map(i -> TooLargeForTheCaller.at(i, 6), IntStream.range(0, 8).boxed().toList())));
+            () ->
+                catchThrowable(
+                    () ->
+                        Parallel.builder()
+                            .backend("ray", LOCAL)
+                            .nJobs(2)
+                            .batchSize(4)
+                            .preDispatch("all")
+                            .build()
+                            .map(
+                                i -> TooLargeForTheCaller.at(i, 6),
+                                IntStream.range(0, 8).boxed().toList())));
     assertThat(e)
         .isInstanceOf(TaskSerializationException.class)
         .hasCauseExactlyInstanceOf(OutOfMemoryError.class)
@@ -116,8 +158,17 @@ class RayLocalModeTest {
     Throwable e =
         assertTimeoutPreemptively(
             Duration.ofSeconds(60),
-            () -> catchThrowable(() -> Parallel.builder().backend("ray", LOCAL).nJobs(2).batchSize(1).build()
-                .map(i -> TooLargeForTheCaller.at(i, 2), IntStream.range(0, 4).boxed().toList())));
+            () ->
+                catchThrowable(
+                    () ->
+                        Parallel.builder()
+                            .backend("ray", LOCAL)
+                            .nJobs(2)
+                            .batchSize(1)
+                            .build()
+                            .map(
+                                i -> TooLargeForTheCaller.at(i, 2),
+                                IntStream.range(0, 4).boxed().toList())));
     assertThat(e)
         .isInstanceOf(TaskSerializationException.class)
         .hasCauseInstanceOf(OutOfMemoryError.class)
@@ -126,20 +177,39 @@ class RayLocalModeTest {
     List<Integer> next =
         assertTimeoutPreemptively(
             Duration.ofSeconds(60),
-            () -> Parallel.builder().backend("ray", LOCAL).nJobs(2).build().map(RayTestSupport::square, List.of(1, 2, 3)));
+            () ->
+                Parallel.builder()
+                    .backend("ray", LOCAL)
+                    .nJobs(2)
+                    .build()
+                    .map(RayTestSupport::square, List.of(1, 2, 3)));
     assertThat(next).containsExactly(1, 4, 9);
   }
 
   @Test
   void configurationIsCheckedAndScoped() {
-    assertThatThrownBy(() -> Parallel.builder().backend("ray", Map.of("cpus-per-task", 0)).build().map(RayTestSupport::square, List.of(1)))
+    assertThatThrownBy(
+            () ->
+                Parallel.builder()
+                    .backend("ray", Map.of("cpus-per-task", 0))
+                    .build()
+                    .map(RayTestSupport::square, List.of(1)))
         .isInstanceOf(ParallelConfigurationException.class)
         .hasMessageContaining("joblib4j.backend.ray.cpus-per-task");
-    assertThatThrownBy(() -> Parallel.builder().backend("ray", Map.of("adress", "x:1")).build().map(RayTestSupport::square, List.of(1)))
+    assertThatThrownBy(
+            () ->
+                Parallel.builder()
+                    .backend("ray", Map.of("adress", "x:1"))
+                    .build()
+                    .map(RayTestSupport::square, List.of(1)))
         .isInstanceOf(ParallelConfigurationException.class)
         .hasMessageContaining("adress");
-    assertThatThrownBy(() -> Parallel.builder().backend("ray", Map.of("local-mode", true, "address", "127.0.0.1:1")).build()
-            .map(RayTestSupport::square, List.of(1)))
+    assertThatThrownBy(
+            () ->
+                Parallel.builder()
+                    .backend("ray", Map.of("local-mode", true, "address", "127.0.0.1:1"))
+                    .build()
+                    .map(RayTestSupport::square, List.of(1)))
         .isInstanceOf(ParallelConfigurationException.class);
     try (ParallelConfig.Scope s = ParallelConfig.builder().backend("ray", LOCAL).nJobs(2).open()) {
       Parallel p = Parallel.builder().build();
@@ -150,9 +220,18 @@ class RayLocalModeTest {
 
   @Test
   void aSecondClusterInTheSameJvmIsRefusedClearly() {
-    Parallel.builder().backend("ray", LOCAL).nJobs(2).build().map(RayTestSupport::square, List.of(1, 2));
-    assertThatThrownBy(() -> Parallel.builder().backend("ray", Map.of("address", "127.0.0.1:1")).nJobs(2).build()
-            .map(RayTestSupport::square, List.of(1, 2)))
+    Parallel.builder()
+        .backend("ray", LOCAL)
+        .nJobs(2)
+        .build()
+        .map(RayTestSupport::square, List.of(1, 2));
+    assertThatThrownBy(
+            () ->
+                Parallel.builder()
+                    .backend("ray", Map.of("address", "127.0.0.1:1"))
+                    .nJobs(2)
+                    .build()
+                    .map(RayTestSupport::square, List.of(1, 2)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("connected to local-mode");
   }

@@ -26,19 +26,34 @@ class RayOptionsTest {
     assertThat(o.headStartTimeout()).isEqualTo(Duration.ofSeconds(60));
   }
 
-  /** Before: a list was read as the text "[-Dx=a b, -Xss2m]" and split into "[-Dx=a", "b,", "-Xss2m]". */
+  /**
+   * Before: a list was read as the text "[-Dx=a b, -Xss2m]" and split into "[-Dx=a", "b,",
+   * "-Xss2m]".
+   */
   @Test
   void jvmOptionsAreAListOrSpaceSeparatedTextUnderEitherName() {
-    assertThat(options(Map.of("worker-jvm-options", List.of("-Dx=a b", "-Xss2m"))).workerJvmOptions())
+    assertThat(
+            options(Map.of("worker-jvm-options", List.of("-Dx=a b", "-Xss2m"))).workerJvmOptions())
         .containsExactly("-Dx=a b", "-Xss2m");
-    assertThat(options(Map.of("jvm-args", " -Dx=1  -Xss2m")).workerJvmOptions()).containsExactly("-Dx=1", "-Xss2m");
+    assertThat(options(Map.of("jvm-args", " -Dx=1  -Xss2m")).workerJvmOptions())
+        .containsExactly("-Dx=1", "-Xss2m");
   }
 
   @Test
   void typedValuesAreRead() {
     RayOptions o =
-        options(Map.of("cpus-per-task", "0.5", "max-retries", 2, "head-cpus", "3", "object-store-memory", "1g",
-            "head-start-timeout", "90s"));
+        options(
+            Map.of(
+                "cpus-per-task",
+                "0.5",
+                "max-retries",
+                2,
+                "head-cpus",
+                "3",
+                "object-store-memory",
+                "1g",
+                "head-start-timeout",
+                "90s"));
     assertThat(o.cpusPerTask()).isEqualTo(0.5);
     assertThat(o.maxRetries()).isEqualTo(2);
     assertThat(o.headCpus()).isEqualTo(3);
@@ -54,11 +69,14 @@ class RayOptionsTest {
             "Invalid value '0' for joblib4j.backend.ray.cpus-per-task: must be a number > 0 (Ray's Java default of 0"
                 + " CPU gives unbounded concurrency).");
     assertThatThrownBy(() -> options(Map.of("cpus-per-task", "one")))
-        .hasMessage("Invalid value 'one' for joblib4j.backend.ray.cpus-per-task: must be a number.");
+        .hasMessage(
+            "Invalid value 'one' for joblib4j.backend.ray.cpus-per-task: must be a number.");
     assertThatThrownBy(() -> options(Map.of("max-retries", -1)))
-        .hasMessage("Invalid value '-1' for joblib4j.backend.ray.max-retries: must be an integer >= 0.");
+        .hasMessage(
+            "Invalid value '-1' for joblib4j.backend.ray.max-retries: must be an integer >= 0.");
     assertThatThrownBy(() -> options(Map.of("head-cpus", 0)))
-        .hasMessage("Invalid value '0' for joblib4j.backend.ray.head-cpus: must be an integer >= 1.");
+        .hasMessage(
+            "Invalid value '0' for joblib4j.backend.ray.head-cpus: must be an integer >= 1.");
     assertThatThrownBy(() -> options(Map.of("object-store-memory", "10m")))
         .hasMessage(
             "Invalid value '10m' for joblib4j.backend.ray.object-store-memory: must be a size of at least 78m (Ray's"

@@ -22,9 +22,13 @@ final class RayTestSupport {
     try {
       RayRuntime.checkAvailable();
     } catch (RayUnavailableException e) {
-      fail("RAY IS NOT INSTALLED: the backend-ray tests need the Ray " + RayRuntime.RAY_VERSION
-          + " runtime jar, expected at " + jar + " (or $RAY_DIST_JAR). .ci/run installs it; by hand: "
-          + e.getMessage());
+      fail(
+          "RAY IS NOT INSTALLED: the backend-ray tests need the Ray "
+              + RayRuntime.RAY_VERSION
+              + " runtime jar, expected at "
+              + jar
+              + " (or $RAY_DIST_JAR). .ci/run installs it; by hand: "
+              + e.getMessage());
     }
   }
 

@@ -4,16 +4,19 @@ import java.util.ArrayDeque;
 
 /**
  * One backend's share of {@link SharedThreads}: at most {@code limit} of its runnables run at once,
- * in submission order, each lane a loop on a borrowed thread that gives the thread back as soon
- * as nothing is queued. A lane that submits work from inside its own run (a completion that
- * dispatches the next batch) picks it up itself, without a hand-off.
+ * in submission order, each lane a loop on a borrowed thread that gives the thread back as soon as
+ * nothing is queued. A lane that submits work from inside its own run (a completion that dispatches
+ * the next batch) picks it up itself, without a hand-off.
  */
 final class Lanes {
   private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
   private final Runnable lane = this::runLane;
   private int active;
   private int limit;
-  /** The caller's context class loader, set on a borrowed thread while it runs this backend's work. */
+
+  /**
+   * The caller's context class loader, set on a borrowed thread while it runs this backend's work.
+   */
   private volatile ClassLoader loader;
 
   /**

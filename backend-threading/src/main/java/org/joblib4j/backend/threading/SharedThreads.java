@@ -7,10 +7,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The process-wide threads every threading backend borrows (as loky's executor is reused): a
- * fresh {@code Parallel} then costs a hand-off to an idle thread instead of starting and stopping
- * threads of its own. Unbounded, so a task's nested call never waits for threads its parent
- * holds; each backend bounds its own share ({@link Lanes}). Idle threads exit after {@link
+ * The process-wide threads every threading backend borrows (as loky's executor is reused): a fresh
+ * {@code Parallel} then costs a hand-off to an idle thread instead of starting and stopping threads
+ * of its own. Unbounded, so a task's nested call never waits for threads its parent holds; each
+ * backend bounds its own share ({@link Lanes}). Idle threads exit after {@link
  * ThreadingBackend#KEEP_ALIVE_SECONDS}, and all are daemons, so none is held forever.
  */
 final class SharedThreads {

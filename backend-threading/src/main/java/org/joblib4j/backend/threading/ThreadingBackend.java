@@ -5,7 +5,6 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import org.joblib4j.spi.AutoBatchSizer;
 import org.joblib4j.spi.Batch;
@@ -26,8 +25,10 @@ import org.joblib4j.spi.ParallelBackend;
 public final class ThreadingBackend implements ParallelBackend {
   /** Batches faster than this grow. */
   static final long MIN_BATCH_NANOS = 2_000_000L;
+
   /** Batches slower than this shrink. */
   static final long MAX_BATCH_NANOS = 20_000_000L;
+
   /** How long an idle shared thread lives, so no thread is held forever. */
   static final long KEEP_ALIVE_SECONDS = 2;
 
@@ -41,8 +42,10 @@ public final class ThreadingBackend implements ParallelBackend {
       new AutoBatchSizer(MIN_BATCH_NANOS, MAX_BATCH_NANOS, Integer.MAX_VALUE, JUMP_BATCH_NANOS);
   private final Set<Running> inFlight = ConcurrentHashMap.newKeySet();
   private final ThreadFactory virtualThreads;
+
   /** This backend's share of the process-wide threads, {@code null} until configured. */
   private Lanes lanes;
+
   private java.util.concurrent.Semaphore running;
 
   /** Creates a backend; it borrows shared threads from the first call that needs more than one. */
@@ -84,8 +87,10 @@ public final class ThreadingBackend implements ParallelBackend {
     final Batch batch;
     final CompletableFuture<List<Object>> future = new CompletableFuture<>();
     private Thread thread;
+
     /** Written under the lock, read without it: the batch asks before every task. */
     private volatile boolean cancelled;
+
     private volatile boolean stuck;
 
     Running(Batch batch) {
@@ -124,8 +129,8 @@ public final class ThreadingBackend implements ParallelBackend {
     }
 
     /**
-     * A task ignored the interrupt of its task timeout: report the timeout now and lend the pool
-     * a thread until this one comes back, so the call and the pool go on without it.
+     * A task ignored the interrupt of its task timeout: report the timeout now and lend the pool a
+     * thread until this one comes back, so the call and the pool go on without it.
      */
     void giveUp(long taskIndex, RuntimeException timeout) {
       if (future.completeExceptionally(new BatchTaskException(taskIndex, timeout))) {

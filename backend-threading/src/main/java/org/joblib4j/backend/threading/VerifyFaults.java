@@ -47,7 +47,12 @@ final class VerifyFaults {
     }
     return new WorkerTerminatedException(
         "A worker process managed by the executor was unexpectedly terminated (simulated by the verify backend,"
-            + " worker-death-rate=" + deathRate + ", while it ran tasks " + batch.firstIndex() + ".."
-            + (batch.firstIndex() + batch.size() - 1) + ").");
+            + " worker-death-rate="
+            + deathRate
+            + ", while it ran tasks "
+            + batch.firstIndex()
+            + ".."
+            + (batch.firstIndex() + batch.size() - 1)
+            + ").");
   }
 }

@@ -23,15 +23,17 @@ import org.joblib4j.spi.RetrievalContext;
  * serialization round trip that worker JVMs and clusters use, so code that works here is known to
  * travel to {@code loky}, {@code multiprocessing}, {@code dask} and {@code ray}. A task that cannot
  * travel fails as it would there: {@link TaskSerializationException} naming the task and the
- * captured field or argument at fault, before any task of its batch runs. Options inject the
- * faults of real workers ({@link VerifyFaults}).
+ * captured field or argument at fault, before any task of its batch runs. Options inject the faults
+ * of real workers ({@link VerifyFaults}).
  */
 final class VerifyingBackend implements ParallelBackend {
   private final ThreadingBackend threads = new ThreadingBackend(false);
   private final BatchShipper shipper = new BatchShipper();
   private final VerifyFaults faults;
+
   /** Bumped by an abort: a batch still waiting out its injected delay then never starts. */
-  private final java.util.concurrent.atomic.AtomicLong aborts = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong aborts =
+      new java.util.concurrent.atomic.AtomicLong();
 
   VerifyingBackend(VerifyFaults faults) {
     this.faults = faults;
@@ -58,40 +60,46 @@ final class VerifyingBackend implements ParallelBackend {
     } catch (IOException | ClassNotFoundException | RuntimeException e) {
       return CompletableFuture.failedFuture(
           new TaskSerializationException(
-              batch.firstIndex(), "The batch of tasks " + range(batch) + " could not be read back after serialization: " + e, e));
+              batch.firstIndex(),
+              "The batch of tasks "
+                  + range(batch)
+                  + " could not be read back after serialization: "
+                  + e,
+              e));
     }
     WorkerTerminatedException death = faults.death(batch);
     if (death != null) {
       return CompletableFuture.failedFuture(death);
     }
     long delay = faults.delayNanos();
-    CompletableFuture<List<Object>> ran =
-        delay == 0
-            ? threads.submit(copy)
-            : delayed(copy, delay);
-    return ran
-        .handle(
-            (results, failure) -> {
-              if (failure != null) {
-                throw new CompletionException(travelled(batch, unwrap(failure), loader));
-              }
-              return travelled(batch, results, sentBytes, loader);
-            });
+    CompletableFuture<List<Object>> ran = delay == 0 ? threads.submit(copy) : delayed(copy, delay);
+    return ran.handle(
+        (results, failure) -> {
+          if (failure != null) {
+            throw new CompletionException(travelled(batch, unwrap(failure), loader));
+          }
+          return travelled(batch, results, sentBytes, loader);
+        });
   }
 
   private CompletableFuture<List<Object>> delayed(Batch copy, long delayNanos) {
     long abortsBefore = aborts.get();
-    return CompletableFuture.runAsync(() -> {}, CompletableFuture.delayedExecutor(delayNanos, TimeUnit.NANOSECONDS))
+    return CompletableFuture.runAsync(
+            () -> {}, CompletableFuture.delayedExecutor(delayNanos, TimeUnit.NANOSECONDS))
         .thenCompose(
             v ->
                 aborts.get() == abortsBefore
                     ? threads.submit(copy)
-                    : CompletableFuture.failedFuture(new java.util.concurrent.CancellationException("the call was aborted")));
+                    : CompletableFuture.failedFuture(
+                        new java.util.concurrent.CancellationException("the call was aborted")));
   }
 
-  /** The results as the caller would read them from another JVM, with the sizes they travelled at. */
+  /**
+   * The results as the caller would read them from another JVM, with the sizes they travelled at.
+   */
   @SuppressWarnings("unchecked")
-  private static List<Object> travelled(Batch batch, List<Object> results, long sentBytes, ClassLoader loader) {
+  private static List<Object> travelled(
+      Batch batch, List<Object> results, long sentBytes, ClassLoader loader) {
     byte[] bytes;
     try {
       // the worker JVMs' encoding: compact values, or the results one by one in one stream
@@ -100,19 +108,29 @@ final class VerifyingBackend implements ParallelBackend {
       throw new CompletionException(
           new TaskSerializationException(
               batch.firstIndex(),
-              "A result of tasks " + range(batch) + " could not be serialized, which the loky, multiprocessing, dask"
-                  + " and ray backends need: " + e + ". Return a Serializable value.",
+              "A result of tasks "
+                  + range(batch)
+                  + " could not be serialized, which the loky, multiprocessing, dask"
+                  + " and ray backends need: "
+                  + e
+                  + ". Return a Serializable value.",
               e));
     }
     try {
-      List<Object> read = (List<Object>) ResultsCodec.decode(bytes, JavaTaskSerializer.forResults(loader, "the verify backend"));
+      List<Object> read =
+          (List<Object>)
+              ResultsCodec.decode(
+                  bytes, JavaTaskSerializer.forResults(loader, "the verify backend"));
       return new ReceivedResults(read, bytes.length, sentBytes);
     } catch (IOException | ClassNotFoundException | RuntimeException e) {
       throw new CompletionException(
           new TaskSerializationException(
               batch.firstIndex(),
               "A result has failed to un-serialize. Please ensure that the objects returned by the function are"
-                  + " always serializable (tasks " + range(batch) + "): " + e,
+                  + " always serializable (tasks "
+                  + range(batch)
+                  + "): "
+                  + e,
               e));
     }
   }
@@ -121,14 +139,27 @@ final class VerifyingBackend implements ParallelBackend {
   private static Throwable travelled(Batch batch, Throwable failure, ClassLoader loader) {
     try {
       JavaTaskSerializer s = new JavaTaskSerializer(null, loader);
-      return (Throwable) JavaTaskSerializer.forResults(loader, "the verify backend").deserialize(s.serialize(failure));
+      return (Throwable)
+          JavaTaskSerializer.forResults(loader, "the verify backend")
+              .deserialize(s.serialize(failure));
     } catch (IOException | ClassNotFoundException | RuntimeException e) {
-      long index = failure instanceof BatchTaskException ? ((BatchTaskException) failure).taskIndex() : batch.firstIndex();
+      long index =
+          failure instanceof BatchTaskException
+              ? ((BatchTaskException) failure).taskIndex()
+              : batch.firstIndex();
       TaskSerializationException t =
           new TaskSerializationException(
               index,
-              "The exception of task " + index + " could not travel back, which the loky, multiprocessing, dask and"
-                  + " ray backends need: " + e + " (the exception: " + (failure instanceof BatchTaskException && failure.getCause() != null ? failure.getCause() : failure) + ")",
+              "The exception of task "
+                  + index
+                  + " could not travel back, which the loky, multiprocessing, dask and"
+                  + " ray backends need: "
+                  + e
+                  + " (the exception: "
+                  + (failure instanceof BatchTaskException && failure.getCause() != null
+                      ? failure.getCause()
+                      : failure)
+                  + ")",
               e);
       return new BatchTaskException(index, t);
     }

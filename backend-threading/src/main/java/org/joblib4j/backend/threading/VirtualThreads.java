@@ -22,7 +22,9 @@ final class VirtualThreads {
     if (version < 21) {
       throw new ParallelConfigurationException(
           "The threading backend's option virtual=true needs Java 21 or later (virtual threads);"
-              + " this JVM is Java " + version + ". Run on Java 21+, or remove joblib4j.backend.threading.virtual.");
+              + " this JVM is Java "
+              + version
+              + ". Run on Java 21+, or remove joblib4j.backend.threading.virtual.");
     }
     try {
       Class<?> builderType = Class.forName("java.lang.Thread$Builder");
@@ -31,7 +33,8 @@ final class VirtualThreads {
       builder = name.invoke(builder, "joblib4j-virtual-", 1L);
       return (ThreadFactory) builderType.getMethod("factory").invoke(builder);
     } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("Could not create virtual threads on Java " + version + ": " + e, e);
+      throw new IllegalStateException(
+          "Could not create virtual threads on Java " + version + ": " + e, e);
     }
   }
 }

@@ -38,7 +38,10 @@ class SharedThreadsTest {
     try (Parallel p = Parallel.builder().nJobs(3).backend(new ThreadingBackend()).build()) {
       second = TestSupport.together(p, 3);
     }
-    assertThat(before).as("no thread started for the second call").containsAll(second).containsAll(first);
+    assertThat(before)
+        .as("no thread started for the second call")
+        .containsAll(second)
+        .containsAll(first);
     assertThat(first)
         .allSatisfy(
             t -> {
@@ -66,7 +69,8 @@ class SharedThreadsTest {
     AtomicInteger running = new AtomicInteger();
     AtomicInteger most = new AtomicInteger();
     CyclicBarrier pair = new CyclicBarrier(2);
-    try (Parallel two = Parallel.builder().nJobs(2).batchSize(1).backend(new ThreadingBackend()).build()) {
+    try (Parallel two =
+        Parallel.builder().nJobs(2).batchSize(1).backend(new ThreadingBackend()).build()) {
       two.run(
           IntStream.range(0, 8)
               .mapToObj(
@@ -96,7 +100,11 @@ class SharedThreadsTest {
                       i ->
                           (Task<Integer>)
                               () -> {
-                                try (Parallel p = Parallel.builder().nJobs(2).backend(new ThreadingBackend()).build()) {
+                                try (Parallel p =
+                                    Parallel.builder()
+                                        .nJobs(2)
+                                        .backend(new ThreadingBackend())
+                                        .build()) {
                                   // all four inner tasks wait for each other: six threads at once
                                   List<Integer> in =
                                       p.run(
@@ -126,11 +134,15 @@ class SharedThreadsTest {
     Thread caller =
         new Thread(
             () -> {
-              try (Parallel p = Parallel.builder().nJobs(2).backend(new ThreadingBackend()).build()) {
+              try (Parallel p =
+                  Parallel.builder().nJobs(2).backend(new ThreadingBackend()).build()) {
                 seen.set(
                     p.<ClassLoader>run(
                         IntStream.range(0, 2)
-                            .mapToObj(i -> (Task<ClassLoader>) () -> Thread.currentThread().getContextClassLoader())));
+                            .mapToObj(
+                                i ->
+                                    (Task<ClassLoader>)
+                                        () -> Thread.currentThread().getContextClassLoader())));
               } catch (Throwable t) {
                 seen.set(t);
               }
@@ -151,7 +163,8 @@ class SharedThreadsTest {
             () -> {
               USER.set("first caller's");
               // more threads than other tests leave idle: most are started by this caller
-              try (Parallel p = Parallel.builder().nJobs(16).backend(new ThreadingBackend()).build()) {
+              try (Parallel p =
+                  Parallel.builder().nJobs(16).backend(new ThreadingBackend()).build()) {
                 seen.set(TestSupport.together(p, 16));
               } catch (Throwable t) {
                 seen.set(t);

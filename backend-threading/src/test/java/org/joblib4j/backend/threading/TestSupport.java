@@ -36,7 +36,9 @@ final class TestSupport {
     return new java.util.HashSet<>(threads);
   }
 
-  /** A fresh instance of an installed backend, found the way the engine finds it (ServiceLoader). */
+  /**
+   * A fresh instance of an installed backend, found the way the engine finds it (ServiceLoader).
+   */
   static ParallelBackend newBackend(String name) {
     return InstalledBackends.create(name);
   }

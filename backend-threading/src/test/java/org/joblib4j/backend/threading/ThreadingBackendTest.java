@@ -10,7 +10,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -18,7 +17,6 @@ import java.util.stream.IntStream;
 import org.joblib4j.Parallel;
 import org.joblib4j.ProgressEvent;
 import org.joblib4j.ProgressListener;
-import org.joblib4j.Task;
 import org.joblib4j.spi.ParallelBackend;
 import org.joblib4j.tck.support.LogCapture;
 import org.junit.jupiter.api.Test;
@@ -39,7 +37,11 @@ class ThreadingBackendTest {
 
     Object obj = new Object(); // not Serializable: nothing is copied on threads
     List<Object> r =
-        Parallel.builder().nJobs(2).backend("threading").build().run(IntStream.range(0, 2).mapToObj(i -> delayed(x -> x, obj)));
+        Parallel.builder()
+            .nJobs(2)
+            .backend("threading")
+            .build()
+            .run(IntStream.range(0, 2).mapToObj(i -> delayed(x -> x, obj)));
     assertThat(r.get(0)).isSameAs(obj);
     assertThat(r.get(1)).isSameAs(obj);
   }
@@ -52,7 +54,9 @@ class ThreadingBackendTest {
     ThreadingBackend backend = new ThreadingBackend();
     try (Parallel p = Parallel.builder().nJobs(2).batchSize("auto").backend(backend).build()) {
       List<Integer> r = p.run(IntStream.range(0, 5000).mapToObj(i -> delayed(x -> x, i)));
-      assertThat(r).isEqualTo(IntStream.range(0, 5000).boxed().collect(java.util.stream.Collectors.toList()));
+      assertThat(r)
+          .isEqualTo(
+              IntStream.range(0, 5000).boxed().collect(java.util.stream.Collectors.toList()));
       assertThat(backend.computeBatchSize()).isGreaterThan(1);
     }
     assertThat(backend.computeBatchSize()).as("reset when the Parallel closes").isEqualTo(1);
@@ -90,17 +94,20 @@ class ThreadingBackendTest {
     Parallel byName = Parallel.builder().nJobs(1).backend("threading").build();
     assertThat(byName.backendName()).isEqualTo("threading");
     Thread caller = Thread.currentThread();
-    List<Thread> threads = byName.run(IntStream.range(0, 4).mapToObj(i -> delayed(Thread::currentThread)));
+    List<Thread> threads =
+        byName.run(IntStream.range(0, 4).mapToObj(i -> delayed(Thread::currentThread)));
     assertThat(threads).containsOnly(caller);
 
     ThreadingBackend backend = new ThreadingBackend();
     try (Parallel p = Parallel.builder().nJobs(1).backend(backend).build()) {
-      assertThat(p.<Thread>run(IntStream.range(0, 4).mapToObj(i -> delayed(Thread::currentThread)))).containsOnly(caller);
+      assertThat(p.<Thread>run(IntStream.range(0, 4).mapToObj(i -> delayed(Thread::currentThread))))
+          .containsOnly(caller);
       assertThat(backend.poolSize()).isZero();
     }
   }
 
-  // joblib: test_parallel.py::test_background_thread_parallelism, test_parallel.py::test_main_thread_renamed_no_warning
+  // joblib: test_parallel.py::test_background_thread_parallelism,
+  // test_parallel.py::test_main_thread_renamed_no_warning
   @Test
   void worksFromABackgroundThreadWithoutWarnings() throws InterruptedException {
     AtomicReference<Object> outcome = new AtomicReference<>();
@@ -113,7 +120,9 @@ class ThreadingBackendTest {
                       Parallel.builder()
                           .nJobs(2)
                           .build()
-                          .run(IntStream.range(0, 4).mapToObj(i -> delayed(TestSupport::square, i))));
+                          .run(
+                              IntStream.range(0, 4)
+                                  .mapToObj(i -> delayed(TestSupport::square, i))));
                 } catch (Throwable e) {
                   outcome.set(e);
                 }
@@ -135,10 +144,18 @@ class ThreadingBackendTest {
     try (LogCapture logs = LogCapture.allJoblib4j()) {
       for (String backend : new String[] {"threading", "sequential"}) {
         List<Integer> r =
-            Parallel.builder().nJobs(2).backend(backend).build().run(IntStream.range(0, 3).mapToObj(i -> delayed(TestSupport::square, i)));
+            Parallel.builder()
+                .nJobs(2)
+                .backend(backend)
+                .build()
+                .run(IntStream.range(0, 3).mapToObj(i -> delayed(TestSupport::square, i)));
         assertThat(r).containsExactly(0, 1, 4);
       }
-      List<Integer> r = Parallel.builder().nJobs(2).build().run(IntStream.range(0, 3).mapToObj(i -> delayed(TestSupport::square, i)));
+      List<Integer> r =
+          Parallel.builder()
+              .nJobs(2)
+              .build()
+              .run(IntStream.range(0, 3).mapToObj(i -> delayed(TestSupport::square, i)));
       assertThat(r).containsExactly(0, 1, 4);
       assertThat(logs.warnings()).isEmpty();
     } finally {
@@ -158,26 +175,37 @@ class ThreadingBackendTest {
   // joblib: test_parallel.py::test_parallel_as_context_manager
   @Test
   void aReusedParallelKeepsOnePoolAndReleasesItOnClose() {
-    List<Integer> expected = IntStream.range(0, 10).map(x -> x * x + 1).boxed().collect(Collectors.toList());
+    List<Integer> expected =
+        IntStream.range(0, 10).map(x -> x * x + 1).boxed().collect(Collectors.toList());
     ThreadingBackend backend = new ThreadingBackend();
     Parallel p = Parallel.builder().nJobs(4).backend(backend).build();
     Set<Thread> first;
     try (p) {
-      assertThat(p.<Integer>run(IntStream.range(0, 10).mapToObj(x -> delayed(ThreadingBackendTest::f, x, 1)))).isEqualTo(expected);
+      assertThat(
+              p.<Integer>run(
+                  IntStream.range(0, 10).mapToObj(x -> delayed(ThreadingBackendTest::f, x, 1))))
+          .isEqualTo(expected);
       first = fourThreads(p);
       assertThat(first).hasSize(4).noneMatch(t -> t == Thread.currentThread());
       assertThat(backend.poolSize()).isEqualTo(4);
-      assertThat(p.<Integer>run(IntStream.range(0, 10).mapToObj(x -> delayed(ThreadingBackendTest::f, x, 1)))).isEqualTo(expected);
+      assertThat(
+              p.<Integer>run(
+                  IntStream.range(0, 10).mapToObj(x -> delayed(ThreadingBackendTest::f, x, 1))))
+          .isEqualTo(expected);
       Set<Thread> alive = new HashSet<>(Thread.getAllStackTraces().keySet());
       Set<Thread> second = fourThreads(p);
-      // threads kept between calls: the second call starts none (they are shared, see SharedThreadsTest)
+      // threads kept between calls: the second call starts none (they are shared, see
+      // SharedThreadsTest)
       assertThat(alive).containsAll(second);
     }
     assertThat(backend.poolSize()).isZero();
     await().atMost(Duration.ofSeconds(5)).until(() -> first.stream().noneMatch(Thread::isAlive));
 
     // after close, every call makes and releases its own pool
-    assertThat(p.<Integer>run(IntStream.range(0, 10).mapToObj(x -> delayed(ThreadingBackendTest::f, x, 1)))).isEqualTo(expected);
+    assertThat(
+            p.<Integer>run(
+                IntStream.range(0, 10).mapToObj(x -> delayed(ThreadingBackendTest::f, x, 1))))
+        .isEqualTo(expected);
     assertThat(backend.poolSize()).isZero();
     Set<Thread> third = fourThreads(p);
     assertThat(third).hasSize(4).doesNotContainAnyElementsOf(first);

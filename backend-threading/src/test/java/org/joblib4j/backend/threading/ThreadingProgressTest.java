@@ -20,7 +20,9 @@ class ThreadingProgressTest {
   private static final String TIME = "  [ \\d]{2}\\d\\.\\ds";
 
   private static List<Task<Integer>> listOfSquares(int n) {
-    return IntStream.range(0, n).mapToObj(i -> delayed(TestSupport::square, i)).collect(Collectors.toList());
+    return IntStream.range(0, n)
+        .mapToObj(i -> delayed(TestSupport::square, i))
+        .collect(Collectors.toList());
   }
 
   private static Iterable<Task<Integer>> generatorOfSquares(int n) {
@@ -33,7 +35,13 @@ class ThreadingProgressTest {
     String out;
     String err;
     try (StdCapture std = StdCapture.start()) {
-      List<Integer> r = Parallel.builder().nJobs(2).backend("threading").verbose(10).build().run(generatorOfSquares(10));
+      List<Integer> r =
+          Parallel.builder()
+              .nJobs(2)
+              .backend("threading")
+              .verbose(10)
+              .build()
+              .run(generatorOfSquares(10));
       assertThat(r).isEqualTo(TestSupport.squares(10));
       out = std.out();
       err = std.err();
@@ -41,19 +49,29 @@ class ThreadingProgressTest {
     assertThat(out).isEmpty();
     List<String> lines = StdCapture.lines(err);
     assertThat(lines).hasSizeGreaterThanOrEqualTo(2);
-    assertThat(lines.get(0)).isEqualTo("[Parallel(n_jobs=2)]: Using backend ThreadingBackend with 2 concurrent workers.");
+    assertThat(lines.get(0))
+        .isEqualTo(
+            "[Parallel(n_jobs=2)]: Using backend ThreadingBackend with 2 concurrent workers.");
     assertThat(lines.get(lines.size() - 1))
-        .matches(Pattern.quote("[Parallel(n_jobs=2)]: Done  10 out of  10 | elapsed:") + TIME + " finished");
+        .matches(
+            Pattern.quote("[Parallel(n_jobs=2)]: Done  10 out of  10 | elapsed:")
+                + TIME
+                + " finished");
     for (String middle : lines.subList(1, lines.size() - 1)) {
       assertThat(middle)
           .matches(
               Pattern.quote("[Parallel(n_jobs=2)]: Done ")
                   + "("
-                  + "[ \\d]{2}\\d tasks      \\| elapsed:" + TIME
-                  + "|[ \\d]{2}\\d out of [ \\d]{2}\\d \\| elapsed:" + TIME + " remaining:" + TIME
+                  + "[ \\d]{2}\\d tasks      \\| elapsed:"
+                  + TIME
+                  + "|[ \\d]{2}\\d out of [ \\d]{2}\\d \\| elapsed:"
+                  + TIME
+                  + " remaining:"
+                  + TIME
                   + ")");
     }
-    // which intermediate lines appear depends on timing (joblib's _verbosity_filter); their format does not
+    // which intermediate lines appear depends on timing (joblib's _verbosity_filter); their format
+    // does not
   }
 
   @ParameterizedTest(name = "counters aligned to the known number of tasks, n_jobs={0}")
@@ -61,7 +79,12 @@ class ThreadingProgressTest {
   void countersAreAlignedToTheNumberOfTasksWhenItIsKnown(int nJobs) {
     String err;
     try (StdCapture std = StdCapture.start()) {
-      Parallel.builder().nJobs(nJobs).backend("threading").verbose(10).build().run(listOfSquares(10));
+      Parallel.builder()
+          .nJobs(nJobs)
+          .backend("threading")
+          .verbose(10)
+          .build()
+          .run(listOfSquares(10));
       err = std.err();
     }
     List<String> lines = StdCapture.lines(err);
@@ -69,10 +92,13 @@ class ThreadingProgressTest {
     // floor(log10(10)) + 1 = 2 digits, and "out of" since the total is known up front
     assertThat(lines).allSatisfy(l -> assertThat(l).doesNotContain(" tasks "));
     if (nJobs == 1) {
-      // the sequential loop reports its first task (joblib's _verbosity_filter(1, 10) lets it through)
-      assertThat(lines).anySatisfy(l -> assertThat(l).startsWith(prefix + "Done  1 out of 10 | elapsed:"));
+      // the sequential loop reports its first task (joblib's _verbosity_filter(1, 10) lets it
+      // through)
+      assertThat(lines)
+          .anySatisfy(l -> assertThat(l).startsWith(prefix + "Done  1 out of 10 | elapsed:"));
     } else {
-      assertThat(lines.get(0)).isEqualTo(prefix + "Using backend ThreadingBackend with 2 concurrent workers.");
+      assertThat(lines.get(0))
+          .isEqualTo(prefix + "Using backend ThreadingBackend with 2 concurrent workers.");
       assertThat(lines.get(lines.size() - 1))
           .matches(Pattern.quote(prefix + "Done 10 out of 10 | elapsed:") + TIME + " finished");
     }
@@ -89,7 +115,9 @@ class ThreadingProgressTest {
     }
     assertThat(err).isEmpty();
     List<String> lines = StdCapture.lines(out);
-    assertThat(lines.get(0)).isEqualTo("[Parallel(n_jobs=2)]: Using backend ThreadingBackend with 2 concurrent workers.");
+    assertThat(lines.get(0))
+        .isEqualTo(
+            "[Parallel(n_jobs=2)]: Using backend ThreadingBackend with 2 concurrent workers.");
     assertThat(lines).allSatisfy(l -> assertThat(l).startsWith("[Parallel(n_jobs=2)]: "));
     assertThat(lines.get(lines.size() - 1)).endsWith(" finished");
   }
@@ -103,6 +131,9 @@ class ThreadingProgressTest {
     }
     int cpus = Parallel.cpuCount();
     assertThat(StdCapture.lines(err).get(0))
-        .isEqualTo("[Parallel(n_jobs=-1)]: Using backend ThreadingBackend with " + cpus + " concurrent workers.");
+        .isEqualTo(
+            "[Parallel(n_jobs=-1)]: Using backend ThreadingBackend with "
+                + cpus
+                + " concurrent workers.");
   }
 }

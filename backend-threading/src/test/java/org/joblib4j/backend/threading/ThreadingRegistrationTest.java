@@ -21,21 +21,23 @@ import org.joblib4j.spi.ParallelSettings;
 import org.junit.jupiter.api.Test;
 
 /**
- * The threading jar itself: its registration, its options and its
- * constructor, which the engine's tests (parallel-core) cannot see through their stand-in.
+ * The threading jar itself: its registration, its options and its constructor, which the engine's
+ * tests (parallel-core) cannot see through their stand-in.
  */
 class ThreadingRegistrationTest {
   private static final ParallelSettings NOTHING =
       new ParallelSettings(
-          false, null, null, Map.of(), null, null, null, null, null, null, null, null, null, null, null, null, null,
-          null, null, null);
+          false, null, null, Map.of(), null, null, null, null, null, null, null, null, null, null,
+          null, null, null, null, null, null);
 
-  // joblib: test_parallel.py::test_register_parallel_backend, test_parallel.py::test_overwrite_default_backend
+  // joblib: test_parallel.py::test_register_parallel_backend,
+  // test_parallel.py::test_overwrite_default_backend
   @Test
   void registeringThreadingAsDefaultAndRestoring() {
     Backends.register("threading", () -> new ThreadingBackend(), true);
     assertThat(Backends.defaultBackend()).isEqualTo("threading");
-    assertThat(Parallel.builder().nJobs(2).build().<Integer>run(List.of(delayed(() -> 1)))).containsExactly(1);
+    assertThat(Parallel.builder().nJobs(2).build().<Integer>run(List.of(delayed(() -> 1))))
+        .containsExactly(1);
     Backends.unregister("threading");
     // the jar's threading backend is visible again, and still the default
     assertThat(Backends.available()).contains("threading");
@@ -65,10 +67,15 @@ class ThreadingRegistrationTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("only supported when backend is not null");
     assertThatThrownBy(
-            () -> ParallelConfig.builder().backend(new ThreadingBackend()).backendParam("backend_param", 1).open())
+            () ->
+                ParallelConfig.builder()
+                    .backend(new ThreadingBackend())
+                    .backendParam("backend_param", 1)
+                    .open())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("only supported when backend is a string");
-    assertThatThrownBy(() -> ParallelConfig.builder().backend("threading").innerMaxNumThreads(1).open())
+    assertThatThrownBy(
+            () -> ParallelConfig.builder().backend("threading").innerMaxNumThreads(1).open())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("ThreadingBackend does not accept setting the innerMaxNumThreads argument.");
     assertThat(ParallelConfig.current().backendSet()).isFalse();
@@ -78,7 +85,10 @@ class ThreadingRegistrationTest {
   void anUnknownBackendParameterIsRejected() {
     BackendRegistry registry = BackendRegistry.load(getClass().getClassLoader());
     DefaultEngine engine =
-        new DefaultEngine(registry, LayeredConfigSource.of(Map.of("joblib4j.backend.threading.pool-size", "3"), Map.of(), Map.of()));
+        new DefaultEngine(
+            registry,
+            LayeredConfigSource.of(
+                Map.of("joblib4j.backend.threading.pool-size", "3"), Map.of(), Map.of()));
     assertThatThrownBy(() -> engine.create(NOTHING))
         .isInstanceOf(ParallelConfigurationException.class)
         .hasMessage(

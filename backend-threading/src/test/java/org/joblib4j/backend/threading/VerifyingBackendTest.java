@@ -52,7 +52,8 @@ class VerifyingBackendTest {
   @Test
   void aTaskThatTravelsGivesTheSameResultsAsThreading() {
     List<Integer> r = verify().run(IntStream.range(0, 50).mapToObj(i -> delayed(x -> x * x, i)));
-    assertThat(r).isEqualTo(IntStream.range(0, 50).map(i -> i * i).boxed().collect(Collectors.toList()));
+    assertThat(r)
+        .isEqualTo(IntStream.range(0, 50).map(i -> i * i).boxed().collect(Collectors.toList()));
   }
 
   @Test
@@ -62,12 +63,17 @@ class VerifyingBackendTest {
     tasks.add(delayed(() -> 1));
     tasks.add(delayed(() -> handle.value));
     TaskSerializationException e =
-        catchThrowableOfType(() -> Parallel.builder().nJobs(2).batchSize(1).backend("verify").build().run(tasks), TaskSerializationException.class);
+        catchThrowableOfType(
+            () -> Parallel.builder().nJobs(2).batchSize(1).backend("verify").build().run(tasks),
+            TaskSerializationException.class);
     assertThat(e.taskIndex()).isEqualTo(1);
     assertThat(e.getMessage())
-        .startsWith("Could not serialize the task to send it to the workers. Task 1 cannot be serialized: java.io.NotSerializableException: " + Handle.class.getName())
+        .startsWith(
+            "Could not serialize the task to send it to the workers. Task 1 cannot be serialized: java.io.NotSerializableException: "
+                + Handle.class.getName())
         .contains("captured value 0 (" + Handle.class.getName() + ")")
-        .endsWith("Make that class Serializable, mark the field transient, or run this call on the threading backend.");
+        .endsWith(
+            "Make that class Serializable, mark the field transient, or run this call on the threading backend.");
   }
 
   @Test
@@ -77,24 +83,30 @@ class VerifyingBackendTest {
             () -> verify().run(List.of(delayed(h -> h.value, new Handle(5)))),
             TaskSerializationException.class);
     assertThat(e.taskIndex()).isZero();
-    assertThat(e.getMessage()).contains("java.io.NotSerializableException: " + Handle.class.getName());
+    assertThat(e.getMessage())
+        .contains("java.io.NotSerializableException: " + Handle.class.getName());
   }
 
   @Test
   void aResultThatCannotTravelIsNamedWithItsTasks() {
     TaskSerializationException e =
-        catchThrowableOfType(() -> verify().run(List.of(delayed(() -> new Handle(1)))), TaskSerializationException.class);
+        catchThrowableOfType(
+            () -> verify().run(List.of(delayed(() -> new Handle(1)))),
+            TaskSerializationException.class);
     assertThat(e.taskIndex()).isZero();
     assertThat(e.getMessage())
         .isEqualTo(
             "A result of tasks 0..0 could not be serialized, which the loky, multiprocessing, dask and ray backends need: java.io.NotSerializableException: "
-                + Handle.class.getName() + ". Return a Serializable value.");
+                + Handle.class.getName()
+                + ". Return a Serializable value.");
   }
 
   @Test
   void aResultThatRefusesToBeWrittenIsReported() {
     TaskSerializationException e =
-        catchThrowableOfType(() -> verify().run(List.of(delayed(Unwritable::new))), TaskSerializationException.class);
+        catchThrowableOfType(
+            () -> verify().run(List.of(delayed(Unwritable::new))),
+            TaskSerializationException.class);
     assertThat(e.getMessage()).contains("java.io.IOException: refuses to be written");
   }
 
@@ -108,11 +120,18 @@ class VerifyingBackendTest {
               throw new UnwritableFailure();
             }));
     TaskSerializationException e =
-        catchThrowableOfType(() -> Parallel.builder().nJobs(2).batchSize(1).backend("verify").build().run(tasks), TaskSerializationException.class);
+        catchThrowableOfType(
+            () -> Parallel.builder().nJobs(2).batchSize(1).backend("verify").build().run(tasks),
+            TaskSerializationException.class);
     assertThat(e.taskIndex()).isEqualTo(1);
     assertThat(e.getMessage())
-        .startsWith("The exception of task 1 could not travel back, which the loky, multiprocessing, dask and ray backends need: java.io.NotSerializableException: " + Handle.class.getName())
-        .endsWith("(the exception: " + UnwritableFailure.class.getName() + ": fails with a field that cannot travel)");
+        .startsWith(
+            "The exception of task 1 could not travel back, which the loky, multiprocessing, dask and ray backends need: java.io.NotSerializableException: "
+                + Handle.class.getName())
+        .endsWith(
+            "(the exception: "
+                + UnwritableFailure.class.getName()
+                + ": fails with a field that cannot travel)");
   }
 
   @Test
@@ -130,9 +149,14 @@ class VerifyingBackendTest {
   void aTasksOwnExceptionArrivesAsACopyOfTheSameType() {
     IllegalStateException e =
         catchThrowableOfType(
-            () -> verify().run(List.of(delayed(() -> {
-              throw new IllegalStateException("boom");
-            }))),
+            () ->
+                verify()
+                    .run(
+                        List.of(
+                            delayed(
+                                () -> {
+                                  throw new IllegalStateException("boom");
+                                }))),
             IllegalStateException.class);
     assertThat(e).hasMessage("boom");
   }
@@ -141,42 +165,72 @@ class VerifyingBackendTest {
   void unknownOptionsAreRefused() {
     assertThat(
             catchThrowableOfType(
-                () -> Parallel.builder().backend("verify", java.util.Map.of("shuffle", "true")).build().run(List.of(delayed(() -> 1))),
+                () ->
+                    Parallel.builder()
+                        .backend("verify", java.util.Map.of("shuffle", "true"))
+                        .build()
+                        .run(List.of(delayed(() -> 1))),
                 org.joblib4j.ParallelConfigurationException.class))
-        .hasMessage("Invalid option 'shuffle' for backend 'verify' (joblib4j.backend.verify.shuffle). Known options: [delay, seed, worker-death-rate]");
+        .hasMessage(
+            "Invalid option 'shuffle' for backend 'verify' (joblib4j.backend.verify.shuffle). Known options: [delay, seed, worker-death-rate]");
   }
 
   @Test
   void batchesDelayedAtRandomStillGiveResultsInInputOrder() {
-    Parallel p = Parallel.builder().nJobs(2).batchSize(1).backend("verify", java.util.Map.of("delay", "20ms", "seed", 7)).build();
+    Parallel p =
+        Parallel.builder()
+            .nJobs(2)
+            .batchSize(1)
+            .backend("verify", java.util.Map.of("delay", "20ms", "seed", 7))
+            .build();
     List<Integer> r = p.run(IntStream.range(0, 30).mapToObj(i -> delayed(x -> x + 1, i)));
     assertThat(r).isEqualTo(IntStream.range(1, 31).boxed().collect(Collectors.toList()));
     List<Integer> unordered = new ArrayList<>();
-    Parallel.builder().nJobs(2).batchSize(1).returnAs(org.joblib4j.ReturnAs.GENERATOR_UNORDERED)
-        .backend("verify", java.util.Map.of("delay", "20ms", "seed", 7)).build()
+    Parallel.builder()
+        .nJobs(2)
+        .batchSize(1)
+        .returnAs(org.joblib4j.ReturnAs.GENERATOR_UNORDERED)
+        .backend("verify", java.util.Map.of("delay", "20ms", "seed", 7))
+        .build()
         .<Integer>iterate(IntStream.range(0, 30).mapToObj(i -> delayed(x -> x, i)))
         .forEachRemaining(unordered::add);
-    assertThat(unordered).containsExactlyInAnyOrderElementsOf(IntStream.range(0, 30).boxed().collect(Collectors.toList()));
+    assertThat(unordered)
+        .containsExactlyInAnyOrderElementsOf(
+            IntStream.range(0, 30).boxed().collect(Collectors.toList()));
   }
 
   @Test
   void aWorkerThatDiesFailsTheCallAsOnLoky() {
-    Parallel p = Parallel.builder().nJobs(2).backend("verify", java.util.Map.of("worker-death-rate", 1.0)).build();
+    Parallel p =
+        Parallel.builder()
+            .nJobs(2)
+            .backend("verify", java.util.Map.of("worker-death-rate", 1.0))
+            .build();
     org.joblib4j.WorkerTerminatedException e =
-        catchThrowableOfType(() -> p.run(List.of(delayed(() -> 1))), org.joblib4j.WorkerTerminatedException.class);
-    assertThat(e).hasMessage(
-        "A worker process managed by the executor was unexpectedly terminated (simulated by the verify backend,"
-            + " worker-death-rate=1.0, while it ran tasks 0..0).");
+        catchThrowableOfType(
+            () -> p.run(List.of(delayed(() -> 1))), org.joblib4j.WorkerTerminatedException.class);
+    assertThat(e)
+        .hasMessage(
+            "A worker process managed by the executor was unexpectedly terminated (simulated by the verify backend,"
+                + " worker-death-rate=1.0, while it ran tasks 0..0).");
   }
 
   @Test
   void underCollectEachTaskOfADeadWorkersBatchHasThatFailure() {
     Parallel p =
-        Parallel.builder().nJobs(2).batchSize(1).errorPolicy(org.joblib4j.ErrorPolicy.COLLECT)
-            .backend("verify", java.util.Map.of("worker-death-rate", 0.5, "seed", 3)).build();
-    List<org.joblib4j.Outcome<Integer>> outcomes = p.runOutcomes(IntStream.range(0, 40).mapToObj(i -> delayed(x -> x, i)));
+        Parallel.builder()
+            .nJobs(2)
+            .batchSize(1)
+            .errorPolicy(org.joblib4j.ErrorPolicy.COLLECT)
+            .backend("verify", java.util.Map.of("worker-death-rate", 0.5, "seed", 3))
+            .build();
+    List<org.joblib4j.Outcome<Integer>> outcomes =
+        p.runOutcomes(IntStream.range(0, 40).mapToObj(i -> delayed(x -> x, i)));
     assertThat(outcomes).hasSize(40);
-    assertThat(outcomes).anySatisfy(o -> assertThat(o.failure()).isInstanceOf(org.joblib4j.WorkerTerminatedException.class));
+    assertThat(outcomes)
+        .anySatisfy(
+            o ->
+                assertThat(o.failure()).isInstanceOf(org.joblib4j.WorkerTerminatedException.class));
     assertThat(outcomes).anySatisfy(o -> assertThat(o.failure()).isNull());
   }
 
@@ -184,9 +238,14 @@ class VerifyingBackendTest {
   void aDeathRateOutsideZeroToOneIsRefused() {
     assertThat(
             catchThrowableOfType(
-                () -> Parallel.builder().backend("verify", java.util.Map.of("worker-death-rate", 2)).build().run(List.of(delayed(() -> 1))),
+                () ->
+                    Parallel.builder()
+                        .backend("verify", java.util.Map.of("worker-death-rate", 2))
+                        .build()
+                        .run(List.of(delayed(() -> 1))),
                 org.joblib4j.ParallelConfigurationException.class))
-        .hasMessage("Invalid value '2' for joblib4j.backend.verify.worker-death-rate: must be a probability from 0 to 1.");
+        .hasMessage(
+            "Invalid value '2' for joblib4j.backend.verify.worker-death-rate: must be a probability from 0 to 1.");
   }
 
   static final java.util.Set<Integer> STARTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -202,8 +261,18 @@ class VerifyingBackendTest {
   @Test
   void aBatchStillInItsDelayWhenTheCallFailsNeverStarts() {
     STARTED.clear();
-    Parallel p = Parallel.builder().nJobs(2).batchSize(1).backend("verify", java.util.Map.of("delay", "300ms", "seed", 11)).build();
-    catchThrowableOfType(() -> p.run(IntStream.range(0, 20).mapToObj(i -> delayed(VerifyingBackendTest::recordStart, i))), IllegalStateException.class);
+    Parallel p =
+        Parallel.builder()
+            .nJobs(2)
+            .batchSize(1)
+            .backend("verify", java.util.Map.of("delay", "300ms", "seed", 11))
+            .build();
+    catchThrowableOfType(
+        () ->
+            p.run(
+                IntStream.range(0, 20)
+                    .mapToObj(i -> delayed(VerifyingBackendTest::recordStart, i))),
+        IllegalStateException.class);
     int startedWhenItFailed = STARTED.size();
     // batches dispatched ahead wait out their delays (below 300 ms) in this time: none may start
     org.awaitility.Awaitility.await()

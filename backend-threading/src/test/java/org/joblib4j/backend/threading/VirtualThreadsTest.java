@@ -23,12 +23,18 @@ class VirtualThreadsTest {
   @Test
   void virtualThreadsNeedJava21() {
     if (Runtime.version().feature() >= 21) {
-      List<String> names = Parallel.builder().backend("threading", java.util.Map.of("virtual", true)).nJobs(4).build()
-          .map(x -> Thread.currentThread().toString(), upTo(8));
+      List<String> names =
+          Parallel.builder()
+              .backend("threading", java.util.Map.of("virtual", true))
+              .nJobs(4)
+              .build()
+              .map(x -> Thread.currentThread().toString(), upTo(8));
       assertThat(names).allSatisfy(n -> assertThat(n).startsWith("VirtualThread"));
       return;
     }
-    assertThatThrownBy(() -> Parallel.builder().backend("threading", java.util.Map.of("virtual", true)).build())
+    assertThatThrownBy(
+            () ->
+                Parallel.builder().backend("threading", java.util.Map.of("virtual", true)).build())
         .isInstanceOf(ParallelConfigurationException.class)
         .hasMessage(
             "The threading backend's option virtual=true needs Java 21 or later (virtual threads); this JVM is Java "
@@ -39,9 +45,15 @@ class VirtualThreadsTest {
   @Test
   void virtualThreadsRunOnJava25() throws Exception {
     Path java25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
-    assertThat(Files.isExecutable(java25)).as("the JDK 25 this machine ships, to run virtual threads").isTrue();
+    assertThat(Files.isExecutable(java25))
+        .as("the JDK 25 this machine ships, to run virtual threads")
+        .isTrue();
     Process p =
-        new ProcessBuilder(java25.toString(), "-cp", System.getProperty("java.class.path"), VirtualMain.class.getName())
+        new ProcessBuilder(
+                java25.toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                VirtualMain.class.getName())
             .redirectErrorStream(true)
             .start();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -54,11 +66,17 @@ class VirtualThreadsTest {
   public static final class VirtualMain {
     public static void main(String[] args) throws IOException {
       List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
-      List<Integer> r = Parallel.builder().backend("threading", java.util.Map.of("virtual", true)).nJobs(4).build()
-          .map(x -> {
-            threads.add(Thread.currentThread().toString());
-            return x * x;
-          }, upTo(8));
+      List<Integer> r =
+          Parallel.builder()
+              .backend("threading", java.util.Map.of("virtual", true))
+              .nJobs(4)
+              .build()
+              .map(
+                  x -> {
+                    threads.add(Thread.currentThread().toString());
+                    return x * x;
+                  },
+                  upTo(8));
       long virtual = threads.stream().filter(t -> t.startsWith("VirtualThread")).count();
       System.out.println("virtual=" + virtual + " results=" + r);
     }

@@ -70,18 +70,21 @@ public final class BackendStatus {
       return Optional.of("its jar is not on the class path");
     }
     return switch (name) {
-      case "dask" -> daskImports(python())
-          ? Optional.empty()
-          : Optional.of(
-              "needs Debian's python3-distributed and python3-cryptography for "
-                  + python()
-                  + ": sudo apt-get install python3-distributed python3-cryptography");
+      case "dask" ->
+          daskImports(python())
+              ? Optional.empty()
+              : Optional.of(
+                  "needs Debian's python3-distributed and python3-cryptography for "
+                      + python()
+                      + ": sudo apt-get install python3-distributed python3-cryptography");
       case "ray" -> RayDistJar.rayOnClassPath() ? Optional.empty() : Optional.of(RayDistJar.HOW);
       default -> Optional.empty();
     };
   }
 
-  /** The interpreter the dask backend will run: its property, its environment variable, or Debian's. */
+  /**
+   * The interpreter the dask backend will run: its property, its environment variable, or Debian's.
+   */
   static String python() {
     String p = System.getProperty("joblib4j.backend.dask.python");
     if (p == null || p.isBlank()) {

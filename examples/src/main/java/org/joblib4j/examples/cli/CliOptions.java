@@ -49,7 +49,8 @@ public record CliOptions(
       String arg = args[i];
       int eq = arg.indexOf('=');
       String option = eq > 0 ? arg.substring(0, eq) : arg;
-      boolean takesValue = List.of("--backend", "--n-jobs", "--verbose", "--progress").contains(option);
+      boolean takesValue =
+          List.of("--backend", "--n-jobs", "--verbose", "--progress").contains(option);
       String value = null;
       if (takesValue) {
         if (eq < 0 && i + 1 >= args.length) {
@@ -82,8 +83,10 @@ public record CliOptions(
   public static String usage() {
     List<String> lines = new ArrayList<>();
     lines.add(SYNOPSIS);
-    lines.add("Runs the mission page's examples, then three workloads (CPU-bound, I/O-bound, a grid search),");
-    lines.add("each in parallel and then with n_jobs=1, and closes with a summary of the speed-ups.");
+    lines.add(
+        "Runs the mission page's examples, then three workloads (CPU-bound, I/O-bound, a grid search),");
+    lines.add(
+        "each in parallel and then with n_jobs=1, and closes with a summary of the speed-ups.");
     lines.add(
         "  --backend NAME   joblib4j.backend for every Parallel that names none (default "
             + BackendStatus.defaultBackend()

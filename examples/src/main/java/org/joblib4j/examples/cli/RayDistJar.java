@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.OptionalInt;
 
 /**
- * {@code RAY_DIST_JAR}: Ray's Java runtime ({@code ray_dist.jar}, 34 MB in Ray 2.58.0) comes with Ray's Python
- * wheel and must be the cluster's version, so the fat jar cannot carry it. When the variable names
- * it and Ray is not on the class path, the example runs again in a JVM whose class path has it
- * (the same JVM options, arguments and standard streams).
+ * {@code RAY_DIST_JAR}: Ray's Java runtime ({@code ray_dist.jar}, 34 MB in Ray 2.58.0) comes with
+ * Ray's Python wheel and must be the cluster's version, so the fat jar cannot carry it. When the
+ * variable names it and Ray is not on the class path, the example runs again in a JVM whose class
+ * path has it (the same JVM options, arguments and standard streams).
  */
 public final class RayDistJar {
   /** The environment variable. */
@@ -37,7 +37,8 @@ public final class RayDistJar {
    */
   public static boolean rayOnClassPath() {
     try {
-      Class.forName("io.ray.runtime.DefaultRayRuntimeFactory", false, RayDistJar.class.getClassLoader());
+      Class.forName(
+          "io.ray.runtime.DefaultRayRuntimeFactory", false, RayDistJar.class.getClassLoader());
       return true;
     } catch (ClassNotFoundException | LinkageError e) {
       return false;
@@ -51,12 +52,15 @@ public final class RayDistJar {
    * @param main the example's main class
    * @param args its arguments
    * @param err where a bad {@code RAY_DIST_JAR} is reported, in one line
-   * @return the second JVM's exit status (2 for a {@code RAY_DIST_JAR} that names no file), or empty
-   *     when this JVM should run the example itself
+   * @return the second JVM's exit status (2 for a {@code RAY_DIST_JAR} that names no file), or
+   *     empty when this JVM should run the example itself
    */
   public static OptionalInt relaunch(Class<?> main, String[] args, PrintStream err) {
     String jar = System.getenv(VARIABLE);
-    if (jar == null || jar.isBlank() || System.getProperty(RELAUNCHED) != null || rayOnClassPath()) {
+    if (jar == null
+        || jar.isBlank()
+        || System.getProperty(RELAUNCHED) != null
+        || rayOnClassPath()) {
       return OptionalInt.empty();
     }
     if (!Files.isRegularFile(Path.of(jar))) {
@@ -80,7 +84,8 @@ public final class RayDistJar {
       Runtime.getRuntime().removeShutdownHook(stop);
       return OptionalInt.of(status);
     } catch (IOException e) {
-      err.println(main.getSimpleName() + ": cannot start a JVM with " + VARIABLE + ": " + e.getMessage());
+      err.println(
+          main.getSimpleName() + ": cannot start a JVM with " + VARIABLE + ": " + e.getMessage());
       return OptionalInt.of(2);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

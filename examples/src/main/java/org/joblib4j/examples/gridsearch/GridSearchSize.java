@@ -15,13 +15,11 @@ public record GridSearchSize(
 
   /** The demo's size: 8 penalties x 4 folds = 32 fits of roughly 35 ms each on one core. */
   public static final GridSearchSize DEMO =
-      new GridSearchSize(
-          1600, 480, 8.0, 4, new double[] {0.1, 1, 3, 10, 30, 100, 300, 1000}, 42L);
+      new GridSearchSize(1600, 480, 8.0, 4, new double[] {0.1, 1, 3, 10, 30, 100, 300, 1000}, 42L);
 
   /** The benchmark's larger size: the same grid over 5000 x 400. */
   public static final GridSearchSize LARGE =
-      new GridSearchSize(
-          5000, 400, 8.0, 4, new double[] {0.1, 1, 3, 10, 30, 100, 300, 1000}, 42L);
+      new GridSearchSize(5000, 400, 8.0, 4, new double[] {0.1, 1, 3, 10, 30, 100, 300, 1000}, 42L);
 
   /** A size for tests: 4 penalties x 3 folds = 12 fits of a few milliseconds. */
   public static final GridSearchSize SMALL =

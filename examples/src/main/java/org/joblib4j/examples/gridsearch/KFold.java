@@ -5,7 +5,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
-/** K-fold cross-validation splits over a seeded shuffle of the rows (scikit-learn's {@code KFold(shuffle=True)}). */
+/**
+ * K-fold cross-validation splits over a seeded shuffle of the rows (scikit-learn's {@code
+ * KFold(shuffle=True)}).
+ */
 public final class KFold {
   private KFold() {}
 

@@ -49,7 +49,8 @@ public final class BreastCancer {
       int rows = Integer.parseInt(header[0]);
       int features = Integer.parseInt(header[1]);
       if (features != names.length) {
-        throw new IllegalStateException(RESOURCE + " has " + features + " features, not " + names.length);
+        throw new IllegalStateException(
+            RESOURCE + " has " + features + " features, not " + names.length);
       }
       for (String line = reader.readLine(); line != null; line = reader.readLine()) {
         String[] cells = line.split(",");
@@ -61,7 +62,8 @@ public final class BreastCancer {
         examples.add(new ArrayExample<>(label, names, values));
       }
       if (examples.size() != rows) {
-        throw new IllegalStateException(RESOURCE + " has " + examples.size() + " rows, not " + rows);
+        throw new IllegalStateException(
+            RESOURCE + " has " + examples.size() + " rows, not " + rows);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -74,8 +76,16 @@ public final class BreastCancer {
   private static List<String> featureNames() {
     List<String> measurements =
         List.of(
-            "radius", "texture", "perimeter", "area", "smoothness", "compactness", "concavity",
-            "concave points", "symmetry", "fractal dimension");
+            "radius",
+            "texture",
+            "perimeter",
+            "area",
+            "smoothness",
+            "compactness",
+            "concavity",
+            "concave points",
+            "symmetry",
+            "fractal dimension");
     List<String> names = new ArrayList<>();
     for (String kind : List.of("mean %s", "%s error", "worst %s")) {
       for (String m : measurements) {

@@ -9,4 +9,5 @@ import java.io.Serializable;
  * @param fold the fold scored, from 0
  * @param accuracy the fraction of the fold's test rows predicted right
  */
-public record FoldAccuracy(ForestParams params, int fold, double accuracy) implements Serializable {}
+public record FoldAccuracy(ForestParams params, int fold, double accuracy)
+    implements Serializable {}

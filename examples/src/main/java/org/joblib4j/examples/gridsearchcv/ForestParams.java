@@ -20,7 +20,8 @@ import org.tribuo.common.tree.RandomForestTrainer;
  * @param maxDepth the trees' maximum depth; {@link Integer#MAX_VALUE} for none
  * @param maxFeatures the fraction of the features each split considers, below 1
  */
-public record ForestParams(int nEstimators, int maxDepth, float maxFeatures) implements Serializable {
+public record ForestParams(int nEstimators, int maxDepth, float maxFeatures)
+    implements Serializable {
   /** {@code random_state}: every fit starts from it, so a fit's model depends on nothing else. */
   public static final long SEED = 42L;
 

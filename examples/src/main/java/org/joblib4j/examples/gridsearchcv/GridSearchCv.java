@@ -19,8 +19,8 @@ import org.tribuo.evaluation.KFoldSplitter;
 
 /**
  * scikit-learn's {@code GridSearchCV(RandomForestClassifier(random_state=42), param_grid, cv=k,
- * n_jobs=...)} with Tribuo: every (parameters, fold) pair is one fit, and every fit is one task of a
- * {@code Parallel}. Like a scikit-learn estimator it never names a backend: the caller's {@code
+ * n_jobs=...)} with Tribuo: every (parameters, fold) pair is one fit, and every fit is one task of
+ * a {@code Parallel}. Like a scikit-learn estimator it never names a backend: the caller's {@code
  * Parallel}, scope or configuration does.
  */
 public final class GridSearchCv {
@@ -46,7 +46,8 @@ public final class GridSearchCv {
         new KFoldSplitter<Label>(nFolds, seed).split(data, true);
     while (it.hasNext()) {
       KFoldSplitter.TrainTestFold<Label> fold = it.next();
-      splits.add(new Split(splits.size(), fold.train.getExampleIndices(), fold.test.getExampleIndices()));
+      splits.add(
+          new Split(splits.size(), fold.train.getExampleIndices(), fold.test.getExampleIndices()));
     }
     return List.copyOf(splits);
   }

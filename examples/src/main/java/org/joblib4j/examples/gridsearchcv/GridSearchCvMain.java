@@ -57,7 +57,12 @@ public final class GridSearchCvMain {
    */
   static int execute(String[] args, PrintStream out, PrintStream err) {
     return ExampleCommand.execute(
-        args, out, err, PROGRAM, GridSearchCvMain::usage, (o, options, backend) -> GridSearchCvMain.run(o, options, backend));
+        args,
+        out,
+        err,
+        PROGRAM,
+        GridSearchCvMain::usage,
+        (o, options, backend) -> GridSearchCvMain.run(o, options, backend));
   }
 
   /**
@@ -74,7 +79,8 @@ public final class GridSearchCvMain {
       SpareWorkers.keep(out, options.nJobs());
     }
     GridSearchCvWorkload workload =
-        new GridSearchCvWorkload(options.small() ? GridSearchCvSize.SMALL : GridSearchCvSize.DEMO, backend);
+        new GridSearchCvWorkload(
+            options.small() ? GridSearchCvSize.SMALL : GridSearchCvSize.DEMO, backend);
     WorkloadRunner runner =
         new WorkloadRunner(out, options.progress(), options.nJobs(), options.baseline(), backend);
     WorkloadTiming timing = runner.run(workload);
@@ -126,10 +132,15 @@ public final class GridSearchCvMain {
   static String usage() {
     List<String> lines = new ArrayList<>();
     lines.add(SYNOPSIS);
-    lines.add("scikit-learn's GridSearchCV(RandomForestClassifier(), param_grid, cv=5, n_jobs=-1) with");
-    lines.add("Tribuo on the UCI breast cancer data set: every (parameters, fold) fit is one task. Prints");
+    lines.add(
+        "scikit-learn's GridSearchCV(RandomForestClassifier(), param_grid, cv=5, n_jobs=-1) with");
+    lines.add(
+        "Tribuo on the UCI breast cancer data set: every (parameters, fold) fit is one task. Prints");
     lines.add("the best parameters, their mean CV accuracy and the speed-up over n_jobs=1.");
-    lines.add("  --backend NAME   joblib4j.backend for the search (default " + BackendStatus.defaultBackend() + ")");
+    lines.add(
+        "  --backend NAME   joblib4j.backend for the search (default "
+            + BackendStatus.defaultBackend()
+            + ")");
     BackendStatus.lines().forEach(l -> lines.add("                   " + l));
     lines.add("  --n-jobs N       n_jobs of the parallel runs (default -1)");
     lines.add("  --small          2 candidates x 5 folds instead of 12 x 5");

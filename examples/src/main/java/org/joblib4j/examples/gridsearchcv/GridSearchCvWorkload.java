@@ -87,10 +87,7 @@ public final class GridSearchCvWorkload implements Workload<GridSearchCvResult> 
   @Override
   public String describe(GridSearchCvResult result) {
     return String.format(
-        Locale.ROOT,
-        "best_params_=%s, best_score_=%.4f",
-        result.bestParams(),
-        result.bestScore());
+        Locale.ROOT, "best_params_=%s, best_score_=%.4f", result.bestParams(), result.bestScore());
   }
 
   @Override

@@ -4,8 +4,8 @@ import java.io.PrintStream;
 import java.time.Duration;
 
 /**
- * Progress for logs and pipes: whole lines, one each time another quarter of the tasks is done or
- * a second has passed since the last line, and one at the end. No {@code \r}. Thread-safe.
+ * Progress for logs and pipes: whole lines, one each time another quarter of the tasks is done or a
+ * second has passed since the last line, and one at the end. No {@code \r}. Thread-safe.
  *
  * <pre>
  * n_jobs=-1 24/48  50% | 45.3 tasks/s | 0:00.5 | ETA 0:00.5

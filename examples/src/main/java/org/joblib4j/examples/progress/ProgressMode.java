@@ -57,9 +57,9 @@ public enum ProgressMode {
   }
 
   /**
-   * Whether standard input and output are a terminal. Java 22 and later give a {@link Console}
-   * even when they are not and say so with {@code Console.isTerminal()}, called reflectively
-   * because this code targets Java 17.
+   * Whether standard input and output are a terminal. Java 22 and later give a {@link Console} even
+   * when they are not and say so with {@code Console.isTerminal()}, called reflectively because
+   * this code targets Java 17.
    */
   private static boolean onTerminal() {
     Console console = System.console();

@@ -12,7 +12,7 @@ final class ProgressText {
   private ProgressText() {}
 
   /**
-   * {@code 24/48  50% | 45.3 tasks/s | 0:00.5 | ETA 0:00.5} (the third is the elapsed time); the
+   * {@code 24/48 50% | 45.3 tasks/s | 0:00.5 | ETA 0:00.5} (the third is the elapsed time); the
    * done count is padded to the total's width so that a redrawn line keeps its length.
    */
   static String status(ProgressCounts c, String ending) {
@@ -28,12 +28,7 @@ final class ProgressText {
                 c.total(),
                 c.total() == 0 ? 100 : c.done() * 100 / c.total());
     return String.format(
-        Locale.ROOT,
-        "%s | %.1f tasks/s | %s | %s",
-        counts,
-        rate,
-        clock(c.elapsed()),
-        ending);
+        Locale.ROOT, "%s | %.1f tasks/s | %s | %s", counts, rate, clock(c.elapsed()), ending);
   }
 
   /** {@code [########........]}; all dots while the total is unknown. */

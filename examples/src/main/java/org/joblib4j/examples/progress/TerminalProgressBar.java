@@ -5,8 +5,8 @@ import java.time.Duration;
 
 /**
  * A live progress bar for a terminal: one line redrawn with {@code \r}, at most ten times a second
- * by the events' clock, finished with a newline. Thread-safe: events from several threads are
- * drawn one at a time, and late ones never move the bar backwards.
+ * by the events' clock, finished with a newline. Thread-safe: events from several threads are drawn
+ * one at a time, and late ones never move the bar backwards.
  *
  * <pre>
  * n_jobs=-1 [########........] 24/48  50% | 45.3 tasks/s | 0:00.5 | ETA 0:00.5

@@ -49,7 +49,9 @@ public final class ResumeDemo {
   }
 
   static List<Task<Long>> tasks() {
-    return IntStream.range(0, TASKS).mapToObj(i -> delayed(ResumeDemo::primesInChunk, i)).collect(Collectors.toList());
+    return IntStream.range(0, TASKS)
+        .mapToObj(i -> delayed(ResumeDemo::primesInChunk, i))
+        .collect(Collectors.toList());
   }
 
   /**
@@ -72,7 +74,8 @@ public final class ResumeDemo {
 
       t = System.nanoTime();
       int taken = 0;
-      try (ResultIterator<Long> it = resumable.returnAs(ReturnAs.GENERATOR).build().iterate(tasks())) {
+      try (ResultIterator<Long> it =
+          resumable.returnAs(ReturnAs.GENERATOR).build().iterate(tasks())) {
         while (taken < TASKS / 2 && it.hasNext()) {
           it.next();
           taken++;
@@ -93,7 +96,9 @@ public final class ResumeDemo {
       out.printf("backend=%s, %d CPU-bound tasks, checkpoint folder %s%n", backend, TASKS, folder);
       out.printf("without a checkpoint:                       %6.2f s%n", full);
       out.printf("stopped after %d results (%d recorded):     %6.2f s%n", taken, recorded, stopped);
-      out.printf("run again, the rest only:                   %6.2f s (%.0f%% of a full run)%n", rest, 100 * rest / full);
+      out.printf(
+          "run again, the rest only:                   %6.2f s (%.0f%% of a full run)%n",
+          rest, 100 * rest / full);
       out.printf("run again, everything recorded:             %6.2f s%n", none);
       out.printf("same results every time: %s%n", plain.equals(resumed) && plain.equals(again));
     } finally {

@@ -13,10 +13,10 @@ import org.joblib4j.examples.gridsearch.Split;
 import org.joblib4j.examples.gridsearch.SyntheticData;
 
 /**
- * The grid search over a small model: cross-validated ridge regression over a grid of penalties.
- * On a backend of other processes the data set's X and y are scattered, as the mission page does
- * ({@code with parallel_backend("dask", scatter=[X, y])}): sent once to each worker, not with
- * every fit.
+ * The grid search over a small model: cross-validated ridge regression over a grid of penalties. On
+ * a backend of other processes the data set's X and y are scattered, as the mission page does
+ * ({@code with parallel_backend("dask", scatter=[X, y])}): sent once to each worker, not with every
+ * fit.
  */
 public final class GridSearchWorkload implements Workload<GridSearchResult> {
   /** The backends that take a {@code scatter} option. */
@@ -36,7 +36,8 @@ public final class GridSearchWorkload implements Workload<GridSearchResult> {
   public GridSearchWorkload(GridSearchSize size, String backend) {
     this.size = size;
     this.backend = backend;
-    this.data = SyntheticData.generate(size.nSamples(), size.nFeatures(), size.noise(), size.seed());
+    this.data =
+        SyntheticData.generate(size.nSamples(), size.nFeatures(), size.noise(), size.seed());
     this.splits = KFold.split(size.nSamples(), size.nFolds(), size.seed());
   }
 
@@ -48,12 +49,12 @@ public final class GridSearchWorkload implements Workload<GridSearchResult> {
   @Override
   public String title() {
     return String.format(
-        Locale.ROOT,
-        "grid search: ridge regression, %d samples x %d features, %d-fold CV, %d penalties",
-        size.nSamples(),
-        size.nFeatures(),
-        size.nFolds(),
-        size.alphas().length)
+            Locale.ROOT,
+            "grid search: ridge regression, %d samples x %d features, %d-fold CV, %d penalties",
+            size.nSamples(),
+            size.nFeatures(),
+            size.nFolds(),
+            size.alphas().length)
         + (SCATTERING.contains(backend) ? ", scatter=[X, y]" : "");
   }
 
@@ -72,7 +73,9 @@ public final class GridSearchWorkload implements Workload<GridSearchResult> {
    * @return the builder
    */
   public static Parallel.Builder scatter(Parallel.Builder builder, String backend, List<?> values) {
-    return SCATTERING.contains(backend) ? builder.backend(backend, Map.of("scatter", values)) : builder;
+    return SCATTERING.contains(backend)
+        ? builder.backend(backend, Map.of("scatter", values))
+        : builder;
   }
 
   @Override

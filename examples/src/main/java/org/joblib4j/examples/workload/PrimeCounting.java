@@ -95,6 +95,8 @@ public final class PrimeCounting implements Workload<Long> {
   }
 
   private int[] range(int chunk) {
-    return new int[] {(int) ((long) limit * chunk / chunks), (int) ((long) limit * (chunk + 1) / chunks)};
+    return new int[] {
+      (int) ((long) limit * chunk / chunks), (int) ((long) limit * (chunk + 1) / chunks)
+    };
   }
 }

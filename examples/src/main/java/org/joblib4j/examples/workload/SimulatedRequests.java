@@ -11,8 +11,8 @@ import org.joblib4j.Prefer;
 
 /**
  * The I/O-bound workload: requests that each wait for a simulated network latency (no network is
- * used) and return a response size. Waiting costs no CPU, so it wants more threads than cores:
- * it asks for 8 jobs and {@code prefer("threads")}, as joblib's documentation advises for I/O.
+ * used) and return a response size. Waiting costs no CPU, so it wants more threads than cores: it
+ * asks for 8 jobs and {@code prefer("threads")}, as joblib's documentation advises for I/O.
  */
 public final class SimulatedRequests implements Workload<Long> {
   private final int requests;
@@ -92,7 +92,9 @@ public final class SimulatedRequests implements Workload<Long> {
                     i ->
                         delayed(
                             SimulatedRequests::fetch,
-                            new int[] {i, latencies.nextInt(minLatencyMillis, maxLatencyMillis + 1)}))
+                            new int[] {
+                              i, latencies.nextInt(minLatencyMillis, maxLatencyMillis + 1)
+                            }))
                 .collect(Collectors.toList()));
     return sizes.stream().mapToLong(Long::longValue).sum();
   }

@@ -40,8 +40,17 @@ public final class SummaryTable {
     String name = "%-" + width + "s";
     String first = firstCalls ? " %10s" : "%s";
     List<String> lines = new ArrayList<>();
-    lines.add(String.format(Locale.ROOT, name + " %6s %7s" + first + " %10s %11s %9s",
-        "workload", "tasks", "n_jobs", firstCalls ? "first call" : "", "wall time", "sequential", "speed-up"));
+    lines.add(
+        String.format(
+            Locale.ROOT,
+            name + " %6s %7s" + first + " %10s %11s %9s",
+            "workload",
+            "tasks",
+            "n_jobs",
+            firstCalls ? "first call" : "",
+            "wall time",
+            "sequential",
+            "speed-up"));
     int tasks = 0;
     long firstTotal = 0;
     long parallel = 0;
@@ -49,9 +58,15 @@ public final class SummaryTable {
     boolean allBaselines = true;
     boolean allFirstCalls = true;
     for (WorkloadTiming t : timings) {
-      lines.add(String.format(Locale.ROOT, name + " %6d %7d" + first + " %s",
-          t.name(), t.tasks(), t.nJobs(), firstCalls ? seconds(t.firstCallNanos()) : "",
-          times(t.parallelNanos(), t.sequentialNanos())));
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              name + " %6d %7d" + first + " %s",
+              t.name(),
+              t.tasks(),
+              t.nJobs(),
+              firstCalls ? seconds(t.firstCallNanos()) : "",
+              times(t.parallelNanos(), t.sequentialNanos())));
       tasks += t.tasks();
       firstTotal += t.firstCallNanos();
       parallel += t.parallelNanos();
@@ -59,9 +74,15 @@ public final class SummaryTable {
       allBaselines &= t.hasBaseline();
       allFirstCalls &= t.hasFirstCall();
     }
-    lines.add(String.format(Locale.ROOT, name + " %6d %7s" + first + " %s",
-        "total", tasks, "", firstCalls ? seconds(allFirstCalls ? firstTotal : -1) : "",
-        times(parallel, allBaselines ? sequential : -1)));
+    lines.add(
+        String.format(
+            Locale.ROOT,
+            name + " %6d %7s" + first + " %s",
+            "total",
+            tasks,
+            "",
+            firstCalls ? seconds(allFirstCalls ? firstTotal : -1) : "",
+            times(parallel, allBaselines ? sequential : -1)));
     if (firstCalls) {
       lines.add(FIRST_CALL_NOTE);
     }
@@ -76,7 +97,11 @@ public final class SummaryTable {
     if (sequentialNanos < 0) {
       return String.format(Locale.ROOT, "%8.2f s %11s %9s", parallelNanos / 1e9, "-", "-");
     }
-    return String.format(Locale.ROOT, "%8.2f s %9.2f s %8.2fx",
-        parallelNanos / 1e9, sequentialNanos / 1e9, (double) sequentialNanos / parallelNanos);
+    return String.format(
+        Locale.ROOT,
+        "%8.2f s %9.2f s %8.2fx",
+        parallelNanos / 1e9,
+        sequentialNanos / 1e9,
+        (double) sequentialNanos / parallelNanos);
   }
 }

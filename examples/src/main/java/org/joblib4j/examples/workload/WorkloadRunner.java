@@ -10,10 +10,10 @@ import org.joblib4j.examples.progress.ProgressMode;
  * speed-up (unless told not to), and prints what they computed and whether they agree.
  *
  * <p>The caller's JIT is warmed before anything is timed ({@link Workload#warmUp}). On a backend
- * whose workers are other processes (worker JVMs, a cluster's workers) the same holds for them
- * only after they have run the workload once: the first parallel run is timed on its own (the
- * summary's "first call": start-up, class loading, JIT compilation), and the speed-up compares a
- * second, warm run with the warm n_jobs=1 run.
+ * whose workers are other processes (worker JVMs, a cluster's workers) the same holds for them only
+ * after they have run the workload once: the first parallel run is timed on its own (the summary's
+ * "first call": start-up, class loading, JIT compilation), and the speed-up compares a second, warm
+ * run with the warm n_jobs=1 run.
  */
 public final class WorkloadRunner {
   /** The backends that run tasks in this JVM's threads: warm once this JVM is. */
@@ -58,7 +58,9 @@ public final class WorkloadRunner {
     String label = "n_jobs=" + n;
     String firstLabel = label + ", first call";
     String column =
-        "%-" + Math.max((workersElsewhere ? firstLabel : label).length(), "n_jobs=1".length()) + "s";
+        "%-"
+            + Math.max((workersElsewhere ? firstLabel : label).length(), "n_jobs=1".length())
+            + "s";
     Run<R> first = timed(workload, n, String.format(column, workersElsewhere ? firstLabel : label));
     Run<R> sequential = baseline ? timed(workload, 1, String.format(column, "n_jobs=1")) : null;
     // after the baseline: a per-call pool's spare workers have had the time to boot

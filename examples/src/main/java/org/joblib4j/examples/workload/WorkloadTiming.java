@@ -7,13 +7,18 @@ package org.joblib4j.examples.workload;
  * @param name the workload's short name
  * @param tasks its number of tasks
  * @param nJobs the n_jobs of the parallel run
- * @param firstCallNanos the first parallel run's wall time on workers that had not run the
- *     workload yet, or -1 when the workers are this JVM's threads
+ * @param firstCallNanos the first parallel run's wall time on workers that had not run the workload
+ *     yet, or -1 when the workers are this JVM's threads
  * @param parallelNanos the (warm) parallel run's wall time
  * @param sequentialNanos the baseline's wall time, or -1 when it was not run
  */
 public record WorkloadTiming(
-    String name, int tasks, int nJobs, long firstCallNanos, long parallelNanos, long sequentialNanos) {
+    String name,
+    int tasks,
+    int nJobs,
+    long firstCallNanos,
+    long parallelNanos,
+    long sequentialNanos) {
 
   /**
    * A timing of a workload whose workers are this JVM's threads.
@@ -24,7 +29,8 @@ public record WorkloadTiming(
    * @param parallelNanos the parallel run's wall time
    * @param sequentialNanos the baseline's wall time, or -1 when it was not run
    */
-  public WorkloadTiming(String name, int tasks, int nJobs, long parallelNanos, long sequentialNanos) {
+  public WorkloadTiming(
+      String name, int tasks, int nJobs, long parallelNanos, long sequentialNanos) {
     this(name, tasks, nJobs, -1, parallelNanos, sequentialNanos);
   }
 

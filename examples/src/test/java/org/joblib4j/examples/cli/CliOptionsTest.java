@@ -18,7 +18,13 @@ class CliOptionsTest {
   void takesValuesAfterTheOptionOrJoinedByAnEqualsSign() {
     assertThat(
             CliOptions.parse(
-                "--backend", "loky", "--n-jobs=3", "--verbose", "5", "--small", "--progress=plain",
+                "--backend",
+                "loky",
+                "--n-jobs=3",
+                "--verbose",
+                "5",
+                "--small",
+                "--progress=plain",
                 "--no-baseline"))
         .isEqualTo(new CliOptions("loky", 3, 5, true, ProgressMode.PLAIN, false, false));
     assertThat(CliOptions.parse("--progress", "BAR", "--no-progress", "-h"))
@@ -27,12 +33,10 @@ class CliOptionsTest {
 
   @Test
   void rejectsWhatItDoesNotKnow() {
-    assertThatThrownBy(() -> CliOptions.parse("--fast"))
-        .hasMessage("unknown argument: --fast");
+    assertThatThrownBy(() -> CliOptions.parse("--fast")).hasMessage("unknown argument: --fast");
     assertThatThrownBy(() -> CliOptions.parse("--small=yes"))
         .hasMessage("unknown argument: --small=yes");
-    assertThatThrownBy(() -> CliOptions.parse("--n-jobs"))
-        .hasMessage("--n-jobs needs a value");
+    assertThatThrownBy(() -> CliOptions.parse("--n-jobs")).hasMessage("--n-jobs needs a value");
     assertThatThrownBy(() -> CliOptions.parse("--n-jobs", "all"))
         .hasMessage("--n-jobs needs an integer, not 'all'");
     assertThatThrownBy(() -> CliOptions.parse("--progress=fancy"))

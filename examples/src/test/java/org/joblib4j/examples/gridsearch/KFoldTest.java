@@ -17,13 +17,15 @@ class KFoldTest {
         .isEqualTo(IntStream.range(0, 23).toArray());
     for (Split s : splits) {
       assertThat(s.test().length).isBetween(5, 6);
-      assertThat(IntStream.concat(IntStream.of(s.train()), IntStream.of(s.test())).sorted().toArray())
+      assertThat(
+              IntStream.concat(IntStream.of(s.train()), IntStream.of(s.test())).sorted().toArray())
           .isEqualTo(IntStream.range(0, 23).toArray());
     }
   }
 
   @Test
   void isReproducibleForASeed() {
-    assertThat(KFold.split(50, 5, 1L).get(2).test()).isEqualTo(KFold.split(50, 5, 1L).get(2).test());
+    assertThat(KFold.split(50, 5, 1L).get(2).test())
+        .isEqualTo(KFold.split(50, 5, 1L).get(2).test());
   }
 }

@@ -18,7 +18,9 @@ import org.tribuo.classification.Label;
 class GridSearchCvTest {
   private static final GridSearchCvSize SIZE = GridSearchCvSize.SMALL;
 
-  /** Every fit of the small grid, one after the other in this JVM: what every backend must match. */
+  /**
+   * Every fit of the small grid, one after the other in this JVM: what every backend must match.
+   */
   private static List<FoldAccuracy> plainLoop() {
     MutableDataset<Label> data = BreastCancer.load();
     List<Split> splits = GridSearchCv.folds(data, SIZE.nFolds(), SIZE.seed());
@@ -36,7 +38,8 @@ class GridSearchCvTest {
   void everyBackendScoresEveryFitAsAPlainLoopDoesBitForBit(String backend) {
     GridSearchCvWorkload workload = new GridSearchCvWorkload(SIZE, backend);
     GridSearchCvResult result;
-    try (Parallel parallel = workload.configure(Parallel.builder().backend(backend).nJobs(2)).build()) {
+    try (Parallel parallel =
+        workload.configure(Parallel.builder().backend(backend).nJobs(2)).build()) {
       result = workload.run(parallel);
       assertThat(parallel.backendName()).isEqualTo(backend);
     }
@@ -82,9 +85,12 @@ class GridSearchCvTest {
   void theGridIsInParameterGridOrderAndFoldsCoverEveryRowOnce() {
     List<ForestParams> grid = GridSearchCvSize.DEMO.grid();
     assertThat(grid).hasSize(12);
-    assertThat(grid.get(0)).hasToString("{'max_depth': 4, 'max_features': 0.2, 'n_estimators': 20}");
-    assertThat(grid.get(1)).hasToString("{'max_depth': 4, 'max_features': 0.2, 'n_estimators': 40}");
-    assertThat(grid.get(11)).hasToString("{'max_depth': None, 'max_features': 0.5, 'n_estimators': 40}");
+    assertThat(grid.get(0))
+        .hasToString("{'max_depth': 4, 'max_features': 0.2, 'n_estimators': 20}");
+    assertThat(grid.get(1))
+        .hasToString("{'max_depth': 4, 'max_features': 0.2, 'n_estimators': 40}");
+    assertThat(grid.get(11))
+        .hasToString("{'max_depth': None, 'max_features': 0.5, 'n_estimators': 40}");
 
     List<Split> splits = GridSearchCv.folds(BreastCancer.load(), 5, 42L);
     assertThat(splits).hasSize(5);

@@ -16,7 +16,8 @@ final class Events {
   }
 
   static ProgressEvent failedAt(long millis, long done, long total, Throwable error) {
-    return new ProgressEvent("threading", 2, done, done, total, 0, Duration.ofMillis(millis), error);
+    return new ProgressEvent(
+        "threading", 2, done, done, total, 0, Duration.ofMillis(millis), error);
   }
 
   String printed() {

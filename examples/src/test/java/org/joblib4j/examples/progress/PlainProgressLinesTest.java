@@ -20,10 +20,14 @@ class PlainProgressLinesTest {
 
     assertThat(events.printed())
         .isEqualTo(
-            "n_jobs=-1 2/8  25% | 10.0 tasks/s | 0:00.2 | ETA 0:00.6" + NL
-                + "n_jobs=-1 4/8  50% | 10.0 tasks/s | 0:00.4 | ETA 0:00.4" + NL
-                + "n_jobs=-1 6/8  75% | 10.0 tasks/s | 0:00.6 | ETA 0:00.2" + NL
-                + "n_jobs=-1 8/8 100% | 10.0 tasks/s | 0:00.8 | done" + NL);
+            "n_jobs=-1 2/8  25% | 10.0 tasks/s | 0:00.2 | ETA 0:00.6"
+                + NL
+                + "n_jobs=-1 4/8  50% | 10.0 tasks/s | 0:00.4 | ETA 0:00.4"
+                + NL
+                + "n_jobs=-1 6/8  75% | 10.0 tasks/s | 0:00.6 | ETA 0:00.2"
+                + NL
+                + "n_jobs=-1 8/8 100% | 10.0 tasks/s | 0:00.8 | done"
+                + NL);
   }
 
   @Test
@@ -37,9 +41,12 @@ class PlainProgressLinesTest {
 
     assertThat(events.printed())
         .isEqualTo(
-            "n_jobs=1   2/100   2% | 2.0 tasks/s | 0:01.0 | ETA 0:49.0" + NL
-                + "n_jobs=1   4/100   4% | 2.0 tasks/s | 0:02.0 | ETA 0:48.0" + NL
-                + "n_jobs=1  25/100  25% | 11.9 tasks/s | 0:02.1 | ETA 0:06.3" + NL);
+            "n_jobs=1   2/100   2% | 2.0 tasks/s | 0:01.0 | ETA 0:49.0"
+                + NL
+                + "n_jobs=1   4/100   4% | 2.0 tasks/s | 0:02.0 | ETA 0:48.0"
+                + NL
+                + "n_jobs=1  25/100  25% | 11.9 tasks/s | 0:02.1 | ETA 0:06.3"
+                + NL);
   }
 
   @Test
@@ -51,8 +58,10 @@ class PlainProgressLinesTest {
 
     assertThat(events.printed())
         .isEqualTo(
-            "gen 30 tasks | 25.0 tasks/s | 0:01.2 | ETA ?" + NL
-                + "gen 31 tasks | 23.8 tasks/s | 0:01.3 | failed: ArithmeticException" + NL);
+            "gen 30 tasks | 25.0 tasks/s | 0:01.2 | ETA ?"
+                + NL
+                + "gen 31 tasks | 23.8 tasks/s | 0:01.3 | failed: ArithmeticException"
+                + NL);
     assertThat(events.printed().replace(NL, "")).doesNotContain("\r");
   }
 }

@@ -19,6 +19,7 @@ class ProgressTextTest {
   void anEmptyCallIsAFullBar() {
     ProgressCounts none = new ProgressCounts(0);
     assertThat(ProgressText.bar(none)).isEqualTo("[################]");
-    assertThat(ProgressText.status(none, "done")).isEqualTo("0/0 100% | 0.0 tasks/s | 0:00.0 | done");
+    assertThat(ProgressText.status(none, "done"))
+        .isEqualTo("0/0 100% | 0.0 tasks/s | 0:00.0 | done");
   }
 }

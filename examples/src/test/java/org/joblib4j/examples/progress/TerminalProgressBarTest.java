@@ -90,8 +90,14 @@ class TerminalProgressBarTest {
     assertThat(lines[0]).isEmpty();
     assertThat(List.of(lines).subList(1, lines.length - 1))
         .hasSizeGreaterThan(1)
-        .allMatch(l -> l.matches("n \\[[#.]{16}] +\\d+/1000 +\\d+% \\| [0-9.]+ tasks/s \\| [0-9:.]+ \\| .*"));
+        .allMatch(
+            l ->
+                l.matches(
+                    "n \\[[#.]{16}] +\\d+/1000 +\\d+% \\| [0-9.]+ tasks/s \\| [0-9:.]+ \\| .*"));
     assertThat(lines[lines.length - 1])
-        .isEqualTo("n [################] 1000/1000 100% | 10.0 tasks/s | 1:40.0 | done" + " ".repeat(6) + NL);
+        .isEqualTo(
+            "n [################] 1000/1000 100% | 10.0 tasks/s | 1:40.0 | done"
+                + " ".repeat(6)
+                + NL);
   }
 }

@@ -14,7 +14,9 @@ class ResumeDemoTest {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     ResumeDemo.run(new PrintStream(bytes, true, StandardCharsets.UTF_8));
     String out = bytes.toString(StandardCharsets.UTF_8);
-    assertThat(out).contains("backend=threading, 40 CPU-bound tasks").contains("stopped after 20 results (");
+    assertThat(out)
+        .contains("backend=threading, 40 CPU-bound tasks")
+        .contains("stopped after 20 results (");
     assertThat(out.lines()).last().isEqualTo("same results every time: true");
   }
 }

@@ -44,7 +44,8 @@ class GridSearchWorkloadTest {
     assertThat(result.scores()).hasSize(workload.tasks());
     assertThat(workload.describe(result)).isEqualTo("best alpha=100, mean CV MSE=70.3513");
     assertThat(workload.title())
-        .isEqualTo("grid search: ridge regression, 240 samples x 30 features, 3-fold CV, 4 penalties");
+        .isEqualTo(
+            "grid search: ridge regression, 240 samples x 30 features, 3-fold CV, 4 penalties");
   }
 
   @Test

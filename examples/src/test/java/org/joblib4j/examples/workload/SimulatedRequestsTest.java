@@ -21,7 +21,9 @@ class SimulatedRequestsTest {
       sequential = requests.run(p);
     }
     assertThat(backend).isEqualTo("threading");
-    assertThat(parallel).isEqualTo(sequential).isEqualTo(6 * 512L + (0 + 37 + 74 + 111 + 148 + 185));
+    assertThat(parallel)
+        .isEqualTo(sequential)
+        .isEqualTo(6 * 512L + (0 + 37 + 74 + 111 + 148 + 185));
     assertThat(requests.describe(parallel)).isEqualTo("6 responses, 3627 bytes");
   }
 }

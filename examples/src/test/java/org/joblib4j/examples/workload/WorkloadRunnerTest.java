@@ -57,7 +57,10 @@ class WorkloadRunnerTest {
     @Override
     public Integer run(Parallel parallel) {
       return parallel
-          .run(IntStream.range(0, 4).mapToObj(i -> delayed(x -> x * x, i)).collect(Collectors.toList()))
+          .run(
+              IntStream.range(0, 4)
+                  .mapToObj(i -> delayed(x -> x * x, i))
+                  .collect(Collectors.toList()))
           .stream()
           .mapToInt(Integer::intValue)
           .sum();
@@ -75,7 +78,8 @@ class WorkloadRunnerTest {
 
   @Test
   void runsInParallelThenWithOneJobAndPrintsProgressAndTheResult() {
-    WorkloadTiming timing = new WorkloadRunner(out, ProgressMode.PLAIN, null, true, "threading").run(new Squares());
+    WorkloadTiming timing =
+        new WorkloadRunner(out, ProgressMode.PLAIN, null, true, "threading").run(new Squares());
 
     assertThat(timing.name()).isEqualTo("squares");
     assertThat(timing.tasks()).isEqualTo(4);
@@ -90,12 +94,14 @@ class WorkloadRunnerTest {
         .anyMatch(l -> l.matches("n_jobs=1 4/4 100% \\| [0-9.]+ tasks/s \\| 0:[0-9.]+ \\| done"))
         .allMatch(l -> l.matches("n_jobs=[12] \\d/4 +\\d+% \\| .*"));
     assertThat(lines.subList(lines.size() - 2, lines.size()))
-        .containsExactly("sum 14 (backend=threading, n_jobs=2, 2 workers); n_jobs=1 agrees: true", "");
+        .containsExactly(
+            "sum 14 (backend=threading, n_jobs=2, 2 workers); n_jobs=1 agrees: true", "");
   }
 
   @Test
   void theCommandLinesNJobsWinsAndTheBaselineAndProgressCanBeLeftOut() {
-    WorkloadTiming timing = new WorkloadRunner(out, ProgressMode.OFF, 3, false, "threading").run(new Squares());
+    WorkloadTiming timing =
+        new WorkloadRunner(out, ProgressMode.OFF, 3, false, "threading").run(new Squares());
 
     assertThat(timing.nJobs()).isEqualTo(3);
     assertThat(timing.hasBaseline()).isFalse();
@@ -115,7 +121,9 @@ class WorkloadRunnerTest {
     List<String> lines = lines();
     assertThat(lines.get(0)).isEqualTo("== squares: 4 tasks");
     List<String> done =
-        lines.stream().filter(l -> l.endsWith("| done")).map(l -> l.replaceFirst(" +\\d/4 .*", ""))
+        lines.stream()
+            .filter(l -> l.endsWith("| done"))
+            .map(l -> l.replaceFirst(" +\\d/4 .*", ""))
             .collect(Collectors.toList());
     // the first call, the baseline, then the warm run
     assertThat(done).containsExactly("n_jobs=2, first call", "n_jobs=1", "n_jobs=2");

@@ -22,7 +22,8 @@ import java.util.stream.Stream;
  */
 public final class TestJars {
   /** The service file a backend jar registers its provider in. */
-  public static final String PROVIDER_SERVICE = "META-INF/services/org.joblib4j.spi.BackendProvider";
+  public static final String PROVIDER_SERVICE =
+      "META-INF/services/org.joblib4j.spi.BackendProvider";
 
   private final Map<String, byte[]> entries = new LinkedHashMap<>();
 
@@ -58,8 +59,7 @@ public final class TestJars {
    */
   public TestJars providers(Class<?>... providers) {
     classes(providers);
-    String lines =
-        Stream.of(providers).map(c -> c.getName() + "\n").collect(Collectors.joining());
+    String lines = Stream.of(providers).map(c -> c.getName() + "\n").collect(Collectors.joining());
     return resource(PROVIDER_SERVICE, lines);
   }
 

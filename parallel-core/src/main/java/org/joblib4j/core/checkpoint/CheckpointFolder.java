@@ -21,17 +21,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The records of finished tasks, one file per task identity: {@code <key>.result}, holding a magic
- * header, the result's length, the Java-serialized result and its SHA-256. A record is written to
- * a temporary file in the same folder and renamed into place atomically, so several processes (or
+ * header, the result's length, the Java-serialized result and its SHA-256. A record is written to a
+ * temporary file in the same folder and renamed into place atomically, so several processes (or
  * hosts sharing the folder) may write at once and a reader sees a whole record or none; a record
  * that is truncated, corrupt or unreadable is ignored and its task runs again.
  *
- * @param location where the records live (a path's text: a {@link Path} is not serializable, and
- *     a task carries its folder to the worker that runs it)
+ * @param location where the records live (a path's text: a {@link Path} is not serializable, and a
+ *     task carries its folder to the worker that runs it)
  */
 public record CheckpointFolder(String location) implements Serializable {
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointFolder.class);
-  private static final byte[] MAGIC = "joblib4j-result-1\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] MAGIC =
+      "joblib4j-result-1\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   private static final int HASH = 32;
 
   /**
@@ -60,26 +61,37 @@ public record CheckpointFolder(String location) implements Serializable {
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {
-      LOG.warn("The checkpoint record {} cannot be read ({}): its task runs again", file, e.toString());
+      LOG.warn(
+          "The checkpoint record {} cannot be read ({}): its task runs again", file, e.toString());
       return Optional.empty();
     }
     int header = MAGIC.length + Long.BYTES;
-    if (bytes.length < header + HASH || !Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+    if (bytes.length < header + HASH
+        || !Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
       LOG.warn("The checkpoint record {} is not a whole record: its task runs again", file);
       return Optional.empty();
     }
     long length = ByteBuffer.wrap(bytes, MAGIC.length, Long.BYTES).getLong();
     if (length != bytes.length - header - HASH
-        || !Arrays.equals(sha256(bytes, header, (int) length), 0, HASH, bytes, bytes.length - HASH, bytes.length)) {
-      LOG.warn("The checkpoint record {} is corrupt (length or checksum): its task runs again", file);
+        || !Arrays.equals(
+            sha256(bytes, header, (int) length),
+            0,
+            HASH,
+            bytes,
+            bytes.length - HASH,
+            bytes.length)) {
+      LOG.warn(
+          "The checkpoint record {} is corrupt (length or checksum): its task runs again", file);
       return Optional.empty();
     }
     try (ObjectInputStream in =
         new ObjectInputStream(new ByteArrayInputStream(bytes, header, (int) length)) {
           @Override
-          protected Class<?> resolveClass(java.io.ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+          protected Class<?> resolveClass(java.io.ObjectStreamClass desc)
+              throws IOException, ClassNotFoundException {
             try {
-              return Class.forName(desc.getName(), false, Thread.currentThread().getContextClassLoader());
+              return Class.forName(
+                  desc.getName(), false, Thread.currentThread().getContextClassLoader());
             } catch (ClassNotFoundException e) {
               return super.resolveClass(desc);
             }
@@ -87,7 +99,8 @@ public record CheckpointFolder(String location) implements Serializable {
         }) {
       return Optional.of(new Recorded(in.readObject()));
     } catch (IOException | ClassNotFoundException | RuntimeException e) {
-      LOG.warn("The checkpoint record {} cannot be read ({}): its task runs again", file, e.toString());
+      LOG.warn(
+          "The checkpoint record {} cannot be read ({}): its task runs again", file, e.toString());
       return Optional.empty();
     }
   }
@@ -109,17 +122,28 @@ public record CheckpointFolder(String location) implements Serializable {
     Files.createDirectories(folder);
     Path temp =
         folder.resolve(
-            key + "." + ProcessHandle.current().pid() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+            key
+                + "."
+                + ProcessHandle.current().pid()
+                + "-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong())
+                + ".tmp");
     try {
-      // a stream, not a channel: an interrupt (a call's abort) must not cut a finished task's record
+      // a stream, not a channel: an interrupt (a call's abort) must not cut a finished task's
+      // record
       try (FileOutputStream out = new FileOutputStream(temp.toFile())) {
-        out.write(ByteBuffer.allocate(MAGIC.length + Long.BYTES).put(MAGIC).putLong(body.length).array());
+        out.write(
+            ByteBuffer.allocate(MAGIC.length + Long.BYTES).put(MAGIC).putLong(body.length).array());
         out.write(body);
         out.write(sha256(body, 0, body.length));
         // the rename must not land before the bytes: a crash then leaves a whole record or none
         out.getFD().sync();
       }
-      Files.move(temp, folder.resolve(key + ".result"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          temp,
+          folder.resolve(key + ".result"),
+          StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
     } finally {
       Files.deleteIfExists(temp);
     }

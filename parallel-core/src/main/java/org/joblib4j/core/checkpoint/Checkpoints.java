@@ -62,11 +62,14 @@ public final class Checkpoints {
       case 0:
         return new RecordingFunctions.Recorded0<>((Task) f, records, key);
       case 1:
-        return DelayedCall.of(new RecordingFunctions.Recorded1<>((TaskFunction) f, records, key), args);
+        return DelayedCall.of(
+            new RecordingFunctions.Recorded1<>((TaskFunction) f, records, key), args);
       case 2:
-        return DelayedCall.of(new RecordingFunctions.Recorded2<>((TaskBiFunction) f, records, key), args);
+        return DelayedCall.of(
+            new RecordingFunctions.Recorded2<>((TaskBiFunction) f, records, key), args);
       default:
-        return DelayedCall.of(new RecordingFunctions.Recorded3<>((TaskTriFunction) f, records, key), args);
+        return DelayedCall.of(
+            new RecordingFunctions.Recorded3<>((TaskTriFunction) f, records, key), args);
     }
   }
 }

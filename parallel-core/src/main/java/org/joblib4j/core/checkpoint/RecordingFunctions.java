@@ -34,7 +34,10 @@ final class RecordingFunctions {
       folder.write(key, value);
     } catch (IOException | RuntimeException e) {
       // the result is still good: only a rerun pays for the missing record
-      LOG.warn("A task's result was not recorded in the checkpoint folder {} ({}): it will run again next time", folder.folder(), e.toString());
+      LOG.warn(
+          "A task's result was not recorded in the checkpoint folder {} ({}): it will run again next time",
+          folder.folder(),
+          e.toString());
     }
     return value;
   }
@@ -47,7 +50,8 @@ final class RecordingFunctions {
     }
   }
 
-  record Recorded1<A, R>(TaskFunction<A, R> f, CheckpointFolder folder, String key) implements TaskFunction<A, R> {
+  record Recorded1<A, R>(TaskFunction<A, R> f, CheckpointFolder folder, String key)
+      implements TaskFunction<A, R> {
     @Override
     public R apply(A a) throws Exception {
       return recorded(folder, key, () -> f.apply(a));

@@ -60,7 +60,12 @@ final class TaskIdentity {
       String what = "argument " + i;
       String digest = digests.get(arg);
       if (digest == null) {
-        digest = HexFormat.of().formatHex(sha256().digest(serialized(arg, index, what).getBytes(StandardCharsets.ISO_8859_1)));
+        digest =
+            HexFormat.of()
+                .formatHex(
+                    sha256()
+                        .digest(
+                            serialized(arg, index, what).getBytes(StandardCharsets.ISO_8859_1)));
         if (arg != null) {
           digests.put(arg, digest);
         }
@@ -73,8 +78,17 @@ final class TaskIdentity {
   private static void code(Object function, long index, MessageDigest d) {
     SerializedLambda lambda = lambdaOf(function);
     if (lambda != null) {
-      Class<?> impl = load(lambda.getImplClass().replace('/', '.'), function.getClass().getClassLoader(), index);
-      text(d, impl.getName() + "#" + lambda.getImplMethodName() + lambda.getImplMethodSignature() + "@" + bytecode(impl));
+      Class<?> impl =
+          load(
+              lambda.getImplClass().replace('/', '.'), function.getClass().getClassLoader(), index);
+      text(
+          d,
+          impl.getName()
+              + "#"
+              + lambda.getImplMethodName()
+              + lambda.getImplMethodSignature()
+              + "@"
+              + bytecode(impl));
       for (int i = 0; i < lambda.getCapturedArgCount(); i++) {
         text(d, serialized(lambda.getCapturedArg(i), index, "captured value " + i));
       }
@@ -102,7 +116,8 @@ final class TaskIdentity {
     try {
       return Class.forName(name, false, loader);
     } catch (ClassNotFoundException e) {
-      throw new IllegalArgumentException("The class " + name + " of task " + index + "'s function cannot be loaded", e);
+      throw new IllegalArgumentException(
+          "The class " + name + " of task " + index + "'s function cannot be loaded", e);
     }
   }
 
@@ -112,7 +127,8 @@ final class TaskIdentity {
         c,
         k -> {
           String resource = k.getName().replace('.', '/') + ".class";
-          ClassLoader loader = k.getClassLoader() != null ? k.getClassLoader() : ClassLoader.getSystemClassLoader();
+          ClassLoader loader =
+              k.getClassLoader() != null ? k.getClassLoader() : ClassLoader.getSystemClassLoader();
           try (InputStream in = loader.getResourceAsStream(resource)) {
             if (in == null) {
               return "no class file";
@@ -130,11 +146,17 @@ final class TaskIdentity {
       out.writeObject(value);
     } catch (NotSerializableException e) {
       throw new IllegalArgumentException(
-          "checkpoint(folder) identifies each task by its code and arguments, but the " + what + " of task " + index
-              + " is not serializable (" + e.getMessage() + "): make it Serializable, or run without a checkpoint",
+          "checkpoint(folder) identifies each task by its code and arguments, but the "
+              + what
+              + " of task "
+              + index
+              + " is not serializable ("
+              + e.getMessage()
+              + "): make it Serializable, or run without a checkpoint",
           e);
     } catch (IOException e) {
-      throw new IllegalArgumentException("The " + what + " of task " + index + " cannot be serialized: " + e, e);
+      throw new IllegalArgumentException(
+          "The " + what + " of task " + index + " cannot be serialized: " + e, e);
     }
     return bytes.toString(StandardCharsets.ISO_8859_1);
   }

@@ -11,8 +11,10 @@ import org.joblib4j.ConfigKeys;
  */
 final class EnvironmentSource implements ConfigSource {
   private final Map<String, String> env;
+
   /** The environment does not change: its backend parameters are found once per backend. */
-  private final Map<String, Map<String, String>> parametersByBackend = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Map<String, String>> parametersByBackend =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   EnvironmentSource(Map<String, String> env) {
     this.env = env;

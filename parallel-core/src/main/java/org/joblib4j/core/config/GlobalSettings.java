@@ -11,8 +11,8 @@ import org.joblib4j.spi.ByteSizes;
 import org.joblib4j.spi.Durations;
 
 /**
- * The settings that configuration (system properties, environment, file) gives, parsed and
- * checked. A bad value fails naming the key, where it came from, the value and what is allowed.
+ * The settings that configuration (system properties, environment, file) gives, parsed and checked.
+ * A bad value fails naming the key, where it came from, the value and what is allowed.
  *
  * @param backend the backend's name, or {@code null}
  * @param nJobs n_jobs, or {@code null}
@@ -54,7 +54,8 @@ public record GlobalSettings(
     if (backend != null && backend.isEmpty()) {
       throw r.invalid(ConfigKeys.BACKEND, backend, "a backend name such as threading");
     }
-    Integer nJobs = r.integer(ConfigKeys.N_JOBS, "a non-zero integer such as 4 or -1 (-1 = all CPUs)", true);
+    Integer nJobs =
+        r.integer(ConfigKeys.N_JOBS, "a non-zero integer such as 4 or -1 (-1 = all CPUs)", true);
     Integer verbose = r.integer(ConfigKeys.VERBOSE, "an integer >= 0", false);
     if (verbose != null && verbose < 0) {
       throw r.invalid(ConfigKeys.VERBOSE, verbose.toString(), "an integer >= 0");
@@ -78,7 +79,9 @@ public record GlobalSettings(
         PreDispatch.evaluate(preDispatch, 1);
       } catch (IllegalArgumentException e) {
         throw r.invalid(
-            ConfigKeys.PRE_DISPATCH, preDispatch, "\"all\", a positive integer or an arithmetic expression of n_jobs such as \"2*n_jobs\"");
+            ConfigKeys.PRE_DISPATCH,
+            preDispatch,
+            "\"all\", a positive integer or an arithmetic expression of n_jobs such as \"2*n_jobs\"");
       }
     }
     ReturnAs returnAs = null;
@@ -87,7 +90,8 @@ public record GlobalSettings(
       try {
         returnAs = ReturnAs.parse(ra);
       } catch (IllegalArgumentException e) {
-        throw r.invalid(ConfigKeys.RETURN_AS, ra, "one of \"list\", \"generator\" or \"generator_unordered\"");
+        throw r.invalid(
+            ConfigKeys.RETURN_AS, ra, "one of \"list\", \"generator\" or \"generator_unordered\"");
       }
     }
     Prefer prefer = null;
@@ -115,7 +119,10 @@ public record GlobalSettings(
       try {
         ByteSizes.parse(maxNbytes);
       } catch (IllegalArgumentException e) {
-        throw r.invalid(ConfigKeys.MAX_NBYTES, maxNbytes, "a size such as 1M, 500K, 2G, a number of bytes, or none");
+        throw r.invalid(
+            ConfigKeys.MAX_NBYTES,
+            maxNbytes,
+            "a size such as 1M, 500K, 2G, a number of bytes, or none");
       }
     }
     Integer inner = r.integer(ConfigKeys.INNER_MAX_NUM_THREADS, "a positive integer", false);
@@ -123,8 +130,18 @@ public record GlobalSettings(
       throw r.invalid(ConfigKeys.INNER_MAX_NUM_THREADS, inner.toString(), "a positive integer");
     }
     return new GlobalSettings(
-        backend, nJobs, verbose, timeout, batchSize, preDispatch, returnAs, prefer, require,
-        tempFolder, maxNbytes, inner);
+        backend,
+        nJobs,
+        verbose,
+        timeout,
+        batchSize,
+        preDispatch,
+        returnAs,
+        prefer,
+        require,
+        tempFolder,
+        maxNbytes,
+        inner);
   }
 
   /**
@@ -177,7 +194,8 @@ public record GlobalSettings(
       }
       Duration d = Durations.parse(v);
       if (d == null || d.isZero() || d.isNegative()) {
-        throw invalid(key, v, "a positive duration such as 30s, 500ms, 2m, PT30S or a number of seconds");
+        throw invalid(
+            key, v, "a positive duration such as 30s, 500ms, 2m, PT30S or a number of seconds");
       }
       return d;
     }

@@ -56,7 +56,9 @@ public final class LayeredConfigSource implements ConfigSource {
    * @return the source
    */
   public static LayeredConfigSource of(
-      Map<String, String> systemProperties, Map<String, String> environment, Map<String, String> file) {
+      Map<String, String> systemProperties,
+      Map<String, String> environment,
+      Map<String, String> file) {
     return new LayeredConfigSource(
         List.of(
             new MapConfigSource(systemProperties, "system property"),
@@ -73,7 +75,10 @@ public final class LayeredConfigSource implements ConfigSource {
               : classLoader.getResources(ConfigKeys.PROPERTIES_RESOURCE);
       urls.addAll(Collections.list(found));
     } catch (IOException e) {
-      LOG.warn("Could not look for {} on the classpath: {}", ConfigKeys.PROPERTIES_RESOURCE, e.toString());
+      LOG.warn(
+          "Could not look for {} on the classpath: {}",
+          ConfigKeys.PROPERTIES_RESOURCE,
+          e.toString());
     }
     if (urls.isEmpty()) {
       return new MapConfigSource(Map.of(), ConfigKeys.PROPERTIES_RESOURCE + " entry");
@@ -96,7 +101,8 @@ public final class LayeredConfigSource implements ConfigSource {
     for (String name : props.stringPropertyNames()) {
       values.put(name, props.getProperty(name).trim());
     }
-    return new MapConfigSource(values, ConfigKeys.PROPERTIES_RESOURCE + " (" + urls.get(0) + ") entry");
+    return new MapConfigSource(
+        values, ConfigKeys.PROPERTIES_RESOURCE + " (" + urls.get(0) + ") entry");
   }
 
   @Override

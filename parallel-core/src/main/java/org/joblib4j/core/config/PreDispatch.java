@@ -2,9 +2,9 @@ package org.joblib4j.core.config;
 
 /**
  * joblib's safe evaluation of {@code pre_dispatch}: {@code n_jobs} is replaced by the worker count,
- * then the text is evaluated by a small parser that knows numbers, {@code + - * / // % **},
- * unary {@code -} and parentheses, and nothing else (never a script engine). At most 30
- * characters; no value may exceed 1e6 in absolute value.
+ * then the text is evaluated by a small parser that knows numbers, {@code + - * / // % **}, unary
+ * {@code -} and parentheses, and nothing else (never a script engine). At most 30 characters; no
+ * value may exceed 1e6 in absolute value.
  */
 public final class PreDispatch {
   static final int MAX_LENGTH = 30;
@@ -45,8 +45,13 @@ public final class PreDispatch {
   public static double evaluateExpression(String expr) {
     if (expr.length() > MAX_LENGTH) {
       throw new IllegalArgumentException(
-          "Expression '" + expr + "' is too long (" + expr.length() + " characters, at most "
-              + MAX_LENGTH + " are allowed).");
+          "Expression '"
+              + expr
+              + "' is too long ("
+              + expr.length()
+              + " characters, at most "
+              + MAX_LENGTH
+              + " are allowed).");
     }
     PreDispatch parser = new PreDispatch(expr);
     try {
@@ -68,7 +73,7 @@ public final class PreDispatch {
 
   private double sum() {
     double v = product();
-    for (;;) {
+    for (; ; ) {
       skipSpaces();
       if (eat("+")) {
         v = check(v + product());
@@ -82,7 +87,7 @@ public final class PreDispatch {
 
   private double product() {
     double v = unary();
-    for (;;) {
+    for (; ; ) {
       skipSpaces();
       if (eat("//")) {
         double d = unary();
@@ -90,7 +95,7 @@ public final class PreDispatch {
           throw new ArithmeticException();
         }
         v = check(Math.floor(v / d));
-      } else if (eat("*") ) {
+      } else if (eat("*")) {
         v = check(v * unary());
       } else if (eat("/")) {
         double d = unary();
@@ -143,7 +148,8 @@ public final class PreDispatch {
       return v;
     }
     int start = pos;
-    while (pos < text.length() && (Character.isDigit(text.charAt(pos)) || text.charAt(pos) == '.')) {
+    while (pos < text.length()
+        && (Character.isDigit(text.charAt(pos)) || text.charAt(pos) == '.')) {
       pos++;
     }
     if (pos < text.length() && (text.charAt(pos) == 'e' || text.charAt(pos) == 'E')) {
@@ -175,13 +181,19 @@ public final class PreDispatch {
   private double check(double v) {
     if (Double.isNaN(v) || Math.abs(v) > MAX_VALUE) {
       throw new IllegalArgumentException(
-          "Numeric literal " + format(v) + " is too large, max allowed is " + (long) MAX_VALUE + ".");
+          "Numeric literal "
+              + format(v)
+              + " is too large, max allowed is "
+              + (long) MAX_VALUE
+              + ".");
     }
     return v;
   }
 
   private static String format(double v) {
-    return v == Math.rint(v) && !Double.isInfinite(v) ? Long.toString((long) v) : Double.toString(v);
+    return v == Math.rint(v) && !Double.isInfinite(v)
+        ? Long.toString((long) v)
+        : Double.toString(v);
   }
 
   private boolean eat(String token) {

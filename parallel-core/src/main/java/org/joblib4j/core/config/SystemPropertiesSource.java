@@ -22,14 +22,16 @@ final class SystemPropertiesSource implements ConfigSource {
     String prefix = ConfigKeys.BACKEND_PARAM_PREFIX + backendName + ".";
     Map<String, String> params = new TreeMap<>();
     // a plain walk over the table: this runs for every Parallel that is built
-    System.getProperties().forEach((k, v) -> {
-      if (k instanceof String && v instanceof String) {
-        String name = (String) k;
-        if (name.startsWith(prefix) && name.length() > prefix.length()) {
-          params.put(name.substring(prefix.length()), (String) v);
-        }
-      }
-    });
+    System.getProperties()
+        .forEach(
+            (k, v) -> {
+              if (k instanceof String && v instanceof String) {
+                String name = (String) k;
+                if (name.startsWith(prefix) && name.length() > prefix.length()) {
+                  params.put(name.substring(prefix.length()), (String) v);
+                }
+              }
+            });
     return params;
   }
 }

@@ -4,9 +4,9 @@ import java.lang.management.ManagementFactory;
 
 /**
  * The bytes the current thread has allocated on the heap, where the JVM counts them (HotSpot's
- * {@code com.sun.management.ThreadMXBean}): what reading a slice of the input allocated is what
- * its tasks take at most, so the engine can bound in bytes what it reads ahead even of tasks that
- * never leave the JVM. Reading the counter costs a few tens of nanoseconds.
+ * {@code com.sun.management.ThreadMXBean}): what reading a slice of the input allocated is what its
+ * tasks take at most, so the engine can bound in bytes what it reads ahead even of tasks that never
+ * leave the JVM. Reading the counter costs a few tens of nanoseconds.
  */
 final class AllocationMeter {
   private static final com.sun.management.ThreadMXBean THREADS = threads();
@@ -18,7 +18,8 @@ final class AllocationMeter {
       java.lang.management.ThreadMXBean t = ManagementFactory.getThreadMXBean();
       if (t instanceof com.sun.management.ThreadMXBean) {
         com.sun.management.ThreadMXBean hotspot = (com.sun.management.ThreadMXBean) t;
-        if (hotspot.isThreadAllocatedMemorySupported() && hotspot.isThreadAllocatedMemoryEnabled()) {
+        if (hotspot.isThreadAllocatedMemorySupported()
+            && hotspot.isThreadAllocatedMemoryEnabled()) {
           return hotspot;
         }
       }

@@ -12,8 +12,8 @@ import org.joblib4j.spi.RetrievalContext;
 /**
  * The consumer's side of one call: hands out results one by one (generator modes) or all at once
  * (list mode), enters the backend's retrieval context around the wait, and ends the call exactly
- * once: when the results run out, on failure, on {@link #close()}, or when an abandoned iterator
- * is garbage collected.
+ * once: when the results run out, on failure, on {@link #close()}, or when an abandoned iterator is
+ * garbage collected.
  */
 final class CallIterator implements ResultIterator<Object> {
   private static final Cleaner CLEANER = Cleaner.create();
@@ -24,7 +24,8 @@ final class CallIterator implements ResultIterator<Object> {
   private final RetrievalContextFactory contexts;
   private final Results results;
   private final Cleaner.Cleanable cleanable;
-  private final java.util.concurrent.atomic.AtomicInteger consumers = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger consumers =
+      new java.util.concurrent.atomic.AtomicInteger();
   private RetrievalContext context;
   private List<Object> buffer = List.of();
   private long bufferIndex;
@@ -37,7 +38,11 @@ final class CallIterator implements ResultIterator<Object> {
   }
 
   CallIterator(
-      ResultSource source, CallEnd end, boolean generator, RetrievalContextFactory contexts, Results results) {
+      ResultSource source,
+      CallEnd end,
+      boolean generator,
+      RetrievalContextFactory contexts,
+      Results results) {
     this.source = source;
     this.end = end;
     this.generator = generator;

@@ -10,7 +10,8 @@ import org.joblib4j.ResultIterator;
  * One subscriber's call. Results go out only as far as the subscriber asked: a drain on one of
  * {@link CallThreads} hands out what was requested and ends, so no thread waits while demand is
  * zero; the call's own read-ahead bound ({@code maxPendingResults}) limits how far the work runs
- * ahead of demand. Signals are serial: one drain runs at a time, the first after {@code onSubscribe}.
+ * ahead of demand. Signals are serial: one drain runs at a time, the first after {@code
+ * onSubscribe}.
  */
 final class CallSubscription implements Flow.Subscription, Runnable {
   private final Flow.Subscriber<? super Object> subscriber;
@@ -23,7 +24,8 @@ final class CallSubscription implements Flow.Subscription, Runnable {
   private volatile Throwable badRequest;
   private boolean done;
 
-  CallSubscription(Flow.Subscriber<? super Object> subscriber, Supplier<ResultIterator<Object>> start) {
+  CallSubscription(
+      Flow.Subscriber<? super Object> subscriber, Supplier<ResultIterator<Object>> start) {
     this.subscriber = subscriber;
     this.start = start;
   }
@@ -43,7 +45,9 @@ final class CallSubscription implements Flow.Subscription, Runnable {
     if (n <= 0) {
       badRequest =
           new IllegalArgumentException(
-              "request(" + n + "): a subscriber must request a positive number of results (Reactive Streams rule 3.9)");
+              "request("
+                  + n
+                  + "): a subscriber must request a positive number of results (Reactive Streams rule 3.9)");
     } else {
       demand.getAndUpdate(d -> d + n < 0 ? Long.MAX_VALUE : d + n);
     }

@@ -18,9 +18,9 @@ import org.joblib4j.spi.ParallelBackend;
 import org.joblib4j.spi.ReceivedResults;
 
 /**
- * One call on a backend with more than one worker: joblib's dispatch algorithm without its
- * polling. Batches are cut from the lazily read input; each completion dispatches the next batch;
- * the consumer blocks on a condition until the result it needs (in input order, or any result in
+ * One call on a backend with more than one worker: joblib's dispatch algorithm without its polling.
+ * Batches are cut from the lazily read input; each completion dispatches the next batch; the
+ * consumer blocks on a condition until the result it needs (in input order, or any result in
  * completion order) is ready. The first failure stops dispatch and aborts the backend's work at
  * once, from whichever thread sees it.
  *
@@ -28,14 +28,13 @@ import org.joblib4j.spi.ReceivedResults;
  * input and having their results handed to the consumer (ready to send, running, finished and
  * waiting, or in the consumer's current chunk). Dispatch pauses when the next batch would not fit
  * and resumes when the consumer releases a chunk; auto batch sizes are capped so that several
- * batches per worker fit, or tiny tasks would grow batches until one alone filled the heap.
- * What is held also counts in bytes, bounded by {@code maxHeldBytes}: dispatch pauses while
- * results received from other processes ({@link ReceivedResults}) and not yet released take more;
- * no more tasks are held than that many bytes of them would take, by the last estimate of a task's
- * size (the heap its reading from the input allocated, {@link AllocationMeter}, or its share of a
- * sent batch, whichever is larger), but always two batches per worker, so that none idles; and
- * auto batches are capped so that one batch and its results take at most a quarter of it per
- * worker.
+ * batches per worker fit, or tiny tasks would grow batches until one alone filled the heap. What is
+ * held also counts in bytes, bounded by {@code maxHeldBytes}: dispatch pauses while results
+ * received from other processes ({@link ReceivedResults}) and not yet released take more; no more
+ * tasks are held than that many bytes of them would take, by the last estimate of a task's size
+ * (the heap its reading from the input allocated, {@link AllocationMeter}, or its share of a sent
+ * batch, whichever is larger), but always two batches per worker, so that none idles; and auto
+ * batches are capped so that one batch and its results take at most a quarter of it per worker.
  *
  * <p>Dispatching (reading the input, cutting batches, submitting) is done by one thread at a time,
  * the holder of the {@code draining} token, and never under the state lock, so a backend whose
@@ -48,6 +47,7 @@ final class DispatchCall implements ResultSource {
    * batches cannot even anything out, they only add round trips.
    */
   static final long TINY_TAIL_NANOS = 10_000_000L;
+
   /** The longest a batch of such a tail is expected to take. */
   static final long TAIL_BATCH_NANOS = 2_000_000L;
 
@@ -63,10 +63,16 @@ final class DispatchCall implements ResultSource {
   private final ProgressReporter progress;
   private final Runnable abortBackend;
   private final Batch.Options batchOptions;
+
   /** The most tasks read from the input and not yet released by the consumer. */
   private final long maxHeld;
-  /** The cap on an auto batch: the user's {@code maxBatchSize}, and a quarter of the bound per worker. */
+
+  /**
+   * The cap on an auto batch: the user's {@code maxBatchSize}, and a quarter of the bound per
+   * worker.
+   */
   private final int batchSizeCap;
+
   /** The most serialized bytes of results received and not yet released by the consumer. */
   private final long maxHeldBytes;
 
@@ -79,17 +85,22 @@ final class DispatchCall implements ResultSource {
   private long nextIndex;
   private long preDispatchBudget;
   private boolean inputExhausted;
+
   /** The last cut found no room under {@code maxHeld}. */
   private boolean starved;
+
   /**
    * The least time per task a completed batch showed (dispatch to completion, so an upper bound of
    * the tasks' own time that a stalled thread cannot inflate), -1 before any.
    */
   private volatile long nanosPerTask = -1;
+
   /** The most result bytes per task a completed batch brought back, 0 before any. */
   private volatile long bytesPerTask;
+
   /** The bytes per task the last completed batch took as sent, 0 before any (or on threads). */
   private volatile long sentBytesPerTask;
+
   /** The heap per task reading the last slice of the input allocated, 0 before any or unknown. */
   private volatile long readBytesPerTask;
 
@@ -108,16 +119,22 @@ final class DispatchCall implements ResultSource {
   private boolean abortIssued;
   private final CompletableFuture<Void> abortDone = new CompletableFuture<>();
   private long waitStartNanos;
+
   /** Tasks whose results the consumer has released (it asked for the chunk after theirs). */
   private long consumedTasks;
+
   /** The size of the chunk the consumer holds now. */
   private long heldByConsumer;
+
   /** Tasks read from the input so far (mirrors {@code nextIndex}, for the consumer's side). */
   private long readTasks;
+
   /** When dispatch waits for room: the room the next batch needs, else 0. */
   private long starvedFor;
+
   /** Result bytes received and not yet released (the consumer's chunk included). */
   private long heldBytes;
+
   /** The result bytes of the chunk the consumer holds now. */
   private long heldByConsumerBytes;
 
@@ -149,10 +166,13 @@ final class DispatchCall implements ResultSource {
     this.progress = progress;
     this.abortBackend = abortBackend;
     this.batchOptions = batchOptions;
-    this.maxHeld = maxPending == null ? org.joblib4j.Parallel.DEFAULT_MAX_PENDING_RESULTS : maxPending;
+    this.maxHeld =
+        maxPending == null ? org.joblib4j.Parallel.DEFAULT_MAX_PENDING_RESULTS : maxPending;
     long perWorker = Math.max(1, this.maxHeld / (4L * nJobs));
-    this.batchSizeCap = (int) Math.min(maxBatchSize == null ? Integer.MAX_VALUE : maxBatchSize, perWorker);
-    this.maxHeldBytes = maxPendingBytes == null ? org.joblib4j.Parallel.DEFAULT_MAX_PENDING_BYTES : maxPendingBytes;
+    this.batchSizeCap =
+        (int) Math.min(maxBatchSize == null ? Integer.MAX_VALUE : maxBatchSize, perWorker);
+    this.maxHeldBytes =
+        maxPendingBytes == null ? org.joblib4j.Parallel.DEFAULT_MAX_PENDING_BYTES : maxPendingBytes;
   }
 
   private static final class Job {
@@ -253,9 +273,7 @@ final class DispatchCall implements ResultSource {
       return b;
     }
     int batchSize =
-        fixedBatchSize != null
-            ? (int) Math.min(fixedBatchSize, maxHeld)
-            : autoBatchSize();
+        fixedBatchSize != null ? (int) Math.min(fixedBatchSize, maxHeld) : autoBatchSize();
     long want = Math.min((long) batchSize * nJobs, 1L << 24);
     boolean limited = !callbackPhase && preDispatchBudget >= 0;
     if (limited) {
@@ -281,7 +299,9 @@ final class DispatchCall implements ResultSource {
         Task<?> task = input.next();
         if (task == null) {
           throw new IllegalArgumentException(
-              "Task " + (nextIndex + slice.size()) + " is null: every element of the input must be a Task.");
+              "Task "
+                  + (nextIndex + slice.size())
+                  + " is null: every element of the input must be a Task.");
         }
         slice.add(task);
       }
@@ -296,7 +316,8 @@ final class DispatchCall implements ResultSource {
     if (allocatedBefore >= 0 && !slice.isEmpty()) {
       // the last slice's figure, not the largest: a one-off cost of the input (opening a file)
       // must not throttle the rest of the call
-      readBytesPerTask = Math.max(0, AllocationMeter.allocatedBytes() - allocatedBefore) / slice.size();
+      readBytesPerTask =
+          Math.max(0, AllocationMeter.allocatedBytes() - allocatedBefore) / slice.size();
     }
     if (limited) {
       preDispatchBudget -= slice.size();
@@ -316,7 +337,11 @@ final class DispatchCall implements ResultSource {
             : roomLimited ? batchSize : Math.max(1, slice.size() / nJobs);
     for (int i = 0; i < slice.size(); i += finalSize) {
       ready.add(
-          new Batch(nextIndex + i, slice.subList(i, Math.min(i + finalSize, slice.size())), nested, batchOptions));
+          new Batch(
+              nextIndex + i,
+              slice.subList(i, Math.min(i + finalSize, slice.size())),
+              nested,
+              batchOptions));
     }
     nextIndex += slice.size();
     return ready.poll();
@@ -346,8 +371,8 @@ final class DispatchCall implements ResultSource {
   }
 
   /**
-   * The most tasks that may be held: {@code maxHeld}, and no more than {@code maxHeldBytes} of
-   * them as sent, but at least two batches per worker. Call with the lock held.
+   * The most tasks that may be held: {@code maxHeld}, and no more than {@code maxHeldBytes} of them
+   * as sent, but at least two batches per worker. Call with the lock held.
    */
   private long heldBoundLocked() {
     long perTask = Math.max(sentBytesPerTask, readBytesPerTask);
@@ -363,7 +388,9 @@ final class DispatchCall implements ResultSource {
     return roomLocked() >= needed && heldBytes <= maxHeldBytes;
   }
 
-  /** The backend's auto batch size, under the count cap and the bytes it and its results may take. */
+  /**
+   * The backend's auto batch size, under the count cap and the bytes it and its results may take.
+   */
   private int autoBatchSize() {
     long perTask = bytesPerTask + Math.max(sentBytesPerTask, readBytesPerTask);
     int cap = batchSizeCap;
@@ -409,7 +436,8 @@ final class DispatchCall implements ResultSource {
         future =
             CompletableFuture.failedFuture(
                 new IllegalStateException(
-                    backend.getClass().getSimpleName() + ".submit returned null instead of a future"));
+                    backend.getClass().getSimpleName()
+                        + ".submit returned null instead of a future"));
       }
     } catch (Throwable t) {
       future = CompletableFuture.failedFuture(t);
@@ -431,7 +459,8 @@ final class DispatchCall implements ResultSource {
       Throwable cause = err instanceof org.joblib4j.spi.BatchTaskException ? err.getCause() : err;
       List<Object> failures = new ArrayList<>(job.batch.size());
       for (int i = 0; i < job.batch.size(); i++) {
-        failures.add(new org.joblib4j.spi.TaskFailure(job.batch.firstIndex() + i, cause, "a lost batch"));
+        failures.add(
+            new org.joblib4j.spi.TaskFailure(job.batch.firstIndex() + i, cause, "a lost batch"));
       }
       results = failures;
       bytes = 0;
@@ -602,8 +631,8 @@ final class DispatchCall implements ResultSource {
   }
 
   /**
-   * The consumer asks for the chunk after the one it holds: that one's tasks leave the bound, and
-   * a dispatch waiting for room resumes here (before the consumer waits for what it dispatches).
+   * The consumer asks for the chunk after the one it holds: that one's tasks leave the bound, and a
+   * dispatch waiting for room resumes here (before the consumer waits for what it dispatches).
    */
   private void releaseHeldChunk() {
     boolean becomeDispatcher = false;
@@ -613,7 +642,11 @@ final class DispatchCall implements ResultSource {
       heldByConsumer = 0;
       heldBytes -= heldByConsumerBytes;
       heldByConsumerBytes = 0;
-      if (starvedFor > 0 && pendingDispatch > 0 && !draining && !aborting && fitsLocked(starvedFor)) {
+      if (starvedFor > 0
+          && pendingDispatch > 0
+          && !draining
+          && !aborting
+          && fitsLocked(starvedFor)) {
         draining = true;
         becomeDispatcher = true;
       }
@@ -668,7 +701,9 @@ final class DispatchCall implements ResultSource {
         lock.lock();
       }
       throw new CancellationException(
-          "The thread waiting for " + parallel + " was interrupted; the call's remaining tasks were cancelled.");
+          "The thread waiting for "
+              + parallel
+              + " was interrupted; the call's remaining tasks were cancelled.");
     }
   }
 
@@ -731,7 +766,10 @@ final class DispatchCall implements ResultSource {
     long n = org.joblib4j.core.config.PreDispatch.evaluate(expression, nJobs);
     if (n == 0 || n < -1) {
       throw new IllegalArgumentException(
-          "preDispatch must be \"all\" or a positive number of tasks, got: \"" + expression + "\" = " + n);
+          "preDispatch must be \"all\" or a positive number of tasks, got: \""
+              + expression
+              + "\" = "
+              + n);
     }
     return n;
   }

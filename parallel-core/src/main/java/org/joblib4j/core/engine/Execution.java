@@ -87,12 +87,14 @@ public final class Execution implements ParallelExecution {
   }
 
   @Override
-  public ResultIterator<Object> iterate(Iterator<? extends Task<?>> tasks, long size, boolean outcomes) {
+  public ResultIterator<Object> iterate(
+      Iterator<? extends Task<?>> tasks, long size, boolean outcomes) {
     return begin(tasks, size, settings.returnAs() != ReturnAs.LIST, outcomes);
   }
 
   @Override
-  public CompletableFuture<List<Object>> submit(Iterator<? extends Task<?>> tasks, long size, boolean outcomes) {
+  public CompletableFuture<List<Object>> submit(
+      Iterator<? extends Task<?>> tasks, long size, boolean outcomes) {
     CallIterator call;
     try {
       call = begin(tasks, size, false, outcomes);
@@ -103,7 +105,8 @@ public final class Execution implements ParallelExecution {
   }
 
   @Override
-  public Flow.Publisher<Object> publish(Supplier<? extends Iterator<? extends Task<?>>> tasks, long size) {
+  public Flow.Publisher<Object> publish(
+      Supplier<? extends Iterator<? extends Task<?>>> tasks, long size) {
     return new CallPublisher(() -> iterate(tasks.get(), size, false));
   }
 
@@ -111,8 +114,11 @@ public final class Execution implements ParallelExecution {
       Iterator<? extends Task<?>> tasks, long size, boolean generator, boolean outcomes) {
     Results results =
         new Results(
-            outcomes ? Results.Mode.OUTCOMES
-                : settings.errorPolicy() == ErrorPolicy.COLLECT ? Results.Mode.COLLECTED_VALUES : Results.Mode.VALUES,
+            outcomes
+                ? Results.Mode.OUTCOMES
+                : settings.errorPolicy() == ErrorPolicy.COLLECT
+                    ? Results.Mode.COLLECTED_VALUES
+                    : Results.Mode.VALUES,
             settings.backendName(),
             parallel,
             tasks instanceof RetriedInput);
@@ -137,7 +143,8 @@ public final class Execution implements ParallelExecution {
         n = workers;
       }
       if (n <= 0) {
-        throw new IllegalStateException(backend.getClass().getSimpleName() + " has no active worker.");
+        throw new IllegalStateException(
+            backend.getClass().getSimpleName() + " has no active worker.");
       }
     } catch (RuntimeException | Error e) {
       endCall(false, reuse());
@@ -146,7 +153,8 @@ public final class Execution implements ParallelExecution {
     boolean collect = results.mode() != Results.Mode.VALUES;
     long timeoutNanos = settings.taskTimeout() == null ? 0 : settings.taskTimeout().toNanos();
     if (n == 1) {
-      return sequential(tasks, size, generator, reuse, new Batch.Options(null, collect, timeoutNanos), results);
+      return sequential(
+          tasks, size, generator, reuse, new Batch.Options(null, collect, timeoutNanos), results);
     }
     // the caller's context travels with every batch to the threads or JVMs that run it
     Batch.Options options = new Batch.Options(TaskContext.capture(), collect, timeoutNanos);
@@ -170,7 +178,8 @@ public final class Execution implements ParallelExecution {
       Warnings.warn(timeoutIgnored("SequentialBackend"));
     }
     ProgressReporter progress =
-        new ProgressReporter(settings.verbose(), parallel, settings.progress(), settings.backendName(), 0, size);
+        new ProgressReporter(
+            settings.verbose(), parallel, settings.progress(), settings.backendName(), 0, size);
     progress.started("SequentialBackend", 1, size, false);
     int batchSize = settings.batchSize() == null ? 1 : settings.batchSize();
     SequentialSource source =

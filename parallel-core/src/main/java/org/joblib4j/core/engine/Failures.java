@@ -52,27 +52,28 @@ final class Failures {
   }
 
   /**
-   * A collected failure as the caller sees it in an {@code Outcome}: the task's own exception,
-   * with a {@link TaskOrigin} suppressed.
+   * A collected failure as the caller sees it in an {@code Outcome}: the task's own exception, with
+   * a {@link TaskOrigin} suppressed.
    */
-  static Throwable described(Throwable cause, long taskIndex, String where, String backendName, String parallel) {
+  static Throwable described(
+      Throwable cause, long taskIndex, String where, String backendName, String parallel) {
     return withOrigin(cause, origin(taskIndex, where, backendName, parallel));
   }
 
-  private static TaskOrigin origin(long taskIndex, String where, String backendName, String parallel) {
-    return
-        new TaskOrigin(
-            taskIndex,
-            backendName,
-            "Task "
-                + taskIndex
-                + " of "
-                + parallel
-                + " failed on backend '"
-                + backendName
-                + "' ("
-                + where
-                + ")");
+  private static TaskOrigin origin(
+      long taskIndex, String where, String backendName, String parallel) {
+    return new TaskOrigin(
+        taskIndex,
+        backendName,
+        "Task "
+            + taskIndex
+            + " of "
+            + parallel
+            + " failed on backend '"
+            + backendName
+            + "' ("
+            + where
+            + ")");
   }
 
   private static Throwable withOrigin(Throwable t, TaskOrigin origin) {

@@ -55,7 +55,8 @@ final class ProgressReporter {
       print("Using backend " + backendClass + " with " + workers + " concurrent workers.");
     }
     if (listener != null) {
-      notify(() -> listener.onStart(event(new CallState(0, 0, 0, totalTasks, true, false), 0, null)));
+      notify(
+          () -> listener.onStart(event(new CallState(0, 0, 0, totalTasks, true, false), 0, null)));
     }
   }
 
@@ -93,7 +94,12 @@ final class ProgressReporter {
       Object r = results.get(i);
       Throwable error = r instanceof TaskFailure ? ((TaskFailure) r).failure() : null;
       TaskEvent e =
-          new TaskEvent(backendName, batch.firstIndex() + i, nanos == null ? null : Duration.ofNanos(nanos[i]), error, where);
+          new TaskEvent(
+              backendName,
+              batch.firstIndex() + i,
+              nanos == null ? null : Duration.ofNanos(nanos[i]),
+              error,
+              where);
       notify(() -> listener.onTaskCompleted(e));
     }
   }
@@ -112,9 +118,15 @@ final class ProgressReporter {
     BatchTaskException e = (BatchTaskException) failure;
     int i = (int) (e.taskIndex() - batch.firstIndex());
     long[] nanos = batch.taskNanos();
-    Duration runTime = nanos == null || i < 0 || i >= nanos.length ? null : Duration.ofNanos(nanos[i]);
+    Duration runTime =
+        nanos == null || i < 0 || i >= nanos.length ? null : Duration.ofNanos(nanos[i]);
     TaskEvent event =
-        new TaskEvent(backendName, e.taskIndex(), runTime, e.getCause() != null ? e.getCause() : e, worker != null ? worker : batch.ranOn());
+        new TaskEvent(
+            backendName,
+            e.taskIndex(),
+            runTime,
+            e.getCause() != null ? e.getCause() : e,
+            worker != null ? worker : batch.ranOn());
     notify(() -> listener.onTaskCompleted(event));
   }
 

@@ -10,8 +10,7 @@ import org.joblib4j.ReturnAs;
 import org.joblib4j.spi.ParallelBackend;
 
 /**
- * Every setting of one {@code Parallel} after resolution (builder, scope, configuration,
- * defaults).
+ * Every setting of one {@code Parallel} after resolution (builder, scope, configuration, defaults).
  *
  * @param backend the backend instance
  * @param backendName its name

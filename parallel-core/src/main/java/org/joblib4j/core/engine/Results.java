@@ -22,7 +22,10 @@ record Results(Mode mode, String backendName, String parallel, boolean retried) 
   enum Mode {
     /** Values; the first failure ends the call. */
     VALUES,
-    /** Values; every task runs, failures are thrown together at the end (or one by one when iterating). */
+    /**
+     * Values; every task runs, failures are thrown together at the end (or one by one when
+     * iterating).
+     */
     COLLECTED_VALUES,
     /** One outcome per task. */
     OUTCOMES
@@ -31,7 +34,9 @@ record Results(Mode mode, String backendName, String parallel, boolean retried) 
   /** The element handed to the caller for one raw result. */
   Object element(long index, Object raw) {
     if (mode == Mode.OUTCOMES) {
-      return raw instanceof TaskFailure ? Outcome.failure(index, described((TaskFailure) raw)) : success(index, raw);
+      return raw instanceof TaskFailure
+          ? Outcome.failure(index, described((TaskFailure) raw))
+          : success(index, raw);
     }
     if (raw instanceof Attempted) {
       return ((Attempted) raw).value();
@@ -57,7 +62,9 @@ record Results(Mode mode, String backendName, String parallel, boolean retried) 
     for (int i = 0; i < raw.size(); i++) {
       Object r = raw.get(i);
       Outcome<Object> o =
-          r instanceof TaskFailure ? Outcome.failure(firstIndex + i, described((TaskFailure) r)) : success(firstIndex + i, r);
+          r instanceof TaskFailure
+              ? Outcome.failure(firstIndex + i, described((TaskFailure) r))
+              : success(firstIndex + i, r);
       failed |= !o.isSuccess();
       outcomes.add(o);
       out.add(mode == Mode.OUTCOMES ? o : o.isSuccess() ? o.get() : r);

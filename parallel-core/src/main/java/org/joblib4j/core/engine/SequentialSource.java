@@ -49,7 +49,9 @@ final class SequentialSource implements ResultSource {
         Task<?> task = input.next();
         if (task == null) {
           throw new IllegalArgumentException(
-              "Task " + (index + buffer.size()) + " is null: every element of the input must be a Task.");
+              "Task "
+                  + (index + buffer.size())
+                  + " is null: every element of the input must be a Task.");
         }
         buffer.add(task);
       }
@@ -71,8 +73,11 @@ final class SequentialSource implements ResultSource {
       aborted = true;
       progress.taskFailed(batch, e, null);
       throw Failures.taskFailure(
-          e.getCause(), index, "thread " + Thread.currentThread().getName() + ", pid " + ProcessHandle.current().pid(),
-          backendName, parallel);
+          e.getCause(),
+          index,
+          "thread " + Thread.currentThread().getName() + ", pid " + ProcessHandle.current().pid(),
+          backendName,
+          parallel);
     }
     Chunk chunk = new Chunk(index, result);
     index++;
@@ -88,6 +93,7 @@ final class SequentialSource implements ResultSource {
 
   @Override
   public CallState state() {
-    return new CallState(index, index, index, exhausted ? index : -1, !exhausted, exhausted && !aborted);
+    return new CallState(
+        index, index, index, exhausted ? index : -1, !exhausted, exhausted && !aborted);
   }
 }

@@ -6,17 +6,17 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.joblib4j.ParallelConfig;
 import org.joblib4j.ErrorPolicy;
+import org.joblib4j.ParallelConfig;
 import org.joblib4j.Prefer;
 import org.joblib4j.Require;
 import org.joblib4j.ReturnAs;
-import org.joblib4j.spi.ByteSizes;
 import org.joblib4j.core.config.ConfigSource;
 import org.joblib4j.core.config.GlobalSettings;
 import org.joblib4j.core.registry.BackendRegistry;
 import org.joblib4j.core.sequential.SequentialBackend;
 import org.joblib4j.spi.BackendContext;
+import org.joblib4j.spi.ByteSizes;
 import org.joblib4j.spi.ParallelBackend;
 import org.joblib4j.spi.ParallelSettings;
 import org.slf4j.Logger;
@@ -78,7 +78,9 @@ public final class SettingsResolver {
       name = nameOf(backend);
     } else if (scope.backendSet()) {
       name = scope.backendName();
-      if (scope.nestingLevel() != null && BackendRegistry.THREADING.equals(name) && !registry.has(name)) {
+      if (scope.nestingLevel() != null
+          && BackendRegistry.THREADING.equals(name)
+          && !registry.has(name)) {
         // a task's default nested backend, without the threading jar: nested calls run in place
         name = BackendRegistry.SEQUENTIAL;
       }
@@ -104,7 +106,10 @@ public final class SettingsResolver {
                 + backend.getClass().getSimpleName()
                 + " as the latter does not provide shared memory semantics.");
       }
-      name = registry.has(BackendRegistry.THREADING) ? BackendRegistry.THREADING : BackendRegistry.SEQUENTIAL;
+      name =
+          registry.has(BackendRegistry.THREADING)
+              ? BackendRegistry.THREADING
+              : BackendRegistry.SEQUENTIAL;
       backend = create(name, Map.of());
       // a hard constraint drops the context's n_jobs: the caller must ask for workers explicitly
       contextNJobs = 1;
@@ -149,7 +154,9 @@ public final class SettingsResolver {
     String maxNbytes =
         explicit.maxNbytes() != null
             ? explicit.maxNbytes()
-            : scope.maxNbytesSet() ? scope.maxNbytes() : first(global.maxNbytes(), DEFAULT_MAX_NBYTES);
+            : scope.maxNbytesSet()
+                ? scope.maxNbytes()
+                : first(global.maxNbytes(), DEFAULT_MAX_NBYTES);
     return new ResolvedParallel(
         backend,
         name,
@@ -207,7 +214,10 @@ public final class SettingsResolver {
     }
     String fallback = registry.defaultName();
     if (fallback.equals(name) || registry.unavailableReason(fallback).isPresent()) {
-      fallback = registry.has(BackendRegistry.THREADING) ? BackendRegistry.THREADING : BackendRegistry.SEQUENTIAL;
+      fallback =
+          registry.has(BackendRegistry.THREADING)
+              ? BackendRegistry.THREADING
+              : BackendRegistry.SEQUENTIAL;
     }
     if (warnedUnavailable.add(name)) {
       WARNINGS.warn(
@@ -220,7 +230,9 @@ public final class SettingsResolver {
   }
 
   private String nameOf(ParallelBackend backend) {
-    return backend instanceof SequentialBackend ? BackendRegistry.SEQUENTIAL : backend.getClass().getSimpleName();
+    return backend instanceof SequentialBackend
+        ? BackendRegistry.SEQUENTIAL
+        : backend.getClass().getSimpleName();
   }
 
   @SafeVarargs

@@ -13,9 +13,9 @@ import org.joblib4j.observation.Observers;
 import org.joblib4j.spi.TaskFailure;
 
 /**
- * The one place the engine and the worker pools report what happens: to JFR ({@link JfrEvents})
- * and to the registered {@link org.joblib4j.observation.ParallelObserver}s. With no recording and
- * no observer, each report costs two checks.
+ * The one place the engine and the worker pools report what happens: to JFR ({@link JfrEvents}) and
+ * to the registered {@link org.joblib4j.observation.ParallelObserver}s. With no recording and no
+ * observer, each report costs two checks.
  */
 public final class EngineEvents {
   private static final AtomicLong CALL_IDS = new AtomicLong();
@@ -59,7 +59,12 @@ public final class EngineEvents {
     public void end(long completedTasks, Throwable failure) {
       recorded.end(completedTasks, failure);
       if (observed != null) {
-        ObservedCallEnd end = new ObservedCallEnd(observed, completedTasks, Duration.ofNanos(System.nanoTime() - startNanos), failure);
+        ObservedCallEnd end =
+            new ObservedCallEnd(
+                observed,
+                completedTasks,
+                Duration.ofNanos(System.nanoTime() - startNanos),
+                failure);
         Observers.notify(o -> o.callFinished(end));
       }
     }
@@ -90,13 +95,25 @@ public final class EngineEvents {
      * @param stopped whether the call had already failed: a failure is then its being stopped, and
      *     no task of it counts as failed
      */
-    public void end(long bytesSent, long bytesReceived, List<Object> results, Throwable failure, boolean stopped) {
+    public void end(
+        long bytesSent,
+        long bytesReceived,
+        List<Object> results,
+        Throwable failure,
+        boolean stopped) {
       recorded.end(bytesSent, bytesReceived, failure);
       if (call.observed != null) {
         int failed = failure == null ? failedIn(results) : stopped ? 0 : 1;
         ObservedBatch b =
             new ObservedBatch(
-                call.observed, firstTask, tasks, failed, Duration.ofNanos(System.nanoTime() - startNanos), bytesSent, bytesReceived, failure);
+                call.observed,
+                firstTask,
+                tasks,
+                failed,
+                Duration.ofNanos(System.nanoTime() - startNanos),
+                bytesSent,
+                bytesReceived,
+                failure);
         Observers.notify(failure == null ? o -> o.batchCompleted(b) : o -> o.batchFailed(b));
       }
     }
@@ -123,7 +140,10 @@ public final class EngineEvents {
    * @return the call, to end
    */
   public static Call call(String backend, int workers, long totalTasks) {
-    ObservedCall observed = Observers.any() ? new ObservedCall(CALL_IDS.incrementAndGet(), backend, workers, totalTasks) : null;
+    ObservedCall observed =
+        Observers.any()
+            ? new ObservedCall(CALL_IDS.incrementAndGet(), backend, workers, totalTasks)
+            : null;
     Call c = new Call(JfrEvents.call(backend, workers), observed, backend);
     if (observed != null) {
       Observers.notify(o -> o.callStarted(observed));
@@ -140,7 +160,8 @@ public final class EngineEvents {
   public static void workerStarted(long pid, long launchNanos) {
     JfrEvents.workerStarted(pid, launchNanos);
     if (Observers.any()) {
-      ObservedWorker w = new ObservedWorker(pid, Duration.ofNanos(System.nanoTime() - launchNanos), null, 0);
+      ObservedWorker w =
+          new ObservedWorker(pid, Duration.ofNanos(System.nanoTime() - launchNanos), null, 0);
       Observers.notify(o -> o.workerStarted(w));
     }
   }
@@ -154,11 +175,17 @@ public final class EngineEvents {
    * @param submittedNanos {@link System#nanoTime} at its submission to the pool
    * @param sentNanos {@link System#nanoTime} when it was handed to the worker
    */
-  public static void workerBatch(long pid, long firstTask, int tasks, long submittedNanos, long sentNanos) {
+  public static void workerBatch(
+      long pid, long firstTask, int tasks, long submittedNanos, long sentNanos) {
     JfrEvents.workerBatch(pid, firstTask, tasks, submittedNanos, sentNanos);
     if (Observers.any()) {
       ObservedWorkerBatch b =
-          new ObservedWorkerBatch(pid, firstTask, tasks, Duration.ofNanos(sentNanos - submittedNanos), Duration.ofNanos(System.nanoTime() - sentNanos));
+          new ObservedWorkerBatch(
+              pid,
+              firstTask,
+              tasks,
+              Duration.ofNanos(sentNanos - submittedNanos),
+              Duration.ofNanos(System.nanoTime() - sentNanos));
       Observers.notify(o -> o.workerBatch(b));
     }
   }

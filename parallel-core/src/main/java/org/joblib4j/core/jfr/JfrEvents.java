@@ -2,9 +2,9 @@ package org.joblib4j.core.jfr;
 
 /**
  * The engine's Java Flight Recorder events ({@code org.joblib4j.*}, category {@code joblib4j}):
- * calls, batches, worker JVMs' starts and exits, cluster connections. Off unless a recording enables them, as JFR
- * events are: then each costs a check. A runtime without the {@code jdk.jfr} module (a jlink
- * image) records nothing.
+ * calls, batches, worker JVMs' starts and exits, cluster connections. Off unless a recording
+ * enables them, as JFR events are: then each costs a check. A runtime without the {@code jdk.jfr}
+ * module (a jlink image) records nothing.
  */
 public final class JfrEvents {
   private static final boolean PRESENT = ModuleLayer.boot().findModule("jdk.jfr").isPresent();
@@ -144,7 +144,8 @@ public final class JfrEvents {
    * @param submittedNanos {@link System#nanoTime} at its submission to the pool
    * @param sentNanos {@link System#nanoTime} when it was handed to the worker
    */
-  public static void workerBatch(long pid, long firstTask, int tasks, long submittedNanos, long sentNanos) {
+  public static void workerBatch(
+      long pid, long firstTask, int tasks, long submittedNanos, long sentNanos) {
     if (!recording()) {
       return;
     }

@@ -12,7 +12,8 @@ import jdk.jfr.Timespan;
 @Name("org.joblib4j.WorkerBatch")
 @Label("Worker JVM Batch")
 @Category("joblib4j")
-@Description("A batch of a loky or multiprocessing pool: its worker, its wait for one, and its round trip")
+@Description(
+    "A batch of a loky or multiprocessing pool: its worker, its wait for one, and its round trip")
 @StackTrace(false)
 final class WorkerBatchEvent extends Event {
   @Label("Pid")
@@ -31,7 +32,8 @@ final class WorkerBatchEvent extends Event {
   long queueWait;
 
   @Label("Round Trip")
-  @Description("From its hand-over to the worker until its answer was read: sending, running, answering")
+  @Description(
+      "From its hand-over to the worker until its answer was read: sending, running, answering")
   @Timespan(Timespan.NANOSECONDS)
   long roundTrip;
 }

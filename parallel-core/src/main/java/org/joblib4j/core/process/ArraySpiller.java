@@ -27,8 +27,8 @@ public final class ArraySpiller implements AutoCloseable {
   /**
    * Creates a spiller; nothing is written until an array qualifies.
    *
-   * @param tempFolder the configured temp folder, or {@code null} to resolve joblib's default
-   *     (only when a first array qualifies)
+   * @param tempFolder the configured temp folder, or {@code null} to resolve joblib's default (only
+   *     when a first array qualifies)
    * @param maxNbytes arrays larger than this are spilled
    */
   public ArraySpiller(Path tempFolder, long maxNbytes) {
@@ -47,8 +47,8 @@ public final class ArraySpiller implements AutoCloseable {
 
   /**
    * The replacement for an object, or {@code null} to keep it. Flat primitive arrays and nested
-   * ones ({@code double[][]}, {@code int[][][]}, ragged too) qualify on their total bytes; a
-   * nested array with a {@code null} row travels as usual.
+   * ones ({@code double[][]}, {@code int[][][]}, ragged too) qualify on their total bytes; a nested
+   * array with a {@code null} row travels as usual.
    */
   synchronized Object replace(Object obj) {
     if (obj == null || !obj.getClass().isArray()) {
@@ -111,11 +111,13 @@ public final class ArraySpiller implements AutoCloseable {
       Path file = folderCreated().resolve(UUID.randomUUID() + ".bin");
       write(obj, l.kind(), file, l.bytes(), l.depth());
       SpilledArray ref =
-          new SpilledArray(file, l.kind(), (int) l.elements(), l.shape() == null ? null : l.shape().lengths());
+          new SpilledArray(
+              file, l.kind(), (int) l.elements(), l.shape() == null ? null : l.shape().lengths());
       written.put(obj, ref);
       return ref;
     } catch (IOException e) {
-      throw new UncheckedIOException("Could not write a large array to a memory-mapped file: " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "Could not write a large array to a memory-mapped file: " + e.getMessage(), e);
     }
   }
 
@@ -126,25 +128,33 @@ public final class ArraySpiller implements AutoCloseable {
     return folder;
   }
 
-  private static void write(Object array, char kind, Path file, long bytes, int depth) throws IOException {
+  private static void write(Object array, char kind, Path file, long bytes, int depth)
+      throws IOException {
     write(array, kind, file, bytes, depth, MappedWindows.WINDOW);
   }
 
   /** Writes an array through mappings of at most {@code window} bytes (tests use small ones). */
-  static void write(Object array, char kind, Path file, long bytes, int depth, long window) throws IOException {
+  static void write(Object array, char kind, Path file, long bytes, int depth, long window)
+      throws IOException {
     try (FileChannel ch =
-        FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.READ,
+            StandardOpenOption.WRITE)) {
       try {
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
       } catch (UnsupportedOperationException e) {
         // not a POSIX file system: the folder's own permissions are all there is
       }
-      putLeaves(new MappedWindows(ch, FileChannel.MapMode.READ_WRITE, bytes, window), array, kind, depth);
+      putLeaves(
+          new MappedWindows(ch, FileChannel.MapMode.READ_WRITE, bytes, window), array, kind, depth);
     }
   }
 
   /** Writes the leaf rows of a (nested) array in order. */
-  private static void putLeaves(MappedWindows out, Object array, char kind, int depth) throws IOException {
+  private static void putLeaves(MappedWindows out, Object array, char kind, int depth)
+      throws IOException {
     if (depth > 0) {
       for (Object row : (Object[]) array) {
         putLeaves(out, row, kind, depth - 1);
@@ -213,7 +223,9 @@ public final class ArraySpiller implements AutoCloseable {
     }
     Path shm = Path.of("/dev/shm");
     try {
-      if (Files.isDirectory(shm) && Files.isWritable(shm) && Files.getFileStore(shm).getUsableSpace() > 2e9) {
+      if (Files.isDirectory(shm)
+          && Files.isWritable(shm)
+          && Files.getFileStore(shm).getUsableSpace() > 2e9) {
         return shm;
       }
     } catch (IOException e) {

@@ -102,7 +102,8 @@ final class BatchCodec {
     CapturedLambda.writeShape(out, first);
     out.writeInt(tasks.size());
     for (Task<?> t : tasks) {
-      SerializedLambda form = t == tasks.get(0) ? first : t.getClass() == type ? shape.serializedForm(t) : null;
+      SerializedLambda form =
+          t == tasks.get(0) ? first : t.getClass() == type ? shape.serializedForm(t) : null;
       if (form == null || form != first && !CapturedLambda.sameShape(first, form)) {
         return null;
       }
@@ -117,7 +118,9 @@ final class BatchCodec {
     return out.toByteArray();
   }
 
-  /** What both compact forms start with: the tag, the first index, the nested backend, the options. */
+  /**
+   * What both compact forms start with: the tag, the first index, the nested backend, the options.
+   */
   private static void writeHeader(ByteSink out, byte tag, Batch batch) throws IOException {
     NestedBackend nested = batch.nested();
     out.writeByte(tag);
@@ -144,7 +147,8 @@ final class BatchCodec {
    * @throws IOException if the bytes are corrupt
    * @throws ClassNotFoundException if a class is missing
    */
-  static Batch decode(byte[] payload, TaskSerializer serializer) throws IOException, ClassNotFoundException {
+  static Batch decode(byte[] payload, TaskSerializer serializer)
+      throws IOException, ClassNotFoundException {
     if (payload.length == 0 || payload[0] != COMPACT && payload[0] != CAPTURED) {
       return (Batch) serializer.deserialize(payload);
     }
@@ -161,7 +165,8 @@ final class BatchCodec {
     }
     boolean collect = in.readBoolean();
     long timeout = in.readLong();
-    Batch.Options options = collect || timeout != 0 ? new Batch.Options(null, collect, timeout) : Batch.Options.DEFAULT;
+    Batch.Options options =
+        collect || timeout != 0 ? new Batch.Options(null, collect, timeout) : Batch.Options.DEFAULT;
     if (payload[0] == CAPTURED) {
       return new Batch(firstIndex, readCaptured(in, serializer), nested, options);
     }
@@ -184,7 +189,9 @@ final class BatchCodec {
   private static List<Task<?>> readCaptured(ByteSource in, TaskSerializer serializer)
       throws IOException, ClassNotFoundException {
     ClassLoader loader =
-        serializer instanceof JavaTaskSerializer ? ((JavaTaskSerializer) serializer).loader() : null;
+        serializer instanceof JavaTaskSerializer
+            ? ((JavaTaskSerializer) serializer).loader()
+            : null;
     CapturedLambda.Reader shape = new CapturedLambda.Reader(in, loader);
     int n = in.readInt();
     List<Task<?>> tasks = new ArrayList<>(n);

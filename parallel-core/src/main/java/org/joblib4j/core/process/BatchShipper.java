@@ -11,12 +11,12 @@ import java.util.Set;
 import org.joblib4j.spi.Batch;
 
 /**
- * Turns a call's batches into bytes for worker JVMs, in the caller's thread: large primitive
- * arrays go to the call's memory-mapped files (deleted by {@link #endCall()}), and a batch that
- * cannot be serialized fails with a {@link org.joblib4j.TaskSerializationException} that names
- * the task and the offending value (or, for a batch larger than one frame carries, the task that
- * makes it so and its size) before any of the batch is sent. Values shared by many tasks travel
- * once ({@link SharedValues}): the batch refers to them and lists them in its {@link Shipment}.
+ * Turns a call's batches into bytes for worker JVMs, in the caller's thread: large primitive arrays
+ * go to the call's memory-mapped files (deleted by {@link #endCall()}), and a batch that cannot be
+ * serialized fails with a {@link org.joblib4j.TaskSerializationException} that names the task and
+ * the offending value (or, for a batch larger than one frame carries, the task that makes it so and
+ * its size) before any of the batch is sent. Values shared by many tasks travel once ({@link
+ * SharedValues}): the batch refers to them and lists them in its {@link Shipment}.
  */
 public final class BatchShipper {
   private final long limit;
@@ -76,7 +76,9 @@ public final class BatchShipper {
               // a large primitive array is memory-mapped (joblib's way), not shared; a scattered
               // value inside another travels as the scattered value
               (o, self, refs) ->
-                  arrays != null && arrays.wouldSpill(o) ? null : serializeAlone(measuring, o, self, refs));
+                  arrays != null && arrays.wouldSpill(o)
+                      ? null
+                      : serializeAlone(measuring, o, self, refs));
     }
   }
 
@@ -92,8 +94,8 @@ public final class BatchShipper {
   }
 
   /**
-   * Serializes the {@code scatter} objects once each, their large primitive arrays as
-   * memory-mapped files.
+   * Serializes the {@code scatter} objects once each, their large primitive arrays as memory-mapped
+   * files.
    *
    * @param objects the objects
    * @param arrays where their arrays above max_nbytes go (as long as the blobs live), or {@code
@@ -157,10 +159,14 @@ public final class BatchShipper {
    */
   public static Shipment shipPlain(Batch batch, SharedValues shared, long limit) {
     return write(
-        batch, new JavaTaskSerializer(null, null, false, limit), shared, SerializationDiagnostics.SEND_LARGE_VALUES_ONCE);
+        batch,
+        new JavaTaskSerializer(null, null, false, limit),
+        shared,
+        SerializationDiagnostics.SEND_LARGE_VALUES_ONCE);
   }
 
-  private static Shipment write(Batch batch, JavaTaskSerializer s, SharedValues shared, String largeValues) {
+  private static Shipment write(
+      Batch batch, JavaTaskSerializer s, SharedValues shared, String largeValues) {
     try {
       shared.prepare(batch);
       Set<SharedBlob> refs = new LinkedHashSet<>();
@@ -206,7 +212,8 @@ public final class BatchShipper {
    * @throws IOException if the bytes are corrupt
    * @throws ClassNotFoundException if a task's class is missing
    */
-  public static Batch deserialize(byte[] bytes, ClassLoader loader) throws IOException, ClassNotFoundException {
+  public static Batch deserialize(byte[] bytes, ClassLoader loader)
+      throws IOException, ClassNotFoundException {
     return BatchCodec.decode(bytes, new JavaTaskSerializer(null, loader));
   }
 

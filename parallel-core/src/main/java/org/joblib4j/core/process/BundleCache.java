@@ -5,11 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The shared values a cluster's worker (a Ray task runner) rebuilt from the bundles that come
- * with its batches, kept across batches by their SHA-256: a data set scattered once is then
- * deserialized once per worker JVM, not once per batch. The least recently used go first once the
- * values' serialized sizes add up to an eighth of the heap. A value is named by its content, so a
- * kept one is always the right one; like every shared value, treat it as read-only.
+ * The shared values a cluster's worker (a Ray task runner) rebuilt from the bundles that come with
+ * its batches, kept across batches by their SHA-256: a data set scattered once is then deserialized
+ * once per worker JVM, not once per batch. The least recently used go first once the values'
+ * serialized sizes add up to an eighth of the heap. A value is named by its content, so a kept one
+ * is always the right one; like every shared value, treat it as read-only.
  */
 final class BundleCache {
   private static final class Kept {

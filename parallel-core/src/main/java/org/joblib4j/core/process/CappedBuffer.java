@@ -8,9 +8,9 @@ import java.util.Objects;
 /**
  * The in-memory stream one payload is serialized into. It fails with {@link
  * PayloadTooLargeException} the moment the payload passes its limit (what one frame carries), and
- * keeps its bytes in chunks, so growing never copies what was written: a too large payload costs
- * at most the limit in memory, never the doublings and copies of a {@code ByteArrayOutputStream}
- * on its way to an {@link OutOfMemoryError}.
+ * keeps its bytes in chunks, so growing never copies what was written: a too large payload costs at
+ * most the limit in memory, never the doublings and copies of a {@code ByteArrayOutputStream} on
+ * its way to an {@link OutOfMemoryError}.
  */
 final class CappedBuffer extends OutputStream {
   private static final int MAX_CHUNK = 1 << 24;
@@ -19,6 +19,7 @@ final class CappedBuffer extends OutputStream {
   private final List<byte[]> full = new ArrayList<>();
   private byte[] chunk;
   private int used;
+
   /** Bytes in the full chunks. */
   private long before;
 

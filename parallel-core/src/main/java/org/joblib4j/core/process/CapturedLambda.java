@@ -11,11 +11,11 @@ import java.lang.reflect.Method;
 import java.util.Map;
 
 /**
- * Serializable lambdas that capture values ({@code () -> f(i)}), as they travel in a compact
- * batch: their shape (capturing class, interface, implementation method) is written once per
- * batch, and per task only the captured values in their {@link org.joblib4j.spi.CompactValues}
- * form. The receiver rebuilds each lambda through its capturing class's {@code
- * $deserializeLambda$}, as Java serialization does, without a serialization stream per task.
+ * Serializable lambdas that capture values ({@code () -> f(i)}), as they travel in a compact batch:
+ * their shape (capturing class, interface, implementation method) is written once per batch, and
+ * per task only the captured values in their {@link org.joblib4j.spi.CompactValues} form. The
+ * receiver rebuilds each lambda through its capturing class's {@code $deserializeLambda$}, as Java
+ * serialization does, without a serialization stream per task.
  *
  * <p>Only lambdas whose capturing class lets this package call {@code $deserializeLambda$} (the
  * class path's unnamed module, or an open package) take this form; the others are Java-serialized.
@@ -23,7 +23,9 @@ import java.util.Map;
 final class CapturedLambda {
   private CapturedLambda() {}
 
-  /** Per class: how to take a lambda of it apart, or {@code null} when it cannot travel this way. */
+  /**
+   * Per class: how to take a lambda of it apart, or {@code null} when it cannot travel this way.
+   */
   private static final ClassValue<Shape> SHAPES =
       new ClassValue<>() {
         @Override
@@ -35,8 +37,7 @@ final class CapturedLambda {
   /** Capturing classes' {@code $deserializeLambda$}, by receiving loader and name (bounded). */
   private static final int CACHE_SIZE = 256;
 
-  private static final Map<String, Known> DESERIALIZERS =
-      new LruMap<>(CACHE_SIZE);
+  private static final Map<String, Known> DESERIALIZERS = new LruMap<>(CACHE_SIZE);
 
   /** A capturing class's {@code $deserializeLambda$}, found through one loader. */
   private static final class Known {
@@ -58,7 +59,9 @@ final class CapturedLambda {
     }
 
     static Shape of(Class<?> type) {
-      if (!type.isSynthetic() || !Serializable.class.isAssignableFrom(type) || type.getSuperclass() != Object.class) {
+      if (!type.isSynthetic()
+          || !Serializable.class.isAssignableFrom(type)
+          || type.getSuperclass() != Object.class) {
         return null;
       }
       try {
@@ -92,8 +95,8 @@ final class CapturedLambda {
   }
 
   /**
-   * Whether the receiver will be able to rebuild lambdas of this form: its capturing class's
-   * {@code $deserializeLambda$} is accessible here (the receiver loads the same classes).
+   * Whether the receiver will be able to rebuild lambdas of this form: its capturing class's {@code
+   * $deserializeLambda$} is accessible here (the receiver loads the same classes).
    *
    * @param form a lambda's serialized form
    * @param loader the lambda class's loader
@@ -178,13 +181,23 @@ final class CapturedLambda {
     Object rebuild(Object[] capturedArgs) throws InvalidClassException {
       SerializedLambda form =
           new SerializedLambda(
-              capturingClass, parts[0], parts[1], parts[2], implKind, parts[3], parts[4], parts[5], parts[6], capturedArgs);
+              capturingClass,
+              parts[0],
+              parts[1],
+              parts[2],
+              implKind,
+              parts[3],
+              parts[4],
+              parts[5],
+              parts[6],
+              capturedArgs);
       try {
         return deserializeLambda.invoke(null, form);
       } catch (IllegalAccessException | InvocationTargetException | RuntimeException e) {
         Throwable cause = e instanceof InvocationTargetException ? e.getCause() : e;
         InvalidClassException error =
-            new InvalidClassException(capturingClass.getName(), "cannot rebuild a lambda: " + cause);
+            new InvalidClassException(
+                capturingClass.getName(), "cannot rebuild a lambda: " + cause);
         error.initCause(cause);
         throw error;
       }

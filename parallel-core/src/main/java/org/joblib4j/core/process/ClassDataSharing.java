@@ -26,10 +26,15 @@ import org.slf4j.LoggerFactory;
 final class ClassDataSharing {
   private static final Logger LOG = LoggerFactory.getLogger(ClassDataSharing.class);
   private static final String ENABLED = "joblib4j.worker.cds";
-  /** Runs the training JVM, then publishes its archive by an atomic rename (or removes a failed one). */
+
+  /**
+   * Runs the training JVM, then publishes its archive by an atomic rename (or removes a failed
+   * one).
+   */
   private static final String PUBLISH =
       "\"$@\" && [ -s \"$JOBLIB4J_CDS_TMP\" ] && exec mv -f \"$JOBLIB4J_CDS_TMP\" \"$JOBLIB4J_CDS_ARCHIVE\";"
           + " rm -f \"$JOBLIB4J_CDS_TMP\"; exit 1";
+
   private static boolean building;
   private static boolean distrustReported;
 
@@ -51,7 +56,9 @@ final class ClassDataSharing {
    */
   static synchronized List<String> jvmArgs(String classPath, List<String> userOptions) {
     for (String o : userOptions) {
-      if (o.startsWith("-Xshare") || o.startsWith("-XX:SharedArchiveFile") || o.startsWith("-XX:AOT")) {
+      if (o.startsWith("-Xshare")
+          || o.startsWith("-XX:SharedArchiveFile")
+          || o.startsWith("-XX:AOT")) {
         return List.of(); // theirs: ours would be ignored, or with AOTCache refuse to start
       }
     }
@@ -70,7 +77,11 @@ final class ClassDataSharing {
       // otherwise go to the worker's stdout
       return AOT
           ? List.of("-XX:AOTCache=" + archive, "-Xlog:aot=off", "-Xlog:cds=off")
-          : List.of("-Xshare:auto", "-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+          : List.of(
+              "-Xshare:auto",
+              "-XX:SharedArchiveFile=" + archive,
+              "-Xlog:cds=off",
+              "-Xlog:cds+dynamic=off");
     }
     if (!building) {
       building = true;
@@ -81,7 +92,9 @@ final class ClassDataSharing {
     return DEFAULT;
   }
 
-  /** An archive in a folder another user could write would choose every worker's classes: not used. */
+  /**
+   * An archive in a folder another user could write would choose every worker's classes: not used.
+   */
   private static boolean trusted(Path folder) {
     try {
       PrivateFolders.create(folder);
@@ -100,7 +113,10 @@ final class ClassDataSharing {
     }
   }
 
-  /** CDS maps classes from jars only: a classpath with class directories (an IDE, a test run) cannot use it. */
+  /**
+   * CDS maps classes from jars only: a classpath with class directories (an IDE, a test run) cannot
+   * use it.
+   */
   private static boolean onlyJars(String classPath) {
     for (String entry : classPath.split(java.io.File.pathSeparator)) {
       if (!entry.isEmpty() && !entry.endsWith(".jar")) {
@@ -111,22 +127,33 @@ final class ClassDataSharing {
   }
 
   /** The archive of each class path, named once: naming it reads every jar's size and time. */
-  private static final java.util.Map<String, java.util.Optional<Path>> ARCHIVES = new java.util.HashMap<>();
+  private static final java.util.Map<String, java.util.Optional<Path>> ARCHIVES =
+      new java.util.HashMap<>();
 
   private static Path archive(String classPath) {
-    return ARCHIVES.computeIfAbsent(classPath, cp -> java.util.Optional.ofNullable(name(cp))).orElse(null);
+    return ARCHIVES
+        .computeIfAbsent(classPath, cp -> java.util.Optional.ofNullable(name(cp)))
+        .orElse(null);
   }
 
   private static Path name(String classPath) {
     // CRC32 and String.hashCode, not SHA-256: no security providers to load before the first
     // worker starts; a collision only costs a rejected archive (the JVM validates the classpath)
-    String id = System.getProperty("java.home") + '\0' + System.getProperty("java.vm.version") + '\0' + classPath;
+    String id =
+        System.getProperty("java.home")
+            + '\0'
+            + System.getProperty("java.vm.version")
+            + '\0'
+            + classPath;
     if (AOT) {
       id += '\0' + jarStamps(classPath);
     }
     CRC32 crc = new CRC32();
     crc.update(id.getBytes(StandardCharsets.UTF_8));
-    String key = Long.toHexString(crc.getValue()) + Integer.toHexString(id.hashCode()) + Integer.toHexString(id.length());
+    String key =
+        Long.toHexString(crc.getValue())
+            + Integer.toHexString(id.hashCode())
+            + Integer.toHexString(id.length());
     try {
       return PrivateFolders.perUser("joblib4j-cds").resolve(key + (AOT ? ".aot" : ".jsa"));
     } catch (IOException e) {
@@ -170,7 +197,8 @@ final class ClassDataSharing {
       if (Files.isExecutable(sh)) {
         // the archive is written when the training JVM exits, often after this (short-lived) JVM
         // has exited too: a shell outlives us and publishes the finished archive atomically
-        List<String> cmd = new ArrayList<>(List.of(sh.toString(), "-c", PUBLISH, "joblib4j-cds-training"));
+        List<String> cmd =
+            new ArrayList<>(List.of(sh.toString(), "-c", PUBLISH, "joblib4j-cds-training"));
         cmd.addAll(java);
         pb = new ProcessBuilder(cmd);
         pb.environment().put("JOBLIB4J_CDS_TMP", tmp.toString());
@@ -179,20 +207,25 @@ final class ClassDataSharing {
         pb = new ProcessBuilder(java);
       }
       Process p =
-          pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+          pb.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
       if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0 && Files.isReadable(archive)) {
         LOG.debug("Built the worker CDS archive {}", archive);
-      } else if (p.isAlive() || p.exitValue() != 0 || !Files.isRegularFile(tmp) || Files.size(tmp) == 0) {
+      } else if (p.isAlive()
+          || p.exitValue() != 0
+          || !Files.isRegularFile(tmp)
+          || Files.size(tmp) == 0) {
         p.destroyForcibly();
         Files.deleteIfExists(tmp);
         LOG.debug("Could not build a worker CDS archive; workers start without it");
       } else {
-        Files.move(tmp, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            tmp, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         LOG.debug("Built the worker CDS archive {}", archive);
       }
     } catch (IOException | InterruptedException | RuntimeException e) {
       LOG.debug("Could not build a worker CDS archive: {}", e.toString());
     }
   }
-
 }

@@ -15,9 +15,9 @@ import org.joblib4j.core.config.LayeredConfigSource;
  * The {@link ObjectInputFilter} (JEP 290) every backend reads results and task exceptions through:
  * they come from worker JVMs and clusters, which must not be able to run a deserialization gadget
  * in the caller. Three layers, each able to refuse: the JVM-wide filter ({@code jdk.serialFilter})
- * when set, joblib4j's built-in {@link #DEFAULT_DENY_LIST}, and the pattern configured under
- * {@link ConfigKeys#DESERIALIZATION_FILTER} ({@code jdk.serialFilter} syntax, so an allow-list
- * ending in {@code !*} is possible). A refusal names the class and the layer that refused it.
+ * when set, joblib4j's built-in {@link #DEFAULT_DENY_LIST}, and the pattern configured under {@link
+ * ConfigKeys#DESERIALIZATION_FILTER} ({@code jdk.serialFilter} syntax, so an allow-list ending in
+ * {@code !*} is possible). A refusal names the class and the layer that refused it.
  */
 public final class DeserializationFilter {
   /**
@@ -33,7 +33,11 @@ public final class DeserializationFilter {
           + ";!org.apache.commons.beanutils.*;!bsh.*;!org.python.core.*;!clojure.*;!com.mchange.v2.c3p0.*";
 
   private static final Layer DEFAULT =
-      new Layer(ObjectInputFilter.Config.createFilter(DEFAULT_DENY_LIST), "joblib4j's built-in deny-list of deserialization gadgets (add to it with " + ConfigKeys.DESERIALIZATION_FILTER + ")");
+      new Layer(
+          ObjectInputFilter.Config.createFilter(DEFAULT_DENY_LIST),
+          "joblib4j's built-in deny-list of deserialization gadgets (add to it with "
+              + ConfigKeys.DESERIALIZATION_FILTER
+              + ")");
   private static final DeserializationFilter BUILT_IN = new DeserializationFilter(List.of(DEFAULT));
 
   private static volatile ConfigSource source;
@@ -66,7 +70,12 @@ public final class DeserializationFilter {
       return c.filter;
     }
     DeserializationFilter filter =
-        pattern == null ? BUILT_IN : BUILT_IN.and(pattern, ConfigKeys.DESERIALIZATION_FILTER, s.origin(ConfigKeys.DESERIALIZATION_FILTER));
+        pattern == null
+            ? BUILT_IN
+            : BUILT_IN.and(
+                pattern,
+                ConfigKeys.DESERIALIZATION_FILTER,
+                s.origin(ConfigKeys.DESERIALIZATION_FILTER));
     cached = new Cached(pattern, filter);
     return filter;
   }
@@ -89,9 +98,14 @@ public final class DeserializationFilter {
       f = ObjectInputFilter.Config.createFilter(pattern);
     } catch (IllegalArgumentException e) {
       throw new ParallelConfigurationException(
-          "Invalid value '" + pattern + "' for " + key + (origin.equals(key) ? "" : " (from " + origin + ")")
+          "Invalid value '"
+              + pattern
+              + "' for "
+              + key
+              + (origin.equals(key) ? "" : " (from " + origin + ")")
               + ": must be a jdk.serialFilter pattern such as java.base/*;com.acme.**;org.joblib4j.**;!* ("
-              + e.getMessage() + ").");
+              + e.getMessage()
+              + ").");
     }
     List<Layer> more = new ArrayList<>(layers);
     more.add(new Layer(f, key + " = " + pattern));
@@ -180,14 +194,21 @@ public final class DeserializationFilter {
       InvalidClassException x =
           new InvalidClassException(
               name,
-              what + " was refused by " + refusedBy + ": "
-                  + (refusedClass != null ? "class " + name + " is not accepted" : "it is past the limits " + limitsOf(refusedBy)));
+              what
+                  + " was refused by "
+                  + refusedBy
+                  + ": "
+                  + (refusedClass != null
+                      ? "class " + name + " is not accepted"
+                      : "it is past the limits " + limitsOf(refusedBy)));
       x.initCause(e);
       return x;
     }
 
     private static String limitsOf(String by) {
-      return by.startsWith("joblib4j's built-in") ? "maxdepth=1000;maxrefs=50000000;maxarray=2147483647" : "of that filter";
+      return by.startsWith("joblib4j's built-in")
+          ? "maxdepth=1000;maxrefs=50000000;maxarray=2147483647"
+          : "of that filter";
     }
   }
 

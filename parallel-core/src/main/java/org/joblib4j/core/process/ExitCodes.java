@@ -2,7 +2,10 @@ package org.joblib4j.core.process;
 
 import java.util.Map;
 
-/** loky's {@code _format_exitcodes}: a signal death as {@code SIGKILL(-9)}, an exit as {@code EXIT(1)}. */
+/**
+ * loky's {@code _format_exitcodes}: a signal death as {@code SIGKILL(-9)}, an exit as {@code
+ * EXIT(1)}.
+ */
 final class ExitCodes {
   private static final Map<Integer, String> SIGNALS =
       Map.ofEntries(

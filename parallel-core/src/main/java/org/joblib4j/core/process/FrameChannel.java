@@ -13,13 +13,14 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 
 /**
- * Length-prefixed frames over a socket (a Unix domain socket between a parent and its worker).
- * Task output never travels here: workers' stdout and stderr are separate pipes. Sending is
- * thread-safe; receiving is done by one reader thread.
+ * Length-prefixed frames over a socket (a Unix domain socket between a parent and its worker). Task
+ * output never travels here: workers' stdout and stderr are separate pipes. Sending is thread-safe;
+ * receiving is done by one reader thread.
  */
 public final class FrameChannel implements Closeable {
   /** A frame longer than this is refused (a Java array cannot hold more). */
   static final long MAX_FRAME = Integer.MAX_VALUE - 16;
+
   /** The longest payload a frame carries. */
   static final long MAX_PAYLOAD = MAX_FRAME - Frame.HEADER;
 
@@ -36,32 +37,40 @@ public final class FrameChannel implements Closeable {
     this.socket = socket;
     // not Channels.newInputStream/newOutputStream: those lock the channel's blocking lock, so a
     // pending read would block every write
-    this.in = new DataInputStream(new BufferedInputStream(new InputStream() {
-      @Override
-      public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-      }
+    this.in =
+        new DataInputStream(
+            new BufferedInputStream(
+                new InputStream() {
+                  @Override
+                  public int read() throws IOException {
+                    byte[] one = new byte[1];
+                    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+                  }
 
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        return socket.read(ByteBuffer.wrap(b, off, len));
-      }
-    }, 1 << 16));
-    this.out = new DataOutputStream(new BufferedOutputStream(new OutputStream() {
-      @Override
-      public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
-      }
+                  @Override
+                  public int read(byte[] b, int off, int len) throws IOException {
+                    return socket.read(ByteBuffer.wrap(b, off, len));
+                  }
+                },
+                1 << 16));
+    this.out =
+        new DataOutputStream(
+            new BufferedOutputStream(
+                new OutputStream() {
+                  @Override
+                  public void write(int b) throws IOException {
+                    write(new byte[] {(byte) b}, 0, 1);
+                  }
 
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        ByteBuffer buf = ByteBuffer.wrap(b, off, len);
-        while (buf.hasRemaining()) {
-          socket.write(buf);
-        }
-      }
-    }, 1 << 16));
+                  @Override
+                  public void write(byte[] b, int off, int len) throws IOException {
+                    ByteBuffer buf = ByteBuffer.wrap(b, off, len);
+                    while (buf.hasRemaining()) {
+                      socket.write(buf);
+                    }
+                  }
+                },
+                1 << 16));
   }
 
   /**
@@ -114,7 +123,8 @@ public final class FrameChannel implements Closeable {
       throw new IOException("corrupt frame: length " + length);
     }
     if (length > maxLength) {
-      throw new IOException("corrupt frame: length " + length + " exceeds the limit of " + maxLength + " bytes");
+      throw new IOException(
+          "corrupt frame: length " + length + " exceeds the limit of " + maxLength + " bytes");
     }
     byte type = in.readByte();
     long id = in.readLong();

@@ -2,8 +2,8 @@ package org.joblib4j.core.process;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InvalidClassException;
 import java.io.InputStream;
+import java.io.InvalidClassException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
@@ -19,8 +19,8 @@ import java.util.Set;
  * memory-mapped files by a {@link ArraySpiller} ({@code maxNbytes}). Reading resolves such
  * references only through a worker's {@link MappedArrays}; elsewhere they are refused. What comes
  * back from workers is read through {@link #forResults} ({@link DeserializationFilter}). A payload
- * larger than one frame between JVMs carries fails with {@link PayloadTooLargeException} as soon
- * as it passes that size.
+ * larger than one frame between JVMs carries fails with {@link PayloadTooLargeException} as soon as
+ * it passes that size.
  */
 public class JavaTaskSerializer implements TaskSerializer {
   private final ArraySpiller spiller;
@@ -53,7 +53,8 @@ public class JavaTaskSerializer implements TaskSerializer {
    *
    * @param spiller where large arrays go, or {@code null}
    * @param loader the loader to resolve classes with, or {@code null} for the default
-   * @param shareStatelessFunctions whether to send capture-free lambdas as {@link StatelessFunction}
+   * @param shareStatelessFunctions whether to send capture-free lambdas as {@link
+   *     StatelessFunction}
    */
   JavaTaskSerializer(ArraySpiller spiller, ClassLoader loader, boolean shareStatelessFunctions) {
     this(spiller, loader, shareStatelessFunctions, FrameChannel.MAX_PAYLOAD);
@@ -65,7 +66,8 @@ public class JavaTaskSerializer implements TaskSerializer {
    *
    * @param limit the most bytes {@link #serialize} produces
    */
-  JavaTaskSerializer(ArraySpiller spiller, ClassLoader loader, boolean shareStatelessFunctions, long limit) {
+  JavaTaskSerializer(
+      ArraySpiller spiller, ClassLoader loader, boolean shareStatelessFunctions, long limit) {
     this(spiller, loader, shareStatelessFunctions, null, MappedArrays.NONE, null, limit);
   }
 
@@ -107,13 +109,16 @@ public class JavaTaskSerializer implements TaskSerializer {
    * @param filter the filter
    * @return the reader
    */
-  public static JavaTaskSerializer forResults(ClassLoader loader, String from, DeserializationFilter filter) {
-    return new JavaTaskSerializer(null, loader, false, filter, MappedArrays.NONE, from, FrameChannel.MAX_PAYLOAD);
+  public static JavaTaskSerializer forResults(
+      ClassLoader loader, String from, DeserializationFilter filter) {
+    return new JavaTaskSerializer(
+        null, loader, false, filter, MappedArrays.NONE, from, FrameChannel.MAX_PAYLOAD);
   }
 
   /** A worker's reader of batches: their memory-mapped arrays resolve through {@code arrays}. */
   static JavaTaskSerializer forWorker(ClassLoader loader, MappedArrays arrays) {
-    return new JavaTaskSerializer(null, loader, false, null, arrays, null, FrameChannel.MAX_PAYLOAD);
+    return new JavaTaskSerializer(
+        null, loader, false, null, arrays, null, FrameChannel.MAX_PAYLOAD);
   }
 
   /** The loader classes are resolved with, or {@code null} for the default. */
@@ -137,7 +142,8 @@ public class JavaTaskSerializer implements TaskSerializer {
    */
   byte[] serialize(Object value, SharedValues sharing, Set<SharedBlob> refs) throws IOException {
     CappedBuffer bytes = new CappedBuffer(512, limit);
-    try (ObjectOutputStream out = new SpillingOutputStream(bytes, spiller, shareStatelessFunctions, sharing, refs)) {
+    try (ObjectOutputStream out =
+        new SpillingOutputStream(bytes, spiller, shareStatelessFunctions, sharing, refs)) {
       out.writeObject(value);
     }
     return bytes.toByteArray();
@@ -158,7 +164,8 @@ public class JavaTaskSerializer implements TaskSerializer {
     Counter counter = new Counter();
     long[] totals = new long[values.size()];
     try (ObjectOutputStream out =
-        new SpillingOutputStream(counter, spiller, shareStatelessFunctions, sharing, new HashSet<>())) {
+        new SpillingOutputStream(
+            counter, spiller, shareStatelessFunctions, sharing, new HashSet<>())) {
       for (int i = 0; i < totals.length; i++) {
         out.writeObject(values.get(i));
         out.flush();
@@ -193,7 +200,9 @@ public class JavaTaskSerializer implements TaskSerializer {
 
   private Object read(byte[] bytes) throws IOException, ClassNotFoundException {
     try (ObjectInputStream in = new ResolvingInputStream(new ByteArrayInputStream(bytes), this)) {
-      return filter == null ? in.readObject() : filter.read(in, "A result or exception from " + from);
+      return filter == null
+          ? in.readObject()
+          : filter.read(in, "A result or exception from " + from);
     }
   }
 
@@ -204,7 +213,11 @@ public class JavaTaskSerializer implements TaskSerializer {
     private final Set<SharedBlob> refs;
 
     SpillingOutputStream(
-        OutputStream out, ArraySpiller spiller, boolean shareStatelessFunctions, SharedValues sharing, Set<SharedBlob> refs)
+        OutputStream out,
+        ArraySpiller spiller,
+        boolean shareStatelessFunctions,
+        SharedValues sharing,
+        Set<SharedBlob> refs)
         throws IOException {
       super(out);
       this.spiller = spiller;
@@ -241,7 +254,8 @@ public class JavaTaskSerializer implements TaskSerializer {
     }
 
     @Override
-    protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+    protected Class<?> resolveClass(ObjectStreamClass desc)
+        throws IOException, ClassNotFoundException {
       if (loader != null) {
         try {
           return Class.forName(desc.getName(), false, loader);
@@ -258,7 +272,8 @@ public class JavaTaskSerializer implements TaskSerializer {
         try {
           return ((StatelessFunction) obj).resolve(this::readNested);
         } catch (ClassNotFoundException e) {
-          InvalidClassException error = new InvalidClassException("a function's class is missing: " + e.getMessage());
+          InvalidClassException error =
+              new InvalidClassException("a function's class is missing: " + e.getMessage());
           error.initCause(e);
           throw error;
         }
@@ -267,7 +282,8 @@ public class JavaTaskSerializer implements TaskSerializer {
         try {
           return SharedBlobs.resolve(((SharedRef) obj).sha(), this::readNested);
         } catch (ClassNotFoundException e) {
-          InvalidClassException error = new InvalidClassException("a shared value's class is missing: " + e.getMessage());
+          InvalidClassException error =
+              new InvalidClassException("a shared value's class is missing: " + e.getMessage());
           error.initCause(e);
           throw error;
         }
@@ -276,7 +292,8 @@ public class JavaTaskSerializer implements TaskSerializer {
         try {
           return readNested(((InlineValue) obj).bytes());
         } catch (ClassNotFoundException e) {
-          InvalidClassException error = new InvalidClassException("a task argument's class is missing: " + e.getMessage());
+          InvalidClassException error =
+              new InvalidClassException("a task argument's class is missing: " + e.getMessage());
           error.initCause(e);
           throw error;
         }

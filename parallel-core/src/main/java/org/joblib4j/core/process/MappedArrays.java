@@ -16,7 +16,8 @@ import java.util.Map;
  * call and lets it go when the call ends ({@link #release}) or its folder is gone ({@link
  * #releaseGone}). A reference resolves only to a regular file directly inside a memmapping folder
  * ({@link #FOLDER_PREFIX}), named without {@code .} or {@code ..} and reached through no symbolic
- * link at its last two steps, so the bytes of a stream cannot make the reader map an arbitrary file.
+ * link at its last two steps, so the bytes of a stream cannot make the reader map an arbitrary
+ * file.
  */
 final class MappedArrays {
   /** The name every call's memmapping folder starts with ({@link ArraySpiller}). */
@@ -26,6 +27,7 @@ final class MappedArrays {
   static final MappedArrays NONE = new MappedArrays(false);
 
   private final boolean accepts;
+
   /** The rebuilt arrays by call folder, then by file; guarded by this. */
   private final Map<Path, Map<Path, SoftReference<Object>>> byFolder = new HashMap<>();
 
@@ -33,7 +35,9 @@ final class MappedArrays {
     this.accepts = accepts;
   }
 
-  /** A worker's arrays: references inside memmapping folders resolve, each rebuilt once per call. */
+  /**
+   * A worker's arrays: references inside memmapping folders resolve, each rebuilt once per call.
+   */
   static MappedArrays forWorker() {
     return new MappedArrays(true);
   }
@@ -47,7 +51,8 @@ final class MappedArrays {
    */
   synchronized Object load(SpilledArray ref) throws IOException {
     Path file = resolve(ref.path());
-    Map<Path, SoftReference<Object>> arrays = byFolder.computeIfAbsent(file.getParent(), f -> new HashMap<>());
+    Map<Path, SoftReference<Object>> arrays =
+        byFolder.computeIfAbsent(file.getParent(), f -> new HashMap<>());
     SoftReference<Object> cached = arrays.get(file);
     Object array = cached == null ? null : cached.get();
     if (array == null) {
@@ -67,31 +72,42 @@ final class MappedArrays {
   Path resolve(String path) throws IOException {
     if (!accepts) {
       throw new InvalidObjectException(
-          "A memory-mapped array reference (" + path + ") was refused: results and exceptions never travel as"
+          "A memory-mapped array reference ("
+              + path
+              + ") was refused: results and exceptions never travel as"
               + " memory-mapped files.");
     }
     Path file = Path.of(path);
     Path folder = file.getParent();
-    if (!file.isAbsolute() || !file.normalize().equals(file) || folder == null || folder.getFileName() == null
+    if (!file.isAbsolute()
+        || !file.normalize().equals(file)
+        || folder == null
+        || folder.getFileName() == null
         || !folder.getFileName().toString().startsWith(FOLDER_PREFIX)) {
       throw refused(path, "it is not a file directly inside a " + FOLDER_PREFIX + "* folder");
     }
     try {
-      if (!Files.readAttributes(folder, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isDirectory()) {
+      if (!Files.readAttributes(folder, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+          .isDirectory()) {
         throw refused(path, "its folder is a symbolic link or not a folder");
       }
-      if (!Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isRegularFile()) {
+      if (!Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+          .isRegularFile()) {
         throw refused(path, "it is a symbolic link or not a regular file");
       }
     } catch (java.nio.file.NoSuchFileException e) {
-      throw new IOException("The memory-mapped array file " + path + " is gone: its call already ended.", e);
+      throw new IOException(
+          "The memory-mapped array file " + path + " is gone: its call already ended.", e);
     }
     return file;
   }
 
   private static InvalidObjectException refused(String path, String why) {
     return new InvalidObjectException(
-        "The memory-mapped array reference " + path + " was refused: " + why
+        "The memory-mapped array reference "
+            + path
+            + " was refused: "
+            + why
             + " (a reference resolves only inside its call's own memmapping folder).");
   }
 

@@ -47,7 +47,8 @@ final class MappedWindows {
    * @param write whether to write the array's values (or to read them into it)
    * @throws IOException if a mapping fails
    */
-  void transfer(Object array, char kind, int width, int from, int count, boolean write) throws IOException {
+  void transfer(Object array, char kind, int width, int from, int count, boolean write)
+      throws IOException {
     while (count > 0) {
       if (current.remaining() < width) {
         long length = Math.min(window, size - next);

@@ -5,7 +5,8 @@ import java.util.Arrays;
 
 /**
  * The depth and row lengths of a nested primitive array, in depth-first order (each array's length,
- * then its rows'), so a worker can rebuild the same shape, ragged rows included, from the flat leaf data.
+ * then its rows'), so a worker can rebuild the same shape, ragged rows included, from the flat leaf
+ * data.
  */
 final class NestedShape {
   private final int[] lengths;
@@ -31,7 +32,8 @@ final class NestedShape {
         : null;
   }
 
-  private static boolean collect(Object array, int depth, int[][] out, int[] size, long[] elements) {
+  private static boolean collect(
+      Object array, int depth, int[][] out, int[] size, long[] elements) {
     if (array == null) {
       return false;
     }

@@ -16,7 +16,8 @@ final class OutputPump implements Runnable {
 
   /** The banner of a JVM crash, which HotSpot prints to stdout whatever its flags say. */
   private static final byte[] CRASH_BANNER =
-      "A fatal error has been detected by the Java Runtime Environment".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      "A fatal error has been detected by the Java Runtime Environment"
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   private final InputStream in;
   private Supplier<PrintStream> out;
@@ -38,7 +39,11 @@ final class OutputPump implements Runnable {
    * Starts a pump whose output switches to {@code crashOut} from a JVM crash banner on (a crash
    * report belongs with the worker's stderr).
    */
-  static OutputPump start(InputStream in, Supplier<PrintStream> out, Supplier<PrintStream> crashOut, String threadName) {
+  static OutputPump start(
+      InputStream in,
+      Supplier<PrintStream> out,
+      Supplier<PrintStream> crashOut,
+      String threadName) {
     OutputPump pump = new OutputPump(in, out, crashOut);
     Thread t = new Thread(pump, threadName);
     t.setDaemon(true);

@@ -43,8 +43,8 @@ public final class OwnedFolders {
   private OwnedFolders() {}
 
   /**
-   * Creates a new private folder of this process in {@code parent}; the first time for this
-   * {@code parent} and {@code prefix}, leftovers of dead processes are swept in the background.
+   * Creates a new private folder of this process in {@code parent}; the first time for this {@code
+   * parent} and {@code prefix}, leftovers of dead processes are swept in the background.
    *
    * @param parent where (created 0700 if missing)
    * @param prefix the start of the name, for example {@code joblib4j-}
@@ -70,7 +70,8 @@ public final class OwnedFolders {
   }
 
   /**
-   * Sweeps {@code parent} for {@code prefix} in the background, once per JVM (later calls return at once).
+   * Sweeps {@code parent} for {@code prefix} in the background, once per JVM (later calls return at
+   * once).
    *
    * @param parent the folder to sweep
    * @param prefix the start of the names of the folders to judge
@@ -96,7 +97,8 @@ public final class OwnedFolders {
     try (DirectoryStream<Path> entries =
         Files.newDirectoryStream(parent, p -> p.getFileName().toString().startsWith(prefix))) {
       for (Path dir : entries) {
-        Optional<ProcessStamp> owner = ProcessStamp.parse(dir.getFileName().toString().substring(prefix.length()), '_');
+        Optional<ProcessStamp> owner =
+            ProcessStamp.parse(dir.getFileName().toString().substring(prefix.length()), '_');
         if (owner.isPresent() && mine(dir, me) && owner.get().gone()) {
           LOG.debug("Removing {}: its process {} is gone", dir, owner.get().pid());
           deleteTree(dir);
@@ -111,7 +113,8 @@ public final class OwnedFolders {
 
   private static boolean mine(Path dir, String me) {
     try {
-      PosixFileAttributes a = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      PosixFileAttributes a =
+          Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       return a.isDirectory() && !a.isSymbolicLink() && a.owner().getName().equals(me);
     } catch (IOException | UnsupportedOperationException e) {
       return false;
@@ -125,7 +128,8 @@ public final class OwnedFolders {
           root,
           new SimpleFileVisitor<>() {
             @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                throws IOException {
               Files.deleteIfExists(file);
               return FileVisitResult.CONTINUE;
             }

@@ -19,13 +19,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates or validates a folder only this user can change. Another local user who creates one of
  * joblib4j's folders first could swap the files inside (code execution as the caller), so every
- * folder of the path is checked: owned by this user (or by root, when it is sticky or not
- * writable by others, such as {@code /tmp}), not a symbolic link, not group- or world-writable
- * unless root-owned and sticky. The private folder itself ends with mode 0700.
+ * folder of the path is checked: owned by this user (or by root, when it is sticky or not writable
+ * by others, such as {@code /tmp}), not a symbolic link, not group- or world-writable unless
+ * root-owned and sticky. The private folder itself ends with mode 0700.
  */
 public final class PrivateFolders {
   private static final Logger LOG = LoggerFactory.getLogger(PrivateFolders.class);
-  private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> PRIVATE =
+      PosixFilePermissions.fromString("rwx------");
   private static final Map<String, Path> PER_USER = new ConcurrentHashMap<>();
 
   private PrivateFolders() {}
@@ -58,7 +59,8 @@ public final class PrivateFolders {
   }
 
   /** {@link #perUser(String)} with the roots given (for tests). */
-  static Path perUser(String prefix, Path tmpdir, Path xdgRuntimeDir, Path home) throws IOException {
+  static Path perUser(String prefix, Path tmpdir, Path xdgRuntimeDir, Path home)
+      throws IOException {
     String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
     Path shared = tmpdir.resolve(prefix + "-" + user);
     List<Path> candidates = new ArrayList<>(List.of(shared));
@@ -78,7 +80,8 @@ public final class PrivateFolders {
         refusals.add(e.getMessage());
       }
     }
-    throw new IOException("No private folder could be used for " + prefix + ": " + String.join(" | ", refusals));
+    throw new IOException(
+        "No private folder could be used for " + prefix + ": " + String.join(" | ", refusals));
   }
 
   /**
@@ -135,7 +138,9 @@ public final class PrivateFolders {
     }
   }
 
-  /** Checks every folder from the root down to {@code dir}; {@code dir} itself must be this user's. */
+  /**
+   * Checks every folder from the root down to {@code dir}; {@code dir} itself must be this user's.
+   */
   static void checkPath(Path dir) throws IOException {
     String me = System.getProperty("user.name");
     Path current = dir.getRoot();
@@ -161,13 +166,16 @@ public final class PrivateFolders {
         throw refused(current, "belongs to " + owner + ", not to " + me);
       }
       Set<PosixFilePermission> p = a.permissions();
-      boolean othersWrite = p.contains(PosixFilePermission.GROUP_WRITE) || p.contains(PosixFilePermission.OTHERS_WRITE);
+      boolean othersWrite =
+          p.contains(PosixFilePermission.GROUP_WRITE)
+              || p.contains(PosixFilePermission.OTHERS_WRITE);
       if (last) {
         if (!p.equals(PRIVATE)) {
           Files.setPosixFilePermissions(current, PRIVATE); // our own folder: tighten it
         }
       } else if (othersWrite && !(root && sticky(current))) {
-        throw refused(current, "is writable by other users (" + PosixFilePermissions.toString(p) + ")");
+        throw refused(
+            current, "is writable by other users (" + PosixFilePermissions.toString(p) + ")");
       }
     }
   }
@@ -178,9 +186,13 @@ public final class PrivateFolders {
   }
 
   private static IOException refused(Path p, String why) {
-    return new IOException("Refusing to use the private folder " + p + ": it " + why
-        + ". Another local user could replace the files in it. Remove it (or fix its owner and mode), "
-        + "or choose a folder only you can write (java.io.tmpdir, XDG_RUNTIME_DIR; joblib4j.temp-folder for"
-        + " memory-mapped arrays).");
+    return new IOException(
+        "Refusing to use the private folder "
+            + p
+            + ": it "
+            + why
+            + ". Another local user could replace the files in it. Remove it (or fix its owner and mode), "
+            + "or choose a folder only you can write (java.io.tmpdir, XDG_RUNTIME_DIR; joblib4j.temp-folder for"
+            + " memory-mapped arrays).");
   }
 }

@@ -11,13 +11,12 @@ import org.joblib4j.spi.CallSettings;
 import org.joblib4j.spi.ParallelBackend;
 
 /**
- * What every backend on a {@link WorkerPool} shares: joblib's auto batching (0.2–2 s batches,
- * with a faster ramp for tiny tasks),
- * shipping each batch from the caller's thread (with memory-mapped large arrays and serialization
- * diagnostics), one token per call so an abort kills only that call's work, and the call's
- * bookkeeping on the pool. A subclass decides which pool serves the call — in {@link #configure}
- * ({@link #usePool}), or at each call's start ({@link #leasePool}) when the pool is shared and can
- * be replaced between calls — and what {@link #terminate} releases.
+ * What every backend on a {@link WorkerPool} shares: joblib's auto batching (0.2–2 s batches, with
+ * a faster ramp for tiny tasks), shipping each batch from the caller's thread (with memory-mapped
+ * large arrays and serialization diagnostics), one token per call so an abort kills only that
+ * call's work, and the call's bookkeeping on the pool. A subclass decides which pool serves the
+ * call — in {@link #configure} ({@link #usePool}), or at each call's start ({@link #leasePool})
+ * when the pool is shared and can be replaced between calls — and what {@link #terminate} releases.
  */
 public abstract class ProcessBackend implements ParallelBackend {
   static {
@@ -25,7 +24,9 @@ public abstract class ProcessBackend implements ParallelBackend {
     StartupWarmup.start();
   }
 
-  /** A tiny batch grows at once to the size expected to take this long (see {@link AutoBatchSizer}). */
+  /**
+   * A tiny batch grows at once to the size expected to take this long (see {@link AutoBatchSizer}).
+   */
   static final long JUMP_NANOS = AutoBatchSizer.DEFAULT_MIN_NANOS / 10;
 
   /**
@@ -34,25 +35,36 @@ public abstract class ProcessBackend implements ParallelBackend {
    */
   private final AutoBatchSizer batching =
       new AutoBatchSizer(
-          AutoBatchSizer.DEFAULT_MIN_NANOS, AutoBatchSizer.DEFAULT_MAX_NANOS, Integer.MAX_VALUE, JUMP_NANOS);
+          AutoBatchSizer.DEFAULT_MIN_NANOS,
+          AutoBatchSizer.DEFAULT_MAX_NANOS,
+          Integer.MAX_VALUE,
+          JUMP_NANOS);
+
   private final BatchShipper shipper = new BatchShipper();
   private WorkerPool pool;
   private CallSettings settings;
   private Object call = new Object();
+
   /** The calls running on this instance now (more than one when two Parallels share it). */
   private int runningCalls;
+
   private SharingOptions sharing;
   private Map<Object, SharedBlob> scattered = Map.of();
-  /** The scattered primitive arrays' memory-mapped files: they live as long as the scattered values. */
+
+  /**
+   * The scattered primitive arrays' memory-mapped files: they live as long as the scattered values.
+   */
   private ArraySpiller scatteredArrays;
+
   /** Holds this backend's scattered values on the pools that served it. */
   private final Object scatterOwner = new Object();
+
   private final Set<WorkerPool> scatterPools = new HashSet<>();
 
   /**
-   * Sets what travels once ({@code scatter}, {@code auto-scatter}); call from the constructor.
-   * The {@code scatter} objects are serialized at the first call that runs on workers, once for
-   * this backend's lifetime.
+   * Sets what travels once ({@code scatter}, {@code auto-scatter}); call from the constructor. The
+   * {@code scatter} objects are serialized at the first call that runs on workers, once for this
+   * backend's lifetime.
    *
    * @param options the sharing options
    */

@@ -13,9 +13,10 @@ import java.util.regex.Pattern;
  * pid namespace, written as {@code <pid>.<start>.<namespace>} into the folder's name (so the name
  * says it from the moment the folder exists). A later JVM tells from it whether the owner is gone.
  *
- * <p>The start time is the kernel's ({@code /proc/<pid>/stat} field 22, clock ticks since boot: exact
- * and the same for every reader); without {@code /proc} it is {@link ProcessHandle.Info#startInstant()}
- * in milliseconds. The two are told apart by their first letter ({@code t}, {@code m}).
+ * <p>The start time is the kernel's ({@code /proc/<pid>/stat} field 22, clock ticks since boot:
+ * exact and the same for every reader); without {@code /proc} it is {@link
+ * ProcessHandle.Info#startInstant()} in milliseconds. The two are told apart by their first letter
+ * ({@code t}, {@code m}).
  */
 record ProcessStamp(long pid, String start, String namespace) {
   private static final Pattern TOKEN = Pattern.compile("(\\d+)\\.([tmu][0-9a-z]*)\\.([0-9a-z]+)");
@@ -40,7 +41,8 @@ record ProcessStamp(long pid, String start, String namespace) {
    */
   static ProcessStamp of(long pid) {
     String start = startOf(pid);
-    return new ProcessStamp(pid, start == null || start.equals(ZOMBIE) ? UNKNOWN : start, namespaceOf("self"));
+    return new ProcessStamp(
+        pid, start == null || start.equals(ZOMBIE) ? UNKNOWN : start, namespaceOf("self"));
   }
 
   /**
@@ -87,7 +89,9 @@ record ProcessStamp(long pid, String start, String namespace) {
       return false;
     }
     if (pid == CURRENT.pid) {
-      return !start.equals(CURRENT.start) && !start.equals(UNKNOWN) && !CURRENT.start.equals(UNKNOWN);
+      return !start.equals(CURRENT.start)
+          && !start.equals(UNKNOWN)
+          && !CURRENT.start.equals(UNKNOWN);
     }
     Optional<ProcessHandle> h = ProcessHandle.of(pid);
     if (h.isEmpty() || !h.get().isAlive()) {
@@ -103,11 +107,16 @@ record ProcessStamp(long pid, String start, String namespace) {
     return !now.equals(start);
   }
 
-  /** The start time of a live process ({@code t...} or {@code m...}), {@link #ZOMBIE}, or {@code null}. */
+  /**
+   * The start time of a live process ({@code t...} or {@code m...}), {@link #ZOMBIE}, or {@code
+   * null}.
+   */
   private static String startOf(long pid) {
     try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.UTF_8);
-      // the command name (field 2) is in parentheses and may hold spaces and ')': fields 3.. follow the last ')'
+      String stat =
+          Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.UTF_8);
+      // the command name (field 2) is in parentheses and may hold spaces and ')': fields 3.. follow
+      // the last ')'
       String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
       if (f[0].equals("Z") || f[0].equals("X")) {
         return ZOMBIE;
@@ -122,11 +131,15 @@ record ProcessStamp(long pid, String start, String namespace) {
         .orElse(null);
   }
 
-  /** The pid namespace's inode ({@code pid:[4026531836]}) in base 36, or {@code 0} without {@code /proc}. */
+  /**
+   * The pid namespace's inode ({@code pid:[4026531836]}) in base 36, or {@code 0} without {@code
+   * /proc}.
+   */
   private static String namespaceOf(String pid) {
     try {
       String link = Files.readSymbolicLink(Path.of("/proc", pid, "ns", "pid")).toString();
-      return Long.toString(Long.parseLong(link.substring(link.indexOf('[') + 1, link.indexOf(']'))), 36);
+      return Long.toString(
+          Long.parseLong(link.substring(link.indexOf('[') + 1, link.indexOf(']'))), 36);
     } catch (IOException | RuntimeException e) {
       return "0";
     }

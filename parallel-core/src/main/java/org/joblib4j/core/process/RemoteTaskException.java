@@ -1,8 +1,8 @@
 package org.joblib4j.core.process;
 
 /**
- * Stands in for a task's exception that could not be serialized back from its worker JVM: keeps
- * the original class name, message and stack trace.
+ * Stands in for a task's exception that could not be serialized back from its worker JVM: keeps the
+ * original class name, message and stack trace.
  */
 public final class RemoteTaskException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -15,8 +15,11 @@ public final class RemoteTaskException extends RuntimeException {
    * @param original the exception that could not travel
    */
   public RemoteTaskException(Throwable original) {
-    super(original.getClass().getName() + ": " + original.getMessage()
-        + " (the exception could not be serialized back from the worker JVM)");
+    super(
+        original.getClass().getName()
+            + ": "
+            + original.getMessage()
+            + " (the exception could not be serialized back from the worker JVM)");
     this.originalClass = original.getClass().getName();
     setStackTrace(original.getStackTrace());
   }

@@ -24,9 +24,12 @@ public final class SerializationDiagnostics {
   private static final int MAX_DEPTH = 10;
 
   /** What to do with large values where worker JVMs can map files of this machine. */
-  static final String MAP_LARGE_ARRAYS = "Let large primitive arrays go to memory-mapped files (maxNbytes)";
+  static final String MAP_LARGE_ARRAYS =
+      "Let large primitive arrays go to memory-mapped files (maxNbytes)";
 
-  /** What to do with large values where a cluster's executor reads the batch (no memory mapping). */
+  /**
+   * What to do with large values where a cluster's executor reads the batch (no memory mapping).
+   */
   static final String SEND_LARGE_VALUES_ONCE = "Send large values once (scatter, auto-scatter)";
 
   private SerializationDiagnostics() {}
@@ -39,7 +42,8 @@ public final class SerializationDiagnostics {
    * @param serializer the serializer, to find the failing task
    * @return the exception to throw in the caller
    */
-  public static TaskSerializationException diagnose(Batch batch, Exception failure, TaskSerializer serializer) {
+  public static TaskSerializationException diagnose(
+      Batch batch, Exception failure, TaskSerializer serializer) {
     return diagnose(batch, failure, serializer, null, MAP_LARGE_ARRAYS);
   }
 
@@ -54,12 +58,21 @@ public final class SerializationDiagnostics {
    * @return the exception to throw in the caller
    */
   static TaskSerializationException diagnose(
-      Batch batch, Exception failure, TaskSerializer serializer, SharedValues sharing, String largeValues) {
+      Batch batch,
+      Exception failure,
+      TaskSerializer serializer,
+      SharedValues sharing,
+      String largeValues) {
     PayloadTooLargeException tooLarge = PayloadTooLargeException.in(failure);
     if (tooLarge != null && serializer instanceof JavaTaskSerializer) {
       TaskSerializationException named =
           tooLarge(
-              batch.firstIndex(), batch.tasks(), tooLarge, (JavaTaskSerializer) serializer, sharing, largeValues);
+              batch.firstIndex(),
+              batch.tasks(),
+              tooLarge,
+              (JavaTaskSerializer) serializer,
+              sharing,
+              largeValues);
       if (named != null) {
         return named;
       }
@@ -73,8 +86,10 @@ public final class SerializationDiagnostics {
         String path = e instanceof NotSerializableException ? pathTo(task, e.getMessage()) : null;
         return new TaskSerializationException(
             index,
-            "Could not serialize the task to send it to the workers. Task " + index
-                + " cannot be serialized: " + e
+            "Could not serialize the task to send it to the workers. Task "
+                + index
+                + " cannot be serialized: "
+                + e
                 + (path != null ? " (reached through " + path + ")" : "")
                 + ". Make that class Serializable, mark the field transient, or run this call on"
                 + " the threading backend.",
@@ -84,8 +99,11 @@ public final class SerializationDiagnostics {
     return new TaskSerializationException(
         batch.firstIndex(),
         "Could not serialize the task to send it to the workers. The batch of tasks "
-            + batch.firstIndex() + ".." + (batch.firstIndex() + batch.size() - 1)
-            + " cannot be serialized: " + failure,
+            + batch.firstIndex()
+            + ".."
+            + (batch.firstIndex() + batch.size() - 1)
+            + " cannot be serialized: "
+            + failure,
         failure);
   }
 
@@ -103,7 +121,9 @@ public final class SerializationDiagnostics {
   public static TaskSerializationException resultsTooLarge(
       long firstIndex, List<Object> results, Throwable failure, JavaTaskSerializer serializer) {
     PayloadTooLargeException tooLarge = PayloadTooLargeException.in(failure);
-    return tooLarge == null ? null : tooLarge(firstIndex, results, tooLarge, serializer, null, null);
+    return tooLarge == null
+        ? null
+        : tooLarge(firstIndex, results, tooLarge, serializer, null, null);
   }
 
   /**
@@ -138,18 +158,33 @@ public final class SerializationDiagnostics {
     String size =
         own > limit || values.size() == 1
             ? what + " takes " + own + " bytes serialized"
-            : what + " takes the " + (results ? "results of tasks " : "batch of tasks ") + firstIndex + ".."
-                + (firstIndex + values.size() - 1) + " to " + totals[i] + " bytes serialized (it adds " + own
+            : what
+                + " takes the "
+                + (results ? "results of tasks " : "batch of tasks ")
+                + firstIndex
+                + ".."
+                + (firstIndex + values.size() - 1)
+                + " to "
+                + totals[i]
+                + " bytes serialized (it adds "
+                + own
                 + " bytes)";
     // a smaller batch helps only a batch that is too large as a whole
     boolean smallerBatch = own <= limit && values.size() > 1;
     String message =
         results
-            ? size + ", more than the " + limit + " bytes one batch's results can carry back from a worker"
+            ? size
+                + ", more than the "
+                + limit
+                + " bytes one batch's results can carry back from a worker"
                 + " JVM. Write large results to shared storage and return where they are"
                 + (smallerBatch ? ", or use a smaller batch size." : ".")
-            : "Could not serialize the task to send it to the workers. " + size + ", more than the " + limit
-                + " bytes one batch can carry to a worker JVM. " + largeValues
+            : "Could not serialize the task to send it to the workers. "
+                + size
+                + ", more than the "
+                + limit
+                + " bytes one batch can carry to a worker JVM. "
+                + largeValues
                 + (smallerBatch
                     ? ", read large data from shared storage in the task, or use a smaller batch size."
                     : " or read large data from shared storage in the task.");
@@ -157,7 +192,8 @@ public final class SerializationDiagnostics {
   }
 
   /** Serializes a task to see whether it can be, keeping no bytes where the serializer allows. */
-  private static void check(TaskSerializer serializer, Task<?> task, SharedValues sharing) throws IOException {
+  private static void check(TaskSerializer serializer, Task<?> task, SharedValues sharing)
+      throws IOException {
     if (serializer instanceof JavaTaskSerializer) {
       ((JavaTaskSerializer) serializer).measure(List.of(task), Long.MAX_VALUE, sharing);
     } else {
@@ -198,7 +234,9 @@ public final class SerializationDiagnostics {
   }
 
   private static String describe(Object o) {
-    return o.getClass().getSimpleName().isEmpty() ? o.getClass().getName() : o.getClass().getSimpleName();
+    return o.getClass().getSimpleName().isEmpty()
+        ? o.getClass().getName()
+        : o.getClass().getSimpleName();
   }
 
   private static Map<String, Object> children(Object o) {
@@ -229,16 +267,22 @@ public final class SerializationDiagnostics {
     if (lambda != null) {
       for (int i = 0; i < lambda.getCapturedArgCount(); i++) {
         Object arg = lambda.getCapturedArg(i);
-        out.put("captured value " + i + " (" + (arg == null ? "null" : arg.getClass().getName()) + ")", arg);
+        out.put(
+            "captured value " + i + " (" + (arg == null ? "null" : arg.getClass().getName()) + ")",
+            arg);
       }
       return out;
     }
-    if (c.getName().startsWith("java.") || c.getName().startsWith("javax.") || c.getName().startsWith("jdk.")) {
+    if (c.getName().startsWith("java.")
+        || c.getName().startsWith("javax.")
+        || c.getName().startsWith("jdk.")) {
       return out;
     }
     for (Class<?> k = c; k != null && k != Object.class; k = k.getSuperclass()) {
       for (Field f : k.getDeclaredFields()) {
-        if (Modifier.isStatic(f.getModifiers()) || Modifier.isTransient(f.getModifiers()) || f.getType().isPrimitive()) {
+        if (Modifier.isStatic(f.getModifiers())
+            || Modifier.isTransient(f.getModifiers())
+            || f.getType().isPrimitive()) {
           continue;
         }
         try {

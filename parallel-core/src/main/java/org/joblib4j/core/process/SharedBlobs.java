@@ -66,7 +66,8 @@ final class SharedBlobs {
    * @throws IOException if the batch cannot be read
    * @throws ClassNotFoundException if a class is missing
    */
-  static <T> T withBundle(byte[] bundle, BundleReader<T> read) throws IOException, ClassNotFoundException {
+  static <T> T withBundle(byte[] bundle, BundleReader<T> read)
+      throws IOException, ClassNotFoundException {
     List<byte[]> payloads = SharedBlob.unbundle(bundle);
     List<String> shas = new java.util.ArrayList<>(payloads.size());
     for (byte[] payload : payloads) {
@@ -137,7 +138,9 @@ final class SharedBlobs {
     Entry e = BLOBS.get(sha);
     if (e == null) {
       throw new InvalidObjectException(
-          "The shared value " + sha.substring(0, 16) + " is not in this worker JVM (its call already ended).");
+          "The shared value "
+              + sha.substring(0, 16)
+              + " is not in this worker JVM (its call already ended).");
     }
     synchronized (e) {
       if (!e.resolved) {

@@ -1,6 +1,5 @@
 package org.joblib4j.core.process;
 
-import java.io.IOException;
 import java.lang.invoke.SerializedLambda;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -20,17 +19,17 @@ import org.joblib4j.spi.Batch;
  * Which values of a call travel once, for every backend that ships tasks to other processes:
  * objects given to {@code scatter} (for a {@code Parallel}'s lifetime), and, with auto-scatter,
  * every task argument or captured value that a second task uses too and whose serialized size
- * passes the threshold (for the call). Each such value is serialized once into a {@link
- * SharedBlob} and written into batches as a small reference (by identity, so the same object shares
- * one blob). Only arguments that look large at a glance ({@link SizeEstimate}) are looked at: the
- * first task to use one sends it as usual, and the second has it serialized on its own to be
- * measured; one measured and found small travels as an {@link InlineValue}, so it too is
- * serialized once per call. Small arguments are written as usual and not remembered, and what is
- * remembered is held weakly: a call over millions of distinct large arguments, read lazily, keeps
- * neither the arguments nor a copy of each.
+ * passes the threshold (for the call). Each such value is serialized once into a {@link SharedBlob}
+ * and written into batches as a small reference (by identity, so the same object shares one blob).
+ * Only arguments that look large at a glance ({@link SizeEstimate}) are looked at: the first task
+ * to use one sends it as usual, and the second has it serialized on its own to be measured; one
+ * measured and found small travels as an {@link InlineValue}, so it too is serialized once per
+ * call. Small arguments are written as usual and not remembered, and what is remembered is held
+ * weakly: a call over millions of distinct large arguments, read lazily, keeps neither the
+ * arguments nor a copy of each.
  *
- * <p>The same object is the same instance for every task of one worker: like dask's scattered
- * data and joblib's memory-mapped arrays, treat shared values as read-only.
+ * <p>The same object is the same instance for every task of one worker: like dask's scattered data
+ * and joblib's memory-mapped arrays, treat shared values as read-only.
  */
 public final class SharedValues {
   /** Arguments and captured values at most this big are shared by default (dask's auto-scatter). */
@@ -42,15 +41,24 @@ public final class SharedValues {
   private final Measure measure;
   private final Function<SharedBlob, Object> refs;
   private final Function<byte[], Object> inlines;
+
   /** What a value looked at is written as: its blob, its inline form, or {@link #AS_USUAL}. */
   private final WeakIdentityMap<Object, Object> decisions = new WeakIdentityMap<>();
+
   /** Large-looking values one task has used: a second task makes them shared. */
   private final WeakIdentityMap<Object, Boolean> seenOnce = new WeakIdentityMap<>();
+
   private final WeakIdentityMap<Object, Boolean> functions = new WeakIdentityMap<>();
+
   /** The shared values a decided value's own bytes refer to: they travel with it. */
   private final WeakIdentityMap<Object, Set<SharedBlob>> nested = new WeakIdentityMap<>();
+
   private final Map<String, SharedBlob> callBlobs = new LinkedHashMap<>();
-  /** The decision for a value that travels as usual (not the value itself: the map holds keys weakly). */
+
+  /**
+   * The decision for a value that travels as usual (not the value itself: the map holds keys
+   * weakly).
+   */
   private static final Object AS_USUAL = new Object();
 
   /**
@@ -78,10 +86,14 @@ public final class SharedValues {
    * @param explicit the {@code scatter} objects and their blobs (an identity map), possibly empty
    * @param auto whether to share large arguments automatically
    * @param threshold the serialized size above which an argument is shared
-   * @param measure serializes one value on its own, throwing an unchecked exception when it
-   *     cannot be serialized; {@code null} leaves the value to travel as usual
+   * @param measure serializes one value on its own, throwing an unchecked exception when it cannot
+   *     be serialized; {@code null} leaves the value to travel as usual
    */
-  public SharedValues(Map<Object, SharedBlob> explicit, boolean auto, long threshold, Function<Object, byte[]> measure) {
+  public SharedValues(
+      Map<Object, SharedBlob> explicit,
+      boolean auto,
+      long threshold,
+      Function<Object, byte[]> measure) {
     this(explicit, auto, threshold, (value, sharing, refs) -> measure.apply(value));
   }
 
@@ -93,7 +105,8 @@ public final class SharedValues {
    * @param threshold the serialized size above which an argument is shared
    * @param measure serializes one value on its own, its shared parts as references
    */
-  public SharedValues(Map<Object, SharedBlob> explicit, boolean auto, long threshold, Measure measure) {
+  public SharedValues(
+      Map<Object, SharedBlob> explicit, boolean auto, long threshold, Measure measure) {
     this(explicit, auto, threshold, measure, blob -> new SharedRef(blob.sha()), InlineValue::new);
   }
 
@@ -140,7 +153,8 @@ public final class SharedValues {
    * @return an identity map of the objects to their blobs
    * @throws IllegalArgumentException naming an object that cannot be serialized
    */
-  public static Map<Object, SharedBlob> scatter(List<?> objects, Function<Object, byte[]> serialize) {
+  public static Map<Object, SharedBlob> scatter(
+      List<?> objects, Function<Object, byte[]> serialize) {
     Map<Object, SharedBlob> out = new IdentityHashMap<>();
     for (Object o : objects) {
       if (o == null || out.containsKey(o)) {
@@ -151,7 +165,11 @@ public final class SharedValues {
         bytes = serialize.apply(o);
       } catch (RuntimeException e) {
         throw new IllegalArgumentException(
-            "The object given to scatter (" + o.getClass().getName() + ") cannot be serialized: " + e, e);
+            "The object given to scatter ("
+                + o.getClass().getName()
+                + ") cannot be serialized: "
+                + e,
+            e);
       }
       out.put(o, SharedBlob.of(bytes));
       TransferCounters.SHARED_VALUES_SERIALIZED.increment();
@@ -214,7 +232,9 @@ public final class SharedValues {
     return new ArrayList<>(callBlobs.values());
   }
 
-  /** A task's arguments and the values its lambdas captured (a shared function is looked at once). */
+  /**
+   * A task's arguments and the values its lambdas captured (a shared function is looked at once).
+   */
   private List<Object> candidates(Task<?> t) {
     List<Object> out = new ArrayList<>();
     if (t instanceof DelayedCall) {
@@ -286,13 +306,16 @@ public final class SharedValues {
   private boolean knownSmall(Object o, int depth) {
     if (o == null
         || o instanceof Number
-            && (o.getClass().getName().startsWith("java.lang.") || o instanceof BigInteger || o instanceof BigDecimal)
+            && (o.getClass().getName().startsWith("java.lang.")
+                || o instanceof BigInteger
+                || o instanceof BigDecimal)
         || o instanceof Boolean
         || o instanceof Character
         || o instanceof Enum
         || o instanceof Class
         || o instanceof java.util.UUID
-        || o instanceof java.time.temporal.TemporalAccessor && o.getClass().getName().startsWith("java.time.")
+        || o instanceof java.time.temporal.TemporalAccessor
+            && o.getClass().getName().startsWith("java.time.")
         || o instanceof java.time.Duration) {
       return true;
     }
@@ -333,7 +356,9 @@ public final class SharedValues {
     }
     int n = java.lang.reflect.Array.getLength(o);
     int each =
-        c == long.class || c == double.class ? 8 : c == int.class || c == float.class ? 4 : c == short.class || c == char.class ? 2 : 1;
+        c == long.class || c == double.class
+            ? 8
+            : c == int.class || c == float.class ? 4 : c == short.class || c == char.class ? 2 : 1;
     return (long) n * each;
   }
 }

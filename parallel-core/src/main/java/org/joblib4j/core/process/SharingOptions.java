@@ -9,8 +9,8 @@ import org.joblib4j.ParallelConfigurationException;
 import org.joblib4j.spi.BackendContext;
 
 /**
- * The backend options that decide what travels once ({@link SharedValues}): {@code scatter} (a
- * list of objects, code only), {@code auto-scatter} ({@code true} by default) and {@code
+ * The backend options that decide what travels once ({@link SharedValues}): {@code scatter} (a list
+ * of objects, code only), {@code auto-scatter} ({@code true} by default) and {@code
  * auto-scatter-threshold} ({@code 64K}; {@code none}: never).
  *
  * @param scatter the objects to send once for the {@code Parallel}'s lifetime
@@ -19,7 +19,8 @@ import org.joblib4j.spi.BackendContext;
  */
 public record SharingOptions(List<Object> scatter, boolean auto, long threshold) {
   /** The option names. */
-  public static final List<String> KEYS = List.of("scatter", "auto-scatter", "auto-scatter-threshold");
+  public static final List<String> KEYS =
+      List.of("scatter", "auto-scatter", "auto-scatter-threshold");
 
   /**
    * Reads the options.
@@ -51,6 +52,7 @@ public record SharingOptions(List<Object> scatter, boolean auto, long threshold)
       }
       return Collections.unmodifiableList(out);
     }
-    throw new IllegalArgumentException("scatter must be a list/tuple, got `" + v.getClass().getSimpleName() + "`");
+    throw new IllegalArgumentException(
+        "scatter must be a list/tuple, got `" + v.getClass().getSimpleName() + "`");
   }
 }

@@ -3,8 +3,8 @@ package org.joblib4j.core.process;
 import java.util.List;
 
 /**
- * A batch ready for a worker JVM: its bytes, and the shared values they refer to (sent ahead of
- * it to each worker that does not have them yet).
+ * A batch ready for a worker JVM: its bytes, and the shared values they refer to (sent ahead of it
+ * to each worker that does not have them yet).
  *
  * @param bytes the serialized batch
  * @param refs the blobs it refers to, possibly empty

@@ -58,7 +58,10 @@ final class SizeEstimate {
   static boolean atLeast(Object root, long bytes) {
     // the usual argument is a record of a few numbers and strings: count its leaves directly
     List<Field> fields = root.getClass().isArray() ? null : FIELDS.get(root.getClass());
-    if (fields != null && !(root instanceof Collection) && !(root instanceof Map) && flat(root, fields, bytes)) {
+    if (fields != null
+        && !(root instanceof Collection)
+        && !(root instanceof Map)
+        && flat(root, fields, bytes)) {
       return false;
     }
     long counted = 0;
@@ -139,7 +142,11 @@ final class SizeEstimate {
       }
       if (v instanceof String) {
         counted += ((String) v).length();
-      } else if (v != null && !(v instanceof Number) && !(v instanceof Boolean) && !(v instanceof Character) && !(v instanceof Enum)) {
+      } else if (v != null
+          && !(v instanceof Number)
+          && !(v instanceof Boolean)
+          && !(v instanceof Character)
+          && !(v instanceof Enum)) {
         return false;
       }
     }

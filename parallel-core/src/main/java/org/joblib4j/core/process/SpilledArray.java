@@ -19,7 +19,10 @@ final class SpilledArray implements Serializable {
   private final String path;
   private final char kind;
   private final int length;
-  /** The nested rows' lengths depth first ({@link NestedShape}), or {@code null} for a flat array. */
+
+  /**
+   * The nested rows' lengths depth first ({@link NestedShape}), or {@code null} for a flat array.
+   */
   private final int[] shape;
 
   SpilledArray(Path path, char kind, int length, int[] shape) {
@@ -46,10 +49,13 @@ final class SpilledArray implements Serializable {
     return shape == null ? flat : NestedShape.rebuild(flat, shape);
   }
 
-  /** Reads the flat array through mappings of at most {@code window} bytes (tests use small ones). */
+  /**
+   * Reads the flat array through mappings of at most {@code window} bytes (tests use small ones).
+   */
   Object readFlat(Path file, long window) throws IOException {
     // no symbolic link at the last step, whatever changed since the check
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+    try (FileChannel ch =
+        FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
       Object a = newArray();
       new MappedWindows(ch, FileChannel.MapMode.READ_ONLY, ch.size(), window)
           .transfer(a, kind, ArraySpiller.width(kind), 0, length, false);

@@ -10,11 +10,11 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * A lambda or method reference that captures nothing, as it travels: its serialized form, made
- * once per class in the sender and turned back into an instance once per worker JVM. Such a
- * function has no state, so every instance of its class behaves alike; sending it this way spares
- * each batch the reflective serialization of the lambda and, in the worker, its resolution through
- * {@code $deserializeLambda$}, the largest fixed cost of a small batch.
+ * A lambda or method reference that captures nothing, as it travels: its serialized form, made once
+ * per class in the sender and turned back into an instance once per worker JVM. Such a function has
+ * no state, so every instance of its class behaves alike; sending it this way spares each batch the
+ * reflective serialization of the lambda and, in the worker, its resolution through {@code
+ * $deserializeLambda$}, the largest fixed cost of a small batch.
  */
 final class StatelessFunction implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -37,11 +37,13 @@ final class StatelessFunction implements Serializable {
     }
   }
 
-  /** Instances already rebuilt in this JVM, by serialized form (bounded, least recently used first out). */
+  /**
+   * Instances already rebuilt in this JVM, by serialized form (bounded, least recently used first
+   * out).
+   */
   private static final int CACHE_SIZE = 256;
 
-  private static final Map<Key, Object> REBUILT =
-      new LruMap<>(CACHE_SIZE);
+  private static final Map<Key, Object> REBUILT = new LruMap<>(CACHE_SIZE);
 
   private final byte[] form;
 
@@ -89,7 +91,9 @@ final class StatelessFunction implements Serializable {
 
   /** A serializable lambda class (synthetic) without fields: it captured nothing. */
   static boolean isStateless(Class<?> type) {
-    if (!type.isSynthetic() || !Serializable.class.isAssignableFrom(type) || type.getSuperclass() != Object.class) {
+    if (!type.isSynthetic()
+        || !Serializable.class.isAssignableFrom(type)
+        || type.getSuperclass() != Object.class) {
       return false;
     }
     for (Field f : type.getDeclaredFields()) {
@@ -120,7 +124,8 @@ final class StatelessFunction implements Serializable {
    * @throws IOException if the form cannot be read
    * @throws ClassNotFoundException if the function's class is missing
    */
-  static Object resolve(byte[] form, Deserializer deserializer) throws IOException, ClassNotFoundException {
+  static Object resolve(byte[] form, Deserializer deserializer)
+      throws IOException, ClassNotFoundException {
     Key key = new Key(form);
     synchronized (REBUILT) {
       Object known = REBUILT.get(key);

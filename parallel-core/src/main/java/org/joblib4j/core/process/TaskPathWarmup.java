@@ -18,7 +18,8 @@ import org.joblib4j.spi.NestedBackend;
  */
 final class TaskPathWarmup {
   /** A record argument and result, of the field kinds records usually have. */
-  record Sample(int index, long stamp, double weight, String name, int[] rows) implements Serializable {
+  record Sample(int index, long stamp, double weight, String name, int[] rows)
+      implements Serializable {
     private static final long serialVersionUID = 1L;
 
     Sample next() {
@@ -64,8 +65,8 @@ final class TaskPathWarmup {
   }
 
   /**
-   * Serializes the Java-form batch, reads it back, runs it, and sends its results through the
-   * same way, in memory.
+   * Serializes the Java-form batch, reads it back, runs it, and sends its results through the same
+   * way, in memory.
    *
    * @param tasks what writes and reads the batch (a caller's or a worker's serializer)
    * @param results what reads the results (a caller's, with its deserialization filter)

@@ -18,23 +18,39 @@ public final class TooLargeResults {
    * @param oom what ran out of memory
    * @return the exception to fail the batch with
    */
-  public static TaskSerializationException failure(long firstIndex, int tasks, long size, Throwable oom) {
+  public static TaskSerializationException failure(
+      long firstIndex, int tasks, long size, Throwable oom) {
     String bytes = size < 0 ? "size unknown" : size + " bytes";
-    String which = tasks == 1 ? "task " + firstIndex : "tasks " + firstIndex + ".." + (firstIndex + tasks - 1);
+    String which =
+        tasks == 1 ? "task " + firstIndex : "tasks " + firstIndex + ".." + (firstIndex + tasks - 1);
     if (oom instanceof ResultOutOfMemoryError && tasks > 1) {
       // the result being read is known: name its task
       long task = firstIndex + ((ResultOutOfMemoryError) oom).position();
       Throwable cause = oom.getCause();
       return new TaskSerializationException(
           task,
-          "The result of task " + task + " (in the answer of " + which + ", " + bytes + ") could not be read in the"
-              + " caller: " + cause + ". Return smaller results, or give the caller more heap (-Xmx).",
+          "The result of task "
+              + task
+              + " (in the answer of "
+              + which
+              + ", "
+              + bytes
+              + ") could not be read in the"
+              + " caller: "
+              + cause
+              + ". Return smaller results, or give the caller more heap (-Xmx).",
           cause);
     }
     Throwable cause = oom instanceof ResultOutOfMemoryError ? oom.getCause() : oom;
     return new TaskSerializationException(
         firstIndex,
-        "The answer of " + which + " (" + bytes + ") could not be read in the caller: " + cause + ". Return smaller"
+        "The answer of "
+            + which
+            + " ("
+            + bytes
+            + ") could not be read in the caller: "
+            + cause
+            + ". Return smaller"
             + " results, or give the caller more heap (-Xmx).",
         cause);
   }

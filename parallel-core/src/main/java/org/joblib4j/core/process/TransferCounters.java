@@ -24,8 +24,8 @@ public final class TransferCounters {
   }
 
   /**
-   * Returns how many times a shared value was sent to a worker JVM (once per worker that needed
-   * it, per call or per {@code scatter}).
+   * Returns how many times a shared value was sent to a worker JVM (once per worker that needed it,
+   * per call or per {@code scatter}).
    *
    * @return the count since this JVM started
    */

@@ -11,16 +11,18 @@ import org.joblib4j.ParallelConfigurationException;
 /**
  * Whether this JVM can start worker JVMs: joblib's {@code _multiprocessing_helpers} check. The
  * process backends report themselves unavailable (and joblib falls back to threading) when the
- * switch {@code joblib4j.multiprocessing=false} / {@code JOBLIB4J_MULTIPROCESSING=0} is set (joblib's
- * {@code JOBLIB_MULTIPROCESSING=0}), in a GraalVM native image, when there is no {@code java}
- * launcher (a jlink image without {@code bin/java}), or when starting a process is refused (a
+ * switch {@code joblib4j.multiprocessing=false} / {@code JOBLIB4J_MULTIPROCESSING=0} is set
+ * (joblib's {@code JOBLIB_MULTIPROCESSING=0}), in a GraalVM native image, when there is no {@code
+ * java} launcher (a jlink image without {@code bin/java}), or when starting a process is refused (a
  * sandbox). Checked once per JVM.
  */
 public final class WorkerJvms {
   /** The system property switch. */
   public static final String PROPERTY = "joblib4j.multiprocessing";
+
   /** The environment variable switch. */
   public static final String VARIABLE = "JOBLIB4J_MULTIPROCESSING";
+
   /** Set by GraalVM in a native image ({@code runtime}, or {@code buildtime} while it is built). */
   static final String IMAGE_CODE = "org.graalvm.nativeimage.imagecode";
 
@@ -59,24 +61,33 @@ public final class WorkerJvms {
    * @param java the launcher worker JVMs would be started with
    * @return the reason, or empty
    */
-  static Optional<String> staticReason(UnaryOperator<String> properties, UnaryOperator<String> environment, String java) {
+  static Optional<String> staticReason(
+      UnaryOperator<String> properties, UnaryOperator<String> environment, String java) {
     String property = properties.apply(PROPERTY);
     if (property != null) {
       if (!enabled(property, PROPERTY)) {
-        return Optional.of("they are disabled by the system property " + PROPERTY + "=" + property.trim());
+        return Optional.of(
+            "they are disabled by the system property " + PROPERTY + "=" + property.trim());
       }
     } else {
       String variable = environment.apply(VARIABLE);
       if (variable != null && !enabled(variable, VARIABLE)) {
-        return Optional.of("they are disabled by the environment variable " + VARIABLE + "=" + variable.trim());
+        return Optional.of(
+            "they are disabled by the environment variable " + VARIABLE + "=" + variable.trim());
       }
     }
     String imageCode = properties.apply(IMAGE_CODE);
     if (imageCode != null) {
-      return Optional.of("this is a GraalVM native image (" + IMAGE_CODE + "=" + imageCode + "), which cannot start JVMs");
+      return Optional.of(
+          "this is a GraalVM native image ("
+              + IMAGE_CODE
+              + "="
+              + imageCode
+              + "), which cannot start JVMs");
     }
     if (!Files.isExecutable(Path.of(java)) || Files.isDirectory(Path.of(java))) {
-      return Optional.of("there is no java launcher at " + java + " (a jlink image without bin/java?)");
+      return Optional.of(
+          "there is no java launcher at " + java + " (a jlink image without bin/java?)");
     }
     return Optional.empty();
   }
@@ -91,7 +102,11 @@ public final class WorkerJvms {
         return true;
       default:
         throw new ParallelConfigurationException(
-            "Invalid value '" + value + "' for " + key + ": must be 0 or false (worker JVMs are never started: loky and"
+            "Invalid value '"
+                + value
+                + "' for "
+                + key
+                + ": must be 0 or false (worker JVMs are never started: loky and"
                 + " multiprocessing fall back to threading), or 1 or true (the default)");
     }
   }

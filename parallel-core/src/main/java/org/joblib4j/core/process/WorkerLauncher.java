@@ -45,7 +45,8 @@ public class WorkerLauncher {
    * @return the process, with stdout and stderr piped
    * @throws IOException if the JVM cannot be started
    */
-  public Process launch(WorkerOptions options, Path socket, String token, Path errorDir) throws IOException {
+  public Process launch(WorkerOptions options, Path socket, String token, Path errorDir)
+      throws IOException {
     return start(options, command(options, socket, token, errorDir));
   }
 
@@ -161,7 +162,8 @@ public class WorkerLauncher {
    */
   public static String javaExecutable() {
     Optional<String> self = ProcessHandle.current().info().command();
-    if (self.isPresent() && Path.of(self.get()).getFileName().toString().startsWith("java")
+    if (self.isPresent()
+        && Path.of(self.get()).getFileName().toString().startsWith("java")
         && Files.isExecutable(Path.of(self.get()))) {
       return self.get();
     }

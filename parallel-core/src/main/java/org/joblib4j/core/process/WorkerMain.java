@@ -51,11 +51,16 @@ public final class WorkerMain {
   private static boolean parentWatched;
 
   private final FrameChannel channel;
+
   /** The memory-mapped arrays of the calls this worker serves, let go when their calls end. */
   private final MappedArrays arrays = MappedArrays.forWorker();
-  private final JavaTaskSerializer serializer = JavaTaskSerializer.forWorker(WorkerMain.class.getClassLoader(), arrays);
+
+  private final JavaTaskSerializer serializer =
+      JavaTaskSerializer.forWorker(WorkerMain.class.getClassLoader(), arrays);
+
   /** Guards the fields below; waited on by the thread that waits for the reading role. */
   private final Object turn = new Object();
+
   private final ArrayDeque<Frame> inbox = new ArrayDeque<>();
   private boolean reading;
   private boolean running;
@@ -88,7 +93,8 @@ public final class WorkerMain {
       args = awaitAssignment(args[1], args.length > 2 ? Path.of(args[2]) : null);
     }
     if (args.length != 3) {
-      System.err.println("joblib4j worker: expected <socket> <token> <parent-pid>; this JVM is started by joblib4j, not by hand.");
+      System.err.println(
+          "joblib4j worker: expected <socket> <token> <parent-pid>; this JVM is started by joblib4j, not by hand.");
       Runtime.getRuntime().halt(2);
     }
     long parentPid = Long.parseLong(args[2]);
@@ -97,7 +103,9 @@ public final class WorkerMain {
     }
     SocketChannel socket = SocketChannel.open(UnixDomainSocketAddress.of(Path.of(args[0])));
     FrameChannel channel = new FrameChannel(socket);
-    channel.send(new Frame(Frame.HELLO, ProcessHandle.current().pid(), args[1].getBytes(StandardCharsets.UTF_8)));
+    channel.send(
+        new Frame(
+            Frame.HELLO, ProcessHandle.current().pid(), args[1].getBytes(StandardCharsets.UTF_8)));
     WorkerMain worker = new WorkerMain(channel);
     if (!SPARE_ARGUMENT.equals(spareArgument)) {
       worker.warmWhenIdle();
@@ -112,7 +120,8 @@ public final class WorkerMain {
   private static String[] awaitAssignment(String parentPid, Path privateDir) throws IOException {
     warmTaskPath(privateDir);
     java.io.BufferedReader in =
-        new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8));
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8));
     String socket = in.readLine();
     String token = in.readLine();
     if (socket == null || token == null) {
@@ -138,14 +147,16 @@ public final class WorkerMain {
       server.bind(
           privateDir == null
               ? null
-              : UnixDomainSocketAddress.of(privateDir.resolve("warm-" + ProcessHandle.current().pid())));
+              : UnixDomainSocketAddress.of(
+                  privateDir.resolve("warm-" + ProcessHandle.current().pid())));
       socketPath = ((UnixDomainSocketAddress) server.getLocalAddress()).getPath();
       try (SocketChannel workerEnd = SocketChannel.open(server.getLocalAddress());
           SocketChannel poolEnd = server.accept()) {
         FrameChannel pool = new FrameChannel(poolEnd);
         WorkerMain warm = new WorkerMain(new FrameChannel(workerEnd));
         JavaTaskSerializer serializer = new JavaTaskSerializer();
-        // the compact form a pool sends for the usual batch, then the Java-serialized form of the others
+        // the compact form a pool sends for the usual batch, then the Java-serialized form of the
+        // others
         byte[][] forms = {
           new BatchShipper().serialize(TaskPathWarmup.compactBatch()),
           serializer.serialize(TaskPathWarmup.javaBatch())
@@ -170,10 +181,10 @@ public final class WorkerMain {
   }
 
   /**
-   * A pool's worker warms its task path ({@link TaskPathWarmup}) once it has had no work for
-   * {@link #WARM_UP_QUIET_MS}: a reused worker's later calls (their first Java-serialized batch, a
-   * record argument) do not pay for it, and a worker kept busy from its start warms up by working.
-   * A spare did it before it was taken.
+   * A pool's worker warms its task path ({@link TaskPathWarmup}) once it has had no work for {@link
+   * #WARM_UP_QUIET_MS}: a reused worker's later calls (their first Java-serialized batch, a record
+   * argument) do not pay for it, and a worker kept busy from its start warms up by working. A spare
+   * did it before it was taken.
    */
   private void warmWhenIdle() {
     Thread t =
@@ -182,7 +193,8 @@ public final class WorkerMain {
               try {
                 awaitQuiet();
                 TaskPathWarmup.roundTrip(
-                    JavaTaskSerializer.forWorker(WorkerMain.class.getClassLoader(), MappedArrays.forWorker()),
+                    JavaTaskSerializer.forWorker(
+                        WorkerMain.class.getClassLoader(), MappedArrays.forWorker()),
                     JavaTaskSerializer.forResults(WorkerMain.class.getClassLoader(), "a warm-up"));
               } catch (Exception | LinkageError e) {
                 // only a warm-up
@@ -249,7 +261,9 @@ public final class WorkerMain {
     serve();
   }
 
-  /** One of the two threads: waits for the reading role, reads, runs what it read if nothing runs. */
+  /**
+   * One of the two threads: waits for the reading role, reads, runs what it read if nothing runs.
+   */
   private void serve() {
     try {
       while (true) {
@@ -265,7 +279,9 @@ public final class WorkerMain {
     }
   }
 
-  /** Waits until no thread reads; asks to exit once the worker has been idle for the idle timeout. */
+  /**
+   * Waits until no thread reads; asks to exit once the worker has been idle for the idle timeout.
+   */
   private void awaitReadingRole() {
     synchronized (turn) {
       while (reading) {
@@ -277,7 +293,10 @@ public final class WorkerMain {
           continue;
         }
         try {
-          turn.wait(left > 0 && !askedToExit ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)) : idleTimeoutMs);
+          turn.wait(
+              left > 0 && !askedToExit
+                  ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(left))
+                  : idleTimeoutMs);
         } catch (InterruptedException e) {
           // a task's stray interrupt: keep serving
         }
@@ -333,7 +352,9 @@ public final class WorkerMain {
     }
   }
 
-  /** Runs a frame, then whatever queued behind it, then lets the next batch be run by its reader. */
+  /**
+   * Runs a frame, then whatever queued behind it, then lets the next batch be run by its reader.
+   */
   private void runFrom(Frame first) {
     taskThread = Thread.currentThread();
     Frame f = first;
@@ -429,7 +450,10 @@ public final class WorkerMain {
     }
   }
 
-  /** loky's memory-leak protection, on the retained heap: measure after the first batch, then at most every leakCheckMs. */
+  /**
+   * loky's memory-leak protection, on the retained heap: measure after the first batch, then at
+   * most every leakCheckMs.
+   */
   private void checkHeap() {
     long now = System.nanoTime() / 1_000_000;
     if (heapBaseline < 0) {
@@ -448,11 +472,19 @@ public final class WorkerMain {
     System.gc();
     long grown = usedHeap() - heapBaseline;
     if (grown >= leakBytes) {
-      retire("Memory leak detected: its retained heap grew by " + (grown >> 20) + " MB since its first task (limit " + (leakBytes >> 20) + " MB)");
+      retire(
+          "Memory leak detected: its retained heap grew by "
+              + (grown >> 20)
+              + " MB since its first task (limit "
+              + (leakBytes >> 20)
+              + " MB)");
     }
   }
 
-  /** The heap in use; from {@link Runtime}, not the memory MXBean, which costs a starting worker tens of ms. */
+  /**
+   * The heap in use; from {@link Runtime}, not the memory MXBean, which costs a starting worker
+   * tens of ms.
+   */
   private static long usedHeap() {
     Runtime rt = Runtime.getRuntime();
     return rt.totalMemory() - rt.freeMemory();
@@ -466,7 +498,10 @@ public final class WorkerMain {
     if (batch.options().collect()) {
       List<Object> outcome = new java.util.ArrayList<>();
       for (int i = 0; i < batch.size(); i++) {
-        outcome.add(batch.firstIndex() + i == index ? org.joblib4j.spi.TaskFailure.of(index, timeout) : null);
+        outcome.add(
+            batch.firstIndex() + i == index
+                ? org.joblib4j.spi.TaskFailure.of(index, timeout)
+                : null);
       }
       try {
         send(new Frame(Frame.RESULT, id, serializer.serialize(outcome)));
@@ -490,9 +525,11 @@ public final class WorkerMain {
     try {
       bytes = serializer.serialize(t);
     } catch (Throwable notSerializable) {
-      Throwable stand = t instanceof BatchTaskException
-          ? new BatchTaskException(((BatchTaskException) t).taskIndex(), new RemoteTaskException(t.getCause()))
-          : new RemoteTaskException(t);
+      Throwable stand =
+          t instanceof BatchTaskException
+              ? new BatchTaskException(
+                  ((BatchTaskException) t).taskIndex(), new RemoteTaskException(t.getCause()))
+              : new RemoteTaskException(t);
       try {
         bytes = serializer.serialize(stand);
       } catch (Throwable impossible) {

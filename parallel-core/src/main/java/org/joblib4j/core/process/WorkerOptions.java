@@ -39,10 +39,20 @@ public record WorkerOptions(
   public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
 
   /**
-   * Defaults: no extra options, 300 s idle timeout, 300 MB leak threshold, 2 batches in flight, 60 s
-   * to start.
+   * Defaults: no extra options, 300 s idle timeout, 300 MB leak threshold, 2 batches in flight, 60
+   * s to start.
    */
   public static final WorkerOptions DEFAULTS =
       new WorkerOptions(
-          List.of(), null, null, false, Map.of(), Duration.ofSeconds(300), 0, 300L << 20, 2, null, DEFAULT_START_TIMEOUT);
+          List.of(),
+          null,
+          null,
+          false,
+          Map.of(),
+          Duration.ofSeconds(300),
+          0,
+          300L << 20,
+          2,
+          null,
+          DEFAULT_START_TIMEOUT);
 }

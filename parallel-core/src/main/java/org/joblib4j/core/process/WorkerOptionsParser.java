@@ -13,8 +13,8 @@ import org.joblib4j.spi.BackendContext;
  * Reads the worker options every process backend shares from its parameters ({@code
  * joblib4j.backend.<name>.<key>} or code): {@code worker-jvm-options}, {@code worker-heap}, {@code
  * idle-worker-timeout}, {@code max-tasks-per-worker}, {@code memory-leak-threshold}, {@code
- * max-in-flight}, {@code initializer}, {@code worker-start-timeout}. Older or other backends'
- * names are read too ({@link #aliases}): {@code jvm-args}, {@code worker-idle-timeout}.
+ * max-in-flight}, {@code initializer}, {@code worker-start-timeout}. Older or other backends' names
+ * are read too ({@link #aliases}): {@code jvm-args}, {@code worker-idle-timeout}.
  */
 public final class WorkerOptionsParser {
   /** The keys this parser reads. */
@@ -31,13 +31,15 @@ public final class WorkerOptionsParser {
 
   /**
    * The old names of worker options, one spelling for every backend that starts worker JVMs: loky
-   * and multiprocessing said {@code jvm-args} where dask and ray say {@code worker-jvm-options}, and
-   * dask said {@code worker-idle-timeout} where loky (as joblib) says {@code idle-worker-timeout}.
+   * and multiprocessing said {@code jvm-args} where dask and ray say {@code worker-jvm-options},
+   * and dask said {@code worker-idle-timeout} where loky (as joblib) says {@code
+   * idle-worker-timeout}.
    */
   public static final Map<String, String> ALIASES =
       Map.of("jvm-args", "worker-jvm-options", "worker-idle-timeout", "idle-worker-timeout");
 
-  private static final List<String> MAX_TASKS_KEYS = List.of("max-tasks-per-worker", "max-tasks-per-child");
+  private static final List<String> MAX_TASKS_KEYS =
+      List.of("max-tasks-per-worker", "max-tasks-per-child");
 
   private WorkerOptionsParser() {}
 
@@ -70,7 +72,10 @@ public final class WorkerOptionsParser {
    * @return the options, without a thread limit (set per call)
    */
   public static WorkerOptions parse(
-      BackendContext context, String maxTasksKey, Duration defaultIdle, Map<String, String> environment) {
+      BackendContext context,
+      String maxTasksKey,
+      Duration defaultIdle,
+      Map<String, String> environment) {
     String name = context.backendName();
     long leak = context.getSize("memory-leak-threshold", 300L * 1024 * 1024, 0);
     byte[] initializer = null;
@@ -78,13 +83,19 @@ public final class WorkerOptionsParser {
     if (init != null) {
       if (!(init instanceof Task)) {
         throw new ParallelConfigurationException(
-            "The " + name + " option 'initializer' must be a org.joblib4j.Task, got " + init.getClass().getName()
-                + " (it can only be given in code: backend(\"" + name + "\", Map.of(\"initializer\", task))).");
+            "The "
+                + name
+                + " option 'initializer' must be a org.joblib4j.Task, got "
+                + init.getClass().getName()
+                + " (it can only be given in code: backend(\""
+                + name
+                + "\", Map.of(\"initializer\", task))).");
       }
       try {
         initializer = new JavaTaskSerializer().serialize(init);
       } catch (IOException e) {
-        throw new IllegalArgumentException("The " + name + " initializer cannot be serialized: " + e, e);
+        throw new IllegalArgumentException(
+            "The " + name + " initializer cannot be serialized: " + e, e);
       }
     }
     int maxInFlight = context.getInt("max-in-flight", 2);
@@ -95,7 +106,8 @@ public final class WorkerOptionsParser {
     if (maxTasks < 0) {
       throw context.invalidValue(maxTasksKey, "an integer >= 0 (0: never)");
     }
-    Duration startTimeout = context.getDuration("worker-start-timeout", WorkerOptions.DEFAULT_START_TIMEOUT);
+    Duration startTimeout =
+        context.getDuration("worker-start-timeout", WorkerOptions.DEFAULT_START_TIMEOUT);
     if (startTimeout.isNegative() || startTimeout.isZero()) {
       throw context.invalidValue("worker-start-timeout", "a positive duration such as 60s");
     }
@@ -121,7 +133,8 @@ public final class WorkerOptionsParser {
    * @param explicit whether it was asked for ({@code innerMaxNumThreads}) rather than derived
    * @return the options
    */
-  public static WorkerOptions withThreadLimit(WorkerOptions base, int threadLimit, boolean explicit) {
+  public static WorkerOptions withThreadLimit(
+      WorkerOptions base, int threadLimit, boolean explicit) {
     return new WorkerOptions(
         base.jvmArgs(),
         base.heap(),

@@ -40,13 +40,20 @@ import org.slf4j.LoggerFactory;
  */
 public final class WorkerPool implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerPool.class);
-  /** Pools still open: one JVM shutdown hook closes them, so no worker or socket folder outlives the JVM. */
-  private static final java.util.Set<WorkerPool> OPEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * Pools still open: one JVM shutdown hook closes them, so no worker or socket folder outlives the
+   * JVM.
+   */
+  private static final java.util.Set<WorkerPool> OPEN =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   static {
     Runtime.getRuntime()
         .addShutdownHook(
-            new Thread(() -> new ArrayList<>(OPEN).forEach(WorkerPool::close), "joblib4j-worker-pools-shutdown"));
+            new Thread(
+                () -> new ArrayList<>(OPEN).forEach(WorkerPool::close),
+                "joblib4j-worker-pools-shutdown"));
   }
 
   private final WorkerOptions options;
@@ -64,6 +71,7 @@ public final class WorkerPool implements AutoCloseable {
   private boolean closed;
   private boolean closing;
   private final java.util.Set<Object> activeCalls = new java.util.HashSet<>();
+
   /** The shared values some call or {@code scatter} still uses, by name, with who holds them. */
   private final Map<String, HeldBlob> blobs = new HashMap<>();
 
@@ -88,10 +96,18 @@ public final class WorkerPool implements AutoCloseable {
     final ClassLoader loader;
     final CompletableFuture<List<Object>> future = new CompletableFuture<>();
     final long submittedNanos = System.nanoTime();
+
     /** When it was handed to a worker (for its JFR event). */
     long sentNanos;
 
-    Submission(long id, Object call, byte[] bytes, long firstIndex, int tasks, List<SharedBlob> refs, ClassLoader loader) {
+    Submission(
+        long id,
+        Object call,
+        byte[] bytes,
+        long firstIndex,
+        int tasks,
+        List<SharedBlob> refs,
+        ClassLoader loader) {
       this.id = id;
       this.call = call;
       this.bytes = bytes;
@@ -102,22 +118,35 @@ public final class WorkerPool implements AutoCloseable {
     }
   }
 
-  private enum State { STARTING, READY, RETIRING, EXITING, DEAD }
+  private enum State {
+    STARTING,
+    READY,
+    RETIRING,
+    EXITING,
+    DEAD
+  }
 
   private final class Worker {
     final String token = UUID.randomUUID().toString();
     final LinkedHashMap<Long, Submission> inFlight = new LinkedHashMap<>();
     final ArrayDeque<Frame> outbox = new ArrayDeque<>();
+
     /** The shared values sent to it and not released since. */
     final java.util.Set<String> blobs = new java.util.HashSet<>();
+
     final Object sendLock = new Object();
     Process process;
     FrameChannel channel;
     OutputPump stderr;
     State state = State.STARTING;
     boolean killed;
-    /** Killed to stop an aborted call's task: replaced at once, as joblib's abort_everything(ensure_ready=True) does. */
+
+    /**
+     * Killed to stop an aborted call's task: replaced at once, as joblib's
+     * abort_everything(ensure_ready=True) does.
+     */
     boolean abortedCall;
+
     long spawnNanos;
     long tasksAssigned;
     Thread reader;
@@ -250,13 +279,14 @@ public final class WorkerPool implements AutoCloseable {
    * @param tasks the number of tasks in it
    * @return its results, deserialized with the submitting thread's context class loader
    */
-  public CompletableFuture<List<Object>> submit(Object call, byte[] batch, long firstIndex, int tasks) {
+  public CompletableFuture<List<Object>> submit(
+      Object call, byte[] batch, long firstIndex, int tasks) {
     return submit(call, new Shipment(batch, List.of()), firstIndex, tasks);
   }
 
   /**
-   * Queues a batch that refers to shared values: each is sent once to each worker that runs one
-   * of the call's batches, before the first, and released when the call ends ({@link #callEnded}).
+   * Queues a batch that refers to shared values: each is sent once to each worker that runs one of
+   * the call's batches, before the first, and released when the call ends ({@link #callEnded}).
    *
    * @param call the call it belongs to (for {@link #abort})
    * @param batch the serialized batch and the blobs it refers to
@@ -264,7 +294,8 @@ public final class WorkerPool implements AutoCloseable {
    * @param tasks the number of tasks in it
    * @return its results, deserialized with the submitting thread's context class loader
    */
-  public CompletableFuture<List<Object>> submit(Object call, Shipment batch, long firstIndex, int tasks) {
+  public CompletableFuture<List<Object>> submit(
+      Object call, Shipment batch, long firstIndex, int tasks) {
     Submission s;
     synchronized (lock) {
       if (closed || (closing && !activeCalls.contains(call))) {
@@ -275,7 +306,13 @@ public final class WorkerPool implements AutoCloseable {
       }
       s =
           new Submission(
-              nextId++, call, batch.bytes(), firstIndex, tasks, batch.refs(), Thread.currentThread().getContextClassLoader());
+              nextId++,
+              call,
+              batch.bytes(),
+              firstIndex,
+              tasks,
+              batch.refs(),
+              Thread.currentThread().getContextClassLoader());
       pending.add(s);
       ensureWorkers();
     }
@@ -292,7 +329,8 @@ public final class WorkerPool implements AutoCloseable {
       if (closed) {
         return;
       }
-      long live = workers.stream().filter(w -> w.state == State.STARTING || w.state == State.READY).count();
+      long live =
+          workers.stream().filter(w -> w.state == State.STARTING || w.state == State.READY).count();
       for (long i = live; i < size; i++) {
         spawn();
       }
@@ -306,12 +344,15 @@ public final class WorkerPool implements AutoCloseable {
     }
   }
 
-  /** Starts workers up to the pool's size even with no work waiting: the next call finds them warm. */
+  /**
+   * Starts workers up to the pool's size even with no work waiting: the next call finds them warm.
+   */
   private void restoreStrength() {
     if (closed) {
       return;
     }
-    long live = workers.stream().filter(w -> w.state == State.STARTING || w.state == State.READY).count();
+    long live =
+        workers.stream().filter(w -> w.state == State.STARTING || w.state == State.READY).count();
     for (long i = live; i < size; i++) {
       spawn();
     }
@@ -322,17 +363,25 @@ public final class WorkerPool implements AutoCloseable {
     try {
       w.process = launcher.launch(options, socketPath, w.token, dir);
     } catch (IOException e) {
-      failPending(new WorkerTerminatedException("Could not start a worker JVM: " + e.getMessage(), e));
+      failPending(
+          new WorkerTerminatedException("Could not start a worker JVM: " + e.getMessage(), e));
       return;
     }
     w.spawnNanos = System.nanoTime();
     workers.add(w);
     starting.put(w.token, w);
     long pid = w.process.pid();
-    OutputPump.start(w.process.getInputStream(), () -> System.out, () -> System.err, "joblib4j-worker-" + pid + "-stdout");
-    w.stderr = OutputPump.start(w.process.getErrorStream(), () -> System.err, "joblib4j-worker-" + pid + "-stderr");
+    OutputPump.start(
+        w.process.getInputStream(),
+        () -> System.out,
+        () -> System.err,
+        "joblib4j-worker-" + pid + "-stdout");
+    w.stderr =
+        OutputPump.start(
+            w.process.getErrorStream(), () -> System.err, "joblib4j-worker-" + pid + "-stderr");
     w.process.onExit().thenRun(() -> died(w));
-    CompletableFuture.delayedExecutor(options.startTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+    CompletableFuture.delayedExecutor(
+            options.startTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
         .execute(() -> startTimedOut(w));
   }
 
@@ -344,11 +393,14 @@ public final class WorkerPool implements AutoCloseable {
     long millis = options.startTimeout().toMillis();
     WorkerTerminatedException error =
         new WorkerTerminatedException(
-            "A worker JVM (pid " + w.pid() + ") did not connect within "
+            "A worker JVM (pid "
+                + w.pid()
+                + ") did not connect within "
                 + (millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms")
                 + " of its start (worker-start-timeout), so it was killed (command: "
                 + String.join(" ", launcher.command(options, socketPath, "<token>", dir))
-                + "). Its last output:\n" + w.stderr.tail());
+                + "). Its last output:\n"
+                + w.stderr.tail());
     synchronized (lock) {
       if (w.state != State.STARTING || closed) {
         return;
@@ -477,16 +529,22 @@ public final class WorkerPool implements AutoCloseable {
     }
   }
 
-  /** Reads a connection's handshake (closed if none comes within the start timeout), then its frames. */
+  /**
+   * Reads a connection's handshake (closed if none comes within the start timeout), then its
+   * frames.
+   */
   private void join(SocketChannel socket) {
     FrameChannel channel = new FrameChannel(socket);
-    java.util.concurrent.atomic.AtomicBoolean greeted = new java.util.concurrent.atomic.AtomicBoolean();
-    CompletableFuture.delayedExecutor(options.startTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-        .execute(() -> {
-          if (greeted.compareAndSet(false, true)) {
-            channel.close(); // silent: not a worker of this pool
-          }
-        });
+    java.util.concurrent.atomic.AtomicBoolean greeted =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    CompletableFuture.delayedExecutor(
+            options.startTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .execute(
+            () -> {
+              if (greeted.compareAndSet(false, true)) {
+                channel.close(); // silent: not a worker of this pool
+              }
+            });
     Worker w;
     try {
       Frame hello = channel.receive(HANDSHAKE_MAX_FRAME);
@@ -504,7 +562,10 @@ public final class WorkerPool implements AutoCloseable {
         w.channel = channel;
         w.state = State.READY;
         w.reader = Thread.currentThread();
-        LOG.debug("Worker JVM {} ready {} ms after it was started", w.pid(), (System.nanoTime() - w.spawnNanos) / 1_000_000);
+        LOG.debug(
+            "Worker JVM {} ready {} ms after it was started",
+            w.pid(),
+            (System.nanoTime() - w.spawnNanos) / 1_000_000);
         EngineEvents.workerStarted(w.pid(), w.spawnNanos);
         failedStarts = 0;
         if (options.initializer() != null) {
@@ -589,7 +650,9 @@ public final class WorkerPool implements AutoCloseable {
     }
   }
 
-  /** A worker's answer this JVM had no memory for: its batch fails, naming its tasks and the size. */
+  /**
+   * A worker's answer this JVM had no memory for: its batch fails, naming its tasks and the size.
+   */
   private void unread(Worker w, long id, long size, Throwable oom) {
     Submission s = take(w, id);
     dispatch();
@@ -644,8 +707,8 @@ public final class WorkerPool implements AutoCloseable {
   }
 
   /**
-   * Holds shared values for an owner that outlives one call (a {@code Parallel}'s {@code
-   * scatter}): they are sent to each worker on demand, like a call's, until {@link #release}.
+   * Holds shared values for an owner that outlives one call (a {@code Parallel}'s {@code scatter}):
+   * they are sent to each worker on demand, like a call's, until {@link #release}.
    *
    * @param owner who holds them
    * @param values the blobs
@@ -718,7 +781,8 @@ public final class WorkerPool implements AutoCloseable {
     try {
       value = deserialize(w, f.payload(), s.loader);
     } catch (OutOfMemoryError e) {
-      s.future.completeExceptionally(TooLargeResults.failure(s.firstIndex, s.tasks, f.payload().length, e));
+      s.future.completeExceptionally(
+          TooLargeResults.failure(s.firstIndex, s.tasks, f.payload().length, e));
       return;
     } catch (Exception | LinkageError e) {
       s.future.completeExceptionally(
@@ -727,7 +791,9 @@ public final class WorkerPool implements AutoCloseable {
               failure
                   ? "A task's exception has failed to un-serialize in the caller: " + e
                   : "A result has failed to un-serialize. Please ensure that the objects returned by"
-                      + " the function are always serializable (failed with " + e + ").",
+                      + " the function are always serializable (failed with "
+                      + e
+                      + ").",
               e));
       return;
     }
@@ -735,7 +801,8 @@ public final class WorkerPool implements AutoCloseable {
       @SuppressWarnings("unchecked")
       List<Object> results = (List<Object>) value;
       // their size as received: the engine's read-ahead bound in bytes
-      s.future.complete(new ReceivedResults(results, f.payload().length, s.bytes.length, "pid " + w.pid()));
+      s.future.complete(
+          new ReceivedResults(results, f.payload().length, s.bytes.length, "pid " + w.pid()));
     } else if (value instanceof BatchTaskException) {
       s.future.completeExceptionally((BatchTaskException) value);
     } else {
@@ -743,16 +810,21 @@ public final class WorkerPool implements AutoCloseable {
       s.future.completeExceptionally(
           new TaskSerializationException(
               s.firstIndex,
-              "A task has failed to un-serialize in worker JVM " + w.pid()
+              "A task has failed to un-serialize in worker JVM "
+                  + w.pid()
                   + ". Please ensure that the arguments of the function are all serializable and"
-                  + " that their classes are on the worker's classpath (failed with " + cause + ").",
+                  + " that their classes are on the worker's classpath (failed with "
+                  + cause
+                  + ").",
               cause));
     }
   }
 
   /** What a worker sends back, read through the configured {@link DeserializationFilter}. */
-  private static Object deserialize(Worker w, byte[] bytes, ClassLoader loader) throws IOException, ClassNotFoundException {
-    return ResultsCodec.decode(bytes, JavaTaskSerializer.forResults(loader, "worker JVM " + w.pid()));
+  private static Object deserialize(Worker w, byte[] bytes, ClassLoader loader)
+      throws IOException, ClassNotFoundException {
+    return ResultsCodec.decode(
+        bytes, JavaTaskSerializer.forResults(loader, "worker JVM " + w.pid()));
   }
 
   private void idle(Worker w) {
@@ -789,7 +861,8 @@ public final class WorkerPool implements AutoCloseable {
       cause = e;
     }
     IllegalStateException error =
-        new IllegalStateException("The worker initializer failed in worker JVM " + w.pid() + ": " + cause, cause);
+        new IllegalStateException(
+            "The worker initializer failed in worker JVM " + w.pid() + ": " + cause, cause);
     List<Submission> held;
     synchronized (lock) {
       w.state = State.EXITING;
@@ -802,7 +875,6 @@ public final class WorkerPool implements AutoCloseable {
       s.future.completeExceptionally(error);
     }
   }
-
 
   /** Asks a worker to exit; called with the lock held. */
   private void exitWorker(Worker w) {
@@ -834,7 +906,11 @@ public final class WorkerPool implements AutoCloseable {
       w.state = State.DEAD;
       EngineEvents.workerExited(
           w.pid(),
-          w.killed ? "killed" : was == State.EXITING ? "retired" : was == State.STARTING ? "failed to start" : "died",
+          w.killed
+              ? "killed"
+              : was == State.EXITING
+                  ? "retired"
+                  : was == State.STARTING ? "failed to start" : "died",
           status);
       workers.remove(w);
       starting.remove(w.token);
@@ -844,9 +920,13 @@ public final class WorkerPool implements AutoCloseable {
         if (failedStarts >= 2 || pending.isEmpty()) {
           failPending(
               new WorkerTerminatedException(
-                  "A worker JVM exited with " + ExitCodes.format(status) + " before it could start"
-                      + " (command: " + String.join(" ", launcher.command(options, socketPath, "<token>", dir))
-                      + "). Its last output:\n" + w.stderr.tail()));
+                  "A worker JVM exited with "
+                      + ExitCodes.format(status)
+                      + " before it could start"
+                      + " (command: "
+                      + String.join(" ", launcher.command(options, socketPath, "<token>", dir))
+                      + "). Its last output:\n"
+                      + w.stderr.tail()));
         }
       } else if (it.hasNext() && !w.killed && was != State.EXITING && !closed) {
         failed = it.next();
@@ -884,15 +964,22 @@ public final class WorkerPool implements AutoCloseable {
     Path hsErr = dir.resolve("hs_err_pid" + w.pid() + ".log");
     String crash =
         Files.exists(hsErr)
-            ? "\nThe worker JVM wrote a crash report: " + hsErr + " (kept until the pool shuts down).\n"
+            ? "\nThe worker JVM wrote a crash report: "
+                + hsErr
+                + " (kept until the pool shuts down).\n"
             : "\n";
     return new WorkerTerminatedException(
         "A worker process managed by the executor was unexpectedly terminated. This could be caused"
             + " by a segmentation fault while calling the function or by an excessive memory usage"
             + " causing the Operating System to kill the worker.\n\nThe exit codes of the workers"
-            + " are {" + ExitCodes.format(status) + "}\n"
-            + "The worker was JVM pid " + w.pid() + "; its output was forwarded to this process's"
-            + " stderr." + crash
+            + " are {"
+            + ExitCodes.format(status)
+            + "}\n"
+            + "The worker was JVM pid "
+            + w.pid()
+            + "; its output was forwarded to this process's"
+            + " stderr."
+            + crash
             + "Likely causes: the task called System.exit or Runtime.halt, native code crashed, or"
             + " the OS killed the worker (out of memory, or a kill signal).");
   }
@@ -911,13 +998,14 @@ public final class WorkerPool implements AutoCloseable {
     List<Worker> toKill = new ArrayList<>();
     List<Worker> toFlush = new ArrayList<>();
     synchronized (lock) {
-      pending.removeIf(s -> {
-        if (s.call == call) {
-          dropped.add(s);
-          return true;
-        }
-        return false;
-      });
+      pending.removeIf(
+          s -> {
+            if (s.call == call) {
+              dropped.add(s);
+              return true;
+            }
+            return false;
+          });
       for (Worker w : workers) {
         boolean head = true;
         for (Submission s : w.inFlight.values()) {
@@ -969,8 +1057,8 @@ public final class WorkerPool implements AutoCloseable {
   }
 
   /**
-   * Changes the number of workers: more start when work waits; surplus ones finish what they
-   * hold, then exit.
+   * Changes the number of workers: more start when work waits; surplus ones finish what they hold,
+   * then exit.
    *
    * @param newSize the new size
    */
@@ -1014,16 +1102,18 @@ public final class WorkerPool implements AutoCloseable {
     CompletableFuture.runAsync(() -> failed.forEach(s -> s.future.completeExceptionally(error)));
   }
 
-  /** Kills every worker, fails what is queued, and deletes the pool's private folder. Idempotent. */
+  /**
+   * Kills every worker, fails what is queued, and deletes the pool's private folder. Idempotent.
+   */
   @Override
   public void close() {
     closeAsync().join();
   }
 
   /**
-   * Closes the pool without waiting for the killed workers to be reaped: every worker has been
-   * sent SIGKILL and the queued work has failed when this returns; the returned future completes
-   * once they have exited and the pool's private folder is deleted. Idempotent.
+   * Closes the pool without waiting for the killed workers to be reaped: every worker has been sent
+   * SIGKILL and the queued work has failed when this returns; the returned future completes once
+   * they have exited and the pool's private folder is deleted. Idempotent.
    *
    * @return completes when the workers are gone and the folder is deleted
    */
@@ -1036,7 +1126,8 @@ public final class WorkerPool implements AutoCloseable {
       }
       closed = true;
       OPEN.remove(this);
-      failPending(new CancellationException("The executor was shut down before this job could complete."));
+      failPending(
+          new CancellationException("The executor was shut down before this job could complete."));
       all = new ArrayList<>(workers);
       // taken under the lock: a killed worker's reader and exit handler change its batches
       for (Worker w : all) {
@@ -1047,24 +1138,27 @@ public final class WorkerPool implements AutoCloseable {
       kill(w, true);
     }
     for (Submission s : held) {
-      s.future.completeExceptionally(new CancellationException("The executor was shut down before this job could complete."));
+      s.future.completeExceptionally(
+          new CancellationException("The executor was shut down before this job could complete."));
     }
     try {
       server.close();
     } catch (IOException e) {
       // already closed
     }
-    CompletableFuture<?>[] exits = all.stream().map(w -> w.process.onExit()).toArray(CompletableFuture[]::new);
+    CompletableFuture<?>[] exits =
+        all.stream().map(w -> w.process.onExit()).toArray(CompletableFuture[]::new);
     return CompletableFuture.allOf(exits)
         .completeOnTimeout(null, 5, java.util.concurrent.TimeUnit.SECONDS)
-        .handle((ignored, error) -> {
-          // killed ones the OS reaps; crash reports go with the folder
-          try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-          } catch (IOException e) {
-            // already gone
-          }
-          return null;
-        });
+        .handle(
+            (ignored, error) -> {
+              // killed ones the OS reaps; crash reports go with the folder
+              try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+              } catch (IOException e) {
+                // already gone
+              }
+              return null;
+            });
   }
 }

@@ -21,14 +21,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place that calls {@link ServiceLoader} for backends, plus run-time registrations
- * ({@code Backends.register}). A provider that fails to load is logged and remembered (it shows in
- * "unknown backend" errors) while the others load; two providers with one name make that name an
- * error that names both classes and jars.
+ * The one place that calls {@link ServiceLoader} for backends, plus run-time registrations ({@code
+ * Backends.register}). A provider that fails to load is logged and remembered (it shows in "unknown
+ * backend" errors) while the others load; two providers with one name make that name an error that
+ * names both classes and jars.
  */
 public final class BackendRegistry {
   /** The backend used when nothing else is chosen and {@code threading} is missing. */
   public static final String SEQUENTIAL = "sequential";
+
   /** The default backend. */
   public static final String THREADING = "threading";
 
@@ -54,7 +55,8 @@ public final class BackendRegistry {
   public static BackendRegistry load(ClassLoader classLoader) {
     Map<String, List<DiscoveredProvider>> found = new LinkedHashMap<>();
     List<String> failures = new ArrayList<>();
-    Iterator<BackendProvider> it = ServiceLoader.load(BackendProvider.class, classLoader).iterator();
+    Iterator<BackendProvider> it =
+        ServiceLoader.load(BackendProvider.class, classLoader).iterator();
     while (true) {
       try {
         if (!it.hasNext()) {
@@ -276,6 +278,8 @@ public final class BackendRegistry {
     if (quoted.size() < 2) {
       return String.join("", quoted);
     }
-    return String.join(", ", quoted.subList(0, quoted.size() - 1)) + " or " + quoted.get(quoted.size() - 1);
+    return String.join(", ", quoted.subList(0, quoted.size() - 1))
+        + " or "
+        + quoted.get(quoted.size() - 1);
   }
 }

@@ -26,7 +26,9 @@ final class RetryingFunctions {
         Object value = body.call();
         return failed.isEmpty() ? value : new Attempted(value, attempt);
       } catch (Exception | Error e) {
-        if (attempt >= policy.maxAttempts() || !policy.retries(e) || !waitBefore(policy, attempt + 1)) {
+        if (attempt >= policy.maxAttempts()
+            || !policy.retries(e)
+            || !waitBefore(policy, attempt + 1)) {
           for (int i = 0; i < failed.size(); i++) {
             e.addSuppressed(new TaskAttemptException(i + 1, policy.maxAttempts(), failed.get(i)));
           }
@@ -62,14 +64,16 @@ final class RetryingFunctions {
     }
   }
 
-  record Retrying1(TaskFunction<Object, ?> f, RetryPolicy policy) implements TaskFunction<Object, Object> {
+  record Retrying1(TaskFunction<Object, ?> f, RetryPolicy policy)
+      implements TaskFunction<Object, Object> {
     @Override
     public Object apply(Object a) throws Exception {
       return retried(policy, () -> f.apply(a));
     }
   }
 
-  record Retrying2(TaskBiFunction<Object, Object, ?> f, RetryPolicy policy) implements TaskBiFunction<Object, Object, Object> {
+  record Retrying2(TaskBiFunction<Object, Object, ?> f, RetryPolicy policy)
+      implements TaskBiFunction<Object, Object, Object> {
     @Override
     public Object apply(Object a, Object b) throws Exception {
       return retried(policy, () -> f.apply(a, b));

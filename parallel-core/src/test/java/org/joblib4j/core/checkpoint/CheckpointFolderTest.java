@@ -57,7 +57,9 @@ class CheckpointFolderTest {
   @Test
   void aFileThatIsNoRecordIsIgnored() throws IOException {
     Files.createDirectories(dir.resolve("records"));
-    Files.writeString(dir.resolve("records").resolve(KEY + ".result"), "not a record at all, but long enough to be one");
+    Files.writeString(
+        dir.resolve("records").resolve(KEY + ".result"),
+        "not a record at all, but long enough to be one");
     assertThat(folder().read(KEY)).isEmpty();
   }
 
@@ -85,7 +87,8 @@ class CheckpointFolderTest {
     CompletableFuture.allOf(done.toArray(new CompletableFuture<?>[0])).join();
     assertThat(folder().read(KEY)).hasValue(new CheckpointFolder.Recorded("the same result"));
     try (Stream<Path> files = Files.list(dir.resolve("records"))) {
-      assertThat(files.map(f -> f.getFileName().toString()).collect(Collectors.toList())).containsExactly(KEY + ".result");
+      assertThat(files.map(f -> f.getFileName().toString()).collect(Collectors.toList()))
+          .containsExactly(KEY + ".result");
     }
   }
 }

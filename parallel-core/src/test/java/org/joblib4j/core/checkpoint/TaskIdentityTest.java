@@ -39,8 +39,10 @@ class TaskIdentityTest {
   @Test
   void anotherArgumentOrFunctionIsAnotherIdentity() {
     String base = TaskIdentity.of(Parallel.delayed(TaskIdentityTest::plusOne, 3), 0);
-    assertThat(TaskIdentity.of(Parallel.delayed(TaskIdentityTest::plusOne, 4), 0)).isNotEqualTo(base);
-    assertThat(TaskIdentity.of(Parallel.delayed(TaskIdentityTest::plusTwo, 3), 0)).isNotEqualTo(base);
+    assertThat(TaskIdentity.of(Parallel.delayed(TaskIdentityTest::plusOne, 4), 0))
+        .isNotEqualTo(base);
+    assertThat(TaskIdentity.of(Parallel.delayed(TaskIdentityTest::plusTwo, 3), 0))
+        .isNotEqualTo(base);
   }
 
   @Test
@@ -49,7 +51,8 @@ class TaskIdentityTest {
     int two = 2;
     TaskFunction<Integer, Integer> addOne = x -> x + one;
     TaskFunction<Integer, Integer> addTwo = x -> x + two;
-    assertThat(TaskIdentity.of(Parallel.delayed(addOne, 3), 0)).isNotEqualTo(TaskIdentity.of(Parallel.delayed(addTwo, 3), 0));
+    assertThat(TaskIdentity.of(Parallel.delayed(addOne, 3), 0))
+        .isNotEqualTo(TaskIdentity.of(Parallel.delayed(addTwo, 3), 0));
   }
 
   /** Two builds of one class, with the same name and method but other code: other identities. */
@@ -71,12 +74,25 @@ class TaskIdentityTest {
     Files.writeString(
         source,
         "public class Fn implements org.joblib4j.TaskFunction<Integer, Integer> {\n"
-            + "  public Integer apply(Integer x) { return " + body + "; }\n}\n");
+            + "  public Integer apply(Integer x) { return "
+            + body
+            + "; }\n}\n");
     Path classes = Files.createDirectories(dir.resolve("classes"));
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-    int rc = javac.run(null, null, null, "-classpath", System.getProperty("java.class.path"), "-d", classes.toString(), source.toString());
+    int rc =
+        javac.run(
+            null,
+            null,
+            null,
+            "-classpath",
+            System.getProperty("java.class.path"),
+            "-d",
+            classes.toString(),
+            source.toString());
     assertThat(rc).isZero();
-    URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, TaskIdentityTest.class.getClassLoader());
+    URLClassLoader loader =
+        new URLClassLoader(
+            new URL[] {classes.toUri().toURL()}, TaskIdentityTest.class.getClassLoader());
     return loader.loadClass("Fn").getConstructor().newInstance();
   }
 
@@ -90,7 +106,9 @@ class TaskIdentityTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "checkpoint(folder) identifies each task by its code and arguments, but the function of task 4 is not"
-                + " serializable (" + plain.getClass().getName() + "): make it Serializable, or run without a checkpoint");
+                + " serializable ("
+                + plain.getClass().getName()
+                + "): make it Serializable, or run without a checkpoint");
   }
 
   /** A task class whose instance holds a plain lambda. */
@@ -110,7 +128,8 @@ class TaskIdentityTest {
 
   @Test
   void anArgumentThatIsNotSerializableIsNamed() {
-    assertThatThrownBy(() -> TaskIdentity.of(Parallel.delayed(TaskIdentityTest::describe, new Object()), 2))
+    assertThatThrownBy(
+            () -> TaskIdentity.of(Parallel.delayed(TaskIdentityTest::describe, new Object()), 2))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "checkpoint(folder) identifies each task by its code and arguments, but the argument 0 of task 2 is not"

@@ -20,7 +20,8 @@ class GlobalSettingsTest {
 
   @Test
   void systemPropertiesBeatEnvironmentWhichBeatsTheFile() {
-    Map<String, String> file = Map.of("joblib4j.backend", "from-file", "joblib4j.n-jobs", "2", "joblib4j.verbose", "5");
+    Map<String, String> file =
+        Map.of("joblib4j.backend", "from-file", "joblib4j.n-jobs", "2", "joblib4j.verbose", "5");
     Map<String, String> env = Map.of("JOBLIB4J_BACKEND", "from-env", "JOBLIB4J_N_JOBS", "3");
     Map<String, String> sys = Map.of("joblib4j.backend", "from-sys");
     GlobalSettings s = read(sys, env, file);
@@ -52,7 +53,8 @@ class GlobalSettingsTest {
     assertThat(s.prefer()).isEqualTo(Prefer.THREADS);
     assertThat(s.maxNbytes()).isEqualTo("2M");
     assertThat(s.innerMaxNumThreads()).isEqualTo(2);
-    assertThat(read(Map.of("joblib4j.batch-size", "auto"), Map.of(), Map.of()).batchSize()).isNull();
+    assertThat(read(Map.of("joblib4j.batch-size", "auto"), Map.of(), Map.of()).batchSize())
+        .isNull();
   }
 
   @Test
@@ -67,7 +69,8 @@ class GlobalSettingsTest {
             "Invalid value '0' for joblib4j.n-jobs (from system property joblib4j.n-jobs):"
                 + " must be a non-zero integer such as 4 or -1 (-1 = all CPUs).");
     assertThatThrownBy(() -> read(Map.of(), Map.of(), Map.of("joblib4j.batch-size", "-3")))
-        .hasMessageStartingWith("Invalid value '-3' for joblib4j.batch-size (from joblib4j.properties")
+        .hasMessageStartingWith(
+            "Invalid value '-3' for joblib4j.batch-size (from joblib4j.properties")
         .hasMessageEndingWith(": must be \"auto\" or a positive integer.");
     assertThatThrownBy(() -> read(Map.of("joblib4j.timeout", "soon"), Map.of(), Map.of()))
         .hasMessage(
@@ -88,11 +91,20 @@ class GlobalSettingsTest {
     LayeredConfigSource source =
         LayeredConfigSource.of(
             Map.of("joblib4j.backend.dask.scheduler", "tcp://sys:8786"),
-            Map.of("JOBLIB4J_BACKEND_DASK_SCHEDULER", "tcp://env:8786", "JOBLIB4J_BACKEND_DASK_WAIT_TIMEOUT", "5s"),
-            Map.of("joblib4j.backend.dask.python", "/usr/bin/python3", "joblib4j.backend.other.x", "1"));
+            Map.of(
+                "JOBLIB4J_BACKEND_DASK_SCHEDULER",
+                "tcp://env:8786",
+                "JOBLIB4J_BACKEND_DASK_WAIT_TIMEOUT",
+                "5s"),
+            Map.of(
+                "joblib4j.backend.dask.python",
+                "/usr/bin/python3",
+                "joblib4j.backend.other.x",
+                "1"));
     assertThat(source.backendParameters("dask"))
         .containsExactlyInAnyOrderEntriesOf(
-            Map.of("scheduler", "tcp://sys:8786", "wait-timeout", "5s", "python", "/usr/bin/python3"));
+            Map.of(
+                "scheduler", "tcp://sys:8786", "wait-timeout", "5s", "python", "/usr/bin/python3"));
   }
 
   @Test
@@ -103,15 +115,21 @@ class GlobalSettingsTest {
     assertThat(ByteSizes.parse("123")).isEqualTo(123L);
     assertThat(ByteSizes.parse("none")).isNull();
     assertThatThrownBy(() -> ByteSizes.parse("1X"))
-        .hasMessage("Invalid literal for size give: 1X (type String) should be alike '10G', '500M', '50K'.");
+        .hasMessage(
+            "Invalid literal for size give: 1X (type String) should be alike '10G', '500M', '50K'.");
   }
 
   @Test
   void maxCpuCountMustBePositive() {
-    assertThat(GlobalSettings.maxCpuCount(LayeredConfigSource.of(Map.of(), Map.of("JOBLIB4J_MAX_CPU_COUNT", "1"), Map.of())))
+    assertThat(
+            GlobalSettings.maxCpuCount(
+                LayeredConfigSource.of(Map.of(), Map.of("JOBLIB4J_MAX_CPU_COUNT", "1"), Map.of())))
         .isEqualTo(1);
     assertThatThrownBy(
-            () -> GlobalSettings.maxCpuCount(LayeredConfigSource.of(Map.of("joblib4j.max-cpu-count", "0"), Map.of(), Map.of())))
+            () ->
+                GlobalSettings.maxCpuCount(
+                    LayeredConfigSource.of(
+                        Map.of("joblib4j.max-cpu-count", "0"), Map.of(), Map.of())))
         .hasMessage(
             "Invalid value '0' for joblib4j.max-cpu-count (from system property joblib4j.max-cpu-count):"
                 + " must be a positive integer.");

@@ -38,19 +38,32 @@ import org.mockito.ArgumentCaptor;
 class DispatchEngineTest {
   private final BackendRegistry registry = BackendRegistry.load(getClass().getClassLoader());
 
-  private Execution execution(ParallelBackend backend, int nJobs, ReturnAs returnAs, Duration timeout, ProgressListener listener) {
+  private Execution execution(
+      ParallelBackend backend,
+      int nJobs,
+      ReturnAs returnAs,
+      Duration timeout,
+      ProgressListener listener) {
     ParallelSettings s =
         new ParallelSettings(
-            true, nJobs, null, Map.of(), backend, returnAs, null, timeout, null, null, null, null, null,
-            null, listener, null, null, null, null, null);
-    return new Execution(new SettingsResolver(registry, LayeredConfigSource.of(Map.of(), Map.of(), Map.of())).resolve(s, ParallelConfig.current()));
+            true, nJobs, null, Map.of(), backend, returnAs, null, timeout, null, null, null, null,
+            null, null, listener, null, null, null, null, null);
+    return new Execution(
+        new SettingsResolver(registry, LayeredConfigSource.of(Map.of(), Map.of(), Map.of()))
+            .resolve(s, ParallelConfig.current()));
   }
 
   private static List<Task<Integer>> tasks(int n) {
-    return IntStream.range(0, n).mapToObj(i -> (Task<Integer>) () -> {
-      LockSupport.parkNanos((i * 7919L % 5) * 200_000L); // completion order differs from input order
-      return i * i;
-    }).collect(Collectors.toList());
+    return IntStream.range(0, n)
+        .mapToObj(
+            i ->
+                (Task<Integer>)
+                    () -> {
+                      LockSupport.parkNanos(
+                          (i * 7919L % 5) * 200_000L); // completion order differs from input order
+                      return i * i;
+                    })
+        .collect(Collectors.toList());
   }
 
   @Test
@@ -62,15 +75,20 @@ class DispatchEngineTest {
 
   @Test
   void unorderedModeYieldsEveryResultOnce() {
-    Execution e = execution(new PoolBackend(true, true), 3, ReturnAs.GENERATOR_UNORDERED, null, null);
+    Execution e =
+        execution(new PoolBackend(true, true), 3, ReturnAs.GENERATOR_UNORDERED, null, null);
     List<Object> got = new ArrayList<>();
     try (ResultIterator<Object> it = e.iterate(tasks(100).iterator(), -1)) {
       it.forEachRemaining(got::add);
     }
-    assertThat(got).containsExactlyInAnyOrderElementsOf(IntStream.range(0, 100).mapToObj(i -> i * i).collect(Collectors.toList()));
+    assertThat(got)
+        .containsExactlyInAnyOrderElementsOf(
+            IntStream.range(0, 100).mapToObj(i -> i * i).collect(Collectors.toList()));
   }
 
-  /** Completes every batch inside submit: completions re-enter the engine on the dispatching thread. */
+  /**
+   * Completes every batch inside submit: completions re-enter the engine on the dispatching thread.
+   */
   static final class InlineBackend implements ParallelBackend {
     @Override
     public int configure(CallSettings settings) {
@@ -120,13 +138,20 @@ class DispatchEngineTest {
     SizeRecordingBackend backend = new SizeRecordingBackend();
     long perTask = DispatchCall.TINY_TAIL_NANOS / 2; // 3 tasks per worker would take 1.5x the limit
     execution(backend, 2, ReturnAs.LIST, null, null)
-        .run(IntStream.range(0, 10).mapToObj(i -> (Task<Integer>) () -> {
-          long end = System.nanoTime() + perTask;
-          while (System.nanoTime() < end) {
-            LockSupport.parkNanos(end - System.nanoTime());
-          }
-          return i;
-        }).iterator(), 10);
+        .run(
+            IntStream.range(0, 10)
+                .mapToObj(
+                    i ->
+                        (Task<Integer>)
+                            () -> {
+                              long end = System.nanoTime() + perTask;
+                              while (System.nanoTime() < end) {
+                                LockSupport.parkNanos(end - System.nanoTime());
+                              }
+                              return i;
+                            })
+                .iterator(),
+            10);
     assertThat(backend.sizes).containsExactly(2, 2, 1, 1, 1, 1, 1, 1);
   }
 
@@ -134,7 +159,8 @@ class DispatchEngineTest {
   void synchronousCompletionsDoNotRecurse() {
     int n = 200_000;
     Execution e = execution(new InlineBackend(), 2, ReturnAs.LIST, null, null);
-    List<Object> r = e.run(IntStream.range(0, n).mapToObj(i -> (Task<Integer>) () -> i).iterator(), n);
+    List<Object> r =
+        e.run(IntStream.range(0, n).mapToObj(i -> (Task<Integer>) () -> i).iterator(), n);
     assertThat(r).hasSize(n);
     assertThat(r.get(n - 1)).isEqualTo(n - 1);
   }
@@ -200,13 +226,22 @@ class DispatchEngineTest {
 
   @Test
   void backendFaultsAreReportedPlainly() {
-    assertThatThrownBy(() -> execution(new BrokenBackend(0, false), 2, ReturnAs.LIST, null, null).run(tasks(2).iterator(), 2))
+    assertThatThrownBy(
+            () ->
+                execution(new BrokenBackend(0, false), 2, ReturnAs.LIST, null, null)
+                    .run(tasks(2).iterator(), 2))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("BrokenBackend has no active worker.");
-    assertThatThrownBy(() -> execution(new BrokenBackend(2, true), 2, ReturnAs.LIST, null, null).run(tasks(4).iterator(), 4))
+    assertThatThrownBy(
+            () ->
+                execution(new BrokenBackend(2, true), 2, ReturnAs.LIST, null, null)
+                    .run(tasks(4).iterator(), 4))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("cluster unreachable");
-    assertThatThrownBy(() -> execution(new BrokenBackend(2, false), 2, ReturnAs.LIST, null, null).run(tasks(4).iterator(), 4))
+    assertThatThrownBy(
+            () ->
+                execution(new BrokenBackend(2, false), 2, ReturnAs.LIST, null, null)
+                    .run(tasks(4).iterator(), 4))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("BrokenBackend returned 0 results for a batch of 1 tasks");
   }
@@ -214,11 +249,13 @@ class DispatchEngineTest {
   @Test
   void theListenerSeesStartEveryTaskAndTheEnd() {
     ProgressListener listener = mock(ProgressListener.class);
-    execution(new PoolBackend(true, true), 2, ReturnAs.LIST, null, listener).run(tasks(50).iterator(), 50);
+    execution(new PoolBackend(true, true), 2, ReturnAs.LIST, null, listener)
+        .run(tasks(50).iterator(), 50);
     verify(listener, times(1)).onStart(any());
     ArgumentCaptor<ProgressEvent> batches = ArgumentCaptor.forClass(ProgressEvent.class);
     verify(listener, org.mockito.Mockito.atLeastOnce()).onBatchCompleted(batches.capture());
-    assertThat(batches.getAllValues().stream().mapToInt(ProgressEvent::lastBatchSize).sum()).isEqualTo(50);
+    assertThat(batches.getAllValues().stream().mapToInt(ProgressEvent::lastBatchSize).sum())
+        .isEqualTo(50);
     ArgumentCaptor<ProgressEvent> end = ArgumentCaptor.forClass(ProgressEvent.class);
     verify(listener).onFinish(end.capture());
     assertThat(end.getValue().completedTasks()).isEqualTo(50);
@@ -232,7 +269,13 @@ class DispatchEngineTest {
     PoolBackend backend = new PoolBackend(true, true);
     CountDownLatch release = new CountDownLatch(1);
     Execution e = execution(backend, 2, ReturnAs.LIST, Duration.ofMillis(200), null);
-    List<Task<Integer>> stuck = List.of(() -> 1, () -> { release.await(); return 2; });
+    List<Task<Integer>> stuck =
+        List.of(
+            () -> 1,
+            () -> {
+              release.await();
+              return 2;
+            });
     assertThatThrownBy(() -> e.run(stuck.iterator(), 2))
         .isInstanceOf(ParallelTimeoutException.class)
         .hasMessage(
@@ -263,11 +306,20 @@ class DispatchEngineTest {
   void withoutTheThreadingJarNestedCallsRunSequentially() {
     // core's tests have no threading jar: a task's default nested backend falls back in place
     List<String> inner =
-        org.joblib4j.Parallel.builder().backend(new PoolBackend(true, true)).nJobs(2).build()
-            .map(x -> {
-              org.joblib4j.Parallel p = org.joblib4j.Parallel.builder().nJobs(2).build();
-              return p.backendName() + "@" + p.nestingLevel() + "=" + p.map(y -> y * 2, List.of(1, 2));
-            }, List.of(1, 2));
+        org.joblib4j.Parallel.builder()
+            .backend(new PoolBackend(true, true))
+            .nJobs(2)
+            .build()
+            .map(
+                x -> {
+                  org.joblib4j.Parallel p = org.joblib4j.Parallel.builder().nJobs(2).build();
+                  return p.backendName()
+                      + "@"
+                      + p.nestingLevel()
+                      + "="
+                      + p.map(y -> y * 2, List.of(1, 2));
+                },
+                List.of(1, 2));
     assertThat(inner).containsOnly("sequential@1=[2, 4]");
   }
 
@@ -275,7 +327,12 @@ class DispatchEngineTest {
   void aSecondCallWhileOneRunsIsRefused() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     Execution e = execution(new PoolBackend(true, true), 2, ReturnAs.GENERATOR, null, null);
-    List<Task<Integer>> slow = List.of(() -> { release.await(10, TimeUnit.SECONDS); return 1; });
+    List<Task<Integer>> slow =
+        List.of(
+            () -> {
+              release.await(10, TimeUnit.SECONDS);
+              return 1;
+            });
     try (ResultIterator<Object> it = e.iterate(slow.iterator(), 1)) {
       assertThatThrownBy(() -> e.run(tasks(2).iterator(), 2))
           .isInstanceOf(IllegalStateException.class)
@@ -293,6 +350,7 @@ class DispatchEngineTest {
   void aPreDispatchOfNoTaskIsRejectedNamingTheBuildersSetting() {
     assertThatThrownBy(() -> DispatchCall.resolvePreDispatch("n_jobs-2", 2))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("preDispatch must be \"all\" or a positive number of tasks, got: \"n_jobs-2\" = 0");
+        .hasMessage(
+            "preDispatch must be \"all\" or a positive number of tasks, got: \"n_jobs-2\" = 0");
   }
 }

@@ -33,7 +33,13 @@ class SettingsResolverTest {
   void registry() {
     registry = BackendRegistry.load(getClass().getClassLoader()); // sequential only
     registry.register("threading", c -> new PoolBackend(true, true), false);
-    registry.register("procs", c -> { created.put("procs", c); return new ProcessLike(); }, false);
+    registry.register(
+        "procs",
+        c -> {
+          created.put("procs", c);
+          return new ProcessLike();
+        },
+        false);
   }
 
   /** A backend with neither shared memory nor threads, as loky is. */
@@ -46,7 +52,8 @@ class SettingsResolverTest {
     }
 
     @Override
-    public java.util.concurrent.CompletableFuture<java.util.List<Object>> submit(org.joblib4j.spi.Batch batch) {
+    public java.util.concurrent.CompletableFuture<java.util.List<Object>> submit(
+        org.joblib4j.spi.Batch batch) {
       return java.util.concurrent.CompletableFuture.completedFuture(batch.callUnchecked());
     }
 
@@ -61,7 +68,8 @@ class SettingsResolverTest {
   }
 
   private ResolvedParallel resolve(Settings s, ParallelConfig scope) {
-    return new SettingsResolver(registry, LayeredConfigSource.of(sys, env, file)).resolve(s.build(), scope);
+    return new SettingsResolver(registry, LayeredConfigSource.of(sys, env, file))
+        .resolve(s.build(), scope);
   }
 
   @Test
@@ -98,7 +106,9 @@ class SettingsResolverTest {
     file.put("joblib4j.backend.procs.a", "file");
     file.put("joblib4j.backend.procs.b", "file");
     resolve(new Settings().backend("procs", Map.of("b", "code")));
-    assertThat(created.get("procs").parameters()).containsEntry("a", "file").containsEntry("b", "code");
+    assertThat(created.get("procs").parameters())
+        .containsEntry("a", "file")
+        .containsEntry("b", "code");
   }
 
   @Test
@@ -106,12 +116,14 @@ class SettingsResolverTest {
     registry.register("loky", c -> new ProcessLike(), false);
     assertThat(resolve(new Settings().prefer(Prefer.PROCESSES)).backendName()).isEqualTo("loky");
     sys.put("joblib4j.backend", "threading");
-    assertThat(resolve(new Settings().prefer(Prefer.PROCESSES)).backendName()).isEqualTo("threading");
+    assertThat(resolve(new Settings().prefer(Prefer.PROCESSES)).backendName())
+        .isEqualTo("threading");
   }
 
   @Test
   void preferProcessesWithoutAProcessBackendKeepsThreads() {
-    assertThat(resolve(new Settings().prefer(Prefer.PROCESSES).nJobs(2)).backendName()).isEqualTo("threading");
+    assertThat(resolve(new Settings().prefer(Prefer.PROCESSES).nJobs(2)).backendName())
+        .isEqualTo("threading");
   }
 
   @Test
@@ -163,7 +175,8 @@ class SettingsResolverTest {
     assertThatThrownBy(() -> resolve(new Settings().backend("procs").returnAs(ReturnAs.GENERATOR)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Backend ProcessLike does not support returnAs=generator");
-    assertThat(resolve(new Settings().backend("sequential").returnAs(ReturnAs.GENERATOR)).returnAs())
+    assertThat(
+            resolve(new Settings().backend("sequential").returnAs(ReturnAs.GENERATOR)).returnAs())
         .isEqualTo(ReturnAs.GENERATOR);
   }
 
@@ -171,7 +184,8 @@ class SettingsResolverTest {
   void unknownNamesListTheInstalledOnes() {
     assertThatThrownBy(() -> resolve(new Settings().backend("unit-testing")))
         .isInstanceOf(UnknownBackendException.class)
-        .hasMessage("Invalid backend: unit-testing, expected one of \"procs\", \"sequential\" or \"threading\"");
+        .hasMessage(
+            "Invalid backend: unit-testing, expected one of \"procs\", \"sequential\" or \"threading\"");
     sys.put("joblib4j.backend", "dask");
     assertThatThrownBy(() -> resolve(new Settings()))
         .hasMessage(
@@ -249,8 +263,26 @@ class SettingsResolverTest {
 
     ParallelSettings build() {
       return new ParallelSettings(
-          nJobsSet, nJobs, backendName, params, null, returnAs, verbose, null, null, null, null,
-          null, prefer, require, null, null, null, null, null, null);
+          nJobsSet,
+          nJobs,
+          backendName,
+          params,
+          null,
+          returnAs,
+          verbose,
+          null,
+          null,
+          null,
+          null,
+          null,
+          prefer,
+          require,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null);
     }
   }
 }

@@ -42,13 +42,16 @@ class BackendHintsTest {
   void hintsChooseTheBackendWhenNothingElseIsSet(int nJobs) {
     // the default is threading on the JVM (no GIL), not loky
     assertThat(Parallel.builder().nJobs(nJobs).build().backendName()).isEqualTo("threading");
-    assertThat(Parallel.builder().nJobs(nJobs).prefer(Prefer.THREADS).build().backendName()).isEqualTo("threading");
-    assertThat(Parallel.builder().nJobs(nJobs).require(Require.SHAREDMEM).build().backendName()).isEqualTo("threading");
+    assertThat(Parallel.builder().nJobs(nJobs).prefer(Prefer.THREADS).build().backendName())
+        .isEqualTo("threading");
+    assertThat(Parallel.builder().nJobs(nJobs).require(Require.SHAREDMEM).build().backendName())
+        .isEqualTo("threading");
   }
 
   @Test
   void requireSharedMemReplacesAContextBackendWithoutSharedMemory() {
-    try (ParallelConfig.Scope s = ParallelConfig.builder().backend(new MyCustomProcessingBackend()).nJobs(3).open()) {
+    try (ParallelConfig.Scope s =
+        ParallelConfig.builder().backend(new MyCustomProcessingBackend()).nJobs(3).open()) {
       Parallel p = Parallel.builder().require(Require.SHAREDMEM).build();
       assertThat(p.backendName()).isEqualTo("threading");
       // joblib drops the context's n_jobs when it forces threads
@@ -56,43 +59,54 @@ class BackendHintsTest {
     }
   }
 
-  // joblib: test_parallel.py::test_invalid_backend_hinting_and_constraints, test_config.py::test_parallel_config_bad_params
+  // joblib: test_parallel.py::test_invalid_backend_hinting_and_constraints,
+  // test_config.py::test_parallel_config_bad_params
   @Test
   void invalidHints() {
     assertThatThrownBy(() -> Parallel.builder().prefer("invalid"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("prefer=invalid is not a valid backend hint, expected one of \"processes\", \"threads\" or null");
+        .hasMessage(
+            "prefer=invalid is not a valid backend hint, expected one of \"processes\", \"threads\" or null");
     assertThatThrownBy(() -> Parallel.builder().require("invalid"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("require=invalid is not a valid backend constraint, expected one of \"sharedmem\" or null");
+        .hasMessage(
+            "require=invalid is not a valid backend constraint, expected one of \"sharedmem\" or null");
     assertThatThrownBy(() -> ParallelConfig.builder().prefer("wrong"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("prefer=wrong is not a valid backend hint, expected one of \"processes\", \"threads\" or null");
+        .hasMessage(
+            "prefer=wrong is not a valid backend hint, expected one of \"processes\", \"threads\" or null");
     assertThatThrownBy(() -> ParallelConfig.builder().require("wrong"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("require=wrong is not a valid backend constraint, expected one of \"sharedmem\" or null");
+        .hasMessage(
+            "require=wrong is not a valid backend constraint, expected one of \"sharedmem\" or null");
   }
 
   @Test
   void contradictoryHints() {
-    assertThatThrownBy(() -> Parallel.builder().prefer(Prefer.PROCESSES).require(Require.SHAREDMEM).build())
+    assertThatThrownBy(
+            () -> Parallel.builder().prefer(Prefer.PROCESSES).require(Require.SHAREDMEM).build())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("prefer == \"processes\" and require == \"sharedmem\" are inconsistent settings");
-    assertThatThrownBy(() -> ParallelConfig.builder().prefer("processes").require("sharedmem").open())
+        .hasMessage(
+            "prefer == \"processes\" and require == \"sharedmem\" are inconsistent settings");
+    assertThatThrownBy(
+            () -> ParallelConfig.builder().prefer("processes").require("sharedmem").open())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("prefer == \"processes\" and require == \"sharedmem\" are inconsistent settings");
+        .hasMessage(
+            "prefer == \"processes\" and require == \"sharedmem\" are inconsistent settings");
     // one half in a scope, the other in the builder
     try (ParallelConfig.Scope s = ParallelConfig.builder().prefer(Prefer.PROCESSES).open()) {
       assertThatThrownBy(() -> Parallel.builder().require(Require.SHAREDMEM).build())
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("prefer == \"processes\" and require == \"sharedmem\" are inconsistent settings");
+          .hasMessage(
+              "prefer == \"processes\" and require == \"sharedmem\" are inconsistent settings");
     }
   }
 
   @Test
   void anExplicitBackendWithoutSharedMemoryAndRequireSharedMem() {
     Backends.register("my_processing", MyCustomProcessingBackend::new, false);
-    assertThatThrownBy(() -> Parallel.builder().backend("my_processing").require(Require.SHAREDMEM).build())
+    assertThatThrownBy(
+            () -> Parallel.builder().backend("my_processing").require(Require.SHAREDMEM).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Backend MyCustomProcessingBackend does not support shared memory");
   }
@@ -102,10 +116,12 @@ class BackendHintsTest {
   void customThreadingBackendSatisfiesBothHints() {
     MyCustomThreadingBackend custom = new MyCustomThreadingBackend();
     try (ParallelConfig.Scope s = ParallelConfig.builder().backend(custom).open()) {
-      assertThat(runSquares(Parallel.builder().nJobs(2).prefer(Prefer.PROCESSES).build())).isEqualTo(squares(10));
+      assertThat(runSquares(Parallel.builder().nJobs(2).prefer(Prefer.PROCESSES).build()))
+          .isEqualTo(squares(10));
       int afterFirst = custom.submitCalls.get();
       assertThat(afterFirst).isPositive();
-      assertThat(runSquares(Parallel.builder().nJobs(2).require(Require.SHAREDMEM).build())).isEqualTo(squares(10));
+      assertThat(runSquares(Parallel.builder().nJobs(2).require(Require.SHAREDMEM).build()))
+          .isEqualTo(squares(10));
       assertThat(custom.submitCalls.get()).isGreaterThan(afterFirst);
     }
   }
@@ -138,7 +154,11 @@ class BackendHintsTest {
   @Test
   void anExplicitInstanceWithoutSharedMemoryIsAnError() {
     assertThatThrownBy(
-            () -> Parallel.builder().backend(new MyCustomProcessingBackend()).require(Require.SHAREDMEM).build())
+            () ->
+                Parallel.builder()
+                    .backend(new MyCustomProcessingBackend())
+                    .require(Require.SHAREDMEM)
+                    .build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Backend MyCustomProcessingBackend does not support shared memory");
   }
@@ -157,7 +177,8 @@ class BackendHintsTest {
   @ParameterizedTest(name = "hints never cause errors, n_jobs={0} prefer={1}")
   @MethodSource("b15Cases")
   void hintsNeverCauseErrors(int nJobs, Prefer prefer) {
-    assertThat(runSquares(Parallel.builder().nJobs(nJobs).prefer(prefer).build())).isEqualTo(squares(10));
+    assertThat(runSquares(Parallel.builder().nJobs(nJobs).prefer(prefer).build()))
+        .isEqualTo(squares(10));
     try (ParallelConfig.Scope s = ParallelConfig.builder().prefer(prefer).nJobs(nJobs).open()) {
       assertThat(runSquares(Parallel.builder().build())).isEqualTo(squares(10));
     }

@@ -55,30 +55,58 @@ class BeyondJoblibTest {
   @Test
   void outcomesHoldEveryTasksValueOrFailureInInputOrder() {
     List<Outcome<Integer>> outcomes =
-        Parallel.builder().nJobs(2).build().runOutcomes(upTo(10).stream().map(i -> delayed(BeyondJoblibTest::failOn3And7, i)));
+        Parallel.builder()
+            .nJobs(2)
+            .build()
+            .runOutcomes(upTo(10).stream().map(i -> delayed(BeyondJoblibTest::failOn3And7, i)));
     assertThat(outcomes).hasSize(10);
-    assertThat(outcomes).extracting(Outcome::index).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+    assertThat(outcomes)
+        .extracting(Outcome::index)
+        .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
     assertThat(outcomes.get(2).get()).isEqualTo(20);
     assertThat(outcomes.get(3).isSuccess()).isFalse();
     assertThat(outcomes.get(3).failure())
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("bad 3")
-        .satisfies(f -> assertThat(f.getSuppressed()).anySatisfy(s -> assertThat(s).isInstanceOf(TaskOrigin.class).hasMessageStartingWith("Task 3 of Parallel(n_jobs=2) failed on backend 'threading'")));
+        .satisfies(
+            f ->
+                assertThat(f.getSuppressed())
+                    .anySatisfy(
+                        s ->
+                            assertThat(s)
+                                .isInstanceOf(TaskOrigin.class)
+                                .hasMessageStartingWith(
+                                    "Task 3 of Parallel(n_jobs=2) failed on backend 'threading'")));
     assertThat(outcomes.get(7).orElse(-1)).isEqualTo(-1);
-    assertThatThrownBy(() -> outcomes.get(7).get()).isInstanceOf(IllegalStateException.class).hasMessage("bad 7");
+    assertThatThrownBy(() -> outcomes.get(7).get())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("bad 7");
   }
 
   @Test
   void runUnderCollectRunsEveryTaskThenThrowsThemTogether() {
     AtomicInteger ran = new AtomicInteger();
     Parallel p = Parallel.builder().nJobs(2).errorPolicy(ErrorPolicy.COLLECT).build();
-    assertThatThrownBy(() -> p.run(upTo(10).stream().map(i -> delayed(x -> {
-              ran.incrementAndGet();
-              return failOn3And7(x);
-            }, i))))
+    assertThatThrownBy(
+            () ->
+                p.run(
+                    upTo(10).stream()
+                        .map(
+                            i ->
+                                delayed(
+                                    x -> {
+                                      ran.incrementAndGet();
+                                      return failOn3And7(x);
+                                    },
+                                    i))))
         .isInstanceOf(TaskFailuresException.class)
-        .hasMessage("2 of 10 tasks failed: task 3 (java.lang.IllegalStateException: bad 3), task 7 (java.lang.IllegalStateException: bad 7)")
-        .satisfies(e -> assertThat(((TaskFailuresException) e).failures()).extracting(Outcome::index).containsExactly(3L, 7L));
+        .hasMessage(
+            "2 of 10 tasks failed: task 3 (java.lang.IllegalStateException: bad 3), task 7 (java.lang.IllegalStateException: bad 7)")
+        .satisfies(
+            e ->
+                assertThat(((TaskFailuresException) e).failures())
+                    .extracting(Outcome::index)
+                    .containsExactly(3L, 7L));
     assertThat(ran.get()).isEqualTo(10);
     assertThat(p.map(x -> x + 1, List.of(1, 2))).containsExactly(2, 3);
   }
@@ -87,8 +115,14 @@ class BeyondJoblibTest {
   void iteratingOutcomesNeverStopsAtAFailure() {
     List<Object> seen = new ArrayList<>();
     try (ResultIterator<Outcome<Integer>> it =
-        Parallel.builder().nJobs(2).returnAs(ReturnAs.GENERATOR_UNORDERED).build()
-            .iterateOutcomes(upTo(20).stream().map(i -> delayed(BeyondJoblibTest::failOn3And7, i)).collect(Collectors.toList()))) {
+        Parallel.builder()
+            .nJobs(2)
+            .returnAs(ReturnAs.GENERATOR_UNORDERED)
+            .build()
+            .iterateOutcomes(
+                upTo(20).stream()
+                    .map(i -> delayed(BeyondJoblibTest::failOn3And7, i))
+                    .collect(Collectors.toList()))) {
       it.forEachRemaining(o -> seen.add(o.isSuccess() ? (Object) o.get() : (Object) o.index()));
     }
     assertThat(seen).hasSize(20).contains(3L, 7L, 0, 190);
@@ -98,8 +132,15 @@ class BeyondJoblibTest {
   void iteratingValuesUnderCollectThrowsAtEachFailureAndGoesOn() {
     List<Object> seen = new ArrayList<>();
     try (ResultIterator<Integer> it =
-        Parallel.builder().nJobs(2).errorPolicy(ErrorPolicy.COLLECT).returnAs(ReturnAs.GENERATOR).build()
-            .iterate(upTo(10).stream().map(i -> delayed(BeyondJoblibTest::failOn3And7, i)).collect(Collectors.toList()))) {
+        Parallel.builder()
+            .nJobs(2)
+            .errorPolicy(ErrorPolicy.COLLECT)
+            .returnAs(ReturnAs.GENERATOR)
+            .build()
+            .iterate(
+                upTo(10).stream()
+                    .map(i -> delayed(BeyondJoblibTest::failOn3And7, i))
+                    .collect(Collectors.toList()))) {
       while (it.hasNext()) {
         try {
           seen.add(it.next());
@@ -134,8 +175,13 @@ class BeyondJoblibTest {
   @Test
   void aTaskOverItsTimeoutFailsTheCallNamingIt() {
     long start = System.nanoTime();
-    assertThatThrownBy(() -> Parallel.builder().nJobs(2).taskTimeout(Duration.ofMillis(300)).build()
-            .map(BeyondJoblibTest::sleepsOn1, upTo(4)))
+    assertThatThrownBy(
+            () ->
+                Parallel.builder()
+                    .nJobs(2)
+                    .taskTimeout(Duration.ofMillis(300))
+                    .build()
+                    .map(BeyondJoblibTest::sleepsOn1, upTo(4)))
         .isInstanceOf(TaskTimeoutException.class)
         .hasMessage("Task 1 exceeded its taskTimeout of 0.3 s and was stopped.");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
@@ -144,18 +190,33 @@ class BeyondJoblibTest {
   @Test
   void underCollectATimeoutIsThatTasksOutcomeAndTheRestGoesOn() {
     List<Outcome<Integer>> outcomes =
-        Parallel.builder().nJobs(2).taskTimeout(Duration.ofMillis(300)).build()
-            .runOutcomes(upTo(6).stream().map(i -> delayed(BeyondJoblibTest::sleepsOn1, i)).collect(Collectors.toList()));
+        Parallel.builder()
+            .nJobs(2)
+            .taskTimeout(Duration.ofMillis(300))
+            .build()
+            .runOutcomes(
+                upTo(6).stream()
+                    .map(i -> delayed(BeyondJoblibTest::sleepsOn1, i))
+                    .collect(Collectors.toList()));
     assertThat(outcomes.get(1).isTimeout()).isTrue();
-    assertThat(outcomes).filteredOn(Outcome::isSuccess).extracting(Outcome::get).containsExactly(0, 2, 3, 4, 5);
+    assertThat(outcomes)
+        .filteredOn(Outcome::isSuccess)
+        .extracting(Outcome::get)
+        .containsExactly(0, 2, 3, 4, 5);
   }
 
   @Test
   void aTaskThatIgnoresItsInterruptIsGivenUpAndItsThreadReplaced() {
     long start = System.nanoTime();
     List<Outcome<Integer>> outcomes =
-        Parallel.builder().nJobs(2).taskTimeout(Duration.ofMillis(300)).build()
-            .runOutcomes(upTo(8).stream().map(i -> delayed(BeyondJoblibTest::spinsOn1, i)).collect(Collectors.toList()));
+        Parallel.builder()
+            .nJobs(2)
+            .taskTimeout(Duration.ofMillis(300))
+            .build()
+            .runOutcomes(
+                upTo(8).stream()
+                    .map(i -> delayed(BeyondJoblibTest::spinsOn1, i))
+                    .collect(Collectors.toList()));
     assertThat(outcomes.get(1).isTimeout()).isTrue();
     assertThat(outcomes).filteredOn(Outcome::isSuccess).hasSize(7);
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
@@ -167,18 +228,30 @@ class BeyondJoblibTest {
   void aSlowConsumerPausesDispatch() {
     AtomicInteger read = new AtomicInteger();
     Iterator<Task<Integer>> input =
-        IntStream.range(0, 100_000).<Task<Integer>>mapToObj(i -> {
-          read.incrementAndGet();
-          return delayed(x -> x, i);
-        }).iterator();
+        IntStream.range(0, 100_000)
+            .<Task<Integer>>mapToObj(
+                i -> {
+                  read.incrementAndGet();
+                  return delayed(x -> x, i);
+                })
+            .iterator();
     Iterable<Task<Integer>> tasks = () -> input;
     try (ResultIterator<Integer> it =
-        Parallel.builder().nJobs(2).batchSize(1).maxPendingResults(10).returnAs(ReturnAs.GENERATOR).build().iterate(tasks)) {
+        Parallel.builder()
+            .nJobs(2)
+            .batchSize(1)
+            .maxPendingResults(10)
+            .returnAs(ReturnAs.GENERATOR)
+            .build()
+            .iterate(tasks)) {
       for (int consumed = 1; consumed <= 50; consumed++) {
         assertThat(it.next()).isEqualTo(consumed - 1);
         int done = consumed;
         // let the workers run ahead as far as they may
-        await().during(Duration.ofMillis(2)).atMost(Duration.ofSeconds(5)).until(() -> read.get() - done <= 10);
+        await()
+            .during(Duration.ofMillis(2))
+            .atMost(Duration.ofSeconds(5))
+            .until(() -> read.get() - done <= 10);
       }
     }
     assertThat(read.get()).isLessThan(100);
@@ -189,37 +262,56 @@ class BeyondJoblibTest {
     AtomicLong finished = new AtomicLong();
     AtomicLong consumed = new AtomicLong();
     AtomicLong peak = new AtomicLong();
-    List<Task<Integer>> tasks = IntStream.range(0, 5_000).<Task<Integer>>mapToObj(i -> () -> {
-      peak.accumulateAndGet(finished.incrementAndGet() - consumed.get(), Math::max);
-      return i;
-    }).collect(Collectors.toList());
+    List<Task<Integer>> tasks =
+        IntStream.range(0, 5_000)
+            .<Task<Integer>>mapToObj(
+                i ->
+                    () -> {
+                      peak.accumulateAndGet(finished.incrementAndGet() - consumed.get(), Math::max);
+                      return i;
+                    })
+            .collect(Collectors.toList());
     CountDownLatch resume = new CountDownLatch(1);
     try (ResultIterator<Integer> it =
-        Parallel.builder().nJobs(2).maxPendingResults(100).returnAs(ReturnAs.GENERATOR).build().iterate(tasks)) {
+        Parallel.builder()
+            .nJobs(2)
+            .maxPendingResults(100)
+            .returnAs(ReturnAs.GENERATOR)
+            .build()
+            .iterate(tasks)) {
       CompletableFuture<Long> consumer =
-          CompletableFuture.supplyAsync(() -> {
-            long sum = 0;
-            while (it.hasNext()) {
-              if (consumed.get() == 10) {
-                awaitUninterruptibly(resume);
-              }
-              sum += it.next();
-              consumed.incrementAndGet();
-            }
-            return sum;
-          });
+          CompletableFuture.supplyAsync(
+              () -> {
+                long sum = 0;
+                while (it.hasNext()) {
+                  if (consumed.get() == 10) {
+                    awaitUninterruptibly(resume);
+                  }
+                  sum += it.next();
+                  consumed.incrementAndGet();
+                }
+                return sum;
+              });
       // the consumer is paused: the workers finish what they may, then nothing more runs
       AtomicLong seen = new AtomicLong(-1);
-      await().pollInterval(Duration.ofMillis(20)).during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(30))
-          .until(() -> {
-            long now = finished.get();
-            return seen.getAndSet(now) == now;
-          });
-      assertThat(finished.get() - consumed.get()).as("finished but not consumed while paused").isLessThanOrEqualTo(100);
+      await()
+          .pollInterval(Duration.ofMillis(20))
+          .during(Duration.ofMillis(300))
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                long now = finished.get();
+                return seen.getAndSet(now) == now;
+              });
+      assertThat(finished.get() - consumed.get())
+          .as("finished but not consumed while paused")
+          .isLessThanOrEqualTo(100);
       resume.countDown();
       assertThat(consumer.get(30, TimeUnit.SECONDS)).isEqualTo(5_000L * 4_999 / 2);
     }
-    assertThat(peak.get()).as("peak of the finished-but-unconsumed results").isLessThanOrEqualTo(100);
+    assertThat(peak.get())
+        .as("peak of the finished-but-unconsumed results")
+        .isLessThanOrEqualTo(100);
   }
 
   private static void awaitUninterruptibly(CountDownLatch latch) {
@@ -241,7 +333,13 @@ class BeyondJoblibTest {
             sizes.add(e.lastBatchSize());
           }
         };
-    List<Integer> r = Parallel.builder().nJobs(2).maxBatchSize(8).progress(listener).build().map(x -> x, upTo(20_000));
+    List<Integer> r =
+        Parallel.builder()
+            .nJobs(2)
+            .maxBatchSize(8)
+            .progress(listener)
+            .build()
+            .map(x -> x, upTo(20_000));
     assertThat(r).hasSize(20_000);
     assertThat(sizes).allSatisfy(s -> assertThat(s).isLessThanOrEqualTo(8));
     assertThat(sizes).contains(8);
@@ -255,13 +353,20 @@ class BeyondJoblibTest {
     TenantPropagator.TENANT.set("acme");
     try {
       List<String> seen =
-          Parallel.builder().nJobs(2).build().map(x -> MDC.get("request") + "/" + TenantPropagator.TENANT.get(), upTo(50));
+          Parallel.builder()
+              .nJobs(2)
+              .build()
+              .map(x -> MDC.get("request") + "/" + TenantPropagator.TENANT.get(), upTo(50));
       assertThat(seen).hasSize(50).containsOnly("r-42/acme");
     } finally {
       MDC.clear();
       TenantPropagator.TENANT.remove();
     }
-    List<String> after = Parallel.builder().nJobs(2).build().map(x -> MDC.get("request") + "/" + TenantPropagator.TENANT.get(), upTo(20));
+    List<String> after =
+        Parallel.builder()
+            .nJobs(2)
+            .build()
+            .map(x -> MDC.get("request") + "/" + TenantPropagator.TENANT.get(), upTo(20));
     assertThat(after).containsOnly("null/null");
   }
 
@@ -269,7 +374,12 @@ class BeyondJoblibTest {
   void aTasksMdcChangesDoNotReachTheNextTaskOfItsBatch() {
     MDC.put("request", "r-9");
     try {
-      List<String> seen = Parallel.builder().nJobs(2).batchSize(5).build().map(MdcLeakProbe::readsThenPutsItsTaskKey, upTo(20));
+      List<String> seen =
+          Parallel.builder()
+              .nJobs(2)
+              .batchSize(5)
+              .build()
+              .map(MdcLeakProbe::readsThenPutsItsTaskKey, upTo(20));
       assertThat(seen).hasSize(20).containsOnly("null/r-9");
     } finally {
       MDC.clear();
@@ -278,7 +388,12 @@ class BeyondJoblibTest {
 
   @Test
   void withoutACallerMdcATasksMdcChangesDoNotReachTheNextTask() {
-    List<String> seen = Parallel.builder().nJobs(2).batchSize(5).build().map(MdcLeakProbe::readsThenPutsItsTaskKey, upTo(20));
+    List<String> seen =
+        Parallel.builder()
+            .nJobs(2)
+            .batchSize(5)
+            .build()
+            .map(MdcLeakProbe::readsThenPutsItsTaskKey, upTo(20));
     assertThat(seen).hasSize(20).containsOnly("null/null");
   }
 
@@ -290,22 +405,28 @@ class BeyondJoblibTest {
     AtomicInteger interrupted = new AtomicInteger();
     AtomicReference<Throwable> thrown = new AtomicReference<>();
     Thread caller =
-        new Thread(() -> {
-          try {
-            Parallel.builder().nJobs(2).build().map(x -> {
-              started.countDown();
+        new Thread(
+            () -> {
               try {
-                Thread.sleep(30_000); // a long task: the case is cancelling it
-              } catch (InterruptedException e) {
-                interrupted.incrementAndGet();
-                throw e;
+                Parallel.builder()
+                    .nJobs(2)
+                    .build()
+                    .map(
+                        x -> {
+                          started.countDown();
+                          try {
+                            Thread.sleep(30_000); // a long task: the case is cancelling it
+                          } catch (InterruptedException e) {
+                            interrupted.incrementAndGet();
+                            throw e;
+                          }
+                          return x;
+                        },
+                        upTo(4));
+              } catch (Throwable t) {
+                thrown.set(t);
               }
-              return x;
-            }, upTo(4));
-          } catch (Throwable t) {
-            thrown.set(t);
-          }
-        });
+            });
     caller.start();
     assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
     long start = System.nanoTime();
@@ -321,24 +442,41 @@ class BeyondJoblibTest {
   void closingTheIteratorFromAnotherThreadCancelsTheConsumersWait() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
     ResultIterator<Integer> it =
-        Parallel.builder().nJobs(2).returnAs(ReturnAs.GENERATOR).build().iterate(upTo(4).stream().map(i -> delayed(x -> {
-          started.countDown();
-          Thread.sleep(30_000); // a long task: the case is cancelling it
-          return x;
-        }, i)).collect(Collectors.toList()));
+        Parallel.builder()
+            .nJobs(2)
+            .returnAs(ReturnAs.GENERATOR)
+            .build()
+            .iterate(
+                upTo(4).stream()
+                    .map(
+                        i ->
+                            delayed(
+                                x -> {
+                                  started.countDown();
+                                  Thread.sleep(30_000); // a long task: the case is cancelling it
+                                  return x;
+                                },
+                                i))
+                    .collect(Collectors.toList()));
     CompletableFuture<Boolean> consumer = new CompletableFuture<>();
-    Thread waiting = new Thread(() -> {
-      try {
-        consumer.complete(it.hasNext());
-      } catch (Throwable t) {
-        consumer.completeExceptionally(t);
-      }
-    });
+    Thread waiting =
+        new Thread(
+            () -> {
+              try {
+                consumer.complete(it.hasNext());
+              } catch (Throwable t) {
+                consumer.completeExceptionally(t);
+              }
+            });
     waiting.start();
     assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
     // close only once the consumer really waits for a result (closing first would be another case)
-    await().atMost(Duration.ofSeconds(10)).until(() -> waiting.getState() == Thread.State.WAITING
-        || waiting.getState() == Thread.State.TIMED_WAITING);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                waiting.getState() == Thread.State.WAITING
+                    || waiting.getState() == Thread.State.TIMED_WAITING);
     it.close();
     // a future completed with a CancellationException throws it as it is, not wrapped
     assertThatThrownBy(() -> consumer.get(5, TimeUnit.SECONDS))

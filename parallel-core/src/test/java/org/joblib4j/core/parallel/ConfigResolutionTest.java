@@ -42,7 +42,10 @@ class ConfigResolutionTest {
     System.clearProperty(ConfigKeys.VERBOSE);
   }
 
-  private void register(String name, java.util.function.Supplier<? extends org.joblib4j.spi.ParallelBackend> f, boolean makeDefault) {
+  private void register(
+      String name,
+      java.util.function.Supplier<? extends org.joblib4j.spi.ParallelBackend> f,
+      boolean makeDefault) {
     registered.add(name);
     Backends.register(name, f, makeDefault);
   }
@@ -51,7 +54,9 @@ class ConfigResolutionTest {
     List<String> quoted = names.stream().map(n -> "\"" + n + "\"").collect(Collectors.toList());
     return quoted.size() < 2
         ? String.join("", quoted)
-        : String.join(", ", quoted.subList(0, quoted.size() - 1)) + " or " + quoted.get(quoted.size() - 1);
+        : String.join(", ", quoted.subList(0, quoted.size() - 1))
+            + " or "
+            + quoted.get(quoted.size() - 1);
   }
 
   // joblib: test_parallel.py::test_invalid_backend
@@ -74,7 +79,8 @@ class ConfigResolutionTest {
   void unknownBackendNameInAScope() {
     assertThatThrownBy(() -> ParallelConfig.builder().backend("unit-testing").open())
         .isInstanceOf(UnknownBackendException.class)
-        .hasMessage("Invalid backend: unit-testing, expected one of " + oneOf(Backends.available()));
+        .hasMessage(
+            "Invalid backend: unit-testing, expected one of " + oneOf(Backends.available()));
     assertThat(ParallelConfig.current().backendSet()).isFalse();
   }
 
@@ -86,7 +92,8 @@ class ConfigResolutionTest {
         .hasMessageContaining("org.joblib4j:backend-loky");
   }
 
-  // joblib: test_parallel.py::test_register_parallel_backend, test_parallel.py::test_overwrite_default_backend
+  // joblib: test_parallel.py::test_register_parallel_backend,
+  // test_parallel.py::test_overwrite_default_backend
   @Test
   void registerAddsABackend() {
     register("test_backend", FakeParallelBackend::new, false);
@@ -109,9 +116,11 @@ class ConfigResolutionTest {
     assertThat(Backends.available()).doesNotContain("test_default_backend");
   }
 
-  // joblib: test_parallel.py::test_backend_context_manager, test_config.py::test_global_parallel_backend
+  // joblib: test_parallel.py::test_backend_context_manager,
+  // test_config.py::test_global_parallel_backend
   @ParameterizedTest(name = "scope sets backend and n_jobs: {0}")
-  @ValueSource(strings = {"threading", "sequential", "test_backend_0", "test_backend_1", "test_backend_2"})
+  @ValueSource(
+      strings = {"threading", "sequential", "test_backend_0", "test_backend_1", "test_backend_2"})
   void scopeSetsBackendAndNJobsAndRestoresThem(String name) {
     for (int i = 0; i < 3; i++) {
       register("test_backend_" + i, FakeParallelBackend::new, false);
@@ -159,7 +168,8 @@ class ConfigResolutionTest {
     }
   }
 
-  // joblib: test_parallel.py::test_parameterized_backend_context_manager, test_parallel.py::test_directly_parameterized_backend_context_manager
+  // joblib: test_parallel.py::test_parameterized_backend_context_manager,
+  // test_parallel.py::test_directly_parameterized_backend_context_manager
   @Test
   void namedBackendParametersReachTheFactory() {
     List<ParameterizedParallelBackend> created = Collections.synchronizedList(new ArrayList<>());
@@ -179,7 +189,9 @@ class ConfigResolutionTest {
       assertThat(p.nJobs()).isEqualTo(3);
       assertThat(p.backendName()).isEqualTo("param_backend");
       List<Double> r = p.run(IntStream.range(0, 5).mapToObj(i -> delayed(Math::sqrt, (double) i)));
-      assertThat(r).isEqualTo(IntStream.range(0, 5).mapToObj(i -> Math.sqrt(i)).collect(Collectors.toList()));
+      assertThat(r)
+          .isEqualTo(
+              IntStream.range(0, 5).mapToObj(i -> Math.sqrt(i)).collect(Collectors.toList()));
     }
     assertThat(created).isNotEmpty().allSatisfy(b -> assertThat(b.param).isEqualTo(42));
     List<ParameterizedParallelBackend> used =
@@ -253,7 +265,8 @@ class ConfigResolutionTest {
     }
   }
 
-  // joblib: test_config.py::test_parallel_n_jobs_none, test_config.py::test_parallel_config_n_jobs_none
+  // joblib: test_config.py::test_parallel_n_jobs_none,
+  // test_config.py::test_parallel_config_n_jobs_none
   @Test
   void nullNJobsIsUnsetInParallelButResetInAScope() {
     try (ParallelConfig.Scope s = ParallelConfig.builder().backend("threading").nJobs(2).open();
@@ -266,7 +279,8 @@ class ConfigResolutionTest {
           .isEqualTo(1);
     }
     try (ParallelConfig.Scope s = ParallelConfig.builder().backend("threading").nJobs(2).open();
-        ParallelConfig.Scope reset = ParallelConfig.builder().backend("threading").nJobs(null).open();
+        ParallelConfig.Scope reset =
+            ParallelConfig.builder().backend("threading").nJobs(null).open();
         Parallel p = Parallel.builder().build()) {
       assertThat(p.nJobs()).isEqualTo(1);
     }
@@ -281,9 +295,12 @@ class ConfigResolutionTest {
       assertThat(Parallel.effectiveNJobs(null)).isEqualTo(3);
     }
     try (ParallelConfig.Scope s = ParallelConfig.builder().backend("threading").nJobs(-1).open()) {
-      assertThat(Parallel.effectiveNJobs(null)).isEqualTo(Parallel.effectiveNJobs(-1)).isEqualTo(cpus);
+      assertThat(Parallel.effectiveNJobs(null))
+          .isEqualTo(Parallel.effectiveNJobs(-1))
+          .isEqualTo(cpus);
     }
-    try (ParallelConfig.Scope s = ParallelConfig.builder().backend("threading").nJobs(null).open()) {
+    try (ParallelConfig.Scope s =
+        ParallelConfig.builder().backend("threading").nJobs(null).open()) {
       assertThat(Parallel.effectiveNJobs(null)).isEqualTo(1);
     }
     try (ParallelConfig.Scope s = ParallelConfig.parallelBackend("threading", 3)) {
@@ -297,7 +314,8 @@ class ConfigResolutionTest {
     assertThat(Parallel.effectiveNJobs(-1)).isPositive();
   }
 
-  // joblib: test_config.py::test_parallel_config_no_backend, test_config.py::test_parallel_config_params_explicit_set
+  // joblib: test_config.py::test_parallel_config_no_backend,
+  // test_config.py::test_parallel_config_params_explicit_set
   @Test
   void explicitArgumentsBeatTheScope(@TempDir Path tmp) {
     try (ParallelConfig.Scope s =
@@ -317,7 +335,8 @@ class ConfigResolutionTest {
     }
   }
 
-  // ------------------------------------------------------------------ configuration below the scopes
+  // ------------------------------------------------------------------ configuration below the
+  // scopes
 
   @Test
   void systemPropertiesSitBelowScopesAndTheBuilder() {
@@ -349,20 +368,31 @@ class ConfigResolutionTest {
 
   private static final ParallelSettings NOTHING =
       new ParallelSettings(
-          false, null, null, Map.of(), null, null, null, null, null, null, null, null, null, null, null, null, null,
-          null, null, null);
+          false, null, null, Map.of(), null, null, null, null, null, null, null, null, null, null,
+          null, null, null, null, null, null);
 
   @Test
   void precedenceSystemPropertyThenEnvironmentThenPropertiesFile() {
     BackendRegistry registry = BackendRegistry.load(getClass().getClassLoader());
     DefaultEngine fileOnly =
-        new DefaultEngine(registry, LayeredConfigSource.of(Map.of(), Map.of(), Map.of("joblib4j.n-jobs", "2", "joblib4j.backend", "sequential")));
+        new DefaultEngine(
+            registry,
+            LayeredConfigSource.of(
+                Map.of(),
+                Map.of(),
+                Map.of("joblib4j.n-jobs", "2", "joblib4j.backend", "sequential")));
     DefaultEngine envAndFile =
-        new DefaultEngine(registry, LayeredConfigSource.of(Map.of(), Map.of("JOBLIB4J_N_JOBS", "3"), Map.of("joblib4j.n-jobs", "2")));
+        new DefaultEngine(
+            registry,
+            LayeredConfigSource.of(
+                Map.of(), Map.of("JOBLIB4J_N_JOBS", "3"), Map.of("joblib4j.n-jobs", "2")));
     DefaultEngine all =
         new DefaultEngine(
             registry,
-            LayeredConfigSource.of(Map.of("joblib4j.n-jobs", "4"), Map.of("JOBLIB4J_N_JOBS", "3"), Map.of("joblib4j.n-jobs", "2")));
+            LayeredConfigSource.of(
+                Map.of("joblib4j.n-jobs", "4"),
+                Map.of("JOBLIB4J_N_JOBS", "3"),
+                Map.of("joblib4j.n-jobs", "2")));
     ParallelExecution f = fileOnly.create(NOTHING);
     assertThat(f.nJobs()).isEqualTo(2);
     assertThat(f.backendName()).isEqualTo("sequential");

@@ -66,7 +66,8 @@ class ErrorsTest {
   @ParameterizedTest(name = "ArithmeticException on backend={0}")
   @CsvSource({"threading,2", "sequential,2", "threading,1"})
   void divisionByZeroKeepsItsClass(String backend, int nJobs) {
-    List<Task<Integer>> tasks = List.of(delayed(ErrorsTest::division, 0, 1), delayed(ErrorsTest::division, 1, 0));
+    List<Task<Integer>> tasks =
+        List.of(delayed(ErrorsTest::division, 0, 1), delayed(ErrorsTest::division, 1, 0));
     assertThatThrownBy(() -> Parallel.builder().nJobs(nJobs).backend(backend).build().run(tasks))
         .isExactlyInstanceOf(ArithmeticException.class)
         .hasMessage("/ by zero");
@@ -74,7 +75,8 @@ class ErrorsTest {
 
   @Test
   void defaultBackendDivisionByZero() {
-    List<Task<Integer>> tasks = List.of(delayed(ErrorsTest::division, 0, 1), delayed(ErrorsTest::division, 1, 0));
+    List<Task<Integer>> tasks =
+        List.of(delayed(ErrorsTest::division, 0, 1), delayed(ErrorsTest::division, 1, 0));
     assertThatThrownBy(() -> Parallel.builder().nJobs(2).build().run(tasks))
         .isExactlyInstanceOf(ArithmeticException.class);
   }
@@ -94,9 +96,14 @@ class ErrorsTest {
             return x;
           });
     }
-    Throwable t = catchThrowable(() -> Parallel.builder().nJobs(nJobs).backend("threading").build().run(tasks));
+    Throwable t =
+        catchThrowable(
+            () -> Parallel.builder().nJobs(nJobs).backend("threading").build().run(tasks));
     // on threads nothing is copied: the very instance the task threw
-    assertThat(t).isSameAs(thrown).isExactlyInstanceOf(MyExceptionWithFinickyInit.class).hasMessage("abcd");
+    assertThat(t)
+        .isSameAs(thrown)
+        .isExactlyInstanceOf(MyExceptionWithFinickyInit.class)
+        .hasMessage("abcd");
   }
 
   @Test
@@ -107,7 +114,9 @@ class ErrorsTest {
                     .nJobs(2)
                     .preDispatch(16)
                     .build()
-                    .run(IntStream.range(0, 30).mapToObj(i -> delayed(ErrorsTest::exceptionRaiser, i))))
+                    .run(
+                        IntStream.range(0, 30)
+                            .mapToObj(i -> delayed(ErrorsTest::exceptionRaiser, i))))
         .isExactlyInstanceOf(IllegalArgumentException.class)
         .hasMessage("raised by task 7");
   }
@@ -127,7 +136,8 @@ class ErrorsTest {
             return x;
           });
     }
-    Throwable t = catchThrowable(() -> Parallel.builder().nJobs(nJobs).backend(backend).build().run(tasks));
+    Throwable t =
+        catchThrowable(() -> Parallel.builder().nJobs(nJobs).backend(backend).build().run(tasks));
     assertThat(t).isExactlyInstanceOf(TaskFailedException.class).hasCause(io);
     assertThat(t.getCause()).isSameAs(io);
     assertThat(((TaskFailedException) t).taskIndex()).isEqualTo(3);
@@ -142,7 +152,8 @@ class ErrorsTest {
     return i == 2 ? raiseRuntimeError123(i) : i;
   }
 
-  // joblib: loky: tests/_test_process_executor.py::ExecutorTest::test_traceback, test_parallel.py::test_nested_exception_dispatch
+  // joblib: loky: tests/_test_process_executor.py::ExecutorTest::test_traceback,
+  // test_parallel.py::test_nested_exception_dispatch
   @ParameterizedTest(name = "the task's own stack and its index, n_jobs={0}")
   @ValueSource(ints = {1, 2})
   void theTaskStackTraceAndIndexAreKept(int nJobs) {
@@ -184,21 +195,30 @@ class ErrorsTest {
                     .nJobs(2)
                     .backend("threading")
                     .build()
-                    .run(IntStream.range(0, 10).mapToObj(i -> delayed(ErrorsTest::interruptRaiser, i))))
+                    .run(
+                        IntStream.range(0, 10)
+                            .mapToObj(i -> delayed(ErrorsTest::interruptRaiser, i))))
         .isExactlyInstanceOf(InterruptLikeError.class)
         .hasMessageStartingWith("interrupted ");
   }
 
   @Test
   void aReusedParallelSurvivesAnErrorAndAFailure() {
-    List<Integer> expected = IntStream.range(0, 10).map(x -> x * x + 1).boxed().collect(Collectors.toList());
+    List<Integer> expected =
+        IntStream.range(0, 10).map(x -> x * x + 1).boxed().collect(Collectors.toList());
     try (Parallel p = Parallel.builder().nJobs(2).backend("threading").build()) {
-      assertThatThrownBy(() -> p.run(IntStream.range(0, 10).mapToObj(i -> delayed(ErrorsTest::interruptRaiser, i))))
+      assertThatThrownBy(
+              () ->
+                  p.run(
+                      IntStream.range(0, 10)
+                          .mapToObj(i -> delayed(ErrorsTest::interruptRaiser, i))))
           .isExactlyInstanceOf(InterruptLikeError.class);
-      assertThat(p.<Integer>run(IntStream.range(0, 10).mapToObj(x -> delayed(ErrorsTest::f, x, 1)))).isEqualTo(expected);
+      assertThat(p.<Integer>run(IntStream.range(0, 10).mapToObj(x -> delayed(ErrorsTest::f, x, 1))))
+          .isEqualTo(expected);
       assertThatThrownBy(() -> p.run(List.of(delayed(ErrorsTest::division, 1, 0))))
           .isExactlyInstanceOf(ArithmeticException.class);
-      assertThat(p.<Integer>run(IntStream.range(0, 10).mapToObj(x -> delayed(ErrorsTest::f, x, 1)))).isEqualTo(expected);
+      assertThat(p.<Integer>run(IntStream.range(0, 10).mapToObj(x -> delayed(ErrorsTest::f, x, 1))))
+          .isEqualTo(expected);
     }
   }
 
@@ -229,7 +249,8 @@ class ErrorsTest {
                                         started.incrementAndGet();
                                         try {
                                           if (i == 5) {
-                                            // fail while a later task is running on the other worker
+                                            // fail while a later task is running on the other
+                                            // worker
                                             laterTaskBlocked.await(10, TimeUnit.SECONDS);
                                             throw new IllegalStateException("stop at 5");
                                           }
@@ -310,7 +331,9 @@ class ErrorsTest {
         .isExactlyInstanceOf(IllegalStateException.class)
         .hasMessage("stop at 5");
     // once the second batch's current task returns, nothing more of it may run
-    await().atMost(Duration.ofSeconds(10)).until(() -> secondBatchStarted.get() > 0 && callEnded.get());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> secondBatchStarted.get() > 0 && callEnded.get());
     assertThat(startedAfterEnd.get()).isLessThanOrEqualTo(1);
   }
 
@@ -322,12 +345,18 @@ class ErrorsTest {
                 Parallel.builder()
                     .nJobs(1)
                     .build()
-                    .run(IntStream.range(0, 10).mapToObj(i -> delayed(x -> {
-                      if (x >= 3) {
-                        throw new IllegalStateException("failed " + x);
-                      }
-                      return x;
-                    }, i))));
+                    .run(
+                        IntStream.range(0, 10)
+                            .mapToObj(
+                                i ->
+                                    delayed(
+                                        x -> {
+                                          if (x >= 3) {
+                                            throw new IllegalStateException("failed " + x);
+                                          }
+                                          return x;
+                                        },
+                                        i))));
     assertThat(t).isExactlyInstanceOf(IllegalStateException.class).hasMessage("failed 3");
   }
 
@@ -346,7 +375,15 @@ class ErrorsTest {
               }
               return delayed(x -> x, i);
             });
-    Throwable t = catchThrowable(() -> Parallel.builder().nJobs(nJobs).batchSize(1).backend("threading").build().run(tasks));
+    Throwable t =
+        catchThrowable(
+            () ->
+                Parallel.builder()
+                    .nJobs(nJobs)
+                    .batchSize(1)
+                    .backend("threading")
+                    .build()
+                    .run(tasks));
     assertThat(t).isSameAs(broken);
   }
 
@@ -356,7 +393,11 @@ class ErrorsTest {
     ZeroWorkerBackend zero = new ZeroWorkerBackend();
     try (ParallelConfig.Scope s = ParallelConfig.builder().backend(zero).open()) {
       assertThatThrownBy(
-              () -> Parallel.builder().nJobs(2).build().run(IntStream.range(0, 2).mapToObj(i -> delayed(x -> x, i))))
+              () ->
+                  Parallel.builder()
+                      .nJobs(2)
+                      .build()
+                      .run(IntStream.range(0, 2).mapToObj(i -> delayed(x -> x, i))))
           .isExactlyInstanceOf(IllegalStateException.class)
           .hasMessage("ZeroWorkerBackend has no active worker.");
     }

@@ -52,14 +52,20 @@ class GeneratorTest {
     return value;
   }
 
-  // joblib: test_parallel.py::test_parallel_return_order_with_return_as_generator_parameter, test_parallel.py::test_multiple_generator_call_separated
+  // joblib: test_parallel.py::test_parallel_return_order_with_return_as_generator_parameter,
+  // test_parallel.py::test_multiple_generator_call_separated
   @ParameterizedTest(name = "generator yields in submission order, n_jobs={0}")
   @ValueSource(ints = {1, 2, 4})
   void generatorYieldsInSubmissionOrder(int nJobs) {
-    List<Integer> inputList = Collections.synchronizedList(new ArrayList<>(Collections.nCopies(5, 0)));
-    Parallel p = Parallel.builder().nJobs(nJobs).backend("threading").returnAs(ReturnAs.GENERATOR).build();
+    List<Integer> inputList =
+        Collections.synchronizedList(new ArrayList<>(Collections.nCopies(5, 0)));
+    Parallel p =
+        Parallel.builder().nJobs(nJobs).backend("threading").returnAs(ReturnAs.GENERATOR).build();
     List<Integer> yielded =
-        drain(p.iterate(IntStream.range(0, 5).mapToObj(i -> delayed(GeneratorTest::setListValue, inputList, i, i))));
+        drain(
+            p.iterate(
+                IntStream.range(0, 5)
+                    .mapToObj(i -> delayed(GeneratorTest::setListValue, inputList, i, i))));
     assertThat(yielded).isEqualTo(inputList).containsExactly(0, 1, 2, 3, 4);
   }
 
@@ -79,13 +85,17 @@ class GeneratorTest {
 
   @ParameterizedTest(name = "two live generators, backend={0} {1}/{2} n_jobs={3}")
   @MethodSource("a22bCases")
-  void twoGeneratorsCanBeConsumedInterleaved(String backend, ReturnAs first, ReturnAs second, int nJobs) {
+  void twoGeneratorsCanBeConsumedInterleaved(
+      String backend, ReturnAs first, ReturnAs second, int nJobs) {
     Parallel p1 = Parallel.builder().nJobs(nJobs).backend(backend).returnAs(first).build();
     Parallel p2 = Parallel.builder().nJobs(nJobs).backend(backend).returnAs(second).build();
     List<Double> a = new ArrayList<>();
     List<Double> b = new ArrayList<>();
-    try (ResultIterator<Double> g = p1.iterate(IntStream.range(0, 10).mapToObj(i -> delayed(Math::sqrt, (double) i * i)));
-        ResultIterator<Double> g2 = p2.iterate(IntStream.range(10, 20).mapToObj(i -> delayed(Math::sqrt, (double) i * i)))) {
+    try (ResultIterator<Double> g =
+            p1.iterate(IntStream.range(0, 10).mapToObj(i -> delayed(Math::sqrt, (double) i * i)));
+        ResultIterator<Double> g2 =
+            p2.iterate(
+                IntStream.range(10, 20).mapToObj(i -> delayed(Math::sqrt, (double) i * i)))) {
       while (g.hasNext() || g2.hasNext()) {
         if (g.hasNext()) {
           a.add(g.next());
@@ -95,8 +105,10 @@ class GeneratorTest {
         }
       }
     }
-    List<Double> expectedA = IntStream.range(0, 10).mapToObj(i -> (double) i).collect(Collectors.toList());
-    List<Double> expectedB = IntStream.range(10, 20).mapToObj(i -> (double) i).collect(Collectors.toList());
+    List<Double> expectedA =
+        IntStream.range(0, 10).mapToObj(i -> (double) i).collect(Collectors.toList());
+    List<Double> expectedB =
+        IntStream.range(10, 20).mapToObj(i -> (double) i).collect(Collectors.toList());
     if (first == ReturnAs.GENERATOR_UNORDERED) {
       Collections.sort(a);
     }
@@ -146,8 +158,12 @@ class GeneratorTest {
   // ------------------------------------------------------------------ an unreferenced Parallel
 
   private static ResultIterator<Integer> iterateWithoutKeepingTheParallel(
-      List<WeakReference<Parallel>> refs, CountDownLatch release, Cleaner cleaner, CountDownLatch collected) {
-    Parallel p = Parallel.builder().nJobs(2).backend("threading").returnAs(ReturnAs.GENERATOR).build();
+      List<WeakReference<Parallel>> refs,
+      CountDownLatch release,
+      Cleaner cleaner,
+      CountDownLatch collected) {
+    Parallel p =
+        Parallel.builder().nJobs(2).backend("threading").returnAs(ReturnAs.GENERATOR).build();
     refs.add(new WeakReference<>(p));
     cleaner.register(p, collected::countDown);
     return p.iterate(
@@ -168,7 +184,8 @@ class GeneratorTest {
     CountDownLatch release = new CountDownLatch(1);
     CountDownLatch collected = new CountDownLatch(1);
     Cleaner cleaner = Cleaner.create();
-    try (ResultIterator<Integer> it = iterateWithoutKeepingTheParallel(refs, release, cleaner, collected)) {
+    try (ResultIterator<Integer> it =
+        iterateWithoutKeepingTheParallel(refs, release, cleaner, collected)) {
       await()
           .atMost(Duration.ofSeconds(5))
           .until(
@@ -206,16 +223,20 @@ class GeneratorTest {
   }
 
   // joblib: test_parallel.py::test_deadlock_with_generator
-  @ParameterizedTest(name = "no deadlock on early exit, backend={0} {1} n_jobs={2} closeIterator={3}")
+  @ParameterizedTest(
+      name = "no deadlock on early exit, backend={0} {1} n_jobs={2} closeIterator={3}")
   @MethodSource("a26Cases")
   void earlyExitWithLargeResultsDoesNotDeadlock(
       String backend, ReturnAs returnAs, int nJobs, boolean closeIterator) {
     assertTimeoutPreemptively(
         Duration.ofSeconds(10),
         () -> {
-          try (Parallel parallel = Parallel.builder().nJobs(nJobs).backend(backend).returnAs(returnAs).build()) {
+          try (Parallel parallel =
+              Parallel.builder().nJobs(nJobs).backend(backend).returnAs(returnAs).build()) {
             ResultIterator<byte[]> result =
-                parallel.iterate(IntStream.range(0, 10).mapToObj(i -> delayed(GeneratorTest::getLargeObject, i)));
+                parallel.iterate(
+                    IntStream.range(0, 10)
+                        .mapToObj(i -> delayed(GeneratorTest::getLargeObject, i)));
             assertThat(result.next()).hasSize(500_000);
             assertThat(result.next()).hasSize(500_000);
             if (closeIterator) {
@@ -245,8 +266,10 @@ class GeneratorTest {
   @ParameterizedTest(name = "the error surfaces on iteration, n_jobs={0}")
   @ValueSource(ints = {1, 2})
   void errorSurfacesOnIterationNotAtCallTime(int nJobs) {
-    Parallel p = Parallel.builder().nJobs(nJobs).backend("threading").returnAs(ReturnAs.GENERATOR).build();
-    ResultIterator<Integer> g = p.iterate(IntStream.range(0, 5).mapToObj(i -> delayed(GeneratorTest::boom, i)));
+    Parallel p =
+        Parallel.builder().nJobs(nJobs).backend("threading").returnAs(ReturnAs.GENERATOR).build();
+    ResultIterator<Integer> g =
+        p.iterate(IntStream.range(0, 5).mapToObj(i -> delayed(GeneratorTest::boom, i)));
     List<Integer> seen = new ArrayList<>();
     try (g) {
       Throwable t =
@@ -259,11 +282,13 @@ class GeneratorTest {
       assertThat(t).isExactlyInstanceOf(KeyErrorLike.class).hasMessage("k2");
       // nothing at or after index 2, ever
       assertThat(seen).isIn(List.of(), List.of(0), List.of(0, 1));
-      Throwable again = catchThrowable(() -> {
-        if (g.hasNext()) {
-          seen.add(g.next());
-        }
-      });
+      Throwable again =
+          catchThrowable(
+              () -> {
+                if (g.hasNext()) {
+                  seen.add(g.next());
+                }
+              });
       if (again != null) {
         assertThat(again).isExactlyInstanceOf(KeyErrorLike.class);
       }
@@ -271,10 +296,13 @@ class GeneratorTest {
     }
   }
 
-  // ------------------------------------------------------------------ re-entrancy (joblib test_multiple_generator_call)
+  // ------------------------------------------------------------------ re-entrancy (joblib
+  // test_multiple_generator_call)
 
   @ParameterizedTest(name = "a running instance rejects a second call, {0}")
-  @EnumSource(value = ReturnAs.class, names = {"GENERATOR", "GENERATOR_UNORDERED"})
+  @EnumSource(
+      value = ReturnAs.class,
+      names = {"GENERATOR", "GENERATOR_UNORDERED"})
   void aRunningInstanceRejectsASecondCall(ReturnAs returnAs) {
     CountDownLatch release = new CountDownLatch(1);
     Parallel parallel = Parallel.builder().nJobs(2).backend("threading").returnAs(returnAs).build();
@@ -289,7 +317,8 @@ class GeneratorTest {
                               return i;
                             }))) {
       long t0 = System.nanoTime();
-      assertThatThrownBy(() -> parallel.run(IntStream.range(0, 100).mapToObj(i -> delayed(x -> x, i))))
+      assertThatThrownBy(
+              () -> parallel.run(IntStream.range(0, 100).mapToObj(i -> delayed(x -> x, i))))
           .isInstanceOf(IllegalStateException.class)
           .hasMessageStartingWith("This Parallel instance is already running !");
       assertThatThrownBy(() -> parallel.iterate(List.of(delayed(() -> 1))))
@@ -334,7 +363,12 @@ class GeneratorTest {
                   }
                 });
     Parallel p =
-        Parallel.builder().nJobs(2).batchSize(1).backend("threading").returnAs(ReturnAs.GENERATOR).build();
+        Parallel.builder()
+            .nJobs(2)
+            .batchSize(1)
+            .backend("threading")
+            .returnAs(ReturnAs.GENERATOR)
+            .build();
     try (LogCapture logs = LogCapture.parallelWarnings()) {
       ResultIterator<Integer> it = p.iterate(tasks);
       assertThat(it.next()).isEqualTo(0);
@@ -364,7 +398,11 @@ class GeneratorTest {
     AtomicInteger interrupted = new AtomicInteger();
     CountDownLatch never = new CountDownLatch(1);
     Parallel p =
-        Parallel.builder().nJobs(2).backend("threading").returnAs(ReturnAs.GENERATOR_UNORDERED).build();
+        Parallel.builder()
+            .nJobs(2)
+            .backend("threading")
+            .returnAs(ReturnAs.GENERATOR_UNORDERED)
+            .build();
     try {
       ResultIterator<Integer> it =
           p.iterate(
@@ -397,6 +435,7 @@ class GeneratorTest {
   @Test
   void sequentialBackendIsAcceptedForGenerators() {
     Parallel p = Parallel.builder().backend("sequential").returnAs(ReturnAs.GENERATOR).build();
-    assertThat(drain(p.<Integer>iterate(Arrays.asList(delayed(() -> 1), delayed(() -> 2))))).containsExactly(1, 2);
+    assertThat(drain(p.<Integer>iterate(Arrays.asList(delayed(() -> 1), delayed(() -> 2)))))
+        .containsExactly(1, 2);
   }
 }

@@ -1,8 +1,8 @@
 package org.joblib4j.core.parallel;
 
 /**
- * joblib's {@code MyCustomProcessingBackend}: claims neither threads nor shared memory (it runs
- * its batches on a private pool, which is all a test needs).
+ * joblib's {@code MyCustomProcessingBackend}: claims neither threads nor shared memory (it runs its
+ * batches on a private pool, which is all a test needs).
  */
 final class MyCustomProcessingBackend extends PoolTestBackend {
   @Override

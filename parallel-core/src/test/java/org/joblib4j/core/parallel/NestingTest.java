@@ -57,7 +57,8 @@ class NestingTest {
     return args.stream();
   }
 
-  // joblib: test_parallel.py::test_nested_loop, test_parallel.py::test_nested_loop_with_exception_with_loky
+  // joblib: test_parallel.py::test_nested_loop,
+  // test_parallel.py::test_nested_loop_with_exception_with_loky
   @ParameterizedTest(name = "nested {0} -> {1}")
   @MethodSource("pairs")
   void nestedLoopsWorkForEveryPair(String parent, String child) {
@@ -69,7 +70,9 @@ class NestingTest {
                     .nJobs(2)
                     .backend(parent)
                     .build()
-                    .run(IntStream.range(0, 2).mapToObj(i -> delayed(NestingTest::nestedLoop, child))));
+                    .run(
+                        IntStream.range(0, 2)
+                            .mapToObj(i -> delayed(NestingTest::nestedLoop, child))));
     assertThat(r).containsExactly(List.of(0, 1), List.of(0, 1));
   }
 
@@ -77,7 +80,9 @@ class NestingTest {
   void anErrorFromTheNestPropagates() {
     try (Parallel p = Parallel.builder().nJobs(2).backend("threading").build()) {
       List<Task<List<Integer>>> tasks =
-          List.of(delayed(NestingTest::nestedLoop, "threading"), delayed(NestingTest::raiseException, "threading"));
+          List.of(
+              delayed(NestingTest::nestedLoop, "threading"),
+              delayed(NestingTest::raiseException, "threading"));
       assertThatThrownBy(() -> p.run(tasks))
           .isExactlyInstanceOf(IllegalArgumentException.class)
           .hasMessage("raised inside a nested call on threading");
@@ -85,7 +90,9 @@ class NestingTest {
   }
 
   static Object recursiveParallel() {
-    return Parallel.builder().build().run(IntStream.range(0, 2).mapToObj(i -> delayed(NestingTest::recursiveParallel)));
+    return Parallel.builder()
+        .build()
+        .run(IntStream.range(0, 2).mapToObj(i -> delayed(NestingTest::recursiveParallel)));
   }
 
   // joblib: test_parallel.py::test_thread_bomb_mitigation
@@ -100,7 +107,8 @@ class NestingTest {
                 assertTimeoutPreemptively(
                     Duration.ofSeconds(30),
                     () -> {
-                      try (ParallelConfig.Scope s = ParallelConfig.parallelBackend("threading", 2)) {
+                      try (ParallelConfig.Scope s =
+                          ParallelConfig.parallelBackend("threading", 2)) {
                         return recursiveParallel();
                       }
                     }))
@@ -124,7 +132,10 @@ class NestingTest {
   void nestedCallsRunAsThreads() {
     try (ParallelConfig.Scope s = ParallelConfig.builder().backend("threading").open()) {
       List<List<Long>> groups =
-          Parallel.builder().nJobs(2).build().run(IntStream.range(0, 10).mapToObj(i -> delayed(NestingTest::getNestedPids)));
+          Parallel.builder()
+              .nJobs(2)
+              .build()
+              .run(IntStream.range(0, 10).mapToObj(i -> delayed(NestingTest::getNestedPids)));
       assertThat(groups).hasSize(10);
       for (List<Long> g : groups) {
         assertThat(new HashSet<>(g)).containsExactly(ProcessHandle.current().pid());
@@ -167,7 +178,8 @@ class NestingTest {
     return new Seen(p.backendName(), p.nestingLevel(), p.effectiveNJobs(), scopeLevel);
   }
 
-  // joblib: test_parallel.py::test_backend_nesting_level, test_parallel.py::test_nested_backend_in_sequential
+  // joblib: test_parallel.py::test_backend_nesting_level,
+  // test_parallel.py::test_nested_backend_in_sequential
   @Test
   void nestingLevelAtTopLevelAndInsideTasks() {
     try (ParallelConfig.Scope s = ParallelConfig.builder().backend("threading").open()) {
@@ -175,40 +187,65 @@ class NestingTest {
       assertThat(Parallel.builder().build().nestingLevel()).isZero();
     }
     // inside the tasks of an explicit threading call
-    List<Seen> r = Parallel.builder().nJobs(2).backend("threading").build().run(IntStream.range(0, 4).mapToObj(i -> delayed(NestingTest::seen)));
-    assertThat(r).allSatisfy(x -> {
-      assertThat(x.level()).isEqualTo(1);
-      assertThat(x.scopeLevel()).isEqualTo(1);
-      assertThat(x.backend()).isEqualTo("threading");
-    });
+    List<Seen> r =
+        Parallel.builder()
+            .nJobs(2)
+            .backend("threading")
+            .build()
+            .run(IntStream.range(0, 4).mapToObj(i -> delayed(NestingTest::seen)));
+    assertThat(r)
+        .allSatisfy(
+            x -> {
+              assertThat(x.level()).isEqualTo(1);
+              assertThat(x.scopeLevel()).isEqualTo(1);
+              assertThat(x.backend()).isEqualTo("threading");
+            });
     // inside the tasks of Parallel() under a threading scope
     try (ParallelConfig.Scope s = ParallelConfig.builder().backend("threading").nJobs(2).open()) {
-      List<Seen> r2 = Parallel.builder().build().run(IntStream.range(0, 4).mapToObj(i -> delayed(NestingTest::seen)));
-      assertThat(r2).allSatisfy(x -> {
-        assertThat(x.level()).isEqualTo(1);
-        assertThat(x.scopeLevel()).isEqualTo(1);
-      });
+      List<Seen> r2 =
+          Parallel.builder()
+              .build()
+              .run(IntStream.range(0, 4).mapToObj(i -> delayed(NestingTest::seen)));
+      assertThat(r2)
+          .allSatisfy(
+              x -> {
+                assertThat(x.level()).isEqualTo(1);
+                assertThat(x.scopeLevel()).isEqualTo(1);
+              });
     }
   }
 
   @Test
   void sequentialRunsKeepTheOuterConfig() {
     // outside any scope: the default backend and one job
-    List<Seen> r = Parallel.builder().nJobs(1).build().run(IntStream.range(0, 2).mapToObj(i -> delayed(NestingTest::seen)));
-    assertThat(r).allSatisfy(x -> {
-      assertThat(x.backend()).isEqualTo("threading");
-      assertThat(x.effective()).isEqualTo(1);
-      assertThat(x.level()).isZero();
-    });
+    List<Seen> r =
+        Parallel.builder()
+            .nJobs(1)
+            .build()
+            .run(IntStream.range(0, 2).mapToObj(i -> delayed(NestingTest::seen)));
+    assertThat(r)
+        .allSatisfy(
+            x -> {
+              assertThat(x.backend()).isEqualTo("threading");
+              assertThat(x.effective()).isEqualTo(1);
+              assertThat(x.level()).isZero();
+            });
     for (Integer k : new Integer[] {2, -1, null}) {
       try (ParallelConfig.Scope s = ParallelConfig.builder().backend("threading").nJobs(k).open()) {
         int expected = Parallel.effectiveNJobs(k);
-        List<Seen> inner = Parallel.builder().nJobs(1).build().run(IntStream.range(0, 2).mapToObj(i -> delayed(NestingTest::seen)));
-        assertThat(inner).as("n_jobs=%s", k).allSatisfy(x -> {
-          assertThat(x.backend()).isEqualTo("threading");
-          assertThat(x.effective()).isEqualTo(expected);
-          assertThat(x.level()).isZero();
-        });
+        List<Seen> inner =
+            Parallel.builder()
+                .nJobs(1)
+                .build()
+                .run(IntStream.range(0, 2).mapToObj(i -> delayed(NestingTest::seen)));
+        assertThat(inner)
+            .as("n_jobs=%s", k)
+            .allSatisfy(
+                x -> {
+                  assertThat(x.backend()).isEqualTo("threading");
+                  assertThat(x.effective()).isEqualTo(expected);
+                  assertThat(x.level()).isZero();
+                });
       }
     }
   }
@@ -220,7 +257,8 @@ class NestingTest {
       if (limit == 0) {
         return thisLevel;
       }
-      List<List<String>> results = p.run(List.of(delayed(NestingTest::recursiveBackendInfo, limit - 1)));
+      List<List<String>> results =
+          p.run(List.of(delayed(NestingTest::recursiveBackendInfo, limit - 1)));
       thisLevel.addAll(results.get(0));
       return thisLevel;
     }
@@ -235,7 +273,11 @@ class NestingTest {
   }
 
   static int nestedCall(int i) {
-    return Parallel.builder().nJobs(2).build().<Integer>run(List.of(delayed(() -> i), delayed(() -> i))).get(0);
+    return Parallel.builder()
+        .nJobs(2)
+        .build()
+        .<Integer>run(List.of(delayed(() -> i), delayed(() -> i)))
+        .get(0);
   }
 
   // joblib: test_parallel.py::test_retrieval_context
@@ -251,11 +293,17 @@ class NestingTest {
         },
         false);
     try (ParallelConfig.Scope s = ParallelConfig.builder().backend("retrieval").open()) {
-      List<Integer> r = Parallel.builder().nJobs(2).build().run(IntStream.range(0, 5).mapToObj(i -> delayed(NestingTest::nestedCall, i)));
+      List<Integer> r =
+          Parallel.builder()
+              .nJobs(2)
+              .build()
+              .run(IntStream.range(0, 5).mapToObj(i -> delayed(NestingTest::nestedCall, i)));
       assertThat(r).containsExactly(0, 1, 2, 3, 4);
     }
     assertThat(created.stream().mapToInt(b -> b.entered.get()).sum()).isEqualTo(1);
     assertThat(created.stream().mapToInt(b -> b.exited.get()).sum()).isEqualTo(1);
-    assertThat(created.stream().filter(b -> b.configureCalls.get() > 0).collect(Collectors.toList())).hasSize(1);
+    assertThat(
+            created.stream().filter(b -> b.configureCalls.get() > 0).collect(Collectors.toList()))
+        .hasSize(1);
   }
 }

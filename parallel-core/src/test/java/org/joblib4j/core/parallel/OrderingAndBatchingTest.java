@@ -27,7 +27,10 @@ class OrderingAndBatchingTest {
 
   static Stream<Arguments> backendsJobsVerbosity() {
     List<Arguments> args = new ArrayList<>();
-    for (String backend : new String[] {null, "sequential", "threading", "sequential-instance", "threading-instance"}) {
+    for (String backend :
+        new String[] {
+          null, "sequential", "threading", "sequential-instance", "threading-instance"
+        }) {
       for (int nJobs : new int[] {1, 2, -1, -2}) {
         for (int verbose : new int[] {2, 11, 100}) {
           args.add(Arguments.of(backend, nJobs, verbose));
@@ -150,9 +153,18 @@ class OrderingAndBatchingTest {
     }
     List<String> bs4 =
         List.of(
-            "Produced 0", "Produced 1", "Produced 2", "Produced 3",
-            "Consumed 0", "Consumed 1", "Consumed 2", "Consumed 3",
-            "Produced 4", "Produced 5", "Consumed 4", "Consumed 5");
+            "Produced 0",
+            "Produced 1",
+            "Produced 2",
+            "Produced 3",
+            "Consumed 0",
+            "Consumed 1",
+            "Consumed 2",
+            "Consumed 3",
+            "Produced 4",
+            "Produced 5",
+            "Consumed 4",
+            "Consumed 5");
     List<Arguments> args = new ArrayList<>();
     for (String backend : new String[] {null, "threading", "sequential"}) {
       args.add(Arguments.of(backend, 1, bs1));
@@ -198,7 +210,8 @@ class OrderingAndBatchingTest {
         b.batchSize(batchSize);
       }
       // the input is a plain, non-thread-safe iterator: the engine must pull it under its lock
-      List<Integer> result = b.build().run(TestSupport.generator(nTasks, x -> delayed(TestSupport::square, x)));
+      List<Integer> result =
+          b.build().run(TestSupport.generator(nTasks, x -> delayed(TestSupport::square, x)));
       assertThat(result).isEqualTo(squares(nTasks));
     }
   }

@@ -34,7 +34,9 @@ class ProgressOutputTest {
   private static final String TIME = "  [ \\d]{2}\\d\\.\\ds";
 
   private static List<Task<Integer>> listOfSquares(int n) {
-    return IntStream.range(0, n).mapToObj(i -> delayed(TestSupport::square, i)).collect(Collectors.toList());
+    return IntStream.range(0, n)
+        .mapToObj(i -> delayed(TestSupport::square, i))
+        .collect(Collectors.toList());
   }
 
   private static Iterable<Task<Integer>> generatorOfSquares(int n) {
@@ -58,7 +60,12 @@ class ProgressOutputTest {
     String err;
     try (StdCapture std = StdCapture.start()) {
       // verbose 10000 prints to stdout
-      Parallel.builder().nJobs(nJobs).backend("threading").verbose(10000).build().run(listOfSquares(100));
+      Parallel.builder()
+          .nJobs(nJobs)
+          .backend("threading")
+          .verbose(10000)
+          .build()
+          .run(listOfSquares(100));
       err = std.out();
     }
     assertThat(doneFragmentWidths(err)).hasSize(1);
@@ -69,12 +76,22 @@ class ProgressOutputTest {
   void widthFollowsTheNumberOfTasks(int nJobs) {
     String out;
     try (StdCapture std = StdCapture.start()) {
-      Parallel.builder().nJobs(nJobs).backend("threading").batchSize(1).verbose(10000).build().run(listOfSquares(1000));
+      Parallel.builder()
+          .nJobs(nJobs)
+          .backend("threading")
+          .batchSize(1)
+          .verbose(10000)
+          .build()
+          .run(listOfSquares(1000));
       out = std.out();
     }
     // verbose > 10 reports every completion; the first one comes while the input is still read
     assertThat(StdCapture.lines(out))
-        .anySatisfy(l -> assertThat(l).startsWith("[Parallel(n_jobs=" + nJobs + ")]: Done    1 out of 1000 | elapsed:"));
+        .anySatisfy(
+            l ->
+                assertThat(l)
+                    .startsWith(
+                        "[Parallel(n_jobs=" + nJobs + ")]: Done    1 out of 1000 | elapsed:"));
     assertThat(doneFragmentWidths(out)).containsExactly("Done 1000 out of 1000 |".length());
   }
 
@@ -82,7 +99,12 @@ class ProgressOutputTest {
   @ValueSource(ints = {1, 2})
   void verboseZeroPrintsNothing(int nJobs) {
     try (StdCapture std = StdCapture.start()) {
-      Parallel.builder().nJobs(nJobs).backend("threading").verbose(0).build().run(listOfSquares(10));
+      Parallel.builder()
+          .nJobs(nJobs)
+          .backend("threading")
+          .verbose(0)
+          .build()
+          .run(listOfSquares(10));
       Parallel.builder().nJobs(nJobs).backend("threading").build().run(listOfSquares(10));
       assertThat(std.out()).isEmpty();
       assertThat(std.err()).isEmpty();
@@ -97,7 +119,8 @@ class ProgressOutputTest {
       err = std.err();
     }
     assertThat(err).doesNotContain("Using backend");
-    assertThat(StdCapture.lines(err)).allSatisfy(l -> assertThat(l).startsWith("[Parallel(n_jobs=1)]: Done "));
+    assertThat(StdCapture.lines(err))
+        .allSatisfy(l -> assertThat(l).startsWith("[Parallel(n_jobs=1)]: Done "));
   }
 
   // ------------------------------------------------------------------ ProgressListener
@@ -106,14 +129,22 @@ class ProgressOutputTest {
   @ValueSource(ints = {1, 2})
   void listenerSeesEveryTask(int nJobs) {
     ProgressListener listener = mock(ProgressListener.class);
-    List<Integer> r = Parallel.builder().nJobs(nJobs).backend("threading").progress(listener).build().run(listOfSquares(10));
+    List<Integer> r =
+        Parallel.builder()
+            .nJobs(nJobs)
+            .backend("threading")
+            .progress(listener)
+            .build()
+            .run(listOfSquares(10));
     assertThat(r).isEqualTo(TestSupport.squares(10));
 
     verify(listener, times(1)).onStart(any());
     ArgumentCaptor<ProgressEvent> batches = ArgumentCaptor.forClass(ProgressEvent.class);
     verify(listener, org.mockito.Mockito.atLeastOnce()).onBatchCompleted(batches.capture());
-    assertThat(batches.getAllValues().stream().mapToInt(ProgressEvent::lastBatchSize).sum()).isEqualTo(10);
-    assertThat(batches.getAllValues()).allSatisfy(e -> assertThat(e.backendName()).isEqualTo("threading"));
+    assertThat(batches.getAllValues().stream().mapToInt(ProgressEvent::lastBatchSize).sum())
+        .isEqualTo(10);
+    assertThat(batches.getAllValues())
+        .allSatisfy(e -> assertThat(e.backendName()).isEqualTo("threading"));
     ArgumentCaptor<ProgressEvent> finish = ArgumentCaptor.forClass(ProgressEvent.class);
     verify(listener, times(1)).onFinish(finish.capture());
     ProgressEvent end = finish.getValue();
@@ -134,7 +165,14 @@ class ProgressOutputTest {
             () -> {
               throw boom;
             });
-    assertThatThrownBy(() -> Parallel.builder().nJobs(2).backend("threading").progress(listener).build().run(tasks))
+    assertThatThrownBy(
+            () ->
+                Parallel.builder()
+                    .nJobs(2)
+                    .backend("threading")
+                    .progress(listener)
+                    .build()
+                    .run(tasks))
         .isSameAs(boom);
     ArgumentCaptor<ProgressEvent> finish = ArgumentCaptor.forClass(ProgressEvent.class);
     verify(listener, times(1)).onFinish(finish.capture());
@@ -144,9 +182,17 @@ class ProgressOutputTest {
   @Test
   void aThrowingListenerDoesNotBreakTheCall() {
     ProgressListener listener = mock(ProgressListener.class);
-    org.mockito.Mockito.doThrow(new IllegalStateException("listener bug")).when(listener).onBatchCompleted(any());
+    org.mockito.Mockito.doThrow(new IllegalStateException("listener bug"))
+        .when(listener)
+        .onBatchCompleted(any());
     try (LogCapture logs = LogCapture.parallelWarnings()) {
-      assertThat(Parallel.builder().nJobs(2).backend("threading").progress(listener).build().<Integer>run(listOfSquares(5)))
+      assertThat(
+              Parallel.builder()
+                  .nJobs(2)
+                  .backend("threading")
+                  .progress(listener)
+                  .build()
+                  .<Integer>run(listOfSquares(5)))
           .isEqualTo(TestSupport.squares(5));
       assertThat(logs.warnings()).isNotEmpty();
     }

@@ -22,7 +22,8 @@ final class TestSupport {
 
   /**
    * A fresh instance of an installed backend, found the way the engine finds it (ServiceLoader);
-   * {@code threading}, whose jar is not on core's classpath, is its stand-in {@link ThreadPoolDouble}.
+   * {@code threading}, whose jar is not on core's classpath, is its stand-in {@link
+   * ThreadPoolDouble}.
    */
   static ParallelBackend newBackend(String name) {
     return name.equals("threading") ? new ThreadPoolDouble() : InstalledBackends.create(name);

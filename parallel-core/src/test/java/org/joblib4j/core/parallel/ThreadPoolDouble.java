@@ -25,8 +25,12 @@ import org.joblib4j.spi.ParallelBackend;
 final class ThreadPoolDouble implements ParallelBackend {
   private static final AtomicInteger POOLS = new AtomicInteger();
 
-  /** joblib's own auto batching, so the engine's batch-size rules (the max cap) have sizes to act on. */
+  /**
+   * joblib's own auto batching, so the engine's batch-size rules (the max cap) have sizes to act
+   * on.
+   */
   private final AutoBatchSizer batching = new AutoBatchSizer();
+
   private final Set<Running> inFlight = ConcurrentHashMap.newKeySet();
   private ThreadPoolExecutor pool;
 

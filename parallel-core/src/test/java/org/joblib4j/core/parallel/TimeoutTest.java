@@ -37,9 +37,15 @@ class TimeoutTest {
   @EnumSource(ReturnAs.class)
   void generousTimeoutDoesNotFire(ReturnAs returnAs) {
     Parallel p =
-        Parallel.builder().nJobs(2).backend("threading").timeout(Duration.ofSeconds(30)).returnAs(returnAs).build();
+        Parallel.builder()
+            .nJobs(2)
+            .backend("threading")
+            .timeout(Duration.ofSeconds(30))
+            .returnAs(returnAs)
+            .build();
     List<Object> results = new ArrayList<>();
-    try (ResultIterator<Object> it = p.iterate(IntStream.range(0, 10).mapToObj(i -> delayed(TimeoutTest::sleepBriefly, i)))) {
+    try (ResultIterator<Object> it =
+        p.iterate(IntStream.range(0, 10).mapToObj(i -> delayed(TimeoutTest::sleepBriefly, i)))) {
       it.forEachRemaining(results::add);
     }
     assertThat(results).hasSize(10);
@@ -132,7 +138,8 @@ class TimeoutTest {
             .timeout(Duration.ofSeconds(5))
             .build();
     List<Integer> got = new ArrayList<>();
-    try (ResultIterator<Integer> it = p.iterate(IntStream.range(0, 10).mapToObj(i -> delayed(TestSupport::square, i)))) {
+    try (ResultIterator<Integer> it =
+        p.iterate(IntStream.range(0, 10).mapToObj(i -> delayed(TestSupport::square, i)))) {
       it.forEachRemaining(got::add);
     }
     assertThat(got).containsExactlyInAnyOrderElementsOf(squares(10));

@@ -2,7 +2,9 @@ package org.joblib4j.core.parallel;
 
 import org.joblib4j.spi.CallSettings;
 
-/** joblib's {@code ZeroWorkerBackend}: a thread backend whose configure and effective n_jobs say 0. */
+/**
+ * joblib's {@code ZeroWorkerBackend}: a thread backend whose configure and effective n_jobs say 0.
+ */
 final class ZeroWorkerBackend extends PoolTestBackend {
   @Override
   public synchronized int configure(CallSettings settings) {

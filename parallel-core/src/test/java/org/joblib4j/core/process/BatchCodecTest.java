@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
 
 class BatchCodecTest {
-  private final JavaTaskSerializer worker = new JavaTaskSerializer(null, BatchCodecTest.class.getClassLoader());
+  private final JavaTaskSerializer worker =
+      new JavaTaskSerializer(null, BatchCodecTest.class.getClassLoader());
 
   static String join(Integer a, String b) {
     return a + b;
@@ -23,7 +24,12 @@ class BatchCodecTest {
   void theUsualBatchTravelsCompactlyAndComesBackWhole() throws Exception {
     org.joblib4j.TaskBiFunction<Integer, String, String> join = BatchCodecTest::join;
     List<Task<?>> tasks = List.of(delayed(join, 1, "a"), delayed(join, null, "b"));
-    Batch batch = new Batch(40, tasks, NestedBackend.named("threading", 3, 1), new Batch.Options(null, true, 60_000_000_000L)); // 60 s: never reached
+    Batch batch =
+        new Batch(
+            40,
+            tasks,
+            NestedBackend.named("threading", 3, 1),
+            new Batch.Options(null, true, 60_000_000_000L)); // 60 s: never reached
     byte[] bytes = BatchCodec.encode(batch);
     assertThat(bytes).isNotNull();
     assertThat(bytes[0]).isEqualTo((byte) 2);
@@ -54,7 +60,8 @@ class BatchCodecTest {
     List<Batch> others =
         List.of(
             new Batch(0, List.of(delayed((Integer x) -> x + captured, 1)), named),
-            new Batch(0, List.of(delayed((Integer x) -> x, 1), delayed((Integer x) -> x, 2)), named),
+            new Batch(
+                0, List.of(delayed((Integer x) -> x, 1), delayed((Integer x) -> x, 2)), named),
             new Batch(0, List.of(delayed((Object x) -> x, new int[] {1})), named),
             new Batch(0, List.of(), named));
     for (Batch b : others) {
@@ -62,7 +69,12 @@ class BatchCodecTest {
     }
     MDC.put("request", "r-1");
     try {
-      Batch withContext = new Batch(0, List.of(delayed((Integer x) -> x, 1)), named, new Batch.Options(TaskContext.capture(), false, 0));
+      Batch withContext =
+          new Batch(
+              0,
+              List.of(delayed((Integer x) -> x, 1)),
+              named,
+              new Batch.Options(TaskContext.capture(), false, 0));
       assertThat(BatchCodec.encode(withContext)).isNull();
       Batch back = BatchCodec.decode(new JavaTaskSerializer().serialize(withContext), worker);
       assertThat(back.options().context()).isNotNull();
@@ -74,7 +86,12 @@ class BatchCodecTest {
   @Test
   void collectedFailuresStillWork() throws Exception {
     org.joblib4j.TaskFunction<Integer, Integer> divide = x -> 10 / x;
-    Batch batch = new Batch(3, List.of(delayed(divide, 0), delayed(divide, 5)), null, new Batch.Options(null, true, 0));
+    Batch batch =
+        new Batch(
+            3,
+            List.of(delayed(divide, 0), delayed(divide, 5)),
+            null,
+            new Batch.Options(null, true, 0));
     List<Object> results = BatchCodec.decode(BatchCodec.encode(batch), worker).call();
     assertThat(results.get(0)).isInstanceOf(TaskFailure.class);
     assertThat(((TaskFailure) results.get(0)).taskIndex()).isEqualTo(3);
@@ -93,7 +110,9 @@ class BatchCodecTest {
       int x = i;
       tasks.add((Task<String>) () -> describe(x, prefix));
     }
-    Batch batch = new Batch(7, tasks, NestedBackend.named("threading", null, 1), new Batch.Options(null, true, 0));
+    Batch batch =
+        new Batch(
+            7, tasks, NestedBackend.named("threading", null, 1), new Batch.Options(null, true, 0));
     byte[] bytes = BatchCodec.encode(batch);
     assertThat(bytes).isNotNull();
     assertThat(bytes[0]).isEqualTo((byte) 3);
@@ -138,7 +157,8 @@ class BatchCodecTest {
             new Batch(0, List.of(new NamedTask()), null));
     for (Batch b : others) {
       assertThat(BatchCodec.encode(b)).as("%s", b).isNull();
-      assertThat(BatchCodec.decode(new JavaTaskSerializer().serialize(b), worker).call()).hasSize(b.size());
+      assertThat(BatchCodec.decode(new JavaTaskSerializer().serialize(b), worker).call())
+          .hasSize(b.size());
     }
   }
 

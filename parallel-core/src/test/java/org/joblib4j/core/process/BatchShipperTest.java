@@ -33,26 +33,34 @@ class BatchShipperTest {
   void aJavaSerializedBatchReadsBack() throws Exception {
     int captured = 10;
     Batch batch =
-        new Batch(0, List.of(delayed((Integer x) -> x + captured, 1)), NestedBackend.named("sequential", null, 1));
+        new Batch(
+            0,
+            List.of(delayed((Integer x) -> x + captured, 1)),
+            NestedBackend.named("sequential", null, 1));
     byte[] bytes = shipper.serialize(batch);
     assertThat(bytes[0]).as("Java serialization's stream magic").isEqualTo((byte) 0xAC);
     assertThat(BatchShipper.deserialize(bytes, loader).call()).containsExactly(11);
   }
 
-  private static Object firstArgument(Shipment s, byte[] bundle, ClassLoader loader) throws Exception {
-    return ((DelayedCall<?>) BatchShipper.deserialize(s.bytes(), loader, bundle).tasks().get(0)).arg(0);
+  private static Object firstArgument(Shipment s, byte[] bundle, ClassLoader loader)
+      throws Exception {
+    return ((DelayedCall<?>) BatchShipper.deserialize(s.bytes(), loader, bundle).tasks().get(0))
+        .arg(0);
   }
 
   private Shipment shipRows(List<double[]> rows) {
-    shipper.startCall(null, null, new SharingOptions(List.of(), true, SharedValues.DEFAULT_THRESHOLD), Map.of());
+    shipper.startCall(
+        null, null, new SharingOptions(List.of(), true, SharedValues.DEFAULT_THRESHOLD), Map.of());
     TaskBiFunction<List<double[]>, Integer, Integer> rowLength = (r, i) -> r.get(i).length;
     // two tasks use the rows: a value only one task uses travels in its batch
-    return shipper.ship(new Batch(0, List.of(delayed(rowLength, rows, 1), delayed(rowLength, rows, 2)), null));
+    return shipper.ship(
+        new Batch(0, List.of(delayed(rowLength, rows, 1), delayed(rowLength, rows, 2)), null));
   }
 
   @Test
   void aLargeValueOnlyOneTaskUsesTravelsInItsBatchAndIsNotKept() throws Exception {
-    shipper.startCall(null, null, new SharingOptions(List.of(), true, SharedValues.DEFAULT_THRESHOLD), Map.of());
+    shipper.startCall(
+        null, null, new SharingOptions(List.of(), true, SharedValues.DEFAULT_THRESHOLD), Map.of());
     try {
       TaskBiFunction<List<double[]>, Integer, Integer> rowLength = (r, i) -> r.get(i).length;
       List<double[]> rows = rows();
@@ -67,10 +75,11 @@ class BatchShipperTest {
       s = null;
       org.awaitility.Awaitility.await()
           .atMost(java.time.Duration.ofSeconds(30))
-          .until(() -> {
-            System.gc();
-            return gone.get() == null;
-          });
+          .until(
+              () -> {
+                System.gc();
+                return gone.get() == null;
+              });
     } finally {
       shipper.endCall();
     }

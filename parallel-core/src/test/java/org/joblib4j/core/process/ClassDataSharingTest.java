@@ -10,14 +10,21 @@ class ClassDataSharingTest {
 
   @Test
   void workerOptionsThatChooseTheirOwnSharingGetNoneOfOurs() {
-    for (String own : List.of("-Xshare:off", "-XX:SharedArchiveFile=/x.jsa", "-XX:AOTCache=/x.aot", "-XX:AOTMode=off")) {
+    for (String own :
+        List.of(
+            "-Xshare:off",
+            "-XX:SharedArchiveFile=/x.jsa",
+            "-XX:AOTCache=/x.aot",
+            "-XX:AOTMode=off")) {
       assertThat(ClassDataSharing.jvmArgs("a.jar", List.of("-Xss2m", own))).as(own).isEmpty();
     }
   }
 
   @Test
   void aClassPathWithAFolderGetsTheJvmsOwnSharingOnly() {
-    assertThat(ClassDataSharing.jvmArgs("a.jar" + java.io.File.pathSeparator + "target/classes", List.of()))
+    assertThat(
+            ClassDataSharing.jvmArgs(
+                "a.jar" + java.io.File.pathSeparator + "target/classes", List.of()))
         .containsExactly("-Xshare:auto");
   }
 

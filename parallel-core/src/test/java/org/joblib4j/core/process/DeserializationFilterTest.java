@@ -14,7 +14,9 @@ import org.joblib4j.spi.BatchTaskException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** What comes back from workers is read through one filter: built-in deny-list, configured pattern. */
+/**
+ * What comes back from workers is read through one filter: built-in deny-list, configured pattern.
+ */
 class DeserializationFilterTest {
   private final JavaTaskSerializer writer = new JavaTaskSerializer();
 
@@ -44,7 +46,8 @@ class DeserializationFilterTest {
   void aConfiguredPatternRefusesAClassNamingItAndTheKey() throws Exception {
     List<Object> results = new ArrayList<>(List.of(new AtomicLong(3)));
     assertThat(readBack(results)).asList().hasSize(1);
-    System.setProperty(ConfigKeys.DESERIALIZATION_FILTER, "!java.util.concurrent.atomic.AtomicLong");
+    System.setProperty(
+        ConfigKeys.DESERIALIZATION_FILTER, "!java.util.concurrent.atomic.AtomicLong");
     assertThatThrownBy(() -> readBack(results))
         .isInstanceOf(InvalidClassException.class)
         .hasMessage(
@@ -56,7 +59,9 @@ class DeserializationFilterTest {
   @Test
   void anAllowListLetsOnlyWhatItNamesThrough() throws Exception {
     System.setProperty(ConfigKeys.DESERIALIZATION_FILTER, "java.base/*;org.joblib4j.**;!*");
-    List<Object> fine = new ArrayList<>(List.of(1, "two", new BatchTaskException(3, new IllegalStateException("x"))));
+    List<Object> fine =
+        new ArrayList<>(
+            List.of(1, "two", new BatchTaskException(3, new IllegalStateException("x"))));
     assertThat(readBack(fine)).asList().hasSize(3);
     List<Object> other = new ArrayList<>(List.of(new BadAttributeValueExpException("x")));
     assertThatThrownBy(() -> readBack(other))
@@ -83,7 +88,8 @@ class DeserializationFilterTest {
 
   @Test
   void aFunctionInsideAResultIsFilteredToo() throws Exception {
-    System.setProperty(ConfigKeys.DESERIALIZATION_FILTER, "!" + DeserializationFilterTest.class.getName() + "*");
+    System.setProperty(
+        ConfigKeys.DESERIALIZATION_FILTER, "!" + DeserializationFilterTest.class.getName() + "*");
     JavaTaskSerializer channel = new JavaTaskSerializer(null, null, true);
     org.joblib4j.TaskFunction<Integer, Integer> f = x -> x + 1;
     byte[] bytes = channel.serialize(new ArrayList<>(List.of(f)));

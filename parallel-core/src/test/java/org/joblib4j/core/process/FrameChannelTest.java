@@ -22,21 +22,28 @@ class FrameChannelTest {
         server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         SocketChannel client = SocketChannel.open(server.getLocalAddress());
         SocketChannel accepted = server.accept();
-        Thread writer = new Thread(() -> {
-          try {
-            client.write(ByteBuffer.allocate(13).putInt(Frame.HEADER + (64 << 20)).put(Frame.RESULT).putLong(42).flip());
-            ByteBuffer zeros = ByteBuffer.allocate(1 << 20);
-            for (int i = 0; i < 64; i++) {
-              while (zeros.hasRemaining()) {
-                client.write(zeros);
-              }
-              zeros.clear();
-            }
-            new FrameChannel(client).send(new Frame(Frame.IDLE, 7, new byte[] {1}));
-          } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-          }
-        });
+        Thread writer =
+            new Thread(
+                () -> {
+                  try {
+                    client.write(
+                        ByteBuffer.allocate(13)
+                            .putInt(Frame.HEADER + (64 << 20))
+                            .put(Frame.RESULT)
+                            .putLong(42)
+                            .flip());
+                    ByteBuffer zeros = ByteBuffer.allocate(1 << 20);
+                    for (int i = 0; i < 64; i++) {
+                      while (zeros.hasRemaining()) {
+                        client.write(zeros);
+                      }
+                      zeros.clear();
+                    }
+                    new FrameChannel(client).send(new Frame(Frame.IDLE, 7, new byte[] {1}));
+                  } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                  }
+                });
         writer.start();
         FrameChannel channel = new FrameChannel(accepted);
         try {
@@ -55,8 +62,11 @@ class FrameChannelTest {
   void aFrameThisHeapCannotHoldIsSkippedAndTheNextOneArrives() throws Exception {
     Process p =
         new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx32m", "-cp",
-                System.getProperty("java.class.path"), SmallHeapReader.class.getName())
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx32m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                SmallHeapReader.class.getName())
             .redirectError(ProcessBuilder.Redirect.INHERIT)
             .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

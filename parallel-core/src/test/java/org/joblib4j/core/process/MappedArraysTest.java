@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 class MappedArraysTest {
   @TempDir Path base;
 
-  private final JavaTaskSerializer worker = JavaTaskSerializer.forWorker(null, MappedArrays.forWorker());
+  private final JavaTaskSerializer worker =
+      JavaTaskSerializer.forWorker(null, MappedArrays.forWorker());
 
   /** A spiller's reference to a real array in a real call folder. */
   private SpilledArray spilled(ArraySpiller spiller, double[] data) {
@@ -63,7 +64,9 @@ class MappedArraysTest {
       assertThatThrownBy(() -> MappedArrays.forWorker().load(forged(sneaky)))
           .isInstanceOf(InvalidObjectException.class)
           .hasMessage(
-              "The memory-mapped array reference " + sneaky + " was refused: it is not a file directly inside a"
+              "The memory-mapped array reference "
+                  + sneaky
+                  + " was refused: it is not a file directly inside a"
                   + " joblib4j_memmapping_folder_* folder (a reference resolves only inside its call's own"
                   + " memmapping folder).");
       assertThat(outside).exists();
@@ -76,7 +79,9 @@ class MappedArraysTest {
     assertThatThrownBy(() -> MappedArrays.forWorker().load(forged(elsewhere)))
         .isInstanceOf(InvalidObjectException.class)
         .hasMessage(
-            "The memory-mapped array reference " + elsewhere + " was refused: it is not a file directly inside a"
+            "The memory-mapped array reference "
+                + elsewhere
+                + " was refused: it is not a file directly inside a"
                 + " joblib4j_memmapping_folder_* folder (a reference resolves only inside its call's own"
                 + " memmapping folder).");
   }
@@ -90,7 +95,9 @@ class MappedArraysTest {
       assertThatThrownBy(() -> MappedArrays.forWorker().load(forged(link)))
           .isInstanceOf(InvalidObjectException.class)
           .hasMessage(
-              "The memory-mapped array reference " + link + " was refused: it is a symbolic link or not a regular"
+              "The memory-mapped array reference "
+                  + link
+                  + " was refused: it is a symbolic link or not a regular"
                   + " file (a reference resolves only inside its call's own memmapping folder).");
     }
   }
@@ -104,7 +111,9 @@ class MappedArraysTest {
     assertThatThrownBy(() -> MappedArrays.forWorker().load(forged(ref)))
         .isInstanceOf(InvalidObjectException.class)
         .hasMessage(
-            "The memory-mapped array reference " + ref + " was refused: its folder is a symbolic link or not a"
+            "The memory-mapped array reference "
+                + ref
+                + " was refused: its folder is a symbolic link or not a"
                 + " folder (a reference resolves only inside its call's own memmapping folder).");
   }
 
@@ -116,10 +125,13 @@ class MappedArraysTest {
       byte[] bytes = parent.serialize(new ArrayList<>(List.of(data)));
       assertThat((List<?>) worker.deserialize(bytes)).singleElement().isEqualTo(data);
       String file = spilled(spiller, data).path();
-      assertThatThrownBy(() -> JavaTaskSerializer.forResults(null, "worker JVM 7").deserialize(bytes))
+      assertThatThrownBy(
+              () -> JavaTaskSerializer.forResults(null, "worker JVM 7").deserialize(bytes))
           .isInstanceOf(InvalidObjectException.class)
           .hasMessage(
-              "A memory-mapped array reference (" + file + ") was refused: results and exceptions never travel as"
+              "A memory-mapped array reference ("
+                  + file
+                  + ") was refused: results and exceptions never travel as"
                   + " memory-mapped files.");
     }
   }

@@ -21,7 +21,8 @@ class MappedWindowsTest {
     }
     Path file = dir.resolve("d.bin");
     ArraySpiller.write(values, 'D', file, 8L * values.length, 0, 24);
-    assertThat((double[]) new SpilledArray(file, 'D', values.length, null).readFlat(file, 40)).isEqualTo(values);
+    assertThat((double[]) new SpilledArray(file, 'D', values.length, null).readFlat(file, 40))
+        .isEqualTo(values);
   }
 
   @Test
@@ -36,15 +37,21 @@ class MappedWindowsTest {
   @Test
   void everyElementTypeCrossesWindows() throws Exception {
     Object[] arrays = {
-      new long[] {1, -2, 3}, new float[] {1.5f, 2.5f, 3.5f}, new short[] {1, 2, 3, 4, 5},
-      new char[] {'a', 'b', 'c', 'd', 'e'}, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}
+      new long[] {1, -2, 3},
+      new float[] {1.5f, 2.5f, 3.5f},
+      new short[] {1, 2, 3, 4, 5},
+      new char[] {'a', 'b', 'c', 'd', 'e'},
+      new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}
     };
     char[] kinds = {'J', 'F', 'S', 'C', 'B'};
     for (int k = 0; k < arrays.length; k++) {
       int length = java.lang.reflect.Array.getLength(arrays[k]);
       Path file = dir.resolve(kinds[k] + ".bin");
-      ArraySpiller.write(arrays[k], kinds[k], file, (long) ArraySpiller.width(kinds[k]) * length, 0, 8);
-      assertThat(new SpilledArray(file, kinds[k], length, null).readFlat(file, 8)).as("%s", kinds[k]).isEqualTo(arrays[k]);
+      ArraySpiller.write(
+          arrays[k], kinds[k], file, (long) ArraySpiller.width(kinds[k]) * length, 0, 8);
+      assertThat(new SpilledArray(file, kinds[k], length, null).readFlat(file, 8))
+          .as("%s", kinds[k])
+          .isEqualTo(arrays[k]);
     }
   }
 }

@@ -12,7 +12,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The sweep of per-process folders whose owner was killed (loky's resource tracker, done by a later JVM). */
+/**
+ * The sweep of per-process folders whose owner was killed (loky's resource tracker, done by a later
+ * JVM).
+ */
 class OwnedFoldersTest {
   static final String PREFIX = "joblib4j-test-";
   @TempDir Path tmp;
@@ -54,7 +57,8 @@ class OwnedFoldersTest {
         .matches(PREFIX + "\\d+\\.t[0-9a-z]+\\.[0-9a-z]+_[0-9a-f]{4}");
     assertThat(ProcessStamp.parse(dir.getFileName().toString().substring(PREFIX.length()), '_'))
         .contains(ProcessStamp.current());
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
+        .isEqualTo("rwx------");
     assertThat(OwnedFolders.sweep(dir.getParent(), PREFIX)).isEmpty();
     assertThat(dir).isDirectory();
   }
@@ -86,10 +90,12 @@ class OwnedFoldersTest {
   @Test
   void anotherUsersFolderIsLeftAlone() throws Exception {
     assertThat(System.getProperty("user.name"))
-        .as("this test makes a folder owned by another user (chown to nobody), which needs root: run it as root")
+        .as(
+            "this test makes a folder owned by another user (chown to nobody), which needs root: run it as root")
         .isEqualTo("root");
     Path dir = folderOf(deadStamp());
-    UserPrincipal nobody = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+    UserPrincipal nobody =
+        dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
     Files.setOwner(dir, nobody);
     assertThat(OwnedFolders.sweep(tmp, PREFIX)).isEmpty();
     assertThat(dir.resolve("data.bin")).hasContent("x");
@@ -99,7 +105,8 @@ class OwnedFoldersTest {
   void aSymbolicLinkIsNotFollowed() throws Exception {
     Path target = Files.createDirectory(tmp.resolve("target"));
     Files.writeString(target.resolve("keep"), "y");
-    Path link = Files.createSymbolicLink(tmp.resolve(PREFIX + deadStamp().token() + "_abc1234"), target);
+    Path link =
+        Files.createSymbolicLink(tmp.resolve(PREFIX + deadStamp().token() + "_abc1234"), target);
     assertThat(OwnedFolders.sweep(tmp, PREFIX)).isEmpty();
     assertThat(link).isSymbolicLink();
     assertThat(target.resolve("keep")).hasContent("y");

@@ -20,7 +20,9 @@ import org.junit.jupiter.api.Test;
  * size, measured without holding the bytes, instead of an {@code OutOfMemoryError} after copies.
  */
 class PayloadLimitTest {
-  /** A task, and a result, whose serialized form carries {@code count} zero bytes that nobody keeps. */
+  /**
+   * A task, and a result, whose serialized form carries {@code count} zero bytes that nobody keeps.
+   */
   static final class Zeros implements Task<Object>, Serializable {
     private static final long serialVersionUID = 1L;
     private final SerializedZeros payload;
@@ -82,7 +84,8 @@ class PayloadLimitTest {
     assertThat(e.taskIndex()).isEqualTo(11);
     assertThat(e)
         .hasMessage(
-            "Could not serialize the task to send it to the workers. Task 11 takes " + (t[1] - t[0])
+            "Could not serialize the task to send it to the workers. Task 11 takes "
+                + (t[1] - t[0])
                 + " bytes serialized, more than the 5000 bytes one batch can carry to a worker JVM. Let"
                 + " large primitive arrays go to memory-mapped files (maxNbytes) or read large data from"
                 + " shared storage in the task.")
@@ -94,13 +97,18 @@ class PayloadLimitTest {
     BatchShipper shipper = new BatchShipper(5000);
     List<Task<?>> tasks = List.of(new Zeros(3000), new Zeros(3000), new Zeros(3000));
     TaskSerializationException e =
-        catchThrowableOfType(() -> shipper.serialize(new Batch(0, tasks, null)), TaskSerializationException.class);
+        catchThrowableOfType(
+            () -> shipper.serialize(new Batch(0, tasks, null)), TaskSerializationException.class);
     long[] t = totals(tasks.toArray());
     assertThat(e.taskIndex()).isEqualTo(1);
     assertThat(e)
         .hasMessage(
             "Could not serialize the task to send it to the workers. Task 1 takes the batch of tasks"
-                + " 0..2 to " + t[1] + " bytes serialized (it adds " + (t[1] - t[0]) + " bytes), more than"
+                + " 0..2 to "
+                + t[1]
+                + " bytes serialized (it adds "
+                + (t[1] - t[0])
+                + " bytes), more than"
                 + " the 5000 bytes one batch can carry to a worker JVM. Let large primitive arrays go to"
                 + " memory-mapped files (maxNbytes), read large data from shared storage in the task, or"
                 + " use a smaller batch size.");
@@ -112,21 +120,28 @@ class PayloadLimitTest {
     shipper.startCall(null, null, new SharingOptions(List.of(), true, 1000), Map.of());
     List<Task<?>> tasks = List.of(new Zeros(3000), new Zeros(3000), new Zeros(3000));
     TaskSerializationException e =
-        catchThrowableOfType(() -> shipper.ship(new Batch(0, tasks, null)), TaskSerializationException.class);
+        catchThrowableOfType(
+            () -> shipper.ship(new Batch(0, tasks, null)), TaskSerializationException.class);
     long[] t = totals(tasks.toArray());
     assertThat(e.taskIndex()).isEqualTo(1);
     assertThat(e.getMessage())
         .startsWith(
             "Could not serialize the task to send it to the workers. Task 1 takes the batch of tasks"
-                + " 0..2 to " + t[1] + " bytes serialized (it adds " + (t[1] - t[0]) + " bytes)");
+                + " 0..2 to "
+                + t[1]
+                + " bytes serialized (it adds "
+                + (t[1] - t[0])
+                + " bytes)");
     shipper.endCall();
   }
 
   @Test
   void aTaskOfTwoGibibytesIsMeasuredAtTheRealLimitWithoutKeepingItsBytes() throws IOException {
-    // what BatchShipper does once its buffer passes the real limit: count the tasks' bytes, keep none
+    // what BatchShipper does once its buffer passes the real limit: count the tasks' bytes, keep
+    // none
     Zeros huge = new Zeros(1L << 31);
-    // its size without writing it: every 64 KiB of zeros costs the same (64 blocks and their headers)
+    // its size without writing it: every 64 KiB of zeros costs the same (64 blocks and their
+    // headers)
     long empty = totals(new Zeros(0))[0];
     long per64k = totals(new Zeros(1 << 16))[0] - empty;
     long[] t = {empty + (1L << 15) * per64k};
@@ -138,7 +153,9 @@ class PayloadLimitTest {
     assertThat(e.taskIndex()).isEqualTo(40);
     assertThat(e)
         .hasMessage(
-            "Could not serialize the task to send it to the workers. Task 40 takes " + t[0] + " bytes"
+            "Could not serialize the task to send it to the workers. Task 40 takes "
+                + t[0]
+                + " bytes"
                 + " serialized, more than the 2147483622 bytes one batch can carry to a worker JVM. Let"
                 + " large primitive arrays go to memory-mapped files (maxNbytes) or read large data from"
                 + " shared storage in the task.");
@@ -148,15 +165,22 @@ class PayloadLimitTest {
   void aResultLargerThanTheLimitIsNamedWithItsSize() throws IOException {
     List<Object> results = new ArrayList<>(List.of(1, new Zeros(6000)));
     JavaTaskSerializer serializer = new JavaTaskSerializer(null, null, false, 5000);
-    Throwable failure = catchThrowableOfType(() -> ResultsCodec.encode(results, serializer), IOException.class);
-    TaskSerializationException e = SerializationDiagnostics.resultsTooLarge(7, results, failure, serializer);
+    Throwable failure =
+        catchThrowableOfType(() -> ResultsCodec.encode(results, serializer), IOException.class);
+    TaskSerializationException e =
+        SerializationDiagnostics.resultsTooLarge(7, results, failure, serializer);
     long[] t = totals(1, new Zeros(6000));
     assertThat(e.taskIndex()).isEqualTo(8);
     assertThat(e)
         .hasMessage(
-            "The result of task 8 takes " + (t[1] - t[0]) + " bytes serialized, more than the 5000 bytes"
+            "The result of task 8 takes "
+                + (t[1] - t[0])
+                + " bytes serialized, more than the 5000 bytes"
                 + " one batch's results can carry back from a worker JVM. Write large results to shared"
                 + " storage and return where they are.");
-    assertThat(SerializationDiagnostics.resultsTooLarge(7, results, new IOException("other"), serializer)).isNull();
+    assertThat(
+            SerializationDiagnostics.resultsTooLarge(
+                7, results, new IOException("other"), serializer))
+        .isNull();
   }
 }

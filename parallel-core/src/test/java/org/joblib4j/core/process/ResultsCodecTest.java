@@ -35,14 +35,18 @@ class ResultsCodecTest {
 
   @Test
   void otherResultsAndFailuresAreJavaSerialized() throws Exception {
-    List<Object> results = new ArrayList<>(Arrays.asList(1, List.of(2), TaskFailure.of(3, new IllegalStateException("boom"))));
+    List<Object> results =
+        new ArrayList<>(
+            Arrays.asList(1, List.of(2), TaskFailure.of(3, new IllegalStateException("boom"))));
     byte[] payload = ResultsCodec.encode(results, java);
     assertThat(payload[0]).isEqualTo((byte) 0xAC);
     @SuppressWarnings("unchecked")
     List<Object> back = (List<Object>) ResultsCodec.decode(payload, java);
     assertThat(back.subList(0, 2)).containsExactly(1, List.of(2));
     assertThat(back.get(2)).isInstanceOf(TaskFailure.class);
-    Object failure = ResultsCodec.decode(java.serialize(new BatchTaskException(7, new IllegalStateException("boom"))), java);
+    Object failure =
+        ResultsCodec.decode(
+            java.serialize(new BatchTaskException(7, new IllegalStateException("boom"))), java);
     assertThat(failure).isInstanceOf(BatchTaskException.class);
   }
 

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 class StatelessFunctionTest {
   private final JavaTaskSerializer channel = new JavaTaskSerializer(null, null, true);
-  private final JavaTaskSerializer worker = new JavaTaskSerializer(null, StatelessFunctionTest.class.getClassLoader());
+  private final JavaTaskSerializer worker =
+      new JavaTaskSerializer(null, StatelessFunctionTest.class.getClassLoader());
 
   static int twice(int x) {
     return 2 * x;
@@ -22,9 +23,13 @@ class StatelessFunctionTest {
     assertThat(StatelessFunction.isStateless(square.getClass())).isTrue();
     assertThat(StatelessFunction.isStateless(reference.getClass())).isTrue();
     @SuppressWarnings("unchecked")
-    List<Object> first = (List<Object>) worker.deserialize(channel.serialize(new ArrayList<>(List.of(square, reference))));
+    List<Object> first =
+        (List<Object>)
+            worker.deserialize(channel.serialize(new ArrayList<>(List.of(square, reference))));
     @SuppressWarnings("unchecked")
-    List<Object> again = (List<Object>) worker.deserialize(channel.serialize(new ArrayList<>(List.of(square, reference))));
+    List<Object> again =
+        (List<Object>)
+            worker.deserialize(channel.serialize(new ArrayList<>(List.of(square, reference))));
     assertThat(again.get(0)).isSameAs(first.get(0)).isNotSameAs(square);
     assertThat(again.get(1)).isSameAs(first.get(1));
     @SuppressWarnings("unchecked")

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Discovery in-process, with a class loader that sees an extra services file. (The same
- * scenarios with real separate classpaths and jars run in the integration-tests module.)
+ * Discovery in-process, with a class loader that sees an extra services file. (The same scenarios
+ * with real separate classpaths and jars run in the integration-tests module.)
  */
 class BackendRegistryTest {
 
@@ -102,7 +102,8 @@ class BackendRegistryTest {
     }
     Files.writeString(services.resolve(BackendProvider.class.getName()), lines.toString());
     ClassLoader loader =
-        new URLClassLoader(new URL[] {dir.toUri().toURL()}, BackendRegistryTest.class.getClassLoader());
+        new URLClassLoader(
+            new URL[] {dir.toUri().toURL()}, BackendRegistryTest.class.getClassLoader());
     return BackendRegistry.load(loader);
   }
 
@@ -112,7 +113,8 @@ class BackendRegistryTest {
     assertThat(r.available()).contains("dup", "sequential");
     assertThatThrownBy(() -> r.create("dup", BackendContext.empty("dup")))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageStartingWith("Duplicate parallel backend name 'dup': provided by " + DupA.class.getName() + " (")
+        .hasMessageStartingWith(
+            "Duplicate parallel backend name 'dup': provided by " + DupA.class.getName() + " (")
         .hasMessageContaining(") and " + DupB.class.getName() + " (")
         .hasMessageEndingWith("). Remove one of the jars from the classpath.");
     assertThat(r.create("sequential", BackendContext.empty("sequential"))).isNotNull();
@@ -156,7 +158,8 @@ class BackendRegistryTest {
         .hasMessage(
             "Invalid backend: loky, expected one of \"sequential\". The \"loky\" backend is provided by"
                 + " the artifact org.joblib4j:backend-loky: add it to the classpath.");
-    assertThat(r.unknown("multiprocessing")).hasMessageContaining("org.joblib4j:backend-multiprocessing");
+    assertThat(r.unknown("multiprocessing"))
+        .hasMessageContaining("org.joblib4j:backend-multiprocessing");
     assertThat(r.unknown("ray")).hasMessageContaining("org.joblib4j:backend-ray");
   }
 }

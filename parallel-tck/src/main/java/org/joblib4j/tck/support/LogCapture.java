@@ -9,8 +9,8 @@ import java.util.stream.Collectors;
 import org.slf4j.LoggerFactory;
 
 /**
- * Captures what a logger (and its children) logs, through logback, the binding every module's
- * tests use. Works in the test JVM and, from inside a task, in a worker JVM (same classpath).
+ * Captures what a logger (and its children) logs, through logback, the binding every module's tests
+ * use. Works in the test JVM and, from inside a task, in a worker JVM (same classpath).
  */
 public final class LogCapture implements AutoCloseable {
   /** The logger joblib4j sends joblib's warnings to. */

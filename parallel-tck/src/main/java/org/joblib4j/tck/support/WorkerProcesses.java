@@ -44,7 +44,8 @@ public final class WorkerProcesses {
   public static long writePid(String dir) {
     long pid = pid();
     try {
-      Files.writeString(Path.of(dir, Long.toString(pid)), Long.toString(pid), StandardCharsets.UTF_8);
+      Files.writeString(
+          Path.of(dir, Long.toString(pid)), Long.toString(pid), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

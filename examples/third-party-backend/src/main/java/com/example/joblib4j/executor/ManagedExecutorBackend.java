@@ -20,7 +20,8 @@ import org.joblib4j.spi.ParallelBackend;
  */
 final class ManagedExecutorBackend implements ParallelBackend {
   private final String executorName;
-  private final AutoBatchSizer batching = new AutoBatchSizer(2_000_000L, 20_000_000L, Integer.MAX_VALUE);
+  private final AutoBatchSizer batching =
+      new AutoBatchSizer(2_000_000L, 20_000_000L, Integer.MAX_VALUE);
   private final Set<Future<?>> running = ConcurrentHashMap.newKeySet();
   private ExecutorService pool;
 
@@ -65,7 +66,8 @@ final class ManagedExecutorBackend implements ParallelBackend {
       running.add(handle[0]);
     } catch (RejectedExecutionException e) {
       result.completeExceptionally(
-          new IllegalStateException("The executor '" + executorName + "' refused the batch (is it shut down?)", e));
+          new IllegalStateException(
+              "The executor '" + executorName + "' refused the batch (is it shut down?)", e));
     }
     return result;
   }

@@ -21,8 +21,8 @@ public final class ManagedExecutors {
   private ManagedExecutors() {}
 
   /**
-   * Makes a pool available to the backend. The application keeps owning it: the backend never
-   * shuts it down.
+   * Makes a pool available to the backend. The application keeps owning it: the backend never shuts
+   * it down.
    *
    * @param name the name the backend's {@code executor} option refers to
    * @param pool the pool
@@ -44,8 +44,12 @@ public final class ManagedExecutors {
     ExecutorService pool = POOLS.get(name);
     if (pool == null) {
       throw new IllegalStateException(
-          "No ExecutorService is registered as '" + name + "' for the managed-executor backend: call"
-              + " ManagedExecutors.register(\"" + name + "\", pool) at start-up, or set"
+          "No ExecutorService is registered as '"
+              + name
+              + "' for the managed-executor backend: call"
+              + " ManagedExecutors.register(\""
+              + name
+              + "\", pool) at start-up, or set"
               + " joblib4j.backend.managed-executor.executor to a registered name. Registered: "
               + POOLS.keySet());
     }

@@ -11,18 +11,21 @@ import org.joblib4j.Parallel;
 import org.junit.jupiter.api.Test;
 
 /**
- * An application that only added the jar and wrote {@code joblib4j.backend=managed-executor} in
- * its {@code joblib4j.properties} (src/test/resources here) gets the backend without naming it.
+ * An application that only added the jar and wrote {@code joblib4j.backend=managed-executor} in its
+ * {@code joblib4j.properties} (src/test/resources here) gets the backend without naming it.
  */
 class ApplicationConfigTest {
 
   @Test
   void theConfiguredBackendIsPickedUp() {
-    ExecutorService pool = Executors.newFixedThreadPool(3, r -> {
-      Thread t = new Thread(r, "application-pool");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            3,
+            r -> {
+              Thread t = new Thread(r, "application-pool");
+              t.setDaemon(true);
+              return t;
+            });
     ManagedExecutors.register("default", pool);
     try {
       assertThat(Backends.available()).contains("managed-executor");
@@ -41,6 +44,7 @@ class ApplicationConfigTest {
   void aMissingPoolIsExplained() {
     assertThatThrownBy(() -> Parallel.builder().nJobs(2).build().map(x -> x, List.of(1, 2)))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageStartingWith("No ExecutorService is registered as 'default' for the managed-executor backend");
+        .hasMessageStartingWith(
+            "No ExecutorService is registered as 'default' for the managed-executor backend");
   }
 }
