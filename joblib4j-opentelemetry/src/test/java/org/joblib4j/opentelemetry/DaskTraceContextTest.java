@@ -50,16 +50,7 @@ class DaskTraceContextTest {
     } finally {
       request.end();
     }
-    long me = ProcessHandle.current().pid();
-    assertThat(seen)
-        .hasSize(4)
-        .allSatisfy(
-            line -> {
-              String[] parts = line.split("/");
-              assertThat(parts[0]).isEqualTo(request.getSpanContext().getTraceId());
-              assertThat(parts[1]).isEqualTo(request.getSpanContext().getSpanId());
-              assertThat(Long.parseLong(parts[2])).as("ran in an executor JVM").isNotEqualTo(me);
-            });
+    JoblibTracingTest.assertRanInTheTraceOf(seen, request);
     assertThat(exporter.getFinishedSpanItems())
         .filteredOn(s -> s.getName().equals("joblib4j.call"))
         .singleElement()

@@ -55,6 +55,24 @@ class JoblibTracingTest {
     return i;
   }
 
+  /** Each line {@link #seen} wrote, in another JVM: the caller's trace, with its span as parent. */
+  static void assertRanInTheTraceOf(List<String> seen, Span request) {
+    long me = ProcessHandle.current().pid();
+    assertThat(seen)
+        .hasSize(4)
+        .allSatisfy(
+            line -> {
+              String[] parts = line.split("/");
+              assertThat(parts[0])
+                  .as("the trace inside the worker JVM")
+                  .isEqualTo(request.getSpanContext().getTraceId());
+              assertThat(parts[1])
+                  .as("the task's parent span")
+                  .isEqualTo(request.getSpanContext().getSpanId());
+              assertThat(Long.parseLong(parts[2])).as("ran in another JVM").isNotEqualTo(me);
+            });
+  }
+
   private List<SpanData> named(String name) {
     return exporter.getFinishedSpanItems().stream()
         .filter(s -> s.getName().equals(name))
@@ -76,19 +94,8 @@ class JoblibTracingTest {
     } finally {
       request.end();
     }
+    assertRanInTheTraceOf(seen, request);
     String trace = request.getSpanContext().getTraceId();
-    long me = ProcessHandle.current().pid();
-    assertThat(seen)
-        .hasSize(4)
-        .allSatisfy(
-            line -> {
-              String[] parts = line.split("/");
-              assertThat(parts[0]).as("the trace inside the worker JVM").isEqualTo(trace);
-              assertThat(parts[1])
-                  .as("the task's parent span")
-                  .isEqualTo(request.getSpanContext().getSpanId());
-              assertThat(Long.parseLong(parts[2])).as("ran in another JVM").isNotEqualTo(me);
-            });
 
     SpanData call = named("joblib4j.call").get(0);
     assertThat(named("joblib4j.call")).hasSize(1);
