@@ -63,7 +63,9 @@ public final class Parallel implements AutoCloseable {
   /**
    * The most bytes of tasks a call reads ahead, and of results it holds received from worker
    * processes and not yet handed to the consumer before it stops reading the input, when {@link
-   * Builder#maxPendingBytes} is not set: 256 MiB.
+   * Builder#maxPendingBytes} is not set: 256 MiB, or a quarter of the caller's heap ({@code
+   * Runtime.maxMemory()}) if that is less, so that what is held, and its serialized copies, fit in
+   * a small heap.
    */
   public static final long DEFAULT_MAX_PENDING_BYTES = 256L << 20;
 
@@ -577,8 +579,8 @@ public final class Parallel implements AutoCloseable {
      * the consumer take more than this many bytes serialized (as received, not their size on the
      * heap); batches already sent still arrive, so the held bytes can pass the bound by their
      * results. Auto batches are capped so that one batch and its results take at most a quarter of
-     * it per worker. Default {@link Parallel#DEFAULT_MAX_PENDING_BYTES}; {@link #maxPendingResults}
-     * holds as well.
+     * it per worker. Default {@link Parallel#DEFAULT_MAX_PENDING_BYTES} (256 MiB, at most a quarter
+     * of the heap); {@link #maxPendingResults} holds as well.
      *
      * @param max a positive number of bytes
      * @return this

@@ -172,7 +172,12 @@ final class DispatchCall implements ResultSource {
     this.batchSizeCap =
         (int) Math.min(maxBatchSize == null ? Integer.MAX_VALUE : maxBatchSize, perWorker);
     this.maxHeldBytes =
-        maxPendingBytes == null ? org.joblib4j.Parallel.DEFAULT_MAX_PENDING_BYTES : maxPendingBytes;
+        maxPendingBytes == null
+            // what is held also has serialized copies on its way: a quarter of a small heap
+            ? Math.min(
+                org.joblib4j.Parallel.DEFAULT_MAX_PENDING_BYTES,
+                Runtime.getRuntime().maxMemory() / 4)
+            : maxPendingBytes;
   }
 
   private static final class Job {
