@@ -44,6 +44,10 @@ public final class EngineEvents {
      */
     public Batch batch(long firstTask, int tasks) {
       JfrEvents.Batch b = JfrEvents.batch(backend, firstTask, tasks);
+      if (observed == null && !JfrEvents.isRecorded(b)) {
+        // the usual case, per batch: nothing records, nothing observes
+        return Batch.NONE;
+      }
       if (observed != null) {
         Observers.notify(o -> o.batchDispatched(observed, firstTask, tasks));
       }
@@ -76,13 +80,17 @@ public final class EngineEvents {
     private final JfrEvents.Batch recorded;
     private final long firstTask;
     private final int tasks;
-    private final long startNanos = System.nanoTime();
+    private final long startNanos;
+
+    /** The batch of a call that nothing records or observes: ending it does nothing. */
+    static final Batch NONE = new Batch(null, null, 0, 0);
 
     private Batch(Call call, JfrEvents.Batch recorded, long firstTask, int tasks) {
       this.call = call;
       this.recorded = recorded;
       this.firstTask = firstTask;
       this.tasks = tasks;
+      this.startNanos = call == null ? 0 : System.nanoTime();
     }
 
     /**
@@ -101,6 +109,9 @@ public final class EngineEvents {
         List<Object> results,
         Throwable failure,
         boolean stopped) {
+      if (call == null) {
+        return;
+      }
       recorded.end(bytesSent, bytesReceived, failure);
       if (call.observed != null) {
         int failed = failure == null ? failedIn(results) : stopped ? 0 : 1;

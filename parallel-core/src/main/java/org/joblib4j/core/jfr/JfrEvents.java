@@ -74,6 +74,16 @@ public final class JfrEvents {
   private static final Batch NO_BATCH = new Batch(null);
 
   /**
+   * Whether a batch's event is recorded.
+   *
+   * @param batch what {@link #batch} returned
+   * @return false for the no-op event given while nothing records
+   */
+  public static boolean isRecorded(Batch batch) {
+    return batch != NO_BATCH;
+  }
+
+  /**
    * Begins a call.
    *
    * @param backend the backend's name

@@ -18,17 +18,14 @@ final class WeakIdentityMap<K, V> {
   private final Map<Key, V> map = new HashMap<>();
   private final ReferenceQueue<Object> collected = new ReferenceQueue<>();
 
+  /** Reused for every lookup: {@code replace} looks up every object a batch writes. */
+  private final Probe probe = new Probe();
+
   private static final class Key extends WeakReference<Object> {
     private final int hash;
 
     Key(Object referent, ReferenceQueue<Object> queue) {
       super(referent, queue);
-      this.hash = System.identityHashCode(referent);
-    }
-
-    /** A key to look up with: never queued. */
-    Key(Object referent) {
-      super(referent);
       this.hash = System.identityHashCode(referent);
     }
 
@@ -50,14 +47,43 @@ final class WeakIdentityMap<K, V> {
     }
   }
 
+  /**
+   * A lookup key that allocates nothing: HashMap asks the looked-up key, so its {@code equals}
+   * compares the referent of the map's {@link Key} by identity.
+   */
+  private static final class Probe {
+    private Object target;
+    private int hash;
+
+    Probe of(Object o) {
+      target = o;
+      hash = System.identityHashCode(o);
+      return this;
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key && ((Key) o).get() == target;
+    }
+  }
+
   V get(K key) {
     expunge();
-    return map.get(new Key(key));
+    V v = map.get(probe.of(key));
+    probe.target = null;
+    return v;
   }
 
   boolean containsKey(K key) {
     expunge();
-    return map.containsKey(new Key(key));
+    boolean has = map.containsKey(probe.of(key));
+    probe.target = null;
+    return has;
   }
 
   /** Puts a value; returns the one it replaced, or {@code null}. */
@@ -68,7 +94,9 @@ final class WeakIdentityMap<K, V> {
 
   V remove(K key) {
     expunge();
-    return map.remove(new Key(key));
+    V v = map.remove(probe.of(key));
+    probe.target = null;
+    return v;
   }
 
   boolean isEmpty() {
