@@ -79,10 +79,14 @@ class ShadedJarIT {
     };
     assertThat(runCommand(run)).contains("== summary");
     Path caches = tmp.resolve("joblib4j-cds-" + System.getProperty("user.name"));
-    // the training JVM writes the cache after the first run has ended
+    // the training JVM writes training-*.aot after the first run has ended, then a shell
+    // renames it to the cache's own name: wait for that rename, not for the training file
     org.awaitility.Awaitility.await("the worker AOT cache")
         .atMost(java.time.Duration.ofSeconds(120))
-        .until(() -> aotCaches(caches).size() == 1);
+        .until(
+            () ->
+                aotCaches(caches).size() == 1
+                    && !aotCaches(caches).get(0).getFileName().toString().startsWith("training-"));
 
     String second = runCommand(run);
 
