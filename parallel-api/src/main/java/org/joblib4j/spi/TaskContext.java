@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
-import org.slf4j.MDC;
 
 /**
  * The caller's context, captured when a call starts and restored around its tasks wherever they
@@ -32,7 +31,7 @@ public final class TaskContext implements Serializable {
    * @return the context, or {@code null} when there is nothing to carry
    */
   public static TaskContext capture() {
-    Map<String, String> map = MDC.getCopyOfContextMap();
+    Map<String, String> map = Mdc.copy();
     ArrayList<Captured> values = new ArrayList<>();
     for (ContextPropagator p : Propagators.ALL) {
       Serializable v = p.capture();
@@ -69,10 +68,10 @@ public final class TaskContext implements Serializable {
 
     private BatchScope(TaskContext context) {
       this.context = context;
-      this.previousMdc = MDC.getCopyOfContextMap();
+      this.previousMdc = Mdc.copy();
       this.taskMdc = context != null && context.mdc != null ? context.mdc : previousMdc;
       if (taskMdc != previousMdc) {
-        MDC.setContextMap(taskMdc);
+        Mdc.set(taskMdc);
       }
     }
 
@@ -103,11 +102,7 @@ public final class TaskContext implements Serializable {
   }
 
   private static void putBack(Map<String, String> mdc) {
-    if (mdc != null) {
-      MDC.setContextMap(mdc);
-    } else if (MDC.getCopyOfContextMap() != null) { // an empty MDC stays untouched: the usual case
-      MDC.clear();
-    }
+    Mdc.set(mdc);
   }
 
   /**
@@ -116,9 +111,9 @@ public final class TaskContext implements Serializable {
    * @return what puts the thread's previous context back
    */
   public ContextPropagator.Restored restore() {
-    Map<String, String> previousMdc = MDC.getCopyOfContextMap();
+    Map<String, String> previousMdc = Mdc.copy();
     if (mdc != null) {
-      MDC.setContextMap(mdc);
+      Mdc.set(mdc);
     }
     ContextPropagator.Restored undo = propagate();
     return () -> {

@@ -60,6 +60,23 @@ final class MpTestSupport {
 
   // ------------------------------------------------------------------ tasks (run in worker JVMs)
 
+  /**
+   * SLF4J's state in this JVM: 0 until something starts it (a logger, the MDC), 3 once its provider
+   * has started.
+   */
+  static int slf4jState() throws ReflectiveOperationException {
+    java.lang.reflect.Field state =
+        org.slf4j.LoggerFactory.class.getDeclaredField("INITIALIZATION_STATE");
+    state.setAccessible(true);
+    return state.getInt(null);
+  }
+
+  /** Logs a line, then reports SLF4J's state. */
+  static int logAndSlf4jState() throws ReflectiveOperationException {
+    org.slf4j.LoggerFactory.getLogger(MpTestSupport.class).debug("a task that logs");
+    return slf4jState();
+  }
+
   static long pid() {
     return WorkerProcesses.pid();
   }

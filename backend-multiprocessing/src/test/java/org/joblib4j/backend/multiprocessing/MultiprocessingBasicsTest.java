@@ -105,6 +105,26 @@ class MultiprocessingBasicsTest {
     MpTestSupport.awaitAllDead(pids);
   }
 
+  /**
+   * Starting SLF4J in a fresh worker starts logback, which parses its XML configuration: about 200
+   * ms of CPU per worker JVM before the fix, paid by every call's workers although no task logged.
+   */
+  @Test
+  void aWorkerWhoseTasksDoNotLogNeverStartsLoggingAndOneThatLogsDoes() {
+    assertThat(
+            mp(2)
+                .batchSize(1)
+                .build()
+                .run(IntStream.range(0, 4).mapToObj(i -> delayed(MpTestSupport::slf4jState))))
+        .containsOnly(0);
+    assertThat(
+            mp(2)
+                .batchSize(1)
+                .build()
+                .run(IntStream.range(0, 4).mapToObj(i -> delayed(MpTestSupport::logAndSlf4jState))))
+        .containsOnly(3);
+  }
+
   @Test
   @SuppressWarnings("unchecked")
   void workerHeapAndJvmArgsReachEachWorker() {
