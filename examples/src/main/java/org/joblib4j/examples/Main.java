@@ -7,7 +7,6 @@ import java.util.Locale;
 import org.joblib4j.examples.cli.CliOptions;
 import org.joblib4j.examples.cli.ExampleCommand;
 import org.joblib4j.examples.workload.DemoWorkloads;
-import org.joblib4j.examples.workload.SpareWorkers;
 import org.joblib4j.examples.workload.SummaryTable;
 import org.joblib4j.examples.workload.Workload;
 import org.joblib4j.examples.workload.WorkloadRunner;
@@ -79,9 +78,6 @@ public final class Main {
     out.println();
 
     List<Workload<?>> workloads = DemoWorkloads.create(options.small(), backend);
-    if ("multiprocessing".equals(backend)) {
-      SpareWorkers.keep(out, options.nJobs());
-    }
     WorkloadRunner runner =
         new WorkloadRunner(out, options.progress(), options.nJobs(), options.baseline(), backend);
     List<WorkloadTiming> timings = new ArrayList<>();

@@ -124,7 +124,7 @@ class MainTest {
   }
 
   @Test
-  void onMultiprocessingKeepsWarmSparesAndTimesTheFirstCallApart() {
+  void onMultiprocessingTheFirstCallIsTimedApartAndNoSpareWorkerBoots() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
       int status =
@@ -140,44 +140,16 @@ class MainTest {
           out.toString(StandardCharsets.UTF_8).lines().collect(Collectors.toList());
       assertThat(lines)
           .contains(
-              "== multiprocessing starts fresh worker JVMs for every call: this demo keeps 2 warm"
-                  + " spares booted between calls (joblib4j.backend.multiprocessing.spare-workers=2;"
-                  + " set it to choose, 0 for none)",
               "17984 primes (backend=multiprocessing, n_jobs=2, 2 workers); n_jobs=1 agrees: true",
               "workload     tasks  n_jobs first call  wall time  sequential  speed-up",
               SummaryTable.FIRST_CALL_NOTE)
-          .anyMatch(
-              l -> l.matches("total           44 +[0-9.]+ s +[0-9.]+ s +[0-9.]+ s +[0-9.]+x"));
-      assertThat(System.getProperty("joblib4j.backend.multiprocessing.spare-workers"))
-          .isEqualTo("2");
+          .anyMatch(l -> l.matches("total           44 +[0-9.]+ s +[0-9.]+ s +[0-9.]+ s +[0-9.]+x"))
+          .noneMatch(l -> l.contains("spare"));
+      // nothing boots beside the timed runs: the warm run reuses the first run's workers
+      assertThat(MultiprocessingBackend.spareWorkerPids()).isEmpty();
     } finally {
       System.clearProperty("joblib4j.backend");
       System.clearProperty("joblib4j.n-jobs");
-      System.clearProperty("joblib4j.backend.multiprocessing.spare-workers");
-      MultiprocessingBackend.shutdownSpareWorkers();
-    }
-  }
-
-  @Test
-  void onMultiprocessingAConfiguredSpareCountIsKept() {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    System.setProperty("joblib4j.backend.multiprocessing.spare-workers", "0");
-    try {
-      int status =
-          Main.execute(
-              new String[] {
-                "--backend", "multiprocessing", "--small", "--no-progress", "--no-baseline"
-              },
-              new PrintStream(out, true, StandardCharsets.UTF_8),
-              System.err);
-
-      assertThat(status).isZero();
-      assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("warm spares");
-      assertThat(System.getProperty("joblib4j.backend.multiprocessing.spare-workers"))
-          .isEqualTo("0");
-    } finally {
-      System.clearProperty("joblib4j.backend");
-      System.clearProperty("joblib4j.backend.multiprocessing.spare-workers");
     }
   }
 }

@@ -10,7 +10,6 @@ import java.util.stream.IntStream;
 import org.joblib4j.examples.cli.BackendStatus;
 import org.joblib4j.examples.cli.CliOptions;
 import org.joblib4j.examples.cli.ExampleCommand;
-import org.joblib4j.examples.workload.SpareWorkers;
 import org.joblib4j.examples.workload.SummaryTable;
 import org.joblib4j.examples.workload.WorkloadRunner;
 import org.joblib4j.examples.workload.WorkloadTiming;
@@ -75,9 +74,6 @@ public final class GridSearchCvMain {
    * @return the search's result and its timings
    */
   static Outcome run(PrintStream out, CliOptions options, String backend) {
-    if ("multiprocessing".equals(backend)) {
-      SpareWorkers.keep(out, options.nJobs());
-    }
     GridSearchCvWorkload workload =
         new GridSearchCvWorkload(
             options.small() ? GridSearchCvSize.SMALL : GridSearchCvSize.DEMO, backend);

@@ -13,7 +13,9 @@ import org.joblib4j.examples.progress.ProgressMode;
  * whose workers are other processes (worker JVMs, a cluster's workers) the same holds for them only
  * after they have run the workload once: the first parallel run is timed on its own (the summary's
  * "first call": start-up, class loading, JIT compilation), and the speed-up compares a second, warm
- * run with the warm n_jobs=1 run.
+ * run with the warm n_jobs=1 run. Both parallel runs share one kept-open {@code Parallel}, as
+ * joblib advises for repeated calls ({@code with Parallel(...) as parallel:}): on multiprocessing,
+ * whose {@code Parallel} owns its worker JVMs, that is what keeps the second run's workers warm.
  */
 public final class WorkloadRunner {
   /** The backends that run tasks in this JVM's threads: warm once this JVM is. */
@@ -61,10 +63,22 @@ public final class WorkloadRunner {
         "%-"
             + Math.max((workersElsewhere ? firstLabel : label).length(), "n_jobs=1".length())
             + "s";
-    Run<R> first = timed(workload, n, String.format(column, workersElsewhere ? firstLabel : label));
+    Run<R> first;
+    Run<R> parallel;
+    if (workersElsewhere) {
+      SwitchableProgress progressOfRun = new SwitchableProgress();
+      long start = System.nanoTime();
+      try (Parallel reused =
+          workload.configure(Parallel.builder().nJobs(n).progress(progressOfRun)).build()) {
+        first = timed(workload, reused, progressOfRun, String.format(column, firstLabel), start);
+        parallel =
+            timed(workload, reused, progressOfRun, String.format(column, label), System.nanoTime());
+      }
+    } else {
+      first = timed(workload, n, String.format(column, label));
+      parallel = first;
+    }
     Run<R> sequential = baseline ? timed(workload, 1, String.format(column, "n_jobs=1")) : null;
-    // after the baseline: a per-call pool's spare workers have had the time to boot
-    Run<R> parallel = workersElsewhere ? timed(workload, n, String.format(column, label)) : first;
     StringBuilder line =
         new StringBuilder(workload.describe(parallel.result()))
             .append(" (backend=")
@@ -91,6 +105,20 @@ public final class WorkloadRunner {
         sequential != null ? sequential.nanos() : -1);
   }
 
+  /** One run on a kept-open {@code Parallel}, timed from {@code start}. */
+  private <R> Run<R> timed(
+      Workload<R> workload,
+      Parallel parallel,
+      SwitchableProgress progressOfRun,
+      String label,
+      long start) {
+    progressOfRun.show(progress.listener(out, label, workload.tasks()));
+    R result = workload.run(parallel);
+    return new Run<>(
+        result, System.nanoTime() - start, parallel.backendName(), parallel.effectiveNJobs());
+  }
+
+  /** One run on a {@code Parallel} of its own. */
   private <R> Run<R> timed(Workload<R> workload, int n, String label) {
     long start = System.nanoTime();
     Parallel.Builder builder =

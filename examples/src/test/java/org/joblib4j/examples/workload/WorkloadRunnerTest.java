@@ -20,6 +20,7 @@ class WorkloadRunnerTest {
   /** Squares 0..3 and sums them, on the configured backend or on a given one. */
   private static final class Squares implements Workload<Integer> {
     private final String backend;
+    final List<Parallel> runOn = new java.util.ArrayList<>();
 
     Squares() {
       this(null);
@@ -56,6 +57,7 @@ class WorkloadRunnerTest {
 
     @Override
     public Integer run(Parallel parallel) {
+      runOn.add(parallel);
       return parallel
           .run(
               IntStream.range(0, 4)
@@ -112,9 +114,15 @@ class WorkloadRunnerTest {
 
   @Test
   void onWorkerJvmsTimesTheFirstCallApartAndTheSpeedUpOnAWarmRun() {
+    Squares squares = new Squares("loky");
     WorkloadTiming timing =
-        new WorkloadRunner(out, ProgressMode.PLAIN, null, true, "loky").run(new Squares("loky"));
+        new WorkloadRunner(out, ProgressMode.PLAIN, null, true, "loky").run(squares);
 
+    // both parallel runs on one kept-open Parallel (multiprocessing's workers stay warm), then
+    // the baseline on its own
+    assertThat(squares.runOn).hasSize(3);
+    assertThat(squares.runOn.get(1)).isSameAs(squares.runOn.get(0));
+    assertThat(squares.runOn.get(2)).isNotSameAs(squares.runOn.get(0));
     assertThat(timing.hasFirstCall()).isTrue();
     assertThat(timing.firstCallNanos()).isPositive();
     assertThat(timing.parallelNanos()).isPositive();
@@ -125,8 +133,8 @@ class WorkloadRunnerTest {
             .filter(l -> l.endsWith("| done"))
             .map(l -> l.replaceFirst(" +\\d/4 .*", ""))
             .collect(Collectors.toList());
-    // the first call, the baseline, then the warm run
-    assertThat(done).containsExactly("n_jobs=2, first call", "n_jobs=1", "n_jobs=2");
+    // the first call, the warm run, then the baseline
+    assertThat(done).containsExactly("n_jobs=2, first call", "n_jobs=2", "n_jobs=1");
     assertThat(lines.subList(lines.size() - 2, lines.size()))
         .containsExactly("sum 14 (backend=loky, n_jobs=2, 2 workers); n_jobs=1 agrees: true", "");
   }
