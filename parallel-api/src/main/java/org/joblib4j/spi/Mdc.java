@@ -30,16 +30,22 @@ final class Mdc {
     }
   }
 
+  /** Set once SLF4J has started: it does not stop, so the field need not be read again. */
+  private static volatile boolean started = STATE == null;
+
   /** Whether SLF4J may have started (0 is its "uninitialized" state, the same in 1.7 and 2.0). */
   private static boolean started() {
-    if (STATE == null) {
+    if (started) {
       return true;
     }
     try {
-      return STATE.getInt(null) != 0;
+      if (STATE.getInt(null) != 0) {
+        started = true;
+      }
     } catch (IllegalAccessException e) {
-      return true;
+      started = true;
     }
+    return started;
   }
 
   /**
