@@ -2,14 +2,19 @@ package org.joblib4j.backend.threading;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.joblib4j.TaskSerializationException;
 import org.joblib4j.WorkerTerminatedException;
 import org.joblib4j.core.process.BatchShipper;
 import org.joblib4j.core.process.JavaTaskSerializer;
 import org.joblib4j.core.process.ResultsCodec;
+import org.joblib4j.core.process.SharedValues;
+import org.joblib4j.core.process.SharingOptions;
+import org.joblib4j.core.process.Shipment;
 import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.BatchTaskException;
 import org.joblib4j.spi.CallSettings;
@@ -39,11 +44,19 @@ final class VerifyingBackend implements ParallelBackend {
     this.faults = faults;
   }
 
+  /**
+   * The call's shared values as a worker JVM rebuilds them: each once, then the same copy for every
+   * task (one worker's copy; on loky each worker has its own).
+   */
+  private final Map<String, Object> sharedCopies = new ConcurrentHashMap<>();
+
   @Override
   public int configure(CallSettings settings) {
-    shipper.startCall(null, null);
     return threads.configure(settings);
   }
+
+  private static final SharingOptions AUTO_SHARING =
+      new SharingOptions(List.of(), true, SharedValues.DEFAULT_THRESHOLD);
 
   @Override
   public CompletableFuture<List<Object>> submit(Batch batch) {
@@ -52,9 +65,9 @@ final class VerifyingBackend implements ParallelBackend {
     long sentBytes;
     try {
       // what a worker JVM receives: the batch as another JVM reads it
-      byte[] sent = shipper.serialize(batch);
-      sentBytes = sent.length;
-      copy = BatchShipper.deserialize(sent, loader);
+      Shipment sent = shipper.ship(batch);
+      sentBytes = sent.bytes().length;
+      copy = BatchShipper.readBack(sent, loader, sharedCopies);
     } catch (TaskSerializationException e) {
       return CompletableFuture.failedFuture(e);
     } catch (IOException | ClassNotFoundException | RuntimeException e) {
@@ -183,10 +196,15 @@ final class VerifyingBackend implements ParallelBackend {
   public void stopCall() {
     threads.stopCall();
     shipper.endCall();
+    sharedCopies.clear();
   }
 
   @Override
   public void startCall() {
+    // every call, also the next ones of a kept-open Parallel: as on loky and multiprocessing, a
+    // value that several tasks share is serialized once per call
+    shipper.startCall(null, null, AUTO_SHARING, Map.of());
+    sharedCopies.clear();
     threads.startCall();
   }
 
@@ -194,6 +212,7 @@ final class VerifyingBackend implements ParallelBackend {
   public void terminate() {
     threads.terminate();
     shipper.endCall();
+    sharedCopies.clear();
   }
 
   @Override

@@ -134,6 +134,39 @@ class VerifyingBackendTest {
                 + ": fails with a field that cannot travel)");
   }
 
+  /**
+   * Before: verify serialized a value shared by every task once per batch (the grid search of the
+   * example ran at 0.75x of n_jobs=1); loky and multiprocessing send it once per call.
+   */
+  @Test
+  void aLargeValueTheTasksShareTravelsOncePerCallAlsoOnAKeptOpenParallel() {
+    double[][] data = new double[64][256]; // 128 KiB: above the 64 KiB auto-sharing threshold
+    data[3][7] = 2.5;
+    try (Parallel kept = Parallel.builder().nJobs(2).backend("verify").batchSize(1).build()) {
+      for (int call = 0; call < 2; call++) {
+        long before = org.joblib4j.core.process.TransferCounters.sharedValuesSerialized();
+        List<Double> seen =
+            kept.run(
+                IntStream.range(0, 8)
+                    .mapToObj(
+                        i ->
+                            delayed(
+                                (double[][] d) -> {
+                                  double v = d[3][7];
+                                  d[3][7] =
+                                      -1; // a copy: neither the caller nor another call sees it
+                                  return v;
+                                },
+                                data)));
+        assertThat(org.joblib4j.core.process.TransferCounters.sharedValuesSerialized() - before)
+            .as("call %d", call)
+            .isEqualTo(1);
+        assertThat(seen).hasSize(8).contains(2.5);
+      }
+    }
+    assertThat(data[3][7]).isEqualTo(2.5);
+  }
+
   @Test
   void tasksGetCopiesAsInAnotherJvm() {
     int[] shared = new int[4];

@@ -232,6 +232,43 @@ public final class BatchShipper {
     return SharedBlobs.withBundle(bundle, () -> deserialize(bytes, loader));
   }
 
+  /**
+   * Reads a batch made by {@link #ship} in this JVM, as a worker JVM would: each shared value it
+   * refers to is rebuilt once per {@code copies} (one worker JVM's copy), not once per batch.
+   *
+   * @param shipment the batch as shipped
+   * @param loader the loader to resolve the tasks' classes with, or {@code null} for the default
+   * @param copies the shared values rebuilt so far, by blob; the caller drops it with the call
+   * @return the batch
+   * @throws IOException if the bytes are corrupt
+   * @throws ClassNotFoundException if a task's class is missing
+   */
+  public static Batch readBack(Shipment shipment, ClassLoader loader, Map<String, Object> copies)
+      throws IOException, ClassNotFoundException {
+    if (shipment.refs().isEmpty()) {
+      return deserialize(shipment.bytes(), loader);
+    }
+    List<byte[]> payloads = new ArrayList<>(shipment.refs().size());
+    for (SharedBlob b : shipment.refs()) {
+      payloads.add(b.framePayload());
+    }
+    // the blobs as they are, not packed into a bundle: that would copy each value per batch
+    return SharedBlobs.withPayloads(
+        payloads,
+        new SharedBlobs.Kept() {
+          @Override
+          public Object get(String sha) {
+            return copies.get(sha);
+          }
+
+          @Override
+          public void put(String sha, Object value, long bytes) {
+            copies.put(sha, value);
+          }
+        },
+        () -> deserialize(shipment.bytes(), loader));
+  }
+
   /** Ends the call: its memory-mapped files are deleted. Idempotent. */
   public synchronized void endCall() {
     sharing = null;

@@ -68,16 +68,71 @@ final class SharedBlobs {
    */
   static <T> T withBundle(byte[] bundle, BundleReader<T> read)
       throws IOException, ClassNotFoundException {
-    List<byte[]> payloads = SharedBlob.unbundle(bundle);
+    return withBundle(bundle, JVM_WIDE, read);
+  }
+
+  /** Where the values rebuilt from bundles are kept between batches. */
+  interface Kept {
+    /** The value rebuilt earlier from this blob, or {@code null}. */
+    Object get(String sha);
+
+    /** Keeps a value rebuilt from a blob of {@code bytes} serialized bytes. */
+    void put(String sha, Object value, long bytes);
+  }
+
+  /** A cluster worker's: the JVM-wide {@link BundleCache}. */
+  private static final Kept JVM_WIDE =
+      new Kept() {
+        @Override
+        public Object get(String sha) {
+          return BundleCache.get(sha);
+        }
+
+        @Override
+        public void put(String sha, Object value, long bytes) {
+          BundleCache.put(sha, value, bytes);
+        }
+      };
+
+  /**
+   * {@link #withBundle(byte[], BundleReader)}, keeping what it rebuilds in {@code kept}.
+   *
+   * @param bundle the bundle
+   * @param kept where rebuilt values are kept for later batches
+   * @param read reads the batch
+   * @param <T> what it reads
+   * @return what it read
+   * @throws IOException if the batch cannot be read
+   * @throws ClassNotFoundException if a class is missing
+   */
+  static <T> T withBundle(byte[] bundle, Kept kept, BundleReader<T> read)
+      throws IOException, ClassNotFoundException {
+    return withPayloads(SharedBlob.unbundle(bundle), kept, read);
+  }
+
+  /**
+   * Holds these blobs ({@link Frame#SHARE} payloads) while a batch is read, keeping what it
+   * rebuilds in {@code kept}: a value kept there is not copied nor read again.
+   *
+   * @param payloads the blobs' payloads
+   * @param kept where rebuilt values are kept for later batches
+   * @param read reads the batch
+   * @param <T> what it reads
+   * @return what it read
+   * @throws IOException if the batch cannot be read
+   * @throws ClassNotFoundException if a class is missing
+   */
+  static <T> T withPayloads(List<byte[]> payloads, Kept kept, BundleReader<T> read)
+      throws IOException, ClassNotFoundException {
     List<String> shas = new java.util.ArrayList<>(payloads.size());
     for (byte[] payload : payloads) {
       String sha = SharedBlob.shaOf(payload);
       shas.add(sha);
-      Object kept = BundleCache.get(sha);
-      if (kept == null) {
+      Object value = kept.get(sha);
+      if (value == null) {
         put(payload);
       } else {
-        hold(sha, kept);
+        hold(sha, value);
       }
     }
     try {
@@ -90,7 +145,7 @@ final class SharedBlobs {
           synchronized (e) {
             if (e.resolved) {
               // the next batch with this bundle gets the same instance without reading it again
-              BundleCache.put(sha, e.value, payloads.get(i).length);
+              kept.put(sha, e.value, payloads.get(i).length);
             }
           }
         }
