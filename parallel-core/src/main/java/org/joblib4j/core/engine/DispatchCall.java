@@ -63,6 +63,7 @@ final class DispatchCall implements ResultSource {
   private final ProgressReporter progress;
   private final Runnable abortBackend;
   private final Batch.Options batchOptions;
+  private final LostBatches lostBatches;
 
   /** The most tasks read from the input and not yet released by the consumer. */
   private final long maxHeld;
@@ -153,8 +154,10 @@ final class DispatchCall implements ResultSource {
       Batch.Options batchOptions,
       Integer maxPending,
       Integer maxBatchSize,
-      Long maxPendingBytes) {
+      Long maxPendingBytes,
+      org.joblib4j.RetryPolicy retry) {
     this.backend = backend;
+    this.lostBatches = new LostBatches(retry);
     this.backendName = backendName;
     this.parallel = parallel;
     this.nJobs = nJobs;
@@ -188,6 +191,12 @@ final class DispatchCall implements ResultSource {
     List<Object> results;
     long bytes;
     long waitStartNanos;
+
+    /** The attempt now running, from 1: a batch whose worker died is sent again. */
+    int attempt = 1;
+
+    /** The failures of its earlier attempts, oldest first, or {@code null}. */
+    List<Throwable> lost;
 
     Job(Batch batch, long dispatchNanos, EngineEvents.Batch events) {
       this.batch = batch;
@@ -434,6 +443,13 @@ final class DispatchCall implements ResultSource {
     } finally {
       lock.unlock();
     }
+    send(job);
+    return true;
+  }
+
+  /** Sends a job's batch to the backend: its first attempt, or another after its worker died. */
+  private void send(Job job) {
+    Batch b = job.batch;
     CompletableFuture<List<Object>> future;
     try {
       future = backend.submit(b);
@@ -448,7 +464,41 @@ final class DispatchCall implements ResultSource {
       future = CompletableFuture.failedFuture(t);
     }
     future.whenComplete((results, error) -> completed(job, results, error));
-    return true;
+  }
+
+  /**
+   * A batch whose worker died goes again after the policy's backoff, still counted as running; a
+   * call that aborts meanwhile ends it with that failure.
+   */
+  private void sendAgain(Job job, Throwable lostTo) {
+    lock.lock();
+    try {
+      if (job.done) {
+        return;
+      }
+      if (job.lost == null) {
+        job.lost = new ArrayList<>();
+      }
+      job.lost.add(lostTo);
+      job.attempt++;
+    } finally {
+      lock.unlock();
+    }
+    Runnable again =
+        () -> {
+          if (isAborting()) {
+            completed(job, null, lostTo);
+          } else {
+            send(job);
+          }
+        };
+    long delay = lostBatches.delayNanosBefore(job.attempt);
+    if (delay > 0) {
+      CompletableFuture.delayedExecutor(delay, java.util.concurrent.TimeUnit.NANOSECONDS)
+          .execute(again);
+    } else {
+      CompletableFuture.runAsync(again);
+    }
   }
 
   // ------------------------------------------------------------------ completion
@@ -459,6 +509,17 @@ final class DispatchCall implements ResultSource {
     String worker = received == null ? null : ReceivedResults.workerOf(received);
     List<Object> results = received == null ? null : ReceivedResults.unwrap(received);
     Throwable err = error == null ? null : Failures.unwrap(error);
+    if (err != null && !isAborting() && lostBatches.retries(err, job.attempt)) {
+      sendAgain(job, err);
+      return;
+    }
+    if (job.lost != null) {
+      if (err != null) {
+        lostBatches.withEarlierAttempts(err, job.lost);
+      } else if (results != null) {
+        results = LostBatches.countAttempts(results, job.attempt);
+      }
+    }
     if (err != null && batchOptions.collect() && !isAborting()) {
       // collecting: a lost batch (a dead worker, an unreadable result) is its tasks' outcome
       Throwable cause = err instanceof org.joblib4j.spi.BatchTaskException ? err.getCause() : err;

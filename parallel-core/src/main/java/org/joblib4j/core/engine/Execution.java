@@ -240,7 +240,8 @@ public final class Execution implements ParallelExecution {
               options,
               settings.maxPendingResults(),
               settings.maxBatchSize(),
-              settings.maxPendingBytes());
+              settings.maxPendingBytes(),
+              tasks instanceof RetriedInput ? ((RetriedInput) tasks).policy() : null);
     } catch (RuntimeException | Error e) {
       endCall(true, reuse);
       throw e;

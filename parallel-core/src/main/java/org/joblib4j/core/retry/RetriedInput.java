@@ -27,6 +27,15 @@ public final class RetriedInput implements Iterator<Task<?>> {
     this.policy = policy;
   }
 
+  /**
+   * The call's retry policy: the engine also applies it to batches whose worker died.
+   *
+   * @return the policy
+   */
+  public RetryPolicy policy() {
+    return policy;
+  }
+
   @Override
   public boolean hasNext() {
     return tasks.hasNext();
