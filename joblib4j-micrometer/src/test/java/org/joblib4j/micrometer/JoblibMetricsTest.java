@@ -116,15 +116,42 @@ class JoblibMetricsTest {
     assertThat(counted("joblib4j.tasks.failed", "backend", "threading")).isEqualTo(6);
   }
 
+  /** Records this JVM, waits (at most 30 s) until two worker JVMs have, then squares. */
+  static int squareOnceTwoWorkersRan(String folder, Integer x) throws java.io.IOException {
+    java.nio.file.Path dir = java.nio.file.Path.of(folder);
+    java.nio.file.Path mine = dir.resolve(String.valueOf(ProcessHandle.current().pid()));
+    if (!java.nio.file.Files.exists(mine)) {
+      java.nio.file.Files.createFile(mine);
+    }
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      try (java.util.stream.Stream<java.nio.file.Path> pids = java.nio.file.Files.list(dir)) {
+        if (pids.count() >= 2) {
+          break;
+        }
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L); // another JVM's file
+    }
+    return x * x;
+  }
+
   @Test
-  void workerJvmsAreCountedWhileTheyLiveAndTheirBatchesWaitsTimed() {
+  void workerJvmsAreCountedWhileTheyLiveAndTheirBatchesWaitsTimed(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path seen) {
+    // each task waits until both workers have run one, so that both surely start: a fast first
+    // worker would otherwise finish every task while the second still boots
     List<Integer> out =
         Parallel.builder()
             .backend("multiprocessing")
             .nJobs(2)
             .batchSize(1)
             .build()
-            .run(IntStream.range(0, 6).mapToObj(i -> delayed(JoblibMetricsTest::square, i)));
+            .run(
+                IntStream.range(0, 6)
+                    .mapToObj(
+                        i ->
+                            delayed(
+                                JoblibMetricsTest::squareOnceTwoWorkersRan, seen.toString(), i)));
     assertThat(out).containsExactly(0, 1, 4, 9, 16, 25);
 
     assertThat(counted("joblib4j.worker.starts")).isEqualTo(2);

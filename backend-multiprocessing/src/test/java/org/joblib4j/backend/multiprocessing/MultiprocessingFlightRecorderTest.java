@@ -57,13 +57,20 @@ class MultiprocessingFlightRecorderTest {
       EVENTS.forEach(recording::enable);
       recording.start();
 
-      List<Integer> out =
+      Path pidDir = java.nio.file.Files.createDirectories(dir.resolve("pids"));
+      List<Long> out =
           mp(2)
               .batchSize(1)
               .build()
               .run(
                   IntStream.range(0, 10)
-                      .mapToObj(i -> delayed(MultiprocessingFlightRecorderTest::square, i)));
+                      .mapToObj(
+                          // every task waits until both workers ran one: both surely start
+                          i ->
+                              delayed(
+                                  org.joblib4j.tck.support.WorkerProcesses::writePidAndAwaitJvms,
+                                  pidDir.toString(),
+                                  2)));
       assertThat(out).hasSize(10);
 
       List<RecordedEvent> calls = events(recording, "org.joblib4j.Call");

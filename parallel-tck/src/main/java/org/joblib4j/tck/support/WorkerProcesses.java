@@ -53,6 +53,24 @@ public final class WorkerProcesses {
   }
 
   /**
+   * Records the pid, then waits (at most 30 s) until {@code jvms} JVMs have recorded theirs: a task
+   * of a test that needs every worker of a pool to start, where a fast first worker would otherwise
+   * finish the whole call while the others still boot.
+   *
+   * @param dir the pid folder
+   * @param jvms how many JVMs to wait for
+   * @return the pid
+   */
+  public static long writePidAndAwaitJvms(String dir, int jvms) {
+    long pid = writePid(dir);
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while (pidFiles(dir).size() < jvms && System.nanoTime() < deadline) {
+      java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L); // another JVM's file
+    }
+    return pid;
+  }
+
+  /**
    * Records the pid, then sleeps (a long, interruptible task).
    *
    * @param dir the pid folder
