@@ -116,22 +116,9 @@ class JoblibMetricsTest {
     assertThat(counted("joblib4j.tasks.failed", "backend", "threading")).isEqualTo(6);
   }
 
-  /** Records this JVM, waits (at most 30 s) until two worker JVMs have, then squares. */
-  static int squareOnceTwoWorkersRan(String folder, Integer x) throws java.io.IOException {
-    java.nio.file.Path dir = java.nio.file.Path.of(folder);
-    java.nio.file.Path mine = dir.resolve(String.valueOf(ProcessHandle.current().pid()));
-    if (!java.nio.file.Files.exists(mine)) {
-      java.nio.file.Files.createFile(mine);
-    }
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-    while (System.nanoTime() < deadline) {
-      try (java.util.stream.Stream<java.nio.file.Path> pids = java.nio.file.Files.list(dir)) {
-        if (pids.count() >= 2) {
-          break;
-        }
-      }
-      java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L); // another JVM's file
-    }
+  /** Waits (at most 30 s) until two worker JVMs have run a task, then squares. */
+  static int squareOnceTwoWorkersRan(String folder, Integer x) {
+    org.joblib4j.tck.support.WorkerProcesses.writePidAndAwaitJvms(folder, 2);
     return x * x;
   }
 

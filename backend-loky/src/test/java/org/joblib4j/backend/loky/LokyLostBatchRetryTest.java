@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.joblib4j.Parallel.delayed;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -17,6 +16,7 @@ import org.joblib4j.Parallel;
 import org.joblib4j.RetryPolicy;
 import org.joblib4j.TaskAttemptException;
 import org.joblib4j.WorkerTerminatedException;
+import org.joblib4j.tck.support.WorkerProcesses;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,14 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LokyLostBatchRetryTest {
 
-  /** Task 2 halts its JVM on its first run only: a marker file remembers across JVMs. */
-  static int haltsOnceOn2(String folder, Integer x) throws IOException {
+  /** Task 2 halts its JVM on its first run only. */
+  static int haltsOnceOn2(String folder, Integer x) {
     if (x == 2) {
-      Path marker = Path.of(folder, "ran-once");
-      if (!Files.exists(marker)) {
-        Files.createFile(marker);
-        Runtime.getRuntime().halt(5);
-      }
+      WorkerProcesses.haltOnce(folder, 5);
     }
     return x * 10;
   }
@@ -66,7 +62,7 @@ class LokyLostBatchRetryTest {
             .run(tasks(folder));
 
     assertThat(r).containsExactly(0, 10, 20, 30, 40, 50);
-    assertThat(folder.resolve("ran-once")).exists();
+    assertThat(folder.resolve("halted-once")).exists();
   }
 
   @Test

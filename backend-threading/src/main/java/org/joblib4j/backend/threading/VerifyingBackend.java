@@ -50,13 +50,14 @@ final class VerifyingBackend implements ParallelBackend {
    */
   private final Map<String, Object> sharedCopies = new ConcurrentHashMap<>();
 
+  /** loky's default: a value above 64 KiB that a second task uses is shared. */
+  private static final SharingOptions AUTO_SHARING =
+      new SharingOptions(List.of(), true, SharedValues.DEFAULT_THRESHOLD);
+
   @Override
   public int configure(CallSettings settings) {
     return threads.configure(settings);
   }
-
-  private static final SharingOptions AUTO_SHARING =
-      new SharingOptions(List.of(), true, SharedValues.DEFAULT_THRESHOLD);
 
   @Override
   public CompletableFuture<List<Object>> submit(Batch batch) {
@@ -204,7 +205,6 @@ final class VerifyingBackend implements ParallelBackend {
     // every call, also the next ones of a kept-open Parallel: as on loky and multiprocessing, a
     // value that several tasks share is serialized once per call
     shipper.startCall(null, null, AUTO_SHARING, Map.of());
-    sharedCopies.clear();
     threads.startCall();
   }
 

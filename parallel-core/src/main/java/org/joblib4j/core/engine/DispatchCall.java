@@ -6,9 +6,11 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.joblib4j.ParallelTimeoutException;
+import org.joblib4j.RetryPolicy;
 import org.joblib4j.Task;
 import org.joblib4j.core.events.EngineEvents;
 import org.joblib4j.spi.Batch;
@@ -155,7 +157,7 @@ final class DispatchCall implements ResultSource {
       Integer maxPending,
       Integer maxBatchSize,
       Long maxPendingBytes,
-      org.joblib4j.RetryPolicy retry) {
+      RetryPolicy retry) {
     this.backend = backend;
     this.lostBatches = new LostBatches(retry);
     this.backendName = backendName;
@@ -494,8 +496,7 @@ final class DispatchCall implements ResultSource {
         };
     long delay = lostBatches.delayNanosBefore(job.attempt);
     if (delay > 0) {
-      CompletableFuture.delayedExecutor(delay, java.util.concurrent.TimeUnit.NANOSECONDS)
-          .execute(again);
+      CompletableFuture.delayedExecutor(delay, TimeUnit.NANOSECONDS).execute(again);
     } else {
       CompletableFuture.runAsync(again);
     }

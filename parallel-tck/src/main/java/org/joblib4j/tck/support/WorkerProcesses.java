@@ -53,6 +53,25 @@ public final class WorkerProcesses {
   }
 
   /**
+   * Halts this JVM with {@code status} the first time any JVM calls it with this folder, and
+   * returns at once every later time: a marker file in the folder remembers across JVMs. A task
+   * that kills its worker on its first run only (a retry's second run then succeeds).
+   *
+   * @param dir the marker's folder
+   * @param status the exit status
+   */
+  public static void haltOnce(String dir, int status) {
+    try {
+      Files.createFile(Path.of(dir, "halted-once"));
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      return;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Runtime.getRuntime().halt(status);
+  }
+
+  /**
    * Records the pid, then waits (at most 30 s) until {@code jvms} JVMs have recorded theirs: a task
    * of a test that needs every worker of a pool to start, where a fast first worker would otherwise
    * finish the whole call while the others still boot.
