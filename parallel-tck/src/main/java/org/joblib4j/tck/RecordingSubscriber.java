@@ -18,6 +18,10 @@ final class RecordingSubscriber<T> implements Flow.Subscriber<T> {
   final CompletableFuture<Void> ended = new CompletableFuture<>();
 
   private final List<T> received = new ArrayList<>();
+
+  /** How many results {@code onEach} has finished with: a waiting test sees only those. */
+  private int handled;
+
   private final List<String> violations = new ArrayList<>();
   private final BiConsumer<RecordingSubscriber<T>, T> onEach;
   private long outstanding;
@@ -43,10 +47,13 @@ final class RecordingSubscriber<T> implements Flow.Subscriber<T> {
     subscribed.join().request(n);
   }
 
-  /** Completes once {@code count} results in all have arrived, with those results. */
+  /**
+   * Completes once {@code count} results in all have arrived and {@code onEach} has run for them
+   * (so a test goes on only after what it did, such as a cancel), with the results received.
+   */
   synchronized CompletableFuture<List<T>> receivedAtLeast(int count) {
     CompletableFuture<List<T>> f = new CompletableFuture<>();
-    if (received.size() >= count) {
+    if (handled >= count) {
       f.complete(new ArrayList<>(received));
     } else {
       waitingFor = f;
@@ -86,7 +93,8 @@ final class RecordingSubscriber<T> implements Flow.Subscriber<T> {
     CompletableFuture<List<T>> done = null;
     List<T> snapshot = null;
     synchronized (this) {
-      if (waitingFor != null && received.size() >= waitingCount) {
+      handled++;
+      if (waitingFor != null && handled >= waitingCount) {
         done = waitingFor;
         snapshot = new ArrayList<>(received);
         waitingFor = null;
