@@ -97,6 +97,8 @@ class DaskClusterTest {
             e -> {
               assertThat(e.get("classpath_mode")).isEqualTo("ship");
               assertThat(e.get("jvm_pid")).isNotNull();
+              // a cluster the bridge only connects to keeps Dask's own settings
+              assertThat(e.get("profiling")).isEqualTo(true);
             });
     // every jar under <worker space>/jbridge-jars, named by its SHA-256, in a 0700 folder
     String cp = String.valueOf(executors.get(0).get("classpath"));

@@ -54,6 +54,30 @@ class DaskLifecycleTest {
         .isGreaterThanOrEqualTo(2);
   }
 
+  @Test
+  void aPrivateLocalClusterRunsWithoutDasksSamplingProfilerUnlessTheDaskConfigAsksForIt() {
+    assertThat(dask(ONE).build().<Integer>run(List.of(delayed(DaskTestSupport::inc, 1))))
+        .containsExactly(2);
+    assertThat(DaskClient.connect(ONE).executors())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.get("profiling")).isEqualTo(false);
+              assertThat(e.get("tick_interval")).isEqualTo("1s");
+            });
+    Map<String, Object> profiled =
+        Map.of("scheduler", "local:1", "dask-config", "distributed.worker.profile.enabled=true");
+    try {
+      assertThat(dask(profiled).build().<Integer>run(List.of(delayed(DaskTestSupport::inc, 1))))
+          .containsExactly(2);
+      assertThat(DaskClient.connect(profiled).executors())
+          .singleElement()
+          .satisfies(e -> assertThat(e.get("profiling")).isEqualTo(true));
+    } finally {
+      DaskClient.connect(profiled).close();
+    }
+  }
+
   /** Sleeps until the deadline, ignoring interrupts. */
   static int ignoreInterrupts(long millis) {
     long end = System.nanoTime() + millis * 1_000_000L;

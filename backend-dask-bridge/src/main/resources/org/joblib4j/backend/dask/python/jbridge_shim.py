@@ -63,10 +63,16 @@ async def drop_blob(plugin_name, sha, dask_worker=None):
 
 
 async def stats(plugin_name, dask_worker=None):
+    import dask
+
     plugin = dask_worker.plugins.get(plugin_name)
     if plugin is None or plugin.impl is None:
         return None
-    return plugin.impl.stats()
+    out = plugin.impl.stats()
+    # what the worker's periodic housekeeping costs, for the private cluster's defaults
+    out["profiling"] = bool(dask.config.get("distributed.worker.profile.enabled", True))
+    out["tick_interval"] = str(dask.config.get("distributed.admin.tick.interval"))
+    return out
 
 
 def probe():
