@@ -229,6 +229,21 @@ class DaskBasicsTest {
         .anySatisfy(k -> assertThat(k).startsWith("batch_of_inc_2_calls-"));
   }
 
+  @Test
+  void daskRecordsNoCallerSourceForTheBridgesSubmissions() {
+    assertThat(
+            dask(LOCAL)
+                .build()
+                .run(IntStream.range(0, 4).mapToObj(i -> delayed(DaskTestSupport::inc, i))))
+        .containsExactly(1, 2, 3, 4);
+    // Dask read and tokenized the bridge's own source on every submit before (its dashboard's
+    // "code" of a computation); with the bridge's frames ignored it records none
+    assertThat(DaskClient.connect(LOCAL).schedulerState().get("computation_code"))
+        .asList()
+        .isNotEmpty()
+        .containsOnly("<Code not available>");
+  }
+
   // joblib: test_dask.py::test_parallel_unordered_generator_returns_fastest_first_with_dask,
   // test_dask.py::test_deadlock_with_generator_and_dask
   @Test

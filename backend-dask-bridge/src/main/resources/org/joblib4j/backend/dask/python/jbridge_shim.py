@@ -87,6 +87,8 @@ def state(dask_scheduler=None):
         "plugins": sorted(s.worker_plugins),
         "workers": {addr: ws.nthreads for addr, ws in s.workers.items()},
         "clients": len(s.clients),
+        # the caller code Dask recorded for its dashboard's computations
+        "computation_code": sorted({c for comp in s.computations for c in comp.code}),
     }
 
 
