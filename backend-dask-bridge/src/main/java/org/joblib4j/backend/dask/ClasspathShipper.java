@@ -11,11 +11,14 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -155,6 +158,19 @@ final class ClasspathShipper {
       }
     }
     return bytes.toByteArray();
+  }
+
+  /**
+   * Prunes the cache of packed directories ({@link JarCache}'s rule), keeping the jars shipped now.
+   *
+   * @param shipped the jars of the classpath being shipped
+   * @param maxAge how long an unused packed directory stays
+   * @param maxBytes what the cache holds at most beyond the jars in use
+   */
+  void prune(List<Jar> shipped, Duration maxAge, long maxBytes) {
+    Set<Path> keep = shipped.stream().map(Jar::path).collect(Collectors.toSet());
+    JarCache.touch(keep.stream().filter(p -> p.startsWith(cacheDir)).collect(Collectors.toList()));
+    JarCache.prune(cacheDir, keep, maxAge, maxBytes, Instant.now());
   }
 
   private static MessageDigest sha256() {

@@ -404,6 +404,9 @@ public final class DaskDistributedBackend implements ParallelBackend {
                 + message
                 + ". Something in that JVM wrote to the bridge's private channel; the next task starts a new"
                 + " executor JVM.");
+      case "JavaNotFound":
+        return new DaskException(
+            type, "The executor JVM for " + sub.tasks() + " could not start: " + message + ".");
       case "JvmStartError":
         return new DaskException(
             type,

@@ -104,7 +104,9 @@ public final class DaskOptions {
           "classpath-mode",
           "classpath",
           "eager",
-          "send-interval");
+          "send-interval",
+          "jar-cache-max-age",
+          "jar-cache-max-size");
   static final Set<String> CALL_KEYS =
       Set.of(
           "scatter",
@@ -146,6 +148,8 @@ public final class DaskOptions {
   final String classpath;
   final boolean eager;
   final Duration sendInterval;
+  final Duration jarCacheMaxAge;
+  final long jarCacheMaxBytes;
 
   final List<Object> scatter;
   final Duration waitForWorkersTimeout;
@@ -236,6 +240,18 @@ public final class DaskOptions {
     this.classpath = absolute(c.getString("classpath", WorkerLauncher.classPath()));
     this.eager = c.getBoolean("eager", true);
     this.sendInterval = c.getDuration("send-interval", Duration.ofMillis(1));
+    this.jarCacheMaxAge = c.getDuration("jar-cache-max-age", JarCache.DEFAULT_MAX_AGE);
+    if (jarCacheMaxAge.isNegative() || jarCacheMaxAge.isZero()) {
+      throw c.invalidValue(
+          "jar-cache-max-age",
+          "a positive duration such as 7d or 12h (how long an unused jar stays in the classpath caches)");
+    }
+    this.jarCacheMaxBytes = c.getSize("jar-cache-max-size", JarCache.DEFAULT_MAX_BYTES);
+    if (jarCacheMaxBytes < 0) {
+      throw c.invalidValue(
+          "jar-cache-max-size",
+          "a size such as 2g or 500m (what the classpath caches keep at most, beyond the jars in use)");
+    }
 
     SharingOptions sharing = SharingOptions.parse(c);
     this.scatter = sharing.scatter();
@@ -306,7 +322,9 @@ public final class DaskOptions {
         Boolean.toString(ship),
         classpath,
         Boolean.toString(eager),
-        sendInterval.toString());
+        sendInterval.toString(),
+        jarCacheMaxAge.toString(),
+        Long.toString(jarCacheMaxBytes));
   }
 
   /**

@@ -14,6 +14,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -135,6 +136,17 @@ final class Sidecar implements DaskSession.Transport {
       s.notifyAll();
     }
     LOG.debug("Connected to {}: {}", description, welcome);
+    if (welcome.get("shipped") instanceof Map) {
+      Map<?, ?> shipped = (Map<?, ?>) welcome.get("shipped");
+      // the first client of a classpath waits for this upload: say why, and how big it was
+      LOG.info(
+          "Sent the classpath to the Dask workers of {}: {} jars, {} (once per classpath and worker"
+              + " options: workers keep the jars in their jar cache, and a later client with the same"
+              + " classpath and options sends nothing)",
+          welcome.get("scheduler"),
+          shipped.get("jars"),
+          String.format(Locale.ROOT, "%.1f MB", ((Number) shipped.get("bytes")).longValue() / 1e6));
+    }
     return session;
   }
 
@@ -173,10 +185,15 @@ final class Sidecar implements DaskSession.Transport {
     plugin.put("mode", o.ship ? "ship" : "shared");
     if (o.ship) {
       List<Object> jars = new ArrayList<>();
-      for (ClasspathShipper.Jar j : ClasspathShipper.standard().jars(o.classpath)) {
+      ClasspathShipper shipper = ClasspathShipper.standard();
+      List<ClasspathShipper.Jar> shipped = shipper.jars(o.classpath);
+      for (ClasspathShipper.Jar j : shipped) {
         jars.add(List.of(j.path().toString(), j.sha256()));
       }
+      shipper.prune(shipped, o.jarCacheMaxAge, o.jarCacheMaxBytes);
       plugin.put("jars", jars);
+      plugin.put("cache_max_age_s", o.jarCacheMaxAge.toSeconds());
+      plugin.put("cache_max_bytes", o.jarCacheMaxBytes);
     } else {
       plugin.put("classpath", o.classpath);
     }

@@ -53,6 +53,27 @@ class DaskOptionsTest {
   }
 
   @Test
+  void theJarCachesKeepAWeekAndTwoGigabytesUnlessTold() {
+    assertThat(options().jarCacheMaxAge).isEqualTo(Duration.ofDays(7));
+    assertThat(options().jarCacheMaxBytes).isEqualTo(2L << 30);
+    assertThat(options("jar-cache-max-age", "12h", "jar-cache-max-size", "500M"))
+        .satisfies(
+            o -> {
+              assertThat(o.jarCacheMaxAge).isEqualTo(Duration.ofHours(12));
+              assertThat(o.jarCacheMaxBytes).isEqualTo(500L << 20);
+            });
+    assertThatThrownBy(() -> options("jar-cache-max-age", "0s"))
+        .isInstanceOf(ParallelConfigurationException.class)
+        .hasMessage(
+            "Invalid value '0s' for joblib4j.backend.dask.jar-cache-max-age: must be a positive duration"
+                + " such as 7d or 12h (how long an unused jar stays in the classpath caches).");
+    assertThatThrownBy(() -> options("jar-cache-max-size", "lots"))
+        .isInstanceOf(ParallelConfigurationException.class)
+        .hasMessageStartingWith(
+            "Invalid value 'lots' for joblib4j.backend.dask.jar-cache-max-size");
+  }
+
+  @Test
   void submitOptionsTakeListsAndMapsAsGivenOrAsText() {
     assertThat(options("workers", List.of("tcp://a:1", "tcp://b:2")).submitOptions.get("workers"))
         .isEqualTo(List.of("tcp://a:1", "tcp://b:2"));

@@ -138,7 +138,15 @@ final class DaskProcessCluster implements AutoCloseable {
             .directory(dir.toFile())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
-    pb.environment().putAll(env);
+    // a null value takes the variable away (a host where it is not set)
+    env.forEach(
+        (k, v) -> {
+          if (v == null) {
+            pb.environment().remove(k);
+          } else {
+            pb.environment().put(k, v);
+          }
+        });
     try {
       return pb.start();
     } catch (IOException e) {

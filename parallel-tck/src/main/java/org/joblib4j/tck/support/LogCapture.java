@@ -60,9 +60,22 @@ public final class LogCapture implements AutoCloseable {
    * @return the messages, in an {@link ArrayList} so that a task can return them from a worker JVM
    */
   public ArrayList<String> warnings() {
+    return at(Level.WARN);
+  }
+
+  /**
+   * Returns the formatted messages logged at INFO so far.
+   *
+   * @return the messages
+   */
+  public ArrayList<String> infos() {
+    return at(Level.INFO);
+  }
+
+  private ArrayList<String> at(Level level) {
     synchronized (appender.list) {
       return appender.list.stream()
-          .filter(e -> e.getLevel() == Level.WARN)
+          .filter(e -> e.getLevel() == level)
           .map(ILoggingEvent::getFormattedMessage)
           .collect(Collectors.toCollection(ArrayList::new));
     }

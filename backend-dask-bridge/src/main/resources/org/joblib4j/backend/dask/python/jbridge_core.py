@@ -22,6 +22,8 @@ import logging
 import os
 import queue
 import shutil
+import socket
+import stat
 import struct
 import subprocess
 import sys
@@ -135,7 +137,8 @@ def error_name(exc):
     name = type(exc).__name__
     msg = str(exc)
     if isinstance(exc, RuntimeError):
-        for prefix in ("JvmDiedError", "JvmProtocolError", "JavaTaskCancelled", "JvmStartError", "BlobMissingError"):
+        for prefix in ("JvmDiedError", "JvmProtocolError", "JavaTaskCancelled", "JvmStartError", "JavaNotFound",
+                       "BlobMissingError"):
             if msg.startswith(prefix + ": "):
                 return prefix, msg[len(prefix) + 2:]
     return name, msg
@@ -716,6 +719,56 @@ def exit_text(code):
     return "EXIT(%d)" % code
 
 
+# A jar used this recently is never pruned: another worker on the host may be starting from it.
+JAR_CACHE_GRACE_S = 3600.0
+# How often a worker marks the jars of its running executor JVM as used.
+JAR_TOUCH_INTERVAL_S = 600.0
+
+
+def prune_jar_cache(folder, keep, max_age_s, max_bytes, now=None):
+    """Deletes the cached jars (and leftover ``.tmp`` files) of ``folder`` that are not in ``keep``:
+    those unused for longer than ``max_age_s`` (their modification time is their last use), then
+    the least recently used until the folder holds at most ``max_bytes``. A file used within
+    ``JAR_CACHE_GRACE_S`` stays. Returns the paths deleted."""
+    now = time.time() if now is None else now
+    entries = []
+    try:
+        names = os.listdir(folder)
+    except FileNotFoundError:
+        return []
+    for name in names:
+        if not (name.endswith(".jar") or name.endswith(".tmp")):
+            continue
+        path = os.path.join(folder, name)
+        try:
+            st = os.lstat(path)
+        except FileNotFoundError:
+            continue
+        if stat.S_ISREG(st.st_mode):
+            entries.append((st.st_mtime, st.st_size, path))
+    total = sum(size for _, size, _ in entries)
+    removed = []
+    for mtime, size, path in sorted(entries):
+        if path in keep or now - mtime < JAR_CACHE_GRACE_S:
+            continue
+        if now - mtime > max_age_s or total > max_bytes:
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                continue
+            total -= size
+            removed.append(path)
+    return removed
+
+
+def touch(paths):
+    for path in paths:
+        try:
+            os.utime(path)
+        except OSError:
+            pass
+
+
 class WorkerImpl:
     """The bridge on one Dask worker: the classpath cache, the executor JVM, and run_java."""
 
@@ -731,7 +784,9 @@ class WorkerImpl:
         self.tasks = 0
         self.starts = 0
         self.closed = False
+        self.pruned = []
         self.classpath = self._classpath(jars)
+        self.touched = time.time()
         self.java = self._java()
         if spec.get("eager", True):
             try:
@@ -755,7 +810,24 @@ class WorkerImpl:
                     f.write(data)
                 os.replace(tmp, path)
             paths.append(path)
+        touch(paths)
+        self.pruned = prune_jar_cache(base, set(paths), float(self.spec.get("cache_max_age_s", 7 * 86400)),
+                                      int(self.spec.get("cache_max_bytes", 2 ** 31)))
+        if self.pruned:
+            log.info("joblib4j: pruned %d jars from %s", len(self.pruned), base)
         return os.pathsep.join(paths)
+
+    def _touch_jars(self, now):
+        if self.spec["mode"] == "ship" and now - self.touched > JAR_TOUCH_INTERVAL_S:
+            self.touched = now
+            touch(self.classpath.split(os.pathsep))
+
+    def _no_java(self):
+        given = self.spec.get("java") or "java"
+        return ("JavaNotFound: there is no Java runtime on Dask worker %s (host %s): %r is not there, no java is"
+                " on the worker's PATH and JAVA_HOME is not set. Install a Java 17 or newer runtime on that"
+                " host (Debian/Ubuntu: apt-get install openjdk-17-jre-headless), or set"
+                " joblib4j.backend.dask.worker-java to its java" % (self.address, socket.gethostname(), given))
 
     def _java(self):
         java = self.spec.get("java") or "java"
@@ -780,11 +852,24 @@ class WorkerImpl:
                     "-cp", self.classpath, self.spec["main"], str(int(self.spec.get("idle_ms", 600000)))]
                 env = dict(os.environ)
                 env["JOBLIB4J_DASK_WORKER"] = str(self.address)
+                if self.spec["mode"] == "ship":
+                    missing = [p for p in self.classpath.split(os.pathsep) if not os.path.isfile(p)]
+                    if missing:
+                        raise RuntimeError(
+                            "JvmStartError: the jar cache of Dask worker %s (host %s) lost %s of this classpath"
+                            " (deleted by hand, or by a prune with a grace time shorter than its use): restart"
+                            " that worker, or connect once with another classpath-mode"
+                            % (self.address, socket.gethostname(), missing[0]))
                 try:
                     j = JvmProcess(self, cmd, self.worker.local_directory, env)
+                except FileNotFoundError:
+                    raise RuntimeError(self._no_java())
                 except OSError as e:
-                    raise RuntimeError("JvmStartError: could not start the executor JVM %r on Dask worker %s: %s"
-                                       % (self.java, self.address, e))
+                    raise RuntimeError("JvmStartError: could not start the executor JVM %r on Dask worker %s (host %s): %s"
+                                       % (self.java, self.address, socket.gethostname(), e))
+                if self.spec["mode"] == "ship":
+                    self.touched = time.time()
+                    touch(self.classpath.split(os.pathsep))
                 self.jvm_proc = j
                 self.starts += 1
             return j
@@ -793,6 +878,7 @@ class WorkerImpl:
         from distributed.worker import thread_state
         key = thread_state.key
         j = self.jvm()
+        self._touch_jars(time.time())
         for sha, data in refs:
             j.ensure_blob(sha, data)
         TR and tr("run_java start %s" % key)
@@ -867,6 +953,7 @@ class WorkerImpl:
                 "jvm_starts": self.starts,
                 "running": len(self.running),
                 "classpath_mode": self.spec["mode"],
+                "pruned_jars": list(self.pruned),
                 "classpath": self.classpath,
             }
 

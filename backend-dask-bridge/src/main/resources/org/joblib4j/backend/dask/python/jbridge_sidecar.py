@@ -226,6 +226,7 @@ def connect(core, hello):
     }
     name = "jbridge-" + hashlib.sha256(json.dumps(identity, sort_keys=True).encode("utf-8")).hexdigest()[:16]
     registered = False
+    shipped = None
     # registering an existing name would restart every executor JVM: check first
     if not client.run_on_scheduler(shim.has_plugin, name):
         jars = []
@@ -233,12 +234,14 @@ def connect(core, hello):
             for path, sha in spec["jars"]:
                 with open(path, "rb") as f:
                     jars.append((sha, f.read()))
+            shipped = {"jars": len(jars), "bytes": sum(len(data) for _, data in jars)}
         client.register_worker_plugin(shim.JBridgePlugin(name, spec, jars, core_source), name=name)
         registered = True
     ncores = client.ncores()
     welcome = {
         "plugin": name,
         "registered": registered,
+        "shipped": shipped,
         "workers": {str(k): v for k, v in ncores.items()},
         "nthreads": sum(ncores.values()),
         "scheduler": client.scheduler.address,
