@@ -59,6 +59,12 @@ public final class ConfigKeys {
    */
   public static final String MAX_NBYTES = "joblib4j.max-nbytes";
 
+  /**
+   * joblib's {@code mmap_mode} for the arrays a call memory-maps itself: {@code r} (default),
+   * {@code r+}, {@code w+}, {@code c} or {@code none} ({@link MmapMode}).
+   */
+  public static final String MMAP_MODE = "joblib4j.mmap-mode";
+
   /** The thread cap inside each worker process (process backends). */
   public static final String INNER_MAX_NUM_THREADS = "joblib4j.inner-max-num-threads";
 

@@ -508,6 +508,7 @@ public final class Parallel implements AutoCloseable {
     private Integer batchSize;
     private Path tempFolder;
     private String maxNbytes;
+    private String mmapMode;
     private Prefer prefer;
     private Require require;
     private ProgressListener progress;
@@ -853,6 +854,36 @@ public final class Parallel implements AutoCloseable {
     }
 
     /**
+     * Sets joblib's {@code mmap_mode}: the mode of the large arrays this call memory-maps itself
+     * ({@code maxNbytes}) on {@code loky} and {@code multiprocessing}. A Java array cannot be a
+     * mapping, so each worker gets a copy: with {@link MmapMode#READ_ONLY} (the default), {@link
+     * MmapMode#READ_WRITE} and {@link MmapMode#WRITE} one per worker JVM and call, shared by its
+     * tasks; with {@link MmapMode#COPY_ON_WRITE} and {@code null} (joblib's {@code None}: still
+     * written to a file, then loaded into memory) one per batch, so a task's writes into it reach
+     * no other batch. A {@link MemmapArray} keeps its own mode, as joblib's memmaps do.
+     *
+     * @param mode the mode, or {@code null} for joblib's {@code None}
+     * @return this
+     */
+    public Builder mmapMode(MmapMode mode) {
+      this.mmapMode = mode == null ? "none" : mode.joblibName();
+      return this;
+    }
+
+    /**
+     * Sets joblib's {@code mmap_mode} from its spelling ({@link #mmapMode(MmapMode)}).
+     *
+     * @param mode {@code "r"}, {@code "r+"}, {@code "w+"}, {@code "c"} (or numpy's {@code
+     *     "readonly"}, {@code "readwrite"}, {@code "write"}, {@code "copyonwrite"}), or {@code
+     *     null} / {@code "none"} for joblib's {@code None}
+     * @return this
+     * @throws IllegalArgumentException naming the accepted values
+     */
+    public Builder mmapMode(String mode) {
+      return mmapMode(MmapMode.parse(mode));
+    }
+
+    /**
      * Sets the soft hint; it acts only when no backend was chosen explicitly.
      *
      * @param prefer the hint
@@ -965,6 +996,7 @@ public final class Parallel implements AutoCloseable {
               batchSize,
               tempFolder,
               maxNbytes,
+              mmapMode,
               prefer,
               require,
               progress,

@@ -44,6 +44,8 @@ public final class ParallelConfig {
   private final Path tempFolder;
   private final boolean maxNbytesSet;
   private final String maxNbytes;
+  private final boolean mmapModeSet;
+  private final MmapMode mmapMode;
   private final Prefer prefer;
   private final Require require;
   private final Integer innerMaxNumThreads;
@@ -61,6 +63,8 @@ public final class ParallelConfig {
     this.tempFolder = b.tempFolder;
     this.maxNbytesSet = b.maxNbytesSet;
     this.maxNbytes = b.maxNbytes;
+    this.mmapModeSet = b.mmapModeSet;
+    this.mmapMode = b.mmapMode;
     this.prefer = b.prefer;
     this.require = b.require;
     this.innerMaxNumThreads = b.innerMaxNumThreads;
@@ -155,6 +159,8 @@ public final class ParallelConfig {
     b.tempFolder = child.tempFolderSet ? child.tempFolder : tempFolder;
     b.maxNbytesSet = maxNbytesSet || child.maxNbytesSet;
     b.maxNbytes = child.maxNbytesSet ? child.maxNbytes : maxNbytes;
+    b.mmapModeSet = mmapModeSet || child.mmapModeSet;
+    b.mmapMode = child.mmapModeSet ? child.mmapMode : mmapMode;
     b.prefer = child.prefer != null ? child.prefer : prefer;
     b.require = child.require != null ? child.require : require;
     b.innerMaxNumThreads =
@@ -261,6 +267,24 @@ public final class ParallelConfig {
    */
   public String maxNbytes() {
     return maxNbytes;
+  }
+
+  /**
+   * Whether {@code mmapMode} is set (possibly to {@code null}, joblib's {@code None}).
+   *
+   * @return true if set
+   */
+  public boolean mmapModeSet() {
+    return mmapModeSet;
+  }
+
+  /**
+   * Returns the mode of the arrays a call memory-maps itself.
+   *
+   * @return the mode, or {@code null} (joblib's {@code None}, or not set)
+   */
+  public MmapMode mmapMode() {
+    return mmapMode;
   }
 
   /**
@@ -407,6 +431,8 @@ public final class ParallelConfig {
     private Path tempFolder;
     private boolean maxNbytesSet;
     private String maxNbytes;
+    private boolean mmapModeSet;
+    private MmapMode mmapMode;
     private Prefer prefer;
     private Require require;
     private Integer innerMaxNumThreads;
@@ -514,6 +540,30 @@ public final class ParallelConfig {
       this.maxNbytesSet = true;
       this.maxNbytes = maxNbytes;
       return this;
+    }
+
+    /**
+     * Sets joblib's {@code mmap_mode} ({@link Parallel.Builder#mmapMode(MmapMode)}).
+     *
+     * @param mode the mode, or {@code null} for joblib's {@code None}
+     * @return this
+     */
+    public Builder mmapMode(MmapMode mode) {
+      this.mmapModeSet = true;
+      this.mmapMode = mode;
+      return this;
+    }
+
+    /**
+     * Sets joblib's {@code mmap_mode} from its spelling ({@link MmapMode#parse}).
+     *
+     * @param mode {@code "r"}, {@code "r+"}, {@code "w+"}, {@code "c"}, or {@code null} / {@code
+     *     "none"} for joblib's {@code None}
+     * @return this
+     * @throws IllegalArgumentException naming the accepted values
+     */
+    public Builder mmapMode(String mode) {
+      return mmapMode(MmapMode.parse(mode));
     }
 
     /**

@@ -41,6 +41,41 @@ class ParsingTest {
   }
 
   @Test
+  void mmapModeAcceptsJoblibsAndNumpysSpellings() {
+    assertThat(MmapMode.parse("r")).isEqualTo(MmapMode.READ_ONLY);
+    assertThat(MmapMode.parse("r+")).isEqualTo(MmapMode.READ_WRITE);
+    assertThat(MmapMode.parse("w+")).isEqualTo(MmapMode.WRITE);
+    assertThat(MmapMode.parse("c")).isEqualTo(MmapMode.COPY_ON_WRITE);
+    assertThat(MmapMode.parse(" ReadOnly ")).isEqualTo(MmapMode.READ_ONLY);
+    assertThat(MmapMode.parse("readwrite")).isEqualTo(MmapMode.READ_WRITE);
+    assertThat(MmapMode.parse("write")).isEqualTo(MmapMode.WRITE);
+    assertThat(MmapMode.parse("copyonwrite")).isEqualTo(MmapMode.COPY_ON_WRITE);
+    // joblib's None
+    assertThat(MmapMode.parse(null)).isNull();
+    assertThat(MmapMode.parse("none")).isNull();
+    assertThat(MmapMode.WRITE.joblibName()).isEqualTo("w+");
+    // joblib's rule: mapping a w+ array again must not zero it
+    assertThat(MmapMode.WRITE.whereMappedAgain()).isEqualTo(MmapMode.READ_WRITE);
+    assertThat(MmapMode.COPY_ON_WRITE.whereMappedAgain()).isEqualTo(MmapMode.COPY_ON_WRITE);
+  }
+
+  @Test
+  void mmapModeRejectsOthersWithNumpysMessage() {
+    for (String bad : new String[] {"x", "", "rw", "w"}) {
+      assertThatThrownBy(() -> MmapMode.parse(bad))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage(
+              "mmapMode must be one of \"r\", \"c\", \"r+\", \"w+\", \"readonly\","
+                  + " \"copyonwrite\", \"readwrite\", \"write\" or null, got: "
+                  + bad);
+    }
+    assertThatThrownBy(() -> Parallel.builder().mmapMode("w"))
+        .hasMessageStartingWith("mmapMode must be one of");
+    assertThatThrownBy(() -> ParallelConfig.builder().mmapMode("rw"))
+        .hasMessageEndingWith("or null, got: rw");
+  }
+
+  @Test
   void envNamesFollowTheKeys() {
     assertThat(ConfigKeys.envName(ConfigKeys.N_JOBS)).isEqualTo("JOBLIB4J_N_JOBS");
     assertThat(ConfigKeys.envName("joblib4j.backend.dask.scheduler"))

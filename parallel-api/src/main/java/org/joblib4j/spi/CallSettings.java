@@ -2,6 +2,7 @@ package org.joblib4j.spi;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import org.joblib4j.MmapMode;
 import org.joblib4j.Prefer;
 import org.joblib4j.Require;
 
@@ -17,6 +18,8 @@ import org.joblib4j.Require;
  * @param timeout the call's timeout, or {@code null}
  * @param tempFolder where large arrays may be memory-mapped, or {@code null} for the default
  * @param maxNbytes the size above which arrays are memory-mapped, or {@code null} to disable
+ * @param mmapMode the mode of the arrays the call memory-maps itself, or {@code null} (joblib's
+ *     {@code None}: each batch gets its own copy)
  * @param innerMaxNumThreads the thread cap for each worker's own parallelism, or {@code null}
  * @param reused whether the call belongs to a reused {@code Parallel} (the backend stays configured
  *     between calls)
@@ -30,5 +33,6 @@ public record CallSettings(
     Duration timeout,
     Path tempFolder,
     Long maxNbytes,
+    MmapMode mmapMode,
     Integer innerMaxNumThreads,
     boolean reused) {}

@@ -26,6 +26,8 @@ import org.joblib4j.ReturnAs;
  * @param tempFolder the temp folder, or {@code null}
  * @param maxNbytes the memmapping threshold as given ({@code "1M"}, {@code "none"}), or {@code
  *     null}
+ * @param mmapMode the mode of the arrays the call memory-maps itself, as given ({@code "r"}, {@code
+ *     "none"} for joblib's {@code None}), or {@code null} when not set
  * @param prefer the hint, or {@code null}
  * @param require the constraint, or {@code null}
  * @param progress a progress listener, or {@code null}
@@ -50,6 +52,7 @@ public record ParallelSettings(
     Integer batchSize,
     Path tempFolder,
     String maxNbytes,
+    String mmapMode,
     Prefer prefer,
     Require require,
     ProgressListener progress,

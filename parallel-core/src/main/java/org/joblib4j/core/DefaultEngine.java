@@ -29,7 +29,7 @@ public final class DefaultEngine implements ParallelEngine {
   private static final ParallelSettings NOTHING_SET =
       new ParallelSettings(
           false, null, null, Map.of(), null, null, null, null, null, null, null, null, null, null,
-          null, null, null, null, null, null);
+          null, null, null, null, null, null, null);
 
   private final BackendRegistry registry;
   private final ConfigSource config;

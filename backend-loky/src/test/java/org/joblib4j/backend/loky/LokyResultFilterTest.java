@@ -38,9 +38,9 @@ class LokyResultFilterTest {
   static Object forgedReference(String file) throws Exception {
     Constructor<?> c =
         Class.forName("org.joblib4j.core.process.SpilledArray")
-            .getDeclaredConstructor(Path.class, char.class, int.class, int[].class);
+            .getDeclaredConstructor(Path.class, char.class, int.class, int[].class, boolean.class);
     c.setAccessible(true);
-    return c.newInstance(Path.of(file), 'B', 4, null);
+    return c.newInstance(Path.of(file), 'B', 4, null, false);
   }
 
   @Test

@@ -28,7 +28,7 @@ class ThreadingRegistrationTest {
   private static final ParallelSettings NOTHING =
       new ParallelSettings(
           false, null, null, Map.of(), null, null, null, null, null, null, null, null, null, null,
-          null, null, null, null, null, null);
+          null, null, null, null, null, null, null);
 
   // joblib: test_parallel.py::test_register_parallel_backend,
   // test_parallel.py::test_overwrite_default_backend

@@ -3,6 +3,7 @@ package org.joblib4j.core.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.joblib4j.ConfigKeys;
+import org.joblib4j.MmapMode;
 import org.joblib4j.ParallelConfigurationException;
 import org.joblib4j.Prefer;
 import org.joblib4j.Require;
@@ -25,6 +26,7 @@ import org.joblib4j.spi.Durations;
  * @param require the constraint, or {@code null}
  * @param tempFolder the temp folder, or {@code null}
  * @param maxNbytes the memmapping threshold as given, or {@code null}
+ * @param mmapMode the memmapping mode as given ({@code r}, {@code none}), or {@code null}
  * @param innerMaxNumThreads the worker thread cap, or {@code null}
  */
 public record GlobalSettings(
@@ -39,6 +41,7 @@ public record GlobalSettings(
     Require require,
     Path tempFolder,
     String maxNbytes,
+    String mmapMode,
     Integer innerMaxNumThreads) {
 
   /**
@@ -114,17 +117,16 @@ public record GlobalSettings(
     }
     String tf = r.text(ConfigKeys.TEMP_FOLDER);
     Path tempFolder = tf == null || tf.isEmpty() ? null : Path.of(tf);
-    String maxNbytes = r.text(ConfigKeys.MAX_NBYTES);
-    if (maxNbytes != null) {
-      try {
-        ByteSizes.parse(maxNbytes);
-      } catch (IllegalArgumentException e) {
-        throw r.invalid(
+    String maxNbytes =
+        r.checked(
             ConfigKeys.MAX_NBYTES,
-            maxNbytes,
+            ByteSizes::parse,
             "a size such as 1M, 500K, 2G, a number of bytes, or none");
-      }
-    }
+    String mmapMode =
+        r.checked(
+            ConfigKeys.MMAP_MODE,
+            MmapMode::parse,
+            "one of \"r\", \"r+\", \"w+\", \"c\" or \"none\"");
     Integer inner = r.integer(ConfigKeys.INNER_MAX_NUM_THREADS, "a positive integer", false);
     if (inner != null && inner < 1) {
       throw r.invalid(ConfigKeys.INNER_MAX_NUM_THREADS, inner.toString(), "a positive integer");
@@ -141,6 +143,7 @@ public record GlobalSettings(
         require,
         tempFolder,
         maxNbytes,
+        mmapMode,
         inner);
   }
 
@@ -169,6 +172,19 @@ public record GlobalSettings(
     String text(String key) {
       String v = source.get(key);
       return v == null ? null : v.trim();
+    }
+
+    /** The text of a key that {@code parse} accepts, or {@code null}; else the key's error. */
+    String checked(String key, java.util.function.Function<String, ?> parse, String allowed) {
+      String v = text(key);
+      if (v != null) {
+        try {
+          parse.apply(v);
+        } catch (IllegalArgumentException e) {
+          throw invalid(key, v, allowed);
+        }
+      }
+      return v;
     }
 
     Integer integer(String key, String allowed, boolean nonZero) {

@@ -293,6 +293,7 @@ public final class Execution implements ParallelExecution {
         settings.timeout(),
         settings.tempFolder(),
         settings.maxNbytes(),
+        settings.mmapMode(),
         settings.innerMaxNumThreads(),
         reuse);
   }

@@ -3,6 +3,7 @@ package org.joblib4j.core.engine;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.joblib4j.ErrorPolicy;
+import org.joblib4j.MmapMode;
 import org.joblib4j.Prefer;
 import org.joblib4j.ProgressListener;
 import org.joblib4j.Require;
@@ -23,6 +24,7 @@ import org.joblib4j.spi.ParallelBackend;
  * @param batchSize a fixed batch size, or {@code null} for auto
  * @param tempFolder the temp folder, or {@code null}
  * @param maxNbytes the memmapping threshold, or {@code null} when disabled
+ * @param mmapMode the mode of the arrays the call memory-maps, or {@code null} (joblib's None)
  * @param prefer the hint, or {@code null}
  * @param require the constraint, or {@code null}
  * @param innerMaxNumThreads the worker thread cap, or {@code null}
@@ -45,6 +47,7 @@ public record ResolvedParallel(
     Integer batchSize,
     Path tempFolder,
     Long maxNbytes,
+    MmapMode mmapMode,
     Prefer prefer,
     Require require,
     Integer innerMaxNumThreads,

@@ -7,6 +7,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.joblib4j.ErrorPolicy;
+import org.joblib4j.MmapMode;
 import org.joblib4j.ParallelConfig;
 import org.joblib4j.Prefer;
 import org.joblib4j.Require;
@@ -171,6 +172,7 @@ public final class SettingsResolver {
             ? explicit.tempFolder()
             : scope.tempFolderSet() ? scope.tempFolder() : global.tempFolder(),
         maxNbytes == null ? null : ByteSizes.parse(maxNbytes),
+        mmapMode(explicit, scope, global),
         prefer,
         require,
         first(scope.innerMaxNumThreads(), global.innerMaxNumThreads()),
@@ -180,6 +182,18 @@ public final class SettingsResolver {
         explicit.maxPendingResults(),
         explicit.maxBatchSize(),
         explicit.maxPendingBytes());
+  }
+
+  /** joblib's {@code mmap_mode}: builder, scope, configuration, then {@code "r"}. */
+  private static MmapMode mmapMode(
+      ParallelSettings explicit, ParallelConfig scope, GlobalSettings global) {
+    if (explicit.mmapMode() != null) {
+      return MmapMode.parse(explicit.mmapMode());
+    }
+    if (scope.mmapModeSet()) {
+      return scope.mmapMode();
+    }
+    return global.mmapMode() != null ? MmapMode.parse(global.mmapMode()) : MmapMode.READ_ONLY;
   }
 
   /**

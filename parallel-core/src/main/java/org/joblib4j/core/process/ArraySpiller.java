@@ -12,15 +12,19 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.joblib4j.MmapMode;
 
 /**
  * joblib's auto-memmapping for one call (or one reused {@code Parallel}): a primitive array larger
  * than {@code maxNbytes} is written once to a file in a private folder (mode 0700, files 0600) and
- * sent as a small reference; workers map the file. {@link #close()} deletes the folder.
+ * sent as a small reference; workers map the file and copy it into an array (a Java array cannot be
+ * a mapping): one copy per worker and call, or with {@code mmapMode} {@code c} or {@code null} one
+ * per batch ({@link SpilledArray#copyPerBatch}). {@link #close()} deletes the folder.
  */
 public final class ArraySpiller implements AutoCloseable {
   private final java.util.function.Supplier<Path> baseFolder;
   private final long maxNbytes;
+  private final boolean copyPerBatch;
   private final Map<Object, SpilledArray> written = new IdentityHashMap<>();
   private Path folder;
 
@@ -32,8 +36,22 @@ public final class ArraySpiller implements AutoCloseable {
    * @param maxNbytes arrays larger than this are spilled
    */
   public ArraySpiller(Path tempFolder, long maxNbytes) {
+    this(tempFolder, maxNbytes, MmapMode.READ_ONLY);
+  }
+
+  /**
+   * Creates a spiller whose arrays workers copy as joblib's {@code mmap_mode} allows.
+   *
+   * @param tempFolder the configured temp folder, or {@code null} to resolve joblib's default (only
+   *     when a first array qualifies)
+   * @param maxNbytes arrays larger than this are spilled
+   * @param mmapMode the call's mode: {@code c} and {@code null} (joblib's None) keep a task's
+   *     writes into its copy from other batches, so each batch gets its own copy
+   */
+  public ArraySpiller(Path tempFolder, long maxNbytes, MmapMode mmapMode) {
     this.baseFolder = () -> resolveBaseFolder(tempFolder);
     this.maxNbytes = maxNbytes;
+    this.copyPerBatch = mmapMode == null || mmapMode == MmapMode.COPY_ON_WRITE;
   }
 
   /**
@@ -112,7 +130,11 @@ public final class ArraySpiller implements AutoCloseable {
       write(obj, l.kind(), file, l.bytes(), l.depth());
       SpilledArray ref =
           new SpilledArray(
-              file, l.kind(), (int) l.elements(), l.shape() == null ? null : l.shape().lengths());
+              file,
+              l.kind(),
+              (int) l.elements(),
+              l.shape() == null ? null : l.shape().lengths(),
+              copyPerBatch);
       written.put(obj, ref);
       return ref;
     } catch (IOException e) {

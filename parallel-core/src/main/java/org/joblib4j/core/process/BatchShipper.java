@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.joblib4j.MmapMode;
 import org.joblib4j.spi.Batch;
 
 /**
@@ -59,9 +60,28 @@ public final class BatchShipper {
    */
   public synchronized void startCall(
       Path tempFolder, Long maxNbytes, SharingOptions options, Map<Object, SharedBlob> scattered) {
+    startCall(tempFolder, maxNbytes, MmapMode.READ_ONLY, options, scattered);
+  }
+
+  /**
+   * Starts a call whose shared values travel once, its large arrays copied in workers as joblib's
+   * {@code mmap_mode} allows.
+   *
+   * @param tempFolder the configured temp folder, or {@code null}
+   * @param maxNbytes arrays larger than this are memory-mapped; {@code null} disables it
+   * @param mmapMode the call's mode ({@link ArraySpiller#ArraySpiller(Path, long, MmapMode)})
+   * @param options what is shared automatically, or {@code null} for nothing
+   * @param scattered the {@code scatter} objects' blobs ({@link #scatter})
+   */
+  public synchronized void startCall(
+      Path tempFolder,
+      Long maxNbytes,
+      MmapMode mmapMode,
+      SharingOptions options,
+      Map<Object, SharedBlob> scattered) {
     endCall();
     if (maxNbytes != null) {
-      spiller = new ArraySpiller(tempFolder, maxNbytes);
+      spiller = new ArraySpiller(tempFolder, maxNbytes, mmapMode);
       serializer = new JavaTaskSerializer(spiller, null, true, limit);
     }
     boolean auto = options != null && options.auto();

@@ -15,7 +15,8 @@ import org.joblib4j.core.config.LayeredConfigSource;
  * The {@link ObjectInputFilter} (JEP 290) every backend reads results and task exceptions through:
  * they come from worker JVMs and clusters, which must not be able to run a deserialization gadget
  * in the caller. Three layers, each able to refuse: the JVM-wide filter ({@code jdk.serialFilter})
- * when set, joblib4j's built-in {@link #DEFAULT_DENY_LIST}, and the pattern configured under {@link
+ * when set, joblib4j's built-in {@link #DEFAULT_DENY_LIST} (and its refusal of memory-mapped
+ * arrays, {@code org.joblib4j.MemmapReference}), and the pattern configured under {@link
  * ConfigKeys#DESERIALIZATION_FILTER} ({@code jdk.serialFilter} syntax, so an allow-list ending in
  * {@code !*} is possible). A refusal names the class and the layer that refused it.
  */
@@ -38,7 +39,19 @@ public final class DeserializationFilter {
           "joblib4j's built-in deny-list of deserialization gadgets (add to it with "
               + ConfigKeys.DESERIALIZATION_FILTER
               + ")");
-  private static final DeserializationFilter BUILT_IN = new DeserializationFilter(List.of(DEFAULT));
+
+  /**
+   * Results and task exceptions never carry a memory-mapped array: a worker could otherwise make
+   * the caller map a file (the reference's class is refused before it is read).
+   */
+  private static final Layer NO_MEMMAPS =
+      new Layer(
+          ObjectInputFilter.Config.createFilter("!org.joblib4j.MemmapReference"),
+          "joblib4j's rule that results and task exceptions never travel as memory-mapped arrays"
+              + " (a task writes into the MemmapArray it was given and returns something else)");
+
+  private static final DeserializationFilter BUILT_IN =
+      new DeserializationFilter(List.of(DEFAULT, NO_MEMMAPS));
 
   private static volatile ConfigSource source;
   private static volatile Cached cached;

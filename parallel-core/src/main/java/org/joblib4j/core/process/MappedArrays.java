@@ -43,7 +43,8 @@ final class MappedArrays {
   }
 
   /**
-   * Rebuilds the array a reference names, once per call folder and file.
+   * Rebuilds the array a reference names, once per call folder and file (or each time, for a
+   * reference whose batches each get their own copy).
    *
    * @param ref the reference
    * @return the array
@@ -51,6 +52,9 @@ final class MappedArrays {
    */
   synchronized Object load(SpilledArray ref) throws IOException {
     Path file = resolve(ref.path());
+    if (ref.copyPerBatch()) {
+      return ref.read(file);
+    }
     Map<Path, SoftReference<Object>> arrays =
         byFolder.computeIfAbsent(file.getParent(), f -> new HashMap<>());
     SoftReference<Object> cached = arrays.get(file);

@@ -154,7 +154,8 @@ public abstract class ProcessBackend implements ParallelBackend {
       scattered = BatchShipper.scatter(sharing.scatter(), scatteredArrays);
     }
     if (settings != null) {
-      shipper.startCall(settings.tempFolder(), settings.maxNbytes(), sharing, scattered);
+      shipper.startCall(
+          settings.tempFolder(), settings.maxNbytes(), settings.mmapMode(), sharing, scattered);
     }
     if (pool != null && !scattered.isEmpty()) {
       // the scattered values live as long as this backend (a Parallel), on whichever pool serves it

@@ -11,7 +11,9 @@ import java.nio.file.StandardOpenOption;
 /**
  * What travels instead of a large primitive array: the file it was written to. A worker maps the
  * file and rebuilds the array once per call ({@link MappedArrays}), then shares it between the
- * tasks it runs (treat it as read-only, as joblib's memmaps are).
+ * tasks it runs (treat it as read-only, as joblib's memmaps are); or, with {@link #copyPerBatch},
+ * rebuilds it for each batch, so that a task's writes reach no other batch (joblib's {@code
+ * mmap_mode} {@code c} and {@code None}).
  */
 final class SpilledArray implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -25,11 +27,20 @@ final class SpilledArray implements Serializable {
    */
   private final int[] shape;
 
-  SpilledArray(Path path, char kind, int length, int[] shape) {
+  /** Whether each batch gets its own copy (else one per worker and call). */
+  private final boolean copyPerBatch;
+
+  SpilledArray(Path path, char kind, int length, int[] shape, boolean copyPerBatch) {
     this.path = path.toString();
     this.kind = kind;
     this.length = length;
     this.shape = shape;
+    this.copyPerBatch = copyPerBatch;
+  }
+
+  /** Whether each batch gets its own copy, so that no task's writes reach another batch. */
+  boolean copyPerBatch() {
+    return copyPerBatch;
   }
 
   /** The file it was written to, as the writer named it. */

@@ -47,7 +47,7 @@ class DispatchEngineTest {
     ParallelSettings s =
         new ParallelSettings(
             true, nJobs, null, Map.of(), backend, returnAs, null, timeout, null, null, null, null,
-            null, null, listener, null, null, null, null, null);
+            null, null, null, listener, null, null, null, null, null);
     return new Execution(
         new SettingsResolver(registry, LayeredConfigSource.of(Map.of(), Map.of(), Map.of()))
             .resolve(s, ParallelConfig.current()));

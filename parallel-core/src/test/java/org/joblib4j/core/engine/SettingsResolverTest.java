@@ -8,7 +8,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import org.joblib4j.MmapMode;
 import org.joblib4j.ParallelConfig;
+import org.joblib4j.ParallelConfigurationException;
 import org.joblib4j.Prefer;
 import org.joblib4j.Require;
 import org.joblib4j.ReturnAs;
@@ -83,6 +85,36 @@ class SettingsResolverTest {
     assertThat(r.preDispatch()).isEqualTo("2*n_jobs");
     assertThat(r.batchSize()).isNull();
     assertThat(r.maxNbytes()).isEqualTo(1_048_576L);
+  }
+
+  @Test
+  void mmapModeComesFromTheBuilderThenTheScopeThenConfigurationThenIsRead() {
+    assertThat(resolve(new Settings()).mmapMode()).isEqualTo(MmapMode.READ_ONLY);
+    file.put("joblib4j.mmap-mode", "c");
+    assertThat(resolve(new Settings()).mmapMode()).isEqualTo(MmapMode.COPY_ON_WRITE);
+    env.put("JOBLIB4J_MMAP_MODE", "none");
+    assertThat(resolve(new Settings()).mmapMode()).isNull();
+    sys.put("joblib4j.mmap-mode", "r+");
+    assertThat(resolve(new Settings()).mmapMode()).isEqualTo(MmapMode.READ_WRITE);
+    try (ParallelConfig.Scope s = ParallelConfig.builder().mmapMode((MmapMode) null).open()) {
+      // joblib's None set in a scope beats the configuration
+      assertThat(resolve(new Settings()).mmapMode()).isNull();
+      try (ParallelConfig.Scope inner = ParallelConfig.builder().nJobs(2).open()) {
+        assertThat(resolve(new Settings()).mmapMode()).isNull();
+      }
+      assertThat(resolve(new Settings().mmapMode("w+")).mmapMode()).isEqualTo(MmapMode.WRITE);
+      assertThat(resolve(new Settings().mmapMode("none")).mmapMode()).isNull();
+    }
+  }
+
+  @Test
+  void aBadConfiguredMmapModeNamesTheKeyAndTheAcceptedValues() {
+    env.put("JOBLIB4J_MMAP_MODE", "rw");
+    assertThatThrownBy(() -> resolve(new Settings()))
+        .isInstanceOf(ParallelConfigurationException.class)
+        .hasMessage(
+            "Invalid value 'rw' for joblib4j.mmap-mode (from environment variable"
+                + " JOBLIB4J_MMAP_MODE): must be one of \"r\", \"r+\", \"w+\", \"c\" or \"none\".");
   }
 
   @Test
@@ -223,6 +255,12 @@ class SettingsResolverTest {
     private Require require;
     private Integer verbose;
     private ReturnAs returnAs;
+    private String mmapMode;
+
+    Settings mmapMode(String m) {
+      mmapMode = m;
+      return this;
+    }
 
     Settings nJobs(int n) {
       nJobsSet = true;
@@ -275,6 +313,7 @@ class SettingsResolverTest {
           null,
           null,
           null,
+          mmapMode,
           prefer,
           require,
           null,

@@ -369,7 +369,7 @@ class ConfigResolutionTest {
   private static final ParallelSettings NOTHING =
       new ParallelSettings(
           false, null, null, Map.of(), null, null, null, null, null, null, null, null, null, null,
-          null, null, null, null, null, null);
+          null, null, null, null, null, null, null);
 
   @Test
   void precedenceSystemPropertyThenEnvironmentThenPropertiesFile() {

@@ -4,15 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.InvalidClassException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.management.BadAttributeValueExpException;
 import org.joblib4j.ConfigKeys;
+import org.joblib4j.MemmapDoubleArray;
 import org.joblib4j.ParallelConfigurationException;
 import org.joblib4j.spi.BatchTaskException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What comes back from workers is read through one filter: built-in deny-list, configured pattern.
@@ -40,6 +43,22 @@ class DeserializationFilterTest {
                 + " joblib4j's built-in deny-list of deserialization gadgets (add to it with"
                 + " joblib4j.deserialization-filter): class javax.management.BadAttributeValueExpException is not"
                 + " accepted");
+  }
+
+  @Test
+  void aResultNeverTravelsAsAMemoryMappedArray(@TempDir Path dir) throws Exception {
+    try (MemmapDoubleArray out = MemmapDoubleArray.create(dir.resolve("out.bin"), 2)) {
+      // the task path reads it back (a batch); the results path refuses it before mapping anything
+      assertThat(new JavaTaskSerializer().deserialize(writer.serialize(out)))
+          .isInstanceOf(MemmapDoubleArray.class);
+      assertThatThrownBy(() -> readBack(new ArrayList<>(List.of("x", out))))
+          .isInstanceOf(InvalidClassException.class)
+          .hasMessage(
+              "org.joblib4j.MemmapReference; A result or exception from worker JVM 7 was refused"
+                  + " by joblib4j's rule that results and task exceptions never travel as"
+                  + " memory-mapped arrays (a task writes into the MemmapArray it was given and"
+                  + " returns something else): class org.joblib4j.MemmapReference is not accepted");
+    }
   }
 
   @Test

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.joblib4j.MmapMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +25,7 @@ class MappedArraysTest {
   }
 
   private static SpilledArray forged(Path path) {
-    return new SpilledArray(path, 'D', 2, null);
+    return new SpilledArray(path, 'D', 2, null, false);
   }
 
   @Test
@@ -42,6 +43,29 @@ class MappedArraysTest {
     // the call ended: its folder is gone, and so are its arrays
     arrays.releaseGone();
     assertThat(arrays.folders()).isZero();
+  }
+
+  @Test
+  void withCopyOnWriteOrNoneEachBatchGetsItsOwnCopy() throws Exception {
+    for (MmapMode mode : new MmapMode[] {MmapMode.COPY_ON_WRITE, null}) {
+      MappedArrays arrays = MappedArrays.forWorker();
+      try (ArraySpiller spiller = new ArraySpiller(base, 8, mode)) {
+        SpilledArray ref = spilled(spiller, new double[] {1, 2, 3});
+        double[] first = (double[]) arrays.load(ref);
+        first[0] = 42; // a task's write into its copy
+        double[] second = (double[]) arrays.load(ref);
+        assertThat(second).isNotSameAs(first).containsExactly(1, 2, 3);
+        assertThat(arrays.folders()).isZero();
+      }
+    }
+    for (MmapMode mode : new MmapMode[] {MmapMode.READ_ONLY, MmapMode.READ_WRITE, MmapMode.WRITE}) {
+      MappedArrays arrays = MappedArrays.forWorker();
+      try (ArraySpiller spiller = new ArraySpiller(base, 8, mode)) {
+        SpilledArray ref = spilled(spiller, new double[] {1, 2, 3});
+        // a Java array cannot be a mapping: one copy per worker and call
+        assertThat(arrays.load(ref)).isSameAs(arrays.load(ref));
+      }
+    }
   }
 
   @Test

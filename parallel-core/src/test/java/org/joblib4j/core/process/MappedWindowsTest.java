@@ -21,7 +21,8 @@ class MappedWindowsTest {
     }
     Path file = dir.resolve("d.bin");
     ArraySpiller.write(values, 'D', file, 8L * values.length, 0, 24);
-    assertThat((double[]) new SpilledArray(file, 'D', values.length, null).readFlat(file, 40))
+    assertThat(
+            (double[]) new SpilledArray(file, 'D', values.length, null, false).readFlat(file, 40))
         .isEqualTo(values);
   }
 
@@ -30,7 +31,7 @@ class MappedWindowsTest {
     int[][] rows = {{1, 2, 3}, {}, {4, 5, 6, 7, 8}, {9, 10}};
     Path file = dir.resolve("i.bin");
     ArraySpiller.write(rows, 'I', file, 4L * 10, 1, 8);
-    int[] flat = (int[]) new SpilledArray(file, 'I', 10, null).readFlat(file, 16);
+    int[] flat = (int[]) new SpilledArray(file, 'I', 10, null, false).readFlat(file, 16);
     assertThat(flat).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
   }
 
@@ -49,7 +50,7 @@ class MappedWindowsTest {
       Path file = dir.resolve(kinds[k] + ".bin");
       ArraySpiller.write(
           arrays[k], kinds[k], file, (long) ArraySpiller.width(kinds[k]) * length, 0, 8);
-      assertThat(new SpilledArray(file, kinds[k], length, null).readFlat(file, 8))
+      assertThat(new SpilledArray(file, kinds[k], length, null, false).readFlat(file, 8))
           .as("%s", kinds[k])
           .isEqualTo(arrays[k]);
     }
