@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import org.joblib4j.ParallelTimeoutException;
+import org.joblib4j.TaskSerializationException;
 import org.joblib4j.WorkerTerminatedException;
 import org.joblib4j.core.process.DeserializationFilter;
 import org.joblib4j.core.process.JavaTaskSerializer;
@@ -312,13 +313,17 @@ public final class DaskDistributedBackend implements ParallelBackend {
             results =
                 JavaTaskSerializer.forResults(sub.loader, "a Dask worker", filter)
                     .deserialize(payload);
-          } catch (IOException | ClassNotFoundException | RuntimeException e) {
+          } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError e) {
+            // joblib's words, as a worker JVM's result that the caller cannot read
             finish(
                 sub,
                 null,
-                new DaskException(
-                    "ResultError",
-                    "Could not read the results of " + sub.tasks() + " from Dask: " + e,
+                new TaskSerializationException(
+                    sub.batch.firstIndex(),
+                    "A result has failed to un-serialize. Please ensure that the objects returned by"
+                        + " the function are always serializable (failed with "
+                        + e
+                        + ").",
                     e));
             return;
           }
@@ -344,15 +349,22 @@ public final class DaskDistributedBackend implements ParallelBackend {
                 (Throwable)
                     JavaTaskSerializer.forResults(sub.loader, "a Dask worker", filter)
                         .deserialize(payload);
-          } catch (IOException | ClassNotFoundException | RuntimeException e) {
+          } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError e) {
             t =
-                new DaskException(
-                    "ResultError",
-                    "Could not read the failure of " + sub.tasks() + " from Dask: " + e,
+                new TaskSerializationException(
+                    sub.batch.firstIndex(),
+                    "A task's exception has failed to un-serialize in the caller: " + e,
                     e);
           }
           if (t instanceof BatchTaskException && ((BatchTaskException) t).taskIndex() < 0) {
-            t = new BatchTaskException(sub.batch.firstIndex(), t.getCause());
+            // the executor could not read the batch: the failure of its first task
+            Throwable cause = t.getCause();
+            if (cause instanceof TaskSerializationException) {
+              cause =
+                  new TaskSerializationException(
+                      sub.batch.firstIndex(), cause.getMessage(), cause.getCause());
+            }
+            t = new BatchTaskException(sub.batch.firstIndex(), cause);
           }
           finish(sub, null, t);
           return;

@@ -285,7 +285,22 @@ public final class ExecutorMain {
     try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(payload))) {
       batch = (Batch) in.readObject();
     } catch (Throwable t) {
-      sendFailure(rid, new BatchTaskException(-1, t));
+      // joblib's words, as a worker JVM that cannot read its batch; the caller sets the index
+      sendFailure(
+          rid,
+          new BatchTaskException(
+              -1,
+              new TaskSerializationException(
+                  -1,
+                  "A task has failed to un-serialize in the executor JVM "
+                      + ProcessHandle.current().pid()
+                      + " on Dask worker "
+                      + System.getProperty("joblib4j.dask.worker")
+                      + ". Please ensure that the arguments of the function are all serializable"
+                      + " and that their classes are on the worker's classpath (failed with "
+                      + t
+                      + ").",
+                  t)));
       return;
     }
     List<Object> results;

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import org.joblib4j.TaskSerializationException;
 import org.joblib4j.WorkerTerminatedException;
 import org.joblib4j.core.process.BatchShipper;
 import org.joblib4j.core.process.DeserializationFilter;
@@ -310,10 +311,16 @@ final class RayBackend implements ParallelBackend {
       f.future.completeExceptionally(
           TooLargeResults.failure(f.firstIndex, f.size, bytes.length, e));
       return;
-    } catch (IOException | ClassNotFoundException | RuntimeException e) {
+    } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError e) {
+      // joblib's words, as a worker JVM's result that the caller cannot read
       f.future.completeExceptionally(
-          new IllegalStateException(
-              "Cannot read the results of " + f.tasks() + " from the Ray worker: " + e, e));
+          new TaskSerializationException(
+              f.firstIndex,
+              "A result has failed to un-serialize. Please ensure that the objects returned by the"
+                  + " function are always serializable (failed with "
+                  + e
+                  + ").",
+              e));
       return;
     }
     if (Boolean.TRUE.equals(envelope[0])) {
@@ -323,6 +330,11 @@ final class RayBackend implements ParallelBackend {
       f.future.complete(new ReceivedResults(results, bytes.length, f.bytes.length));
     } else if (envelope[1] instanceof BatchTaskException) {
       f.future.completeExceptionally((BatchTaskException) envelope[1]);
+    } else if (envelope[1] instanceof TaskSerializationException) {
+      // the worker could not read the batch: the failure of its first task
+      Throwable t = (Throwable) envelope[1];
+      f.future.completeExceptionally(
+          new TaskSerializationException(f.firstIndex, t.getMessage(), t.getCause()));
     } else {
       Throwable t = (Throwable) envelope[1];
       f.future.completeExceptionally(

@@ -69,7 +69,7 @@ public final class RayBridge {
                 payload, Thread.currentThread().getContextClassLoader(), shared);
         envelope = new Object[] {Boolean.TRUE, new ArrayList<>(batch.call())};
       } catch (Throwable t) {
-        envelope = new Object[] {Boolean.FALSE, t};
+        envelope = new Object[] {Boolean.FALSE, batch == null ? unreadable(t) : t};
       }
       return encode(serializer, envelope, batch);
     } finally {
@@ -81,6 +81,20 @@ public final class RayBridge {
         }
       }
     }
+  }
+
+  /** joblib's words, as a worker JVM that cannot read its batch; the caller sets the index. */
+  private static TaskSerializationException unreadable(Throwable t) {
+    return new TaskSerializationException(
+        -1,
+        "A task has failed to un-serialize in Ray worker "
+            + ProcessHandle.current().pid()
+            + ". Please ensure that the arguments of the function are all serializable and that"
+            + " their classes are on the workers' code search path"
+            + " (joblib4j.backend.ray.code-search-path) (failed with "
+            + t
+            + ").",
+        t);
   }
 
   @SuppressWarnings("unchecked")

@@ -26,6 +26,7 @@ import org.joblib4j.TaskSerializationException;
 import org.joblib4j.WorkerTerminatedException;
 import org.joblib4j.core.process.TransferCounters;
 import org.joblib4j.tck.BackendCompatibilityKit;
+import org.joblib4j.tck.MemmapCompatibilityKit;
 import org.joblib4j.tck.SerializedZeros;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -390,6 +391,28 @@ class RayClusterTest extends BackendCompatibilityKit {
     private long awaitPid(Path file) throws IOException {
       await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(file));
       return Long.parseLong(Files.readString(file).trim());
+    }
+  }
+
+  /**
+   * Memory-mapped arrays on {@code ray}'s embedded head: its Java workers run on the caller's host,
+   * so each maps the caller's file again, as a worker JVM does.
+   */
+  @Nested
+  class MemmapArrays extends MemmapCompatibilityKit {
+    @Override
+    protected String backendName() {
+      return "ray";
+    }
+
+    @Override
+    protected boolean shipsTasks() {
+      return true;
+    }
+
+    @Override
+    protected boolean runsInWorkerJvms() {
+      return true;
     }
   }
 }
