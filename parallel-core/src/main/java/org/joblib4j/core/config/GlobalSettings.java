@@ -26,6 +26,7 @@ import org.joblib4j.spi.Durations;
  * @param tempFolder the temp folder, or {@code null}
  * @param maxNbytes the memmapping threshold as given, or {@code null}
  * @param innerMaxNumThreads the worker thread cap, or {@code null}
+ * @param sharedCpuBudget whether every call shares one CPU budget ({@code joblib4j.cpu-budget})
  */
 public record GlobalSettings(
     String backend,
@@ -39,7 +40,8 @@ public record GlobalSettings(
     Require require,
     Path tempFolder,
     String maxNbytes,
-    Integer innerMaxNumThreads) {
+    Integer innerMaxNumThreads,
+    boolean sharedCpuBudget) {
 
   /**
    * Reads and checks every key.
@@ -129,6 +131,13 @@ public record GlobalSettings(
     if (inner != null && inner < 1) {
       throw r.invalid(ConfigKeys.INNER_MAX_NUM_THREADS, inner.toString(), "a positive integer");
     }
+    String budget = r.text(ConfigKeys.CPU_BUDGET);
+    if (budget != null && !budget.equalsIgnoreCase("off") && !budget.equalsIgnoreCase("shared")) {
+      throw r.invalid(
+          ConfigKeys.CPU_BUDGET,
+          budget,
+          "\"off\" (the default) or \"shared\" (one CPU budget for every call of the JVM)");
+    }
     return new GlobalSettings(
         backend,
         nJobs,
@@ -141,7 +150,8 @@ public record GlobalSettings(
         require,
         tempFolder,
         maxNbytes,
-        inner);
+        inner,
+        budget != null && budget.equalsIgnoreCase("shared"));
   }
 
   /**

@@ -179,7 +179,8 @@ public final class SettingsResolver {
         explicit.taskTimeout(),
         explicit.maxPendingResults(),
         explicit.maxBatchSize(),
-        explicit.maxPendingBytes());
+        explicit.maxPendingBytes(),
+        global.sharedCpuBudget() ? CpuBudget.jvm() : null);
   }
 
   /**
