@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.joblib4j.ConfigKeys;
@@ -25,49 +26,34 @@ import org.joblib4j.ResultIterator;
 import org.joblib4j.ReturnAs;
 import org.joblib4j.Task;
 import org.joblib4j.core.engine.CpuBudget;
+import org.joblib4j.tck.support.CpuProbe;
+import org.joblib4j.tck.support.SharedCpuBudget;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@code joblib4j.cpu-budget=shared} on threads (threading, verify, sequential): nested calls get
  * the CPUs their parents leave them, and every call gives its CPUs back however it ends.
  */
+@ExtendWith(SharedCpuBudget.class)
 class SharedCpuBudgetTest {
   private static final int CPUS = Parallel.cpuCount();
 
-  @BeforeEach
-  void shareTheCpus() {
-    System.setProperty(ConfigKeys.CPU_BUDGET, "shared");
-  }
-
   @AfterEach
   void nothingIsHeldAfterACall() {
-    System.clearProperty(ConfigKeys.CPU_BUDGET);
     assertThat(CpuBudget.jvm().heldCpus()).as("CPUs still held after the test's calls").isZero();
   }
 
   /** Two tasks of the given outer call, each reporting the workers its own call got. */
-  private static List<Integer> nestedWorkers(Parallel.Builder outer, Parallel.Builder inner) {
+  private static List<Integer> nestedWorkers(
+      Parallel.Builder outer, Supplier<Parallel.Builder> inner) {
+    // a builder per nested call: two tasks must not set one builder's listener at once
     return outer
         .build()
-        .run(List.<Task<Integer>>of(() -> workersOf(inner), () -> workersOf(inner)));
-  }
-
-  /** Runs a call of two tasks here and returns the workers it used, as its listener saw them. */
-  private static int workersOf(Parallel.Builder builder) {
-    AtomicInteger workers = new AtomicInteger();
-    builder
-        .progress(
-            new ProgressListener() {
-              @Override
-              public void onStart(ProgressEvent event) {
-                workers.set(event.nJobs());
-              }
-            })
-        .build()
-        .run(List.<Task<Integer>>of(() -> 0, () -> 1));
-    return workers.get();
+        .run(
+            List.<Task<Integer>>of(
+                () -> CpuProbe.workersOf(inner.get()), () -> CpuProbe.workersOf(inner.get())));
   }
 
   private static <T> List<Task<T>> times(int n, Task<T> task) {
@@ -94,7 +80,7 @@ class SharedCpuBudgetTest {
   void withoutTheBudgetANestedCallGetsEveryCpuAsInJoblib() {
     System.clearProperty(ConfigKeys.CPU_BUDGET);
 
-    assertThat(nestedWorkers(Parallel.builder().nJobs(2), Parallel.builder().nJobs(-1)))
+    assertThat(nestedWorkers(Parallel.builder().nJobs(2), () -> Parallel.builder().nJobs(-1)))
         .containsExactly(CPUS, CPUS);
   }
 
@@ -155,7 +141,7 @@ class SharedCpuBudgetTest {
 
   @Test
   void aNestedCallGetsItsTasksShareOfTheCpus() {
-    Parallel.Builder all = Parallel.builder().nJobs(-1);
+    Supplier<Parallel.Builder> all = () -> Parallel.builder().nJobs(-1);
 
     assertThat(nestedWorkers(Parallel.builder().nJobs(2), all))
         .as("two workers: half of the CPUs each")
@@ -167,16 +153,17 @@ class SharedCpuBudgetTest {
             Parallel.builder()
                 .nJobs(2)
                 .build()
-                .run(List.<Task<Integer>>of(() -> workersOf(Parallel.builder().nJobs(-1)))))
+                .run(
+                    List.<Task<Integer>>of(() -> CpuProbe.workersOf(Parallel.builder().nJobs(-1)))))
         .as("one task of a call of two workers: every CPU")
         .containsExactly(CPUS);
   }
 
   @Test
   void aNestedNJobsAboveTheShareIsCutAndOneBelowItIsKept() {
-    assertThat(nestedWorkers(Parallel.builder().nJobs(1), Parallel.builder().nJobs(CPUS + 3)))
+    assertThat(nestedWorkers(Parallel.builder().nJobs(1), () -> Parallel.builder().nJobs(CPUS + 3)))
         .containsExactly(CPUS, CPUS);
-    assertThat(nestedWorkers(Parallel.builder().nJobs(1), Parallel.builder().nJobs(1)))
+    assertThat(nestedWorkers(Parallel.builder().nJobs(1), () -> Parallel.builder().nJobs(1)))
         .containsExactly(1, 1);
   }
 
@@ -186,7 +173,7 @@ class SharedCpuBudgetTest {
         () ->
             nestedWorkers(
                     Parallel.builder().backend("threading").nJobs(2),
-                    Parallel.builder().backend("threading").nJobs(-1))
+                    () -> Parallel.builder().backend("threading").nJobs(-1))
                 .get(0);
 
     assertThat(Parallel.builder().nJobs(1).build().run(List.of(twoLevels)))
@@ -208,13 +195,13 @@ class SharedCpuBudgetTest {
       assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
       assertThat(CpuBudget.jvm().heldCpus()).isEqualTo(Math.max(CPUS, 2));
 
-      assertThat(nestedWorkers(Parallel.builder().nJobs(1), Parallel.builder().nJobs(-1)))
+      assertThat(nestedWorkers(Parallel.builder().nJobs(1), () -> Parallel.builder().nJobs(-1)))
           .containsExactly(1, 1);
     } finally {
       release.countDown();
     }
     assertThat(first.get(10, TimeUnit.SECONDS)).containsExactly(1, 1);
-    assertThat(nestedWorkers(Parallel.builder().nJobs(1), Parallel.builder().nJobs(-1)))
+    assertThat(nestedWorkers(Parallel.builder().nJobs(1), () -> Parallel.builder().nJobs(-1)))
         .as("once the first call gave its CPUs back")
         .containsExactly(CPUS, CPUS);
   }
@@ -257,14 +244,15 @@ class SharedCpuBudgetTest {
                 .backend("verify")
                 .nJobs(-1)
                 .build()
-                .run(times(CPUS, () -> workersOf(Parallel.builder().nJobs(-1)))))
+                .run(times(CPUS, () -> CpuProbe.workersOf(Parallel.builder().nJobs(-1)))))
         .containsOnly(1);
   }
 
   @Test
   void aSequentialCallHoldsEveryFreeCpuForItsTasksNestedCalls() {
     assertThat(
-            nestedWorkers(Parallel.builder().backend("sequential"), Parallel.builder().nJobs(-1)))
+            nestedWorkers(
+                Parallel.builder().backend("sequential"), () -> Parallel.builder().nJobs(-1)))
         .containsExactly(CPUS, CPUS);
     assertThat(
             Parallel.builder()
@@ -288,7 +276,7 @@ class SharedCpuBudgetTest {
             () -> Parallel.builder().nJobs(2).build().run(List.of(failingNested, failingNested)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("inner boom");
-    assertThat(nestedWorkers(Parallel.builder().nJobs(1), Parallel.builder().nJobs(-1)))
+    assertThat(nestedWorkers(Parallel.builder().nJobs(1), () -> Parallel.builder().nJobs(-1)))
         .containsExactly(CPUS, CPUS);
   }
 
