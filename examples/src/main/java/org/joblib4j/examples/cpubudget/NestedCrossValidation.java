@@ -1,7 +1,5 @@
 package org.joblib4j.examples.cpubudget;
 
-import static org.joblib4j.Parallel.delayed;
-
 import java.util.List;
 import java.util.stream.IntStream;
 import org.joblib4j.Parallel;
@@ -45,22 +43,12 @@ public final class NestedCrossValidation {
    */
   static FoldScore outerFold(SyntheticData data, Split split, double[] alphas, int innerFolds) {
     List<Split> inner = innerSplits(split, innerFolds);
-    List<FoldScore> scores =
-        Parallel.builder()
-            .nJobs(-1)
-            .build()
-            .run(
-                IntStream.range(0, alphas.length * inner.size())
-                    .mapToObj(
-                        i ->
-                            delayed(
-                                NestedCrossValidation::countedFit,
-                                data,
-                                inner.get(i % inner.size()),
-                                alphas[i / inner.size()])));
-    double best = bestAlpha(scores, alphas, inner.size());
-    FoldScore refit = countedFit(data, split, best);
-    return new FoldScore(best, split.fold(), refit.mse());
+    try (Parallel search = Parallel.builder().nJobs(-1).build()) {
+      double best =
+          GridSearch.run(data, inner, alphas, search, NestedCrossValidation::countedFit)
+              .bestAlpha();
+      return new FoldScore(best, split.fold(), countedFit(data, split, best).mse());
+    }
   }
 
   /** The inner folds of an outer fold's training rows, as row numbers of the whole data set. */
@@ -73,21 +61,6 @@ public final class NestedCrossValidation {
 
   private static int[] rowsAt(int[] rows, int[] positions) {
     return IntStream.of(positions).map(p -> rows[p]).toArray();
-  }
-
-  /** The penalty with the smallest mean test error over the inner folds. */
-  static double bestAlpha(List<FoldScore> scores, double[] alphas, int folds) {
-    double[] mean = new double[alphas.length];
-    for (int i = 0; i < scores.size(); i++) {
-      mean[i / folds] += scores.get(i).mse() / folds;
-    }
-    int best = 0;
-    for (int a = 1; a < alphas.length; a++) {
-      if (mean[a] < mean[best]) {
-        best = a;
-      }
-    }
-    return alphas[best];
   }
 
   /** One fit, counted while it runs. */
