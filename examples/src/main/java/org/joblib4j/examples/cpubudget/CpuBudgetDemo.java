@@ -18,8 +18,8 @@ import org.joblib4j.examples.gridsearch.SyntheticData;
  * The shared CPU budget, measured: a nested grid search (outer folds x inner fits, n_jobs=-1 at
  * both levels) on threads, with {@code joblib4j.cpu-budget} off (joblib's behaviour: the inner
  * calls multiply the threads) and {@code shared}, alternately, a few times each. Prints each run's
- * wall time, the most fits that ran at once and the most runnable threads sampled with {@code
- * ThreadMXBean}, then the medians.
+ * wall time, its CPU time, the most fits that ran at once, and the most and the mean runnable
+ * threads sampled with {@code ThreadMXBean}, then the medians.
  *
  * <pre>java -cp joblib4j-examples.jar org.joblib4j.examples.cpubudget.CpuBudgetDemo [runs]</pre>
  */
@@ -32,7 +32,13 @@ public final class CpuBudgetDemo {
   private CpuBudgetDemo() {}
 
   /** One run's figures. */
-  record Run(String budget, double seconds, int peakFits, int peakRunnable, double meanRunnable) {}
+  record Run(
+      String budget,
+      double seconds,
+      double cpuSeconds,
+      int peakFits,
+      int peakRunnable,
+      double meanRunnable) {}
 
   /**
    * Runs the demonstration.
@@ -64,7 +70,8 @@ public final class CpuBudgetDemo {
     measure("shared", data, outer, size.alphas()); // both warm up the JIT
     List<Run> off = new ArrayList<>();
     List<Run> shared = new ArrayList<>();
-    out.println("run  cpu-budget  wall time  peak running fits  peak runnable threads  mean");
+    out.println(
+        "run  cpu-budget  wall time  CPU time  peak running fits  peak runnable threads  mean");
     for (int i = 1; i <= runs; i++) {
       for (String budget : List.of("off", "shared")) {
         Measured got = measure(budget, data, outer, size.alphas());
@@ -88,25 +95,40 @@ public final class CpuBudgetDemo {
     try {
       RunningFits.reset();
       BusyThreadSampler sampler = new BusyThreadSampler();
+      long cpu = processCpuNanos();
       long start = System.nanoTime();
       List<FoldScore> scores = NestedCrossValidation.run(data, outer, alphas, INNER_FOLDS);
       double seconds = (System.nanoTime() - start) / 1e9;
+      double cpuSeconds = (processCpuNanos() - cpu) / 1e9;
       BusyThreadSampler.Sample busy = sampler.stop();
       return new Measured(
           scores,
-          new Run(budget, seconds, RunningFits.peak(), busy.peakRunnable(), busy.meanRunnable()));
+          new Run(
+              budget,
+              seconds,
+              cpuSeconds,
+              RunningFits.peak(),
+              busy.peakRunnable(),
+              busy.meanRunnable()));
     } finally {
       System.clearProperty(ConfigKeys.CPU_BUDGET);
     }
   }
 
+  /** The CPU time of this JVM so far (the sampler's own share included, alike in both settings). */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
   private static void print(PrintStream out, String label, Run r) {
     out.printf(
         Locale.ROOT,
-        "%-6s %-9s %7.2f s  %17d  %21d  %4.1f%n",
+        "%-6s %-9s %7.2f s  %6.2f s  %17d  %21d  %4.1f%n",
         label,
         r.budget(),
         r.seconds(),
+        r.cpuSeconds(),
         r.peakFits(),
         r.peakRunnable(),
         r.meanRunnable());
@@ -117,6 +139,7 @@ public final class CpuBudgetDemo {
     return new Run(
         budget,
         median(runs.stream().mapToDouble(Run::seconds).toArray()),
+        median(runs.stream().mapToDouble(Run::cpuSeconds).toArray()),
         (int) Math.round(median(runs.stream().mapToDouble(Run::peakFits).toArray())),
         (int) Math.round(median(runs.stream().mapToDouble(Run::peakRunnable).toArray())),
         median(runs.stream().mapToDouble(Run::meanRunnable).toArray()));

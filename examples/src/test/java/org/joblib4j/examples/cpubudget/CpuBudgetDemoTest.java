@@ -44,7 +44,8 @@ class CpuBudgetDemoTest {
             "nested grid search: 4 outer folds x (4 penalties x 3 inner folds + 1 refit) ridge"
                 + " fits, 240 x 30, n_jobs=-1 at both levels, backend threading, ");
     assertThat(lines.get(1))
-        .isEqualTo("run  cpu-budget  wall time  peak running fits  peak runnable threads  mean");
+        .isEqualTo(
+            "run  cpu-budget  wall time  CPU time  peak running fits  peak runnable threads  mean");
     assertThat(lines.subList(2, 6))
         .extracting(l -> l.substring(0, 16))
         .containsExactly(
@@ -58,10 +59,10 @@ class CpuBudgetDemoTest {
         CpuBudgetDemo.median(
             "off",
             List.of(
-                new CpuBudgetDemo.Run("off", 3.0, 4, 5, 3.5),
-                new CpuBudgetDemo.Run("off", 1.0, 2, 6, 3.9),
-                new CpuBudgetDemo.Run("off", 2.0, 3, 4, 3.7)));
+                new CpuBudgetDemo.Run("off", 3.0, 5.0, 4, 5, 3.5),
+                new CpuBudgetDemo.Run("off", 1.0, 6.0, 2, 6, 3.9),
+                new CpuBudgetDemo.Run("off", 2.0, 4.0, 3, 4, 3.7)));
 
-    assertThat(median).isEqualTo(new CpuBudgetDemo.Run("off", 2.0, 3, 5, 3.7));
+    assertThat(median).isEqualTo(new CpuBudgetDemo.Run("off", 2.0, 5.0, 3, 5, 3.7));
   }
 }
