@@ -31,6 +31,8 @@ import org.joblib4j.tck.support.SharedCpuBudget;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code joblib4j.cpu-budget=shared} on threads (threading, verify, sequential): nested calls get
@@ -379,6 +381,17 @@ class SharedCpuBudgetTest {
             .iterate(List.<Task<Integer>>of(() -> 0, () -> 1, () -> 2));
     assertThat(it.next()).isZero();
     assertThat(CpuBudget.jvm().heldCpus()).isPositive();
+  }
+
+  @ParameterizedTest(name = "backend={0}")
+  @ValueSource(strings = {"threading", "sequential", "verify"})
+  void nJobsZeroFailsAsWithoutTheBudgetAndHoldsNothing(String backend) {
+    Parallel zero = Parallel.builder().backend(backend).nJobs(0).build();
+
+    assertThatThrownBy(() -> zero.run(List.<Task<Integer>>of(() -> 0)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("nJobs == 0 in Parallel has no meaning");
+    assertThat(CpuBudget.jvm().heldCpus()).isZero();
   }
 
   @Test
