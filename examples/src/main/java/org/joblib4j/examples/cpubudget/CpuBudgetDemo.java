@@ -21,10 +21,15 @@ import org.joblib4j.examples.gridsearch.SyntheticData;
  * wall time, its CPU time, the most fits that ran at once, and the most and the mean runnable
  * threads sampled with {@code ThreadMXBean}, then the medians.
  *
- * <pre>java -cp joblib4j-examples.jar org.joblib4j.examples.cpubudget.CpuBudgetDemo [runs]</pre>
+ * <pre>
+ * java -cp joblib4j-examples.jar org.joblib4j.examples.cpubudget.CpuBudgetDemo [runs [outer-folds]]
+ * </pre>
  */
 public final class CpuBudgetDemo {
-  /** The outer folds: a multiple of 2 and 4 CPUs, so no outer fold runs alone at the end. */
+  /**
+   * The outer folds by default: a multiple of 2 and 4 CPUs, so no outer fold runs alone at the end
+   * (where its share, fixed when it started, would leave CPUs idle).
+   */
   static final int OUTER_FOLDS = 4;
 
   static final int INNER_FOLDS = 3;
@@ -43,22 +48,23 @@ public final class CpuBudgetDemo {
   /**
    * Runs the demonstration.
    *
-   * @param args the number of runs of each setting (default 5)
+   * @param args the number of runs of each setting (default 5), the outer folds (default 4)
    */
   public static void main(String[] args) {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
-    run(System.out, GridSearchSize.DEMO, runs);
+    int folds = args.length > 1 ? Integer.parseInt(args[1]) : OUTER_FOLDS;
+    run(System.out, GridSearchSize.DEMO, runs, folds);
   }
 
-  static void run(PrintStream out, GridSearchSize size, int runs) {
+  static void run(PrintStream out, GridSearchSize size, int runs, int outerFolds) {
     SyntheticData data =
         SyntheticData.generate(size.nSamples(), size.nFeatures(), size.noise(), size.seed());
-    List<Split> outer = KFold.split(size.nSamples(), OUTER_FOLDS, size.seed());
+    List<Split> outer = KFold.split(size.nSamples(), outerFolds, size.seed());
     out.printf(
         Locale.ROOT,
         "nested grid search: %d outer folds x (%d penalties x %d inner folds + 1 refit) ridge fits,"
             + " %d x %d, n_jobs=-1 at both levels, backend %s, %d CPUs, load average %.2f%n",
-        OUTER_FOLDS,
+        outerFolds,
         size.alphas().length,
         INNER_FOLDS,
         size.nSamples(),

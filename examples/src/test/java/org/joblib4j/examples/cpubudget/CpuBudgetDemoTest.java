@@ -36,7 +36,8 @@ class CpuBudgetDemoTest {
   @Test
   void theDemonstrationPrintsEachRunAndTheMedians() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    CpuBudgetDemo.run(new PrintStream(bytes, true, StandardCharsets.UTF_8), SIZE, 1);
+    CpuBudgetDemo.run(
+        new PrintStream(bytes, true, StandardCharsets.UTF_8), SIZE, 1, CpuBudgetDemo.OUTER_FOLDS);
     List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
 
     assertThat(lines.get(0))
