@@ -72,6 +72,15 @@ public final class ConfigKeys {
   public static final String MAX_CPU_COUNT = "joblib4j.max-cpu-count";
 
   /**
+   * One CPU budget for every call in the JVM: {@code off} (default, joblib's behaviour: nested
+   * calls multiply) or {@code shared} (a call made inside a task gets the CPUs its parent left that
+   * task, and worker JVMs their share as thread limit). Read from system properties, the
+   * environment and {@code joblib4j.properties} only: every call of the JVM must take part, so a
+   * builder or scope cannot opt one call out.
+   */
+  public static final String CPU_BUDGET = "joblib4j.cpu-budget";
+
+  /**
    * An {@link java.io.ObjectInputFilter} pattern ({@code jdk.serialFilter} syntax) that results and
    * task exceptions from worker JVMs and clusters must also pass, on top of joblib4j's built-in
    * deny-list and the JVM-wide {@code jdk.serialFilter}: an allow-list such as {@code

@@ -3,6 +3,7 @@ package org.joblib4j.spi;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.joblib4j.MmapMode;
+import org.joblib4j.Parallel;
 import org.joblib4j.Prefer;
 import org.joblib4j.Require;
 
@@ -23,6 +24,9 @@ import org.joblib4j.Require;
  * @param innerMaxNumThreads the thread cap for each worker's own parallelism, or {@code null}
  * @param reused whether the call belongs to a reused {@code Parallel} (the backend stays configured
  *     between calls)
+ * @param cpuShare the CPUs the shared CPU budget ({@code joblib4j.cpu-budget=shared}) gives the
+ *     call and everything nested in it, or {@code null} when the budget is off (the call may use
+ *     {@link Parallel#cpuCount()})
  */
 public record CallSettings(
     int nJobs,
@@ -35,4 +39,18 @@ public record CallSettings(
     Long maxNbytes,
     MmapMode mmapMode,
     Integer innerMaxNumThreads,
-    boolean reused) {}
+    boolean reused,
+    Integer cpuShare) {
+
+  /**
+   * joblib's derived thread limit of each worker, {@code max(cpus / workers, 1)}: the call's CPUs
+   * are its {@link #cpuShare()} with the shared CPU budget, else {@link Parallel#cpuCount()}.
+   *
+   * @param workers the call's workers
+   * @return the CPUs each worker's own parallelism may use, at least 1
+   */
+  public int cpusPerWorker(int workers) {
+    int cpus = cpuShare != null ? cpuShare : Parallel.cpuCount();
+    return Math.max(cpus / Math.max(workers, 1), 1);
+  }
+}

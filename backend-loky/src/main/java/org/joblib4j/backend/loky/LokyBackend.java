@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.joblib4j.Parallel;
 import org.joblib4j.core.process.ProcessBackend;
 import org.joblib4j.core.process.SharingOptions;
 import org.joblib4j.core.process.WorkerLauncher;
@@ -90,13 +89,7 @@ public final class LokyBackend extends ProcessBackend {
     if (n == 1) {
       return 1;
     }
-    int threads =
-        settings.innerMaxNumThreads() != null
-            ? settings.innerMaxNumThreads()
-            : Math.max(Parallel.cpuCount() / n, 1);
-    callOptions =
-        WorkerOptionsParser.withThreadLimit(
-            baseOptions, threads, settings.innerMaxNumThreads() != null);
+    callOptions = WorkerOptionsParser.forCall(baseOptions, settings, n, true);
     callWorkers = n;
     return n;
   }

@@ -12,9 +12,12 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 import org.joblib4j.Parallel;
 import org.joblib4j.ParallelConfig;
+import org.joblib4j.core.engine.CpuBudget;
+import org.joblib4j.tck.WorkerCpuBudgetKit;
 import org.joblib4j.tck.support.ChildJvm;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /** Oversubscription control in the workers (thread-limit variables, CPUs, common pool). */
@@ -155,6 +158,30 @@ class LokyThreadLimitsTest {
       assertThat(parent.process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
       assertThat(parent.value("DEFAULT")).as(parent.output()).isEqualTo("4 4");
       assertThat(parent.value("EXPLICIT")).as(parent.output()).isEqualTo("1 1");
+    }
+  }
+
+  // ------------------------------------------------------------------ the shared CPU budget
+
+  /** {@code joblib4j.cpu-budget=shared}: each worker keeps to its share of the caller's CPUs. */
+  @Nested
+  class WithTheSharedCpuBudget extends WorkerCpuBudgetKit {
+    @Override
+    protected Parallel.Builder parallel(int nJobs) {
+      return loky(nJobs);
+    }
+
+    @Override
+    protected int heldCpus() {
+      return CpuBudget.jvm().heldCpus();
+    }
+
+    @Test
+    void anExplicitInnerMaxNumThreadsIsEachWorkersShare() {
+      try (ParallelConfig.Scope s =
+          ParallelConfig.builder().backend("loky").innerMaxNumThreads(2).open()) {
+        assertKeptToShare(Parallel.builder().nJobs(2).build(), 2);
+      }
     }
   }
 }

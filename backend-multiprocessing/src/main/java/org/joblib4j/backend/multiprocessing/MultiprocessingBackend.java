@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.joblib4j.Parallel;
 import org.joblib4j.core.process.ProcessBackend;
 import org.joblib4j.core.process.SharingOptions;
 import org.joblib4j.core.process.WorkerLauncher;
@@ -107,9 +106,8 @@ public final class MultiprocessingBackend extends ProcessBackend {
     }
     WorkerPool pool = pool();
     if (pool == null || pool.isClosed()) {
-      WorkerOptions options =
-          WorkerOptionsParser.withThreadLimit(
-              baseOptions, Math.max(Parallel.cpuCount() / n, 1), false);
+      // multiprocessing takes no innerMaxNumThreads (joblib): the limit is always derived
+      WorkerOptions options = WorkerOptionsParser.forCall(baseOptions, settings, n, false);
       try {
         pool =
             new WorkerPool(n, options, spareWorkers > 0 ? new SpareTaker() : new WorkerLauncher());

@@ -5,6 +5,7 @@ import static org.joblib4j.Parallel.delayed;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.joblib4j.Parallel;
+import org.joblib4j.TaskTriFunction;
 
 /**
  * A small {@code GridSearchCV}: cross-validates ridge regression over a grid of penalties. Like a
@@ -42,16 +43,32 @@ public final class GridSearch {
    */
   public static GridSearchResult run(
       SyntheticData data, List<Split> splits, double[] alphas, Parallel parallel) {
+    return run(data, splits, alphas, parallel, GridSearch::fitAndScore);
+  }
+
+  /**
+   * Fits and scores every (penalty, fold) pair with a caller's {@code Parallel} and fit function.
+   *
+   * @param data the data set
+   * @param splits the cross-validation splits
+   * @param alphas the penalties to try
+   * @param parallel the {@code Parallel} to run the fits with; left open
+   * @param fit what fits and scores one pair ({@link #fitAndScore} or a wrapper of it)
+   * @return the scores and the best penalty
+   */
+  public static GridSearchResult run(
+      SyntheticData data,
+      List<Split> splits,
+      double[] alphas,
+      Parallel parallel,
+      TaskTriFunction<SyntheticData, Split, Double, FoldScore> fit) {
     List<FoldScore> scores =
         parallel.run(
             IntStream.range(0, alphas.length * splits.size())
                 .mapToObj(
                     i ->
                         delayed(
-                            GridSearch::fitAndScore,
-                            data,
-                            splits.get(i % splits.size()),
-                            alphas[i / splits.size()])));
+                            fit, data, splits.get(i % splits.size()), alphas[i / splits.size()])));
     return summarise(
         scores,
         alphas,

@@ -28,6 +28,7 @@ import org.joblib4j.spi.Durations;
  * @param maxNbytes the memmapping threshold as given, or {@code null}
  * @param mmapMode the memmapping mode as given ({@code r}, {@code none}), or {@code null}
  * @param innerMaxNumThreads the worker thread cap, or {@code null}
+ * @param sharedCpuBudget whether every call shares one CPU budget ({@code joblib4j.cpu-budget})
  */
 public record GlobalSettings(
     String backend,
@@ -42,7 +43,8 @@ public record GlobalSettings(
     Path tempFolder,
     String maxNbytes,
     String mmapMode,
-    Integer innerMaxNumThreads) {
+    Integer innerMaxNumThreads,
+    boolean sharedCpuBudget) {
 
   /**
    * Reads and checks every key.
@@ -131,6 +133,13 @@ public record GlobalSettings(
     if (inner != null && inner < 1) {
       throw r.invalid(ConfigKeys.INNER_MAX_NUM_THREADS, inner.toString(), "a positive integer");
     }
+    String budget = r.text(ConfigKeys.CPU_BUDGET);
+    if (budget != null && !budget.equalsIgnoreCase("off") && !budget.equalsIgnoreCase("shared")) {
+      throw r.invalid(
+          ConfigKeys.CPU_BUDGET,
+          budget,
+          "\"off\" (the default) or \"shared\" (one CPU budget for every call of the JVM)");
+    }
     return new GlobalSettings(
         backend,
         nJobs,
@@ -144,7 +153,8 @@ public record GlobalSettings(
         tempFolder,
         maxNbytes,
         mmapMode,
-        inner);
+        inner,
+        budget != null && budget.equalsIgnoreCase("shared"));
   }
 
   /**

@@ -10,6 +10,7 @@ import org.joblib4j.ErrorPolicy;
 import org.joblib4j.ResultIterator;
 import org.joblib4j.ReturnAs;
 import org.joblib4j.Task;
+import org.joblib4j.core.process.ProcessBackend;
 import org.joblib4j.core.retry.RetriedInput;
 import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.CallSettings;
@@ -34,6 +35,13 @@ public final class Execution implements ParallelExecution {
   private final Object lifecycle = new Object();
   private boolean configured;
   private int workers;
+
+  /** What the backend was configured with, when the CPU budget can change it between calls. */
+  private CallSettings configuredWith;
+
+  /** The running call's CPUs from the budget, {@code null} without it. */
+  private CpuBudget.Grant grant;
+
   private boolean closed;
   private ResultSource live;
 
@@ -133,14 +141,23 @@ public final class Execution implements ParallelExecution {
     ParallelBackend backend = settings.backend();
     boolean reuse;
     int n;
+    Integer taskShare;
     try {
       synchronized (lifecycle) {
         reuse = !closed;
+        CallSettings call = budgeted(reuse);
+        if (configured && configuredWith != null && !configuredWith.equals(call)) {
+          // the budget gave this call other workers or CPUs than the last one
+          configured = false;
+          backend.terminate();
+        }
         if (!configured) {
-          workers = backend.configure(callSettings(reuse));
+          workers = backend.configure(call);
           configured = true;
+          configuredWith = grant == null ? null : call;
         }
         n = workers;
+        taskShare = grant == null ? null : grant.taskShare(n, size);
       }
       if (n <= 0) {
         throw new IllegalStateException(
@@ -154,11 +171,41 @@ public final class Execution implements ParallelExecution {
     long timeoutNanos = settings.taskTimeout() == null ? 0 : settings.taskTimeout().toNanos();
     if (n == 1) {
       return sequential(
-          tasks, size, generator, reuse, new Batch.Options(null, collect, timeoutNanos), results);
+          tasks,
+          size,
+          generator,
+          reuse,
+          new Batch.Options(null, collect, timeoutNanos),
+          results,
+          taskShare);
     }
-    // the caller's context travels with every batch to the threads or JVMs that run it
-    Batch.Options options = new Batch.Options(TaskContext.capture(), collect, timeoutNanos);
+    // the caller's context travels with every batch to the threads or JVMs that run it; on this
+    // JVM's threads each task's CPU share travels with it (worker JVMs get theirs as thread limit)
+    TaskContext context =
+        taskShare != null && backend.usesThreads()
+            ? CpuBudget.captureWithShare(taskShare, TaskContext::capture)
+            : TaskContext.capture();
+    Batch.Options options = new Batch.Options(context, collect, timeoutNanos);
     return dispatched(tasks, size, generator, reuse, n, options, results);
+  }
+
+  /**
+   * With the CPU budget on, takes this call's CPUs (kept in {@link #grant} until the call ends) and
+   * gives the backend the workers and CPUs they allow; without it, the settings as they are. The
+   * budget counts the CPUs of this JVM's threads and of its worker JVMs, not a cluster's.
+   */
+  private CallSettings budgeted(boolean reuse) {
+    ParallelBackend backend = settings.backend();
+    if (settings.cpuBudget() == null
+        || !(backend.usesThreads() || backend instanceof ProcessBackend)) {
+      return callSettings(reuse, settings.nJobs(), null);
+    }
+    int cpusPerWorker =
+        backend.supportsInnerMaxNumThreads() && settings.innerMaxNumThreads() != null
+            ? settings.innerMaxNumThreads()
+            : 1;
+    grant = settings.cpuBudget().take(backend.effectiveNJobs(settings.nJobs()), cpusPerWorker);
+    return callSettings(reuse, grant.workers(), grant.cpus());
   }
 
   private boolean reuse() {
@@ -173,7 +220,8 @@ public final class Execution implements ParallelExecution {
       boolean generator,
       boolean reuse,
       Batch.Options options,
-      Results results) {
+      Results results,
+      Integer taskShare) {
     if (settings.timeout() != null) {
       Warnings.warn(timeoutIgnored("SequentialBackend"));
     }
@@ -183,7 +231,8 @@ public final class Execution implements ParallelExecution {
     progress.started("SequentialBackend", 1, size, false);
     int batchSize = settings.batchSize() == null ? 1 : settings.batchSize();
     SequentialSource source =
-        new SequentialSource(tasks, batchSize, progress, settings.backendName(), parallel, options);
+        new SequentialSource(
+            tasks, batchSize, progress, settings.backendName(), parallel, options, taskShare);
     CallIterator.CallEnd end =
         new CallIterator.CallEnd(
             failure -> {
@@ -283,9 +332,9 @@ public final class Execution implements ParallelExecution {
         + "' in Parallel but the 'timeout' parameter will not be used.";
   }
 
-  private CallSettings callSettings(boolean reuse) {
+  private CallSettings callSettings(boolean reuse, int nJobs, Integer cpuShare) {
     return new CallSettings(
-        settings.nJobs(),
+        nJobs,
         settings.nestingLevel(),
         settings.verbose(),
         settings.prefer(),
@@ -295,7 +344,8 @@ public final class Execution implements ParallelExecution {
         settings.maxNbytes(),
         settings.mmapMode(),
         settings.innerMaxNumThreads(),
-        reuse);
+        reuse,
+        cpuShare);
   }
 
   /** Ends a call: stop it on the backend, release the backend unless this instance keeps it. */
@@ -307,6 +357,10 @@ public final class Execution implements ParallelExecution {
       }
     } finally {
       synchronized (lifecycle) {
+        if (grant != null) {
+          grant.release();
+          grant = null;
+        }
         live = null;
         running.set(false);
         if ((!reuse || closed) && configured) {

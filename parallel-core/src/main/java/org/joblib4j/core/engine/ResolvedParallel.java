@@ -34,6 +34,7 @@ import org.joblib4j.spi.ParallelBackend;
  * @param maxPendingResults the backpressure limit, or {@code null}
  * @param maxBatchSize the auto-batching cap, or {@code null}
  * @param maxPendingBytes the backpressure limit in received bytes, or {@code null}
+ * @param cpuBudget the JVM's CPU budget when {@code joblib4j.cpu-budget=shared}, else {@code null}
  */
 public record ResolvedParallel(
     ParallelBackend backend,
@@ -56,4 +57,5 @@ public record ResolvedParallel(
     Duration taskTimeout,
     Integer maxPendingResults,
     Integer maxBatchSize,
-    Long maxPendingBytes) {}
+    Long maxPendingBytes,
+    CpuBudget cpuBudget) {}

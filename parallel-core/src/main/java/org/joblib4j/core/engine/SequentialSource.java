@@ -19,6 +19,7 @@ final class SequentialSource implements ResultSource {
   private final String backendName;
   private final String parallel;
   private final Batch.Options options;
+  private final Integer taskShare;
   private final ArrayDeque<Task<?>> buffer = new ArrayDeque<>();
   private long index;
   private boolean exhausted;
@@ -30,16 +31,19 @@ final class SequentialSource implements ResultSource {
       ProgressReporter progress,
       String backendName,
       String parallel,
-      Batch.Options options) {
+      Batch.Options options,
+      Integer taskShare) {
     this.input = input;
     this.batchSize = batchSize;
     this.progress = progress;
     this.backendName = backendName;
     this.parallel = parallel;
     this.options = options;
+    this.taskShare = taskShare;
   }
 
   @Override
+  @SuppressWarnings("try") // the task's CPU share is held open, never read
   public Chunk next() {
     if (aborted) {
       return null;
@@ -66,8 +70,9 @@ final class SequentialSource implements ResultSource {
     }
     List<Object> result;
     Batch batch = new Batch(index, List.of(task), null, options);
-    try {
-      // no nested scope: a sequential call leaves its tasks' configuration alone (joblib)
+    // no nested scope: a sequential call leaves its tasks' configuration alone (joblib); with the
+    // CPU budget its tasks run with the call's CPUs as their share, in whatever thread reads them
+    try (CpuBudget.TaskScope share = CpuBudget.enterTask(taskShare)) {
       result = batch.call();
     } catch (BatchTaskException e) {
       aborted = true;

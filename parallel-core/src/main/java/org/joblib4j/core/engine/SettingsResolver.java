@@ -181,7 +181,8 @@ public final class SettingsResolver {
         explicit.taskTimeout(),
         explicit.maxPendingResults(),
         explicit.maxBatchSize(),
-        explicit.maxPendingBytes());
+        explicit.maxPendingBytes(),
+        global.sharedCpuBudget() ? CpuBudget.jvm() : null);
   }
 
   /** joblib's {@code mmap_mode}: builder, scope, configuration, then {@code "r"}. */

@@ -5,9 +5,11 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.joblib4j.ConfigKeys;
 import org.joblib4j.ParallelConfigurationException;
 import org.joblib4j.Task;
 import org.joblib4j.spi.BackendContext;
+import org.joblib4j.spi.CallSettings;
 
 /**
  * Reads the worker options every process backend shares from its parameters ({@code
@@ -126,21 +128,31 @@ public final class WorkerOptionsParser {
   }
 
   /**
-   * The same options with a per-call thread limit.
+   * The options of one call's workers: its thread limit (an explicit {@code innerMaxNumThreads},
+   * else {@link CallSettings#cpusPerWorker}), and with the shared CPU budget on, the budget in the
+   * workers too, so a call made inside one of their tasks stays within the worker's share.
    *
    * @param base the parsed options
-   * @param threadLimit the limit
-   * @param explicit whether it was asked for ({@code innerMaxNumThreads}) rather than derived
+   * @param settings the call's settings
+   * @param workers the call's workers
+   * @param explicitLimit whether the backend honours {@code innerMaxNumThreads}
    * @return the options
    */
-  public static WorkerOptions withThreadLimit(
-      WorkerOptions base, int threadLimit, boolean explicit) {
+  public static WorkerOptions forCall(
+      WorkerOptions base, CallSettings settings, int workers, boolean explicitLimit) {
+    boolean explicit = explicitLimit && settings.innerMaxNumThreads() != null;
+    Map<String, String> environment = base.environment();
+    if (settings.cpuShare() != null) {
+      Map<String, String> withBudget = new HashMap<>(environment);
+      withBudget.put(ConfigKeys.envName(ConfigKeys.CPU_BUDGET), "shared");
+      environment = Map.copyOf(withBudget);
+    }
     return new WorkerOptions(
         base.jvmArgs(),
         base.heap(),
-        threadLimit,
+        explicit ? settings.innerMaxNumThreads() : settings.cpusPerWorker(workers),
         explicit,
-        base.environment(),
+        environment,
         base.idleTimeout(),
         base.maxTasksPerWorker(),
         base.leakBytes(),

@@ -134,4 +134,36 @@ class GlobalSettingsTest {
             "Invalid value '0' for joblib4j.max-cpu-count (from system property joblib4j.max-cpu-count):"
                 + " must be a positive integer.");
   }
+
+  @Test
+  void theCpuBudgetIsOffUnlessSharedIsAskedForInAnyCase() {
+    assertThat(read(Map.of(), Map.of(), Map.of()).sharedCpuBudget()).isFalse();
+    assertThat(read(Map.of("joblib4j.cpu-budget", "off"), Map.of(), Map.of()).sharedCpuBudget())
+        .isFalse();
+    assertThat(read(Map.of(), Map.of("JOBLIB4J_CPU_BUDGET", "Shared"), Map.of()).sharedCpuBudget())
+        .isTrue();
+    assertThat(
+            read(Map.of(), Map.of(), Map.of("joblib4j.cpu-budget", " shared ")).sharedCpuBudget())
+        .isTrue();
+    assertThat(
+            read(
+                    Map.of("joblib4j.cpu-budget", "off"),
+                    Map.of("JOBLIB4J_CPU_BUDGET", "shared"),
+                    Map.of())
+                .sharedCpuBudget())
+        .as("a system property beats the environment")
+        .isFalse();
+  }
+
+  @Test
+  void aBadCpuBudgetNamesTheKeyTheValueAndTheAcceptedValues() {
+    assertThatThrownBy(() -> read(Map.of(), Map.of("JOBLIB4J_CPU_BUDGET", "on"), Map.of()))
+        .isInstanceOf(ParallelConfigurationException.class)
+        .hasMessage(
+            "Invalid value 'on' for joblib4j.cpu-budget (from environment variable"
+                + " JOBLIB4J_CPU_BUDGET): must be \"off\" (the default) or \"shared\" (one CPU"
+                + " budget for every call of the JVM).");
+    assertThatThrownBy(() -> read(Map.of("joblib4j.cpu-budget", ""), Map.of(), Map.of()))
+        .hasMessageStartingWith("Invalid value '' for joblib4j.cpu-budget");
+  }
 }
