@@ -22,6 +22,7 @@ import java.util.stream.IntStream;
 import org.joblib4j.ParallelTimeoutException;
 import org.joblib4j.ResultIterator;
 import org.joblib4j.ReturnAs;
+import org.joblib4j.TaskSerializationException;
 import org.joblib4j.WorkerTerminatedException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -243,9 +244,11 @@ class DaskControlTest {
                 dask(with(LOCAL, "result-filter", "!java.util.concurrent.atomic.AtomicLong"))
                     .build()
                     .run(List.of(delayed(DaskControlTest::counter, 3))))
-        .isInstanceOf(DaskException.class)
+        .isInstanceOf(TaskSerializationException.class)
         .hasMessageContaining(
-            "java.util.concurrent.atomic.AtomicLong; A result or exception from a Dask worker was refused by"
+            "A result has failed to un-serialize. Please ensure that the objects returned by the"
+                + " function are always serializable (failed with java.io.InvalidClassException:"
+                + " java.util.concurrent.atomic.AtomicLong; A result or exception from a Dask worker was refused by"
                 + " joblib4j.backend.dask.result-filter = !java.util.concurrent.atomic.AtomicLong: class"
                 + " java.util.concurrent.atomic.AtomicLong is not accepted");
   }
