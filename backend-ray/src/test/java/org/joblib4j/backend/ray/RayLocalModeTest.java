@@ -118,9 +118,11 @@ class RayLocalModeTest {
                       .nJobs(2)
                       .build()
                       .map(RayLocalModeTest::counter, List.of(1, 2)))
-          .isInstanceOf(IllegalStateException.class)
+          .isInstanceOf(TaskSerializationException.class)
           .hasMessageContaining(
-              "java.util.concurrent.atomic.AtomicLong; A result or exception from the Ray worker was refused by"
+              "A result has failed to un-serialize. Please ensure that the objects returned by the"
+                  + " function are always serializable (failed with java.io.InvalidClassException:"
+                  + " java.util.concurrent.atomic.AtomicLong; A result or exception from the Ray worker was refused by"
                   + " joblib4j.deserialization-filter = !java.util.concurrent.atomic.AtomicLong: class"
                   + " java.util.concurrent.atomic.AtomicLong is not accepted");
     } finally {
