@@ -18,6 +18,7 @@ import org.joblib4j.TaskSerializationException;
 import org.joblib4j.WorkerTerminatedException;
 import org.joblib4j.core.process.DeserializationFilter;
 import org.joblib4j.core.process.JavaTaskSerializer;
+import org.joblib4j.core.process.SerializationDiagnostics;
 import org.joblib4j.core.process.SharedBlob;
 import org.joblib4j.spi.BackendContext;
 import org.joblib4j.spi.Batch;
@@ -316,15 +317,7 @@ public final class DaskDistributedBackend implements ParallelBackend {
           } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError e) {
             // joblib's words, as a worker JVM's result that the caller cannot read
             finish(
-                sub,
-                null,
-                new TaskSerializationException(
-                    sub.batch.firstIndex(),
-                    "A result has failed to un-serialize. Please ensure that the objects returned by"
-                        + " the function are always serializable (failed with "
-                        + e
-                        + ").",
-                    e));
+                sub, null, SerializationDiagnostics.unreadableResults(sub.batch.firstIndex(), e));
             return;
           }
           if (!(results instanceof List)) {
@@ -350,11 +343,7 @@ public final class DaskDistributedBackend implements ParallelBackend {
                     JavaTaskSerializer.forResults(sub.loader, "a Dask worker", filter)
                         .deserialize(payload);
           } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError e) {
-            t =
-                new TaskSerializationException(
-                    sub.batch.firstIndex(),
-                    "A task's exception has failed to un-serialize in the caller: " + e,
-                    e);
+            t = SerializationDiagnostics.unreadableException(sub.batch.firstIndex(), e);
           }
           if (t instanceof BatchTaskException && ((BatchTaskException) t).taskIndex() < 0) {
             // the executor could not read the batch: the failure of its first task

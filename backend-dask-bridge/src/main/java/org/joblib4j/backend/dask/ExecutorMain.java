@@ -290,16 +290,13 @@ public final class ExecutorMain {
           rid,
           new BatchTaskException(
               -1,
-              new TaskSerializationException(
+              SerializationDiagnostics.unreadableBatch(
                   -1,
-                  "A task has failed to un-serialize in the executor JVM "
+                  "the executor JVM "
                       + ProcessHandle.current().pid()
                       + " on Dask worker "
-                      + System.getProperty("joblib4j.dask.worker")
-                      + ". Please ensure that the arguments of the function are all serializable"
-                      + " and that their classes are on the worker's classpath (failed with "
-                      + t
-                      + ").",
+                      + System.getProperty("joblib4j.dask.worker"),
+                  "the worker's classpath",
                   t)));
       return;
     }

@@ -69,10 +69,10 @@ class DaskOperationsTest {
       Map<String, Object> executor = DaskClient.connect(options).executors().get(0);
       String classpath = String.valueOf(executor.get("classpath"));
       Path cache = Path.of(classpath.split(":")[0]).getParent();
-      Path month = stale(cache, "a", Duration.ofDays(30));
-      Path hours = stale(cache, "b", Duration.ofHours(2));
-      Path minute = stale(cache, "c", Duration.ofMinutes(1));
-      Path leftover = stale(cache, "d", Duration.ofDays(30));
+      Path month = stale(cache, "a".repeat(64) + ".jar", Duration.ofDays(30));
+      Path hours = stale(cache, "b".repeat(64) + ".jar", Duration.ofHours(2));
+      Path minute = stale(cache, "c".repeat(64) + ".jar", Duration.ofMinutes(1));
+      Path leftover = stale(cache, "d".repeat(64) + ".jar.123.tmp", Duration.ofDays(30));
       Path other = Files.writeString(cache.resolve("notes.txt"), "not a jar");
       Files.setLastModifiedTime(other, FileTime.from(Instant.now().minus(Duration.ofDays(60))));
 
@@ -83,7 +83,7 @@ class DaskOperationsTest {
           .hasMessageContaining("there is no Java runtime on Dask worker");
       assertThat(month).doesNotExist();
       assertThat(hours).doesNotExist();
-      assertThat(leftover.resolveSibling(leftover.getFileName() + ".tmp")).doesNotExist();
+      assertThat(leftover).doesNotExist();
       assertThat(minute).exists();
       assertThat(other).exists();
       for (String jar : classpath.split(":")) {
@@ -97,16 +97,10 @@ class DaskOperationsTest {
     }
   }
 
-  /** A cached jar (and for {@code d}, a leftover temporary file) last used {@code ago}. */
-  private static Path stale(Path cache, String fill, Duration ago) throws Exception {
-    Path jar = cache.resolve(fill.repeat(64) + ".jar");
-    Files.write(jar, new byte[4096]);
-    Files.setLastModifiedTime(jar, FileTime.from(Instant.now().minus(ago)));
-    if (fill.equals("d")) {
-      Path tmp = jar.resolveSibling(jar.getFileName() + ".tmp");
-      Files.move(jar, tmp);
-      return jar;
-    }
-    return jar;
+  /** A file of a host's jar cache (a jar, or a leftover temporary file) last used {@code ago}. */
+  private static Path stale(Path cache, String name, Duration ago) throws Exception {
+    Path file = Files.write(cache.resolve(name), new byte[4096]);
+    Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(ago)));
+    return file;
   }
 }

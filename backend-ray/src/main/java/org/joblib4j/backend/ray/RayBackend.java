@@ -23,6 +23,7 @@ import org.joblib4j.WorkerTerminatedException;
 import org.joblib4j.core.process.BatchShipper;
 import org.joblib4j.core.process.DeserializationFilter;
 import org.joblib4j.core.process.JavaTaskSerializer;
+import org.joblib4j.core.process.SerializationDiagnostics;
 import org.joblib4j.core.process.SharedBlob;
 import org.joblib4j.core.process.SharingOptions;
 import org.joblib4j.core.process.Shipment;
@@ -313,14 +314,7 @@ final class RayBackend implements ParallelBackend {
       return;
     } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError e) {
       // joblib's words, as a worker JVM's result that the caller cannot read
-      f.future.completeExceptionally(
-          new TaskSerializationException(
-              f.firstIndex,
-              "A result has failed to un-serialize. Please ensure that the objects returned by the"
-                  + " function are always serializable (failed with "
-                  + e
-                  + ").",
-              e));
+      f.future.completeExceptionally(SerializationDiagnostics.unreadableResults(f.firstIndex, e));
       return;
     }
     if (Boolean.TRUE.equals(envelope[0])) {

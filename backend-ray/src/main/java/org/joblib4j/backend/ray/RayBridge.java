@@ -85,15 +85,10 @@ public final class RayBridge {
 
   /** joblib's words, as a worker JVM that cannot read its batch; the caller sets the index. */
   private static TaskSerializationException unreadable(Throwable t) {
-    return new TaskSerializationException(
+    return SerializationDiagnostics.unreadableBatch(
         -1,
-        "A task has failed to un-serialize in Ray worker "
-            + ProcessHandle.current().pid()
-            + ". Please ensure that the arguments of the function are all serializable and that"
-            + " their classes are on the workers' code search path"
-            + " (joblib4j.backend.ray.code-search-path) (failed with "
-            + t
-            + ").",
+        "Ray worker " + ProcessHandle.current().pid(),
+        "the workers' code search path (joblib4j.backend.ray.code-search-path)",
         t);
   }
 

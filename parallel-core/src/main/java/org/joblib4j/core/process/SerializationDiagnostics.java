@@ -108,6 +108,61 @@ public final class SerializationDiagnostics {
   }
 
   /**
+   * joblib's error for results the caller cannot read back, from whichever worker ran them.
+   *
+   * @param firstIndex the index of the batch's first task
+   * @param failure what reading them threw
+   * @return the error
+   */
+  public static TaskSerializationException unreadableResults(long firstIndex, Throwable failure) {
+    return new TaskSerializationException(
+        firstIndex,
+        "A result has failed to un-serialize. Please ensure that the objects returned by the"
+            + " function are always serializable (failed with "
+            + failure
+            + ").",
+        failure);
+  }
+
+  /**
+   * joblib's error for a task exception the caller cannot read back.
+   *
+   * @param firstIndex the index of the batch's first task
+   * @param failure what reading it threw
+   * @return the error
+   */
+  public static TaskSerializationException unreadableException(long firstIndex, Throwable failure) {
+    return new TaskSerializationException(
+        firstIndex,
+        "A task's exception has failed to un-serialize in the caller: " + failure,
+        failure);
+  }
+
+  /**
+   * joblib's error for a batch a worker could not read.
+   *
+   * @param firstIndex the index of the batch's first task ({@code -1} where the worker cannot know)
+   * @param worker the worker, for example {@code worker JVM 1234}
+   * @param classesOn where the tasks' classes must be, for example {@code the worker's classpath}
+   * @param failure what reading the batch threw
+   * @return the error
+   */
+  public static TaskSerializationException unreadableBatch(
+      long firstIndex, String worker, String classesOn, Throwable failure) {
+    return new TaskSerializationException(
+        firstIndex,
+        "A task has failed to un-serialize in "
+            + worker
+            + ". Please ensure that the arguments of the function are all serializable and that"
+            + " their classes are on "
+            + classesOn
+            + " (failed with "
+            + failure
+            + ").",
+        failure);
+  }
+
+  /**
    * Builds the error for a batch's results that take more bytes than one frame carries, in the
    * worker that ran them (a worker JVM of a pool, or a cluster's).
    *

@@ -20,7 +20,6 @@ import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
-import org.joblib4j.TaskSerializationException;
 import org.joblib4j.WorkerTerminatedException;
 import org.joblib4j.core.events.EngineEvents;
 import org.joblib4j.spi.BatchTaskException;
@@ -786,15 +785,9 @@ public final class WorkerPool implements AutoCloseable {
       return;
     } catch (Exception | LinkageError e) {
       s.future.completeExceptionally(
-          new TaskSerializationException(
-              s.firstIndex,
-              failure
-                  ? "A task's exception has failed to un-serialize in the caller: " + e
-                  : "A result has failed to un-serialize. Please ensure that the objects returned by"
-                      + " the function are always serializable (failed with "
-                      + e
-                      + ").",
-              e));
+          failure
+              ? SerializationDiagnostics.unreadableException(s.firstIndex, e)
+              : SerializationDiagnostics.unreadableResults(s.firstIndex, e));
       return;
     }
     if (!failure) {
@@ -808,15 +801,8 @@ public final class WorkerPool implements AutoCloseable {
     } else {
       Throwable cause = (Throwable) value;
       s.future.completeExceptionally(
-          new TaskSerializationException(
-              s.firstIndex,
-              "A task has failed to un-serialize in worker JVM "
-                  + w.pid()
-                  + ". Please ensure that the arguments of the function are all serializable and"
-                  + " that their classes are on the worker's classpath (failed with "
-                  + cause
-                  + ").",
-              cause));
+          SerializationDiagnostics.unreadableBatch(
+              s.firstIndex, "worker JVM " + w.pid(), "the worker's classpath", cause));
     }
   }
 
