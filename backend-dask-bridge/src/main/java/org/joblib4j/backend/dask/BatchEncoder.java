@@ -51,13 +51,8 @@ final class BatchEncoder {
       long limit) {
     this.session = session;
     this.shared =
-        new SharedValues(
-            explicit,
-            auto,
-            threshold,
-            BatchEncoder::serializeUnchecked,
-            b -> new ScatterRef(b.sha()),
-            InlineValue::new);
+        BatchShipper.plainSharing(
+            explicit, auto, threshold, b -> new ScatterRef(b.sha()), InlineValue::new);
     this.limit = limit;
   }
 

@@ -185,6 +185,35 @@ public final class BatchShipper {
         SerializationDiagnostics.SEND_LARGE_VALUES_ONCE);
   }
 
+  /**
+   * The shared values of a call for a cluster's executor that reads batches with a plain object
+   * stream ({@link #shipPlain}): a measured value is serialized as {@code shipPlain} will write it,
+   * the shared values inside it as references, so a scattered matrix inside a data-set object
+   * travels once, as the scattered value.
+   *
+   * @param explicit the {@code scatter} objects and their blobs (an identity map), possibly empty
+   * @param auto whether to share large arguments automatically
+   * @param threshold the serialized size above which an argument is shared
+   * @param refs what a shared value is written as in a batch
+   * @param inlines what a measured small value is written as
+   * @return the call's shared values
+   */
+  public static SharedValues plainSharing(
+      Map<Object, SharedBlob> explicit,
+      boolean auto,
+      long threshold,
+      java.util.function.Function<SharedBlob, Object> refs,
+      java.util.function.Function<byte[], Object> inlines) {
+    JavaTaskSerializer plain = new JavaTaskSerializer(null, null, false, Long.MAX_VALUE);
+    return new SharedValues(
+        explicit,
+        auto,
+        threshold,
+        (o, self, used) -> serializeAlone(plain, o, self, used),
+        refs,
+        inlines);
+  }
+
   private static Shipment write(
       Batch batch, JavaTaskSerializer s, SharedValues shared, String largeValues) {
     try {

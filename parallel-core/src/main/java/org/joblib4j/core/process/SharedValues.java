@@ -81,23 +81,6 @@ public final class SharedValues {
   }
 
   /**
-   * Creates a call's sharing.
-   *
-   * @param explicit the {@code scatter} objects and their blobs (an identity map), possibly empty
-   * @param auto whether to share large arguments automatically
-   * @param threshold the serialized size above which an argument is shared
-   * @param measure serializes one value on its own, throwing an unchecked exception when it cannot
-   *     be serialized; {@code null} leaves the value to travel as usual
-   */
-  public SharedValues(
-      Map<Object, SharedBlob> explicit,
-      boolean auto,
-      long threshold,
-      Function<Object, byte[]> measure) {
-    this(explicit, auto, threshold, (value, sharing, refs) -> measure.apply(value));
-  }
-
-  /**
    * Creates a call's sharing whose measured values refer to the shared values inside them.
    *
    * @param explicit the {@code scatter} objects and their blobs (an identity map), possibly empty
@@ -116,21 +99,12 @@ public final class SharedValues {
    * @param explicit the {@code scatter} objects and their blobs (an identity map), possibly empty
    * @param auto whether to share large arguments automatically
    * @param threshold the serialized size above which an argument is shared
-   * @param measure as for {@link #SharedValues(Map, boolean, long, Function)}
+   * @param measure serializes one value on its own, its shared parts as references (a scattered
+   *     matrix inside a data-set object must not travel again inside the object's blob)
    * @param refs what a shared value is written as in a batch
    * @param inlines what a measured small value is written as (its bytes, rebuilt by the worker)
    */
   public SharedValues(
-      Map<Object, SharedBlob> explicit,
-      boolean auto,
-      long threshold,
-      Function<Object, byte[]> measure,
-      Function<SharedBlob, Object> refs,
-      Function<byte[], Object> inlines) {
-    this(explicit, auto, threshold, (value, sharing, used) -> measure.apply(value), refs, inlines);
-  }
-
-  private SharedValues(
       Map<Object, SharedBlob> explicit,
       boolean auto,
       long threshold,
