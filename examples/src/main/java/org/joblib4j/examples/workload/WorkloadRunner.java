@@ -123,8 +123,11 @@ public final class WorkloadRunner {
     long start = System.nanoTime();
     Parallel.Builder builder =
         Parallel.builder().nJobs(n).progress(progress.listener(out, label, workload.tasks()));
-    // the baseline is the plain code with n_jobs=1: no workload hints (no scatter, no prefer)
-    try (Parallel parallel = (n == 1 ? builder : workload.configure(builder)).build()) {
+    // the baseline is the plain code with n_jobs=1: no workload hints (no scatter, no prefer), in
+    // this thread; on dask and ray n_jobs=1 would still run on the cluster, one task at a time,
+    // and a speed-up over that is no speed-up over the loop
+    try (Parallel parallel =
+        (n == 1 ? builder.backend("sequential") : workload.configure(builder)).build()) {
       R result = workload.run(parallel);
       return new Run<>(
           result, System.nanoTime() - start, parallel.backendName(), parallel.effectiveNJobs());
