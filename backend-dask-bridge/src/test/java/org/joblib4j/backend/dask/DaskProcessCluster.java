@@ -122,6 +122,43 @@ final class DaskProcessCluster implements AutoCloseable {
     return p;
   }
 
+  /**
+   * Starts a {@code dask worker} inside a wrapper command (a sandbox), reaching the scheduler by
+   * its address: the scheduler file and this cluster's folder may be hidden from it.
+   *
+   * @param name the worker's name (its log is {@code <name>.log} in this cluster's folder)
+   * @param wrapper the command that runs the worker's command line, appended to it
+   * @param localDirectory the worker's space, which the sandbox can write
+   * @param extra more {@code dask worker} options
+   * @return the process (the wrapper execs into the worker: its pid is the worker's)
+   */
+  Process addWorkerIn(List<String> wrapper, String name, Path localDirectory, String... extra) {
+    List<String> cmd = new ArrayList<>(wrapper);
+    cmd.addAll(
+        List.of(
+            DaskTestSupport.PYTHON,
+            "-m",
+            "dask",
+            "worker",
+            address,
+            "--host",
+            "127.0.0.1",
+            "--dashboard-address",
+            "127.0.0.1:0",
+            "--nthreads",
+            "1",
+            "--name",
+            name,
+            "--local-directory",
+            localDirectory.toString()));
+    cmd.addAll(List.of(extra));
+    Process p = start(cmd, dir.resolve(name + ".log"));
+    synchronized (workers) {
+      workers.add(p);
+    }
+    return p;
+  }
+
   private List<String> tlsArgs() {
     return List.of(
         "--tls-ca-file",
