@@ -75,14 +75,37 @@ public final class ScalingBenchmark {
         b.batchSize(batch);
       }
       try (Parallel p = b.build()) {
-        // every worker's executor JVM started and warm
-        p.run(tasks(sleepMs, 4 * workers));
+        warmUp(p, workers);
         for (int n : counts) {
           row(p, batch == null ? "auto" : "1", sleepMs, workers, n);
         }
       }
     }
     System.exit(0);
+  }
+
+  /** One warm-up task: holds its worker a while and says which process it ran in. */
+  static long hold(int millis) throws InterruptedException {
+    Thread.sleep(millis);
+    return ProcessHandle.current().pid();
+  }
+
+  /**
+   * Runs calls until every worker's JVM has run a task: Ray starts its Java workers a few at a time
+   * (at most as many at once as the node has real cores), so with 32 declared CPUs on 2 cores the
+   * first calls would measure worker start-up, not dispatch.
+   */
+  private static void warmUp(Parallel p, int workers) {
+    java.util.Set<Long> seen = new java.util.HashSet<>();
+    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    while (seen.size() < workers && System.nanoTime() < deadline) {
+      seen.addAll(
+          p.run(
+              IntStream.range(0, 2 * workers)
+                  .mapToObj(i -> delayed(ScalingBenchmark::hold, 200))
+                  .collect(java.util.stream.Collectors.toList())));
+    }
+    System.out.printf(Locale.ROOT, "(warm: %d worker processes ran tasks)%n", seen.size());
   }
 
   private static List<Task<Integer>> tasks(int sleepMs, int n) {
