@@ -20,7 +20,8 @@ public final class SummaryTable {
   /** What the columns compare when a first call was timed apart. */
   public static final String FIRST_CALL_NOTE =
       "first call: the workers' first run of the workload (JVM start-up, class loading, JIT);"
-          + " wall time: the next run on the same Parallel, warm as the n_jobs=1 run is";
+          + " wall time: the median of the next three runs on the same Parallel, warm as the n_jobs=1"
+          + " run is";
 
   private SummaryTable() {}
 

@@ -53,6 +53,7 @@ class SummaryTableTest {
             "grid search     32      -1     1.00 s     0.40 s      0.64 s     1.60x",
             "total           72             1.90 s     0.70 s      1.14 s     1.63x",
             "first call: the workers' first run of the workload (JVM start-up, class loading, JIT);"
-                + " wall time: the next run on the same Parallel, warm as the n_jobs=1 run is");
+                + " wall time: the median of the next three runs on the same Parallel, warm as the"
+                + " n_jobs=1 run is");
   }
 }

@@ -113,16 +113,17 @@ class WorkloadRunnerTest {
   }
 
   @Test
-  void onWorkerJvmsTimesTheFirstCallApartAndTheSpeedUpOnAWarmRun() {
+  void onWorkerJvmsTimesTheFirstCallApartAndTheSpeedUpOnTheMedianWarmRun() {
     Squares squares = new Squares("loky");
     WorkloadTiming timing =
         new WorkloadRunner(out, ProgressMode.PLAIN, null, true, "loky").run(squares);
 
-    // both parallel runs on one kept-open Parallel (multiprocessing's workers stay warm), then
-    // the baseline on its own
-    assertThat(squares.runOn).hasSize(3);
-    assertThat(squares.runOn.get(1)).isSameAs(squares.runOn.get(0));
-    assertThat(squares.runOn.get(2)).isNotSameAs(squares.runOn.get(0));
+    // the first call and three warm runs on one kept-open Parallel (multiprocessing's workers
+    // stay warm), then the baseline on its own
+    assertThat(squares.runOn).hasSize(2 + WorkloadRunner.WARM_RUNS);
+    assertThat(squares.runOn.subList(1, 4))
+        .allSatisfy(p -> assertThat(p).isSameAs(squares.runOn.get(0)));
+    assertThat(squares.runOn.get(4)).isNotSameAs(squares.runOn.get(0));
     assertThat(timing.hasFirstCall()).isTrue();
     assertThat(timing.firstCallNanos()).isPositive();
     assertThat(timing.parallelNanos()).isPositive();
@@ -133,14 +134,15 @@ class WorkloadRunnerTest {
             .filter(l -> l.endsWith("| done"))
             .map(l -> l.replaceFirst(" +\\d/4 .*", ""))
             .collect(Collectors.toList());
-    // the first call, the warm run, then the baseline
-    assertThat(done).containsExactly("n_jobs=2, first call", "n_jobs=2", "n_jobs=1");
+    // the first call, the warm runs (the median is reported), then the baseline
+    assertThat(done)
+        .containsExactly("n_jobs=2, first call", "n_jobs=2", "n_jobs=2", "n_jobs=2", "n_jobs=1");
     assertThat(lines.subList(lines.size() - 2, lines.size()))
         .containsExactly("sum 14 (backend=loky, n_jobs=2, 2 workers); n_jobs=1 agrees: true", "");
   }
 
   @Test
-  void onWorkerJvmsWithoutABaselineStillRunsTwice() {
+  void onWorkerJvmsWithoutABaselineStillTimesTheFirstCallApart() {
     WorkloadTiming timing =
         new WorkloadRunner(out, ProgressMode.OFF, null, false, "loky").run(new Squares("loky"));
 
