@@ -3,13 +3,11 @@ package org.joblib4j.benchmarks;
 import static org.joblib4j.Parallel.delayed;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.joblib4j.Parallel;
 import org.joblib4j.Task;
 
@@ -33,17 +31,21 @@ import org.joblib4j.Task;
 public final class ScalingBenchmark {
   private ScalingBenchmark() {}
 
-  /** One task: sleeps, so a worker is busy without using a core. */
+  /** One task: sleeps (its whole work), so a worker is busy without using a core. */
   static int sleep(int millis, int i) throws InterruptedException {
     Thread.sleep(millis);
     return i;
   }
 
   public static void main(String[] args) {
-    if (args.length < 2) {
+    if (args.length < 2
+        || !(args[0].equals("dask") || args[0].equals("ray"))
+        || !args[1].matches("[1-9][0-9]*")
+        || args.length > 2 && !args[2].matches("[1-9][0-9]*")
+        || args.length > 3 && !args[3].matches("[1-9][0-9]*(,[1-9][0-9]*)*")) {
       System.err.println(
-          "usage: ScalingBenchmark dask|ray WORKERS [SLEEP_MS [TASKS,TASKS,...]]  (see the class"
-              + " comment)");
+          "usage: ScalingBenchmark dask|ray WORKERS [SLEEP_MS [TASKS,TASKS,...]]"
+              + "  (positive whole numbers; for example: ScalingBenchmark dask 32 20 320,1280)");
       System.exit(2);
     }
     String backend = args[0];
@@ -118,22 +120,20 @@ public final class ScalingBenchmark {
     List<Task<Integer>> tasks = tasks(sleepMs, n);
     long[] walls = new long[3];
     long callerCpu = 0;
-    long clusterCpu = 0;
     Map<String, Long> byKind = new java.util.TreeMap<>();
     for (int r = 0; r < walls.length; r++) {
-      long caller0 = cpuNanos(Stream.of(ProcessHandle.current()));
-      long cluster0 = cpuNanos(ProcessHandle.current().descendants());
+      long caller0 = callerCpuNanos();
       Map<String, Long> kinds0 = cpuByKind();
       long t0 = System.nanoTime();
       List<Integer> out = p.run(tasks);
       walls[r] = System.nanoTime() - t0;
-      callerCpu += cpuNanos(Stream.of(ProcessHandle.current())) - caller0;
-      clusterCpu += cpuNanos(ProcessHandle.current().descendants()) - cluster0;
+      callerCpu += callerCpuNanos() - caller0;
       cpuByKind().forEach((k, v) -> byKind.merge(k, v - kinds0.getOrDefault(k, 0L), Long::sum));
       if (out.size() != n || out.get(n - 1) != n - 1) {
         throw new AssertionError("wrong results");
       }
     }
+    long clusterCpu = byKind.values().stream().mapToLong(Long::longValue).sum();
     Arrays.sort(walls);
     double wall = walls[1] / 1e9;
     double ideal = Math.ceil((double) n / workers) * sleepMs / 1e3;
@@ -200,10 +200,8 @@ public final class ScalingBenchmark {
     return s.toString();
   }
 
-  /** The CPU time of these processes so far (a process that has exited counts nothing). */
-  private static long cpuNanos(Stream<ProcessHandle> processes) {
-    List<Duration> cpu = new ArrayList<>();
-    processes.forEach(h -> h.info().totalCpuDuration().ifPresent(cpu::add));
-    return cpu.stream().mapToLong(Duration::toNanos).sum();
+  /** This JVM's CPU time so far. */
+  private static long callerCpuNanos() {
+    return ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
   }
 }

@@ -93,65 +93,55 @@ final class DaskProcessCluster implements AutoCloseable {
   /** Starts one more {@code dask worker} process. */
   Process addWorker(String name, int threads, String... extra) {
     List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                DaskTestSupport.PYTHON,
-                "-m",
-                "dask",
-                "worker",
-                "--scheduler-file",
-                schedulerFile.toString(),
-                "--host",
-                "127.0.0.1",
-                "--dashboard-address",
-                "127.0.0.1:0",
-                "--nthreads",
-                Integer.toString(threads),
-                "--name",
-                name,
-                "--local-directory",
-                dir.resolve("work").toString()));
+        workerCommand(
+            List.of("--scheduler-file", schedulerFile.toString()),
+            name,
+            threads,
+            dir.resolve("work"));
     if (tls != null) {
       cmd.addAll(tlsArgs());
     }
     cmd.addAll(List.of(extra));
-    Process p = start(cmd, dir.resolve(name + ".log"));
-    synchronized (workers) {
-      workers.add(p);
-    }
-    return p;
+    return startWorker(cmd, name);
   }
 
   /**
-   * Starts a {@code dask worker} inside a wrapper command (a sandbox), reaching the scheduler by
-   * its address: the scheduler file and this cluster's folder may be hidden from it.
+   * Starts a single-thread {@code dask worker} inside a wrapper command (a sandbox), reaching the
+   * scheduler by its address: the scheduler file and this cluster's folder may be hidden from it.
    *
-   * @param name the worker's name (its log is {@code <name>.log} in this cluster's folder)
    * @param wrapper the command that runs the worker's command line, appended to it
+   * @param name the worker's name (its log is {@code <name>.log} in this cluster's folder)
    * @param localDirectory the worker's space, which the sandbox can write
    * @param extra more {@code dask worker} options
    * @return the process (the wrapper execs into the worker: its pid is the worker's)
    */
   Process addWorkerIn(List<String> wrapper, String name, Path localDirectory, String... extra) {
     List<String> cmd = new ArrayList<>(wrapper);
+    cmd.addAll(workerCommand(List.of(address), name, 1, localDirectory));
+    cmd.addAll(List.of(extra));
+    return startWorker(cmd, name);
+  }
+
+  private static List<String> workerCommand(
+      List<String> scheduler, String name, int threads, Path localDirectory) {
+    List<String> cmd = new ArrayList<>(List.of(DaskTestSupport.PYTHON, "-m", "dask", "worker"));
+    cmd.addAll(scheduler);
     cmd.addAll(
         List.of(
-            DaskTestSupport.PYTHON,
-            "-m",
-            "dask",
-            "worker",
-            address,
             "--host",
             "127.0.0.1",
             "--dashboard-address",
             "127.0.0.1:0",
             "--nthreads",
-            "1",
+            Integer.toString(threads),
             "--name",
             name,
             "--local-directory",
             localDirectory.toString()));
-    cmd.addAll(List.of(extra));
+    return cmd;
+  }
+
+  private Process startWorker(List<String> cmd, String name) {
     Process p = start(cmd, dir.resolve(name + ".log"));
     synchronized (workers) {
       workers.add(p);

@@ -18,14 +18,14 @@ import org.joblib4j.examples.progress.ProgressMode;
  * "first call": start-up, class loading, JIT compilation), and the speed-up compares the median of
  * the next three, warm runs with the warm n_jobs=1 run. All parallel runs share one kept-open
  * {@code Parallel}, as joblib advises for repeated calls ({@code with Parallel(...) as parallel:}):
- * on multiprocessing, whose {@code Parallel} owns its worker JVMs, that is what keeps the second
- * run's workers warm.
+ * on multiprocessing, whose {@code Parallel} owns its worker JVMs, that is what keeps the later
+ * runs' workers warm.
  */
 public final class WorkloadRunner {
-  /** The backends that run tasks in this JVM's threads: warm once this JVM is. */
   /** Warm runs on a backend whose workers are other processes; the median is reported. */
   static final int WARM_RUNS = 3;
 
+  /** The backends that run tasks in this JVM's threads: warm once this JVM is. */
   private static final Set<String> IN_PROCESS = Set.of("threading", "sequential");
 
   private final PrintStream out;

@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.joblib4j.MmapMode;
 import org.joblib4j.spi.Batch;
 
@@ -202,8 +203,8 @@ public final class BatchShipper {
       Map<Object, SharedBlob> explicit,
       boolean auto,
       long threshold,
-      java.util.function.Function<SharedBlob, Object> refs,
-      java.util.function.Function<byte[], Object> inlines) {
+      Function<SharedBlob, Object> refs,
+      Function<byte[], Object> inlines) {
     JavaTaskSerializer plain = new JavaTaskSerializer(null, null, false, Long.MAX_VALUE);
     return new SharedValues(
         explicit,
