@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import org.joblib4j.Parallel;
 import org.joblib4j.ParallelConfigurationException;
+import org.joblib4j.core.process.JarCache;
 import org.joblib4j.core.process.SharingOptions;
 import org.joblib4j.core.process.WorkerLauncher;
 import org.joblib4j.core.process.WorkerOptionsParser;

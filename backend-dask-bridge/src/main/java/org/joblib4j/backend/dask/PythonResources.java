@@ -106,7 +106,7 @@ final class PythonResources {
         md.update(e.getValue());
       }
       String hash = HexFormat.of().formatHex(md.digest()).substring(0, 16);
-      Path dir = PrivateFolders.create(ClasspathShipper.privateBase().resolve("py-" + hash));
+      Path dir = PrivateFolders.create(DaskFolders.privateBase().resolve("py-" + hash));
       for (Map.Entry<String, byte[]> e : sources().entrySet()) {
         Path target = dir.resolve(e.getKey());
         if (Files.isRegularFile(target)

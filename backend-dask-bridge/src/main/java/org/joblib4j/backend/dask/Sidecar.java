@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.joblib4j.core.process.ClasspathJars;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -185,9 +186,9 @@ final class Sidecar implements DaskSession.Transport {
     plugin.put("mode", o.ship ? "ship" : "shared");
     if (o.ship) {
       List<Object> jars = new ArrayList<>();
-      ClasspathShipper shipper = ClasspathShipper.standard();
-      List<ClasspathShipper.Jar> shipped = shipper.jars(o.classpath);
-      for (ClasspathShipper.Jar j : shipped) {
+      ClasspathJars shipper = DaskFolders.classpathJars();
+      List<ClasspathJars.Jar> shipped = shipper.jars(o.classpath);
+      for (ClasspathJars.Jar j : shipped) {
         jars.add(List.of(j.path().toString(), j.sha256()));
       }
       shipper.prune(shipped, o.jarCacheMaxAge, o.jarCacheMaxBytes);

@@ -123,12 +123,11 @@ class DaskClusterTest {
             .collect(Collectors.toList());
     assertThat(DaskTestSupport.listeningAddresses(jvms)).isEmpty();
     // the client's own cache of packed folders too
-    Path client = ClasspathShipper.privateBase().resolve("jars");
+    Path client = DaskFolders.privateBase().resolve("jars");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(client)))
         .isEqualTo("rwx------");
     assertThat(
-            PosixFilePermissions.toString(
-                Files.getPosixFilePermissions(ClasspathShipper.privateBase())))
+            PosixFilePermissions.toString(Files.getPosixFilePermissions(DaskFolders.privateBase())))
         .isEqualTo("rwx------");
   }
 

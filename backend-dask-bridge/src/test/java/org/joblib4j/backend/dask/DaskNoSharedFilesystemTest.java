@@ -10,13 +10,10 @@ import java.io.Serializable;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.joblib4j.tck.support.Sandbox;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,25 +28,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(180)
 class DaskNoSharedFilesystemTest {
-  /** The user the sandboxed worker runs as. */
-  static final int NOBODY = 65534;
-
-  /** Mounts an empty tmpfs over each folder given, then runs the rest as {@code nobody}. */
-  static final String SANDBOX =
-      "sb=$1; n=$2; shift 2; i=0; "
-          + "while [ \"$i\" -lt \"$n\" ]; do "
-          + "mount -t tmpfs -o size=64k,mode=0755 joblib4j-hidden \"$1\" || exit 97; "
-          + "shift; i=$((i+1)); done; "
-          + "cd \"$sb\" || exit 98; "
-          + "exec setpriv --reuid="
-          + NOBODY
-          + " --regid="
-          + NOBODY
-          + " --clear-groups env HOME=\"$sb\" TMPDIR=\"$sb\" \"$@\"";
-
-  static final List<String> OWN_MOUNT_NAMESPACE =
-      List.of("unshare", "--mount", "--propagation", "private");
-
   static DaskProcessCluster cluster;
   static Path sandbox;
   static List<Path> hidden;
@@ -81,22 +59,15 @@ class DaskNoSharedFilesystemTest {
 
   @BeforeAll
   static void start() throws IOException {
-    assertThat(new com.sun.security.auth.module.UnixSystem().getUid())
-        .as(
-            "this test hides the caller's files in a mount namespace (unshare) and runs a worker as"
-                + " another user; it needs root: run the suite as root (CI does)")
-        .isZero();
+    Sandbox.requireRoot();
     DaskTestSupport.requireDask();
-    hidden = hiddenRoots();
+    hidden = Sandbox.hiddenRoots(List.of());
     cluster = DaskProcessCluster.start("no-shared-fs", 0, 1, null, Map.of());
     sandbox = Files.createTempDirectory(Path.of("/tmp"), "joblib4j-sandbox-");
     Files.createDirectories(sandbox.resolve("work"));
-    chownNobody(sandbox);
-    chownNobody(sandbox.resolve("work"));
-    List<String> wrapper = new ArrayList<>(OWN_MOUNT_NAMESPACE);
-    wrapper.addAll(List.of("sh", "-c", SANDBOX, "sandbox", sandbox.toString()));
-    wrapper.add(Integer.toString(hidden.size()));
-    hidden.forEach(h -> wrapper.add(h.toString()));
+    Sandbox.chownNobody(sandbox);
+    Sandbox.chownNobody(sandbox.resolve("work"));
+    List<String> wrapper = Sandbox.command(sandbox, hidden, true, List.of());
     cluster.addWorkerIn(wrapper, "sandboxed", sandbox.resolve("work"), "--resources", "SANDBOX=1");
     cluster.awaitWorkers(cluster.options(), 1);
   }
@@ -106,13 +77,7 @@ class DaskNoSharedFilesystemTest {
     if (cluster != null) {
       cluster.close();
     }
-    if (sandbox != null) {
-      try (var paths = Files.walk(sandbox)) {
-        for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
-      }
-    }
+    Sandbox.deleteTree(sandbox);
   }
 
   @Test
@@ -148,46 +113,5 @@ class DaskNoSharedFilesystemTest {
                   .isNotEmpty()
                   .allSatisfy(j -> assertThat(j).startsWith(jars + "/"));
             });
-  }
-
-  /**
-   * The folders to hide: the repository this module is in and the Maven repositories the class
-   * path's jars come from; fails if an entry of the class path lies outside them (the proof would
-   * not hold).
-   */
-  static List<Path> hiddenRoots() throws IOException {
-    Path repository = Path.of("").toAbsolutePath().getParent().toRealPath();
-    Set<Path> roots = new LinkedHashSet<>();
-    roots.add(repository);
-    List<String> outside = new ArrayList<>();
-    for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
-      Path p = Path.of(e).toAbsolutePath();
-      if (Files.exists(p)) {
-        p = p.toRealPath();
-      }
-      if (p.startsWith(repository)) {
-        continue;
-      }
-      Path maven = p;
-      while (maven != null
-          && (maven.getFileName() == null
-              || !maven.getFileName().toString().equals("repository"))) {
-        maven = maven.getParent();
-      }
-      if (maven == null) {
-        outside.add(e);
-      } else {
-        roots.add(maven);
-      }
-    }
-    assertThat(outside)
-        .as("class path entries outside the repository and the Maven repository")
-        .isEmpty();
-    return roots.stream().sorted().collect(Collectors.toList());
-  }
-
-  static void chownNobody(Path p) throws IOException {
-    Files.setAttribute(p, "unix:uid", NOBODY);
-    Files.setAttribute(p, "unix:gid", NOBODY);
   }
 }

@@ -6,6 +6,7 @@ import io.ray.api.WaitResult;
 import io.ray.api.exception.RayActorException;
 import io.ray.api.exception.RayWorkerException;
 import java.io.IOException;
+import java.lang.reflect.InaccessibleObjectException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -181,13 +182,14 @@ final class RayBackend implements ParallelBackend {
     ObjectRef<byte[]> ref;
     try {
       String pid = f.pidFile == null ? "" : f.pidFile.toString();
-      ref =
+      var task =
           (f.shared == null
                   ? Ray.task(RayBridge::runBatch, f.bytes, pid)
                   : Ray.task(RayBridge::runSharedBatch, f.bytes, pid, f.shared))
               .setName("joblib4j-" + f.tasks().replace(' ', '-'))
-              .setResource("CPU", options.cpusPerTask())
-              .remote();
+              .setResource("CPU", options.cpusPerTask());
+      options.resources().forEach(task::setResource);
+      ref = task.remote();
     } catch (RuntimeException e) {
       f.future.completeExceptionally(e);
       return;
@@ -300,8 +302,7 @@ final class RayBackend implements ParallelBackend {
               e));
       return;
     } catch (RuntimeException e) {
-      f.future.completeExceptionally(
-          new IllegalStateException("Ray failed to run " + f.tasks() + ": " + firstLine(e), e));
+      f.future.completeExceptionally(new IllegalStateException(rayFailure(f.tasks(), e), e));
       return;
     }
     Object[] envelope;
@@ -357,6 +358,22 @@ final class RayBackend implements ParallelBackend {
     } catch (IOException e) {
       return false;
     }
+  }
+
+  /** Why Ray could not run a batch, in words; Ray's own error when this JVM can read it. */
+  static String rayFailure(String tasks, Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof InaccessibleObjectException) {
+        return "Ray failed to run "
+            + tasks
+            + ", and this JVM cannot read Ray's error: Ray's exception serializer needs"
+            + " --add-opens=java.base/java.lang=ALL-UNNAMED on the driver JVM (add it to see the"
+            + " error). A frequent cause: the Ray workers could not load this JVM's classes; when"
+            + " the nodes do not have its jars at the same paths, use"
+            + " joblib4j.backend.ray.classpath-mode=ship.";
+      }
+    }
+    return "Ray failed to run " + tasks + ": " + firstLine(e);
   }
 
   private static String firstLine(Throwable e) {

@@ -2,7 +2,9 @@ package org.joblib4j.backend.ray;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,8 +23,16 @@ import org.joblib4j.spi.BackendContext;
  *       embedded head (a private single-node cluster on 127.0.0.1)</td></tr>
  *   <tr><td>local-mode</td><td>false</td><td>Ray's in-process local mode (unit tests; no Python needed)</td></tr>
  *   <tr><td>node-ip</td><td>127.0.0.1 for the embedded head or a loopback address</td><td>{@code ray.node-ip}</td></tr>
- *   <tr><td>code-search-path</td><td>this JVM's classpath without ray_dist.jar</td><td>where the Java workers load
- *       the caller's classes ({@code ray.job.code-search-path}); paths must exist on every node</td></tr>
+ *   <tr><td>code-search-path</td><td>this JVM's classpath without ray_dist.jar</td><td>the caller's classes: with
+ *       {@code classpath-mode=shared} where the Java workers load them ({@code ray.job.code-search-path}; the
+ *       paths must exist on every node), with {@code ship} what is shipped</td></tr>
+ *   <tr><td>classpath-mode</td><td>{@code shared} for the embedded head, {@code ship} for an address</td><td>{@code
+ *       ship}: the classpath travels as a Ray package ({@link RayPackage}) through the cluster's GCS, once per
+ *       content; {@code shared}: every node has it at the same paths</td></tr>
+ *   <tr><td>python</td><td>the interpreter of the {@code ray} executable</td><td>Ray's Python, which uploads the
+ *       package ({@link GcsPackages})</td></tr>
+ *   <tr><td>resources</td><td>none</td><td>custom Ray resources each batch asks for besides {@code CPU}, such as
+ *       {@code GPU=1,big-memory=1}</td></tr>
  *   <tr><td>worker-jvm-options (or jvm-args)</td><td>none</td><td>extra worker JVM flags, a list or space separated (the ten
  *       {@code --add-opens} flags Ray needs on JDK 17+ are always added)</td></tr>
  *   <tr><td>cpus-per-task</td><td>1</td><td>the {@code CPU} each batch asks for; never 0</td></tr>
@@ -43,6 +53,9 @@ record RayOptions(
     List<String> workerJvmOptions,
     double cpusPerTask,
     int maxRetries,
+    boolean shipClasspath,
+    String python,
+    Map<String, Double> resources,
     String rayExecutable,
     int headCpus,
     long objectStoreMemory,
@@ -58,6 +71,9 @@ record RayOptions(
           "worker-jvm-options",
           "cpus-per-task",
           "max-retries",
+          "classpath-mode",
+          "python",
+          "resources",
           "ray-executable",
           "head-cpus",
           "object-store-memory",
@@ -99,6 +115,18 @@ record RayOptions(
       throw c.invalidValue(
           "object-store-memory", "a size of at least 78m (Ray's minimum), such as 256m or 1g");
     }
+    String mode = c.getString("classpath-mode", address == null ? "shared" : "ship").trim();
+    if (!mode.equals("shared") && !mode.equals("ship")) {
+      throw c.invalidValue(
+          "classpath-mode",
+          "shared (every node has this JVM's jars at the same paths) or ship (they travel as a Ray"
+              + " package)");
+    }
+    if (local && mode.equals("ship")) {
+      throw new ParallelConfigurationException(
+          "joblib4j.backend.ray.classpath-mode=ship needs a cluster; local mode runs everything in"
+              + " this JVM.");
+    }
     return new RayOptions(
         address,
         local,
@@ -107,11 +135,40 @@ record RayOptions(
         c.getWords("worker-jvm-options", List.of()),
         cpus,
         retries,
+        mode.equals("ship"),
+        blankToNull(c.getString("python", null)),
+        resources(c),
         blankToNull(c.getString("ray-executable", null)),
         headCpus,
         store,
         Path.of(c.getString("temp-dir", "/tmp")),
         c.getDuration("head-start-timeout", Duration.ofSeconds(60)));
+  }
+
+  private static Map<String, Double> resources(BackendContext c) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> e : c.getMap("resources", Map.of()).entrySet()) {
+      Double amount = amount(e.getValue());
+      if (e.getKey().equals("CPU") || amount == null || !(amount > 0)) {
+        throw c.invalidValue(
+            "resources",
+            "a map of custom Ray resource names to numbers > 0, such as GPU=1,big-memory=1 (CPU is"
+                + " cpus-per-task)");
+      }
+      out.put(e.getKey(), amount);
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
+  private static Double amount(Object v) {
+    if (v instanceof Number n) {
+      return n.doubleValue();
+    }
+    try {
+      return Double.parseDouble(String.valueOf(v).trim());
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 
   /** Which cluster: the runtime of one JVM serves one of them. */

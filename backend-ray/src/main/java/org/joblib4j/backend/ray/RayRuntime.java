@@ -118,7 +118,11 @@ public final class RayRuntime {
     }
     Set<String> before = listRayTmp();
     try {
-      configure(options, address);
+      String jars =
+          options.shipClasspath()
+              ? RayPackage.ship(classpathOf(options), python(options), address)
+              : null;
+      configure(options, address, jars);
       long t0 = System.nanoTime();
       Ray.init();
       Log4jStatusQuiet.apply();
@@ -220,20 +224,28 @@ public final class RayRuntime {
     }
   }
 
-  private static void configure(RayOptions o, String address) {
+  /**
+   * Sets Ray's job configuration: the cluster, and where workers find the caller's classes (the
+   * code search path, or the package {@code jars} names).
+   */
+  private static void configure(RayOptions o, String address, String jars) {
     if (o.localMode()) {
       System.setProperty("ray.run-mode", "LOCAL");
       System.setProperty("ray.local-mode", "true");
     } else {
       System.setProperty("ray.address", address);
-      String nodeIp = o.nodeIp() != null ? o.nodeIp() : isLoopback(address) ? "127.0.0.1" : null;
+      String nodeIp = o.nodeIp() != null ? o.nodeIp() : loopbackIp(address);
       if (nodeIp != null) {
         System.setProperty("ray.node-ip", nodeIp);
       }
     }
-    System.setProperty(
-        "ray.job.code-search-path",
-        o.codeSearchPath() != null ? o.codeSearchPath() : codeSearchPath());
+    if (jars != null) {
+      System.setProperty("ray.job.code-search-path", RayPackage.NO_CODE_SEARCH_PATH);
+      System.setProperty("ray.job.runtime-env.jars.0", jars);
+    } else {
+      System.setProperty("ray.job.code-search-path", classpathOf(o));
+      System.clearProperty("ray.job.runtime-env.jars.0");
+    }
     List<String> jvm = new ArrayList<>();
     for (String pkg : ADD_OPENS) {
       jvm.add("--add-opens=java.base/" + pkg + "=ALL-UNNAMED");
@@ -245,6 +257,37 @@ public final class RayRuntime {
     for (int i = 0; i < jvm.size(); i++) {
       System.setProperty("ray.job.jvm-options." + i, jvm.get(i));
     }
+  }
+
+  private static String classpathOf(RayOptions o) {
+    return o.codeSearchPath() != null ? o.codeSearchPath() : codeSearchPath();
+  }
+
+  /**
+   * The Python that uploads the package: the option, else the interpreter of the {@code ray}
+   * executable (its {@code #!} line), else {@code python3}.
+   */
+  static String python(RayOptions o) {
+    if (o.python() != null) {
+      return o.python();
+    }
+    try {
+      Path ray = Path.of(EmbeddedHead.rayExecutable(o, distJar()));
+      String first;
+      try (var lines = Files.lines(ray)) {
+        first = lines.findFirst().orElse("");
+      }
+      if (first.startsWith("#!")) {
+        String interpreter = first.substring(2).trim().split("\\s+")[0];
+        if (Path.of(interpreter).getFileName().toString().startsWith("python")
+            && Files.isExecutable(Path.of(interpreter))) {
+          return interpreter;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("No ray executable to take the Python from: {}", e.toString());
+    }
+    return "python3";
   }
 
   /**
@@ -302,16 +345,21 @@ public final class RayRuntime {
     }
   }
 
-  private static boolean isLoopback(String address) {
+  /**
+   * The driver's node IP for a head on a loopback address: that address (a head on 127.0.0.3 has
+   * its raylet there, not on 127.0.0.1); null for any other address, where Ray finds it.
+   */
+  static String loopbackIp(String address) {
     String host = address.replaceFirst("^[a-z]+://", "");
     int colon = host.lastIndexOf(':');
     if (colon > 0) {
       host = host.substring(0, colon);
     }
     try {
-      return InetAddress.getByName(host).isLoopbackAddress();
+      InetAddress a = InetAddress.getByName(host);
+      return a.isLoopbackAddress() ? a.getHostAddress() : null;
     } catch (IOException e) {
-      return false;
+      return null;
     }
   }
 

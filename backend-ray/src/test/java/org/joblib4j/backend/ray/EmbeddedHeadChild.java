@@ -16,7 +16,8 @@ import org.joblib4j.Parallel;
  * <ul>
  *   <li>{@code head <report>}: starts the embedded head with one call, writes what it started
  *       (address, folder, every process of its tree) to {@code report}, then waits to be killed;
- *   <li>{@code connect <address>}: a driver connecting to that head, printing how it ended.
+ *   <li>{@code connect <address> <classpath-mode>}: a driver connecting to that head, printing how
+ *       it ended.
  * </ul>
  */
 public final class EmbeddedHeadChild {
@@ -27,7 +28,7 @@ public final class EmbeddedHeadChild {
       try {
         List<Integer> r =
             Parallel.builder()
-                .backend("ray", Map.of("address", args[1]))
+                .backend("ray", Map.of("address", args[1], "classpath-mode", args[2]))
                 .nJobs(1)
                 .build()
                 .map(RayTestSupport::square, List.of(3));
@@ -35,7 +36,7 @@ public final class EmbeddedHeadChild {
       } catch (Throwable t) {
         StringBuilder sb = new StringBuilder("REFUSED");
         for (Throwable c = t; c != null; c = c.getCause()) {
-          sb.append(" | ").append(c);
+          sb.append(" | ").append(String.valueOf(c).replace("\n", " \\n "));
         }
         System.out.println(sb);
       }

@@ -84,23 +84,39 @@ class RayEmbeddedHeadLifetimeTest {
   @Order(1)
   void aDriverWithoutTheTokenIsRefused() throws Exception {
     assertThat(address).startsWith("127.0.0.1:");
-    ProcessBuilder pb = java("connect", address);
+    assertThat(strangerConnects("shared"))
+        .contains("RPC error: InvalidAuthToken: Authentication token is missing or incorrect");
+  }
+
+  /** With {@code classpath-mode=ship} the package upload, the first contact, is refused. */
+  @Test
+  @Order(1)
+  void aPackageUploadWithoutTheTokenIsRefused() throws Exception {
+    assertThat(strangerConnects("ship"))
+        .contains(
+            "IllegalStateException: Could not connect to the cluster's GCS through ",
+            "Ray's Python client, needed to ship the classpath to the Ray cluster at " + address,
+            "Unauthenticated");
+  }
+
+  /** How a driver with neither Ray's token mode nor the token ends, on one line. */
+  private static String strangerConnects(String classpathMode) throws Exception {
+    ProcessBuilder pb = java("connect", address, classpathMode);
     for (String v : List.of("RAY_AUTH_MODE", "RAY_AUTH_TOKEN", "RAY_AUTH_TOKEN_PATH")) {
       pb.environment().remove(v);
     }
     Path stranger =
         Files.createDirectories(dir.resolve("stranger-home")); // no ~/.ray/auth_token there
     pb.environment().put("HOME", stranger.toString());
-    Process p =
-        pb.redirectErrorStream(true).redirectOutput(dir.resolve("stranger.log").toFile()).start();
+    Path log = dir.resolve("stranger-" + classpathMode + ".log");
+    Process p = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    List<String> out = Files.readAllLines(dir.resolve("stranger.log"));
-    assertThat(out)
-        .filteredOn(l -> l.startsWith("ACCEPTED") || l.startsWith("REFUSED"))
-        .singleElement()
-        .asString()
-        .startsWith("REFUSED")
-        .contains("RPC error: InvalidAuthToken: Authentication token is missing or incorrect");
+    List<String> out = Files.readAllLines(log);
+    List<String> ends =
+        out.stream().filter(l -> l.startsWith("ACCEPTED") || l.startsWith("REFUSED")).toList();
+    assertThat(ends).as("the driver's end; its log:\n%s", String.join("\n", out)).hasSize(1);
+    assertThat(ends.get(0)).startsWith("REFUSED");
+    return ends.get(0);
   }
 
   @Test

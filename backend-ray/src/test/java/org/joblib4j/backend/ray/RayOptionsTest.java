@@ -90,4 +90,49 @@ class RayOptionsTest {
             "The option 'worker-jvm-options' of backend 'ray' is given twice (as 'worker-jvm-options' and as"
                 + " 'jvm-args'): give it once.");
   }
+
+  @Test
+  void theClasspathIsSharedWithTheEmbeddedHeadAndShippedToAnAddress() {
+    assertThat(options(Map.of()).shipClasspath()).isFalse();
+    assertThat(options(Map.of("address", "10.0.0.5:6379")).shipClasspath()).isTrue();
+    assertThat(
+            options(Map.of("address", "10.0.0.5:6379", "classpath-mode", "shared")).shipClasspath())
+        .isFalse();
+    assertThat(options(Map.of("classpath-mode", "ship")).shipClasspath()).isTrue();
+    assertThat(options(Map.of("python", "/opt/ray/bin/python3")).python())
+        .isEqualTo("/opt/ray/bin/python3");
+  }
+
+  @Test
+  void resourcesAreCustomRayResourcesWithPositiveAmounts() {
+    assertThat(options(Map.of()).resources()).isEmpty();
+    assertThat(options(Map.of("resources", "GPU=1,big-memory=0.5")).resources())
+        .containsExactly(Map.entry("GPU", 1.0), Map.entry("big-memory", 0.5));
+    assertThat(options(Map.of("resources", Map.of("sandbox", 2))).resources())
+        .containsExactly(Map.entry("sandbox", 2.0));
+    String accepted =
+        ": must be a map of custom Ray resource names to numbers > 0, such as GPU=1,big-memory=1"
+            + " (CPU is cpus-per-task).";
+    assertThatThrownBy(() -> options(Map.of("resources", "GPU=0")))
+        .isInstanceOf(ParallelConfigurationException.class)
+        .hasMessage("Invalid value 'GPU=0' for joblib4j.backend.ray.resources" + accepted);
+    assertThatThrownBy(() -> options(Map.of("resources", "GPU=lots")))
+        .hasMessage("Invalid value 'GPU=lots' for joblib4j.backend.ray.resources" + accepted);
+    assertThatThrownBy(() -> options(Map.of("resources", "CPU=2")))
+        .hasMessage("Invalid value 'CPU=2' for joblib4j.backend.ray.resources" + accepted);
+  }
+
+  @Test
+  void aBadClasspathModeOrShippingInLocalModeIsRefused() {
+    assertThatThrownBy(() -> options(Map.of("classpath-mode", "copy")))
+        .isInstanceOf(ParallelConfigurationException.class)
+        .hasMessage(
+            "Invalid value 'copy' for joblib4j.backend.ray.classpath-mode: must be shared (every node has"
+                + " this JVM's jars at the same paths) or ship (they travel as a Ray package).");
+    assertThatThrownBy(() -> options(Map.of("classpath-mode", "ship", "local-mode", true)))
+        .isInstanceOf(ParallelConfigurationException.class)
+        .hasMessage(
+            "joblib4j.backend.ray.classpath-mode=ship needs a cluster; local mode runs everything in"
+                + " this JVM.");
+  }
 }

@@ -1,4 +1,4 @@
-package org.joblib4j.backend.dask;
+package org.joblib4j.core.process;
 
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -24,31 +24,36 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-import org.joblib4j.core.process.PrivateFolders;
 
 /**
- * Turns a classpath into content-addressed jars for Dask workers: jars go as they are, directories
+ * Turns a classpath into content-addressed jars for cluster workers that do not share the caller's
+ * file system (dask's {@code classpath-mode=ship}, ray's package): jars go as they are, directories
  * (such as {@code target/classes}) are packed into deterministic jars (sorted entries, fixed
  * times), so the same content always has the same SHA-256 and workers reuse their cached copy.
  */
-final class ClasspathShipper {
+public final class ClasspathJars {
   /** Packed directories and their hashes live here (mode 0700). */
   private final Path cacheDir;
 
   private final Map<String, Entry> memo = new ConcurrentHashMap<>();
 
-  /** A jar to ship. */
-  record Jar(Path path, String sha256) {}
+  /**
+   * A jar to ship.
+   *
+   * @param path where it is on this machine
+   * @param sha256 its content's hash, in hex
+   */
+  public record Jar(Path path, String sha256) {}
 
   private record Entry(String signature, Jar jar) {}
 
-  ClasspathShipper(Path cacheDir) {
+  /**
+   * A shipper keeping its packed directories in a private folder.
+   *
+   * @param cacheDir the folder (created with mode 0700 when needed)
+   */
+  public ClasspathJars(Path cacheDir) {
     this.cacheDir = cacheDir;
-  }
-
-  /** The default cache: {@code <java.io.tmpdir>/joblib4j-dask-<user>/jars}. */
-  static ClasspathShipper standard() {
-    return new ClasspathShipper(privateBase().resolve("jars"));
   }
 
   /**
@@ -57,7 +62,7 @@ final class ClasspathShipper {
    * @param classpath a classpath
    * @return the jars with their hashes
    */
-  List<Jar> jars(String classpath) {
+  public List<Jar> jars(String classpath) {
     List<Jar> out = new ArrayList<>();
     for (String e : classpath.split(File.pathSeparator)) {
       if (e.isBlank()) {
@@ -72,7 +77,10 @@ final class ClasspathShipper {
         }
       } catch (IOException ex) {
         throw new UncheckedIOException(
-            "Could not prepare the classpath entry " + p + " for Dask workers: " + ex.getMessage(),
+            "Could not prepare the classpath entry "
+                + p
+                + " for cluster workers: "
+                + ex.getMessage(),
             ex);
       }
     }
@@ -167,7 +175,7 @@ final class ClasspathShipper {
    * @param maxAge how long an unused packed directory stays
    * @param maxBytes what the cache holds at most beyond the jars in use
    */
-  void prune(List<Jar> shipped, Duration maxAge, long maxBytes) {
+  public void prune(List<Jar> shipped, Duration maxAge, long maxBytes) {
     Set<Path> keep = shipped.stream().map(Jar::path).collect(Collectors.toSet());
     JarCache.touch(keep.stream().filter(p -> p.startsWith(cacheDir)).collect(Collectors.toList()));
     JarCache.prune(cacheDir, keep, maxAge, maxBytes, Instant.now());
@@ -178,18 +186,6 @@ final class ClasspathShipper {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  /**
-   * joblib4j's private folder for Dask ({@code <tmpdir>/joblib4j-dask-<user>}, or under a per-user
-   * root when another user holds that one: see {@link PrivateFolders#perUser}).
-   */
-  static Path privateBase() {
-    try {
-      return PrivateFolders.perUser("joblib4j-dask");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e.getMessage(), e);
     }
   }
 }

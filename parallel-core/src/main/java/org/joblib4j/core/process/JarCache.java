@@ -1,4 +1,4 @@
-package org.joblib4j.backend.dask;
+package org.joblib4j.core.process;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -19,23 +19,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The rule both classpath caches follow, the client's packed directories here and each worker
- * host's {@code jbridge-jars} ({@code prune_jar_cache} in {@code jbridge_core.py}): a jar's
- * modification time is its last use; jars not in use go when unused for longer than the maximum
- * age, then the least recently used until the cache is within its maximum size. A jar used within
- * {@link #GRACE} always stays: another JVM may be starting from it.
+ * The rule every classpath cache follows (the caller's packed directories of {@link ClasspathJars},
+ * and each Dask worker host's {@code jbridge-jars}, {@code prune_jar_cache} in the dask bridge's
+ * {@code jbridge_core.py}): a jar's modification time is its last use; jars not in use go when
+ * unused for longer than the maximum age, then the least recently used until the cache is within
+ * its maximum size. A jar used within {@link #GRACE} always stays: another JVM may be starting from
+ * it.
  */
-final class JarCache {
-  static final Duration DEFAULT_MAX_AGE = Duration.ofDays(7);
-  static final long DEFAULT_MAX_BYTES = 2L << 30;
-  static final Duration GRACE = Duration.ofHours(1);
+public final class JarCache {
+  /** How long an unused jar stays by default. */
+  public static final Duration DEFAULT_MAX_AGE = Duration.ofDays(7);
+
+  /** What a cache holds at most by default. */
+  public static final long DEFAULT_MAX_BYTES = 2L << 30;
+
+  /** A jar used this recently always stays. */
+  public static final Duration GRACE = Duration.ofHours(1);
 
   private static final Logger LOG = LoggerFactory.getLogger(JarCache.class);
 
   private JarCache() {}
 
   /** Marks jars as used now. */
-  static void touch(Collection<Path> jars) {
+  public static void touch(Collection<Path> jars) {
     FileTime now = FileTime.from(Instant.now());
     for (Path jar : jars) {
       try {
@@ -56,7 +62,7 @@ final class JarCache {
    * @param now the time to judge by
    * @return the files deleted
    */
-  static List<Path> prune(
+  public static List<Path> prune(
       Path folder, Set<Path> keep, Duration maxAge, long maxBytes, Instant now) {
     record Cached(Path path, Instant used, long size) {}
     List<Cached> cached = new ArrayList<>();

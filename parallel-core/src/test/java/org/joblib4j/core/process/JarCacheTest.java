@@ -1,4 +1,4 @@
-package org.joblib4j.backend.dask;
+package org.joblib4j.core.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

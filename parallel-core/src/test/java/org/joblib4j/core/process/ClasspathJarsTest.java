@@ -1,4 +1,4 @@
-package org.joblib4j.backend.dask;
+package org.joblib4j.core.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,11 +11,11 @@ import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
 
 /** Directories become deterministic jars: the same content, the same SHA-256. */
-class ClasspathShipperTest {
+class ClasspathJarsTest {
 
   @Test
   void theSameContentGivesTheSameJarWhateverTheTimes() throws Exception {
-    Path root = DaskTestSupport.testDir("shipper");
+    Path root = Files.createTempDirectory("shipper");
     Path a = Files.createDirectories(root.resolve("a/classes/com/acme"));
     Path b = Files.createDirectories(root.resolve("b/classes/com/acme"));
     Files.writeString(a.resolve("X.class"), "x");
@@ -24,10 +24,10 @@ class ClasspathShipperTest {
     Files.writeString(b.resolve("X.class"), "x");
     Files.setLastModifiedTime(b.resolve("X.class"), FileTime.fromMillis(42));
     Path cache = root.resolve("cache");
-    ClasspathShipper shipper = new ClasspathShipper(cache);
-    List<ClasspathShipper.Jar> ja = shipper.jars(root.resolve("a/classes").toString());
-    List<ClasspathShipper.Jar> jb =
-        new ClasspathShipper(cache).jars(root.resolve("b/classes") + ":" + root.resolve("missing"));
+    ClasspathJars shipper = new ClasspathJars(cache);
+    List<ClasspathJars.Jar> ja = shipper.jars(root.resolve("a/classes").toString());
+    List<ClasspathJars.Jar> jb =
+        new ClasspathJars(cache).jars(root.resolve("b/classes") + ":" + root.resolve("missing"));
     assertThat(ja).hasSize(1);
     assertThat(jb).hasSize(1);
     assertThat(ja.get(0).sha256()).isEqualTo(jb.get(0).sha256()).hasSize(64);
@@ -45,11 +45,10 @@ class ClasspathShipperTest {
 
   @Test
   void jarsAreHashedAsTheyAre() throws Exception {
-    Path root = DaskTestSupport.testDir("shipper-jar");
+    Path root = Files.createTempDirectory("shipper-jar");
     Path jar = root.resolve("lib.jar");
     Files.write(jar, new byte[] {1, 2, 3});
-    ClasspathShipper.Jar j =
-        new ClasspathShipper(root.resolve("cache")).jars(jar.toString()).get(0);
+    ClasspathJars.Jar j = new ClasspathJars(root.resolve("cache")).jars(jar.toString()).get(0);
     assertThat(j.path()).isEqualTo(jar);
     assertThat(j.sha256())
         .isEqualTo("039058c6f2c0cb492c533b0a4d14ef77cc0f78abccced5287d84a1a2011cfb81");
