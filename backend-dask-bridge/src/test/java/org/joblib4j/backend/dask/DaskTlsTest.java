@@ -5,16 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.joblib4j.Parallel.delayed;
 import static org.joblib4j.backend.dask.DaskTestSupport.dask;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.joblib4j.tck.support.TestCertificates;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,10 +31,10 @@ class DaskTlsTest {
   static void start() throws Exception {
     DaskTestSupport.requireDask();
     certs = DaskTestSupport.testDir("tls");
-    ca("ca");
-    signed("node", "ca");
-    ca("rogue-ca");
-    signed("rogue", "rogue-ca");
+    TestCertificates.ca(certs, "ca");
+    TestCertificates.signed(certs, "node", "ca");
+    TestCertificates.ca(certs, "rogue-ca");
+    TestCertificates.signed(certs, "rogue", "rogue-ca");
     cluster = DaskProcessCluster.start("tls-cluster", 1, 1, certs, Map.of());
     cluster.awaitWorkers(good(), 1);
   }
@@ -121,69 +118,6 @@ class DaskTlsTest {
           .containsExactly(1, 2, 3, 4);
     } finally {
       DaskClient.connect(o).close();
-    }
-  }
-
-  // ------------------------------------------------------------------ openssl
-
-  private static void ca(String name) throws Exception {
-    openssl(
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        name + ".key",
-        "-out",
-        name + ".pem",
-        "-days",
-        "2",
-        "-subj",
-        "/CN=joblib4j-test-" + name);
-  }
-
-  private static void signed(String name, String ca) throws Exception {
-    openssl(
-        "req",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        name + ".key",
-        "-out",
-        name + ".csr",
-        "-subj",
-        "/CN=" + name);
-    Files.writeString(
-        certs.resolve("ext.cnf"), "subjectAltName=IP:127.0.0.1\n", StandardCharsets.UTF_8);
-    openssl(
-        "x509",
-        "-req",
-        "-in",
-        name + ".csr",
-        "-CA",
-        ca + ".pem",
-        "-CAkey",
-        ca + ".key",
-        "-CAcreateserial",
-        "-out",
-        name + ".pem",
-        "-days",
-        "2",
-        "-extfile",
-        "ext.cnf");
-  }
-
-  private static void openssl(String... args) throws IOException, InterruptedException {
-    List<String> cmd = new java.util.ArrayList<>();
-    cmd.add("openssl");
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).directory(certs.toFile()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new AssertionError(
-          "openssl " + String.join(" ", args) + " failed (install openssl): " + out);
     }
   }
 }

@@ -3,7 +3,6 @@ package org.joblib4j.backend.ray;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,13 +10,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.joblib4j.core.process.WorkerLauncher;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -52,7 +49,7 @@ class RayEmbeddedHeadLifetimeTest {
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
         HexFormat.of().formatHex(bytes));
     Path report = dir.resolve("report.txt");
-    ProcessBuilder pb = java("head", report.toString());
+    ProcessBuilder pb = RayTestSupport.childJvm("head", report.toString());
     pb.environment().put("RAY_AUTH_MODE", "token");
     pb.environment().put("RAY_AUTH_TOKEN_PATH", token.toString());
     child = pb.redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
@@ -101,7 +98,7 @@ class RayEmbeddedHeadLifetimeTest {
 
   /** How a driver with neither Ray's token mode nor the token ends, on one line. */
   private static String strangerConnects(String classpathMode) throws Exception {
-    ProcessBuilder pb = java("connect", address, classpathMode);
+    ProcessBuilder pb = RayTestSupport.childJvm("connect", address, classpathMode);
     for (String v : List.of("RAY_AUTH_MODE", "RAY_AUTH_TOKEN", "RAY_AUTH_TOKEN_PATH")) {
       pb.environment().remove(v);
     }
@@ -140,21 +137,6 @@ class RayEmbeddedHeadLifetimeTest {
                   .isEmpty();
               assertThat(headDir).doesNotExist();
             });
-  }
-
-  private static ProcessBuilder java(String... args) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(WorkerLauncher.javaExecutable());
-    for (String pkg : RayRuntime.ADD_OPENS) {
-      cmd.add("--add-opens=java.base/" + pkg + "=ALL-UNNAMED");
-    }
-    cmd.add("-cp");
-    cmd.add(
-        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"))
-            .replace(File.pathSeparator + File.pathSeparator, File.pathSeparator));
-    cmd.add(EmbeddedHeadChild.class.getName());
-    cmd.addAll(List.of(args));
-    return new ProcessBuilder(cmd);
   }
 
   private static String log(String name) {

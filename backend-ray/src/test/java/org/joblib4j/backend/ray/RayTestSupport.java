@@ -2,6 +2,7 @@ package org.joblib4j.backend.ray;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
+import org.joblib4j.core.process.WorkerLauncher;
 
 /** Shared helpers. The Ray tests never skip: without Ray they fail and say how to install it. */
 final class RayTestSupport {
@@ -30,6 +32,25 @@ final class RayTestSupport {
               + " (or $RAY_DIST_JAR). .ci/run installs it; by hand: "
               + e.getMessage());
     }
+  }
+
+  /**
+   * A JVM of its own running {@link EmbeddedHeadChild} with this test class path and the flags Ray
+   * needs.
+   */
+  static ProcessBuilder childJvm(String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(WorkerLauncher.javaExecutable());
+    for (String pkg : RayRuntime.ADD_OPENS) {
+      cmd.add("--add-opens=java.base/" + pkg + "=ALL-UNNAMED");
+    }
+    cmd.add("-cp");
+    cmd.add(
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"))
+            .replace(File.pathSeparator + File.pathSeparator, File.pathSeparator));
+    cmd.add(EmbeddedHeadChild.class.getName());
+    cmd.addAll(List.of(args));
+    return new ProcessBuilder(cmd);
   }
 
   /** The entries of /tmp/ray (Ray's hard-coded native-library and local-mode directories). */
