@@ -22,14 +22,19 @@ import java.util.concurrent.TimeUnit;
 final class DaskProcessCluster implements AutoCloseable {
   final Path dir;
   final Path schedulerFile;
+
+  /** The address the scheduler and the workers started here listen on. */
+  private final String host;
+
   private final Path tls;
   private final Map<String, String> env;
   private final Process scheduler;
   private final List<Process> workers = new ArrayList<>();
   private String address;
 
-  private DaskProcessCluster(Path dir, Path tls, Map<String, String> env) {
+  private DaskProcessCluster(Path dir, String host, Path tls, Map<String, String> env) {
     this.dir = dir;
+    this.host = host;
     this.tls = tls;
     this.env = env;
     this.schedulerFile = dir.resolve("sched.json");
@@ -41,11 +46,11 @@ final class DaskProcessCluster implements AutoCloseable {
                 "dask",
                 "scheduler",
                 "--host",
-                "127.0.0.1",
+                host,
                 "--port",
                 "0",
                 "--dashboard-address",
-                "127.0.0.1:0",
+                host + ":0",
                 "--scheduler-file",
                 schedulerFile.toString()));
     if (tls != null) {
@@ -79,7 +84,13 @@ final class DaskProcessCluster implements AutoCloseable {
    */
   static DaskProcessCluster start(
       String name, int n, int threads, Path tls, Map<String, String> env) {
-    DaskProcessCluster c = new DaskProcessCluster(DaskTestSupport.testDir(name), tls, env);
+    return startOn("127.0.0.1", name, n, threads, tls, env);
+  }
+
+  /** {@link #start} with the scheduler and the workers listening on {@code host}. */
+  static DaskProcessCluster startOn(
+      String host, String name, int n, int threads, Path tls, Map<String, String> env) {
+    DaskProcessCluster c = new DaskProcessCluster(DaskTestSupport.testDir(name), host, tls, env);
     for (int i = 1; i <= n; i++) {
       c.addWorker("w" + i, threads);
     }
@@ -95,6 +106,7 @@ final class DaskProcessCluster implements AutoCloseable {
     List<String> cmd =
         workerCommand(
             List.of("--scheduler-file", schedulerFile.toString()),
+            host,
             name,
             threads,
             dir.resolve("work"));
@@ -116,22 +128,34 @@ final class DaskProcessCluster implements AutoCloseable {
    * @return the process (the wrapper execs into the worker: its pid is the worker's)
    */
   Process addWorkerIn(List<String> wrapper, String name, Path localDirectory, String... extra) {
+    return addWorkerIn(wrapper, host, name, localDirectory, extra);
+  }
+
+  /**
+   * {@link #addWorkerIn(List, String, Path, String...)} with the worker listening on its own
+   * address (a host of its own, such as a network namespace), with this cluster's TLS.
+   */
+  Process addWorkerIn(
+      List<String> wrapper, String workerHost, String name, Path localDirectory, String... extra) {
     List<String> cmd = new ArrayList<>(wrapper);
-    cmd.addAll(workerCommand(List.of(address), name, 1, localDirectory));
+    cmd.addAll(workerCommand(List.of(address), workerHost, name, 1, localDirectory));
+    if (tls != null) {
+      cmd.addAll(tlsArgs());
+    }
     cmd.addAll(List.of(extra));
     return startWorker(cmd, name);
   }
 
   private static List<String> workerCommand(
-      List<String> scheduler, String name, int threads, Path localDirectory) {
+      List<String> scheduler, String host, String name, int threads, Path localDirectory) {
     List<String> cmd = new ArrayList<>(List.of(DaskTestSupport.PYTHON, "-m", "dask", "worker"));
     cmd.addAll(scheduler);
     cmd.addAll(
         List.of(
             "--host",
-            "127.0.0.1",
+            host,
             "--dashboard-address",
-            "127.0.0.1:0",
+            host + ":0",
             "--nthreads",
             Integer.toString(threads),
             "--name",
