@@ -1,21 +1,17 @@
 package org.joblib4j.backend.dask;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.joblib4j.Parallel.delayed;
 import static org.joblib4j.backend.dask.DaskTestSupport.dask;
 
 import java.io.IOException;
-import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
+import org.joblib4j.tck.support.HostProbe;
 import org.joblib4j.tck.support.NetworkNamespace;
 import org.joblib4j.tck.support.TestCertificates;
 import org.junit.jupiter.api.AfterAll;
@@ -42,27 +38,6 @@ class DaskSecondHostTest {
   static DaskProcessCluster cluster;
   static String remoteNetwork;
   static Map<String, Object> options;
-
-  /** Where a task ran: its network namespace, and its result. */
-  record Ran(String network, int value) implements Serializable {}
-
-  static Ran square(int i) throws IOException {
-    return new Ran(network(), i * i);
-  }
-
-  /** Records its start (with its network namespace) in {@code folder}, works a while, squares. */
-  static Ran markWorkAndSquare(String folder, int i) throws IOException, InterruptedException {
-    String network = network();
-    Files.writeString(
-        Path.of(folder, "started-" + i + "-" + network.replaceAll("\\D", "")), network);
-    // the task's own work: long enough for the test to lose the host under it
-    Thread.sleep(500);
-    return new Ran(network, i * i);
-  }
-
-  static String network() throws IOException {
-    return NetworkNamespace.ownNetwork();
-  }
 
   @BeforeAll
   static void createTheSecondHost() throws Exception {
@@ -98,27 +73,26 @@ class DaskSecondHostTest {
   @Test
   @Order(1)
   void tasksPinnedToTheSecondHostRunThereOverTls() throws IOException {
-    assertThat(cluster.address())
-        .isEqualTo("tls://" + host.hostIp() + ":" + port(cluster.address()));
+    assertThat(cluster.address()).matches("tls://" + host.hostIp().replace(".", "\\.") + ":\\d+");
     assertThat(DaskClient.connect(options).workers().keySet())
         .anySatisfy(w -> assertThat(w).startsWith("tls://" + host.farIp() + ":"))
         .anySatisfy(w -> assertThat(w).startsWith("tls://" + host.hostIp() + ":"));
     Map<String, Object> pinned = new java.util.HashMap<>(options);
     pinned.put("resources", "REMOTE=1");
-    List<Ran> ran =
+    List<HostProbe.Ran> ran =
         dask(pinned)
             .build()
-            .run(IntStream.range(0, 4).mapToObj(i -> delayed(DaskSecondHostTest::square, i)));
-    assertThat(ran).extracting(Ran::value).containsExactly(0, 1, 4, 9);
-    assertThat(ran).extracting(Ran::network).containsOnly(remoteNetwork);
-    assertThat(remoteNetwork).isNotEqualTo(network());
+            .run(IntStream.range(0, 4).mapToObj(i -> delayed(HostProbe::square, i)));
+    assertThat(ran).extracting(HostProbe.Ran::value).containsExactly(0, 1, 4, 9);
+    assertThat(ran).extracting(HostProbe.Ran::network).containsOnly(remoteNetwork);
+    assertThat(remoteNetwork).isNotEqualTo(NetworkNamespace.ownNetwork());
   }
 
   @Test
   @Order(2)
   void losingTheWholeSecondHostMidCallLosesNoResult() throws Exception {
     Path marks = Files.createDirectories(cluster.dir.resolve("marks"));
-    CompletableFuture<List<Ran>> call =
+    CompletableFuture<List<HostProbe.Ran>> call =
         CompletableFuture.supplyAsync(
             () ->
                 dask(options)
@@ -130,46 +104,7 @@ class DaskSecondHostTest {
                             .mapToObj(
                                 i ->
                                     delayed(
-                                        DaskSecondHostTest::markWorkAndSquare,
-                                        marks.toString(),
-                                        i))));
-    String remoteId = remoteNetwork.replaceAll("\\D", "");
-    await("a task running on the second host")
-        .atMost(Duration.ofSeconds(90))
-        .until(() -> call.isDone() || startedOn(marks, remoteId) > 0);
-    assertThat(call).as("the call ended before a task ran on the second host").isNotDone();
-    // the host goes: every process in it, then its network
-    host.lose();
-    List<Integer> lost = startedOnIndexes(marks, remoteId);
-
-    List<Ran> ran = call.get(150, TimeUnit.SECONDS);
-    assertThat(ran)
-        .extracting(Ran::value)
-        .containsExactlyElementsOf(IntStream.range(0, 12).map(i -> i * i).boxed().toList());
-    // what the lost host was running ran again here
-    assertThat(lost).isNotEmpty();
-    for (int i : lost) {
-      assertThat(ran.get(i).network()).as("task %d, lost with the host", i).isEqualTo(network());
-    }
-  }
-
-  private static List<Integer> startedOnIndexes(Path marks, String networkId) throws IOException {
-    try (Stream<Path> s = Files.list(marks)) {
-      return s.map(p -> p.getFileName().toString())
-          .filter(n -> n.endsWith("-" + networkId))
-          .map(n -> Integer.parseInt(n.split("-")[1]))
-          .sorted()
-          .toList();
-    }
-  }
-
-  private static long startedOn(Path marks, String networkId) throws IOException {
-    try (Stream<Path> s = Files.list(marks)) {
-      return s.filter(p -> p.getFileName().toString().endsWith("-" + networkId)).count();
-    }
-  }
-
-  private static int port(String address) {
-    return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+                                        HostProbe::markWorkAndSquare, marks.toString(), 500L, i))));
+    HostProbe.loseTheHostMidCall(host, marks, call, 12);
   }
 }

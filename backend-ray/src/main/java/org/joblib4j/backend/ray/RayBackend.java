@@ -264,45 +264,15 @@ final class RayBackend implements ParallelBackend {
     try {
       bytes = ref.get();
     } catch (RayWorkerException | RayActorException e) {
-      if (neverStarted(f) && f.redeliveries < 3 && !stopping) {
-        // pushed to a worker that had just been killed (an aborted call's, on the embedded head)
-        // before Ray noticed: the batch never ran, so it goes again, whatever max-retries says
-        f.redeliveries++;
-        f.attempts--;
-        LOG.debug(
-            "{} was sent to a dead Ray worker before it started; sending it again", f.tasks());
-        synchronized (lock) {
-          launch(f);
-        }
-        return;
-      }
-      if (f.attempts <= options.maxRetries() && !stopping) {
-        LOG.warn(
-            "A Ray worker died while running {}; retrying ({} of {})",
-            f.tasks(),
-            f.attempts,
-            options.maxRetries());
-        synchronized (lock) {
-          launch(f);
-        }
-        return;
-      }
-      f.future.completeExceptionally(
-          new WorkerTerminatedException(
-              "A worker process of the ray backend died unexpectedly while running "
-                  + f.tasks()
-                  + " (Ray: "
-                  + firstLine(e)
-                  + "). Likely causes: the task called System.exit or Runtime.halt,"
-                  + " the worker ran out of memory and was killed (by the OS or Ray's memory monitor), a native"
-                  + " crash, or the worker JVM was killed. The batch ran "
-                  + f.attempts
-                  + " time(s); Ray does not"
-                  + " retry Java tasks: set joblib4j.backend.ray.max-retries to rerun it on a new worker.",
-              e));
+      workerDied(f, firstLine(e), e);
       return;
     } catch (RuntimeException e) {
-      f.future.completeExceptionally(new IllegalStateException(rayFailure(f.tasks(), e), e));
+      String death = RayErrorTypes.deathOf(e);
+      if (death != null) {
+        workerDied(f, death, e);
+      } else {
+        f.future.completeExceptionally(new IllegalStateException(rayFailure(f.tasks(), e), e));
+      }
       return;
     }
     Object[] envelope;
@@ -358,6 +328,46 @@ final class RayBackend implements ParallelBackend {
     } catch (IOException e) {
       return false;
     }
+  }
+
+  /** A batch whose worker died: sent again, retried, or failed with what Ray said. */
+  private void workerDied(InFlight f, String ray, RuntimeException e) {
+    if (neverStarted(f) && f.redeliveries < 3 && !stopping) {
+      // pushed to a worker that had just been killed (an aborted call's, on the embedded head)
+      // before Ray noticed: the batch never ran, so it goes again, whatever max-retries says
+      f.redeliveries++;
+      f.attempts--;
+      LOG.debug("{} was sent to a dead Ray worker before it started; sending it again", f.tasks());
+      synchronized (lock) {
+        launch(f);
+      }
+      return;
+    }
+    if (f.attempts <= options.maxRetries() && !stopping) {
+      LOG.warn(
+          "A Ray worker died while running {} (Ray: {}); retrying ({} of {})",
+          f.tasks(),
+          ray,
+          f.attempts,
+          options.maxRetries());
+      synchronized (lock) {
+        launch(f);
+      }
+      return;
+    }
+    f.future.completeExceptionally(
+        new WorkerTerminatedException(
+            "A worker process of the ray backend died unexpectedly while running "
+                + f.tasks()
+                + " (Ray: "
+                + ray
+                + "). Likely causes: the task called System.exit or Runtime.halt,"
+                + " the worker ran out of memory and was killed (by the OS or Ray's memory monitor), a native"
+                + " crash, or the worker JVM was killed. The batch ran "
+                + f.attempts
+                + " time(s); Ray does not"
+                + " retry Java tasks: set joblib4j.backend.ray.max-retries to rerun it on a new worker.",
+            e));
   }
 
   /** Why Ray could not run a batch, in words; Ray's own error when this JVM can read it. */

@@ -2,23 +2,19 @@ package org.joblib4j.backend.ray;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 import static org.joblib4j.Parallel.delayed;
 
 import java.io.File;
 import java.io.IOException;
 import java.io.Serializable;
+import java.lang.reflect.InaccessibleObjectException;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.joblib4j.Parallel;
-import org.joblib4j.spi.BackendContext;
 import org.joblib4j.tck.support.LogCapture;
 import org.joblib4j.tck.support.Sandbox;
 import org.junit.jupiter.api.AfterAll;
@@ -38,12 +34,9 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(300)
 class RayNoSharedFilesystemTest {
-  static Path dir;
+  static RayProcessCluster cluster;
   static Path sandbox;
-  static Process head;
-  static Process node;
   static String address;
-  static final List<ProcessHandle> started = new ArrayList<>();
 
   /** What a task saw where it ran. */
   record Seen(int visibleEntries, String codeSource, String mountNamespace, int value)
@@ -74,92 +67,26 @@ class RayNoSharedFilesystemTest {
   static void start() throws IOException {
     Sandbox.requireRoot();
     RayTestSupport.requireRay();
-    Path distJar = RayRuntime.distJar();
-    String ray = EmbeddedHead.rayExecutable(RayOptions.from(BackendContext.empty("ray")), distJar);
     // Ray's install (the wheel with ray_dist.jar) is what a node has installed itself
-    Path rayHome = distJar.toRealPath().getParent().getParent();
+    Path rayHome = RayRuntime.distJar().toRealPath().getParent().getParent();
     List<Path> hidden = Sandbox.hiddenRoots(List.of(rayHome));
-    // short: Ray's AF_UNIX socket paths below it must stay under 108 bytes
-    dir = Files.createTempDirectory(Path.of("/tmp"), "rayns");
-    sandbox = Files.createDirectories(dir.resolve("sb"));
-    head =
-        start(
-            List.of(
-                ray,
-                "start",
-                "--head",
-                "--block",
-                "--node-ip-address=127.0.0.3",
-                "--port=0",
-                "--include-dashboard=false",
-                "--num-cpus=0",
-                "--object-store-memory=" + (100L << 20),
-                "--disable-usage-stats",
-                "--temp-dir=" + dir.resolve("h")),
-            dir.resolve("head.log"));
-    Path cluster = dir.resolve("h").resolve("ray_current_cluster");
-    await("the head's address in " + cluster)
-        .atMost(Duration.ofSeconds(90))
-        .until(() -> Files.exists(cluster) && !Files.readString(cluster).isBlank());
-    address = Files.readString(cluster, StandardCharsets.UTF_8).strip();
-    node =
-        start(
-            Sandbox.command(
-                sandbox,
-                hidden,
-                false,
-                List.of(
-                    ray,
-                    "start",
-                    "--address=" + address,
-                    "--block",
-                    "--node-ip-address=127.0.0.2",
-                    "--num-cpus=2",
-                    "--resources={\"sandbox\": 2}",
-                    "--object-store-memory=" + (100L << 20),
-                    "--disable-usage-stats",
-                    "--temp-dir=" + sandbox.resolve("rt"))),
-            dir.resolve("node.log"));
-    Path nodeLog = dir.resolve("node.log");
-    await("the sandboxed node to join (" + nodeLog + ")")
-        .atMost(Duration.ofSeconds(90))
-        .until(() -> !node.isAlive() || Files.readString(nodeLog).contains("Ray runtime started"));
-    assertThat(node.isAlive()).as("the sandboxed node: %s", Files.readString(nodeLog)).isTrue();
-  }
-
-  /**
-   * Starts a process with Ray's multi-node mode on (the embedded head's {@code
-   * RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0} keeps a single node), this JVM's {@code java} first on the
-   * PATH (the raylet starts Java workers with it).
-   */
-  private static Process start(List<String> cmd, Path log) throws IOException {
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().remove("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER");
-    pb.environment().put("RAY_USAGE_STATS_ENABLED", "0");
-    String javaBin =
-        Path.of(ProcessHandle.current().info().command().orElseThrow()).getParent().toString();
-    pb.environment().put("PATH", javaBin + File.pathSeparator + System.getenv("PATH"));
-    pb.redirectErrorStream(true);
-    pb.redirectOutput(log.toFile());
-    Process p = pb.start();
-    started.add(p.toHandle());
-    return p;
+    cluster = RayProcessCluster.startHead("127.0.0.3", 0);
+    address = cluster.address;
+    sandbox = Files.createDirectories(cluster.dir.resolve("sb"));
+    cluster.addNode(
+        Sandbox.command(sandbox, hidden, false, List.of()),
+        "127.0.0.2",
+        2,
+        "sandbox",
+        sandbox.resolve("rt"),
+        "node");
   }
 
   @AfterAll
   static void stop() throws IOException {
     RayRuntime.shutdown();
-    // the node first, then the head; by PID: SIGTERM to `ray start --block` stops its children
-    for (int i = started.size() - 1; i >= 0; i--) {
-      ProcessHandle h = started.get(i);
-      List<ProcessHandle> tree = h.descendants().toList();
-      ProcessTree.stop(h, tree, Duration.ofSeconds(30));
-      for (ProcessHandle p : tree) {
-        assertThat(p.isAlive()).as("process %s of %s", p.pid(), h.pid()).isFalse();
-      }
-    }
-    if (dir != null) {
-      Sandbox.deleteTree(dir);
+    if (cluster != null) {
+      cluster.stop();
     }
   }
 
@@ -202,10 +129,8 @@ class RayNoSharedFilesystemTest {
     Map<String, Object> shared = new java.util.HashMap<>(options);
     shared.put("classpath-mode", "shared");
     assertThatThrownBy(() -> run(shared, classpath))
-        .hasRootCauseInstanceOf(IllegalStateException.class)
-        .rootCause()
-        .hasMessageStartingWith("Ray failed to run task 0")
-        .hasMessageContaining("use joblib4j.backend.ray.classpath-mode=ship.");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(RayBackend.rayFailure("task 0", new InaccessibleObjectException("")));
 
     // a new Ray job with the same classpath finds the package in the cluster: no second upload
     RayRuntime.shutdown();
