@@ -59,6 +59,7 @@ public final class RayRuntime {
   private final EmbeddedHead head;
   private final Set<Path> leftovers;
   private final int cpus;
+  private final boolean shipClasspath;
 
   private RayRuntime(
       String target,
@@ -66,13 +67,15 @@ public final class RayRuntime {
       boolean localMode,
       EmbeddedHead head,
       Set<Path> leftovers,
-      int cpus) {
+      int cpus,
+      boolean shipClasspath) {
     this.target = target;
     this.owned = owned;
     this.localMode = localMode;
     this.head = head;
     this.leftovers = leftovers;
     this.cpus = cpus;
+    this.shipClasspath = shipClasspath;
   }
 
   /** Fails with the install hint when the Ray runtime jar is not on the classpath. */
@@ -102,11 +105,23 @@ public final class RayRuntime {
                 + options.target()
                 + " (Ray.init is process-wide). Call RayRuntime.shutdown() first.");
       }
+      if (current.owned && current.shipClasspath != options.shipClasspath()) {
+        throw new IllegalStateException(
+            "This JVM's Ray job loads the caller's classes "
+                + (current.shipClasspath
+                    ? "from a shipped package (classpath-mode=ship)"
+                    : "from the nodes' own paths (classpath-mode=shared)")
+                + "; a backend asking classpath-mode="
+                + (options.shipClasspath() ? "ship" : "shared")
+                + " cannot change that (one Ray job per JVM). Give every ray backend of the JVM"
+                + " the same classpath-mode, or call RayRuntime.shutdown() first.");
+      }
       return current;
     }
     checkAvailable();
     if (Ray.isInitialized()) {
-      current = new RayRuntime("application", false, false, null, Set.of(), clusterCpus(options));
+      current =
+          new RayRuntime("application", false, false, null, Set.of(), clusterCpus(options), false);
       return current;
     }
     installHook();
@@ -131,7 +146,13 @@ public final class RayRuntime {
       Set<Path> leftovers = dropNativeCopy(before);
       current =
           new RayRuntime(
-              options.target(), true, options.localMode(), head, leftovers, clusterCpus(options));
+              options.target(),
+              true,
+              options.localMode(),
+              head,
+              leftovers,
+              clusterCpus(options),
+              options.shipClasspath());
       return current;
     } catch (RuntimeException | Error e) {
       // a refused connection (a token missing, for one) has loaded the library too
