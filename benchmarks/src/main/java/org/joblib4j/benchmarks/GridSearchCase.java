@@ -85,7 +85,21 @@ final class GridSearchCase {
   }
 
   /**
-   * A reused {@code Parallel} (auto-scatter only).
+   * A {@code Parallel} to keep open across runs, with {@code scatter=[X, y]} of this case's data.
+   *
+   * @param backend a backend that takes {@code scatter}
+   * @param nJobs its n_jobs
+   * @return the open {@code Parallel}; the caller closes it
+   */
+  Parallel openScattered(String backend, int nJobs) {
+    return Parallel.builder()
+        .backend(backend, Map.of("scatter", List.of(data.x(), data.y())))
+        .nJobs(nJobs)
+        .build();
+  }
+
+  /**
+   * A reused {@code Parallel} (its own {@code scatter}, or auto-scatter only).
    *
    * @param key the name its bytes are recorded under
    * @param p the {@code Parallel}

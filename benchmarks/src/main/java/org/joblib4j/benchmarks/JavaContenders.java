@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import org.joblib4j.Backends;
@@ -79,6 +80,7 @@ final class JavaContenders implements AutoCloseable {
           threads,
           o,
           "a local cluster's workers" + " are single-thread processes");
+      c.daskReused();
     } else {
       c.notRun.put("dask", dask);
     }
@@ -153,7 +155,7 @@ final class JavaContenders implements AutoCloseable {
     // workers exit between two runs: the reused row keeps them, as a try block in use would
     Parallel p =
         Parallel.builder()
-            .backend("multiprocessing", java.util.Map.of("idle-worker-timeout", "600s"))
+            .backend("multiprocessing", Map.of("idle-worker-timeout", "600s"))
             .nJobs(NoOpTasks.THREADS)
             .build();
     open.add(p);
@@ -169,6 +171,37 @@ final class JavaContenders implements AutoCloseable {
             null,
             grid -> () -> grid.joblib4jReused("multiprocessing, reused", p),
             ioSkipped));
+  }
+
+  /**
+   * The grid search on one {@code Parallel} with {@code scatter=[X, y]} kept open across fits (one
+   * per data size), as a {@code ParallelConfig} scope around several fits would hold it: X and y
+   * travel once, not once per fit.
+   */
+  private void daskReused() {
+    Map<GridSearchCase, Parallel> perCase = new ConcurrentHashMap<>();
+    contenders.add(
+        new JavaContender(
+            id("dask") + "-reused",
+            label("dask")
+                + ", nJobs "
+                + NoOpTasks.THREADS
+                + " (private local cluster), one `Parallel` with scatter=[X, y] reused",
+            null,
+            null,
+            null,
+            grid -> {
+              Parallel p =
+                  perCase.computeIfAbsent(
+                      grid,
+                      g -> {
+                        Parallel q = g.openScattered("dask", NoOpTasks.THREADS);
+                        open.add(q);
+                        return q;
+                      });
+              return () -> grid.joblib4jReused("dask, reused", p);
+            },
+            "the grid search only: this Parallel holds the grid's scattered X and y"));
   }
 
   /** Why the dask backend cannot run here, or {@code null} if it can. */

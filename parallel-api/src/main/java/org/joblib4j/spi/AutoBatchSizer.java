@@ -1,5 +1,7 @@
 package org.joblib4j.spi;
 
+import java.util.Locale;
+
 /**
  * joblib's {@code AutoBatchingMixin}: grows the batch size while batches finish faster than the
  * ideal duration and shrinks it when they take too long, so per-batch overhead stays small next to
@@ -17,8 +19,10 @@ public final class AutoBatchSizer {
   private final long maxNanos;
   private final int maxBatchSize;
   private final long jumpNanos;
+  private final int growth;
   private int effectiveBatchSize = 1;
   private double smoothedNanos;
+  private String change;
 
   /** Creates a sizer with joblib's bounds (0.2 s to 2 s per batch). */
   public AutoBatchSizer() {
@@ -51,6 +55,27 @@ public final class AutoBatchSizer {
    *     doubling only
    */
   public AutoBatchSizer(long minNanos, long maxNanos, int maxBatchSize, long jumpNanos) {
+    this(minNanos, maxNanos, maxBatchSize, jumpNanos, 2);
+  }
+
+  /**
+   * Creates a sizer whose batches may grow more than joblib's doubling per step, for backends whose
+   * every round trip costs about the same whatever the batch (a cluster's ~10 ms): small batches
+   * then measure mostly that latency, and doubling alone needs many round trips to reach a useful
+   * size.
+   *
+   * @param minNanos batches faster than this grow
+   * @param maxNanos batches slower than this shrink
+   * @param maxBatchSize the cap on the batch size
+   * @param jumpNanos as in {@link #AutoBatchSizer(long, long, int, long)}
+   * @param growth how many times a batch may grow per step (joblib: 2)
+   */
+  public AutoBatchSizer(
+      long minNanos, long maxNanos, int maxBatchSize, long jumpNanos, int growth) {
+    if (growth < 2) {
+      throw new IllegalArgumentException("need growth >= 2, got " + growth);
+    }
+    this.growth = growth;
     if (minNanos <= 0 || maxNanos < minNanos || maxBatchSize < 1) {
       throw new IllegalArgumentException(
           "need 0 < minNanos <= maxNanos and maxBatchSize >= 1, got "
@@ -90,16 +115,19 @@ public final class AutoBatchSizer {
     int old = effectiveBatchSize;
     double d = smoothedNanos;
     int size;
+    String how = null;
     if (d > 0 && d < minNanos) {
-      // grow at most x2 per step, towards the size whose batch would take minNanos
+      how = "fast";
+      // grow at most x growth per step, towards the size whose batch would take minNanos
       long ideal = (long) (old * (double) minNanos / d) * 2;
-      long grown = Math.min(2L * old, ideal);
+      long grown = Math.min((long) growth * old, ideal);
       if (d < jumpNanos) {
         // tiny tasks: straight to the size expected to take jumpNanos
         grown = Math.max(grown, (long) (old * (double) jumpNanos / d));
       }
       size = (int) Math.max(Math.min(grown, Integer.MAX_VALUE), 1);
     } else if (d > maxNanos && old >= 2) {
+      how = "slow";
       long ideal = (long) (old * (double) minNanos / d);
       size = (int) Math.max(2 * ideal, 1);
     } else {
@@ -107,6 +135,10 @@ public final class AutoBatchSizer {
     }
     size = Math.max(1, Math.min(size, Math.min(maxBatchSize, max)));
     if (size != old) {
+      if (how != null) {
+        // joblib's words at verbose >= 10; a size only the cap changed is no news
+        change = note(how, d, size);
+      }
       effectiveBatchSize = size;
       smoothedNanos = 0;
     }
@@ -126,9 +158,32 @@ public final class AutoBatchSizer {
     smoothedNanos = smoothedNanos == 0 ? durationNanos : 0.8 * smoothedNanos + 0.2 * durationNanos;
   }
 
+  /**
+   * joblib's verbose note on the last adjustment, once: {@code Batch computation too fast
+   * (0.0123s.) Setting batch_size=4.} (or {@code too slow}), which joblib prints at verbose 10 and
+   * above.
+   *
+   * @return the note, or {@code null} when there was no adjustment since the last call
+   */
+  public synchronized String takeChange() {
+    String c = change;
+    change = null;
+    return c;
+  }
+
+  private static String note(String how, double nanos, int size) {
+    return String.format(
+        Locale.ROOT,
+        "Batch computation too %s (%.4fs.) Setting batch_size=%d.",
+        how,
+        nanos / 1e9,
+        size);
+  }
+
   /** Forgets what was learnt (joblib resets at the end of each call). */
   public synchronized void reset() {
     effectiveBatchSize = 1;
     smoothedNanos = 0;
+    change = null;
   }
 }

@@ -124,6 +124,17 @@ public interface ParallelBackend {
    */
   default void batchCompleted(int batchSize, long durationNanos) {}
 
+  /**
+   * joblib's verbose note on the last change of the auto batch size ({@code Batch computation too
+   * fast (0.0123s.) Setting batch_size=4.}), which the engine prints at verbose 10 and above, once.
+   * A backend sizing with {@link AutoBatchSizer} returns its {@link AutoBatchSizer#takeChange()}.
+   *
+   * @return the note, or {@code null} when there is none
+   */
+  default String takeBatchSizeChange() {
+    return null;
+  }
+
   /** Called at the start of each call, after {@link #configure}. */
   default void startCall() {}
 

@@ -109,4 +109,43 @@ class AutoBatchSizerTest {
     assertThatThrownBy(() -> new AutoBatchSizer(10, 20, 1, 10))
         .hasMessage("need 0 <= jumpNanos < minNanos, got 10 and 10");
   }
+
+  @Test
+  void eachAdjustmentLeavesJoblibsVerboseNoteOnce() {
+    AutoBatchSizer s = new AutoBatchSizer();
+    assertThat(s.takeChange()).isNull();
+    s.computeBatchSize();
+    assertThat(s.takeChange()).as("nothing learnt yet").isNull();
+    s.batchCompleted(1, 12_345_678L);
+    assertThat(s.computeBatchSize()).isEqualTo(2);
+    assertThat(s.takeChange())
+        .isEqualTo("Batch computation too fast (0.0123s.) Setting batch_size=2.");
+    assertThat(s.takeChange()).isNull();
+
+    AutoBatchSizer slow = grownTo64();
+    slow.takeChange();
+    slow.batchCompleted(64, 6400 * MS);
+    assertThat(slow.computeBatchSize()).isEqualTo(4);
+    assertThat(slow.takeChange())
+        .isEqualTo("Batch computation too slow (6.4000s.) Setting batch_size=4.");
+
+    // a size only the cap changed is no adjustment of joblib's
+    AutoBatchSizer capped = grownTo64();
+    capped.takeChange();
+    assertThat(capped.computeBatchSize(16)).isEqualTo(16);
+    assertThat(capped.takeChange()).isNull();
+  }
+
+  @Test
+  void aClusterSizerMayGrowMoreThanTwofoldPerStep() {
+    AutoBatchSizer s =
+        new AutoBatchSizer(
+            AutoBatchSizer.DEFAULT_MIN_NANOS, AutoBatchSizer.DEFAULT_MAX_NANOS, 1000, 0, 4);
+    s.batchCompleted(1, MS);
+    assertThat(s.computeBatchSize()).isEqualTo(4);
+    s.batchCompleted(4, MS);
+    assertThat(s.computeBatchSize()).isEqualTo(16);
+    assertThatThrownBy(() -> new AutoBatchSizer(1, 2, 1, 0, 1))
+        .hasMessage("need growth >= 2, got 1");
+  }
 }

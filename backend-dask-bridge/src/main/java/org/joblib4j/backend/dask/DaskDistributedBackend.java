@@ -20,6 +20,7 @@ import org.joblib4j.core.process.DeserializationFilter;
 import org.joblib4j.core.process.JavaTaskSerializer;
 import org.joblib4j.core.process.SerializationDiagnostics;
 import org.joblib4j.core.process.SharedBlob;
+import org.joblib4j.spi.AutoBatchSizer;
 import org.joblib4j.spi.BackendContext;
 import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.BatchTaskException;
@@ -50,7 +51,11 @@ public final class DaskDistributedBackend implements ParallelBackend {
 
   static final long MAX_BATCH_NANOS = 1_000_000_000L;
 
-  /** How much a batch may grow per step (joblib: 2); see {@link DaskBatchSizer}. */
+  /**
+   * How much a batch may grow per step (joblib: 2): every Dask round trip costs about 10 ms
+   * whatever the batch, so small batches measure mostly that latency, and joblib's doubling would
+   * need many round trips to reach a useful size.
+   */
   static final int GROWTH = 4;
 
   private final DaskOptions options;
@@ -58,8 +63,8 @@ public final class DaskDistributedBackend implements ParallelBackend {
   /** Results come from Dask workers: through the shared filter, plus this backend's own pattern. */
   private final DeserializationFilter filter;
 
-  private final DaskBatchSizer batching =
-      new DaskBatchSizer(MIN_BATCH_NANOS, MAX_BATCH_NANOS, GROWTH);
+  private final AutoBatchSizer batching =
+      new AutoBatchSizer(MIN_BATCH_NANOS, MAX_BATCH_NANOS, Integer.MAX_VALUE, 0, GROWTH);
   private final byte[] submitOptions;
   private final long batchLimit;
   private volatile int lastBatchSize = 1;
@@ -523,6 +528,11 @@ public final class DaskDistributedBackend implements ParallelBackend {
   @Override
   public void batchCompleted(int batchSize, long durationNanos) {
     batching.batchCompleted(batchSize, durationNanos);
+  }
+
+  @Override
+  public String takeBatchSizeChange() {
+    return batching.takeChange();
   }
 
   /**

@@ -443,6 +443,11 @@ final class RayBackend implements ParallelBackend {
   }
 
   @Override
+  public String takeBatchSizeChange() {
+    return sizer.takeChange();
+  }
+
+  @Override
   public void terminate() {
     List<InFlight> left = new ArrayList<>();
     synchronized (lock) {

@@ -219,6 +219,11 @@ public final class ThreadingBackend implements ParallelBackend {
   }
 
   @Override
+  public String takeBatchSizeChange() {
+    return batching.takeChange();
+  }
+
+  @Override
   public synchronized void terminate() {
     // queued batches still run (as after a pool's shutdown); the threads go back to the shared pool
     lanes = null;

@@ -226,6 +226,11 @@ final class VerifyingBackend implements ParallelBackend {
   }
 
   @Override
+  public String takeBatchSizeChange() {
+    return threads.takeBatchSizeChange();
+  }
+
+  @Override
   public int defaultNJobs() {
     return threads.defaultNJobs();
   }

@@ -60,7 +60,9 @@ class ThreadingProgressTest {
     for (String middle : lines.subList(1, lines.size() - 1)) {
       assertThat(middle)
           .matches(
-              Pattern.quote("[Parallel(n_jobs=2)]: Done ")
+              Pattern.quote("[Parallel(n_jobs=2)]: ")
+                  + "(Batch computation too fast \\(\\d+\\.\\d{4}s\\.\\) Setting batch_size=\\d+\\."
+                  + "|Done "
                   + "("
                   + "[ \\d]{2}\\d tasks      \\| elapsed:"
                   + TIME
@@ -68,10 +70,41 @@ class ThreadingProgressTest {
                   + TIME
                   + " remaining:"
                   + TIME
-                  + ")");
+                  + "))");
     }
     // which intermediate lines appear depends on timing (joblib's _verbosity_filter); their format
     // does not
+  }
+
+  // joblib: _parallel_backends.py AutoBatchingMixin.compute_batch_size, printed at verbose >= 10
+  @Test
+  void autoBatchingSaysWhenItGrowsTheBatchAtVerboseTenOnly() {
+    for (int verbose : new int[] {10, 9}) {
+      String err;
+      try (StdCapture std = StdCapture.start()) {
+        Parallel.builder()
+            .nJobs(2)
+            .backend("threading")
+            .verbose(verbose)
+            .build()
+            .map(x -> x + 1, java.util.stream.IntStream.range(0, 5000).boxed().toList());
+        err = std.err();
+      }
+      List<String> notes =
+          StdCapture.lines(err).stream().filter(l -> l.contains("Batch computation")).toList();
+      if (verbose == 10) {
+        assertThat(notes)
+            .isNotEmpty()
+            .allSatisfy(
+                l ->
+                    assertThat(l)
+                        .matches(
+                            Pattern.quote("[Parallel(n_jobs=2)]: Batch computation too ")
+                                + "(fast|slow) \\(\\d+\\.\\d{4}s\\.\\) Setting batch_size=\\d+\\."));
+      } else {
+        assertThat(notes).isEmpty();
+      }
+    }
   }
 
   @ParameterizedTest(name = "counters aligned to the known number of tasks, n_jobs={0}")

@@ -413,7 +413,9 @@ final class DispatchCall implements ResultSource {
     if (perTask > 0) {
       cap = (int) Math.max(1, Math.min(cap, maxHeldBytes / (4L * nJobs * perTask)));
     }
-    return Math.min(cap, Math.max(1, backend.computeBatchSize(cap)));
+    int size = Math.min(cap, Math.max(1, backend.computeBatchSize(cap)));
+    progress.batchSizeChanged(backend.takeBatchSizeChange());
+    return size;
   }
 
   /** The batch size for the tail of the input. */

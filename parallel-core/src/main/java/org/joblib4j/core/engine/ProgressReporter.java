@@ -61,6 +61,18 @@ final class ProgressReporter {
   }
 
   /**
+   * joblib's note on an auto batch size change ({@code Batch computation too fast (…s.) Setting
+   * batch_size=N.}), printed at verbose 10 and above as joblib's {@code AutoBatchingMixin} does.
+   *
+   * @param note the backend's note, or {@code null} when there is none
+   */
+  void batchSizeChanged(String note) {
+    if (note != null && verbose >= 10) {
+      print(note);
+    }
+  }
+
+  /**
    * A batch is dispatched: its events (JFR, observers) begin.
    *
    * @return the batch's events, to end

@@ -222,6 +222,11 @@ public abstract class ProcessBackend implements ParallelBackend {
     batching.batchCompleted(batchSize, durationNanos);
   }
 
+  @Override
+  public String takeBatchSizeChange() {
+    return batching.takeChange();
+  }
+
   /** Forgets what auto batching learnt (at the end of each call, as joblib does). */
   protected final void resetBatching() {
     batching.reset();

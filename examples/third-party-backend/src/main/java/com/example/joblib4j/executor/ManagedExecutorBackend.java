@@ -97,6 +97,11 @@ final class ManagedExecutorBackend implements ParallelBackend {
   }
 
   @Override
+  public String takeBatchSizeChange() {
+    return batching.takeChange();
+  }
+
+  @Override
   public void terminate() {
     batching.reset();
   }
