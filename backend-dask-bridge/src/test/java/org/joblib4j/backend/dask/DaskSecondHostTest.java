@@ -102,9 +102,7 @@ class DaskSecondHostTest {
                     .run(
                         IntStream.range(0, 12)
                             .mapToObj(
-                                i ->
-                                    delayed(
-                                        HostProbe::markWorkAndSquare, marks.toString(), 500L, i))));
+                                i -> delayed(HostProbe::markHoldAndSquare, marks.toString(), i))));
     HostProbe.loseTheHostMidCall(host, marks, call, 12);
   }
 }

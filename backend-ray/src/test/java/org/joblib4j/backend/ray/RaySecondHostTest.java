@@ -97,12 +97,7 @@ class RaySecondHostTest {
                     .run(
                         IntStream.range(0, 6)
                             .mapToObj(
-                                i ->
-                                    delayed(
-                                        HostProbe::markWorkAndSquare,
-                                        marks.toString(),
-                                        1500L,
-                                        i))));
+                                i -> delayed(HostProbe::markHoldAndSquare, marks.toString(), i))));
     HostProbe.loseTheHostMidCall(host, marks, call, 6);
   }
 }

@@ -19,6 +19,9 @@ import java.util.stream.Stream;
  * {@link NetworkNamespace} mid-call.
  */
 public final class HostProbe {
+  /** The file whose appearance lets {@link #markHoldAndSquare} tasks finish. */
+  public static final String RELEASE = "release";
+
   private HostProbe() {}
 
   /**
@@ -35,21 +38,26 @@ public final class HostProbe {
   }
 
   /**
-   * Records its start (with its network namespace) in {@code folder}, works a while, squares.
+   * Records its start (with its network namespace) in {@code folder}, then holds its worker until
+   * the test releases the call ({@link #RELEASE} in {@code folder}, written once the far host is
+   * lost), and squares. So tasks are running on both hosts when the far one goes, and the ones run
+   * again after it return at once.
    *
-   * @param folder where starts are recorded (a folder every host sees)
-   * @param workMillis how long the task works: long enough for a test to lose the host under it
+   * @param folder where starts are recorded and the release appears (a folder every host sees)
    * @param i the task's number
    */
-  public static Ran markWorkAndSquare(String folder, long workMillis, int i)
-      throws IOException, InterruptedException {
+  public static Ran markHoldAndSquare(String folder, int i) throws IOException {
     String network = NetworkNamespace.ownNetwork();
     Files.writeString(Path.of(folder, "started-" + i + "-" + digits(network)), network);
-    Thread.sleep(workMillis); // the task's own work
+    Path release = Path.of(folder, RELEASE);
+    await("the test's release of the call (" + release + ")")
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> Files.exists(release));
     return new Ran(network, i * i);
   }
 
-  /** The tasks of {@link #markWorkAndSquare} that started in a network namespace, in order. */
+  /** The tasks of {@link #markHoldAndSquare} that started in a network namespace, in order. */
   public static List<Integer> startedOn(Path folder, String network) throws IOException {
     String suffix = "-" + digits(network);
     try (Stream<Path> s = Files.list(folder)) {
@@ -62,9 +70,10 @@ public final class HostProbe {
   }
 
   /**
-   * Loses the far host as soon as a task of {@code call} ({@link #markWorkAndSquare} with {@code
-   * marks}) has started there, then checks that the call still returns every result, and that each
-   * task that had started there came back from this side (it ran again here).
+   * Loses the far host as soon as a task of {@code call} ({@link #markHoldAndSquare} with {@code
+   * marks}) has started there, releases the call (its tasks hold until then), then checks that it
+   * still returns every result, and that each task that had started there came back from this side
+   * (it ran again here).
    *
    * @param host the far host
    * @param marks the folder the tasks record their starts in
@@ -77,10 +86,12 @@ public final class HostProbe {
     String remote = host.network();
     await("a task running on the second host")
         .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(20))
         .until(() -> call.isDone() || !startedOn(marks, remote).isEmpty());
     assertThat(call).as("the call ended before a task ran on the second host").isNotDone();
     host.lose();
     List<Integer> lost = startedOn(marks, remote);
+    Files.writeString(marks.resolve(RELEASE), "go");
     List<Ran> ran = call.get(200, TimeUnit.SECONDS);
     assertThat(ran)
         .extracting(Ran::value)
