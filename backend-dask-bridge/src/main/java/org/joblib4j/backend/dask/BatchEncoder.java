@@ -1,15 +1,12 @@
 package org.joblib4j.backend.dask;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.ObjectOutputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.joblib4j.core.process.ArraySpiller;
 import org.joblib4j.core.process.BatchShipper;
 import org.joblib4j.core.process.SharedBlob;
 import org.joblib4j.core.process.SharedValues;
@@ -31,11 +28,12 @@ final class BatchEncoder {
   private final DaskSession session;
   private final SharedValues shared;
   private final long limit;
+  private final ArraySpiller arrays;
   private final Set<String> callBlobs = new HashSet<>();
 
   BatchEncoder(
       DaskSession session, Map<Object, SharedBlob> explicit, boolean auto, long threshold) {
-    this(session, explicit, auto, threshold, Protocol.MAX_BATCH);
+    this(session, explicit, auto, threshold, Protocol.MAX_BATCH, null);
   }
 
   /**
@@ -49,11 +47,28 @@ final class BatchEncoder {
       boolean auto,
       long threshold,
       long limit) {
+    this(session, explicit, auto, threshold, limit, null);
+  }
+
+  /**
+   * An encoder for one call.
+   *
+   * @param arrays where the call's arrays above max_nbytes inside shared or measured values go
+   *     (workers on this host map them), or {@code null} to serialize them; closed with the call
+   */
+  BatchEncoder(
+      DaskSession session,
+      Map<Object, SharedBlob> explicit,
+      boolean auto,
+      long threshold,
+      long limit,
+      ArraySpiller arrays) {
     this.session = session;
     this.shared =
         BatchShipper.plainSharing(
-            explicit, auto, threshold, b -> new ScatterRef(b.sha()), InlineValue::new);
+            explicit, auto, threshold, b -> new ScatterRef(b.sha()), InlineValue::new, arrays);
     this.limit = limit;
+    this.arrays = arrays;
   }
 
   /**
@@ -67,10 +82,14 @@ final class BatchEncoder {
   synchronized Encoded encode(Batch batch) {
     // core's shipper, as on loky: a batch too large fails here, in the caller, before it is sent
     Shipment shipment = BatchShipper.shipPlain(batch, shared, limit);
+    List<SharedBlob> added = new ArrayList<>();
     for (SharedBlob b : shared.callBlobs()) {
       if (callBlobs.add(b.sha())) {
-        session.acquireBlob(b.sha(), b.bytes());
+        added.add(b);
       }
+    }
+    if (!added.isEmpty()) {
+      session.acquireBlobs(added);
     }
     List<byte[]> refs = new ArrayList<>(shipment.refs().size());
     for (SharedBlob b : shipment.refs()) {
@@ -79,27 +98,12 @@ final class BatchEncoder {
     return new Encoded(shipment.bytes(), refs);
   }
 
-  /** Ends a call: its auto-scattered blobs are released on the cluster. */
+  /** Ends a call: its auto-scattered blobs are released on the cluster, its array files deleted. */
   synchronized void endCall() {
-    for (String sha : callBlobs) {
-      session.releaseBlob(sha);
-    }
+    session.releaseBlobs(callBlobs);
     callBlobs.clear();
-  }
-
-  static byte[] serialize(Object o) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-      out.writeObject(o);
-    }
-    return bytes.toByteArray();
-  }
-
-  private static byte[] serializeUnchecked(Object o) {
-    try {
-      return serialize(o);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    if (arrays != null) {
+      arrays.close();
     }
   }
 
@@ -108,14 +112,23 @@ final class BatchEncoder {
     return SharedBlob.of(bytes).sha();
   }
 
-  /** Builds the explicit scatter map of a backend: each object serialized once, broadcast once. */
+  /**
+   * Builds the explicit scatter map of a backend: each object serialized once, broadcast once.
+   *
+   * @param arrays where arrays above max_nbytes inside the objects go while the blobs live (workers
+   *     on this host map them), or {@code null} to serialize them
+   */
   static Map<Object, SharedBlob> scatterAll(
-      DaskSession session, List<Object> objects, Set<String> acquired) {
-    Map<Object, SharedBlob> out = SharedValues.scatter(objects, BatchEncoder::serializeUnchecked);
+      DaskSession session, List<Object> objects, Set<String> acquired, ArraySpiller arrays) {
+    Map<Object, SharedBlob> out = BatchShipper.scatterPlain(objects, arrays);
+    List<SharedBlob> added = new ArrayList<>();
     for (SharedBlob b : out.values()) {
       if (acquired.add(b.sha())) {
-        session.acquireBlob(b.sha(), b.bytes());
+        added.add(b);
       }
+    }
+    if (!added.isEmpty()) {
+      session.acquireBlobs(added);
     }
     return out;
   }

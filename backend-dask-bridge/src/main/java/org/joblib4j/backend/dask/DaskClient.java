@@ -135,6 +135,16 @@ public final class DaskClient {
   }
 
   /**
+   * How many bytes of scattered values this client has sent so far (on a private local cluster, a
+   * large primitive array inside one travels as a memory-mapped file and counts only its name).
+   *
+   * @return the bytes
+   */
+  public long scatteredBytes() {
+    return session.scatteredBytes();
+  }
+
+  /**
    * Whether the connection is gone (sidecar or scheduler lost); the next call makes a new one.
    *
    * @return true once lost

@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import org.joblib4j.ParallelTimeoutException;
 import org.joblib4j.TaskSerializationException;
 import org.joblib4j.WorkerTerminatedException;
+import org.joblib4j.core.process.ArraySpiller;
 import org.joblib4j.core.process.DeserializationFilter;
 import org.joblib4j.core.process.JavaTaskSerializer;
 import org.joblib4j.core.process.SerializationDiagnostics;
@@ -72,6 +73,12 @@ public final class DaskDistributedBackend implements ParallelBackend {
   private DaskSession session;
   private Map<Object, SharedBlob> explicit = new IdentityHashMap<>();
   private final Set<String> explicitBlobs = new HashSet<>();
+
+  /**
+   * The scattered arrays' memory-mapped files (a private local cluster): they live with the blobs.
+   */
+  private ArraySpiller explicitArrays;
+
   private BatchEncoder encoder;
 
   // the current call; guarded by this
@@ -171,12 +178,25 @@ public final class DaskDistributedBackend implements ParallelBackend {
     }
     int slots = nJobs == -1 ? total : nJobs > 0 ? nJobs : Math.max(total + 1 + nJobs, 1);
     inFlightCap = nJobs == -1 ? Integer.MAX_VALUE : slots;
+    // workers on this host map large arrays from files, as loky's do (joblib's max_nbytes), instead
+    // of receiving them through the sidecar and their Dask worker
+    boolean mapArrays = settings.maxNbytes() != null && s.workersShareFiles();
     if (!options.scatter.isEmpty() && explicit.isEmpty()) {
-      explicit = BatchEncoder.scatterAll(s, options.scatter, explicitBlobs);
+      closeExplicitArrays();
+      explicitArrays =
+          mapArrays ? new ArraySpiller(settings.tempFolder(), settings.maxNbytes()) : null;
+      explicit = BatchEncoder.scatterAll(s, options.scatter, explicitBlobs, explicitArrays);
     }
     encoder =
         new BatchEncoder(
-            s, explicit, options.autoScatter, options.autoScatterThreshold, batchLimit);
+            s,
+            explicit,
+            options.autoScatter,
+            options.autoScatterThreshold,
+            batchLimit,
+            mapArrays
+                ? new ArraySpiller(settings.tempFolder(), settings.maxNbytes(), settings.mmapMode())
+                : null);
     // a call always runs on the cluster: 1 would make the engine run it in the caller's thread
     return Math.max(2, slots);
   }
@@ -501,14 +521,20 @@ public final class DaskDistributedBackend implements ParallelBackend {
   @Override
   public synchronized void terminate() {
     if (session != null) {
-      for (String sha : explicitBlobs) {
-        session.releaseBlob(sha);
-      }
+      session.releaseBlobs(explicitBlobs);
     }
     explicitBlobs.clear();
     explicit = new IdentityHashMap<>();
+    closeExplicitArrays();
     batching.reset();
     lastBatchSize = 1;
+  }
+
+  private void closeExplicitArrays() {
+    if (explicitArrays != null) {
+      explicitArrays.close();
+      explicitArrays = null;
+    }
   }
 
   // ------------------------------------------------------------------ joblib hooks

@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import org.joblib4j.core.process.SharedBlob;
 
 /**
  * The Java end of the bridge's client protocol: in a client JVM it talks to the sidecar, in an
@@ -53,15 +54,33 @@ final class DaskSession {
   private final Map<Long, CompletableFuture<Void>> rejoins = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong();
   private final AtomicLong scatters = new AtomicLong();
+  private final AtomicLong scatteredBytes = new AtomicLong();
   private final Map<String, Integer> blobCounts = new java.util.HashMap<>();
   private final ExecutorService completions;
   private final Map<String, Object> welcome;
   private volatile RuntimeException dead;
 
+  private final boolean workersShareFiles;
+
   DaskSession(Transport transport, String description, Map<String, Object> welcome) {
+    this(transport, description, welcome, false);
+  }
+
+  /**
+   * A session.
+   *
+   * @param workersShareFiles whether every worker runs on this host as this user and sees its files
+   *     (a private local cluster): large arrays then travel as memory-mapped files
+   */
+  DaskSession(
+      Transport transport,
+      String description,
+      Map<String, Object> welcome,
+      boolean workersShareFiles) {
     this.transport = transport;
     this.description = description;
     this.welcome = welcome;
+    this.workersShareFiles = workersShareFiles;
     this.completions =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -69,6 +88,11 @@ final class DaskSession {
               t.setDaemon(true);
               return t;
             });
+  }
+
+  /** Whether every worker runs on this host as this user and reads this JVM's files. */
+  boolean workersShareFiles() {
+    return workersShareFiles;
   }
 
   /** The handshake's answer: plugin, workers, scheduler, versions. */
@@ -166,15 +190,26 @@ final class DaskSession {
   }
 
   /**
-   * Broadcasts a blob to every worker.
+   * Broadcasts blobs to every worker, in one Dask scatter.
    *
-   * @param sha its SHA-256
-   * @param bytes the serialized value
+   * @param blobs the blobs
    * @return the reply
    */
-  CompletableFuture<Map<String, Object>> scatter(byte[] sha, byte[] bytes) {
-    scatters.incrementAndGet();
-    return request(Protocol.SCATTER, sha, bytes);
+  CompletableFuture<Map<String, Object>> scatter(List<SharedBlob> blobs) {
+    // each blob: its SHA-256, its length (4 bytes), its bytes
+    byte[][] parts = new byte[blobs.size() * 2][];
+    int i = 0;
+    for (SharedBlob b : blobs) {
+      scatters.incrementAndGet();
+      scatteredBytes.addAndGet(b.bytes().length);
+      parts[i++] =
+          java.nio.ByteBuffer.allocate(36)
+              .put(java.util.HexFormat.of().parseHex(b.sha()))
+              .putInt(b.bytes().length)
+              .array();
+      parts[i++] = b.bytes();
+    }
+    return request(Protocol.SCATTER, parts);
   }
 
   /** How many scatters this session has sent. */
@@ -182,43 +217,55 @@ final class DaskSession {
     return scatters.get();
   }
 
+  /** How many bytes of scattered values this session has sent. */
+  long scatteredBytes() {
+    return scatteredBytes.get();
+  }
+
   /**
-   * Makes a blob available on the cluster: the first user scatters it, later ones share it.
+   * Makes blobs available on the cluster: the first user of each scatters it (all such blobs of the
+   * call in one Dask scatter), later ones share it.
    *
-   * @param shaHex its SHA-256 in hex
-   * @param bytes the serialized value
+   * @param blobs the blobs
    */
-  void acquireBlob(String shaHex, byte[] bytes) {
-    boolean first;
+  void acquireBlobs(Collection<SharedBlob> blobs) {
+    List<SharedBlob> first = new ArrayList<>();
     synchronized (blobCounts) {
-      first = blobCounts.merge(shaHex, 1, Integer::sum) == 1;
+      for (SharedBlob b : blobs) {
+        if (blobCounts.merge(b.sha(), 1, Integer::sum) == 1) {
+          first.add(b);
+        }
+      }
     }
-    if (first) {
-      scatter(java.util.HexFormat.of().parseHex(shaHex), bytes);
+    if (!first.isEmpty()) {
+      scatter(first);
     }
   }
 
   /**
-   * Gives a blob back: the last user releases it on the cluster.
+   * Gives blobs back: the last user of each releases it on the cluster (all such blobs in one
+   * request).
    *
-   * @param shaHex its SHA-256 in hex
+   * @param shas their SHA-256 in hex
    */
-  void releaseBlob(String shaHex) {
-    boolean last;
+  void releaseBlobs(Collection<String> shas) {
+    List<String> last = new ArrayList<>();
     synchronized (blobCounts) {
-      Integer n = blobCounts.get(shaHex);
-      if (n == null) {
-        return;
-      }
-      last = n == 1;
-      if (last) {
-        blobCounts.remove(shaHex);
-      } else {
-        blobCounts.put(shaHex, n - 1);
+      for (String sha : shas) {
+        Integer n = blobCounts.get(sha);
+        if (n == null) {
+          continue;
+        }
+        if (n == 1) {
+          blobCounts.remove(sha);
+          last.add(sha);
+        } else {
+          blobCounts.put(sha, n - 1);
+        }
       }
     }
-    if (last) {
-      release(shaHex);
+    if (!last.isEmpty()) {
+      release(last);
     }
   }
 
@@ -230,16 +277,17 @@ final class DaskSession {
   }
 
   /**
-   * Releases a blob on the cluster.
+   * Releases blobs on the cluster.
    *
-   * @param shaHex its SHA-256 in hex
+   * @param shas their SHA-256 in hex
    */
-  private void release(String shaHex) {
+  private void release(List<String> shas) {
     if (dead != null) {
       return;
     }
     try {
-      transport.send(Protocol.RELEASE, 0, shaHex.getBytes(StandardCharsets.US_ASCII));
+      transport.send(
+          Protocol.RELEASE, 0, String.join(" ", shas).getBytes(StandardCharsets.US_ASCII));
     } catch (IOException e) {
       // gone: nothing to release
     }

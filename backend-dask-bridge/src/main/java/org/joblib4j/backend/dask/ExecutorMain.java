@@ -61,6 +61,12 @@ public final class ExecutorMain {
    */
   private static final JavaTaskSerializer RESULTS = new JavaTaskSerializer();
 
+  /**
+   * Reads scattered and inline values: an array a caller on this host memory-mapped resolves from
+   * its file, rebuilt once until the caller deletes the file's folder.
+   */
+  private static final JavaTaskSerializer VALUES = JavaTaskSerializer.forMappedValues();
+
   private final DataOutputStream out;
   private final long idleMs;
   private final Map<String, byte[]> blobs = new ConcurrentHashMap<>();
@@ -177,14 +183,26 @@ public final class ExecutorMain {
     return m.values.computeIfAbsent(
         sha,
         s -> {
-          try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(raw))) {
-            Object v = in.readObject();
+          try {
+            Object v = VALUES.deserialize(raw);
             return v == null ? NULL : v;
           } catch (IOException | ClassNotFoundException e) {
             throw new IllegalStateException(
                 "could not deserialize the scattered object " + sha.substring(0, 16) + ": " + e, e);
           }
         });
+  }
+
+  /**
+   * Rebuilds a task argument that travelled inline ({@link InlineValue}).
+   *
+   * @param bytes its serialized form
+   * @return the value
+   * @throws IOException if the bytes are corrupt or a memory-mapped array's file cannot be read
+   * @throws ClassNotFoundException if its class is missing
+   */
+  static Object readValue(byte[] bytes) throws IOException, ClassNotFoundException {
+    return VALUES.deserialize(bytes);
   }
 
   private void run(DataInputStream in) {
@@ -213,6 +231,8 @@ public final class ExecutorMain {
       case Protocol.EXEC:
         lastActivity = System.nanoTime();
         idleSent = false;
+        // the arrays of calls that ended (their folders deleted by the caller) are let go
+        VALUES.releaseGoneArrays();
         try {
           tasks.execute(() -> runTask(f.id(), f.payload()));
         } catch (RuntimeException
@@ -230,6 +250,7 @@ public final class ExecutorMain {
           String sha = HexFormat.of().formatHex(f.payload(), 0, 32);
           blobs.remove(sha);
           values.remove(sha);
+          VALUES.releaseGoneArrays();
           break;
         }
       case Protocol.CANCEL_EXEC:

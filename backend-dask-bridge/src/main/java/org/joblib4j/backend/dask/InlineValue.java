@@ -1,9 +1,7 @@
 package org.joblib4j.backend.dask;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InvalidObjectException;
-import java.io.ObjectInputStream;
 import java.io.ObjectStreamException;
 import java.io.Serializable;
 
@@ -22,8 +20,8 @@ final class InlineValue implements Serializable {
   }
 
   private Object readResolve() throws ObjectStreamException {
-    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
-      return in.readObject();
+    try {
+      return ExecutorMain.readValue(bytes);
     } catch (IOException | ClassNotFoundException e) {
       InvalidObjectException x =
           new InvalidObjectException("could not rebuild a task argument: " + e);

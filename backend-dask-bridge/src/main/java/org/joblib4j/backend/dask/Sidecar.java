@@ -131,7 +131,9 @@ final class Sidecar implements DaskSession.Transport {
             + ", sidecar pid "
             + p.pid()
             + ")";
-    DaskSession session = new DaskSession(s, description, welcome);
+    // a private local cluster's workers are this JVM's own children on this host
+    DaskSession session =
+        new DaskSession(s, description, welcome, o.kind == DaskOptions.SchedulerKind.LOCAL);
     synchronized (s) {
       s.session = session;
       s.notifyAll();

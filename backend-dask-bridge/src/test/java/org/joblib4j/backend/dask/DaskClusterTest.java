@@ -144,6 +144,26 @@ class DaskClusterTest {
     assertThat(workers).containsKey(where.get(0));
   }
 
+  static double cornerSum(double[][] m, int i) {
+    return m[0][0] + m[m.length - 1][i];
+  }
+
+  @Test
+  @Order(2)
+  void aScatteredMatrixTravelsAsBytesToAClusterReachedByAddress() {
+    // the caller's files are not assumed to be on a cluster it only connects to
+    double[][] m = new double[500][400];
+    m[499][3] = 7;
+    DaskClient c = DaskClient.connect(options);
+    long before = c.scatteredBytes();
+    try (Parallel p = dask(with(options, "scatter", List.of((Object) m))).nJobs(2).build()) {
+      assertThat(
+              p.run(IntStream.range(0, 4).mapToObj(i -> delayed(DaskClusterTest::cornerSum, m, i))))
+          .containsExactly(0.0, 0.0, 0.0, 7.0);
+    }
+    assertThat(c.scatteredBytes() - before).isGreaterThan(500L * 400 * 8);
+  }
+
   @Test
   @Order(3)
   void aWorkerKilledMidRunCostsNothing() throws Exception {

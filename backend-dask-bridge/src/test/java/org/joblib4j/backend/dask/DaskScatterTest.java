@@ -118,7 +118,11 @@ class DaskScatterTest {
 
   /** The scheduler's key for a blob of this content. */
   static String blobKey(Object value) throws IOException {
-    return "jblob-" + BatchEncoder.sha256(BatchEncoder.serialize(value)).substring(0, 32) + "-";
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+      out.writeObject(value);
+    }
+    return "jblob-" + BatchEncoder.sha256(bytes.toByteArray()).substring(0, 32) + "-";
   }
 
   static boolean seen(Set<String> keys, String prefix) {
@@ -185,8 +189,11 @@ class DaskScatterTest {
     assertThat(c.scatterCount()).isEqualTo(before);
 
     double[] big = new double[1_000_000];
+    // as bytes, so the array is auto-scattered (on this local cluster it would otherwise travel as
+    // its memory-mapped file: DaskLocalArrayFilesTest)
     r =
         dask(opts)
+            .maxNbytes("none")
             .build()
             .run(lists.stream().map(l -> delayed(DaskScatterTest::appendUuid, l, big)));
     assertThat(r).allSatisfy(l -> assertThat(l).hasSize(1));

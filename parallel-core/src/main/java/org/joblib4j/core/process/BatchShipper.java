@@ -129,6 +129,22 @@ public final class BatchShipper {
     return SharedValues.scatter(objects, o -> serializeAlone(plain, o));
   }
 
+  /**
+   * Serializes the {@code scatter} objects once each for a cluster's executor that reads them with
+   * {@link JavaTaskSerializer#forMappedValues()}: no function shared, the large primitive arrays as
+   * memory-mapped files when {@code arrays} is given.
+   *
+   * @param objects the objects
+   * @param arrays where their arrays above max_nbytes go (as long as the blobs live), or {@code
+   *     null} to serialize every array
+   * @return their blobs, by identity
+   * @throws IllegalArgumentException naming an object that cannot be serialized
+   */
+  public static Map<Object, SharedBlob> scatterPlain(List<Object> objects, ArraySpiller arrays) {
+    JavaTaskSerializer plain = new JavaTaskSerializer(arrays, null, false, Long.MAX_VALUE);
+    return SharedValues.scatter(objects, o -> serializeAlone(plain, o));
+  }
+
   private static byte[] serializeAlone(JavaTaskSerializer s, Object o) {
     return serializeAlone(s, o, null, null);
   }
@@ -205,7 +221,30 @@ public final class BatchShipper {
       long threshold,
       Function<SharedBlob, Object> refs,
       Function<byte[], Object> inlines) {
-    JavaTaskSerializer plain = new JavaTaskSerializer(null, null, false, Long.MAX_VALUE);
+    return plainSharing(explicit, auto, threshold, refs, inlines, null);
+  }
+
+  /**
+   * As {@link #plainSharing(Map, boolean, long, Function, Function)}, the large primitive arrays
+   * inside shared and measured values written to memory-mapped files: for executors on this host
+   * that read values with {@link JavaTaskSerializer#forMappedValues()}.
+   *
+   * @param explicit the {@code scatter} objects and their blobs (an identity map), possibly empty
+   * @param auto whether to share large arguments automatically
+   * @param threshold the serialized size above which an argument is shared
+   * @param refs what a shared value is written as in a batch
+   * @param inlines what a measured small value is written as
+   * @param arrays where arrays above max_nbytes go, or {@code null} to serialize every array
+   * @return the call's shared values
+   */
+  public static SharedValues plainSharing(
+      Map<Object, SharedBlob> explicit,
+      boolean auto,
+      long threshold,
+      Function<SharedBlob, Object> refs,
+      Function<byte[], Object> inlines,
+      ArraySpiller arrays) {
+    JavaTaskSerializer plain = new JavaTaskSerializer(arrays, null, false, Long.MAX_VALUE);
     return new SharedValues(
         explicit,
         auto,

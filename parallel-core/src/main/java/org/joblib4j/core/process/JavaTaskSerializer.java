@@ -121,6 +121,22 @@ public class JavaTaskSerializer implements TaskSerializer {
         null, loader, false, null, arrays, null, FrameChannel.MAX_PAYLOAD);
   }
 
+  /**
+   * A cluster executor's reader of the values it was sent (scattered and inline task arguments):
+   * memory-mapped array references resolve, each file's array rebuilt once until its folder is
+   * deleted ({@link #releaseGoneArrays()}); nothing else of this toolkit's wire forms is read.
+   *
+   * @return the reader
+   */
+  public static JavaTaskSerializer forMappedValues() {
+    return forWorker(null, MappedArrays.forWorker());
+  }
+
+  /** Lets the rebuilt arrays of memory-mapping folders that were deleted go (their calls ended). */
+  public void releaseGoneArrays() {
+    arrays.releaseGone();
+  }
+
   /** The loader classes are resolved with, or {@code null} for the default. */
   ClassLoader loader() {
     return loader;

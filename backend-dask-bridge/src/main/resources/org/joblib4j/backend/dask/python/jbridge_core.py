@@ -243,9 +243,9 @@ class Session:
             ids = [struct.unpack_from(">q", payload, i)[0] for i in range(0, len(payload), 8)] or [fid]
             self._cancel(ids)
         elif op == SCATTER:
-            self._scatter(fid, payload[:32].hex(), payload[32:])
+            self._scatter(fid, payload)
         elif op == RELEASE:
-            self._release(payload.decode("ascii"))
+            self._release(payload.decode("ascii").split())
         elif op == INFO:
             self._reply_async(fid, self._info)
         elif op == STATS:
@@ -322,27 +322,40 @@ class Session:
             except Exception:
                 log.debug("cancel failed", exc_info=True)
 
-    def _scatter(self, fid, sha, data):
-        key = "jblob-%s-%s" % (sha[:32], self.tag)
+    def _scatter(self, fid, payload):
+        # the blobs of one request, in one Dask scatter: [sha256 (32)][length (4)][bytes] each
+        blobs = {}
+        pos = 0
+        view = memoryview(payload)
+        while pos < len(payload):
+            sha = payload[pos:pos + 32].hex()
+            (n,) = LENGTH.unpack_from(payload, pos + 32)
+            blobs[sha] = bytes(view[pos + 36:pos + 36 + n])
+            pos += 36 + n
+        keys = {sha: "jblob-%s-%s" % (sha[:32], self.tag) for sha in blobs}
+        TR and tr("scatter %s" % ["%s %d bytes" % (sha[:8], len(d)) for sha, d in blobs.items()])
         try:
-            futs = self.client.scatter({key: data}, broadcast=True, hash=False)
-            self.blobs[sha] = futs[key]
-            self.failed_blobs.pop(sha, None)
-            self.writer.send_json(REPLY, fid, {"key": key})
+            futs = self.client.scatter({keys[sha]: d for sha, d in blobs.items()}, broadcast=True, hash=False)
+            TR and tr("scattered")
+            for sha in blobs:
+                self.blobs[sha] = futs[keys[sha]]
+                self.failed_blobs.pop(sha, None)
+            self.writer.send_json(REPLY, fid, {"keys": list(keys.values())})
         except Exception as e:
             name, msg = error_name(e)
-            self.failed_blobs[sha] = "%s: %s" % (name, msg)
+            for sha in blobs:
+                self.failed_blobs[sha] = "%s: %s" % (name, msg)
             self.writer.send_json(REPLY_ERROR, fid, {"type": name, "message": "scatter failed: " + msg})
 
-    def _release(self, sha):
-        f = self.blobs.pop(sha, None)
-        if f is None:
+    def _release(self, shas):
+        TR and tr("release %s" % [sha[:8] for sha in shas])
+        dropped = [sha for sha in shas if self.blobs.pop(sha, None) is not None]
+        if not dropped:
             return
-        del f
         try:
-            self.client.run(self.shims["drop_blob"], self.plugin, sha, wait=False)
+            self.client.run(self.shims["drop_blobs"], self.plugin, dropped, wait=False)
         except Exception:
-            log.debug("drop_blob failed", exc_info=True)
+            log.debug("drop_blobs failed", exc_info=True)
 
     def _info(self):
         ncores = self.client.ncores()

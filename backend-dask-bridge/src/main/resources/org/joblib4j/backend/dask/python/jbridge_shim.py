@@ -31,7 +31,7 @@ class JBridgePlugin(WorkerPlugin):
             mod = types.ModuleType(modname)
             exec(compile(self.core_source, "<%s>" % modname, "exec"), mod.__dict__)
             sys.modules[modname] = mod
-        shims = {"run_java": run_java, "drop_blob": drop_blob, "stats": stats, "probe": probe, "state": state}
+        shims = {"run_java": run_java, "drop_blobs": drop_blobs, "stats": stats, "probe": probe, "state": state}
         self.impl = mod.WorkerImpl(self.name, self.spec, self.jars or [], worker, shims)
         self.jars = None  # the bytes are on disk now; the scheduler keeps its copy for new workers
 
@@ -56,10 +56,11 @@ def run_java(plugin_name, payload, refs):
     return get_worker().plugins[plugin_name].impl.run_java(payload, refs)
 
 
-async def drop_blob(plugin_name, sha, dask_worker=None):
+async def drop_blobs(plugin_name, shas, dask_worker=None):
     plugin = dask_worker.plugins.get(plugin_name)
     if plugin is not None and plugin.impl is not None:
-        plugin.impl.drop_blob(sha)
+        for sha in shas:
+            plugin.impl.drop_blob(sha)
 
 
 async def stats(plugin_name, dask_worker=None):

@@ -54,7 +54,7 @@ def main():
 
     import jbridge_shim as shim
 
-    shims = {"run_java": shim.run_java, "drop_blob": shim.drop_blob, "stats": shim.stats,
+    shims = {"run_java": shim.run_java, "drop_blobs": shim.drop_blobs, "stats": shim.stats,
              "probe": shim.probe, "state": shim.state}
     session = core.Session(client, writer, plugin, hello.get("session") or os.urandom(4).hex(), shims,
                            watch_scheduler=cluster is None)
