@@ -6,13 +6,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.joblib4j.Parallel;
-import org.joblib4j.core.process.TransferCounters;
 import org.joblib4j.examples.gridsearch.GridSearch;
 import org.joblib4j.examples.gridsearch.GridSearchResult;
 import org.joblib4j.examples.gridsearch.GridSearchSize;
 import org.joblib4j.examples.gridsearch.KFold;
 import org.joblib4j.examples.gridsearch.Split;
 import org.joblib4j.examples.gridsearch.SyntheticData;
+import org.joblib4j.process.TransferCounters;
 
 /**
  * The mission page's workload: the example program's grid search (ridge regression, 8 penalties,

@@ -191,6 +191,16 @@ public interface ParallelBackend {
   }
 
   /**
+   * Whether the workers use this machine's CPUs, as threads of the caller's JVM or as worker JVMs
+   * it starts: the CPU budget ({@code joblib4j.cpu-budget}) counts them; a cluster's do not.
+   *
+   * @return {@link #usesThreads()} by default
+   */
+  default boolean usesLocalCpus() {
+    return usesThreads();
+  }
+
+  /**
    * Whether {@code innerMaxNumThreads} can be applied to the workers.
    *
    * @return false by default

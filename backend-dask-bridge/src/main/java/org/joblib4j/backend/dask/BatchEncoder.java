@@ -6,11 +6,11 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.joblib4j.core.process.ArraySpiller;
-import org.joblib4j.core.process.BatchShipper;
-import org.joblib4j.core.process.SharedBlob;
-import org.joblib4j.core.process.SharedValues;
-import org.joblib4j.core.process.Shipment;
+import org.joblib4j.process.ArraySpiller;
+import org.joblib4j.process.BatchShipper;
+import org.joblib4j.process.SharedBlob;
+import org.joblib4j.process.SharedValues;
+import org.joblib4j.process.Shipment;
 import org.joblib4j.spi.Batch;
 
 /**

@@ -3,8 +3,8 @@ package org.joblib4j.backend.dask;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import org.joblib4j.core.process.ClasspathJars;
-import org.joblib4j.core.process.PrivateFolders;
+import org.joblib4j.process.ClasspathJars;
+import org.joblib4j.process.PrivateFolders;
 
 /** Where the dask backend keeps its files on the caller's machine. */
 final class DaskFolders {

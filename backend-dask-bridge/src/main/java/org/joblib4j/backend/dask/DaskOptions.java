@@ -11,10 +11,10 @@ import java.util.Map;
 import java.util.Set;
 import org.joblib4j.Parallel;
 import org.joblib4j.ParallelConfigurationException;
-import org.joblib4j.core.process.JarCache;
-import org.joblib4j.core.process.SharingOptions;
-import org.joblib4j.core.process.WorkerLauncher;
-import org.joblib4j.core.process.WorkerOptionsParser;
+import org.joblib4j.process.JarCache;
+import org.joblib4j.process.SharingOptions;
+import org.joblib4j.process.WorkerLauncher;
+import org.joblib4j.process.WorkerOptionsParser;
 import org.joblib4j.spi.BackendContext;
 
 /**
@@ -68,7 +68,7 @@ import org.joblib4j.spi.BackendContext;
  *   <tr><td>{@code eager}</td><td>start executor JVMs as soon as the plugin reaches a worker</td><td>{@code true}</td></tr>
  *   <tr><td>{@code result-filter}</td><td>an {@link java.io.ObjectInputFilter} pattern results are
  *       read through ({@code jdk.serialFilter} syntax), on top of the shared {@link
- *       org.joblib4j.core.process.DeserializationFilter}</td><td>none</td></tr>
+ *       org.joblib4j.process.DeserializationFilter}</td><td>none</td></tr>
  *   <tr><td>{@code send-interval}</td><td>how long the sidecar's client batches messages to the
  *       scheduler (Dask's default is 10 ms; bursts of submissions are grouped anyway)</td><td>{@code 1ms}</td></tr>
  *   <tr><td>{@code startup-timeout}</td><td>how long the sidecar may take to connect (and to start a

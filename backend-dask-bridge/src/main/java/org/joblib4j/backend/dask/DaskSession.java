@@ -17,7 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import org.joblib4j.core.process.SharedBlob;
+import org.joblib4j.process.SharedBlob;
 
 /**
  * The Java end of the bridge's client protocol: in a client JVM it talks to the sidecar, in an

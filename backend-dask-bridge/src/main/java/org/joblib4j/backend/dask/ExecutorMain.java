@@ -27,9 +27,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.joblib4j.TaskSerializationException;
-import org.joblib4j.core.process.JavaTaskSerializer;
-import org.joblib4j.core.process.RemoteTaskException;
-import org.joblib4j.core.process.SerializationDiagnostics;
+import org.joblib4j.process.JavaTaskSerializer;
+import org.joblib4j.process.RemoteTaskException;
+import org.joblib4j.process.SerializationDiagnostics;
 import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.BatchTaskException;
 

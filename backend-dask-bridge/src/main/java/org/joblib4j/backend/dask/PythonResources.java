@@ -14,7 +14,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.joblib4j.core.process.PrivateFolders;
+import org.joblib4j.process.PrivateFolders;
 
 /**
  * The bridge's Python files, shipped inside this jar and extracted at run time into a private,

@@ -21,7 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.joblib4j.core.process.ClasspathJars;
+import org.joblib4j.process.ClasspathJars;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -3,9 +3,9 @@ package org.joblib4j.backend.loky;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
-import org.joblib4j.core.process.WorkerLauncher;
-import org.joblib4j.core.process.WorkerOptions;
-import org.joblib4j.core.process.WorkerPool;
+import org.joblib4j.process.WorkerLauncher;
+import org.joblib4j.process.WorkerOptions;
+import org.joblib4j.process.WorkerPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

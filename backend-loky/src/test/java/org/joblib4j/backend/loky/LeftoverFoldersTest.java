@@ -15,7 +15,7 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.joblib4j.Parallel;
 import org.joblib4j.Task;
-import org.joblib4j.core.process.OwnedFolders;
+import org.joblib4j.process.OwnedFolders;
 import org.joblib4j.tck.support.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

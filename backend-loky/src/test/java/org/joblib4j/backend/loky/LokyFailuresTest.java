@@ -697,7 +697,7 @@ class LokyFailuresTest {
     assertThat(
             Arrays.stream(e.getStackTrace()).map(f -> f.getClassName() + "." + f.getMethodName()))
         .contains(LokyFailuresTest.class.getName() + ".raiseIfSeven")
-        .anyMatch(f -> f.startsWith("org.joblib4j.core.process.WorkerMain."));
+        .anyMatch(f -> f.startsWith("org.joblib4j.process.WorkerMain."));
     TaskOrigin origin = LokyTestSupport.origin(e);
     assertThat(origin.taskIndex()).isEqualTo(7);
     assertThat(origin.backendName()).isEqualTo("loky");

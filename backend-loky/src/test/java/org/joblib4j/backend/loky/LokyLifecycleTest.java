@@ -96,7 +96,7 @@ class LokyLifecycleTest {
   /** This worker's pid, with whether it has warmed its task path. */
   static String pidAndWarmUp() throws ReflectiveOperationException {
     java.lang.reflect.Method rounds =
-        Class.forName("org.joblib4j.core.process.TaskPathWarmup").getDeclaredMethod("rounds");
+        Class.forName("org.joblib4j.process.TaskPathWarmup").getDeclaredMethod("rounds");
     rounds.setAccessible(true);
     return ProcessHandle.current().pid() + ":" + ((int) rounds.invoke(null) > 0);
   }
@@ -262,7 +262,7 @@ class LokyLifecycleTest {
   @Test
   void aWorkerLetsACallsMemoryMappedArraysGoWhenTheCallEnds() {
     Supplier<Parallel.Builder> guarded = lokyWith(2, Map.of("memory-leak-threshold", "16M"));
-    try (LogCapture log = LogCapture.of("org.joblib4j.core.process.WorkerPool")) {
+    try (LogCapture log = LogCapture.of("org.joblib4j.process.WorkerPool")) {
       Set<Long> first = new HashSet<>(callWithItsOwnArray(guarded));
       Set<Long> pool = new HashSet<>(LokyBackend.workerPids());
       assertThat(first).isNotEmpty();
@@ -289,7 +289,7 @@ class LokyLifecycleTest {
   @Test
   void aWorkerWhoseHeapKeepsGrowingIsRecycledWithAWarning() {
     Supplier<Parallel.Builder> guarded = lokyWith(2, Map.of("memory-leak-threshold", "20M"));
-    try (LogCapture log = LogCapture.of("org.joblib4j.core.process.WorkerPool")) {
+    try (LogCapture log = LogCapture.of("org.joblib4j.process.WorkerPool")) {
       List<Long> pids =
           assertTimeoutPreemptively(
               Duration.ofSeconds(30),

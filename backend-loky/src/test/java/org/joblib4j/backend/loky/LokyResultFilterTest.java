@@ -37,7 +37,7 @@ class LokyResultFilterTest {
   /** What a compromised worker could send: a memory-mapped array reference to a file it names. */
   static Object forgedReference(String file) throws Exception {
     Constructor<?> c =
-        Class.forName("org.joblib4j.core.process.SpilledArray")
+        Class.forName("org.joblib4j.process.SpilledArray")
             .getDeclaredConstructor(Path.class, char.class, int.class, int[].class, boolean.class);
     c.setAccessible(true);
     return c.newInstance(Path.of(file), 'B', 4, null, false);

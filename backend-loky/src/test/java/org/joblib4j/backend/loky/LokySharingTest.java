@@ -17,7 +17,7 @@ import java.util.stream.IntStream;
 import org.joblib4j.Parallel;
 import org.joblib4j.ParallelConfigurationException;
 import org.joblib4j.Task;
-import org.joblib4j.core.process.TransferCounters;
+import org.joblib4j.process.TransferCounters;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package org.joblib4j.backend.loky;
 
 import java.io.Serializable;
-import org.joblib4j.core.process.WorkerLauncher;
+import org.joblib4j.process.WorkerLauncher;
 import org.joblib4j.spi.ContextPropagator;
 
 /**

@@ -2,7 +2,7 @@ package org.joblib4j.backend.multiprocessing;
 
 import com.google.auto.service.AutoService;
 import java.util.Optional;
-import org.joblib4j.core.process.WorkerJvms;
+import org.joblib4j.process.WorkerJvms;
 import org.joblib4j.spi.BackendContext;
 import org.joblib4j.spi.BackendProvider;
 import org.joblib4j.spi.ParallelBackend;

@@ -13,9 +13,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.joblib4j.core.process.WorkerLauncher;
-import org.joblib4j.core.process.WorkerOptions;
-import org.joblib4j.core.process.WorkerPool;
+import org.joblib4j.process.WorkerLauncher;
+import org.joblib4j.process.WorkerOptions;
+import org.joblib4j.process.WorkerPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

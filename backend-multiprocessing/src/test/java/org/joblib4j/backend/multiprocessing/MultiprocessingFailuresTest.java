@@ -123,8 +123,7 @@ class MultiprocessingFailuresTest {
               assertThat(e.getMethodName()).isEqualTo("divide");
             });
     assertThat(stack)
-        .anySatisfy(
-            e -> assertThat(e.getClassName()).isEqualTo("org.joblib4j.core.process.WorkerMain"));
+        .anySatisfy(e -> assertThat(e.getClassName()).isEqualTo("org.joblib4j.process.WorkerMain"));
     TaskOrigin origin = MpTestSupport.origin(t);
     assertThat(origin.taskIndex()).isEqualTo(1);
     assertThat(origin.backendName()).isEqualTo("multiprocessing");

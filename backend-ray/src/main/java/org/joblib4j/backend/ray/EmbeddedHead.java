@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.joblib4j.core.process.OwnedFolders;
-import org.joblib4j.core.process.WorkerLauncher;
+import org.joblib4j.process.OwnedFolders;
+import org.joblib4j.process.WorkerLauncher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -11,7 +11,7 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.joblib4j.core.process.PrivateFolders;
+import org.joblib4j.process.PrivateFolders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -21,14 +21,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.joblib4j.TaskSerializationException;
 import org.joblib4j.WorkerTerminatedException;
-import org.joblib4j.core.process.BatchShipper;
-import org.joblib4j.core.process.DeserializationFilter;
-import org.joblib4j.core.process.JavaTaskSerializer;
-import org.joblib4j.core.process.SerializationDiagnostics;
-import org.joblib4j.core.process.SharedBlob;
-import org.joblib4j.core.process.SharingOptions;
-import org.joblib4j.core.process.Shipment;
-import org.joblib4j.core.process.TooLargeResults;
+import org.joblib4j.process.BatchShipper;
+import org.joblib4j.process.DeserializationFilter;
+import org.joblib4j.process.JavaTaskSerializer;
+import org.joblib4j.process.SerializationDiagnostics;
+import org.joblib4j.process.SharedBlob;
+import org.joblib4j.process.SharingOptions;
+import org.joblib4j.process.Shipment;
+import org.joblib4j.process.TooLargeResults;
 import org.joblib4j.spi.AutoBatchSizer;
 import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.BatchTaskException;
@@ -107,8 +107,7 @@ final class RayBackend implements ParallelBackend {
   RayBackend(RayOptions options) {
     this(
         options,
-        new SharingOptions(
-            List.of(), true, org.joblib4j.core.process.SharedValues.DEFAULT_THRESHOLD));
+        new SharingOptions(List.of(), true, org.joblib4j.process.SharedValues.DEFAULT_THRESHOLD));
   }
 
   RayBackend(RayOptions options, SharingOptions sharing) {

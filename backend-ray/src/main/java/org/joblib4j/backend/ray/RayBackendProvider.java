@@ -1,7 +1,7 @@
 package org.joblib4j.backend.ray;
 
 import com.google.auto.service.AutoService;
-import org.joblib4j.core.process.SharingOptions;
+import org.joblib4j.process.SharingOptions;
 import org.joblib4j.spi.BackendContext;
 import org.joblib4j.spi.BackendProvider;
 import org.joblib4j.spi.ParallelBackend;

@@ -7,11 +7,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.joblib4j.TaskSerializationException;
-import org.joblib4j.core.process.BatchShipper;
-import org.joblib4j.core.process.JavaTaskSerializer;
-import org.joblib4j.core.process.RemoteTaskException;
-import org.joblib4j.core.process.ResultsInOrder;
-import org.joblib4j.core.process.SerializationDiagnostics;
+import org.joblib4j.process.BatchShipper;
+import org.joblib4j.process.JavaTaskSerializer;
+import org.joblib4j.process.RemoteTaskException;
+import org.joblib4j.process.ResultsInOrder;
+import org.joblib4j.process.SerializationDiagnostics;
 import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.BatchTaskException;
 
@@ -44,7 +44,7 @@ public final class RayBridge {
    *
    * @param payload the batch as {@link BatchShipper#ship} made it
    * @param pidFile as for {@link #runBatch}
-   * @param shared the batch's shared values ({@link org.joblib4j.core.process.SharedBlob#bundle})
+   * @param shared the batch's shared values ({@link org.joblib4j.process.SharedBlob#bundle})
    * @return the serialized envelope
    */
   public static byte[] runSharedBatch(byte[] payload, String pidFile, byte[] shared) {

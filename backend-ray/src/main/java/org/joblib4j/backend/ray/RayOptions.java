@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.joblib4j.ParallelConfigurationException;
-import org.joblib4j.core.process.SharingOptions;
+import org.joblib4j.process.SharingOptions;
 import org.joblib4j.spi.BackendContext;
 
 /**

@@ -19,9 +19,9 @@ import java.util.jar.Manifest;
 import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-import org.joblib4j.core.process.ClasspathJars;
-import org.joblib4j.core.process.JarCache;
-import org.joblib4j.core.process.PrivateFolders;
+import org.joblib4j.process.ClasspathJars;
+import org.joblib4j.process.JarCache;
+import org.joblib4j.process.PrivateFolders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -16,7 +16,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.joblib4j.Parallel;
 import org.joblib4j.core.events.EngineEvents;
-import org.joblib4j.core.process.WorkerLauncher;
+import org.joblib4j.process.WorkerLauncher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

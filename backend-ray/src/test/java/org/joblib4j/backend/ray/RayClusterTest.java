@@ -24,7 +24,7 @@ import org.joblib4j.ReturnAs;
 import org.joblib4j.Task;
 import org.joblib4j.TaskSerializationException;
 import org.joblib4j.WorkerTerminatedException;
-import org.joblib4j.core.process.TransferCounters;
+import org.joblib4j.process.TransferCounters;
 import org.joblib4j.tck.BackendCompatibilityKit;
 import org.joblib4j.tck.MemmapCompatibilityKit;
 import org.joblib4j.tck.SerializedZeros;

@@ -13,7 +13,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.jar.JarFile;
 import java.util.zip.ZipFile;
-import org.joblib4j.core.process.ClasspathJars;
+import org.joblib4j.process.ClasspathJars;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
-import org.joblib4j.core.process.WorkerLauncher;
+import org.joblib4j.process.WorkerLauncher;
 
 /** Shared helpers. The Ray tests never skip: without Ray they fail and say how to install it. */
 final class RayTestSupport {

@@ -1,6 +1,7 @@
 package org.joblib4j.backend.threading;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.joblib4j.Parallel.delayed;
 
@@ -144,7 +145,7 @@ class VerifyingBackendTest {
     data[3][7] = 2.5;
     try (Parallel kept = Parallel.builder().nJobs(2).backend("verify").batchSize(1).build()) {
       for (int call = 0; call < 2; call++) {
-        long before = org.joblib4j.core.process.TransferCounters.sharedValuesSerialized();
+        long before = org.joblib4j.process.TransferCounters.sharedValuesSerialized();
         List<Double> seen =
             kept.run(
                 IntStream.range(0, 8)
@@ -158,7 +159,7 @@ class VerifyingBackendTest {
                                   return v;
                                 },
                                 data)));
-        assertThat(org.joblib4j.core.process.TransferCounters.sharedValuesSerialized() - before)
+        assertThat(org.joblib4j.process.TransferCounters.sharedValuesSerialized() - before)
             .as("call %d", call)
             .isEqualTo(1);
         assertThat(seen).hasSize(8).contains(2.5);
@@ -313,5 +314,19 @@ class VerifyingBackendTest {
         .atMost(java.time.Duration.ofSeconds(2))
         .until(() -> STARTED.size() == startedWhenItFailed);
     assertThat(STARTED).hasSizeLessThan(20);
+  }
+
+  @Test
+  void withoutTheWorkerJvmToolkitVerifySaysWhatToAdd() {
+    // a loader that sees the JDK only, as an application without org.joblib4j:parallel-process
+    ClassLoader jdkOnly = new java.net.URLClassLoader(new java.net.URL[0], null);
+    assertThatThrownBy(() -> VerifyingBackendProvider.requireToolkit(jdkOnly))
+        .isInstanceOf(org.joblib4j.ParallelConfigurationException.class)
+        .hasMessage(
+            "The verify backend runs tasks through the process backends' serialization, which is in"
+                + " org.joblib4j:parallel-process: add that artifact (loky, multiprocessing, dask and"
+                + " ray bring it) to use verify.");
+    // with it (this module's tests have it), nothing is said
+    VerifyingBackendProvider.requireToolkit(VerifyingBackendTest.class.getClassLoader());
   }
 }

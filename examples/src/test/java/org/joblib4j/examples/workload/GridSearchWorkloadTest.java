@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import org.joblib4j.Parallel;
-import org.joblib4j.core.process.TransferCounters;
 import org.joblib4j.examples.gridsearch.GridSearch;
 import org.joblib4j.examples.gridsearch.GridSearchResult;
 import org.joblib4j.examples.gridsearch.GridSearchSize;
 import org.joblib4j.examples.gridsearch.KFold;
 import org.joblib4j.examples.gridsearch.Split;
 import org.joblib4j.examples.gridsearch.SyntheticData;
+import org.joblib4j.process.TransferCounters;
 import org.junit.jupiter.api.Test;
 
 class GridSearchWorkloadTest {

@@ -2,7 +2,7 @@ package org.joblib4j.backend.dask;
 
 import java.util.Set;
 import java.util.TreeSet;
-import org.joblib4j.core.process.WorkerOptionsParser;
+import org.joblib4j.process.WorkerOptionsParser;
 
 /**
  * The option names the {@code dask} backend accepts, for tests of other modules: {@link

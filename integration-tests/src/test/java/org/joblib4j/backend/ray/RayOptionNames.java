@@ -2,7 +2,7 @@ package org.joblib4j.backend.ray;
 
 import java.util.Set;
 import java.util.TreeSet;
-import org.joblib4j.core.process.SharingOptions;
+import org.joblib4j.process.SharingOptions;
 
 /**
  * The option names the {@code ray} backend accepts, for tests of other modules: {@link RayOptions}'

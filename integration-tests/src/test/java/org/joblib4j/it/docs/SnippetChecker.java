@@ -17,7 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.joblib4j.ConfigKeys;
 import org.joblib4j.core.config.LayeredConfigSource;
-import org.joblib4j.core.process.WorkerJvms;
+import org.joblib4j.process.WorkerJvms;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;

@@ -10,7 +10,6 @@ import org.joblib4j.ErrorPolicy;
 import org.joblib4j.ResultIterator;
 import org.joblib4j.ReturnAs;
 import org.joblib4j.Task;
-import org.joblib4j.core.process.ProcessBackend;
 import org.joblib4j.core.retry.RetriedInput;
 import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.CallSettings;
@@ -196,8 +195,7 @@ public final class Execution implements ParallelExecution {
    */
   private CallSettings budgeted(boolean reuse) {
     ParallelBackend backend = settings.backend();
-    if (settings.cpuBudget() == null
-        || !(backend.usesThreads() || backend instanceof ProcessBackend)) {
+    if (settings.cpuBudget() == null || !backend.usesLocalCpus()) {
       return callSettings(reuse, settings.nJobs(), null);
     }
     int cpusPerWorker =
