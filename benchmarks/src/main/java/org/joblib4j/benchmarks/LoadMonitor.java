@@ -11,9 +11,9 @@ import java.util.stream.Collectors;
 
 /**
  * Measures how busy the machine was with other processes while a phase ran: the CPU time /proc/stat
- * counts for the whole machine minus the time of this JVM and its finished children (the Python
- * script), divided by the wall time. A benchmark shared with other work gives meaningless numbers,
- * so the report says how much other work there was.
+ * counts for the whole machine minus the time of this JVM and every process below it (worker JVMs,
+ * clusters, the Python script), divided by the wall time. A benchmark shared with other work gives
+ * meaningless numbers, so the report says how much other work there was.
  */
 final class LoadMonitor {
   private static final double TICKS_PER_SECOND = 100.0; // USER_HZ on Linux
@@ -89,9 +89,27 @@ final class LoadMonitor {
     }
   }
 
+  /**
+   * The CPU ticks of this JVM and of every process below it: the live ones (worker JVMs, a Dask
+   * sidecar and its workers, a Ray head) and, through their parents' counts, the ones that ended.
+   * Counting only the ones that ended would make this benchmark's own workers "other processes".
+   */
   private static long own() {
+    long self = ticks(Path.of("/proc/self/stat"));
+    if (self < 0) {
+      return -1;
+    }
+    return self
+        + ProcessHandle.current()
+            .descendants()
+            .mapToLong(h -> Math.max(0, ticks(Path.of("/proc", Long.toString(h.pid()), "stat"))))
+            .sum();
+  }
+
+  /** A process's user and system ticks, its reaped children's included; -1 if unreadable. */
+  private static long ticks(Path stat) {
     try {
-      String s = Files.readString(Path.of("/proc/self/stat"));
+      String s = Files.readString(stat);
       String[] f = s.substring(s.lastIndexOf(')') + 2).trim().split("\\s+");
       // fields after "pid (comm) ": state=0 ... utime=11 stime=12 cutime=13 cstime=14
       return Long.parseLong(f[11])

@@ -35,12 +35,10 @@ import java.util.stream.IntStream;
 import org.joblib4j.Parallel;
 import org.joblib4j.ParallelTimeoutException;
 import org.joblib4j.Task;
-import org.joblib4j.TaskFailedException;
 import org.joblib4j.TaskOrigin;
 import org.joblib4j.TaskSerializationException;
 import org.joblib4j.WorkerTerminatedException;
 import org.joblib4j.tck.TooLargeForTheCaller;
-import org.joblib4j.tck.support.StdCapture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -192,46 +190,6 @@ class LokyFailuresTest {
         .startsWith(TERMINATED + code)
         .contains(Long.toString(victim));
     assertPoolServesWithout(Set.of(victim));
-  }
-
-  /** Writes to address 0 through sun.misc.Unsafe: the worker JVM dies of SIGSEGV. */
-  static Object crash() throws ReflectiveOperationException {
-    Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");
-    java.lang.reflect.Field f = unsafeClass.getDeclaredField("theUnsafe");
-    f.setAccessible(true);
-    unsafeClass.getMethod("putAddress", long.class, long.class).invoke(f.get(null), 0L, 0L);
-    return "unreachable";
-  }
-
-  // joblib: loky: tests/test_reusable_executor.py::TestExecutorDeadLock::test_crashes, loky:
-  // tests/test_reusable_executor.py::test_faulthandler_enabled
-  @Test
-  void aWorkerThatCrashesIsReportedWithItsSignalAndCrashReport() {
-    try (StdCapture std = StdCapture.start()) {
-      Throwable e =
-          assertTimeoutPreemptively(
-              AT_ONCE,
-              () ->
-                  catchThrowable(
-                      () -> loky(2).build().run(List.of(delayed(LokyFailuresTest::crash)))));
-      assertThat(e).isInstanceOf(WorkerTerminatedException.class);
-      // HotSpot handles the SIGSEGV itself, writes hs_err and aborts: the status says SIGABRT
-      assertThat(e.getMessage())
-          .startsWith(TERMINATED)
-          .containsPattern("are \\{SIG(ABRT\\(-6\\)|SEGV\\(-11\\))\\}")
-          .contains("crash report")
-          .contains("hs_err_pid");
-      // the worker's crash output reaches the parent's stderr
-      await()
-          .atMost(Duration.ofSeconds(5))
-          .untilAsserted(
-              () ->
-                  assertThat(std.err())
-                      .as("the parent's stderr (the parent's stdout got: %s)", std.out())
-                      .contains("A fatal error has been detected by the Java Runtime Environment")
-                      .contains("SIGSEGV"));
-    }
-    assertPoolServesWithout(deadPidsAmong(pool));
   }
 
   // joblib: loky: tests/_test_process_executor.py::ExecutorTest::test_killed_child
@@ -673,13 +631,6 @@ class LokyFailuresTest {
     return i;
   }
 
-  static int readConfig(int i) throws IOException {
-    if (i == 1) {
-      throw new IOException("config " + i + " is missing");
-    }
-    return i;
-  }
-
   // joblib: loky: tests/_test_process_executor.py::ExecutorTest::test_traceback,
   // test_parallel.py::test_nested_exception_dispatch
   @Test
@@ -723,123 +674,6 @@ class LokyFailuresTest {
                     && f.getMethodName().startsWith("lambda$"));
     assertThat(LokyTestSupport.origin(e).backendName()).isEqualTo("loky");
     assertThat(pool).contains(LokyTestSupport.originPid(e));
-  }
-
-  @Test
-  void aCheckedExceptionArrivesWrappedInTaskFailedException() {
-    Throwable e =
-        catchThrowable(
-            () ->
-                loky(2)
-                    .build()
-                    .run(
-                        IntStream.range(0, 4)
-                            .mapToObj(i -> delayed(LokyFailuresTest::readConfig, i))));
-    assertThat(e).isExactlyInstanceOf(TaskFailedException.class);
-    assertThat(((TaskFailedException) e).taskIndex()).isEqualTo(1);
-    assertThat(e.getCause())
-        .isExactlyInstanceOf(IOException.class)
-        .hasMessage("config 1 is missing");
-    assertThat(Arrays.stream(e.getCause().getStackTrace()).map(StackTraceElement::getMethodName))
-        .contains("readConfig");
-    TaskOrigin origin = LokyTestSupport.origin(e);
-    assertThat(origin.taskIndex()).isEqualTo(1);
-    assertThat(origin.backendName()).isEqualTo("loky");
-    assertThat(pool).contains(LokyTestSupport.originPid(e));
-  }
-
-  static int divide(int x, int y) {
-    return x / y;
-  }
-
-  /** A 4-argument constructor and nothing else (joblib's MyExceptionWithFinickyInit). */
-  static final class FinickyException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    FinickyException(String a, String b, String c, String d) {
-      super(String.join(",", a, b, c, d));
-    }
-  }
-
-  static int finicky(int i) {
-    if (i == 7) {
-      throw new FinickyException("a", "b", "c", "d");
-    }
-    return i;
-  }
-
-  // joblib: test_parallel.py::test_error_capture, test_parallel.py::test_exception_dispatch
-  @Test
-  void exceptionsKeepTheirExactClass() {
-    assertThatThrownBy(
-            () ->
-                loky(2)
-                    .build()
-                    .run(
-                        List.of(
-                            delayed(LokyFailuresTest::divide, 0, 1),
-                            delayed(LokyFailuresTest::divide, 1, 0))))
-        .isExactlyInstanceOf(ArithmeticException.class)
-        .hasMessage("/ by zero");
-    assertThatThrownBy(
-            () ->
-                loky(2)
-                    .build()
-                    .run(
-                        IntStream.range(0, 30)
-                            .mapToObj(i -> delayed(LokyFailuresTest::finicky, i))))
-        .isExactlyInstanceOf(FinickyException.class)
-        .hasMessage("a,b,c,d");
-    assertThatThrownBy(
-            () ->
-                loky(2)
-                    .preDispatch(16)
-                    .build()
-                    .run(
-                        IntStream.range(0, 30)
-                            .mapToObj(i -> delayed(LokyFailuresTest::raiseIfSeven, i))))
-        .isExactlyInstanceOf(IllegalArgumentException.class)
-        .hasMessage("task 7 is seven");
-  }
-
-  /** Not an Exception (joblib's KeyboardInterrupt / SystemExit). */
-  static final class Interrupt extends Error {
-    private static final long serialVersionUID = 1L;
-
-    Interrupt(String message) {
-      super(message);
-    }
-  }
-
-  static int interruptRaiser(int i) throws InterruptedException {
-    Thread.sleep(50);
-    throw new Interrupt("interrupt " + i);
-  }
-
-  // joblib: test_parallel.py::test_error_capture
-  @Test
-  void anErrorThatIsNotAnExceptionPropagatesAndThePoolSurvives() {
-    assertThatThrownBy(
-            () ->
-                loky(2)
-                    .build()
-                    .run(
-                        IntStream.range(0, 4)
-                            .mapToObj(i -> delayed(LokyFailuresTest::interruptRaiser, i))))
-        .isExactlyInstanceOf(Interrupt.class)
-        .hasMessageStartingWith("interrupt ");
-    try (Parallel p = loky(2).build()) {
-      assertThatThrownBy(
-              () ->
-                  p.run(
-                      IntStream.range(0, 4)
-                          .mapToObj(i -> delayed(LokyFailuresTest::interruptRaiser, i))))
-          .isExactlyInstanceOf(Interrupt.class);
-      assertThat(
-              p.<Integer>run(
-                  IntStream.range(0, 10).mapToObj(x -> delayed(LokyTestSupport::square, x))))
-          .isEqualTo(IntStream.range(0, 10).map(x -> x * x).boxed().collect(Collectors.toList()));
-    }
   }
 
   /** An exception that cannot be serialized back (a non-serializable field). */

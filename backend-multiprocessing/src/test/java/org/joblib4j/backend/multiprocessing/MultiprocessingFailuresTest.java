@@ -20,7 +20,6 @@ import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -33,8 +32,6 @@ import java.util.stream.Stream;
 import org.joblib4j.Parallel;
 import org.joblib4j.ParallelTimeoutException;
 import org.joblib4j.Task;
-import org.joblib4j.TaskFailedException;
-import org.joblib4j.TaskOrigin;
 import org.joblib4j.TaskSerializationException;
 import org.joblib4j.WorkerTerminatedException;
 import org.junit.jupiter.api.Test;
@@ -49,163 +46,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class MultiprocessingFailuresTest {
 
-  /** joblib's MyExceptionWithFinickyInit: no no-argument constructor, no message of its own. */
-  static final class FinickyException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    final String a;
-    final String d;
-
-    FinickyException(String a, String b, String c, String d) {
-      super();
-      this.a = a;
-      this.d = d;
-    }
-  }
-
-  /** A custom Error: joblib's KeyboardInterrupt-style BaseException. */
-  static final class MyInterrupt extends Error {
-    private static final long serialVersionUID = 1L;
-
-    MyInterrupt(String message) {
-      super(message);
-    }
-  }
-
-  static int finickyAt7(int i) {
-    if (i == 7) {
-      throw new FinickyException("a", "b", "c", "d");
-    }
-    return i;
-  }
-
-  static int illegalAt7(int i) throws InterruptedException {
-    Thread.sleep(5);
-    if (i == 7) {
-      throw new IllegalArgumentException("raised by task " + i);
-    }
-    return i;
-  }
-
-  static int checkedAt3(int i) throws IOException {
-    if (i == 3) {
-      throw new IOException("checked failure in task " + i);
-    }
-    return i;
-  }
-
-  static int interrupt(int i) throws InterruptedException {
-    Thread.sleep(50);
-    throw new MyInterrupt("interrupted task " + i);
-  }
-
   // ------------------------------------------------------------------
-
-  // joblib: test_parallel.py::test_error_capture, test_parallel.py::test_exception_dispatch
-  @Test
-  void divisionByZeroComesBackAsArithmeticExceptionWithTheWorkerStack() {
-    Throwable t =
-        catchThrowable(
-            () ->
-                mp(2)
-                    .batchSize(1)
-                    .build()
-                    .run(
-                        List.of(
-                            delayed(MpTestSupport::divide, 0, 1),
-                            delayed(MpTestSupport::divide, 1, 0))));
-    assertThat(t).isExactlyInstanceOf(ArithmeticException.class).hasMessage("/ by zero");
-    // the worker's stack trace: the task method, run by the worker JVM's main loop
-    List<StackTraceElement> stack = Arrays.asList(t.getStackTrace());
-    assertThat(stack)
-        .anySatisfy(
-            e -> {
-              assertThat(e.getClassName()).isEqualTo(MpTestSupport.class.getName());
-              assertThat(e.getMethodName()).isEqualTo("divide");
-            });
-    assertThat(stack)
-        .anySatisfy(e -> assertThat(e.getClassName()).isEqualTo("org.joblib4j.process.WorkerMain"));
-    TaskOrigin origin = MpTestSupport.origin(t);
-    assertThat(origin.taskIndex()).isEqualTo(1);
-    assertThat(origin.backendName()).isEqualTo("multiprocessing");
-    assertThat(MpTestSupport.originPid(t)).isNotEqualTo(PARENT_PID);
-  }
-
-  @Test
-  void aFinickyExceptionKeepsItsExactClass() {
-    Throwable t =
-        catchThrowable(
-            () ->
-                mp(2)
-                    .build()
-                    .run(
-                        IntStream.range(0, 30)
-                            .mapToObj(i -> delayed(MultiprocessingFailuresTest::finickyAt7, i))));
-    assertThat(t).isExactlyInstanceOf(FinickyException.class);
-    assertThat(((FinickyException) t).a).isEqualTo("a");
-    assertThat(((FinickyException) t).d).isEqualTo("d");
-    assertThat(MpTestSupport.origin(t).taskIndex()).isEqualTo(7);
-  }
-
-  @Test
-  void anErrorAmongManyPreDispatchedTasksKeepsItsType() {
-    Throwable t =
-        catchThrowable(
-            () ->
-                mp(2)
-                    .preDispatch(16)
-                    .build()
-                    .run(
-                        IntStream.range(0, 30)
-                            .mapToObj(i -> delayed(MultiprocessingFailuresTest::illegalAt7, i))));
-    assertThat(t)
-        .isExactlyInstanceOf(IllegalArgumentException.class)
-        .hasMessage("raised by task 7");
-    assertThat(MpTestSupport.origin(t).taskIndex()).isEqualTo(7);
-  }
-
-  @Test
-  void aCheckedExceptionIsWrappedInTaskFailedException() {
-    Throwable t =
-        catchThrowable(
-            () ->
-                mp(2)
-                    .build()
-                    .run(
-                        IntStream.range(0, 8)
-                            .mapToObj(i -> delayed(MultiprocessingFailuresTest::checkedAt3, i))));
-    assertThat(t).isExactlyInstanceOf(TaskFailedException.class);
-    assertThat(((TaskFailedException) t).taskIndex()).isEqualTo(3);
-    assertThat(t.getCause())
-        .isExactlyInstanceOf(IOException.class)
-        .hasMessage("checked failure in task 3");
-    assertThat(Arrays.asList(t.getCause().getStackTrace()))
-        .anySatisfy(e -> assertThat(e.getMethodName()).isEqualTo("checkedAt3"));
-    assertThat(MpTestSupport.origin(t).backendName()).isEqualTo("multiprocessing");
-  }
-
-  // joblib: test_parallel.py::test_error_capture
-  @Test
-  void anErrorPropagatesUnchangedAndAManagedPoolServesTheNextCall() {
-    try (Parallel p = mp(2).build()) {
-      Throwable t =
-          catchThrowable(
-              () ->
-                  p.run(
-                      IntStream.range(0, 4)
-                          .mapToObj(i -> delayed(MultiprocessingFailuresTest::interrupt, i))));
-      assertThat(t)
-          .isExactlyInstanceOf(MyInterrupt.class)
-          .hasMessageStartingWith("interrupted task ");
-      // after an error the block's pool still serves calls
-      List<Integer> r =
-          assertTimeoutPreemptively(
-              GENEROUS,
-              () -> p.run(IntStream.range(0, 10).mapToObj(x -> delayed(MpTestSupport::f, x, 1))));
-      assertThat(r)
-          .isEqualTo(
-              IntStream.range(0, 10).map(x -> x * x + 1).boxed().collect(Collectors.toList()));
-    }
-  }
 
   // ------------------------------------------------------------------ killed workers
 
@@ -242,40 +83,6 @@ class MultiprocessingFailuresTest {
         .isLessThan(10_000);
     // the first error kills the call's other workers: the second sleeper does not run on
     awaitAllDead(pidFiles(d));
-  }
-
-  /** Writes to address 0 through sun.misc.Unsafe: the worker JVM dies of SIGSEGV. */
-  static Object crash() throws ReflectiveOperationException {
-    Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");
-    java.lang.reflect.Field f = unsafeClass.getDeclaredField("theUnsafe");
-    f.setAccessible(true);
-    unsafeClass.getMethod("putAddress", long.class, long.class).invoke(f.get(null), 0L, 0L);
-    return "unreachable";
-  }
-
-  // joblib: loky: tests/test_reusable_executor.py::TestExecutorDeadLock::test_crashes, loky:
-  // tests/test_reusable_executor.py::test_faulthandler_enabled
-  @Test
-  void aWorkerThatCrashesIsReportedWithItsSignalAndCrashReport() {
-    Throwable t =
-        assertTimeoutPreemptively(
-            GENEROUS,
-            () ->
-                catchThrowable(
-                    () ->
-                        mp(2)
-                            .build()
-                            .run(
-                                List.of(
-                                    delayed(MultiprocessingFailuresTest::crash),
-                                    delayed(MpTestSupport::square, 2)))));
-    assertThat(t).isInstanceOf(WorkerTerminatedException.class);
-    // HotSpot handles the SIGSEGV itself, writes hs_err and aborts: the status may say SIGABRT
-    assertThat(t.getMessage())
-        .startsWith(TERMINATED)
-        .containsPattern("are \\{SIG(ABRT\\(-6\\)|SEGV\\(-11\\))\\}")
-        .contains("crash report")
-        .contains("hs_err_pid");
   }
 
   @Test
