@@ -3,7 +3,7 @@ package org.joblib4j;
 import java.util.Iterator;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
-import org.joblib4j.spi.ParallelEngine;
+import org.joblib4j.internal.ParallelEngine;
 
 /** Finds the engine (parallel-core) once, the way SLF4J finds its provider. */
 final class Engines {

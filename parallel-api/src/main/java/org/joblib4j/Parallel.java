@@ -13,9 +13,9 @@ import java.util.Spliterators;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.stream.Stream;
+import org.joblib4j.internal.ParallelExecution;
+import org.joblib4j.internal.ParallelSettings;
 import org.joblib4j.spi.ParallelBackend;
-import org.joblib4j.spi.ParallelExecution;
-import org.joblib4j.spi.ParallelSettings;
 
 /**
  * Runs many independent tasks in parallel: joblib's {@code Parallel}.

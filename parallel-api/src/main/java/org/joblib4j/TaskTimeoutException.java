@@ -22,7 +22,7 @@ public class TaskTimeoutException extends RuntimeException {
         "Task "
             + taskIndex
             + " exceeded its taskTimeout of "
-            + org.joblib4j.spi.Durations.seconds(limit)
+            + org.joblib4j.spi.support.Durations.seconds(limit)
             + " s and was stopped.");
     this.taskIndex = taskIndex;
   }

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.joblib4j.spi.support.ByteSizes;
+import org.joblib4j.spi.support.Durations;
 
 /**
  * Converts one backend option's value, given in code (typed) or in configuration (text), to the

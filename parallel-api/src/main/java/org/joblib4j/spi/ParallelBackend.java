@@ -95,7 +95,8 @@ public interface ParallelBackend {
   }
 
   /**
-   * The batch size to use next when {@code batchSize} is auto. See {@link AutoBatchSizer}.
+   * The batch size to use next when {@code batchSize} is auto. See {@link
+   * org.joblib4j.spi.support.AutoBatchSizer}.
    *
    * @return the batch size, at least 1
    */
@@ -106,8 +107,9 @@ public interface ParallelBackend {
   /**
    * The batch size to use next when {@code batchSize} is auto, at most {@code max} (the engine's
    * cap, from {@code maxBatchSize} and the bound on what a call holds). A backend that learns from
-   * completed batches passes the cap to its sizer ({@link AutoBatchSizer#computeBatchSize(int)}),
-   * so the capped batches it reports are the ones it learns from.
+   * completed batches passes the cap to its sizer ({@link
+   * org.joblib4j.spi.support.AutoBatchSizer#computeBatchSize(int)}), so the capped batches it
+   * reports are the ones it learns from.
    *
    * @param max the cap, at least 1
    * @return the batch size, from 1 to {@code max}
@@ -127,7 +129,8 @@ public interface ParallelBackend {
   /**
    * joblib's verbose note on the last change of the auto batch size ({@code Batch computation too
    * fast (0.0123s.) Setting batch_size=4.}), which the engine prints at verbose 10 and above, once.
-   * A backend sizing with {@link AutoBatchSizer} returns its {@link AutoBatchSizer#takeChange()}.
+   * A backend sizing with {@link org.joblib4j.spi.support.AutoBatchSizer} returns its {@link
+   * org.joblib4j.spi.support.AutoBatchSizer#takeChange()}.
    *
    * @return the note, or {@code null} when there is none
    */

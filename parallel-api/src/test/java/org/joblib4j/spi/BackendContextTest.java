@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.joblib4j.ParallelConfigurationException;
+import org.joblib4j.spi.support.Durations;
 import org.junit.jupiter.api.Test;
 
 class BackendContextTest {

@@ -17,11 +17,11 @@ import org.joblib4j.core.engine.ResolvedParallel;
 import org.joblib4j.core.engine.SettingsResolver;
 import org.joblib4j.core.registry.BackendRegistry;
 import org.joblib4j.core.retry.RetriedInput;
+import org.joblib4j.internal.ParallelEngine;
+import org.joblib4j.internal.ParallelExecution;
+import org.joblib4j.internal.ParallelSettings;
 import org.joblib4j.spi.BackendFactory;
 import org.joblib4j.spi.ParallelBackend;
-import org.joblib4j.spi.ParallelEngine;
-import org.joblib4j.spi.ParallelExecution;
-import org.joblib4j.spi.ParallelSettings;
 
 /** The engine behind {@code Parallel}, found by the API with {@link java.util.ServiceLoader}. */
 @AutoService(ParallelEngine.class)

@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import org.joblib4j.spi.AutoBatchSizer;
 import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.CallSettings;
 import org.joblib4j.spi.ParallelBackend;
+import org.joblib4j.spi.support.AutoBatchSizer;
 
 /**
  * What every backend on a {@link WorkerPool} shares: joblib's auto batching (0.2–2 s batches, with

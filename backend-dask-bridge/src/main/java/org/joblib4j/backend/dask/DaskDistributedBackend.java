@@ -21,16 +21,16 @@ import org.joblib4j.process.DeserializationFilter;
 import org.joblib4j.process.JavaTaskSerializer;
 import org.joblib4j.process.SerializationDiagnostics;
 import org.joblib4j.process.SharedBlob;
-import org.joblib4j.spi.AutoBatchSizer;
 import org.joblib4j.spi.BackendContext;
 import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.BatchTaskException;
 import org.joblib4j.spi.CallSettings;
-import org.joblib4j.spi.Durations;
 import org.joblib4j.spi.NestedBackend;
 import org.joblib4j.spi.ParallelBackend;
 import org.joblib4j.spi.ReceivedResults;
 import org.joblib4j.spi.RetrievalContext;
+import org.joblib4j.spi.support.AutoBatchSizer;
+import org.joblib4j.spi.support.Durations;
 
 /**
  * joblib's {@code DaskDistributedBackend}: every batch runs as a Dask task on a real Dask cluster,

@@ -29,12 +29,12 @@ import org.joblib4j.process.SharedBlob;
 import org.joblib4j.process.SharingOptions;
 import org.joblib4j.process.Shipment;
 import org.joblib4j.process.TooLargeResults;
-import org.joblib4j.spi.AutoBatchSizer;
 import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.BatchTaskException;
 import org.joblib4j.spi.CallSettings;
 import org.joblib4j.spi.ParallelBackend;
 import org.joblib4j.spi.ReceivedResults;
+import org.joblib4j.spi.support.AutoBatchSizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

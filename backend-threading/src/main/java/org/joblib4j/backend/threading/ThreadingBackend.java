@@ -6,11 +6,11 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
-import org.joblib4j.spi.AutoBatchSizer;
 import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.BatchTaskException;
 import org.joblib4j.spi.CallSettings;
 import org.joblib4j.spi.ParallelBackend;
+import org.joblib4j.spi.support.AutoBatchSizer;
 
 /**
  * joblib's {@code ThreadingBackend}: threads in the caller's JVM, borrowed from one process-wide

@@ -16,8 +16,8 @@ import org.joblib4j.ParallelConfigurationException;
 import org.joblib4j.core.DefaultEngine;
 import org.joblib4j.core.config.LayeredConfigSource;
 import org.joblib4j.core.registry.BackendRegistry;
+import org.joblib4j.internal.ParallelSettings;
 import org.joblib4j.spi.BackendProvider;
-import org.joblib4j.spi.ParallelSettings;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -8,8 +8,8 @@ import org.joblib4j.ParallelConfigurationException;
 import org.joblib4j.Prefer;
 import org.joblib4j.Require;
 import org.joblib4j.ReturnAs;
-import org.joblib4j.spi.ByteSizes;
-import org.joblib4j.spi.Durations;
+import org.joblib4j.spi.support.ByteSizes;
+import org.joblib4j.spi.support.Durations;
 
 /**
  * The settings that configuration (system properties, environment, file) gives, parsed and checked.

@@ -14,10 +14,10 @@ import org.joblib4j.RetryPolicy;
 import org.joblib4j.Task;
 import org.joblib4j.core.events.EngineEvents;
 import org.joblib4j.spi.Batch;
-import org.joblib4j.spi.Durations;
 import org.joblib4j.spi.NestedBackend;
 import org.joblib4j.spi.ParallelBackend;
 import org.joblib4j.spi.ReceivedResults;
+import org.joblib4j.spi.support.Durations;
 
 /**
  * One call on a backend with more than one worker: joblib's dispatch algorithm without its polling.

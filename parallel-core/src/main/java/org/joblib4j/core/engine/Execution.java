@@ -11,12 +11,12 @@ import org.joblib4j.ResultIterator;
 import org.joblib4j.ReturnAs;
 import org.joblib4j.Task;
 import org.joblib4j.core.retry.RetriedInput;
+import org.joblib4j.internal.ParallelExecution;
 import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.CallSettings;
-import org.joblib4j.spi.Durations;
 import org.joblib4j.spi.ParallelBackend;
-import org.joblib4j.spi.ParallelExecution;
 import org.joblib4j.spi.TaskContext;
+import org.joblib4j.spi.support.Durations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

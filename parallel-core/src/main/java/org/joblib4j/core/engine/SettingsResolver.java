@@ -16,10 +16,10 @@ import org.joblib4j.core.config.ConfigSource;
 import org.joblib4j.core.config.GlobalSettings;
 import org.joblib4j.core.registry.BackendRegistry;
 import org.joblib4j.core.sequential.SequentialBackend;
+import org.joblib4j.internal.ParallelSettings;
 import org.joblib4j.spi.BackendContext;
-import org.joblib4j.spi.ByteSizes;
 import org.joblib4j.spi.ParallelBackend;
-import org.joblib4j.spi.ParallelSettings;
+import org.joblib4j.spi.support.ByteSizes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -8,7 +8,7 @@ import java.util.Map;
 import org.joblib4j.ParallelConfigurationException;
 import org.joblib4j.Prefer;
 import org.joblib4j.ReturnAs;
-import org.joblib4j.spi.ByteSizes;
+import org.joblib4j.spi.support.ByteSizes;
 import org.junit.jupiter.api.Test;
 
 class GlobalSettingsTest {

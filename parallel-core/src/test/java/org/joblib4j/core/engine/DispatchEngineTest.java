@@ -27,10 +27,10 @@ import org.joblib4j.ReturnAs;
 import org.joblib4j.Task;
 import org.joblib4j.core.config.LayeredConfigSource;
 import org.joblib4j.core.registry.BackendRegistry;
+import org.joblib4j.internal.ParallelSettings;
 import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.CallSettings;
 import org.joblib4j.spi.ParallelBackend;
-import org.joblib4j.spi.ParallelSettings;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 

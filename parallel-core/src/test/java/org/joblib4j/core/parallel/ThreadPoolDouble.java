@@ -9,11 +9,11 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.joblib4j.spi.AutoBatchSizer;
 import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.BatchTaskException;
 import org.joblib4j.spi.CallSettings;
 import org.joblib4j.spi.ParallelBackend;
+import org.joblib4j.spi.support.AutoBatchSizer;
 
 /**
  * The engine's stand-in for the threading backend (which lives in a module built after this one):

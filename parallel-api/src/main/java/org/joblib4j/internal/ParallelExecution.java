@@ -1,4 +1,4 @@
-package org.joblib4j.spi;
+package org.joblib4j.internal;
 
 import java.util.Iterator;
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.joblib4j.spi;
+package org.joblib4j.internal;
 
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -6,6 +6,7 @@ import java.util.List;
 import org.joblib4j.ParallelConfig;
 import org.joblib4j.RetryPolicy;
 import org.joblib4j.Task;
+import org.joblib4j.spi.BackendFactory;
 
 /**
  * The bridge from the thin API to the engine, found with {@link java.util.ServiceLoader}. It has

@@ -1,6 +1,7 @@
-package org.joblib4j.spi;
+package org.joblib4j.spi.support;
 
 import java.util.Locale;
+import org.joblib4j.spi.ParallelBackend;
 
 /**
  * joblib's {@code AutoBatchingMixin}: grows the batch size while batches finish faster than the

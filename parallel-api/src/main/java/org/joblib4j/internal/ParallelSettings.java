@@ -1,4 +1,4 @@
-package org.joblib4j.spi;
+package org.joblib4j.internal;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,6 +8,7 @@ import org.joblib4j.Prefer;
 import org.joblib4j.ProgressListener;
 import org.joblib4j.Require;
 import org.joblib4j.ReturnAs;
+import org.joblib4j.spi.ParallelBackend;
 
 /**
  * What a {@code Parallel.Builder} was told explicitly; {@code null} means "not set", so the engine
