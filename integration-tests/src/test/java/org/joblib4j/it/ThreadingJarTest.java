@@ -9,7 +9,10 @@ import org.joblib4j.it.support.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** parallel-api, parallel-core and backend-threading: threading is the default. */
+/**
+ * parallel-api, parallel-core and backend-threading: threading is the default, and no worker-JVM
+ * code comes with it.
+ */
 class ThreadingJarTest {
   @TempDir Path dir;
 
@@ -30,7 +33,11 @@ class ThreadingJarTest {
             "nJobs=2",
             "results=[1, 4, 9, 16]",
             "offCallerThread=[true, true, true, true]",
-            "concurrent=[1, 2]");
+            "concurrent=[1, 2]",
+            "toolkit=false",
+            "verify=The verify backend runs tasks through the process backends' serialization,"
+                + " which is in org.joblib4j:parallel-process: add that artifact (loky,"
+                + " multiprocessing, dask and ray bring it) to use verify.");
     assertThat(r.stderr()).as(r.describe()).isEmpty();
   }
 }

@@ -5,6 +5,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import org.joblib4j.Backends;
 import org.joblib4j.Parallel;
+import org.joblib4j.ParallelConfigurationException;
 
 /** Run with parallel-api, parallel-core and backend-threading. */
 public final class ThreadingDefault {
@@ -37,6 +38,22 @@ public final class ThreadingDefault {
                 return x;
               },
               List.of(1, 2)));
+    }
+    // threads alone carry no worker-JVM code; verify, which needs it, says what to add
+    Report.line("toolkit", present("org.joblib4j.process.WorkerPool"));
+    try (Parallel p = Parallel.builder().backend("verify").build()) {
+      Report.line("verify", p.map((Integer x) -> x, List.of(1)));
+    } catch (ParallelConfigurationException e) {
+      Report.line("verify", e.getMessage());
+    }
+  }
+
+  private static boolean present(String className) {
+    try {
+      Class.forName(className, false, ThreadingDefault.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
     }
   }
 }
