@@ -3,6 +3,7 @@ package org.joblib4j.spi;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -397,6 +398,28 @@ public final class BackendContext {
     return orDefault(
         read(key, OptionValues::map, "a map, or key=value pairs separated by , or ;"),
         defaultValue);
+  }
+
+  /**
+   * Returns a map parameter whose values are numbers ({@code GPU=1,MEM=2e9}, or a {@link Map} of
+   * numbers or numeric text), as Dask's and Ray's resources are.
+   *
+   * @param key the key
+   * @param accepted what is accepted, as the error ends "must be ..." (no final period)
+   * @return the entries in their given order, unmodifiable; empty when absent
+   * @throws ParallelConfigurationException if the value is not a map or one of its values is not a
+   *     number, worded as {@link #invalidValue}
+   */
+  public Map<String, Double> getNumberMap(String key, String accepted) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> e : getMap(key, Map.of()).entrySet()) {
+      Double amount = OptionValues.decimal(e.getValue());
+      if (amount == null || amount.isNaN()) {
+        throw invalidValue(key, accepted);
+      }
+      out.put(e.getKey(), amount);
+    }
+    return Collections.unmodifiableMap(out);
   }
 
   /**

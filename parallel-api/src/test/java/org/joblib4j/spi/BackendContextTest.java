@@ -300,4 +300,26 @@ class BackendContextTest {
     assertThat(Durations.seconds(Duration.ofSeconds(1))).isEqualTo("1");
     assertThat(Durations.seconds(Duration.ofMillis(250))).isEqualTo("0.25");
   }
+
+  @Test
+  void aNumberMapReadsTextAndMapsAndSaysWhatItNeeds() {
+    String accepted = "a map of resource names to numbers, such as GPU=1,MEM=2e9";
+    assertThat(
+            new BackendContext("dask", Map.of("resources", "GPU=1; MEM=2e9"))
+                .getNumberMap("resources", accepted))
+        .containsExactly(Map.entry("GPU", 1.0), Map.entry("MEM", 2e9));
+    assertThat(
+            new BackendContext("dask", Map.of("resources", Map.of("GPU", 2)))
+                .getNumberMap("resources", accepted))
+        .containsExactly(Map.entry("GPU", 2.0));
+    assertThat(new BackendContext("dask", Map.of()).getNumberMap("resources", accepted)).isEmpty();
+    assertThatThrownBy(
+            () ->
+                new BackendContext("dask", Map.of("resources", "GPU=lots"))
+                    .getNumberMap("resources", accepted))
+        .isInstanceOf(ParallelConfigurationException.class)
+        .hasMessage(
+            "Invalid value 'GPU=lots' for joblib4j.backend.dask.resources: must be a map of"
+                + " resource names to numbers, such as GPU=1,MEM=2e9.");
+  }
 }

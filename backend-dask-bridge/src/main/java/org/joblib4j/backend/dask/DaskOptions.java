@@ -385,16 +385,8 @@ public final class DaskOptions {
   }
 
   private static Map<String, Object> resources(BackendContext c) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    for (Map.Entry<String, Object> e : c.getMap("resources", Map.of()).entrySet()) {
-      Number amount = number(e.getValue());
-      if (amount == null) {
-        throw c.invalidValue(
-            "resources", "a map of resource names to numbers, such as GPU=1,MEM=2e9");
-      }
-      out.put(e.getKey(), amount);
-    }
-    return out;
+    return new LinkedHashMap<>(
+        c.getNumberMap("resources", "a map of resource names to numbers, such as GPU=1,MEM=2e9"));
   }
 
   /**
@@ -423,17 +415,6 @@ public final class DaskOptions {
       } catch (NumberFormatException e2) {
         return s;
       }
-    }
-  }
-
-  private static Number number(Object v) {
-    if (v instanceof Number) {
-      return (Number) v;
-    }
-    try {
-      return Double.parseDouble(v.toString().trim());
-    } catch (NumberFormatException e) {
-      return null;
     }
   }
 }

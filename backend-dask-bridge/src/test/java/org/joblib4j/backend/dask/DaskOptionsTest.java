@@ -79,8 +79,9 @@ class DaskOptionsTest {
         .isEqualTo(List.of("tcp://a:1", "tcp://b:2"));
     assertThat(options("workers", "tcp://a:1, tcp://b:2").submitOptions.get("workers"))
         .isEqualTo(List.of("tcp://a:1", "tcp://b:2"));
+    // resource amounts are numbers, read as every backend reads them (BackendContext.getNumberMap)
     assertThat(options("resources", Map.of("GPU", 1)).submitOptions.get("resources"))
-        .isEqualTo(Map.of("GPU", 1));
+        .isEqualTo(Map.of("GPU", 1.0));
     assertThat(options("resources", "GPU=1;MEM=2e9").submitOptions.get("resources"))
         .isEqualTo(Map.of("GPU", 1.0, "MEM", 2e9));
     assertThat(options("retries", "2", "priority", 3, "allow-other-workers", "true").submitOptions)

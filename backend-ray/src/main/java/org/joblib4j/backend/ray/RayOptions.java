@@ -2,9 +2,7 @@ package org.joblib4j.backend.ray;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -146,29 +144,14 @@ record RayOptions(
   }
 
   private static Map<String, Double> resources(BackendContext c) {
-    Map<String, Double> out = new LinkedHashMap<>();
-    for (Map.Entry<String, Object> e : c.getMap("resources", Map.of()).entrySet()) {
-      Double amount = amount(e.getValue());
-      if (e.getKey().equals("CPU") || amount == null || !(amount > 0)) {
-        throw c.invalidValue(
-            "resources",
-            "a map of custom Ray resource names to numbers > 0, such as GPU=1,big-memory=1 (CPU is"
-                + " cpus-per-task)");
-      }
-      out.put(e.getKey(), amount);
+    String accepted =
+        "a map of custom Ray resource names to numbers > 0, such as GPU=1,big-memory=1 (CPU is"
+            + " cpus-per-task)";
+    Map<String, Double> out = c.getNumberMap("resources", accepted);
+    if (out.containsKey("CPU") || out.values().stream().anyMatch(amount -> !(amount > 0))) {
+      throw c.invalidValue("resources", accepted);
     }
-    return Collections.unmodifiableMap(out);
-  }
-
-  private static Double amount(Object v) {
-    if (v instanceof Number n) {
-      return n.doubleValue();
-    }
-    try {
-      return Double.parseDouble(String.valueOf(v).trim());
-    } catch (NumberFormatException e) {
-      return null;
-    }
+    return out;
   }
 
   /** Which cluster: the runtime of one JVM serves one of them. */
