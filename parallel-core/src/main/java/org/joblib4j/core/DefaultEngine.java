@@ -9,9 +9,7 @@ import org.joblib4j.ParallelConfig;
 import org.joblib4j.RetryPolicy;
 import org.joblib4j.Task;
 import org.joblib4j.core.checkpoint.Checkpoints;
-import org.joblib4j.core.config.ConfigSource;
 import org.joblib4j.core.config.GlobalSettings;
-import org.joblib4j.core.config.LayeredConfigSource;
 import org.joblib4j.core.engine.Execution;
 import org.joblib4j.core.engine.ResolvedParallel;
 import org.joblib4j.core.engine.SettingsResolver;
@@ -22,6 +20,8 @@ import org.joblib4j.internal.ParallelExecution;
 import org.joblib4j.internal.ParallelSettings;
 import org.joblib4j.spi.BackendFactory;
 import org.joblib4j.spi.ParallelBackend;
+import org.joblib4j.spi.support.ConfigSource;
+import org.joblib4j.spi.support.LayeredConfigSource;
 
 /** The engine behind {@code Parallel}, found by the API with {@link java.util.ServiceLoader}. */
 @AutoService(ParallelEngine.class)

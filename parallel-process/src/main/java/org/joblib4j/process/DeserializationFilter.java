@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.joblib4j.ConfigKeys;
 import org.joblib4j.ParallelConfigurationException;
-import org.joblib4j.core.config.ConfigSource;
-import org.joblib4j.core.config.LayeredConfigSource;
+import org.joblib4j.spi.support.ConfigSource;
+import org.joblib4j.spi.support.LayeredConfigSource;
 
 /**
  * The {@link ObjectInputFilter} (JEP 290) every backend reads results and task exceptions through:

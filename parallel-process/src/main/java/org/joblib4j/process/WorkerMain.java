@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.joblib4j.Task;
 import org.joblib4j.TaskSerializationException;
-import org.joblib4j.core.engine.CpuBudget;
+import org.joblib4j.internal.WorkerTaskThread;
 import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.BatchTaskException;
 
@@ -358,7 +358,8 @@ public final class WorkerMain {
    */
   private void runFrom(Frame first) {
     taskThread = Thread.currentThread();
-    CpuBudget.markWorkerTaskThread();
+    // the engine's CPU budget gives calls made in tasks this worker's CPUs
+    WorkerTaskThread.mark();
     Frame f = first;
     while (f != null) {
       if (f.type() == Frame.INIT) {

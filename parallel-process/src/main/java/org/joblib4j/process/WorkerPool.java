@@ -15,8 +15,8 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.joblib4j.WorkerTerminatedException;
-import org.joblib4j.core.events.EngineEvents;
 import org.joblib4j.process.PooledWorker.State;
+import org.joblib4j.process.events.WorkerEvents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -424,7 +424,7 @@ public final class WorkerPool implements AutoCloseable {
           "PooledWorker JVM {} ready {} ms after it was started",
           w.pid(),
           (System.nanoTime() - w.spawnNanos) / 1_000_000);
-      EngineEvents.workerStarted(w.pid(), w.spawnNanos);
+      WorkerEvents.workerStarted(w.pid(), w.spawnNanos);
       failedStarts = 0;
       if (options.initializer() != null) {
         w.outbox.add(new Frame(Frame.INIT, 0, options.initializer()));
@@ -595,7 +595,7 @@ public final class WorkerPool implements AutoCloseable {
     if (s == null || s.future.isDone()) {
       return;
     }
-    EngineEvents.workerBatch(w.pid(), s.firstIndex, s.tasks, s.submittedNanos, s.sentNanos);
+    WorkerEvents.workerBatch(w.pid(), s.firstIndex, s.tasks, s.submittedNanos, s.sentNanos);
     BatchAnswers.settle(s, w.pid(), f.payload(), failure);
   }
 
@@ -676,7 +676,7 @@ public final class WorkerPool implements AutoCloseable {
     synchronized (lock) {
       State was = w.state;
       w.state = State.DEAD;
-      EngineEvents.workerExited(w.pid(), w.exitCause(was), status);
+      WorkerEvents.workerExited(w.pid(), w.exitCause(was), status);
       workers.remove(w);
       starting.remove(w.token);
       Iterator<PoolSubmission> it = w.inFlight.values().iterator();

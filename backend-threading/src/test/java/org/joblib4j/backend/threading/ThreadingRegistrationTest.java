@@ -14,10 +14,10 @@ import org.joblib4j.Parallel;
 import org.joblib4j.ParallelConfig;
 import org.joblib4j.ParallelConfigurationException;
 import org.joblib4j.core.DefaultEngine;
-import org.joblib4j.core.config.LayeredConfigSource;
 import org.joblib4j.core.registry.BackendRegistry;
 import org.joblib4j.internal.ParallelSettings;
 import org.joblib4j.spi.BackendProvider;
+import org.joblib4j.spi.support.LayeredConfigSource;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -9,6 +9,7 @@ import org.joblib4j.Prefer;
 import org.joblib4j.Require;
 import org.joblib4j.ReturnAs;
 import org.joblib4j.spi.support.ByteSizes;
+import org.joblib4j.spi.support.ConfigSource;
 import org.joblib4j.spi.support.Durations;
 
 /**

@@ -3,6 +3,7 @@ package org.joblib4j.core.engine;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import org.joblib4j.Parallel;
+import org.joblib4j.internal.WorkerTaskThread;
 import org.joblib4j.spi.TaskContext;
 
 /**
@@ -30,9 +31,6 @@ public final class CpuBudget {
 
   /** The share of the task running on this thread, {@code null} outside tasks. */
   private static final ThreadLocal<Integer> TASK_SHARE = new ThreadLocal<>();
-
-  /** The thread that runs a worker JVM's tasks, if this JVM is one; its share is every CPU. */
-  private static volatile Thread workerTaskThread;
 
   /** The share {@link CpuShareCarrier} captures for the tasks of the call being started. */
   private static final ThreadLocal<Integer> SHARE_TO_CARRY = new ThreadLocal<>();
@@ -99,18 +97,10 @@ public final class CpuBudget {
    */
   private Integer taskShare() {
     Integer share = TASK_SHARE.get();
-    if (share == null && Thread.currentThread() == workerTaskThread) {
+    if (share == null && WorkerTaskThread.isCurrent()) {
       return cpuCount.getAsInt();
     }
     return share;
-  }
-
-  /**
-   * Marks the current thread as the one that runs this worker JVM's tasks: the worker's CPUs (its
-   * thread limit) are their share, so calls nested in them take no more.
-   */
-  public static void markWorkerTaskThread() {
-    workerTaskThread = Thread.currentThread();
   }
 
   /**

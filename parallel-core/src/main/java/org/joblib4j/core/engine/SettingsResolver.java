@@ -12,7 +12,6 @@ import org.joblib4j.ParallelConfig;
 import org.joblib4j.Prefer;
 import org.joblib4j.Require;
 import org.joblib4j.ReturnAs;
-import org.joblib4j.core.config.ConfigSource;
 import org.joblib4j.core.config.GlobalSettings;
 import org.joblib4j.core.registry.BackendRegistry;
 import org.joblib4j.core.sequential.SequentialBackend;
@@ -20,6 +19,7 @@ import org.joblib4j.internal.ParallelSettings;
 import org.joblib4j.spi.BackendContext;
 import org.joblib4j.spi.ParallelBackend;
 import org.joblib4j.spi.support.ByteSizes;
+import org.joblib4j.spi.support.ConfigSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

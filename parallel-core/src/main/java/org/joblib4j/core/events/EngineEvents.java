@@ -7,15 +7,14 @@ import org.joblib4j.core.jfr.JfrEvents;
 import org.joblib4j.observation.ObservedBatch;
 import org.joblib4j.observation.ObservedCall;
 import org.joblib4j.observation.ObservedCallEnd;
-import org.joblib4j.observation.ObservedWorker;
-import org.joblib4j.observation.ObservedWorkerBatch;
 import org.joblib4j.observation.Observers;
 import org.joblib4j.spi.TaskFailure;
 
 /**
- * The one place the engine and the worker pools report what happens: to JFR ({@link JfrEvents}) and
- * to the registered {@link org.joblib4j.observation.ParallelObserver}s. With no recording and no
- * observer, each report costs two checks.
+ * The one place the engine reports what happens (calls, batches, cluster connections; worker pools
+ * report their worker JVMs through parallel-process's {@code WorkerEvents}): to JFR ({@link
+ * JfrEvents}) and to the registered {@link org.joblib4j.observation.ParallelObserver}s. With no
+ * recording and no observer, each report costs two checks.
  */
 public final class EngineEvents {
   private static final AtomicLong CALL_IDS = new AtomicLong();
@@ -160,60 +159,6 @@ public final class EngineEvents {
       Observers.notify(o -> o.callStarted(observed));
     }
     return c;
-  }
-
-  /**
-   * A worker JVM's handshake.
-   *
-   * @param pid its process id
-   * @param launchNanos {@link System#nanoTime} at its launch
-   */
-  public static void workerStarted(long pid, long launchNanos) {
-    JfrEvents.workerStarted(pid, launchNanos);
-    if (Observers.any()) {
-      ObservedWorker w =
-          new ObservedWorker(pid, Duration.ofNanos(System.nanoTime() - launchNanos), null, 0);
-      Observers.notify(o -> o.workerStarted(w));
-    }
-  }
-
-  /**
-   * A batch's answer read from a worker JVM.
-   *
-   * @param pid the worker that ran it
-   * @param firstTask the index of its first task
-   * @param tasks its size
-   * @param submittedNanos {@link System#nanoTime} at its submission to the pool
-   * @param sentNanos {@link System#nanoTime} when it was handed to the worker
-   */
-  public static void workerBatch(
-      long pid, long firstTask, int tasks, long submittedNanos, long sentNanos) {
-    JfrEvents.workerBatch(pid, firstTask, tasks, submittedNanos, sentNanos);
-    if (Observers.any()) {
-      ObservedWorkerBatch b =
-          new ObservedWorkerBatch(
-              pid,
-              firstTask,
-              tasks,
-              Duration.ofNanos(sentNanos - submittedNanos),
-              Duration.ofNanos(System.nanoTime() - sentNanos));
-      Observers.notify(o -> o.workerBatch(b));
-    }
-  }
-
-  /**
-   * A worker JVM ended.
-   *
-   * @param pid its process id
-   * @param cause retired, killed, died, or failed to start
-   * @param exitStatus its exit status
-   */
-  public static void workerExited(long pid, String cause, int exitStatus) {
-    JfrEvents.workerExited(pid, cause, exitStatus);
-    if (Observers.any()) {
-      ObservedWorker w = new ObservedWorker(pid, Duration.ZERO, cause, exitStatus);
-      Observers.notify(o -> o.workerLost(w));
-    }
   }
 
   /**

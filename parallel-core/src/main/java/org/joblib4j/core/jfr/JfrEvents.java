@@ -2,9 +2,9 @@ package org.joblib4j.core.jfr;
 
 /**
  * The engine's Java Flight Recorder events ({@code org.joblib4j.*}, category {@code joblib4j}):
- * calls, batches, worker JVMs' starts and exits, cluster connections. Off unless a recording
- * enables them, as JFR events are: then each costs a check. A runtime without the {@code jdk.jfr}
- * module (a jlink image) records nothing.
+ * calls, batches, cluster connections (worker JVMs report theirs in parallel-process). Off unless a
+ * recording enables them, as JFR events are: then each costs a check. A runtime without the {@code
+ * jdk.jfr} module (a jlink image) records nothing.
  */
 public final class JfrEvents {
   private static final boolean PRESENT = ModuleLayer.boot().findModule("jdk.jfr").isPresent();
@@ -125,69 +125,6 @@ public final class JfrEvents {
     e.tasks = tasks;
     e.begin();
     return new Batch(e);
-  }
-
-  /**
-   * Records a worker JVM's start.
-   *
-   * @param pid its process id
-   * @param launchNanos {@link System#nanoTime} at its launch
-   */
-  public static void workerStarted(long pid, long launchNanos) {
-    if (!recording()) {
-      return;
-    }
-    WorkerStartedEvent e = new WorkerStartedEvent();
-    if (e.shouldCommit()) {
-      e.pid = pid;
-      e.startup = System.nanoTime() - launchNanos;
-      e.commit();
-    }
-  }
-
-  /**
-   * Records a batch's stay in a worker pool.
-   *
-   * @param pid the worker JVM that ran it
-   * @param firstTask the index of its first task
-   * @param tasks its size
-   * @param submittedNanos {@link System#nanoTime} at its submission to the pool
-   * @param sentNanos {@link System#nanoTime} when it was handed to the worker
-   */
-  public static void workerBatch(
-      long pid, long firstTask, int tasks, long submittedNanos, long sentNanos) {
-    if (!recording()) {
-      return;
-    }
-    WorkerBatchEvent e = new WorkerBatchEvent();
-    if (e.shouldCommit()) {
-      e.pid = pid;
-      e.firstTask = firstTask;
-      e.tasks = tasks;
-      e.queueWait = sentNanos - submittedNanos;
-      e.roundTrip = System.nanoTime() - sentNanos;
-      e.commit();
-    }
-  }
-
-  /**
-   * Records a worker JVM's exit.
-   *
-   * @param pid its process id
-   * @param cause retired, killed, died, or failed to start
-   * @param exitStatus its exit status
-   */
-  public static void workerExited(long pid, String cause, int exitStatus) {
-    if (!recording()) {
-      return;
-    }
-    WorkerExitedEvent e = new WorkerExitedEvent();
-    if (e.shouldCommit()) {
-      e.pid = pid;
-      e.cause = cause;
-      e.exitStatus = exitStatus;
-      e.commit();
-    }
   }
 
   /**

@@ -9,6 +9,7 @@ import org.joblib4j.ParallelConfigurationException;
 import org.joblib4j.Prefer;
 import org.joblib4j.ReturnAs;
 import org.joblib4j.spi.support.ByteSizes;
+import org.joblib4j.spi.support.LayeredConfigSource;
 import org.junit.jupiter.api.Test;
 
 class GlobalSettingsTest {

@@ -25,12 +25,12 @@ import org.joblib4j.ProgressListener;
 import org.joblib4j.ResultIterator;
 import org.joblib4j.ReturnAs;
 import org.joblib4j.Task;
-import org.joblib4j.core.config.LayeredConfigSource;
 import org.joblib4j.core.registry.BackendRegistry;
 import org.joblib4j.internal.ParallelSettings;
 import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.CallSettings;
 import org.joblib4j.spi.ParallelBackend;
+import org.joblib4j.spi.support.LayeredConfigSource;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 

@@ -15,11 +15,11 @@ import org.joblib4j.Prefer;
 import org.joblib4j.Require;
 import org.joblib4j.ReturnAs;
 import org.joblib4j.UnknownBackendException;
-import org.joblib4j.core.config.LayeredConfigSource;
 import org.joblib4j.core.registry.BackendRegistry;
 import org.joblib4j.internal.ParallelSettings;
 import org.joblib4j.spi.BackendContext;
 import org.joblib4j.spi.ParallelBackend;
+import org.joblib4j.spi.support.LayeredConfigSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

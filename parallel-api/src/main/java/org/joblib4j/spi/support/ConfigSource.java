@@ -1,4 +1,4 @@
-package org.joblib4j.core.config;
+package org.joblib4j.spi.support;
 
 import java.util.Map;
 
