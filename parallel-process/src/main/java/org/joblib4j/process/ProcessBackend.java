@@ -7,8 +7,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.CallSettings;
-import org.joblib4j.spi.ParallelBackend;
 import org.joblib4j.spi.support.AutoBatchSizer;
+import org.joblib4j.spi.support.AutoBatchingBackend;
 
 /**
  * What every backend on a {@link WorkerPool} shares: joblib's auto batching (0.2–2 s batches, with
@@ -18,7 +18,7 @@ import org.joblib4j.spi.support.AutoBatchSizer;
  * call — in {@link #configure} ({@link #usePool}), or at each call's start ({@link #leasePool})
  * when the pool is shared and can be replaced between calls — and what {@link #terminate} releases.
  */
-public abstract class ProcessBackend implements ParallelBackend {
+public abstract class ProcessBackend implements AutoBatchingBackend {
   static {
     // a backend is created before its first call configures it: warm the launch path meanwhile
     StartupWarmup.start();
@@ -39,6 +39,11 @@ public abstract class ProcessBackend implements ParallelBackend {
           AutoBatchSizer.DEFAULT_MAX_NANOS,
           Integer.MAX_VALUE,
           JUMP_NANOS);
+
+  @Override
+  public AutoBatchSizer batchSizer() {
+    return batching;
+  }
 
   private final BatchShipper shipper = new BatchShipper();
   private WorkerPool pool;
@@ -211,26 +216,6 @@ public abstract class ProcessBackend implements ParallelBackend {
     if (p != null) {
       p.callEnded(c);
     }
-  }
-
-  @Override
-  public int computeBatchSize() {
-    return batching.computeBatchSize();
-  }
-
-  @Override
-  public int computeBatchSize(int max) {
-    return batching.computeBatchSize(max);
-  }
-
-  @Override
-  public void batchCompleted(int batchSize, long durationNanos) {
-    batching.batchCompleted(batchSize, durationNanos);
-  }
-
-  @Override
-  public String takeBatchSizeChange() {
-    return batching.takeChange();
   }
 
   /** Forgets what auto batching learnt (at the end of each call, as joblib does). */

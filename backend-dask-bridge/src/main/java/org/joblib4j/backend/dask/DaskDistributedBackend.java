@@ -26,10 +26,10 @@ import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.BatchTaskException;
 import org.joblib4j.spi.CallSettings;
 import org.joblib4j.spi.NestedBackend;
-import org.joblib4j.spi.ParallelBackend;
 import org.joblib4j.spi.ReceivedResults;
 import org.joblib4j.spi.RetrievalContext;
 import org.joblib4j.spi.support.AutoBatchSizer;
+import org.joblib4j.spi.support.AutoBatchingBackend;
 import org.joblib4j.spi.support.Durations;
 
 /**
@@ -46,7 +46,7 @@ import org.joblib4j.spi.support.Durations;
  * n_jobs caps the number of batches in flight (joblib ignores it), and an abort, a timeout or an
  * early close cancels the queued batches and interrupts the running Java tasks.
  */
-public final class DaskDistributedBackend implements ParallelBackend {
+public final class DaskDistributedBackend implements AutoBatchingBackend {
   /** joblib's dask bounds for auto batching: batches of 0.2 s to 1 s. */
   static final long MIN_BATCH_NANOS = 200_000_000L;
 
@@ -66,6 +66,12 @@ public final class DaskDistributedBackend implements ParallelBackend {
 
   private final AutoBatchSizer batching =
       new AutoBatchSizer(MIN_BATCH_NANOS, MAX_BATCH_NANOS, Integer.MAX_VALUE, 0, GROWTH);
+
+  @Override
+  public AutoBatchSizer batchSizer() {
+    return batching;
+  }
+
   private final byte[] submitOptions;
   private final long batchLimit;
   private volatile int lastBatchSize = 1;
@@ -549,16 +555,6 @@ public final class DaskDistributedBackend implements ParallelBackend {
     int n = batching.computeBatchSize(max);
     lastBatchSize = n;
     return n;
-  }
-
-  @Override
-  public void batchCompleted(int batchSize, long durationNanos) {
-    batching.batchCompleted(batchSize, durationNanos);
-  }
-
-  @Override
-  public String takeBatchSizeChange() {
-    return batching.takeChange();
   }
 
   /**

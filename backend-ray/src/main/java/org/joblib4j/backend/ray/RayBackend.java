@@ -32,9 +32,9 @@ import org.joblib4j.process.TooLargeResults;
 import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.BatchTaskException;
 import org.joblib4j.spi.CallSettings;
-import org.joblib4j.spi.ParallelBackend;
 import org.joblib4j.spi.ReceivedResults;
 import org.joblib4j.spi.support.AutoBatchSizer;
+import org.joblib4j.spi.support.AutoBatchingBackend;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * backend (a multiprocessing backend underneath), they run on threads at level 1 and sequentially
  * below, inside the Ray worker.
  */
-final class RayBackend implements ParallelBackend {
+final class RayBackend implements AutoBatchingBackend {
   private static final Logger LOG = LoggerFactory.getLogger(RayBackend.class);
   private static final AtomicLong IDS = new AtomicLong();
 
@@ -66,6 +66,12 @@ final class RayBackend implements ParallelBackend {
 
   private final AutoBatchSizer sizer =
       new AutoBatchSizer(AutoBatchSizer.DEFAULT_MIN_NANOS, 1_000_000_000L, Integer.MAX_VALUE);
+
+  @Override
+  public AutoBatchSizer batchSizer() {
+    return sizer;
+  }
+
   private final Object lock = new Object();
   private final Map<ObjectRef<byte[]>, InFlight> running = new IdentityHashMap<>();
   private final ArrayDeque<InFlight> waiting = new ArrayDeque<>();
@@ -424,26 +430,6 @@ final class RayBackend implements ParallelBackend {
     } catch (IOException | NumberFormatException e) {
       // the batch ended meanwhile
     }
-  }
-
-  @Override
-  public int computeBatchSize() {
-    return sizer.computeBatchSize();
-  }
-
-  @Override
-  public int computeBatchSize(int max) {
-    return sizer.computeBatchSize(max);
-  }
-
-  @Override
-  public void batchCompleted(int batchSize, long durationNanos) {
-    sizer.batchCompleted(batchSize, durationNanos);
-  }
-
-  @Override
-  public String takeBatchSizeChange() {
-    return sizer.takeChange();
   }
 
   @Override

@@ -9,8 +9,8 @@ import java.util.concurrent.ThreadFactory;
 import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.BatchTaskException;
 import org.joblib4j.spi.CallSettings;
-import org.joblib4j.spi.ParallelBackend;
 import org.joblib4j.spi.support.AutoBatchSizer;
+import org.joblib4j.spi.support.AutoBatchingBackend;
 
 /**
  * joblib's {@code ThreadingBackend}: threads in the caller's JVM, borrowed from one process-wide
@@ -22,7 +22,7 @@ import org.joblib4j.spi.support.AutoBatchSizer;
  * are batched adaptively so that a batch takes 2 to 20 ms: a million no-op tasks then cost about
  * what a raw {@code ExecutorService} costs, while tasks of 2 ms or more still go one by one.
  */
-public final class ThreadingBackend implements ParallelBackend {
+public final class ThreadingBackend implements AutoBatchingBackend {
   /** Batches faster than this grow. */
   static final long MIN_BATCH_NANOS = 2_000_000L;
 
@@ -40,6 +40,12 @@ public final class ThreadingBackend implements ParallelBackend {
 
   private final AutoBatchSizer batching =
       new AutoBatchSizer(MIN_BATCH_NANOS, MAX_BATCH_NANOS, Integer.MAX_VALUE, JUMP_BATCH_NANOS);
+
+  @Override
+  public AutoBatchSizer batchSizer() {
+    return batching;
+  }
+
   private final Set<Running> inFlight = ConcurrentHashMap.newKeySet();
   private final ThreadFactory virtualThreads;
 
@@ -201,26 +207,6 @@ public final class ThreadingBackend implements ParallelBackend {
     for (Running r : inFlight.toArray(new Running[0])) {
       r.cancel();
     }
-  }
-
-  @Override
-  public int computeBatchSize() {
-    return batching.computeBatchSize();
-  }
-
-  @Override
-  public int computeBatchSize(int max) {
-    return batching.computeBatchSize(max);
-  }
-
-  @Override
-  public void batchCompleted(int batchSize, long durationNanos) {
-    batching.batchCompleted(batchSize, durationNanos);
-  }
-
-  @Override
-  public String takeBatchSizeChange() {
-    return batching.takeChange();
   }
 
   @Override

@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.BatchTaskException;
 import org.joblib4j.spi.CallSettings;
-import org.joblib4j.spi.ParallelBackend;
 import org.joblib4j.spi.support.AutoBatchSizer;
+import org.joblib4j.spi.support.AutoBatchingBackend;
 
 /**
  * The engine's stand-in for the threading backend (which lives in a module built after this one):
@@ -22,7 +22,7 @@ import org.joblib4j.spi.support.AutoBatchSizer;
  * so the call goes on; batches are sized as joblib sizes them. What is the threading backend's own
  * (shared threads, its faster batch sizing, virtual threads) is tested in backend-threading.
  */
-final class ThreadPoolDouble implements ParallelBackend {
+final class ThreadPoolDouble implements AutoBatchingBackend {
   private static final AtomicInteger POOLS = new AtomicInteger();
 
   /**
@@ -30,6 +30,11 @@ final class ThreadPoolDouble implements ParallelBackend {
    * on.
    */
   private final AutoBatchSizer batching = new AutoBatchSizer();
+
+  @Override
+  public AutoBatchSizer batchSizer() {
+    return batching;
+  }
 
   private final Set<Running> inFlight = ConcurrentHashMap.newKeySet();
   private ThreadPoolExecutor pool;
@@ -72,21 +77,6 @@ final class ThreadPoolDouble implements ParallelBackend {
     for (Running r : inFlight.toArray(new Running[0])) {
       r.cancel();
     }
-  }
-
-  @Override
-  public int computeBatchSize() {
-    return batching.computeBatchSize();
-  }
-
-  @Override
-  public int computeBatchSize(int max) {
-    return batching.computeBatchSize(max);
-  }
-
-  @Override
-  public void batchCompleted(int batchSize, long durationNanos) {
-    batching.batchCompleted(batchSize, durationNanos);
   }
 
   @Override

@@ -11,17 +11,23 @@ import java.util.concurrent.ThreadPoolExecutor;
 import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.BatchTaskException;
 import org.joblib4j.spi.CallSettings;
-import org.joblib4j.spi.ParallelBackend;
 import org.joblib4j.spi.support.AutoBatchSizer;
+import org.joblib4j.spi.support.AutoBatchingBackend;
 
 /**
  * Runs {@code Parallel} tasks on an {@link ExecutorService} the application owns. Written against
  * parallel-api alone, as any third party's backend would be.
  */
-final class ManagedExecutorBackend implements ParallelBackend {
+final class ManagedExecutorBackend implements AutoBatchingBackend {
   private final String executorName;
   private final AutoBatchSizer batching =
       new AutoBatchSizer(2_000_000L, 20_000_000L, Integer.MAX_VALUE);
+
+  @Override
+  public AutoBatchSizer batchSizer() {
+    return batching;
+  }
+
   private final Set<Future<?>> running = ConcurrentHashMap.newKeySet();
   private ExecutorService pool;
 
@@ -79,26 +85,6 @@ final class ManagedExecutorBackend implements ParallelBackend {
       f.cancel(true);
     }
     running.clear();
-  }
-
-  @Override
-  public int computeBatchSize() {
-    return batching.computeBatchSize();
-  }
-
-  @Override
-  public int computeBatchSize(int max) {
-    return batching.computeBatchSize(max);
-  }
-
-  @Override
-  public void batchCompleted(int batchSize, long durationNanos) {
-    batching.batchCompleted(batchSize, durationNanos);
-  }
-
-  @Override
-  public String takeBatchSizeChange() {
-    return batching.takeChange();
   }
 
   @Override
