@@ -87,6 +87,9 @@ public final class DaskDistributedBackend implements AutoBatchingBackend {
 
   private BatchEncoder encoder;
 
+  /** The settings of the last configure, for each call's encoder. */
+  private CallSettings callSettings;
+
   // the current call; guarded by this
   private int inFlightCap = Integer.MAX_VALUE;
   private final Map<Long, Submission> inFlight = new LinkedHashMap<>();
@@ -193,16 +196,7 @@ public final class DaskDistributedBackend implements AutoBatchingBackend {
           mapArrays ? new ArraySpiller(settings.tempFolder(), settings.maxNbytes()) : null;
       explicit = BatchEncoder.scatterAll(s, options.scatter, explicitBlobs, explicitArrays);
     }
-    encoder =
-        new BatchEncoder(
-            s,
-            explicit,
-            options.autoScatter,
-            options.autoScatterThreshold,
-            batchLimit,
-            mapArrays
-                ? new ArraySpiller(settings.tempFolder(), settings.maxNbytes(), settings.mmapMode())
-                : null);
+    callSettings = settings;
     // a call always runs on the cluster: 1 would make the engine run it in the caller's thread
     return Math.max(2, slots);
   }
@@ -259,6 +253,22 @@ public final class DaskDistributedBackend implements AutoBatchingBackend {
 
   @Override
   public synchronized void startCall() {
+    // what a call shares (and the files of its arrays) is the call's: a kept-open Parallel's next
+    // call decides and writes afresh, as the last one's files are gone
+    DaskSession s = session;
+    CallSettings c = callSettings;
+    if (s != null && c != null) {
+      encoder =
+          new BatchEncoder(
+              s,
+              explicit,
+              options.autoScatter,
+              options.autoScatterThreshold,
+              batchLimit,
+              c.maxNbytes() != null && s.workersShareFiles()
+                  ? new ArraySpiller(c.tempFolder(), c.maxNbytes(), c.mmapMode())
+                  : null);
+    }
     aborted = false;
     inFlight.clear();
     waiting.clear();

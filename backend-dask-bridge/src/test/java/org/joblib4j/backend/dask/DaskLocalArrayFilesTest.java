@@ -131,6 +131,12 @@ class DaskLocalArrayFilesTest {
       // the data set was shared automatically, its matrix as a file; the call took its folder
       assertThat(c.scatteredBytes() - before).isLessThan(16_000L);
       assertThat(memmapFolders()).isEmpty();
+      // the next call of the same Parallel writes the file again, and takes it too
+      d.x()[3][0] += 1;
+      assertThat(p.run(List.of(delayed(DaskLocalArrayFilesTest::dataRowSum, d, 3))))
+          .containsExactly(rowSum(d.x(), 3));
+      assertThat(c.scatteredBytes() - before).isLessThan(32_000L);
+      assertThat(memmapFolders()).isEmpty();
     }
   }
 
