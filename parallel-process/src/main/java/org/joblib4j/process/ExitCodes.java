@@ -3,10 +3,10 @@ package org.joblib4j.process;
 import java.util.Map;
 
 /**
- * loky's {@code _format_exitcodes}: a signal death as {@code SIGKILL(-9)}, an exit as {@code
- * EXIT(1)}.
+ * How worker JVMs end and how their ends are told: loky's {@code _format_exitcodes} (a signal death
+ * as {@code SIGKILL(-9)}, an exit as {@code EXIT(1)}), and the halt a worker uses to leave.
  */
-final class ExitCodes {
+public final class ExitCodes {
   private static final Map<Integer, String> SIGNALS =
       Map.ofEntries(
           Map.entry(1, "SIGHUP"),
@@ -36,5 +36,17 @@ final class ExitCodes {
       return SIGNALS.getOrDefault(signal, "SIG" + signal) + "(-" + signal + ")";
     }
     return "EXIT(" + status + ")";
+  }
+
+  /**
+   * Ends this JVM at once with a status, its output flushed: a worker or executor JVM whose channel
+   * is gone has nothing to clean up and must not wait for shutdown hooks or tasks.
+   *
+   * @param status the exit status
+   */
+  public static void halt(int status) {
+    System.out.flush();
+    System.err.flush();
+    Runtime.getRuntime().halt(status);
   }
 }

@@ -5,7 +5,6 @@ import java.io.NotSerializableException;
 import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.Array;
 import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayDeque;
 import java.util.Collection;
@@ -318,7 +317,7 @@ public final class SerializationDiagnostics {
       }
       return out;
     }
-    SerializedLambda lambda = serializedLambda(o);
+    SerializedLambda lambda = SerializedLambdas.of(o);
     if (lambda != null) {
       for (int i = 0; i < lambda.getCapturedArgCount(); i++) {
         Object arg = lambda.getCapturedArg(i);
@@ -349,19 +348,5 @@ public final class SerializationDiagnostics {
       }
     }
     return out;
-  }
-
-  private static SerializedLambda serializedLambda(Object o) {
-    if (!o.getClass().isSynthetic()) {
-      return null;
-    }
-    try {
-      Method m = o.getClass().getDeclaredMethod("writeReplace");
-      m.setAccessible(true);
-      Object r = m.invoke(o);
-      return r instanceof SerializedLambda ? (SerializedLambda) r : null;
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      return null;
-    }
   }
 }

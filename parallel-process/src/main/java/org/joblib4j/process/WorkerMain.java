@@ -48,7 +48,6 @@ public final class WorkerMain {
    */
   static final long WARM_UP_QUIET_MS = 1000;
 
-  private static volatile Thread taskThread;
   private static boolean parentWatched;
 
   private final FrameChannel channel;
@@ -126,7 +125,7 @@ public final class WorkerMain {
     String socket = in.readLine();
     String token = in.readLine();
     if (socket == null || token == null) {
-      exit(0);
+      ExitCodes.halt(0);
     }
     return new String[] {socket, token, parentPid};
   }
@@ -235,10 +234,10 @@ public final class WorkerMain {
             () -> {
               ProcessHandle parent = ProcessHandle.of(parentPid).orElse(null);
               if (parent == null) {
-                exit(0);
+                ExitCodes.halt(0);
               }
               parent.onExit().join();
-              exit(0);
+              ExitCodes.halt(0);
             },
             "joblib4j-worker-parent-watch");
     t.setDaemon(true);
@@ -252,7 +251,7 @@ public final class WorkerMain {
    * @return true on a worker's task thread
    */
   public static boolean isTaskThread() {
-    return Thread.currentThread() == taskThread;
+    return WorkerTaskThread.isCurrent();
   }
 
   private void run() {
@@ -276,7 +275,7 @@ public final class WorkerMain {
       // what an uncaught error in a lone main thread did: report it and end the JVM
       System.err.print("Exception in thread \"" + Thread.currentThread().getName() + "\" ");
       t.printStackTrace();
-      exit(1);
+      ExitCodes.halt(1);
     }
   }
 
@@ -319,11 +318,11 @@ public final class WorkerMain {
         f = channel.receive();
       } catch (IOException e) {
         // the parent is gone
-        exit(0);
+        ExitCodes.halt(0);
         return null;
       }
       if (f == null || f.type() == Frame.EXIT) {
-        exit(0);
+        ExitCodes.halt(0);
       }
       if (f.type() == Frame.CANCEL) {
         cancelled.add(f.id());
@@ -357,8 +356,8 @@ public final class WorkerMain {
    * Runs a frame, then whatever queued behind it, then lets the next batch be run by its reader.
    */
   private void runFrom(Frame first) {
-    taskThread = Thread.currentThread();
-    // the engine's CPU budget gives calls made in tasks this worker's CPUs
+    // nested pools are allowed here, and the engine's CPU budget gives calls made in tasks this
+    // worker's CPUs
     WorkerTaskThread.mark();
     Frame f = first;
     while (f != null) {
@@ -385,7 +384,7 @@ public final class WorkerMain {
       initializer.call();
     } catch (Throwable t) {
       sendFailure(Frame.INIT_FAILED, 0, t);
-      exit(1);
+      ExitCodes.halt(1);
     }
   }
 
@@ -515,7 +514,7 @@ public final class WorkerMain {
       sendFailure(Frame.FAILURE, id, new BatchTaskException(index, timeout));
     }
     send(Frame.of(Frame.HALTING, 0));
-    exit(0);
+    ExitCodes.halt(0);
   }
 
   private void retire(String reason) {
@@ -548,15 +547,9 @@ public final class WorkerMain {
     try {
       channel.send(f);
     } catch (IOException e) {
-      exit(0);
+      ExitCodes.halt(0);
     } catch (OutOfMemoryError e) {
-      exit(3);
+      ExitCodes.halt(3);
     }
-  }
-
-  private static void exit(int code) {
-    System.out.flush();
-    System.err.flush();
-    Runtime.getRuntime().halt(code);
   }
 }

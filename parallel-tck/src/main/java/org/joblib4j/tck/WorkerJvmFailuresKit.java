@@ -114,8 +114,7 @@ public abstract class WorkerJvmFailuresKit {
     return i;
   }
 
-  static int raiseIfSeven(int i) throws InterruptedException {
-    Thread.sleep(5);
+  static int raiseIfSeven(int i) {
     if (i == 7) {
       throw new IllegalArgumentException("task 7 is seven");
     }
@@ -138,8 +137,7 @@ public abstract class WorkerJvmFailuresKit {
     }
   }
 
-  static int interruptRaiser(int i) throws InterruptedException {
-    Thread.sleep(50);
+  static int interruptRaiser(int i) {
     throw new Interrupt("interrupt " + i);
   }
 

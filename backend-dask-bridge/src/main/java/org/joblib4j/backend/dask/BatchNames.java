@@ -1,12 +1,11 @@
 package org.joblib4j.backend.dask;
 
 import java.lang.invoke.SerializedLambda;
-import java.lang.reflect.Method;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.joblib4j.DelayedCall;
 import org.joblib4j.Task;
+import org.joblib4j.process.SerializedLambdas;
 import org.joblib4j.spi.Batch;
 
 /**
@@ -61,7 +60,7 @@ final class BatchNames {
 
   static String functionName(Object task) {
     Object f = function(task);
-    SerializedLambda lambda = serializedLambda(f);
+    SerializedLambda lambda = SerializedLambdas.of(f);
     String name;
     if (lambda != null) {
       name = lambda.getImplMethodName();
@@ -77,32 +76,5 @@ final class BatchNames {
       }
     }
     return name.replaceAll("[^A-Za-z0-9_]", "_");
-  }
-
-  /** The serialized form of a serializable lambda, or {@code null}. */
-  static SerializedLambda serializedLambda(Object o) {
-    if (o == null || !o.getClass().isSynthetic()) {
-      return null;
-    }
-    try {
-      Method m = o.getClass().getDeclaredMethod("writeReplace");
-      m.setAccessible(true);
-      Object r = m.invoke(o);
-      return r instanceof SerializedLambda ? (SerializedLambda) r : null;
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      return null;
-    }
-  }
-
-  /** The values a lambda captured, or an empty list. */
-  static List<Object> captured(Object o) {
-    SerializedLambda l = serializedLambda(o);
-    List<Object> out = new ArrayList<>();
-    if (l != null) {
-      for (int i = 0; i < l.getCapturedArgCount(); i++) {
-        out.add(l.getCapturedArg(i));
-      }
-    }
-    return out;
   }
 }

@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.joblib4j.TaskSerializationException;
+import org.joblib4j.process.ExitCodes;
 import org.joblib4j.process.JavaTaskSerializer;
 import org.joblib4j.process.RemoteTaskException;
 import org.joblib4j.process.SerializationDiagnostics;
@@ -113,7 +114,7 @@ public final class ExecutorMain {
     } catch (IOException | RuntimeException e) {
       System.err.println(
           "joblib4j executor: cannot open the protocol channel " + channel + ": " + e);
-      exit(2);
+      ExitCodes.halt(2);
       return;
     }
     // a task's prints go to the worker's log (and not into stdin/stdout when they carry the
@@ -220,10 +221,10 @@ public final class ExecutorMain {
       }
     } catch (IOException | RuntimeException e) {
       System.err.println("joblib4j executor: reading from the Dask worker failed: " + e);
-      exit(2);
+      ExitCodes.halt(2);
     }
     // the input closed: the Dask worker is gone or stopped this JVM
-    exit(0);
+    ExitCodes.halt(0);
   }
 
   private void handle(Protocol.Frame f) {
@@ -263,7 +264,7 @@ public final class ExecutorMain {
         }
         break;
       case Protocol.EXIT:
-        exit(0);
+        ExitCodes.halt(0);
         break;
       default:
         DaskSession s = session;
@@ -452,15 +453,9 @@ public final class ExecutorMain {
         Protocol.write(out, op, id, parts);
       }
     } catch (IOException e) {
-      exit(0);
+      ExitCodes.halt(0);
     } catch (OutOfMemoryError e) {
-      exit(3);
+      ExitCodes.halt(3);
     }
-  }
-
-  private static void exit(int code) {
-    System.out.flush();
-    System.err.flush();
-    Runtime.getRuntime().halt(code);
   }
 }
