@@ -23,29 +23,6 @@ public final class DelayedCall<R> implements Task<R> {
   }
 
   /**
-   * Rebuilds a call from its parts (used when a batch is deserialized).
-   *
-   * @param function a {@link Task} (no argument), {@link TaskFunction} (one), {@link
-   *     TaskBiFunction} (two) or {@link TaskTriFunction} (three)
-   * @param args the arguments
-   * @param <R> the result type
-   * @return the call
-   * @throws IllegalArgumentException if the function does not take that many arguments
-   */
-  public static <R> DelayedCall<R> of(Object function, Object... args) {
-    boolean fits =
-        args.length == 0 && function instanceof Task
-            || args.length == 1 && function instanceof TaskFunction
-            || args.length == 2 && function instanceof TaskBiFunction
-            || args.length == 3 && function instanceof TaskTriFunction;
-    if (!fits) {
-      throw new IllegalArgumentException(
-          function.getClass().getName() + " cannot be called with " + args.length + " arguments");
-    }
-    return new DelayedCall<>(function, args);
-  }
-
-  /**
    * Returns the number of arguments.
    *
    * @return 0 to 3

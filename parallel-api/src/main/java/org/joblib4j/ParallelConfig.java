@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.joblib4j.internal.NestedScopes;
 import org.joblib4j.spi.NestedBackend;
 import org.joblib4j.spi.ParallelBackend;
 
@@ -112,13 +113,12 @@ public final class ParallelConfig {
     return top == null ? EMPTY : top;
   }
 
-  /**
-   * Enters a task's nested configuration; used by {@link org.joblib4j.spi.Batch} around its tasks.
-   *
-   * @param nested the nested backend
-   * @return the scope to close after the tasks
-   */
-  public static Scope nested(NestedBackend nested) {
+  static {
+    NestedScopes.register(ParallelConfig::nested);
+  }
+
+  /** Enters a task's nested configuration: what {@link NestedScopes#enter} opens. */
+  private static Scope nested(NestedBackend nested) {
     Builder b = new Builder();
     if (nested.backend() != null) {
       b.backend(nested.backend());

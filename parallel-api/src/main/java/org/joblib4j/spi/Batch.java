@@ -1,31 +1,31 @@
 package org.joblib4j.spi;
 
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletionException;
-import org.joblib4j.DelayedCall;
 import org.joblib4j.ParallelConfig;
 import org.joblib4j.Task;
+import org.joblib4j.internal.NestedScopes;
 
 /**
  * A batch of consecutive tasks: joblib's {@code BatchedCalls}. Calling it runs the tasks in order,
  * inside the nested backend's configuration, so a {@code Parallel} created by a task uses the
- * nested backend. Serializable, so a process backend can send it to a worker JVM as is.
+ * nested backend. A plain value: a backend that sends batches to other JVMs writes them with the
+ * worker-JVM toolkit's codecs ({@code parallel-process}), which keep the wire format out of this
+ * API.
  */
-public final class Batch implements Serializable {
-  private static final long serialVersionUID = 1L;
+public final class Batch {
 
   private final long firstIndex;
   private final List<Task<?>> tasks;
   private final NestedBackend nested;
   private final Options options;
 
-  /** The run time of each task run here, in order (set by {@link #call}; not serialized). */
+  /** The run time of each task run here, in order (set by {@link #call}). */
   private volatile long[] taskNanos;
 
-  /** The thread that ran the batch here (set by {@link #call}; not serialized). */
+  /** The thread that ran the batch here (set by {@link #call}). */
   private volatile String ranOn;
 
   /**
@@ -36,36 +36,21 @@ public final class Batch implements Serializable {
    *     the batch ({@code ErrorPolicy.COLLECT})
    * @param taskTimeoutNanos each task's time limit from its start, 0 for none
    */
-  public record Options(TaskContext context, boolean collect, long taskTimeoutNanos)
-      implements Serializable {
+  public record Options(TaskContext context, boolean collect, long taskTimeoutNanos) {
     /** Nothing beyond joblib's defaults. */
     public static final Options DEFAULT = new Options(null, false, 0);
 
     /**
-     * Travels as a plain class: a record is deserialized through method-handle combinators that a
-     * freshly started worker JVM spends tens of milliseconds generating before its first batch.
+     * The options with these values: {@link #DEFAULT} when they are joblib's defaults.
+     *
+     * @param context the caller's context to restore around each task, or {@code null}
+     * @param collect whether failing tasks are collected
+     * @param taskTimeoutNanos each task's time limit from its start, 0 for none
+     * @return the options
      */
-    private Object writeReplace() {
-      return new SerialForm(context, collect, taskTimeoutNanos);
-    }
-  }
-
-  /** The serialized form of {@link Options}. */
-  private static final class SerialForm implements Serializable {
-    private static final long serialVersionUID = 1L;
-    private final TaskContext context;
-    private final boolean collect;
-    private final long taskTimeoutNanos;
-
-    SerialForm(TaskContext context, boolean collect, long taskTimeoutNanos) {
-      this.context = context;
-      this.collect = collect;
-      this.taskTimeoutNanos = taskTimeoutNanos;
-    }
-
-    private Object readResolve() {
+    public static Options of(TaskContext context, boolean collect, long taskTimeoutNanos) {
       return context == null && !collect && taskTimeoutNanos == 0
-          ? Options.DEFAULT
+          ? DEFAULT
           : new Options(context, collect, taskTimeoutNanos);
     }
   }
@@ -184,7 +169,7 @@ public final class Batch implements Serializable {
     long[] nanos = new long[tasks.size()];
     ranOn = Thread.currentThread().getName();
     taskNanos = nanos;
-    try (ParallelConfig.Scope ignored = nested == null ? null : ParallelConfig.nested(nested);
+    try (ParallelConfig.Scope ignored = nested == null ? null : NestedScopes.enter(nested);
         TaskContext.BatchScope context = TaskContext.forBatch(options.context())) {
       for (int i = 0; i < tasks.size(); i++) {
         long index = firstIndex + i;
@@ -261,103 +246,5 @@ public final class Batch implements Serializable {
   @Override
   public String toString() {
     return "Batch[tasks " + firstIndex + ".." + (firstIndex + tasks.size() - 1) + "]";
-  }
-
-  /** Serializes through {@link CompactForm}: a function shared by every task goes once. */
-  private Object writeReplace() {
-    return new CompactForm(this);
-  }
-
-  private void readObject(java.io.ObjectInputStream in) throws java.io.InvalidObjectException {
-    throw new java.io.InvalidObjectException("a Batch is serialized through its compact form");
-  }
-
-  /**
-   * The serialized form of a batch. When every task is a {@link DelayedCall} of the same function
-   * with the same number of arguments (the usual {@code delayed(f, x)} stream), the function is
-   * written once and then only the arguments (boxed primitives and short strings in their {@link
-   * CompactValues} form); otherwise the tasks are written as they are.
-   */
-  private static final class CompactForm implements java.io.Externalizable {
-    private static final long serialVersionUID = 1L;
-    private Batch batch;
-
-    public CompactForm() {}
-
-    CompactForm(Batch batch) {
-      this.batch = batch;
-    }
-
-    @Override
-    public void writeExternal(java.io.ObjectOutput out) throws java.io.IOException {
-      out.writeLong(batch.firstIndex);
-      out.writeObject(batch.nested);
-      out.writeObject(batch.options == Options.DEFAULT ? null : batch.options);
-      List<Task<?>> tasks = batch.tasks;
-      out.writeInt(tasks.size());
-      Object function = sharedFunction(tasks);
-      if (function == null) {
-        out.writeByte(0);
-        for (Task<?> t : tasks) {
-          out.writeObject(t);
-        }
-        return;
-      }
-      int arity = ((DelayedCall<?>) tasks.get(0)).arity();
-      out.writeByte(1);
-      out.writeObject(function);
-      out.writeByte(arity);
-      for (Task<?> t : tasks) {
-        DelayedCall<?> call = (DelayedCall<?>) t;
-        for (int i = 0; i < arity; i++) {
-          CompactValues.writeValue(out, call.arg(i));
-        }
-      }
-    }
-
-    private static Object sharedFunction(List<Task<?>> tasks) {
-      if (tasks.isEmpty() || !(tasks.get(0) instanceof DelayedCall)) {
-        return null;
-      }
-      DelayedCall<?> first = (DelayedCall<?>) tasks.get(0);
-      for (Task<?> t : tasks) {
-        if (!(t instanceof DelayedCall)
-            || ((DelayedCall<?>) t).function() != first.function()
-            || ((DelayedCall<?>) t).arity() != first.arity()) {
-          return null;
-        }
-      }
-      return first.function();
-    }
-
-    @Override
-    public void readExternal(java.io.ObjectInput in)
-        throws java.io.IOException, ClassNotFoundException {
-      long firstIndex = in.readLong();
-      NestedBackend nested = (NestedBackend) in.readObject();
-      Options options = (Options) in.readObject();
-      int n = in.readInt();
-      List<Task<?>> tasks = new ArrayList<>(n);
-      if (in.readByte() == 0) {
-        for (int i = 0; i < n; i++) {
-          tasks.add((Task<?>) in.readObject());
-        }
-      } else {
-        Object function = in.readObject();
-        int arity = in.readByte();
-        Object[] args = new Object[arity];
-        for (int i = 0; i < n; i++) {
-          for (int a = 0; a < arity; a++) {
-            args[a] = CompactValues.readValue(in);
-          }
-          tasks.add(DelayedCall.of(function, args));
-        }
-      }
-      batch = new Batch(firstIndex, tasks, nested, options);
-    }
-
-    private Object readResolve() {
-      return batch;
-    }
   }
 }

@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.joblib4j.DelayedCall;
 import org.joblib4j.Task;
+import org.joblib4j.internal.DelayedCalls;
 import org.joblib4j.spi.Batch;
-import org.joblib4j.spi.CompactValues;
 import org.joblib4j.spi.NestedBackend;
 
 /**
@@ -181,7 +181,7 @@ final class BatchCodec {
       for (int a = 0; a < arity; a++) {
         args[a] = CompactValues.read(in);
       }
-      tasks.add(DelayedCall.of(function, args));
+      tasks.add(DelayedCalls.of(function, args));
     }
     return new Batch(firstIndex, tasks, nested, options);
   }

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.joblib4j.spi.Batch;
 
 /**
  * Java serialization. Objects shared by many tasks of one batch (a function, a captured array) are
@@ -240,13 +241,15 @@ public class JavaTaskSerializer implements TaskSerializer {
       this.shareStatelessFunctions = shareStatelessFunctions;
       this.sharing = sharing;
       this.refs = refs;
-      if (spiller != null || shareStatelessFunctions || sharing != null) {
-        enableReplaceObject(true);
-      }
+      // always: a batch, a plain value, travels as its serialized form
+      enableReplaceObject(true);
     }
 
     @Override
     protected Object replaceObject(Object obj) throws IOException {
+      if (obj instanceof Batch) {
+        return new BatchForm((Batch) obj);
+      }
       Object replaced = sharing == null ? null : sharing.replace(obj, refs);
       if (replaced == null && spiller != null) {
         replaced = spiller.replace(obj);

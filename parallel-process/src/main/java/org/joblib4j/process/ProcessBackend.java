@@ -24,6 +24,9 @@ public abstract class ProcessBackend implements AutoBatchingBackend {
     StartupWarmup.start();
   }
 
+  /** For subclasses: each decides which pool serves its calls. */
+  protected ProcessBackend() {}
+
   /**
    * A tiny batch grows at once to the size expected to take this long (see {@link AutoBatchSizer}).
    */

@@ -5,7 +5,6 @@ import java.io.StreamCorruptedException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.joblib4j.spi.CompactValues;
 
 /**
  * The payload of a batch's results: when every result has a {@link CompactValues} form (no-op and

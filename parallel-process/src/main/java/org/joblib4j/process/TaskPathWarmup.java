@@ -5,6 +5,7 @@ import java.io.Serializable;
 import java.util.List;
 import org.joblib4j.DelayedCall;
 import org.joblib4j.TaskFunction;
+import org.joblib4j.internal.DelayedCalls;
 import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.NestedBackend;
 
@@ -43,7 +44,7 @@ final class TaskPathWarmup {
    */
   static Batch compactBatch() {
     TaskFunction<Integer, Integer> increment = x -> x + 1;
-    return batch(List.of(DelayedCall.of(increment, 1), DelayedCall.of(increment, 2)));
+    return batch(List.of(DelayedCalls.of(increment, 1), DelayedCalls.of(increment, 2)));
   }
 
   /**
@@ -55,8 +56,8 @@ final class TaskPathWarmup {
     TaskFunction<Sample, Sample> next = Sample::next;
     return batch(
         List.of(
-            DelayedCall.of(next, new Sample(0, 1L, 0.5, "warm-up", new int[] {1, 2})),
-            DelayedCall.of(next, new Sample(1, 2L, 1.5, "warm-up", new int[] {3}))));
+            DelayedCalls.of(next, new Sample(0, 1L, 0.5, "warm-up", new int[] {1, 2})),
+            DelayedCalls.of(next, new Sample(1, 2L, 1.5, "warm-up", new int[] {3}))));
   }
 
   private static Batch batch(List<DelayedCall<?>> tasks) {

@@ -29,6 +29,9 @@ public class WorkerLauncher {
   /** Carries the depth of nested process pools to workers. */
   public static final String DEPTH_VARIABLE = "JOBLIB4J_PROCESS_DEPTH";
 
+  /** The launcher of plain worker JVMs; a subclass may hand out ones started ahead (spares). */
+  public WorkerLauncher() {}
+
   /** Tells a worker JVM which backend started it ({@code loky}, {@code multiprocessing}). */
   public static final String KIND_VARIABLE = "JOBLIB4J_WORKER_KIND";
 

@@ -19,6 +19,14 @@ public enum Artifact {
   CORE("org/joblib4j/core/DefaultEngine.class"),
   /** org.joblib4j:backend-threading. */
   THREADING("org/joblib4j/backend/threading/ThreadingBackendProvider.class"),
+  /** org.joblib4j:parallel-process. */
+  PROCESS("org/joblib4j/process/WorkerPool.class"),
+  /** org.joblib4j:backend-loky. */
+  LOKY("org/joblib4j/backend/loky/LokyBackendProvider.class"),
+  /** org.joblib4j:backend-dask-bridge. */
+  DASK("org/joblib4j/backend/dask/DaskBackendProvider.class"),
+  /** com.google.code.gson:gson. */
+  GSON("com/google/gson/Gson.class"),
   /** org.slf4j:slf4j-api. */
   SLF4J_API("org/slf4j/LoggerFactory.class"),
   /** ch.qos.logback:logback-classic. */

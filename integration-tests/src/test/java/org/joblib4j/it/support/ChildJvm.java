@@ -116,18 +116,62 @@ public final class ChildJvm {
   public Result run(Class<?> scenario, String... args) throws IOException, InterruptedException {
     Path scenarioJar =
         TestJars.jar().classes(scenario, Report.class).writeTo(workDir.resolve("scenario.jar"));
-    Path logback = Files.writeString(workDir.resolve("logback-child.xml"), LOGBACK_XML);
-    Path stdout = workDir.resolve("child.out");
-    Path stderr = workDir.resolve("child.err");
+    List<Path> cp = withLogging();
+    cp.add(scenarioJar);
+    List<String> command = javaCommand();
+    command.add("-cp");
+    command.add(joined(cp));
+    command.add(scenario.getName());
+    command.addAll(List.of(args));
+    return start(command);
+  }
 
+  /**
+   * Runs a modular application on the module path: the given artifacts and jars, the logging jars
+   * and the application's compiled module, started with {@code -m module/mainClass}.
+   *
+   * @param application the directory or jar of the application's compiled module
+   * @param moduleAndMain {@code module/mainClass}
+   * @param args its arguments
+   * @return the exit code and output
+   * @throws IOException if the child's files cannot be written or read
+   * @throws InterruptedException if interrupted while waiting
+   * @throws AssertionError if the child runs longer than {@link #TIMEOUT_SECONDS}
+   */
+  public Result runModule(Path application, String moduleAndMain, String... args)
+      throws IOException, InterruptedException {
+    List<Path> mp = withLogging();
+    mp.add(application);
+    List<String> command = javaCommand();
+    command.add("--module-path");
+    command.add(joined(mp));
+    command.add("-m");
+    command.add(moduleAndMain);
+    command.addAll(List.of(args));
+    return start(command);
+  }
+
+  /**
+   * The module path or classpath this child is given, logging jars included.
+   *
+   * @return the entries, in order
+   */
+  public List<Path> withLogging() {
     List<Path> cp = new ArrayList<>(classpath);
     for (Artifact a : LOGGING) {
       if (!cp.contains(a.location())) {
         cp.add(a.location());
       }
     }
-    cp.add(scenarioJar);
+    return cp;
+  }
 
+  private static String joined(List<Path> paths) {
+    return paths.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator));
+  }
+
+  private List<String> javaCommand() throws IOException {
+    Path logback = Files.writeString(workDir.resolve("logback-child.xml"), LOGBACK_XML);
     List<String> command = new ArrayList<>();
     command.add(javaExecutable());
     command.add("-Xshare:auto");
@@ -135,10 +179,12 @@ public final class ChildJvm {
     command.add("-XX:+UseSerialGC");
     command.add("-Dlogback.configurationFile=" + logback);
     systemProperties.forEach((k, v) -> command.add("-D" + k + "=" + v));
-    command.add("-cp");
-    command.add(cp.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)));
-    command.add(scenario.getName());
-    command.addAll(List.of(args));
+    return command;
+  }
+
+  private Result start(List<String> command) throws IOException, InterruptedException {
+    Path stdout = workDir.resolve("child.out");
+    Path stderr = workDir.resolve("child.err");
 
     ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
     Map<String, String> env = pb.environment();

@@ -9,6 +9,7 @@ import org.joblib4j.Task;
 import org.joblib4j.TaskBiFunction;
 import org.joblib4j.TaskFunction;
 import org.joblib4j.TaskTriFunction;
+import org.joblib4j.internal.DelayedCalls;
 
 /**
  * {@code Parallel.Builder.checkpoint}: a call's input, each task wrapped so that a finished task's
@@ -62,13 +63,13 @@ public final class Checkpoints {
       case 0:
         return new RecordingFunctions.Recorded0<>((Task) f, records, key);
       case 1:
-        return DelayedCall.of(
+        return DelayedCalls.of(
             new RecordingFunctions.Recorded1<>((TaskFunction) f, records, key), args);
       case 2:
-        return DelayedCall.of(
+        return DelayedCalls.of(
             new RecordingFunctions.Recorded2<>((TaskBiFunction) f, records, key), args);
       default:
-        return DelayedCall.of(
+        return DelayedCalls.of(
             new RecordingFunctions.Recorded3<>((TaskTriFunction) f, records, key), args);
     }
   }

@@ -7,6 +7,7 @@ import org.joblib4j.Task;
 import org.joblib4j.TaskBiFunction;
 import org.joblib4j.TaskFunction;
 import org.joblib4j.TaskTriFunction;
+import org.joblib4j.internal.DelayedCalls;
 
 /**
  * {@code Parallel.Builder.retry}: a call's input, each task wrapped to run again on the failures
@@ -58,11 +59,11 @@ public final class RetriedInput implements Iterator<Task<?>> {
       case 0:
         return new RetryingFunctions.Retrying0((Task) f, policy);
       case 1:
-        return DelayedCall.of(new RetryingFunctions.Retrying1((TaskFunction) f, policy), args);
+        return DelayedCalls.of(new RetryingFunctions.Retrying1((TaskFunction) f, policy), args);
       case 2:
-        return DelayedCall.of(new RetryingFunctions.Retrying2((TaskBiFunction) f, policy), args);
+        return DelayedCalls.of(new RetryingFunctions.Retrying2((TaskBiFunction) f, policy), args);
       default:
-        return DelayedCall.of(new RetryingFunctions.Retrying3((TaskTriFunction) f, policy), args);
+        return DelayedCalls.of(new RetryingFunctions.Retrying3((TaskTriFunction) f, policy), args);
     }
   }
 }

@@ -1,4 +1,4 @@
-package org.joblib4j.spi;
+package org.joblib4j.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package org.joblib4j.spi;
+package org.joblib4j.process;
 
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -18,7 +18,7 @@ import java.io.StreamCorruptedException;
  * <p>Strings longer than {@link #MAX_STRING_CHARS} characters are not compact: Java serialization
  * writes a string shared by many tasks of a batch once, this form would repeat it.
  */
-public final class CompactValues {
+final class CompactValues {
   /** Longer strings are left to Java serialization. */
   public static final int MAX_STRING_CHARS = 64;
 
