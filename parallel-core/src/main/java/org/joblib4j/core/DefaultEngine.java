@@ -4,7 +4,6 @@ import com.google.auto.service.AutoService;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import org.joblib4j.ParallelConfig;
 import org.joblib4j.RetryPolicy;
 import org.joblib4j.Task;
@@ -26,10 +25,7 @@ import org.joblib4j.spi.support.LayeredConfigSource;
 /** The engine behind {@code Parallel}, found by the API with {@link java.util.ServiceLoader}. */
 @AutoService(ParallelEngine.class)
 public final class DefaultEngine implements ParallelEngine {
-  private static final ParallelSettings NOTHING_SET =
-      new ParallelSettings(
-          false, null, null, Map.of(), null, null, null, null, null, null, null, null, null, null,
-          null, null, null, null, null, null, null);
+  private static final ParallelSettings NOTHING_SET = ParallelSettings.NONE;
 
   private final BackendRegistry registry;
   private final ConfigSource config;
