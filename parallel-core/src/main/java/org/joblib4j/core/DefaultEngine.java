@@ -25,8 +25,6 @@ import org.joblib4j.spi.support.LayeredConfigSource;
 /** The engine behind {@code Parallel}, found by the API with {@link java.util.ServiceLoader}. */
 @AutoService(ParallelEngine.class)
 public final class DefaultEngine implements ParallelEngine {
-  private static final ParallelSettings NOTHING_SET = ParallelSettings.NONE;
-
   private final BackendRegistry registry;
   private final ConfigSource config;
   private final SettingsResolver resolver;
@@ -103,7 +101,7 @@ public final class DefaultEngine implements ParallelEngine {
     if (nJobs != null && nJobs == 1) {
       return 1;
     }
-    ResolvedParallel active = resolver.resolve(NOTHING_SET, ParallelConfig.current());
+    ResolvedParallel active = resolver.resolve(ParallelSettings.NONE, ParallelConfig.current());
     return active.backend().effectiveNJobs(nJobs != null ? nJobs : active.nJobs());
   }
 
