@@ -15,6 +15,8 @@ import java.util.concurrent.Flow;
 import java.util.stream.Stream;
 import org.joblib4j.internal.ParallelExecution;
 import org.joblib4j.internal.ParallelSettings;
+import org.joblib4j.internal.SettingValues;
+import org.joblib4j.internal.Settings;
 import org.joblib4j.spi.ParallelBackend;
 
 /**
@@ -496,29 +498,10 @@ public final class Parallel implements AutoCloseable {
    * Builds a {@link Parallel}. Everything not set comes from the scope, configuration or defaults.
    */
   public static final class Builder {
-    private boolean nJobsSet;
-    private Integer nJobs;
     private String backendName;
     private final Map<String, Object> backendParams = new LinkedHashMap<>();
     private ParallelBackend backend;
-    private ReturnAs returnAs;
-    private Integer verbose;
-    private Duration timeout;
-    private String preDispatch;
-    private Integer batchSize;
-    private Path tempFolder;
-    private String maxNbytes;
-    private String mmapMode;
-    private Prefer prefer;
-    private Require require;
-    private ProgressListener progress;
-    private ErrorPolicy errorPolicy;
-    private Path checkpoint;
-    private RetryPolicy retry;
-    private Duration taskTimeout;
-    private Integer maxPendingResults;
-    private Integer maxBatchSize;
-    private Long maxPendingBytes;
+    private final SettingValues values = new SettingValues();
 
     private Builder() {}
 
@@ -530,7 +513,7 @@ public final class Parallel implements AutoCloseable {
      * @return this
      */
     public Builder errorPolicy(ErrorPolicy policy) {
-      this.errorPolicy = Objects.requireNonNull(policy, "policy");
+      values.set(Settings.ERROR_POLICY, Objects.requireNonNull(policy, "policy"));
       return this;
     }
 
@@ -544,10 +527,7 @@ public final class Parallel implements AutoCloseable {
      * @return this
      */
     public Builder taskTimeout(Duration limit) {
-      if (limit != null && (limit.isNegative() || limit.isZero())) {
-        throw new IllegalArgumentException("taskTimeout must be positive, got: " + limit);
-      }
-      this.taskTimeout = limit;
+      values.setOrUnset(Settings.TASK_TIMEOUT, Settings.TASK_TIMEOUT.checked(limit));
       return this;
     }
 
@@ -562,11 +542,7 @@ public final class Parallel implements AutoCloseable {
      * @return this
      */
     public Builder maxPendingResults(int max) {
-      if (max < 1) {
-        throw new IllegalArgumentException(
-            "maxPendingResults must be a positive integer, got: " + max);
-      }
-      this.maxPendingResults = max;
+      values.set(Settings.MAX_PENDING_RESULTS, Settings.MAX_PENDING_RESULTS.checked(max));
       return this;
     }
 
@@ -587,11 +563,7 @@ public final class Parallel implements AutoCloseable {
      * @return this
      */
     public Builder maxPendingBytes(long max) {
-      if (max < 1) {
-        throw new IllegalArgumentException(
-            "maxPendingBytes must be a positive integer, got: " + max);
-      }
-      this.maxPendingBytes = max;
+      values.set(Settings.MAX_PENDING_BYTES, Settings.MAX_PENDING_BYTES.checked(max));
       return this;
     }
 
@@ -602,10 +574,7 @@ public final class Parallel implements AutoCloseable {
      * @return this
      */
     public Builder maxBatchSize(int max) {
-      if (max < 1) {
-        throw new IllegalArgumentException("maxBatchSize must be a positive integer, got: " + max);
-      }
-      this.maxBatchSize = max;
+      values.set(Settings.MAX_BATCH_SIZE, Settings.MAX_BATCH_SIZE.checked(max));
       return this;
     }
 
@@ -618,8 +587,7 @@ public final class Parallel implements AutoCloseable {
      * @return this
      */
     public Builder nJobs(Integer nJobs) {
-      this.nJobsSet = nJobs != null;
-      this.nJobs = nJobs;
+      values.setOrUnset(Settings.N_JOBS, nJobs);
       return this;
     }
 
@@ -697,7 +665,7 @@ public final class Parallel implements AutoCloseable {
      * @return this
      */
     public Builder returnAs(ReturnAs returnAs) {
-      this.returnAs = Objects.requireNonNull(returnAs, "returnAs");
+      values.set(Settings.RETURN_AS, Objects.requireNonNull(returnAs, "returnAs"));
       return this;
     }
 
@@ -719,10 +687,7 @@ public final class Parallel implements AutoCloseable {
      * @return this
      */
     public Builder verbose(int verbose) {
-      if (verbose < 0) {
-        throw new IllegalArgumentException("verbose must be >= 0, got: " + verbose);
-      }
-      this.verbose = verbose;
+      values.set(Settings.VERBOSE, Settings.VERBOSE.checked(verbose));
       return this;
     }
 
@@ -734,10 +699,7 @@ public final class Parallel implements AutoCloseable {
      * @return this
      */
     public Builder timeout(Duration timeout) {
-      if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
-        throw new IllegalArgumentException("timeout must be positive, got: " + timeout);
-      }
-      this.timeout = timeout;
+      values.setOrUnset(Settings.TIMEOUT, Settings.TIMEOUT.checked(timeout));
       return this;
     }
 
@@ -749,7 +711,7 @@ public final class Parallel implements AutoCloseable {
      * @return this
      */
     public Builder preDispatch(String preDispatch) {
-      this.preDispatch = Objects.requireNonNull(preDispatch, "preDispatch");
+      values.set(Settings.PRE_DISPATCH, Objects.requireNonNull(preDispatch, "preDispatch"));
       return this;
     }
 
@@ -761,11 +723,9 @@ public final class Parallel implements AutoCloseable {
      */
     public Builder preDispatch(int preDispatch) {
       if (preDispatch < 1) {
-        throw new IllegalArgumentException(
-            "preDispatch must be \"all\", a positive integer or an expression, got: "
-                + preDispatch);
+        throw Settings.PRE_DISPATCH.invalidArgument(preDispatch);
       }
-      this.preDispatch = Integer.toString(preDispatch);
+      values.set(Settings.PRE_DISPATCH, Integer.toString(preDispatch));
       return this;
     }
 
@@ -778,11 +738,7 @@ public final class Parallel implements AutoCloseable {
      *     got: 0}
      */
     public Builder batchSize(int batchSize) {
-      if (batchSize < 1) {
-        throw new IllegalArgumentException(
-            "batchSize must be \"auto\" or a positive integer, got: " + batchSize);
-      }
-      this.batchSize = batchSize;
+      values.set(Settings.BATCH_SIZE, Settings.BATCH_SIZE.checked(batchSize));
       return this;
     }
 
@@ -800,8 +756,8 @@ public final class Parallel implements AutoCloseable {
       try {
         value = Integer.parseInt(batchSize == null ? "" : batchSize.trim());
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(
-            "batchSize must be \"auto\" or a positive integer, got: " + batchSize, e);
+        throw (IllegalArgumentException)
+            Settings.BATCH_SIZE.invalidArgument(batchSize).initCause(e);
       }
       return batchSize(value);
     }
@@ -812,7 +768,7 @@ public final class Parallel implements AutoCloseable {
      * @return this
      */
     public Builder batchSizeAuto() {
-      this.batchSize = null;
+      values.unset(Settings.BATCH_SIZE);
       return this;
     }
 
@@ -823,7 +779,7 @@ public final class Parallel implements AutoCloseable {
      * @return this
      */
     public Builder tempFolder(Path folder) {
-      this.tempFolder = folder;
+      values.setOrUnset(Settings.TEMP_FOLDER, folder);
       return this;
     }
 
@@ -835,7 +791,7 @@ public final class Parallel implements AutoCloseable {
      * @return this
      */
     public Builder maxNbytes(String maxNbytes) {
-      this.maxNbytes = Objects.requireNonNull(maxNbytes, "maxNbytes");
+      values.set(Settings.MAX_NBYTES, Objects.requireNonNull(maxNbytes, "maxNbytes"));
       return this;
     }
 
@@ -847,9 +803,9 @@ public final class Parallel implements AutoCloseable {
      */
     public Builder maxNbytes(long maxNbytes) {
       if (maxNbytes < 0) {
-        throw new IllegalArgumentException("maxNbytes must be >= 0, got: " + maxNbytes);
+        throw Settings.MAX_NBYTES.invalidArgument(maxNbytes);
       }
-      this.maxNbytes = Long.toString(maxNbytes);
+      values.set(Settings.MAX_NBYTES, Long.toString(maxNbytes));
       return this;
     }
 
@@ -866,7 +822,7 @@ public final class Parallel implements AutoCloseable {
      * @return this
      */
     public Builder mmapMode(MmapMode mode) {
-      this.mmapMode = mode == null ? "none" : mode.joblibName();
+      values.set(Settings.MMAP_MODE, mode);
       return this;
     }
 
@@ -890,7 +846,7 @@ public final class Parallel implements AutoCloseable {
      * @return this
      */
     public Builder prefer(Prefer prefer) {
-      this.prefer = prefer;
+      values.setOrUnset(Settings.PREFER, prefer);
       return this;
     }
 
@@ -911,7 +867,7 @@ public final class Parallel implements AutoCloseable {
      * @return this
      */
     public Builder require(Require require) {
-      this.require = require;
+      values.setOrUnset(Settings.REQUIRE, require);
       return this;
     }
 
@@ -939,7 +895,7 @@ public final class Parallel implements AutoCloseable {
      * @return this
      */
     public Builder checkpoint(Path folder) {
-      this.checkpoint = folder;
+      values.setOrUnset(Settings.CHECKPOINT, folder);
       return this;
     }
 
@@ -955,7 +911,7 @@ public final class Parallel implements AutoCloseable {
      * @return this
      */
     public Builder retry(RetryPolicy policy) {
-      this.retry = policy;
+      values.setOrUnset(Settings.RETRY, policy);
       return this;
     }
 
@@ -966,7 +922,7 @@ public final class Parallel implements AutoCloseable {
      * @return this
      */
     public Builder progress(ProgressListener listener) {
-      this.progress = listener;
+      values.setOrUnset(Settings.PROGRESS, listener);
       return this;
     }
 
@@ -978,34 +934,17 @@ public final class Parallel implements AutoCloseable {
      *     configuration value
      */
     public Parallel build() {
-      if (prefer == Prefer.PROCESSES && require == Require.SHAREDMEM) {
+      if (values.get(Settings.PREFER) == Prefer.PROCESSES
+          && values.get(Settings.REQUIRE) == Require.SHAREDMEM) {
         throw new IllegalArgumentException(
             "prefer == \"processes\" and require == \"sharedmem\" are inconsistent settings");
       }
       ParallelSettings settings =
-          new ParallelSettings(
-              nJobsSet,
-              nJobs,
-              backendName,
-              Map.copyOf(backendParams),
-              backend,
-              returnAs,
-              verbose,
-              timeout,
-              preDispatch,
-              batchSize,
-              tempFolder,
-              maxNbytes,
-              mmapMode,
-              prefer,
-              require,
-              progress,
-              errorPolicy,
-              taskTimeout,
-              maxPendingResults,
-              maxBatchSize,
-              maxPendingBytes);
-      return new Parallel(Engines.get().create(settings), checkpoint, retry);
+          new ParallelSettings(backendName, Map.copyOf(backendParams), backend, values.frozen());
+      return new Parallel(
+          Engines.get().create(settings),
+          values.get(Settings.CHECKPOINT),
+          values.get(Settings.RETRY));
     }
   }
 }

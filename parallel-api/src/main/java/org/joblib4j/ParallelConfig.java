@@ -4,9 +4,14 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.joblib4j.internal.NestedScopes;
+import org.joblib4j.internal.ScopeSettings;
+import org.joblib4j.internal.Setting;
+import org.joblib4j.internal.SettingValues;
+import org.joblib4j.internal.Settings;
 import org.joblib4j.spi.NestedBackend;
 import org.joblib4j.spi.ParallelBackend;
 
@@ -34,22 +39,17 @@ public final class ParallelConfig {
   private static final ThreadLocal<ArrayDeque<ParallelConfig>> STACK =
       ThreadLocal.withInitial(ArrayDeque::new);
 
+  static {
+    // what the engine and batches need of a scope, without a public method (internal package)
+    ScopeSettings.install(config -> config.values);
+    NestedScopes.register(ParallelConfig::nested);
+  }
+
   private final boolean backendSet;
   private final String backendName;
   private final Map<String, Object> backendParams;
   private final ParallelBackend backend;
-  private final boolean nJobsSet;
-  private final Integer nJobs;
-  private final Integer verbose;
-  private final boolean tempFolderSet;
-  private final Path tempFolder;
-  private final boolean maxNbytesSet;
-  private final String maxNbytes;
-  private final boolean mmapModeSet;
-  private final MmapMode mmapMode;
-  private final Prefer prefer;
-  private final Require require;
-  private final Integer innerMaxNumThreads;
+  private final SettingValues values;
   private final Integer nestingLevel;
 
   private ParallelConfig(Builder b) {
@@ -57,18 +57,7 @@ public final class ParallelConfig {
     this.backendName = b.backendName;
     this.backendParams = Collections.unmodifiableMap(new LinkedHashMap<>(b.backendParams));
     this.backend = b.backend;
-    this.nJobsSet = b.nJobsSet;
-    this.nJobs = b.nJobs;
-    this.verbose = b.verbose;
-    this.tempFolderSet = b.tempFolderSet;
-    this.tempFolder = b.tempFolder;
-    this.maxNbytesSet = b.maxNbytesSet;
-    this.maxNbytes = b.maxNbytes;
-    this.mmapModeSet = b.mmapModeSet;
-    this.mmapMode = b.mmapMode;
-    this.prefer = b.prefer;
-    this.require = b.require;
-    this.innerMaxNumThreads = b.innerMaxNumThreads;
+    this.values = b.values.frozen();
     this.nestingLevel = b.nestingLevel;
   }
 
@@ -113,10 +102,6 @@ public final class ParallelConfig {
     return top == null ? EMPTY : top;
   }
 
-  static {
-    NestedScopes.register(ParallelConfig::nested);
-  }
-
   /** Enters a task's nested configuration: what {@link NestedScopes#enter} opens. */
   private static Scope nested(NestedBackend nested) {
     Builder b = new Builder();
@@ -152,21 +137,11 @@ public final class ParallelConfig {
       b.backend = backend;
       b.nestingLevel = child.nestingLevel != null ? child.nestingLevel : nestingLevel;
     }
-    b.nJobsSet = nJobsSet || child.nJobsSet;
-    b.nJobs = child.nJobsSet ? child.nJobs : nJobs;
-    b.verbose = child.verbose != null ? child.verbose : verbose;
-    b.tempFolderSet = tempFolderSet || child.tempFolderSet;
-    b.tempFolder = child.tempFolderSet ? child.tempFolder : tempFolder;
-    b.maxNbytesSet = maxNbytesSet || child.maxNbytesSet;
-    b.maxNbytes = child.maxNbytesSet ? child.maxNbytes : maxNbytes;
-    b.mmapModeSet = mmapModeSet || child.mmapModeSet;
-    b.mmapMode = child.mmapModeSet ? child.mmapMode : mmapMode;
-    b.prefer = child.prefer != null ? child.prefer : prefer;
-    b.require = child.require != null ? child.require : require;
-    b.innerMaxNumThreads =
-        child.backendSet || child.innerMaxNumThreads != null
-            ? child.innerMaxNumThreads
-            : innerMaxNumThreads;
+    b.values = values.overlaidWith(child.values);
+    if (child.backendSet && !child.values.isSet(Settings.INNER_MAX_NUM_THREADS)) {
+      // a new backend does not keep the enclosing scope's thread cap (joblib)
+      b.values.unset(Settings.INNER_MAX_NUM_THREADS);
+    }
     return b.snapshot();
   }
 
@@ -212,7 +187,7 @@ public final class ParallelConfig {
    * @return true if set
    */
   public boolean nJobsSet() {
-    return nJobsSet;
+    return values.isSet(Settings.N_JOBS);
   }
 
   /**
@@ -221,7 +196,7 @@ public final class ParallelConfig {
    * @return the value, or {@code null}
    */
   public Integer nJobs() {
-    return nJobs;
+    return values.get(Settings.N_JOBS);
   }
 
   /**
@@ -230,7 +205,7 @@ public final class ParallelConfig {
    * @return the value, or {@code null} if not set
    */
   public Integer verbose() {
-    return verbose;
+    return values.get(Settings.VERBOSE);
   }
 
   /**
@@ -239,7 +214,7 @@ public final class ParallelConfig {
    * @return true if set
    */
   public boolean tempFolderSet() {
-    return tempFolderSet;
+    return values.isSet(Settings.TEMP_FOLDER);
   }
 
   /**
@@ -248,7 +223,7 @@ public final class ParallelConfig {
    * @return the folder, or {@code null}
    */
   public Path tempFolder() {
-    return tempFolder;
+    return values.get(Settings.TEMP_FOLDER);
   }
 
   /**
@@ -257,7 +232,7 @@ public final class ParallelConfig {
    * @return true if set
    */
   public boolean maxNbytesSet() {
-    return maxNbytesSet;
+    return values.isSet(Settings.MAX_NBYTES);
   }
 
   /**
@@ -266,7 +241,7 @@ public final class ParallelConfig {
    * @return the value, or {@code null}
    */
   public String maxNbytes() {
-    return maxNbytes;
+    return values.get(Settings.MAX_NBYTES);
   }
 
   /**
@@ -275,7 +250,7 @@ public final class ParallelConfig {
    * @return true if set
    */
   public boolean mmapModeSet() {
-    return mmapModeSet;
+    return values.isSet(Settings.MMAP_MODE);
   }
 
   /**
@@ -284,7 +259,7 @@ public final class ParallelConfig {
    * @return the mode, or {@code null} (joblib's {@code None}, or not set)
    */
   public MmapMode mmapMode() {
-    return mmapMode;
+    return values.get(Settings.MMAP_MODE);
   }
 
   /**
@@ -293,7 +268,7 @@ public final class ParallelConfig {
    * @return the hint, or {@code null}
    */
   public Prefer prefer() {
-    return prefer;
+    return values.get(Settings.PREFER);
   }
 
   /**
@@ -302,7 +277,7 @@ public final class ParallelConfig {
    * @return the constraint, or {@code null}
    */
   public Require require() {
-    return require;
+    return values.get(Settings.REQUIRE);
   }
 
   /**
@@ -311,7 +286,7 @@ public final class ParallelConfig {
    * @return the cap, or {@code null}
    */
   public Integer innerMaxNumThreads() {
-    return innerMaxNumThreads;
+    return values.get(Settings.INNER_MAX_NUM_THREADS);
   }
 
   /**
@@ -332,20 +307,16 @@ public final class ParallelConfig {
           .append(backendParams.isEmpty() ? "" : backendParams.toString())
           .append(", ");
     }
-    if (nJobsSet) {
-      s.append("nJobs=").append(nJobs).append(", ");
-    }
-    if (verbose != null) {
-      s.append("verbose=").append(verbose).append(", ");
-    }
-    if (prefer != null) {
-      s.append("prefer=").append(prefer).append(", ");
-    }
-    if (require != null) {
-      s.append("require=").append(require).append(", ");
-    }
-    if (innerMaxNumThreads != null) {
-      s.append("innerMaxNumThreads=").append(innerMaxNumThreads).append(", ");
+    for (Setting<?> setting :
+        List.of(
+            Settings.N_JOBS,
+            Settings.VERBOSE,
+            Settings.PREFER,
+            Settings.REQUIRE,
+            Settings.INNER_MAX_NUM_THREADS)) {
+      if (values.isSet(setting)) {
+        s.append(setting.javaName()).append('=').append(values.get(setting)).append(", ");
+      }
     }
     if (nestingLevel != null) {
       s.append("nestingLevel=").append(nestingLevel).append(", ");
@@ -424,18 +395,7 @@ public final class ParallelConfig {
     private String backendName;
     private final Map<String, Object> backendParams = new LinkedHashMap<>();
     private ParallelBackend backend;
-    private boolean nJobsSet;
-    private Integer nJobs;
-    private Integer verbose;
-    private boolean tempFolderSet;
-    private Path tempFolder;
-    private boolean maxNbytesSet;
-    private String maxNbytes;
-    private boolean mmapModeSet;
-    private MmapMode mmapMode;
-    private Prefer prefer;
-    private Require require;
-    private Integer innerMaxNumThreads;
+    private SettingValues values = new SettingValues();
     private Integer nestingLevel;
 
     private Builder() {}
@@ -498,8 +458,7 @@ public final class ParallelConfig {
      * @return this
      */
     public Builder nJobs(Integer nJobs) {
-      this.nJobsSet = true;
-      this.nJobs = nJobs;
+      values.set(Settings.N_JOBS, nJobs);
       return this;
     }
 
@@ -510,10 +469,7 @@ public final class ParallelConfig {
      * @return this
      */
     public Builder verbose(int verbose) {
-      if (verbose < 0) {
-        throw new IllegalArgumentException("verbose must be >= 0, got: " + verbose);
-      }
-      this.verbose = verbose;
+      values.set(Settings.VERBOSE, Settings.VERBOSE.checked(verbose));
       return this;
     }
 
@@ -524,8 +480,7 @@ public final class ParallelConfig {
      * @return this
      */
     public Builder tempFolder(Path folder) {
-      this.tempFolderSet = true;
-      this.tempFolder = folder;
+      values.set(Settings.TEMP_FOLDER, folder);
       return this;
     }
 
@@ -537,8 +492,7 @@ public final class ParallelConfig {
      * @return this
      */
     public Builder maxNbytes(String maxNbytes) {
-      this.maxNbytesSet = true;
-      this.maxNbytes = maxNbytes;
+      values.set(Settings.MAX_NBYTES, maxNbytes);
       return this;
     }
 
@@ -549,8 +503,7 @@ public final class ParallelConfig {
      * @return this
      */
     public Builder mmapMode(MmapMode mode) {
-      this.mmapModeSet = true;
-      this.mmapMode = mode;
+      values.set(Settings.MMAP_MODE, mode);
       return this;
     }
 
@@ -573,7 +526,7 @@ public final class ParallelConfig {
      * @return this
      */
     public Builder prefer(Prefer prefer) {
-      this.prefer = prefer;
+      values.setOrUnset(Settings.PREFER, prefer);
       return this;
     }
 
@@ -594,7 +547,7 @@ public final class ParallelConfig {
      * @return this
      */
     public Builder require(Require require) {
-      this.require = require;
+      values.setOrUnset(Settings.REQUIRE, require);
       return this;
     }
 
@@ -615,11 +568,7 @@ public final class ParallelConfig {
      * @return this
      */
     public Builder innerMaxNumThreads(int threads) {
-      if (threads < 1) {
-        throw new IllegalArgumentException(
-            "innerMaxNumThreads must be a positive integer, got: " + threads);
-      }
-      this.innerMaxNumThreads = threads;
+      values.set(Settings.INNER_MAX_NUM_THREADS, Settings.INNER_MAX_NUM_THREADS.checked(threads));
       return this;
     }
 
@@ -635,7 +584,8 @@ public final class ParallelConfig {
      *     or an option the backend does not accept
      */
     public Scope open() {
-      if (!backendSet && (innerMaxNumThreads != null || !backendParams.isEmpty())) {
+      if (!backendSet
+          && (values.isSet(Settings.INNER_MAX_NUM_THREADS) || !backendParams.isEmpty())) {
         throw new IllegalArgumentException(
             "innerMaxNumThreads and other constructor parameters backendParams are only"
                 + " supported when backend is not null.");
@@ -645,7 +595,8 @@ public final class ParallelConfig {
             "Constructor parameters backendParams are only supported when backend is a"
                 + " string.");
       }
-      if (prefer == Prefer.PROCESSES && require == Require.SHAREDMEM) {
+      if (values.get(Settings.PREFER) == Prefer.PROCESSES
+          && values.get(Settings.REQUIRE) == Require.SHAREDMEM) {
         throw new IllegalArgumentException(
             "prefer == \"processes\" and require == \"sharedmem\" are inconsistent settings");
       }

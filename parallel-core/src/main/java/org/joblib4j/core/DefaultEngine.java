@@ -4,7 +4,6 @@ import com.google.auto.service.AutoService;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import org.joblib4j.ParallelConfig;
 import org.joblib4j.RetryPolicy;
 import org.joblib4j.Task;
@@ -26,11 +25,6 @@ import org.joblib4j.spi.support.LayeredConfigSource;
 /** The engine behind {@code Parallel}, found by the API with {@link java.util.ServiceLoader}. */
 @AutoService(ParallelEngine.class)
 public final class DefaultEngine implements ParallelEngine {
-  private static final ParallelSettings NOTHING_SET =
-      new ParallelSettings(
-          false, null, null, Map.of(), null, null, null, null, null, null, null, null, null, null,
-          null, null, null, null, null, null, null);
-
   private final BackendRegistry registry;
   private final ConfigSource config;
   private final SettingsResolver resolver;
@@ -107,7 +101,7 @@ public final class DefaultEngine implements ParallelEngine {
     if (nJobs != null && nJobs == 1) {
       return 1;
     }
-    ResolvedParallel active = resolver.resolve(NOTHING_SET, ParallelConfig.current());
+    ResolvedParallel active = resolver.resolve(ParallelSettings.NONE, ParallelConfig.current());
     return active.backend().effectiveNJobs(nJobs != null ? nJobs : active.nJobs());
   }
 

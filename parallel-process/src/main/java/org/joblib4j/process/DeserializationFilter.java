@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.joblib4j.ConfigKeys;
 import org.joblib4j.ParallelConfigurationException;
+import org.joblib4j.internal.Setting;
 import org.joblib4j.spi.support.ConfigSource;
 import org.joblib4j.spi.support.LayeredConfigSource;
 
@@ -110,15 +111,13 @@ public final class DeserializationFilter {
     try {
       f = ObjectInputFilter.Config.createFilter(pattern);
     } catch (IllegalArgumentException e) {
-      throw new ParallelConfigurationException(
-          "Invalid value '"
-              + pattern
-              + "' for "
-              + key
-              + (origin.equals(key) ? "" : " (from " + origin + ")")
-              + ": must be a jdk.serialFilter pattern such as java.base/*;com.acme.**;org.joblib4j.**;!* ("
+      throw Setting.invalidValue(
+          key,
+          origin,
+          pattern,
+          "a jdk.serialFilter pattern such as java.base/*;com.acme.**;org.joblib4j.**;!* ("
               + e.getMessage()
-              + ").");
+              + ")");
     }
     List<Layer> more = new ArrayList<>(layers);
     more.add(new Layer(f, key + " = " + pattern));

@@ -25,10 +25,7 @@ import org.junit.jupiter.api.Test;
  * tests (parallel-core) cannot see through their stand-in.
  */
 class ThreadingRegistrationTest {
-  private static final ParallelSettings NOTHING =
-      new ParallelSettings(
-          false, null, null, Map.of(), null, null, null, null, null, null, null, null, null, null,
-          null, null, null, null, null, null, null);
+  private static final ParallelSettings NOTHING = ParallelSettings.NONE;
 
   // joblib: test_parallel.py::test_register_parallel_backend,
   // test_parallel.py::test_overwrite_default_backend

@@ -832,7 +832,7 @@ final class DispatchCall implements ResultSource {
   }
 
   static long resolvePreDispatch(String expression, int nJobs) {
-    long n = org.joblib4j.core.config.PreDispatch.evaluate(expression, nJobs);
+    long n = org.joblib4j.internal.PreDispatch.evaluate(expression, nJobs);
     if (n == 0 || n < -1) {
       throw new IllegalArgumentException(
           "preDispatch must be \"all\" or a positive number of tasks, got: \""

@@ -12,6 +12,7 @@ import org.joblib4j.ReturnAs;
 import org.joblib4j.Task;
 import org.joblib4j.core.retry.RetriedInput;
 import org.joblib4j.internal.ParallelExecution;
+import org.joblib4j.internal.Settings;
 import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.CallSettings;
 import org.joblib4j.spi.ParallelBackend;
@@ -71,7 +72,7 @@ public final class Execution implements ParallelExecution {
 
   @Override
   public int verbose() {
-    return settings.verbose();
+    return settings.get(Settings.VERBOSE);
   }
 
   @Override
@@ -96,7 +97,7 @@ public final class Execution implements ParallelExecution {
   @Override
   public ResultIterator<Object> iterate(
       Iterator<? extends Task<?>> tasks, long size, boolean outcomes) {
-    return begin(tasks, size, settings.returnAs() != ReturnAs.LIST, outcomes);
+    return begin(tasks, size, settings.get(Settings.RETURN_AS) != ReturnAs.LIST, outcomes);
   }
 
   @Override
@@ -123,7 +124,7 @@ public final class Execution implements ParallelExecution {
         new Results(
             outcomes
                 ? Results.Mode.OUTCOMES
-                : settings.errorPolicy() == ErrorPolicy.COLLECT
+                : settings.get(Settings.ERROR_POLICY) == ErrorPolicy.COLLECT
                     ? Results.Mode.COLLECTED_VALUES
                     : Results.Mode.VALUES,
             settings.backendName(),
@@ -132,7 +133,7 @@ public final class Execution implements ParallelExecution {
     if (!running.compareAndSet(false, true)) {
       throw new IllegalStateException(
           "This Parallel instance is already running !"
-              + (settings.returnAs() != ReturnAs.LIST
+              + (settings.get(Settings.RETURN_AS) != ReturnAs.LIST
                   ? " Before submitting new tasks, you must wait for the completion of all the"
                       + " previous tasks, or clean all references to the output generator."
                   : ""));
@@ -167,7 +168,10 @@ public final class Execution implements ParallelExecution {
       throw e;
     }
     boolean collect = results.mode() != Results.Mode.VALUES;
-    long timeoutNanos = settings.taskTimeout() == null ? 0 : settings.taskTimeout().toNanos();
+    long timeoutNanos =
+        settings.get(Settings.TASK_TIMEOUT) == null
+            ? 0
+            : settings.get(Settings.TASK_TIMEOUT).toNanos();
     if (n == 1) {
       return sequential(
           tasks,
@@ -199,8 +203,8 @@ public final class Execution implements ParallelExecution {
       return callSettings(reuse, settings.nJobs(), null);
     }
     int cpusPerWorker =
-        backend.supportsInnerMaxNumThreads() && settings.innerMaxNumThreads() != null
-            ? settings.innerMaxNumThreads()
+        backend.supportsInnerMaxNumThreads() && settings.get(Settings.INNER_MAX_NUM_THREADS) != null
+            ? settings.get(Settings.INNER_MAX_NUM_THREADS)
             : 1;
     grant = settings.cpuBudget().take(backend.effectiveNJobs(settings.nJobs()), cpusPerWorker);
     return callSettings(reuse, grant.workers(), grant.cpus());
@@ -220,14 +224,20 @@ public final class Execution implements ParallelExecution {
       Batch.Options options,
       Results results,
       Integer taskShare) {
-    if (settings.timeout() != null) {
+    if (settings.get(Settings.TIMEOUT) != null) {
       Warnings.warn(timeoutIgnored("SequentialBackend"));
     }
     ProgressReporter progress =
         new ProgressReporter(
-            settings.verbose(), parallel, settings.progress(), settings.backendName(), 0, size);
+            settings.get(Settings.VERBOSE),
+            parallel,
+            settings.get(Settings.PROGRESS),
+            settings.backendName(),
+            0,
+            size);
     progress.started("SequentialBackend", 1, size, false);
-    int batchSize = settings.batchSize() == null ? 1 : settings.batchSize();
+    int batchSize =
+        settings.get(Settings.BATCH_SIZE) == null ? 1 : settings.get(Settings.BATCH_SIZE);
     SequentialSource source =
         new SequentialSource(
             tasks, batchSize, progress, settings.backendName(), parallel, options, taskShare);
@@ -250,7 +260,7 @@ public final class Execution implements ParallelExecution {
       Results results) {
     ParallelBackend backend = settings.backend();
     String backendClass = backend.getClass().getSimpleName();
-    java.time.Duration timeout = settings.timeout();
+    java.time.Duration timeout = settings.get(Settings.TIMEOUT);
     if (timeout != null && !backend.supportsTimeout()) {
       Warnings.warn(timeoutIgnored(backendClass));
       timeout = null;
@@ -258,12 +268,12 @@ public final class Execution implements ParallelExecution {
     DispatchCall call;
     ProgressReporter progress;
     try {
-      long preDispatch = DispatchCall.resolvePreDispatch(settings.preDispatch(), n);
+      long preDispatch = DispatchCall.resolvePreDispatch(settings.get(Settings.PRE_DISPATCH), n);
       progress =
           new ProgressReporter(
-              settings.verbose(),
+              settings.get(Settings.VERBOSE),
               parallel,
-              settings.progress(),
+              settings.get(Settings.PROGRESS),
               settings.backendName(),
               Math.max(preDispatch, 0),
               size);
@@ -276,18 +286,20 @@ public final class Execution implements ParallelExecution {
               parallel,
               n,
               // a task timeout is enforced task by task: one task per batch
-              options.taskTimeoutNanos() > 0 ? Integer.valueOf(1) : settings.batchSize(),
+              options.taskTimeoutNanos() > 0
+                  ? Integer.valueOf(1)
+                  : settings.get(Settings.BATCH_SIZE),
               preDispatch,
               // only a generator hands results over in completion order; a list is in input order
-              !generator || settings.returnAs() != ReturnAs.GENERATOR_UNORDERED,
+              !generator || settings.get(Settings.RETURN_AS) != ReturnAs.GENERATOR_UNORDERED,
               timeout,
               backend.nestedBackend(settings.nestingLevel()),
               progress,
               () -> abortBackend(backend, reuse),
               options,
-              settings.maxPendingResults(),
-              settings.maxBatchSize(),
-              settings.maxPendingBytes(),
+              settings.get(Settings.MAX_PENDING_RESULTS),
+              settings.get(Settings.MAX_BATCH_SIZE),
+              settings.get(Settings.MAX_PENDING_BYTES),
               tasks instanceof RetriedInput ? ((RetriedInput) tasks).policy() : null);
     } catch (RuntimeException | Error e) {
       endCall(true, reuse);
@@ -326,7 +338,7 @@ public final class Execution implements ParallelExecution {
     return "The backend class '"
         + backendClass
         + "' does not support timeout. You have set 'timeout="
-        + Durations.seconds(settings.timeout())
+        + Durations.seconds(settings.get(Settings.TIMEOUT))
         + "' in Parallel but the 'timeout' parameter will not be used.";
   }
 
@@ -334,14 +346,14 @@ public final class Execution implements ParallelExecution {
     return new CallSettings(
         nJobs,
         settings.nestingLevel(),
-        settings.verbose(),
-        settings.prefer(),
-        settings.require(),
-        settings.timeout(),
-        settings.tempFolder(),
+        settings.get(Settings.VERBOSE),
+        settings.get(Settings.PREFER),
+        settings.get(Settings.REQUIRE),
+        settings.get(Settings.TIMEOUT),
+        settings.get(Settings.TEMP_FOLDER),
         settings.maxNbytes(),
-        settings.mmapMode(),
-        settings.innerMaxNumThreads(),
+        settings.get(Settings.MMAP_MODE),
+        settings.get(Settings.INNER_MAX_NUM_THREADS),
         reuse,
         cpuShare);
   }

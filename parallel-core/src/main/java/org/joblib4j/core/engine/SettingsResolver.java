@@ -6,8 +6,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.joblib4j.ErrorPolicy;
-import org.joblib4j.MmapMode;
 import org.joblib4j.ParallelConfig;
 import org.joblib4j.Prefer;
 import org.joblib4j.Require;
@@ -16,6 +14,9 @@ import org.joblib4j.core.config.GlobalSettings;
 import org.joblib4j.core.registry.BackendRegistry;
 import org.joblib4j.core.sequential.SequentialBackend;
 import org.joblib4j.internal.ParallelSettings;
+import org.joblib4j.internal.ScopeSettings;
+import org.joblib4j.internal.SettingValues;
+import org.joblib4j.internal.Settings;
 import org.joblib4j.spi.BackendContext;
 import org.joblib4j.spi.ParallelBackend;
 import org.joblib4j.spi.support.ByteSizes;
@@ -33,8 +34,6 @@ public final class SettingsResolver {
   private static final Logger LOG = LoggerFactory.getLogger(SettingsResolver.class);
   private static final Logger WARNINGS = LoggerFactory.getLogger("org.joblib4j.Parallel");
   private static final String PROCESS_BACKEND = "loky";
-  private static final String DEFAULT_PRE_DISPATCH = "2*n_jobs";
-  private static final String DEFAULT_MAX_NBYTES = "1M";
 
   private final BackendRegistry registry;
   private final ConfigSource config;
@@ -60,14 +59,18 @@ public final class SettingsResolver {
    * @return the resolved settings
    */
   public ResolvedParallel resolve(ParallelSettings explicit, ParallelConfig scope) {
-    GlobalSettings global = GlobalSettings.read(config);
-    Prefer prefer = first(explicit.prefer(), scope.prefer(), global.prefer());
-    Require require = first(explicit.require(), scope.require(), global.require());
+    SettingValues given = explicit.values();
+    SettingValues scoped = ScopeSettings.of(scope);
+    SettingValues configured = GlobalSettings.read(config).values();
+    // every setting: the builder, the scope, the configuration, the default
+    SettingValues values = SettingValues.resolve(given, scoped, configured);
+    Prefer prefer = values.get(Settings.PREFER);
+    Require require = values.get(Settings.REQUIRE);
     if (prefer == Prefer.PROCESSES && require == Require.SHAREDMEM) {
       throw new IllegalArgumentException(
           "prefer == \"processes\" and require == \"sharedmem\" are inconsistent settings");
     }
-    int verbose = first(explicit.verbose(), scope.verbose(), global.verbose(), 0);
+    int verbose = values.get(Settings.VERBOSE);
     int level = scope.nestingLevel() == null ? 0 : scope.nestingLevel();
 
     // the backend of the context: a scope, else configuration, else the default
@@ -87,15 +90,16 @@ public final class SettingsResolver {
       }
       name = usable(name);
       backend = create(name, scope.backendParams());
-    } else if (global.backend() != null) {
-      name = usable(global.backend());
+    } else if (configured.get(Settings.BACKEND) != null) {
+      name = usable(configured.get(Settings.BACKEND));
       backend = create(name, Map.of());
     } else {
       explicitContextBackend = false;
       name = usable(registry.defaultName());
       backend = create(name, Map.of());
     }
-    Integer contextNJobs = scope.nJobsSet() ? scope.nJobs() : global.nJobs();
+    // n_jobs of the context (the scope, the configuration), which a hard constraint drops
+    Integer contextNJobs = SettingValues.first(Settings.N_JOBS, scoped, configured);
 
     boolean forceThreads =
         (require == Require.SHAREDMEM && !backend.supportsSharedMem())
@@ -140,9 +144,9 @@ public final class SettingsResolver {
       }
     }
 
-    Integer requested = explicit.nJobsSet() ? explicit.nJobs() : contextNJobs;
+    Integer requested = given.isSet(Settings.N_JOBS) ? given.get(Settings.N_JOBS) : contextNJobs;
     int nJobs = requested != null ? requested : backend.defaultNJobs();
-    ReturnAs returnAs = first(explicit.returnAs(), global.returnAs(), ReturnAs.LIST);
+    ReturnAs returnAs = values.get(Settings.RETURN_AS);
     if (returnAs != ReturnAs.LIST
         && !backend.supportsReturnGenerator()
         && !(backend instanceof SequentialBackend)) {
@@ -152,49 +156,15 @@ public final class SettingsResolver {
               + " does not support returnAs="
               + returnAs.joblibName());
     }
-    String maxNbytes =
-        explicit.maxNbytes() != null
-            ? explicit.maxNbytes()
-            : scope.maxNbytesSet()
-                ? scope.maxNbytes()
-                : first(global.maxNbytes(), DEFAULT_MAX_NBYTES);
+    String maxNbytes = values.get(Settings.MAX_NBYTES);
     return new ResolvedParallel(
         backend,
         name,
         nJobs,
         level,
-        verbose,
-        returnAs,
-        first(explicit.timeout(), global.timeout()),
-        first(explicit.preDispatch(), global.preDispatch(), DEFAULT_PRE_DISPATCH),
-        explicit.batchSize() != null ? explicit.batchSize() : global.batchSize(),
-        explicit.tempFolder() != null
-            ? explicit.tempFolder()
-            : scope.tempFolderSet() ? scope.tempFolder() : global.tempFolder(),
+        values,
         maxNbytes == null ? null : ByteSizes.parse(maxNbytes),
-        mmapMode(explicit, scope, global),
-        prefer,
-        require,
-        first(scope.innerMaxNumThreads(), global.innerMaxNumThreads()),
-        explicit.progress(),
-        first(explicit.errorPolicy(), ErrorPolicy.FAIL_FAST),
-        explicit.taskTimeout(),
-        explicit.maxPendingResults(),
-        explicit.maxBatchSize(),
-        explicit.maxPendingBytes(),
-        global.sharedCpuBudget() ? CpuBudget.jvm() : null);
-  }
-
-  /** joblib's {@code mmap_mode}: builder, scope, configuration, then {@code "r"}. */
-  private static MmapMode mmapMode(
-      ParallelSettings explicit, ParallelConfig scope, GlobalSettings global) {
-    if (explicit.mmapMode() != null) {
-      return MmapMode.parse(explicit.mmapMode());
-    }
-    if (scope.mmapModeSet()) {
-      return scope.mmapMode();
-    }
-    return global.mmapMode() != null ? MmapMode.parse(global.mmapMode()) : MmapMode.READ_ONLY;
+        values.get(Settings.CPU_BUDGET) ? CpuBudget.jvm() : null);
   }
 
   /**
@@ -248,15 +218,5 @@ public final class SettingsResolver {
     return backend instanceof SequentialBackend
         ? BackendRegistry.SEQUENTIAL
         : backend.getClass().getSimpleName();
-  }
-
-  @SafeVarargs
-  private static <T> T first(T... values) {
-    for (T v : values) {
-      if (v != null) {
-        return v;
-      }
-    }
-    return null;
   }
 }

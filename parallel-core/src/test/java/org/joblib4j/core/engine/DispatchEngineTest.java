@@ -27,6 +27,8 @@ import org.joblib4j.ReturnAs;
 import org.joblib4j.Task;
 import org.joblib4j.core.registry.BackendRegistry;
 import org.joblib4j.internal.ParallelSettings;
+import org.joblib4j.internal.SettingValues;
+import org.joblib4j.internal.Settings;
 import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.CallSettings;
 import org.joblib4j.spi.ParallelBackend;
@@ -46,8 +48,14 @@ class DispatchEngineTest {
       ProgressListener listener) {
     ParallelSettings s =
         new ParallelSettings(
-            true, nJobs, null, Map.of(), backend, returnAs, null, timeout, null, null, null, null,
-            null, null, null, listener, null, null, null, null, null);
+            null,
+            Map.of(),
+            backend,
+            new SettingValues()
+                .set(Settings.N_JOBS, nJobs)
+                .setOrUnset(Settings.RETURN_AS, returnAs)
+                .setOrUnset(Settings.TIMEOUT, timeout)
+                .setOrUnset(Settings.PROGRESS, listener));
     return new Execution(
         new SettingsResolver(registry, LayeredConfigSource.of(Map.of(), Map.of(), Map.of()))
             .resolve(s, ParallelConfig.current()));

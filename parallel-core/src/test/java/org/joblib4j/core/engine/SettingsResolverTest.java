@@ -17,6 +17,7 @@ import org.joblib4j.ReturnAs;
 import org.joblib4j.UnknownBackendException;
 import org.joblib4j.core.registry.BackendRegistry;
 import org.joblib4j.internal.ParallelSettings;
+import org.joblib4j.internal.SettingValues;
 import org.joblib4j.spi.BackendContext;
 import org.joblib4j.spi.ParallelBackend;
 import org.joblib4j.spi.support.LayeredConfigSource;
@@ -300,28 +301,18 @@ class SettingsResolverTest {
     }
 
     ParallelSettings build() {
-      return new ParallelSettings(
-          nJobsSet,
-          nJobs,
-          backendName,
-          params,
-          null,
-          returnAs,
-          verbose,
-          null,
-          null,
-          null,
-          null,
-          null,
-          mmapMode,
-          prefer,
-          require,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null);
+      SettingValues v = new SettingValues();
+      if (nJobsSet) {
+        v.set(org.joblib4j.internal.Settings.N_JOBS, nJobs);
+      }
+      if (mmapMode != null) {
+        v.set(org.joblib4j.internal.Settings.MMAP_MODE, MmapMode.parse(mmapMode));
+      }
+      v.setOrUnset(org.joblib4j.internal.Settings.PREFER, prefer);
+      v.setOrUnset(org.joblib4j.internal.Settings.REQUIRE, require);
+      v.setOrUnset(org.joblib4j.internal.Settings.VERBOSE, verbose);
+      v.setOrUnset(org.joblib4j.internal.Settings.RETURN_AS, returnAs);
+      return new ParallelSettings(backendName, params, null, v);
     }
   }
 }

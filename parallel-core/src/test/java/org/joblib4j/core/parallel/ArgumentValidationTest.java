@@ -14,7 +14,7 @@ import java.util.stream.IntStream;
 import org.joblib4j.Parallel;
 import org.joblib4j.ReturnAs;
 import org.joblib4j.Task;
-import org.joblib4j.core.config.PreDispatch;
+import org.joblib4j.internal.PreDispatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;

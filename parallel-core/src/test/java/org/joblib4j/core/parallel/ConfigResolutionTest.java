@@ -366,10 +366,7 @@ class ConfigResolutionTest {
         .hasMessageContaining("'0'");
   }
 
-  private static final ParallelSettings NOTHING =
-      new ParallelSettings(
-          false, null, null, Map.of(), null, null, null, null, null, null, null, null, null, null,
-          null, null, null, null, null, null, null);
+  private static final ParallelSettings NOTHING = ParallelSettings.NONE;
 
   @Test
   void precedenceSystemPropertyThenEnvironmentThenPropertiesFile() {

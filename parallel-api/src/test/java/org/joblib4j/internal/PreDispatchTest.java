@@ -1,4 +1,4 @@
-package org.joblib4j.core.config;
+package org.joblib4j.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

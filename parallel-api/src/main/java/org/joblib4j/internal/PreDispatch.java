@@ -1,4 +1,4 @@
-package org.joblib4j.core.config;
+package org.joblib4j.internal;
 
 /**
  * joblib's safe evaluation of {@code pre_dispatch}: {@code n_jobs} is replaced by the worker count,
