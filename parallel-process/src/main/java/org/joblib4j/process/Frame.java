@@ -1,8 +1,8 @@
 package org.joblib4j.process;
 
 /**
- * One message on a worker's private channel: {@code [int length][byte type][long id][payload]},
- * where length counts type, id and payload.
+ * One message on a joblib4j channel (a worker JVM's socket, the Dask bridge's pipes), laid out by
+ * {@link FrameFormat}; the types below are the worker channel's.
  *
  * @param type what the message is ({@link #BATCH}, {@link #RESULT}, ...)
  * @param id the batch it concerns (or a pid, or 0)
@@ -58,9 +58,6 @@ public record Frame(byte type, long id, byte[] payload) {
    * were not started and go to other workers.
    */
   public static final byte HALTING = 16;
-
-  /** Header bytes counted in the length: type and id. */
-  static final int HEADER = 1 + 8;
 
   /**
    * A frame without payload.

@@ -5,7 +5,6 @@ import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,10 +18,10 @@ import java.nio.channels.SocketChannel;
  */
 public final class FrameChannel implements Closeable {
   /** A frame longer than this is refused (a Java array cannot hold more). */
-  static final long MAX_FRAME = Integer.MAX_VALUE - 16;
+  static final long MAX_FRAME = FrameFormat.MAX_FRAME;
 
   /** The longest payload a frame carries. */
-  static final long MAX_PAYLOAD = MAX_FRAME - Frame.HEADER;
+  static final long MAX_PAYLOAD = MAX_FRAME - FrameFormat.HEADER;
 
   private final SocketChannel socket;
   private final DataInputStream in;
@@ -80,16 +79,8 @@ public final class FrameChannel implements Closeable {
    * @throws IOException if the peer is gone
    */
   public void send(Frame frame) throws IOException {
-    long length = (long) Frame.HEADER + frame.payload().length;
-    if (length > MAX_FRAME) {
-      throw new IOException("frame of " + length + " bytes is too large for the channel");
-    }
     synchronized (out) {
-      out.writeInt((int) length);
-      out.writeByte(frame.type());
-      out.writeLong(frame.id());
-      out.write(frame.payload());
-      out.flush();
+      FrameFormat.PLAIN.write(out, frame.type(), frame.id(), frame.payload());
     }
   }
 
@@ -104,8 +95,8 @@ public final class FrameChannel implements Closeable {
   }
 
   /**
-   * Waits for the next frame, refusing one longer than {@code maxLength} before allocating it (a
-   * peer that is not a worker, e.g. a garbage handshake, must not make the reader allocate 2 GiB).
+   * Waits for the next frame, refusing one longer than {@code maxLength} before allocating it (see
+   * {@link FrameFormat#read}).
    *
    * @param maxLength the longest frame accepted, header included
    * @return the frame, or {@code null} when the peer closed the channel
@@ -113,31 +104,7 @@ public final class FrameChannel implements Closeable {
    * @throws IOException on a broken stream or a frame longer than {@code maxLength}
    */
   public Frame receive(long maxLength) throws IOException {
-    int length;
-    try {
-      length = in.readInt();
-    } catch (EOFException e) {
-      return null;
-    }
-    if (length < Frame.HEADER) {
-      throw new IOException("corrupt frame: length " + length);
-    }
-    if (length > maxLength) {
-      throw new IOException(
-          "corrupt frame: length " + length + " exceeds the limit of " + maxLength + " bytes");
-    }
-    byte type = in.readByte();
-    long id = in.readLong();
-    byte[] payload;
-    try {
-      payload = new byte[length - Frame.HEADER];
-    } catch (OutOfMemoryError e) {
-      // a result this heap cannot hold: skip it, so the channel and the reader thread live on
-      in.skipNBytes(length - Frame.HEADER);
-      throw new UnreadFrameException(type, id, length - Frame.HEADER, e);
-    }
-    in.readFully(payload);
-    return new Frame(type, id, payload);
+    return FrameFormat.PLAIN.read(in, maxLength);
   }
 
   @Override

@@ -28,7 +28,7 @@ class FrameChannelTest {
                   try {
                     client.write(
                         ByteBuffer.allocate(13)
-                            .putInt(Frame.HEADER + (64 << 20))
+                            .putInt(FrameFormat.HEADER + (64 << 20))
                             .put(Frame.RESULT)
                             .putLong(42)
                             .flip());
@@ -85,7 +85,8 @@ class FrameChannelTest {
         FrameChannel channel = new FrameChannel(accepted);
         assertThatThrownBy(() -> channel.receive(PoolSocket.HANDSHAKE_MAX_FRAME))
             .isInstanceOf(IOException.class)
-            .hasMessage("corrupt frame: length 2147483631 exceeds the limit of 4096 bytes");
+            .hasMessage(
+                "corrupt frame on the worker channel: length 2147483631 exceeds the limit of 4096 bytes");
       }
     }
   }

@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import org.joblib4j.process.Frame;
 import org.joblib4j.process.SharedBlob;
 
 /**
@@ -364,8 +365,8 @@ final class DaskSession {
   // ------------------------------------------------------------------ incoming
 
   /** Handles a frame from the Python side; called by the transport's reader thread. */
-  void onFrame(Protocol.Frame f) {
-    switch (f.op()) {
+  void onFrame(Frame f) {
+    switch (f.type()) {
       case Protocol.RESULT:
       case Protocol.TASK_ERROR:
       case Protocol.INFRA_ERROR:
@@ -373,7 +374,7 @@ final class DaskSession {
         {
           Outcome o = pending.remove(f.id());
           if (o != null) {
-            complete(() -> o.accept(f.op(), f.payload()));
+            complete(() -> o.accept(f.type(), f.payload()));
           }
           break;
         }
@@ -383,7 +384,7 @@ final class DaskSession {
           CompletableFuture<Map<String, Object>> r = requests.remove(f.id());
           if (r != null) {
             Map<String, Object> m = Json.object(new String(f.payload(), StandardCharsets.UTF_8));
-            if (f.op() == Protocol.REPLY) {
+            if (f.type() == Protocol.REPLY) {
               r.complete(m);
             } else {
               r.completeExceptionally(

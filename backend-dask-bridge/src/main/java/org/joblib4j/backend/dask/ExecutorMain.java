@@ -28,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.joblib4j.TaskSerializationException;
 import org.joblib4j.process.ExitCodes;
+import org.joblib4j.process.Frame;
 import org.joblib4j.process.JavaTaskSerializer;
 import org.joblib4j.process.RemoteTaskException;
 import org.joblib4j.process.SerializationDiagnostics;
@@ -216,7 +217,7 @@ public final class ExecutorMain {
     idle.setDaemon(true);
     idle.start();
     try {
-      for (Protocol.Frame f; (f = Protocol.read(in)) != null; ) {
+      for (Frame f; (f = Protocol.read(in)) != null; ) {
         handle(f);
       }
     } catch (IOException | RuntimeException e) {
@@ -227,8 +228,8 @@ public final class ExecutorMain {
     ExitCodes.halt(0);
   }
 
-  private void handle(Protocol.Frame f) {
-    switch (f.op()) {
+  private void handle(Frame f) {
+    switch (f.type()) {
       case Protocol.EXEC:
         lastActivity = System.nanoTime();
         idleSent = false;
@@ -269,7 +270,7 @@ public final class ExecutorMain {
       default:
         DaskSession s = session;
         if (s != null) {
-          s.onFrame(new Protocol.Frame(f.op(), f.id(), f.payload()));
+          s.onFrame(f);
         }
     }
   }

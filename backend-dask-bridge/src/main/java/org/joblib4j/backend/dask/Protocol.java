@@ -2,8 +2,9 @@ package org.joblib4j.backend.dask;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
+import org.joblib4j.process.Frame;
+import org.joblib4j.process.FrameFormat;
 
 /**
  * The bridge's framing and message codes, shared with {@code jbridge_core.py}: {@code uint32 marker
@@ -52,9 +53,12 @@ final class Protocol {
   static final int MARKER = 0x4A42344A;
 
   /** The longest frame (op, id and payload): the largest byte array a JVM can allocate. */
-  static final long MAX_LENGTH = Integer.MAX_VALUE - 16;
+  static final long MAX_LENGTH = FrameFormat.MAX_FRAME;
 
-  private static final int HEADER = 1 + 8;
+  private static final int HEADER = FrameFormat.HEADER;
+
+  /** The toolkit's frames, each after the marker (the pipes to Python also carry its output). */
+  private static final FrameFormat FORMAT = FrameFormat.marked(MARKER, "the Dask bridge");
 
   /**
    * Room in a {@code SUBMIT} frame for what precedes the batch: its blob references (at most 65535
@@ -67,9 +71,6 @@ final class Protocol {
 
   private Protocol() {}
 
-  /** One message. */
-  record Frame(int op, long id, byte[] payload) {}
-
   /**
    * Writes a frame; the caller holds the stream's lock.
    *
@@ -77,24 +78,10 @@ final class Protocol {
    * @param op the code
    * @param id the id
    * @param parts the payload, in pieces
-   * @throws IOException if the peer is gone
+   * @throws IOException if the frame is too large or the peer is gone
    */
   static void write(DataOutputStream out, int op, long id, byte[]... parts) throws IOException {
-    long size = HEADER;
-    for (byte[] p : parts) {
-      size += p.length;
-    }
-    if (size > MAX_LENGTH) {
-      throw new IOException("a message of " + size + " bytes is too large for the Dask bridge");
-    }
-    out.writeInt(MARKER);
-    out.writeInt((int) size);
-    out.writeByte(op);
-    out.writeLong(id);
-    for (byte[] p : parts) {
-      out.write(p);
-    }
-    out.flush();
+    FORMAT.write(out, (byte) op, id, parts);
   }
 
   /**
@@ -105,28 +92,6 @@ final class Protocol {
    * @throws IOException on a broken stream
    */
   static Frame read(DataInputStream in) throws IOException {
-    int marker;
-    try {
-      marker = in.readInt();
-    } catch (EOFException e) {
-      return null;
-    }
-    if (marker != MARKER) {
-      throw new IOException(
-          "corrupt frame on the Dask bridge: expected the marker "
-              + Integer.toHexString(MARKER)
-              + ", got "
-              + String.format("%08x", marker));
-    }
-    long size = Integer.toUnsignedLong(in.readInt());
-    if (size < HEADER || size > MAX_LENGTH) {
-      throw new IOException(
-          "corrupt frame on the Dask bridge: length " + size + " (at most " + MAX_LENGTH + ")");
-    }
-    int op = in.readUnsignedByte();
-    long id = in.readLong();
-    byte[] payload = new byte[(int) (size - HEADER)];
-    in.readFully(payload);
-    return new Frame(op, id, payload);
+    return FORMAT.read(in, MAX_LENGTH);
   }
 }

@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.joblib4j.process.ClasspathJars;
+import org.joblib4j.process.Frame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,7 +87,7 @@ final class Sidecar implements DaskSession.Transport {
     pump.setDaemon(true);
     pump.start();
     s.pump = pump;
-    CompletableFuture<Protocol.Frame> first = new CompletableFuture<>();
+    CompletableFuture<Frame> first = new CompletableFuture<>();
     Thread reader = new Thread(() -> s.read(first), "joblib4j-dask-sidecar-reader-" + p.pid());
     reader.setDaemon(true);
     try {
@@ -96,7 +97,7 @@ final class Sidecar implements DaskSession.Transport {
     }
     reader.start();
     Duration wait = o.startupTimeout.plus(o.connectTimeout);
-    Protocol.Frame f;
+    Frame f;
     try {
       f = first.get(wait.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
@@ -118,7 +119,7 @@ final class Sidecar implements DaskSession.Transport {
       s.kill();
       throw s.startFailure(o, e.getCause());
     }
-    if (f == null || f.op() != Protocol.WELCOME) {
+    if (f == null || f.type() != Protocol.WELCOME) {
       s.kill();
       throw s.handshakeError(o, f);
     }
@@ -213,7 +214,7 @@ final class Sidecar implements DaskSession.Transport {
     return Path.of(f).toAbsolutePath().toString();
   }
 
-  private RuntimeException handshakeError(DaskOptions o, Protocol.Frame f) {
+  private RuntimeException handshakeError(DaskOptions o, Frame f) {
     if (f == null) {
       // it exited: let the log pump read its last words first
       try {
@@ -286,12 +287,12 @@ final class Sidecar implements DaskSession.Transport {
     }
   }
 
-  private void read(CompletableFuture<Protocol.Frame> first) {
+  private void read(CompletableFuture<Frame> first) {
     Throwable failure = null;
     try {
-      Protocol.Frame f = Protocol.read(in);
+      Frame f = Protocol.read(in);
       first.complete(f);
-      if (f == null || f.op() != Protocol.WELCOME) {
+      if (f == null || f.type() != Protocol.WELCOME) {
         return;
       }
       DaskSession s;

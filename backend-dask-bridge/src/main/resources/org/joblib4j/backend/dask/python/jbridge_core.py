@@ -71,7 +71,7 @@ class FrameWriter:
         for p in parts:
             size += len(p)
         if 9 + size > MAX_LENGTH:
-            raise ValueError("a message of %d bytes is too large for the Dask bridge" % (9 + size))
+            raise ValueError("a frame of %d bytes is too large for the Dask bridge" % (9 + size))
         header = HEADER.pack(MARKER, 9 + size, op, fid)
         with self._lock:
             if self.broken:
