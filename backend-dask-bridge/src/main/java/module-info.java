@@ -4,7 +4,6 @@
  */
 module org.joblib4j.backend.dask {
   requires org.joblib4j.api;
-  requires org.joblib4j.core;
   requires org.joblib4j.process;
   requires org.slf4j;
   requires com.google.gson;

@@ -1,7 +1,7 @@
 /**
  * joblib4j's engine: dispatch, batching, errors, progress and configuration, found by the API
- * through {@code ServiceLoader}. It exports nothing to applications; its engine events are open to
- * the cluster backends that report connections through them.
+ * through {@code ServiceLoader}. It exports nothing: applications and backends compile against the
+ * API (and backends of worker JVMs against the toolkit) alone.
  */
 module org.joblib4j.core {
   requires transitive org.joblib4j.api;
@@ -10,10 +10,6 @@ module org.joblib4j.core {
   requires jdk.management;
   requires jdk.jfr;
   requires static com.google.auto.service;
-
-  exports org.joblib4j.core.events to
-      org.joblib4j.backend.dask,
-      org.joblib4j.backend.ray;
 
   uses org.joblib4j.spi.BackendProvider;
 

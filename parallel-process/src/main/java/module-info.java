@@ -9,4 +9,7 @@ module org.joblib4j.process {
   requires jdk.jfr;
 
   exports org.joblib4j.process;
+  exports org.joblib4j.process.events to
+      org.joblib4j.backend.dask,
+      org.joblib4j.backend.ray;
 }

@@ -7,7 +7,7 @@ import org.joblib4j.it.fixture.FixtureBackend;
 import org.joblib4j.it.fixture.ThrowingProvider;
 import org.joblib4j.it.scenario.BrokenProvider;
 import org.joblib4j.it.support.Artifact;
-import org.joblib4j.it.support.ChildJvm;
+import org.joblib4j.it.support.ChosenClasspathJvm;
 import org.joblib4j.it.support.TestJars;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,8 +24,8 @@ class BrokenProviderTest {
             .classes(FixtureBackend.class)
             .writeTo(dir.resolve("broken.jar"));
 
-    ChildJvm.Result r =
-        ChildJvm.in(dir)
+    ChosenClasspathJvm.Result r =
+        ChosenClasspathJvm.in(dir)
             .with(Artifact.API, Artifact.CORE, Artifact.THREADING)
             .jar(broken)
             .run(BrokenProvider.class);

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import org.joblib4j.it.scenario.Configured;
 import org.joblib4j.it.support.Artifact;
-import org.joblib4j.it.support.ChildJvm;
+import org.joblib4j.it.support.ChosenClasspathJvm;
 import org.joblib4j.it.support.TestJars;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,11 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
 class ConfigurationTest {
   @TempDir Path dir;
 
-  private ChildJvm child() {
-    return ChildJvm.in(dir).with(Artifact.API, Artifact.CORE, Artifact.THREADING);
+  private ChosenClasspathJvm child() {
+    return ChosenClasspathJvm.in(dir).with(Artifact.API, Artifact.CORE, Artifact.THREADING);
   }
 
-  private ChildJvm childWithPropertiesFile() throws Exception {
+  private ChosenClasspathJvm childWithPropertiesFile() throws Exception {
     Path config =
         TestJars.jar()
             .resource("joblib4j.properties", "joblib4j.backend=sequential\n")
@@ -36,7 +36,7 @@ class ConfigurationTest {
 
   @Test
   void systemPropertyBeatsTheFile() throws Exception {
-    ChildJvm.Result r =
+    ChosenClasspathJvm.Result r =
         childWithPropertiesFile()
             .systemProperty("joblib4j.backend", "threading")
             .run(Configured.class);
@@ -46,7 +46,7 @@ class ConfigurationTest {
 
   @Test
   void environmentBeatsTheFile() throws Exception {
-    ChildJvm.Result r =
+    ChosenClasspathJvm.Result r =
         childWithPropertiesFile().env("JOBLIB4J_BACKEND", "threading").run(Configured.class);
 
     assertParallel(r, "threading", 1);
@@ -54,7 +54,7 @@ class ConfigurationTest {
 
   @Test
   void systemPropertyBeatsTheEnvironment() throws Exception {
-    ChildJvm.Result r =
+    ChosenClasspathJvm.Result r =
         childWithPropertiesFile()
             .env("JOBLIB4J_BACKEND", "threading")
             .systemProperty("joblib4j.backend", "sequential")
@@ -65,14 +65,15 @@ class ConfigurationTest {
 
   @Test
   void environmentSetsNJobs() throws Exception {
-    ChildJvm.Result r = child().env("JOBLIB4J_N_JOBS", "3").run(Configured.class);
+    ChosenClasspathJvm.Result r = child().env("JOBLIB4J_N_JOBS", "3").run(Configured.class);
 
     assertParallel(r, "threading", 3);
   }
 
   @Test
   void badNJobsFailsNamingKeyValueAndWhatIsAllowed() throws Exception {
-    ChildJvm.Result r = child().systemProperty("joblib4j.n-jobs", "abc").run(Configured.class);
+    ChosenClasspathJvm.Result r =
+        child().systemProperty("joblib4j.n-jobs", "abc").run(Configured.class);
 
     assertThat(r.exitCode()).as(r.describe()).isZero();
     assertThat(r.lines()).as(r.describe()).hasSize(1);
@@ -87,7 +88,7 @@ class ConfigurationTest {
     assertThat(r.stderr()).as(r.describe()).isEmpty();
   }
 
-  private static void assertParallel(ChildJvm.Result r, String backend, int nJobs) {
+  private static void assertParallel(ChosenClasspathJvm.Result r, String backend, int nJobs) {
     assertThat(r.exitCode()).as(r.describe()).isZero();
     assertThat(r.lines())
         .as(r.describe())

@@ -9,7 +9,7 @@ import org.joblib4j.it.fixture.DupProviderB;
 import org.joblib4j.it.fixture.FixtureBackend;
 import org.joblib4j.it.scenario.DuplicateName;
 import org.joblib4j.it.support.Artifact;
-import org.joblib4j.it.support.ChildJvm;
+import org.joblib4j.it.support.ChosenClasspathJvm;
 import org.joblib4j.it.support.TestJars;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,8 +23,8 @@ class DuplicateBackendNameTest {
     Path a = jarWith(DupProviderA.class, "a.jar");
     Path b = jarWith(DupProviderB.class, "b.jar");
 
-    ChildJvm.Result r =
-        ChildJvm.in(dir)
+    ChosenClasspathJvm.Result r =
+        ChosenClasspathJvm.in(dir)
             .with(Artifact.API, Artifact.CORE, Artifact.THREADING)
             .jar(a, b)
             .run(DuplicateName.class);
@@ -37,8 +37,8 @@ class DuplicateBackendNameTest {
     Path a = jarWith(DupProviderA.class, "a.jar");
     Path b = jarWith(DupProviderB.class, "b.jar");
 
-    ChildJvm.Result r =
-        ChildJvm.in(dir)
+    ChosenClasspathJvm.Result r =
+        ChosenClasspathJvm.in(dir)
             .with(Artifact.API, Artifact.CORE, Artifact.THREADING)
             .jar(b, a)
             .run(DuplicateName.class);
@@ -54,7 +54,7 @@ class DuplicateBackendNameTest {
   }
 
   private static void assertDuplicate(
-      ChildJvm.Result r, Class<?> first, Path firstJar, Class<?> second, Path secondJar)
+      ChosenClasspathJvm.Result r, Class<?> first, Path firstJar, Class<?> second, Path secondJar)
       throws Exception {
     String message =
         "Duplicate parallel backend name 'dup': provided by "

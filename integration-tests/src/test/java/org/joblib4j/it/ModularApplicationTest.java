@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import javax.tools.ToolProvider;
 import org.joblib4j.it.support.Artifact;
-import org.joblib4j.it.support.ChildJvm;
+import org.joblib4j.it.support.ChosenClasspathJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,8 +67,8 @@ class ModularApplicationTest {
   @Test
   void aModularApplicationRunsOnThreadingAndLokyWithTheEngineFoundThroughItsDescriptor()
       throws Exception {
-    ChildJvm child =
-        ChildJvm.in(dir)
+    ChosenClasspathJvm child =
+        ChosenClasspathJvm.in(dir)
             .with(
                 Artifact.API,
                 Artifact.CORE,
@@ -79,7 +79,7 @@ class ModularApplicationTest {
                 Artifact.GSON);
     Path app = compile(child.withLogging());
 
-    ChildJvm.Result r =
+    ChosenClasspathJvm.Result r =
         child.runModule(
             app, "demo.app/demo.app.Main", Long.toString(ProcessHandle.current().pid()));
 

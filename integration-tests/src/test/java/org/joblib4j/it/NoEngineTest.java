@@ -6,7 +6,7 @@ import java.lang.reflect.Field;
 import java.nio.file.Path;
 import org.joblib4j.it.scenario.NoEngine;
 import org.joblib4j.it.support.Artifact;
-import org.joblib4j.it.support.ChildJvm;
+import org.joblib4j.it.support.ChosenClasspathJvm;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,19 +28,20 @@ class NoEngineTest {
 
   @Test
   void apiAloneFailsWithTheMissingEngineMessage() throws Exception {
-    ChildJvm.Result r = ChildJvm.in(dir).with(Artifact.API).run(NoEngine.class);
+    ChosenClasspathJvm.Result r = ChosenClasspathJvm.in(dir).with(Artifact.API).run(NoEngine.class);
 
     assertNoEngine(r);
   }
 
   @Test
   void aBackendJarWithoutCoreFailsTheSameWay() throws Exception {
-    ChildJvm.Result r = ChildJvm.in(dir).with(Artifact.API, Artifact.THREADING).run(NoEngine.class);
+    ChosenClasspathJvm.Result r =
+        ChosenClasspathJvm.in(dir).with(Artifact.API, Artifact.THREADING).run(NoEngine.class);
 
     assertNoEngine(r);
   }
 
-  private static void assertNoEngine(ChildJvm.Result r) {
+  private static void assertNoEngine(ChosenClasspathJvm.Result r) {
     String error = "threw java.lang.IllegalStateException: " + missing;
     assertThat(r.exitCode()).as(r.describe()).isZero();
     assertThat(r.lines())

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import org.joblib4j.it.scenario.SequentialFallback;
 import org.joblib4j.it.support.Artifact;
-import org.joblib4j.it.support.ChildJvm;
+import org.joblib4j.it.support.ChosenClasspathJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,8 +20,8 @@ class NoThreadingJarTest {
 
   @Test
   void fallsBackToSequentialAndWarnsOnce() throws Exception {
-    ChildJvm.Result r =
-        ChildJvm.in(dir).with(Artifact.API, Artifact.CORE).run(SequentialFallback.class);
+    ChosenClasspathJvm.Result r =
+        ChosenClasspathJvm.in(dir).with(Artifact.API, Artifact.CORE).run(SequentialFallback.class);
 
     assertThat(r.exitCode()).as(r.describe()).isZero();
     assertThat(r.lines())

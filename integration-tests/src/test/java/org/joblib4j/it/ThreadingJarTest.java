@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import org.joblib4j.it.scenario.ThreadingDefault;
 import org.joblib4j.it.support.Artifact;
-import org.joblib4j.it.support.ChildJvm;
+import org.joblib4j.it.support.ChosenClasspathJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,8 +18,8 @@ class ThreadingJarTest {
 
   @Test
   void threadingIsTheDefaultAndRunsTasksConcurrently() throws Exception {
-    ChildJvm.Result r =
-        ChildJvm.in(dir)
+    ChosenClasspathJvm.Result r =
+        ChosenClasspathJvm.in(dir)
             .with(Artifact.API, Artifact.CORE, Artifact.THREADING)
             .run(ThreadingDefault.class);
 

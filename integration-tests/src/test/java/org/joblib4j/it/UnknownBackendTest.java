@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import org.joblib4j.it.scenario.SelectBackends;
 import org.joblib4j.it.support.Artifact;
-import org.joblib4j.it.support.ChildJvm;
+import org.joblib4j.it.support.ChosenClasspathJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,8 +20,8 @@ class UnknownBackendTest {
 
   @Test
   void wellKnownNamesNameTheirArtifactOthersDoNot() throws Exception {
-    ChildJvm.Result r =
-        ChildJvm.in(dir)
+    ChosenClasspathJvm.Result r =
+        ChosenClasspathJvm.in(dir)
             .with(Artifact.API, Artifact.CORE, Artifact.THREADING)
             .run(
                 SelectBackends.class, "loky", "multiprocessing", "dask", "ray", "foo", "threading");

@@ -14,7 +14,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.joblib4j.Task;
-import org.joblib4j.TaskSerializationException;
 import org.joblib4j.internal.WorkerTaskThread;
 import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.BatchTaskException;
@@ -421,16 +420,8 @@ public final class WorkerMain {
     try {
       bytes = ResultsCodec.encode(results, serializer);
     } catch (Throwable t) {
-      // a result that cannot travel is that task's failure, not the worker's; one too large for a
-      // frame is named with its size
-      TaskSerializationException tooLarge =
-          SerializationDiagnostics.resultsTooLarge(batch.firstIndex(), results, t, serializer);
-      sendFailure(
-          Frame.FAILURE,
-          id,
-          tooLarge != null
-              ? new BatchTaskException(tooLarge.taskIndex(), tooLarge)
-              : new BatchTaskException(batch.firstIndex(), t));
+      // a result that cannot travel is that task's failure, not the worker's
+      sendFailure(Frame.FAILURE, id, WorkerReplies.unsendable(batch, results, t, serializer));
       afterBatch(batch, null);
       return;
     }
@@ -498,15 +489,12 @@ public final class WorkerMain {
    */
   private void abandon(long id, Batch batch, long index, RuntimeException timeout) {
     if (batch.options().collect()) {
-      List<Object> outcome = new java.util.ArrayList<>();
-      for (int i = 0; i < batch.size(); i++) {
-        outcome.add(
-            batch.firstIndex() + i == index
-                ? org.joblib4j.spi.TaskFailure.of(index, timeout)
-                : null);
-      }
       try {
-        send(new Frame(Frame.RESULT, id, serializer.serialize(outcome)));
+        send(
+            new Frame(
+                Frame.RESULT,
+                id,
+                serializer.serialize(WorkerReplies.timedOut(batch, index, timeout))));
       } catch (IOException e) {
         sendFailure(Frame.FAILURE, id, new BatchTaskException(index, timeout));
       }
@@ -523,22 +511,7 @@ public final class WorkerMain {
   }
 
   private void sendFailure(byte type, long id, Throwable t) {
-    byte[] bytes;
-    try {
-      bytes = serializer.serialize(t);
-    } catch (Throwable notSerializable) {
-      Throwable stand =
-          t instanceof BatchTaskException
-              ? new BatchTaskException(
-                  ((BatchTaskException) t).taskIndex(), new RemoteTaskException(t.getCause()))
-              : new RemoteTaskException(t);
-      try {
-        bytes = serializer.serialize(stand);
-      } catch (Throwable impossible) {
-        bytes = new byte[0];
-      }
-    }
-    send(new Frame(type, id, bytes));
+    send(new Frame(type, id, WorkerReplies.failure(t, serializer)));
   }
 
   private void send(Frame f) {

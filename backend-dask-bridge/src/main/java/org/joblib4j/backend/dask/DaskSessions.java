@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.joblib4j.core.events.EngineEvents;
+import org.joblib4j.process.events.ClusterEvents;
 
 /**
  * The sidecars of this JVM, one per distinct connection (scheduler, interpreter, TLS, worker JVM
@@ -43,7 +43,7 @@ final class DaskSessions {
       }
       long connecting = System.nanoTime();
       s = Sidecar.start(o);
-      EngineEvents.clusterConnected("dask", o.describeScheduler(), connecting);
+      ClusterEvents.clusterConnected("dask", o.describeScheduler(), connecting);
       SESSIONS.put(key, s);
       return s;
     }

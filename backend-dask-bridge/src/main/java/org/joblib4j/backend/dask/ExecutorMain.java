@@ -3,7 +3,6 @@ package org.joblib4j.backend.dask;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.FileDescriptor;
@@ -12,7 +11,6 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -26,12 +24,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.joblib4j.TaskSerializationException;
 import org.joblib4j.process.ExitCodes;
 import org.joblib4j.process.Frame;
 import org.joblib4j.process.JavaTaskSerializer;
-import org.joblib4j.process.RemoteTaskException;
 import org.joblib4j.process.SerializationDiagnostics;
+import org.joblib4j.process.WorkerReplies;
 import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.BatchTaskException;
 
@@ -347,15 +344,8 @@ public final class ExecutorMain {
     try {
       bytes = RESULTS.serialize(results);
     } catch (Throwable t) {
-      // a result that cannot travel is that task's failure, not the executor's; one too large for
-      // a frame is named with its size, found without holding its bytes (as a loky worker does)
-      TaskSerializationException tooLarge =
-          SerializationDiagnostics.resultsTooLarge(batch.firstIndex(), results, t, RESULTS);
-      sendFailure(
-          rid,
-          tooLarge != null
-              ? new BatchTaskException(tooLarge.taskIndex(), tooLarge)
-              : new BatchTaskException(batch.firstIndex() + unserializable(results), t));
+      // a result that cannot travel is that task's failure, not the executor's
+      sendFailure(rid, WorkerReplies.unsendable(batch, results, t, RESULTS));
       return;
     }
     if (cancelled.remove(rid)) {
@@ -374,15 +364,8 @@ public final class ExecutorMain {
   private void abandon(long rid, Batch batch, long index, RuntimeException timeout) {
     abandoned.add(rid);
     if (batch.options().collect()) {
-      List<Object> outcome = new java.util.ArrayList<>();
-      for (int i = 0; i < batch.size(); i++) {
-        outcome.add(
-            batch.firstIndex() + i == index
-                ? org.joblib4j.spi.TaskFailure.of(index, timeout)
-                : null);
-      }
       try {
-        send(Protocol.OK, rid, serialize(outcome));
+        send(Protocol.OK, rid, RESULTS.serialize(WorkerReplies.timedOut(batch, index, timeout)));
         return;
       } catch (IOException e) {
         // answered as a failure below
@@ -391,42 +374,8 @@ public final class ExecutorMain {
     sendFailure(rid, new BatchTaskException(index, timeout));
   }
 
-  private static int unserializable(List<Object> results) {
-    for (int i = 0; i < results.size(); i++) {
-      try {
-        serialize(results.get(i));
-      } catch (Throwable t) {
-        return i;
-      }
-    }
-    return 0;
-  }
-
-  private static byte[] serialize(Object o) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-      out.writeObject(o);
-    }
-    return bytes.toByteArray();
-  }
-
   private void sendFailure(long rid, Throwable t) {
-    byte[] bytes;
-    try {
-      bytes = serialize(t);
-    } catch (Throwable notSerializable) {
-      Throwable stand =
-          t instanceof BatchTaskException
-              ? new BatchTaskException(
-                  ((BatchTaskException) t).taskIndex(), new RemoteTaskException(t.getCause()))
-              : new RemoteTaskException(t);
-      try {
-        bytes = serialize(stand);
-      } catch (Throwable impossible) {
-        bytes = new byte[0];
-      }
-    }
-    send(Protocol.ERR, rid, bytes);
+    send(Protocol.ERR, rid, WorkerReplies.failure(t, RESULTS));
   }
 
   private void watchIdle() {

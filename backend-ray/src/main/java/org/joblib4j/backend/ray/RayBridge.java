@@ -9,9 +9,9 @@ import java.util.List;
 import org.joblib4j.TaskSerializationException;
 import org.joblib4j.process.BatchShipper;
 import org.joblib4j.process.JavaTaskSerializer;
-import org.joblib4j.process.RemoteTaskException;
 import org.joblib4j.process.ResultsInOrder;
 import org.joblib4j.process.SerializationDiagnostics;
+import org.joblib4j.process.WorkerReplies;
 import org.joblib4j.spi.Batch;
 import org.joblib4j.spi.BatchTaskException;
 
@@ -104,42 +104,15 @@ public final class RayBridge {
               ? new Object[] {Boolean.TRUE, ResultsInOrder.of(uncheckedList(envelope[1]))}
               : envelope);
     } catch (Throwable first) {
-      Object[] stand;
-      if (Boolean.TRUE.equals(envelope[0])) {
-        long index = batch == null ? -1 : batch.firstIndex();
-        @SuppressWarnings("unchecked")
-        List<Object> results = (List<Object>) envelope[1];
-        // as on loky: a result too large for a frame is named with its task and size
-        TaskSerializationException tooLarge =
-            SerializationDiagnostics.resultsTooLarge(index, results, first, serializer);
-        stand =
-            new Object[] {
-              Boolean.FALSE,
-              tooLarge != null
-                  ? new BatchTaskException(tooLarge.taskIndex(), tooLarge)
-                  : new BatchTaskException(
-                      index,
-                      new IllegalStateException(
-                          "A result of tasks "
-                              + index
-                              + ".."
-                              + (index + batch.size() - 1)
-                              + " could not be serialized back from the Ray worker: "
-                              + first,
-                          null))
-            };
-      } else if (envelope[1] instanceof BatchTaskException) {
-        BatchTaskException e = (BatchTaskException) envelope[1];
-        stand =
-            new Object[] {
-              Boolean.FALSE,
-              new BatchTaskException(e.taskIndex(), new RemoteTaskException(e.getCause()))
-            };
-      } else {
-        stand = new Object[] {Boolean.FALSE, new RemoteTaskException((Throwable) envelope[1])};
-      }
+      // as on loky: a result that cannot travel is its task's failure (one too large is named
+      // with its size), an exception that cannot is replaced by its stand-in
+      Throwable failure =
+          Boolean.TRUE.equals(envelope[0])
+              ? WorkerReplies.unsendable(batch, uncheckedList(envelope[1]), first, serializer)
+              : (Throwable) envelope[1];
       try {
-        return serializer.serialize(stand);
+        return serializer.serialize(
+            new Object[] {Boolean.FALSE, WorkerReplies.sendable(failure, serializer)});
       } catch (IOException impossible) {
         throw new IllegalStateException(impossible.toString());
       }

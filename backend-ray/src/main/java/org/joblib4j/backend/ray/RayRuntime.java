@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.joblib4j.Parallel;
-import org.joblib4j.core.events.EngineEvents;
 import org.joblib4j.process.WorkerLauncher;
+import org.joblib4j.process.events.ClusterEvents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -142,7 +142,7 @@ public final class RayRuntime {
       Ray.init();
       Log4jStatusQuiet.apply();
       LOG.debug("Ray.init took {} ms", (System.nanoTime() - t0) / 1_000_000);
-      EngineEvents.clusterConnected("ray", address != null ? address : "local mode", t0);
+      ClusterEvents.clusterConnected("ray", address != null ? address : "local mode", t0);
       Set<Path> leftovers = dropNativeCopy(before);
       current =
           new RayRuntime(

@@ -11,10 +11,11 @@ import org.joblib4j.observation.Observers;
 import org.joblib4j.spi.TaskFailure;
 
 /**
- * The one place the engine reports what happens (calls, batches, cluster connections; worker pools
- * report their worker JVMs through parallel-process's {@code WorkerEvents}): to JFR ({@link
- * JfrEvents}) and to the registered {@link org.joblib4j.observation.ParallelObserver}s. With no
- * recording and no observer, each report costs two checks.
+ * The one place the engine reports what happens (calls, batches; worker pools report their worker
+ * JVMs and cluster backends their connections through parallel-process's {@code WorkerEvents} and
+ * {@code ClusterEvents}): to JFR ({@link JfrEvents}) and to the registered {@link
+ * org.joblib4j.observation.ParallelObserver}s. With no recording and no observer, each report costs
+ * two checks.
  */
 public final class EngineEvents {
   private static final AtomicLong CALL_IDS = new AtomicLong();
@@ -159,16 +160,5 @@ public final class EngineEvents {
       Observers.notify(o -> o.callStarted(observed));
     }
     return c;
-  }
-
-  /**
-   * A connection to a cluster was made.
-   *
-   * @param backend the backend's name
-   * @param cluster the scheduler or head address, or what private cluster was started
-   * @param startNanos {@link System#nanoTime} when connecting began
-   */
-  public static void clusterConnected(String backend, String cluster, long startNanos) {
-    JfrEvents.clusterConnected(backend, cluster, startNanos);
   }
 }

@@ -2,9 +2,9 @@ package org.joblib4j.core.jfr;
 
 /**
  * The engine's Java Flight Recorder events ({@code org.joblib4j.*}, category {@code joblib4j}):
- * calls, batches, cluster connections (worker JVMs report theirs in parallel-process). Off unless a
- * recording enables them, as JFR events are: then each costs a check. A runtime without the {@code
- * jdk.jfr} module (a jlink image) records nothing.
+ * calls and batches (worker JVMs and cluster connections are reported by parallel-process). Off
+ * unless a recording enables them, as JFR events are: then each costs a check. A runtime without
+ * the {@code jdk.jfr} module (a jlink image) records nothing.
  */
 public final class JfrEvents {
   private static final boolean PRESENT = ModuleLayer.boot().findModule("jdk.jfr").isPresent();
@@ -125,26 +125,6 @@ public final class JfrEvents {
     e.tasks = tasks;
     e.begin();
     return new Batch(e);
-  }
-
-  /**
-   * Records a connection to a cluster.
-   *
-   * @param backend the backend's name
-   * @param cluster the scheduler or head address, or what private cluster was started
-   * @param startNanos {@link System#nanoTime} when connecting began
-   */
-  public static void clusterConnected(String backend, String cluster, long startNanos) {
-    if (!recording()) {
-      return;
-    }
-    ClusterConnectedEvent e = new ClusterConnectedEvent();
-    if (e.shouldCommit()) {
-      e.backend = backend;
-      e.cluster = cluster;
-      e.connectTime = System.nanoTime() - startNanos;
-      e.commit();
-    }
   }
 
   private static String outcome(Throwable failure) {

@@ -1,4 +1,4 @@
-package org.joblib4j.core.jfr;
+package org.joblib4j.process.events;
 
 import jdk.jfr.Category;
 import jdk.jfr.Description;

@@ -14,13 +14,14 @@ import java.util.stream.Collectors;
 import org.joblib4j.it.scenario.Report;
 
 /**
- * Starts a fresh JVM with a chosen classpath and runs one scenario main class in it: the way
- * SLF4J's {@code integration} module tests "no provider" and "multiple providers" (style guide
- * §1.1). The child gets the given artifacts and jars, the logging jars, and a jar holding only the
- * scenario class; it logs through logback as {@code LEVEL logger - message} lines on stdout, so a
- * test can assert stdout line by line.
+ * Starts a fresh JVM with a chosen classpath (or module path) and runs one scenario main class in
+ * it, unlike the kit's {@code ChildJvm}, which gives a child this JVM's classpath: the way SLF4J's
+ * {@code integration} module tests "no provider" and "multiple providers" (style guide §1.1). The
+ * child gets the given artifacts and jars, the logging jars, and a jar holding only the scenario
+ * class; it logs through logback as {@code LEVEL logger - message} lines on stdout, so a test can
+ * assert stdout line by line.
  */
-public final class ChildJvm {
+public final class ChosenClasspathJvm {
   /** How long a child may run before it is killed and the test fails. */
   public static final long TIMEOUT_SECONDS = 60;
 
@@ -40,7 +41,7 @@ public final class ChildJvm {
   private final Map<String, String> systemProperties = new LinkedHashMap<>();
   private final Map<String, String> environment = new LinkedHashMap<>();
 
-  private ChildJvm(Path workDir) {
+  private ChosenClasspathJvm(Path workDir) {
     this.workDir = workDir;
   }
 
@@ -50,8 +51,8 @@ public final class ChildJvm {
    * @param workDir a directory for the child's files (scenario jar, logback config, output)
    * @return the description, with an empty classpath
    */
-  public static ChildJvm in(Path workDir) {
-    return new ChildJvm(workDir);
+  public static ChosenClasspathJvm in(Path workDir) {
+    return new ChosenClasspathJvm(workDir);
   }
 
   /**
@@ -60,7 +61,7 @@ public final class ChildJvm {
    * @param artifacts the artifacts
    * @return this
    */
-  public ChildJvm with(Artifact... artifacts) {
+  public ChosenClasspathJvm with(Artifact... artifacts) {
     for (Artifact a : artifacts) {
       classpath.add(a.location());
     }
@@ -73,7 +74,7 @@ public final class ChildJvm {
    * @param jars the jars
    * @return this
    */
-  public ChildJvm jar(Path... jars) {
+  public ChosenClasspathJvm jar(Path... jars) {
     classpath.addAll(List.of(jars));
     return this;
   }
@@ -85,7 +86,7 @@ public final class ChildJvm {
    * @param value the value
    * @return this
    */
-  public ChildJvm systemProperty(String key, String value) {
+  public ChosenClasspathJvm systemProperty(String key, String value) {
     systemProperties.put(key, value);
     return this;
   }
@@ -98,7 +99,7 @@ public final class ChildJvm {
    * @param value the value
    * @return this
    */
-  public ChildJvm env(String name, String value) {
+  public ChosenClasspathJvm env(String name, String value) {
     environment.put(name, value);
     return this;
   }
@@ -264,7 +265,7 @@ public final class ChildJvm {
      * @return the description
      */
     public String describe() {
-      return ChildJvm.describe(command, environment, stdout, stderr);
+      return ChosenClasspathJvm.describe(command, environment, stdout, stderr);
     }
   }
 }
