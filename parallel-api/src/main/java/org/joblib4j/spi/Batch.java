@@ -7,6 +7,7 @@ import java.util.concurrent.CompletionException;
 import org.joblib4j.ParallelConfig;
 import org.joblib4j.Task;
 import org.joblib4j.internal.NestedScopes;
+import org.joblib4j.internal.TaskWatchdog;
 
 /**
  * A batch of consecutive tasks: joblib's {@code BatchedCalls}. Calling it runs the tasks in order,

@@ -1,17 +1,18 @@
-package org.joblib4j.spi;
+package org.joblib4j.internal;
 
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.joblib4j.TaskTimeoutException;
+import org.joblib4j.spi.StuckTaskHandler;
 
 /**
  * Enforces one task's {@code taskTimeout}: at the limit it interrupts the task's thread; if the
  * task is still running a grace period later, it hands it to the backend's {@link
- * StuckTaskHandler}.
+ * StuckTaskHandler}. Its timer thread starts with the first call that sets a task timeout.
  */
-final class TaskWatchdog {
+public final class TaskWatchdog {
   private static final ScheduledThreadPoolExecutor TIMER = timer();
 
   private final long index;
@@ -41,7 +42,15 @@ final class TaskWatchdog {
     return t;
   }
 
-  static TaskWatchdog start(long index, long limitNanos, StuckTaskHandler stuck) {
+  /**
+   * Starts watching the task about to run on this thread.
+   *
+   * @param index the task's index
+   * @param limitNanos its time limit
+   * @param stuck what to do with it if it ignores the interrupt
+   * @return the watchdog, to stop when the task ends
+   */
+  public static TaskWatchdog start(long index, long limitNanos, StuckTaskHandler stuck) {
     return new TaskWatchdog(index, limitNanos, stuck);
   }
 
@@ -68,8 +77,12 @@ final class TaskWatchdog {
             TimeUnit.NANOSECONDS);
   }
 
-  /** Stops watching; true when the task overran its limit (its interrupt is then cleared). */
-  synchronized boolean stop() {
+  /**
+   * Stops watching.
+   *
+   * @return true when the task overran its limit (its interrupt is then cleared)
+   */
+  public synchronized boolean stop() {
     done = true;
     interrupt.cancel(false);
     if (giveUp != null) {
@@ -81,7 +94,12 @@ final class TaskWatchdog {
     return fired;
   }
 
-  TaskTimeoutException timeout() {
+  /**
+   * The task's timeout.
+   *
+   * @return the exception that is its outcome
+   */
+  public TaskTimeoutException timeout() {
     return new TaskTimeoutException(index, Duration.ofNanos(limitNanos));
   }
 }
