@@ -61,6 +61,16 @@ public final class ParallelConfig {
     this.nestingLevel = b.nestingLevel;
   }
 
+  /** A copy: each open scope is its own instance on the stack (closing finds it by identity). */
+  private ParallelConfig(ParallelConfig same) {
+    this.backendSet = same.backendSet;
+    this.backendName = same.backendName;
+    this.backendParams = same.backendParams;
+    this.backend = same.backend;
+    this.values = same.values;
+    this.nestingLevel = same.nestingLevel;
+  }
+
   /**
    * Starts a scope's settings.
    *
@@ -102,8 +112,24 @@ public final class ParallelConfig {
     return top == null ? EMPTY : top;
   }
 
+  /**
+   * The last nested backend's own settings: every batch of a call enters the same one, so it is
+   * built once per call, not per batch.
+   */
+  private static volatile Object[] lastNested = {null, null};
+
   /** Enters a task's nested configuration: what {@link NestedScopes#enter} opens. */
   private static Scope nested(NestedBackend nested) {
+    Object[] last = lastNested;
+    if (last[0] == nested) {
+      return push((ParallelConfig) last[1]);
+    }
+    ParallelConfig own = nestedSettings(nested);
+    lastNested = new Object[] {nested, own};
+    return push(own);
+  }
+
+  private static ParallelConfig nestedSettings(NestedBackend nested) {
     Builder b = new Builder();
     if (nested.backend() != null) {
       b.backend(nested.backend());
@@ -112,7 +138,7 @@ public final class ParallelConfig {
     }
     b.nJobs(nested.nJobs());
     b.nestingLevel = nested.nestingLevel();
-    return push(b.snapshot());
+    return b.snapshot();
   }
 
   private static Scope push(ParallelConfig own) {
@@ -123,6 +149,10 @@ public final class ParallelConfig {
   }
 
   private ParallelConfig overlay(ParallelConfig child) {
+    if (this == EMPTY) {
+      // nothing to keep: the usual case of a pool thread entering a batch's scope
+      return new ParallelConfig(child);
+    }
     Builder b = new Builder();
     b.backendSet = backendSet || child.backendSet;
     if (child.backendSet) {

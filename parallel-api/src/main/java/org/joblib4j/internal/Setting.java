@@ -17,6 +17,12 @@ import org.joblib4j.spi.support.ConfigSource;
  * @param <T> the type of the setting's value
  */
 public final class Setting<T> {
+  private static final java.util.concurrent.atomic.AtomicInteger COUNT =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  /** Its slot in {@link SettingValues}: settings are numbered as they are declared. */
+  final int index = COUNT.getAndIncrement();
+
   private final String javaName;
   private final String joblibName;
   private final T defaultValue;

@@ -1,25 +1,36 @@
 package org.joblib4j.internal;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Values of {@link Settings} entries, one layer of the precedence walk: what a builder was told,
  * what a scope sets, what the configuration gives, or the result of the walk. A setting is either
- * set (to a value, possibly {@code null}) or not.
+ * set (to a value, possibly {@code null}) or not. Values sit in slots numbered by the settings'
+ * declaration ({@link Setting#index}): every {@code Parallel} built reads and copies them, so a
+ * copy is one array copy and a read one array access.
  */
 public final class SettingValues {
-  private final Map<Setting<?>, Object> values;
+  private static final Object UNSET = new Object();
+
+  private Object[] slots;
   private final boolean frozen;
 
   /** Creates an empty, changeable set of values. */
   public SettingValues() {
-    this(new LinkedHashMap<>(), false);
+    this(emptySlots(), false);
   }
 
-  private SettingValues(Map<Setting<?>, Object> values, boolean frozen) {
-    this.values = values;
+  private SettingValues(Object[] slots, boolean frozen) {
+    this.slots = slots;
     this.frozen = frozen;
+  }
+
+  private static Object[] emptySlots() {
+    Object[] slots = new Object[Settings.all().size()];
+    Arrays.fill(slots, UNSET);
+    return slots;
   }
 
   /**
@@ -32,7 +43,7 @@ public final class SettingValues {
    * @throws UnsupportedOperationException on a frozen copy
    */
   public <T> SettingValues set(Setting<T> setting, T value) {
-    changeable().put(setting, value);
+    changeable(setting)[setting.index] = value;
     return this;
   }
 
@@ -55,7 +66,7 @@ public final class SettingValues {
    * @return this
    */
   public SettingValues unset(Setting<?> setting) {
-    changeable().remove(setting);
+    changeable(setting)[setting.index] = UNSET;
     return this;
   }
 
@@ -66,7 +77,7 @@ public final class SettingValues {
    * @return true if set (possibly to {@code null})
    */
   public boolean isSet(Setting<?> setting) {
-    return values.containsKey(setting);
+    return setting.index < slots.length && slots[setting.index] != UNSET;
   }
 
   /**
@@ -78,7 +89,8 @@ public final class SettingValues {
    */
   @SuppressWarnings("unchecked")
   public <T> T get(Setting<T> setting) {
-    return (T) values.get(setting);
+    Object v = setting.index < slots.length ? slots[setting.index] : UNSET;
+    return v == UNSET ? null : (T) v;
   }
 
   /**
@@ -88,9 +100,16 @@ public final class SettingValues {
    * @return a new, changeable set of values
    */
   public SettingValues overlaidWith(SettingValues over) {
-    SettingValues merged = new SettingValues(new LinkedHashMap<>(values), false);
-    merged.values.putAll(over.values);
-    return merged;
+    Object[] merged = Arrays.copyOf(slots, Math.max(slots.length, over.slots.length));
+    for (int i = slots.length; i < merged.length; i++) {
+      merged[i] = UNSET;
+    }
+    for (int i = 0; i < over.slots.length; i++) {
+      if (over.slots[i] != UNSET) {
+        merged[i] = over.slots[i];
+      }
+    }
+    return new SettingValues(merged, false);
   }
 
   /**
@@ -99,7 +118,7 @@ public final class SettingValues {
    * @return the copy
    */
   public SettingValues frozen() {
-    return frozen ? this : new SettingValues(new LinkedHashMap<>(values), true);
+    return frozen ? this : new SettingValues(slots.clone(), true);
   }
 
   /**
@@ -138,25 +157,42 @@ public final class SettingValues {
     resolved.set(setting, first(setting, layers));
   }
 
-  private Map<Setting<?>, Object> changeable() {
+  private Object[] changeable(Setting<?> setting) {
     if (frozen) {
       throw new UnsupportedOperationException("frozen settings");
     }
-    return values;
+    if (setting.index >= slots.length) {
+      // a setting declared after these values were made (tests declare their own)
+      int old = slots.length;
+      slots = Arrays.copyOf(slots, setting.index + 1);
+      Arrays.fill(slots, old, slots.length, UNSET);
+    }
+    return slots;
+  }
+
+  /** The set values by setting, in declaration order. */
+  private Map<Setting<?>, Object> asMap() {
+    Map<Setting<?>, Object> map = new LinkedHashMap<>();
+    for (Setting<?> setting : Settings.all()) {
+      if (isSet(setting)) {
+        map.put(setting, get(setting));
+      }
+    }
+    return map;
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof SettingValues && ((SettingValues) o).values.equals(values);
+    return o instanceof SettingValues && ((SettingValues) o).asMap().equals(asMap());
   }
 
   @Override
   public int hashCode() {
-    return values.hashCode();
+    return asMap().hashCode();
   }
 
   @Override
   public String toString() {
-    return values.toString();
+    return asMap().toString();
   }
 }

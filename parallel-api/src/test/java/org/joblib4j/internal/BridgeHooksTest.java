@@ -49,6 +49,19 @@ class BridgeHooksTest {
   }
 
   @Test
+  void theSameNestedBackendEnteredTwiceOnOneThreadClosesScopeByScope() {
+    NestedBackend nested = NestedBackend.named("sequential", 1, 1);
+    try (ParallelConfig.Scope outer = NestedScopes.enter(nested)) {
+      ParallelConfig.Scope inner = NestedScopes.enter(nested);
+      assertThat(inner.config()).isNotSameAs(outer.config());
+      inner.close();
+      assertThat(ParallelConfig.current()).isSameAs(outer.config());
+      assertThat(ParallelConfig.current().backendName()).isEqualTo("sequential");
+    }
+    assertThat(ParallelConfig.current().backendName()).isNull();
+  }
+
+  @Test
   void onlyParallelConfigOpensNestedScopes() {
     ParallelConfig.current(); // registered
     assertThatThrownBy(() -> NestedScopes.register(nested -> null))

@@ -23,7 +23,12 @@ public final class AutoBatchSizer {
   private final int growth;
   private int effectiveBatchSize = 1;
   private double smoothedNanos;
-  private String change;
+
+  /** The last adjustment, kept as numbers: most calls never print it (joblib's verbose 10). */
+  private String changeHow;
+
+  private double changeNanos;
+  private int changeSize;
 
   /** Creates a sizer with joblib's bounds (0.2 s to 2 s per batch). */
   public AutoBatchSizer() {
@@ -138,7 +143,9 @@ public final class AutoBatchSizer {
     if (size != old) {
       if (how != null) {
         // joblib's words at verbose >= 10; a size only the cap changed is no news
-        change = note(how, d, size);
+        changeHow = how;
+        changeNanos = d;
+        changeSize = size;
       }
       effectiveBatchSize = size;
       smoothedNanos = 0;
@@ -167,9 +174,9 @@ public final class AutoBatchSizer {
    * @return the note, or {@code null} when there was no adjustment since the last call
    */
   public synchronized String takeChange() {
-    String c = change;
-    change = null;
-    return c;
+    String how = changeHow;
+    changeHow = null;
+    return how == null ? null : note(how, changeNanos, changeSize);
   }
 
   private static String note(String how, double nanos, int size) {
@@ -185,6 +192,6 @@ public final class AutoBatchSizer {
   public synchronized void reset() {
     effectiveBatchSize = 1;
     smoothedNanos = 0;
-    change = null;
+    changeHow = null;
   }
 }

@@ -16,13 +16,17 @@ final class EnvironmentSource implements ConfigSource {
   private final Map<String, Map<String, String>> parametersByBackend =
       new java.util.concurrent.ConcurrentHashMap<>();
 
+  /** Each key's variable name, computed once: every {@code Parallel} built reads every key. */
+  private final Map<String, String> names = new java.util.concurrent.ConcurrentHashMap<>();
+
   EnvironmentSource(Map<String, String> env) {
-    this.env = env;
+    // a JVM's environment does not change: a plain map is read without re-encoding each name
+    this.env = Map.copyOf(env);
   }
 
   @Override
   public String get(String key) {
-    return env.get(ConfigKeys.envName(key));
+    return env.get(names.computeIfAbsent(key, ConfigKeys::envName));
   }
 
   @Override

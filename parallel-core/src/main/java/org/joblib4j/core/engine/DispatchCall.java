@@ -414,7 +414,9 @@ final class DispatchCall implements ResultSource {
       cap = (int) Math.max(1, Math.min(cap, maxHeldBytes / (4L * nJobs * perTask)));
     }
     int size = Math.min(cap, Math.max(1, backend.computeBatchSize(cap)));
-    progress.batchSizeChanged(backend.takeBatchSizeChange());
+    if (progress.printsBatchSizeChanges()) {
+      progress.batchSizeChanged(backend.takeBatchSizeChange());
+    }
     return size;
   }
 

@@ -60,6 +60,11 @@ final class ProgressReporter {
     }
   }
 
+  /** Whether {@link #batchSizeChanged} prints: only then is the backend's note worth taking. */
+  boolean printsBatchSizeChanges() {
+    return verbose >= 10;
+  }
+
   /**
    * joblib's note on an auto batch size change ({@code Batch computation too fast (…s.) Setting
    * batch_size=N.}), printed at verbose 10 and above as joblib's {@code AutoBatchingMixin} does.
