@@ -43,7 +43,13 @@ final class BatchCodec {
       return null;
     }
     try {
-      return tasks.get(0) instanceof DelayedCall ? encodeDelayed(batch) : encodeCaptured(batch);
+      if (!(tasks.get(0) instanceof DelayedCall)) {
+        return encodeCaptured(batch, tasks);
+      }
+      byte[] delayed = encodeDelayed(batch);
+      // delayed(() -> f(i)): the lambda is the task, written as a captured lambda is
+      List<Task<?>> lambdas = delayed == null ? nullaryLambdas(tasks) : null;
+      return lambdas == null ? delayed : encodeCaptured(batch, lambdas);
     } catch (UncheckedIOException e) {
       // too large for a frame: Java serialization finds and names the task that makes it so
       return null;
@@ -85,9 +91,25 @@ final class BatchCodec {
     return out.toByteArray();
   }
 
+  /**
+   * The functions of {@code delayed(task)} calls (no argument) when every call is one, else {@code
+   * null}: the worker runs the function itself, as the call would.
+   */
+  private static List<Task<?>> nullaryLambdas(List<Task<?>> tasks) {
+    List<Task<?>> functions = new ArrayList<>(tasks.size());
+    for (Task<?> t : tasks) {
+      if (!(t instanceof DelayedCall)
+          || ((DelayedCall<?>) t).arity() != 0
+          || !(((DelayedCall<?>) t).function() instanceof Task)) {
+        return null;
+      }
+      functions.add((Task<?>) ((DelayedCall<?>) t).function());
+    }
+    return functions;
+  }
+
   /** Lambdas of one class ({@code () -> f(i)}) whose captured values are all compact. */
-  private static byte[] encodeCaptured(Batch batch) throws IOException {
-    List<Task<?>> tasks = batch.tasks();
+  private static byte[] encodeCaptured(Batch batch, List<Task<?>> tasks) throws IOException {
     Class<?> type = tasks.get(0).getClass();
     CapturedLambda.Shape shape = CapturedLambda.shapeOf(type);
     if (shape == null) {

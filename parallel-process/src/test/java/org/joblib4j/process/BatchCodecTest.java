@@ -45,6 +45,29 @@ class BatchCodecTest {
   }
 
   @Test
+  void delayedLambdasThatCaptureTheirInputTravelCompactlyAsTheLambdas() throws Exception {
+    List<Task<?>> tasks = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      int k = i;
+      tasks.add(delayed(() -> k * 10));
+    }
+    Batch batch = new Batch(5, tasks, null);
+    byte[] bytes = BatchCodec.encode(batch);
+    assertThat(bytes).isNotNull();
+    assertThat(bytes[0]).isEqualTo((byte) 3);
+    Batch back = BatchCodec.decode(bytes, worker);
+    assertThat(back.firstIndex()).isEqualTo(5);
+    assertThat(back.call()).containsExactly(0, 10, 20);
+  }
+
+  @Test
+  void delayedCallsMixedWithOtherTasksAreLeftToJavaSerialization() {
+    int k = 1;
+    List<Task<?>> tasks = List.of(delayed(() -> k), (Task<Integer>) () -> k + 1);
+    assertThat(BatchCodec.encode(new Batch(0, tasks, null))).isNull();
+  }
+
+  @Test
   void withoutNestedBackendAndOptionsTheDefaultsComeBack() throws Exception {
     Batch batch = new Batch(0, List.of(delayed((Integer x) -> x + 1, 1)), null);
     Batch back = BatchCodec.decode(BatchCodec.encode(batch), worker);
