@@ -36,10 +36,25 @@ public final class Batch {
    * @param collect whether a failing task becomes a {@link TaskFailure} result instead of stopping
    *     the batch ({@code ErrorPolicy.COLLECT})
    * @param taskTimeoutNanos each task's time limit from its start, 0 for none
+   * @param timed whether each task's run time is recorded ({@link Batch#taskNanos()}): only a
+   *     {@code ProgressListener} reads it, and two clock reads per task are a no-op task's largest
+   *     cost
    */
-  public record Options(TaskContext context, boolean collect, long taskTimeoutNanos) {
+  public record Options(
+      TaskContext context, boolean collect, long taskTimeoutNanos, boolean timed) {
     /** Nothing beyond joblib's defaults. */
     public static final Options DEFAULT = new Options(null, false, 0);
+
+    /**
+     * Options whose tasks' run times are not recorded.
+     *
+     * @param context the caller's context to restore around each task, or {@code null}
+     * @param collect whether failing tasks are collected
+     * @param taskTimeoutNanos each task's time limit from its start, 0 for none
+     */
+    public Options(TaskContext context, boolean collect, long taskTimeoutNanos) {
+      this(context, collect, taskTimeoutNanos, false);
+    }
 
     /**
      * The options with these values: {@link #DEFAULT} when they are joblib's defaults.
@@ -167,7 +182,8 @@ public final class Batch {
   public List<Object> call(java.util.function.BooleanSupplier cancelled, StuckTaskHandler stuck)
       throws BatchTaskException {
     List<Object> results = new ArrayList<>(tasks.size());
-    long[] nanos = new long[tasks.size()];
+    boolean timed = options.timed();
+    long[] nanos = timed ? new long[tasks.size()] : null;
     ranOn = Thread.currentThread().getName();
     taskNanos = nanos;
     try (ParallelConfig.Scope ignored = nested == null ? null : NestedScopes.enter(nested);
@@ -185,13 +201,15 @@ public final class Batch {
                 ? TaskWatchdog.start(index, options.taskTimeoutNanos(), stuck)
                 : null;
         context.beforeTask();
-        long start = System.nanoTime();
+        long start = timed ? System.nanoTime() : 0;
         try {
           result = tasks.get(i).call();
         } catch (Throwable t) {
           failure = t;
         } finally {
-          nanos[i] = System.nanoTime() - start;
+          if (timed) {
+            nanos[i] = System.nanoTime() - start;
+          }
           // per task, not per batch: what one task puts in its MDC must not reach the next one
           context.afterTask();
           if (watchdog != null && watchdog.stop()) {
@@ -214,7 +232,8 @@ public final class Batch {
    * How long each task ran, where this batch ran in this JVM (a backend of threads).
    *
    * @return one run time per task, in nanoseconds (0 for those not reached), or {@code null} if
-   *     this instance was not run (its tasks ran elsewhere, from a copy)
+   *     this instance was not run (its tasks ran elsewhere, from a copy) or its options do not
+   *     record run times ({@link Options#timed()})
    */
   public long[] taskNanos() {
     long[] n = taskNanos;

@@ -172,13 +172,15 @@ public final class Execution implements ParallelExecution {
         settings.get(Settings.TASK_TIMEOUT) == null
             ? 0
             : settings.get(Settings.TASK_TIMEOUT).toNanos();
+    // each task's run time is for the progress listener's events alone
+    boolean timed = settings.get(Settings.PROGRESS) != null;
     if (n == 1) {
       return sequential(
           tasks,
           size,
           generator,
           reuse,
-          new Batch.Options(null, collect, timeoutNanos),
+          new Batch.Options(null, collect, timeoutNanos, timed),
           results,
           taskShare);
     }
@@ -188,7 +190,7 @@ public final class Execution implements ParallelExecution {
         taskShare != null && backend.usesThreads()
             ? CpuBudget.captureWithShare(taskShare, TaskContext::capture)
             : TaskContext.capture();
-    Batch.Options options = new Batch.Options(context, collect, timeoutNanos);
+    Batch.Options options = new Batch.Options(context, collect, timeoutNanos, timed);
     return dispatched(tasks, size, generator, reuse, n, options, results);
   }
 
