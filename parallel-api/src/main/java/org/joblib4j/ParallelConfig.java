@@ -125,7 +125,10 @@ public final class ParallelConfig {
       return push((ParallelConfig) last[1]);
     }
     ParallelConfig own = nestedSettings(nested);
-    lastNested = new Object[] {nested, own};
+    if (nested.backend() == null) {
+      // by name only: a backend instance must not stay reachable after its Parallel closed
+      lastNested = new Object[] {nested, own};
+    }
     return push(own);
   }
 
