@@ -26,19 +26,6 @@ public final class PreDispatch {
    * @throws IllegalArgumentException with joblib's messages for an invalid expression
    */
   public static long evaluate(String preDispatch, int nJobs) {
-    Object[] last = lastEvaluated;
-    if (last[0] == preDispatch && (int) last[1] == nJobs) {
-      return (long) last[2]; // every call evaluates the same default ("2*n_jobs")
-    }
-    long n = evaluateAnew(preDispatch, nJobs);
-    lastEvaluated = new Object[] {preDispatch, nJobs, n};
-    return n;
-  }
-
-  /** The last expression evaluated, its n_jobs and its value. */
-  private static volatile Object[] lastEvaluated = {null, 0, 0L};
-
-  private static long evaluateAnew(String preDispatch, int nJobs) {
     String p = preDispatch.trim();
     if (p.equals("all")) {
       return -1;

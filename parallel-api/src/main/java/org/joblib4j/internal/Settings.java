@@ -33,6 +33,9 @@ import org.joblib4j.spi.support.Durations;
 public final class Settings {
   private static final List<Setting<?>> ALL = new ArrayList<>();
 
+  /** What {@link #all} hands out: every {@code SettingValues} made asks for it. */
+  private static final List<Setting<?>> VIEW = Collections.unmodifiableList(ALL);
+
   private Settings() {}
 
   /** The backend's name in the configuration; in code, the builders' {@code backend(...)}. */
@@ -213,7 +216,7 @@ public final class Settings {
    * @return the table
    */
   public static List<Setting<?>> all() {
-    return Collections.unmodifiableList(ALL);
+    return VIEW;
   }
 
   private static <T> Setting<T> add(Setting<T> setting) {

@@ -14,19 +14,6 @@ public final class ByteSizes {
    * @throws IllegalArgumentException with joblib's message for anything else
    */
   public static Long parse(String text) {
-    Object[] last = lastParsed;
-    if (last[0] == text) {
-      return (Long) last[1]; // every Parallel built parses the same default ("1M")
-    }
-    Long bytes = parseAnew(text);
-    lastParsed = new Object[] {text, bytes};
-    return bytes;
-  }
-
-  /** The last text parsed and its value. */
-  private static volatile Object[] lastParsed = {null, null};
-
-  private static Long parseAnew(String text) {
     String t = text.trim();
     if (t.equalsIgnoreCase("none")) {
       return null;
